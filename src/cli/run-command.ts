@@ -1,0 +1,79 @@
+// Carries out the command lines that do not start a server, and says which exit code to use.
+import { loadConfigFile } from '../config/index.js';
+import type { CommandLine } from './program.js';
+import { sendSignal, type SignalDeps } from './signal.js';
+import { versionLine } from './version.js';
+
+export type NonRunCommand = Exclude<CommandLine, { kind: 'run' }>;
+
+/** Where the CLI writes; each call is one or more whole lines. */
+export interface CliOutput {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+export interface CliDeps {
+  readonly output: CliOutput;
+  readonly loadConfig: (path: string) => { readonly warnings: readonly string[] };
+  readonly signal?: SignalDeps;
+}
+
+const PROCESS_OUTPUT: CliOutput = {
+  out: (text) => process.stdout.write(withNewline(text)),
+  err: (text) => process.stderr.write(withNewline(text)),
+};
+
+const SYSTEM_DEPS: CliDeps = { output: PROCESS_OUTPUT, loadConfig: loadConfigFile };
+
+function withNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Prints what the command calls for and returns the process exit code. */
+export function runCliCommand(command: NonRunCommand, deps: CliDeps = SYSTEM_DEPS): number {
+  const { out, err } = deps.output;
+  switch (command.kind) {
+    case 'version':
+      out(versionLine());
+      return 0;
+    case 'help':
+      out(command.text);
+      return 0;
+    case 'error':
+      err(command.message);
+      if (command.hint !== undefined) err(command.hint);
+      return 1;
+    case 'check':
+      return checkConfig(command.configFile, deps);
+    case 'signal':
+      try {
+        sendSignal(command, deps.signal);
+        return 0;
+      } catch (e) {
+        err(`leafgate: ${messageOf(e)}`);
+        return 1;
+      }
+  }
+}
+
+/** `-t`: like nats-server, warnings fail the check too, so a file that would start with warnings is not "valid". */
+function checkConfig(configFile: string, deps: CliDeps): number {
+  const { err } = deps.output;
+  let warnings: readonly string[];
+  try {
+    warnings = deps.loadConfig(configFile).warnings;
+  } catch (e) {
+    err(`leafgate: ${messageOf(e)}`);
+    return 1;
+  }
+  if (warnings.length > 0) {
+    for (const warning of warnings) err(`leafgate: ${warning}`);
+    return 1;
+  }
+  err(`leafgate: configuration file ${configFile} is valid`);
+  return 0;
+}

@@ -1,0 +1,439 @@
+// Maps the parsed config tree onto an OptionLayer (the top-level keys of nats-server 2.9.10's
+// processConfigFileLine), then checks what needs more than one key. Every problem is collected,
+// so one run reports them all; keys that later subsystems will implement load with a warning.
+
+import type { Field } from './conf-reader.js';
+import { Issues, fieldOf, readBoolean, readInteger, readString, typeError } from './conf-reader.js';
+import type { ConfEntry, ConfMap, SourcePos } from './conf-tree.js';
+import { DurationError, formatGoDuration, parseGoDurationMs } from './durations.js';
+import { ConfigError } from './errors.js';
+import type { AccountsBlock } from './from-conf-accounts.js';
+import { readAccounts } from './from-conf-accounts.js';
+import type { AuthorizationBlock } from './from-conf-auth.js';
+import { readAuthorization } from './from-conf-auth.js';
+import { readJetStream } from './from-conf-jetstream.js';
+import { readTls } from './from-conf-tls.js';
+import type { AuthConfig, OptionLayer } from './options.js';
+import { DEFAULTS, mergeOptions } from './options.js';
+import { validateOptions } from './validate.js';
+
+export interface ConfMapping {
+  readonly layer: OptionLayer;
+  /** Settings accepted but not applied, and deprecated forms; each `<file>:<line>:<col>: <text>`. */
+  readonly warnings: string[];
+}
+
+/** Operator (JWT) mode keys; with them the system account is a public key, not a declared account. */
+const OPERATOR_KEYS = new Set([
+  'operator',
+  'operators',
+  'root',
+  'roots',
+  'root_operator',
+  'root_operators',
+  'trusted',
+  'trusted_keys',
+]);
+
+/** Valid nats-server 2.9.10 keys whose subsystems do not exist yet: accepted, reported as ignored. */
+const LATER_KEYS = new Set([
+  ...OPERATOR_KEYS,
+  'cluster',
+  'gateway',
+  'leaf',
+  'leafnodes',
+  'websocket',
+  'ws',
+  'mqtt',
+  'resolver',
+  'account_resolver',
+  'accounts_resolver',
+  'resolver_tls',
+  'resolver_preload',
+  'resolver_pinned_accounts',
+  'mappings',
+  'maps',
+  'server_tags',
+  'default_js_domain',
+  'ocsp',
+  'syslog',
+  'remote_syslog',
+  'prof_port',
+  'connect_error_reports',
+  'reconnect_error_reports',
+  'https',
+  'https_port',
+]);
+
+const INT32_MAX = 2 ** 31 - 1;
+const MAX_SUB_TOKENS = 255;
+const MIN_LAME_DUCK_DURATION_MS = 30_000;
+/** Payloads above this work but nats-server discourages them. */
+const LARGE_PAYLOAD = 8 * 1024 * 1024;
+
+interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Go's net.SplitHostPort: `host:port`, `[v6]:port`, `:port`. */
+function splitHostPort(text: string): { host: string; port: string } | undefined {
+  if (text.startsWith('[')) {
+    const close = text.indexOf(']');
+    if (close < 0 || text[close + 1] !== ':') return undefined;
+    return { host: text.slice(1, close), port: text.slice(close + 2) };
+  }
+  const colon = text.lastIndexOf(':');
+  if (colon < 0) return undefined;
+  const host = text.slice(0, colon);
+  if (host.includes(':')) return undefined;
+  return { host, port: text.slice(colon + 1) };
+}
+
+/** `listen`-style value: a port number, or `host:port`. */
+function readHostPort(issues: Issues, field: Field): HostPort | undefined {
+  const node = field.node;
+  if (node.kind === 'integer') {
+    const port = readInteger(issues, field);
+    return port === undefined ? undefined : { host: '', port };
+  }
+  if (node.kind !== 'string') {
+    issues.error(field.pos, `expected port or host:port, got ${node.kind}`);
+    return undefined;
+  }
+  const parts = splitHostPort(node.value);
+  if (parts === undefined) {
+    issues.error(field.pos, `could not parse address string ${JSON.stringify(node.value)}`);
+    return undefined;
+  }
+  if (!/^[+-]?\d+$/.test(parts.port)) {
+    issues.error(field.pos, `could not parse port ${JSON.stringify(parts.port)}`);
+    return undefined;
+  }
+  return { host: parts.host, port: Number(parts.port) };
+}
+
+class TopLevelMapping {
+  readonly issues = new Issues();
+  readonly layer: OptionLayer = {};
+  /** Position of each top-level key as written (lower-cased), for validation messages. */
+  private readonly positions = new Map<string, SourcePos>();
+  private authorization: AuthorizationBlock | undefined;
+  private accounts: AccountsBlock | undefined;
+  private noAuthUser: string | undefined;
+  private systemAccountFromPrimaryKey = false;
+  private storeDirPos: SourcePos | undefined;
+  private operatorMode = false;
+
+  apply(entry: ConfEntry): void {
+    const key = entry.key.toLowerCase();
+    this.positions.set(key, entry.pos);
+    const field = fieldOf(entry);
+    const issues = this.issues;
+    const layer = this.layer;
+    switch (key) {
+      case 'listen': {
+        const hp = readHostPort(issues, field);
+        if (hp !== undefined) {
+          if (hp.host !== '') layer.host = hp.host;
+          layer.port = this.clientPort(hp.port);
+        }
+        return;
+      }
+      case 'host':
+      case 'net': {
+        const host = readString(issues, field);
+        if (host !== undefined) layer.host = host === '' ? DEFAULTS.host : host;
+        return;
+      }
+      case 'port': {
+        const port = readInteger(issues, field);
+        if (port !== undefined) layer.port = this.clientPort(port);
+        return;
+      }
+      case 'server_name':
+        layer.serverName = readString(issues, field);
+        return;
+      case 'client_advertise':
+        layer.clientAdvertise = readString(issues, field);
+        return;
+      case 'debug':
+        layer.debug = readBoolean(issues, field);
+        return;
+      case 'trace':
+        layer.trace = readBoolean(issues, field);
+        return;
+      case 'trace_verbose':
+        // Verbose tracing is tracing too; `trace_verbose: false` turns both off, as in nats-server.
+        layer.traceVerbose = readBoolean(issues, field);
+        layer.trace = layer.traceVerbose;
+        return;
+      case 'logtime':
+        layer.logtime = readBoolean(issues, field);
+        return;
+      case 'logfile':
+      case 'log_file':
+        layer.logFile = readString(issues, field);
+        return;
+      case 'logfile_size_limit':
+      case 'log_size_limit':
+        layer.logSizeLimit = readInteger(issues, field);
+        return;
+      case 'pidfile':
+      case 'pid_file':
+        layer.pidFile = readString(issues, field);
+        return;
+      case 'ports_file_dir':
+        layer.portsFileDir = readString(issues, field);
+        return;
+      case 'http': {
+        const hp = readHostPort(issues, field);
+        if (hp !== undefined) {
+          if (hp.host !== '') layer.httpHost = hp.host;
+          layer.httpPort = hp.port;
+        }
+        return;
+      }
+      case 'http_port':
+      case 'monitor_port':
+        layer.httpPort = readInteger(issues, field);
+        return;
+      case 'http_base_path':
+        layer.httpBasePath = readString(issues, field);
+        return;
+      case 'max_control_line':
+        layer.maxControlLine = this.int32(field);
+        return;
+      case 'max_payload':
+        layer.maxPayload = this.int32(field);
+        if (layer.maxPayload !== undefined && layer.maxPayload > LARGE_PAYLOAD) {
+          issues.warn(entry.pos, 'maximum payloads over 8.00 MB are generally discouraged and could lead to poor performance');
+        }
+        return;
+      case 'max_pending':
+        layer.maxPending = readInteger(issues, field);
+        return;
+      case 'max_connections':
+      case 'max_conn':
+        layer.maxConnections = readInteger(issues, field);
+        return;
+      case 'max_traced_msg_len':
+        layer.maxTracedMsgLen = readInteger(issues, field);
+        return;
+      case 'max_subscriptions':
+      case 'max_subs':
+        layer.maxSubscriptions = readInteger(issues, field);
+        return;
+      case 'max_sub_tokens':
+      case 'max_subscription_tokens':
+        layer.maxSubTokens = this.subTokens(field);
+        return;
+      case 'ping_interval':
+        layer.pingIntervalMs = this.legacyDurationMs(field);
+        return;
+      case 'ping_max':
+        layer.pingMax = readInteger(issues, field);
+        return;
+      case 'write_deadline':
+        layer.writeDeadlineMs = this.legacyDurationMs(field);
+        return;
+      case 'lame_duck_duration': {
+        const ms = this.durationMs(field);
+        if (ms !== undefined && ms < MIN_LAME_DUCK_DURATION_MS) {
+          issues.error(entry.pos, `invalid lame_duck_duration of ${formatGoDuration(ms)}, minimum is 30 seconds`);
+        } else {
+          layer.lameDuckDurationMs = ms;
+        }
+        return;
+      }
+      case 'lame_duck_grace_period': {
+        const ms = this.durationMs(field);
+        if (ms !== undefined && ms < 0) {
+          issues.error(entry.pos, 'invalid lame_duck_grace_period, needs to be positive');
+        } else {
+          layer.lameDuckGracePeriodMs = ms;
+        }
+        return;
+      }
+      case 'tls':
+        layer.tls = readTls(issues, entry, 'tls');
+        return;
+      case 'allow_non_tls':
+        layer.allowNonTls = readBoolean(issues, field);
+        return;
+      case 'authorization':
+        this.authorization = readAuthorization(issues, entry);
+        return;
+      case 'accounts':
+        this.accounts = readAccounts(issues, entry);
+        return;
+      case 'no_auth_user':
+        this.noAuthUser = readString(issues, field);
+        return;
+      case 'system_account':
+      case 'system':
+        this.systemAccount(key, field);
+        return;
+      case 'no_system_account':
+      case 'no_system':
+      case 'no_sys_acc':
+        layer.noSystemAccount = readBoolean(issues, field);
+        return;
+      case 'no_header_support':
+        layer.noHeaderSupport = readBoolean(issues, field);
+        return;
+      case 'disable_sublist_cache':
+      case 'no_sublist_cache':
+        layer.disableSublistCache = readBoolean(issues, field);
+        return;
+      case 'jetstream': {
+        const js = readJetStream(issues, entry);
+        if (js !== undefined) {
+          layer.jetstream = js.enabled;
+          if (js.storeDir !== undefined) this.storeDir(js.storeDir.value, js.storeDir.pos);
+        }
+        return;
+      }
+      case 'store_dir':
+      case 'storedir': {
+        const dir = readString(issues, field);
+        if (dir !== undefined) this.storeDir(dir, entry.pos);
+        return;
+      }
+      default:
+        if (LATER_KEYS.has(key)) {
+          if (OPERATOR_KEYS.has(key)) this.operatorMode = true;
+          issues.unsupported(entry, entry.key);
+        } else {
+          issues.unknownField(entry);
+        }
+    }
+  }
+
+  /** The mapped layer; throws ConfigError listing every problem found. */
+  finish(): ConfMapping {
+    this.finishAuth();
+    this.checkSystemAccount();
+    if (this.issues.errors.length === 0) {
+      const merged = mergeOptions(this.layer);
+      this.issues.errors.push(...validateOptions(merged, (key) => this.positions.get(key)));
+    }
+    if (this.issues.errors.length > 0) throw new ConfigError('CONFIG_INVALID', this.issues.errors);
+    return { layer: this.layer, warnings: this.issues.warnings };
+  }
+
+  /** Port 0 in a config file means the default port (nats-server); -1 means a random one. */
+  private clientPort(port: number): number {
+    return port === 0 ? DEFAULTS.port : port;
+  }
+
+  private int32(field: Field): number | undefined {
+    const value = readInteger(this.issues, field);
+    if (value !== undefined && value > INT32_MAX) {
+      this.issues.error(field.pos, `${field.name} value is too big`);
+      return undefined;
+    }
+    return value;
+  }
+
+  private subTokens(field: Field): number | undefined {
+    const value = readInteger(this.issues, field);
+    if (value === undefined) return undefined;
+    if (value > MAX_SUB_TOKENS) this.issues.error(field.pos, `${field.name} value is too big`);
+    else if (value <= 0) this.issues.error(field.pos, `${field.name} value can not be negative`);
+    else return value;
+    return undefined;
+  }
+
+  /** A duration string such as "2m" or "1h30m". */
+  private durationMs(field: Field): number | undefined {
+    if (field.node.kind !== 'string') return typeError(this.issues, field, 'a duration string such as "2m"');
+    try {
+      return parseGoDurationMs(field.node.value);
+    } catch (err) {
+      if (!(err instanceof DurationError)) throw err;
+      this.issues.error(field.pos, `error parsing ${field.name.toLowerCase()}: ${err.message}`);
+      return undefined;
+    }
+  }
+
+  /** A duration string, or (older form, with a warning) an integer number of seconds. */
+  private legacyDurationMs(field: Field): number | undefined {
+    if (field.node.kind !== 'integer') return this.durationMs(field);
+    const name = field.name.toLowerCase();
+    this.issues.warn(field.pos, `invalid use of field ${JSON.stringify(name)}: ${name} should be converted to a duration`);
+    const seconds = readInteger(this.issues, field);
+    return seconds === undefined ? undefined : seconds * 1000;
+  }
+
+  /** `system_account` wins over its alias `system` whatever their order. */
+  private systemAccount(key: string, field: Field): void {
+    const name = readString(this.issues, field);
+    if (name === undefined || name === '') return;
+    if (key === 'system' && this.systemAccountFromPrimaryKey) return;
+    this.systemAccountFromPrimaryKey = key === 'system_account';
+    this.layer.systemAccount = name;
+  }
+
+  /** The store directory may be set at the top level or in the jetstream block, not both. */
+  private storeDir(dir: string, pos: SourcePos): void {
+    if (this.storeDirPos !== undefined) {
+      this.issues.error(pos, "Duplicate 'store_dir' configuration");
+      return;
+    }
+    this.storeDirPos = pos;
+    this.layer.storeDir = dir;
+  }
+
+  private finishAuth(): void {
+    const auth = this.authorization;
+    const accountUsers = this.accounts?.users ?? [];
+    if (auth !== undefined) {
+      if (auth.users !== undefined) {
+        if (auth.user) this.issues.error(auth.pos, 'Can not have a single user/pass and a users array');
+        if (auth.token) this.issues.error(auth.pos, 'Can not have a token and a users array');
+      } else if (accountUsers.length > 0) {
+        const pos = this.accounts?.firstUsersPos ?? auth.pos;
+        if (auth.user) this.issues.error(pos, 'Can not have a single user/pass and accounts');
+        if (auth.token) this.issues.error(pos, 'Can not have a token and accounts');
+      }
+    }
+    const seen = new Set<string>();
+    for (const u of [...accountUsers, ...(auth?.users ?? [])]) {
+      if (seen.has(u.config.user)) this.issues.error(u.pos, `Duplicate user ${JSON.stringify(u.config.user)} detected`);
+      seen.add(u.config.user);
+    }
+
+    if (auth !== undefined || this.noAuthUser !== undefined) {
+      const config: AuthConfig = {
+        users: (auth?.users ?? []).map((u) => u.config),
+        ...(auth?.token !== undefined && { token: auth.token }),
+        ...(auth?.user !== undefined && { user: auth.user }),
+        ...(auth?.password !== undefined && { password: auth.password }),
+        ...(auth?.timeoutMs !== undefined && { timeoutMs: auth.timeoutMs }),
+        ...(auth?.defaultPermissions !== undefined && { defaultPermissions: auth.defaultPermissions }),
+        ...(this.noAuthUser !== undefined && { noAuthUser: this.noAuthUser }),
+      };
+      this.layer.auth = config;
+    }
+    if (this.accounts !== undefined) this.layer.accounts = this.accounts.accounts;
+  }
+
+  /** A system account other than the built-in `$SYS` must be declared in `accounts`. */
+  private checkSystemAccount(): void {
+    const name = this.layer.systemAccount;
+    if (name === undefined || name === DEFAULTS.systemAccount || this.operatorMode || this.layer.noSystemAccount === true) {
+      return;
+    }
+    if (this.layer.accounts?.some((account) => account.name === name) === true) return;
+    const pos = this.positions.get('system_account') ?? this.positions.get('system');
+    if (pos !== undefined) this.issues.error(pos, 'error resolving system account: account missing');
+  }
+}
+
+/** Turns a parsed config file into an option layer; throws ConfigError (CONFIG_INVALID) on any problem. */
+export function optionsFromConf(root: ConfMap): ConfMapping {
+  const mapping = new TopLevelMapping();
+  for (const entry of root.entries.values()) mapping.apply(entry);
+  return mapping.finish();
+}

@@ -1,0 +1,46 @@
+// Checks on a complete option set that no single setting can make (nats-server's validateOptions):
+// run on the config file merged over the defaults, and again by the server after flags are applied.
+
+import type { SourcePos } from './conf-tree.js';
+import { formatPos } from './conf-tree.js';
+import { formatGoDuration } from './durations.js';
+import type { Options } from './options.js';
+
+/** Where a config key (lower-case nats-server name, e.g. "max_payload") was set, if it came from a file. */
+export type PositionOf = (configKey: string) => SourcePos | undefined;
+
+const NOWHERE: PositionOf = () => undefined;
+
+/** Problems with the option set, one message each; empty when valid. */
+export function validateOptions(opts: Options, positionOf: PositionOf = NOWHERE): string[] {
+  const problems: string[] = [];
+  const report = (configKey: string, message: string): void => {
+    const pos = positionOf(configKey);
+    problems.push(pos === undefined ? message : `${formatPos(pos)}: ${message}`);
+  };
+
+  if (opts.lameDuckDurationMs > 0 && opts.lameDuckGracePeriodMs >= opts.lameDuckDurationMs) {
+    report(
+      'lame_duck_grace_period',
+      `lame duck grace period (${formatGoDuration(opts.lameDuckGracePeriodMs)}) should be strictly lower than ` +
+        `lame duck duration (${formatGoDuration(opts.lameDuckDurationMs)})`,
+    );
+  }
+  if (opts.maxPayload > opts.maxPending) {
+    report('max_payload', `max_payload (${opts.maxPayload}) cannot be higher than max_pending (${opts.maxPending})`);
+  }
+
+  const noAuthUser = opts.auth.noAuthUser;
+  if (noAuthUser !== undefined && noAuthUser !== '') {
+    const users = [...opts.auth.users, ...opts.accounts.flatMap((account) => account.users)];
+    if (users.length === 0) {
+      report('no_auth_user', `no_auth_user: ${JSON.stringify(noAuthUser)} present, but users are not defined`);
+    } else if (!users.some((u) => u.user === noAuthUser)) {
+      report(
+        'no_auth_user',
+        `no_auth_user: ${JSON.stringify(noAuthUser)} not present as user in authorization block or account configuration`,
+      );
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,3 @@
+export { Logger, LoggerError } from './logger.js';
+export type { LoggerOptions, LogStream } from './logger.js';
+export { generateServerId } from './server-id.js';

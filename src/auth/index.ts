@@ -1,0 +1,13 @@
+// Public face of auth: who is connecting, and may they?
+export { Authenticator, type AuthOptions } from './authenticator.js';
+export { AuthConfigError, type AuthConfigErrorCode } from './errors.js';
+export { isBcryptHash, verifySecret } from './password.js';
+export {
+  GLOBAL_ACCOUNT,
+  type AuthContext,
+  type AuthFailure,
+  type AuthFailureReason,
+  type AuthResult,
+  type AuthSuccess,
+  type ConnectionType,
+} from './types.js';

@@ -1,0 +1,62 @@
+// The configured users, resolved once: account binding, effective permissions, allowed connection types.
+import type { AccountConfig, AuthConfig, PermissionsConfig, UserConfig } from '../config/index.js';
+import { AuthConfigError } from './errors.js';
+import { CONNECTION_TYPES, GLOBAL_ACCOUNT, type ConnectionType } from './types.js';
+
+export interface AuthUser {
+  readonly name: string;
+  /** Plain text or bcrypt hash. */
+  readonly password: string;
+  readonly account: string;
+  readonly permissions?: PermissionsConfig;
+  /** Undefined = every connection type. */
+  readonly allowedConnectionTypes?: ReadonlySet<string>;
+}
+
+/** Users of `authorization {}` (bound to $G) and of every `accounts {}` block, by name. */
+export function buildUserTable(auth: AuthConfig, accounts: readonly AccountConfig[]): Map<string, AuthUser> {
+  const table = new Map<string, AuthUser>();
+  for (const u of auth.users) add(table, resolveUser(u, GLOBAL_ACCOUNT, auth.defaultPermissions));
+  for (const acc of accounts) {
+    for (const u of acc.users) add(table, resolveUser(u, acc.name, acc.defaultPermissions));
+  }
+  return table;
+}
+
+export function connectionTypeAllowed(user: AuthUser, type: ConnectionType): boolean {
+  return user.allowedConnectionTypes === undefined || user.allowedConnectionTypes.has(type);
+}
+
+function add(table: Map<string, AuthUser>, user: AuthUser): void {
+  if (table.has(user.name)) {
+    throw new AuthConfigError('DUPLICATE_USER', `duplicate user "${user.name}" detected`);
+  }
+  table.set(user.name, user);
+}
+
+// A block's default permissions apply only to its users that have none of their own.
+function resolveUser(u: UserConfig, account: string, blockDefault: PermissionsConfig | undefined): AuthUser {
+  const permissions = u.permissions ?? blockDefault;
+  const allowedConnectionTypes = resolveConnectionTypes(u.allowedConnectionTypes);
+  return {
+    name: u.user,
+    password: u.password,
+    account,
+    ...(permissions !== undefined && { permissions }),
+    ...(allowedConnectionTypes !== undefined && { allowedConnectionTypes }),
+  };
+}
+
+function resolveConnectionTypes(types: readonly string[] | undefined): ReadonlySet<string> | undefined {
+  // An empty list means no restriction, as in nats-server.
+  if (types === undefined || types.length === 0) return undefined;
+  const set = new Set<string>();
+  for (const t of types) {
+    const upper = t.toUpperCase();
+    if (!CONNECTION_TYPES.has(upper)) {
+      throw new AuthConfigError('UNKNOWN_CONNECTION_TYPE', `unknown connection type "${t}"`);
+    }
+    set.add(upper);
+  }
+  return set;
+}

@@ -1,0 +1,514 @@
+// A client connection: protocol operations in, messages out. One class for every kind of connection
+// that speaks the client protocol; its kind says how the router treats it.
+
+import { ClientParser, ParseErrorKind, WireError, errFrame, pubViolation, replyViolation, subTokensViolation, subViolation } from '../protocol/nats/index.js';
+import type { ClientOpHandler, ConnectOptions, PubFrame } from '../protocol/nats/index.js';
+import { Outbound, scheduleFlush } from './outbound.js';
+import type { Flushable } from './outbound.js';
+import { Permissions } from './permissions.js';
+import type { PermissionRules } from './permissions.js';
+import { isValidLiteralSubject, isValidSubscribeSubject, subjectMatches, tokenCount } from './subject.js';
+import { Subscription } from './subscription.js';
+import type { Account } from './account.js';
+import type { AcceptedSocket, AuthOutcome, ConnectionType, TransportSocket } from './transport.js';
+import type { Router } from './router.js';
+import { writeMsg, NO_RESPONDERS_HDR } from './msg-writer.js';
+
+export const ConnectionKind = { Client: 0 } as const;
+export type ConnectionKind = (typeof ConnectionKind)[keyof typeof ConnectionKind];
+
+const PONG = Buffer.from('PONG\r\n');
+const PING = Buffer.from('PING\r\n');
+const OK = Buffer.from('+OK\r\n');
+
+/** nats-server pre-fills these and unmarshals CONNECT over them: absent fields stay true. */
+const CONNECT_DEFAULTS: ConnectOptions = Object.freeze({ verbose: true, pedantic: true, echo: true });
+
+/** Reserved reply prefixes a client may not use (nats-server isReservedReply). */
+const RESERVED_REPLY = ['_R_.', '$JS.ACK.', '_GR_.'];
+
+export class Connection implements ClientOpHandler, Flushable {
+  readonly cid: number;
+  readonly kind: ConnectionKind = ConnectionKind.Client;
+  readonly type: ConnectionType;
+  readonly outbound = new Outbound();
+  readonly subs = new Map<string, Subscription>();
+  readonly start: Date;
+  readonly ip: string;
+  readonly port: number;
+
+  opts: ConnectOptions = CONNECT_DEFAULTS;
+  account: Account | null = null;
+  user = '';
+  perms: Permissions | null = null;
+  /** CONNECT said headers:true (and the server supports them). */
+  headers = false;
+  tlsVersion = '';
+  tlsCipher = '';
+  closed = false;
+  closeReason = '';
+  stop: Date | null = null;
+
+  inMsgs = 0;
+  outMsgs = 0;
+  inBytes = 0;
+  outBytes = 0;
+  lastActivity: number;
+  rttMs = 0;
+
+  private readonly router: Router;
+  private socket: TransportSocket;
+  private readonly parser: ClientParser;
+  private authed: boolean;
+  private authPending = false;
+  /** Input that arrived while an authentication was in progress. */
+  private stash: Buffer[] = [];
+  /** Message or subscription traffic since the last keepalive tick. */
+  private active = false;
+  private pingsOut = 0;
+  private pingSentAt = 0;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private authTimer: NodeJS.Timeout | null = null;
+  private writeDeadline: NodeJS.Timeout | null = null;
+  private connectSeen = false;
+
+  constructor(router: Router, cid: number, accepted: AcceptedSocket) {
+    this.router = router;
+    this.cid = cid;
+    this.type = accepted.type;
+    this.socket = accepted.socket;
+    this.start = new Date();
+    this.lastActivity = this.start.getTime();
+    this.ip = accepted.remoteAddress ?? accepted.socket.remoteAddress ?? '';
+    this.port = accepted.socket.remotePort ?? 0;
+    const limits = router.limits;
+    this.parser = new ClientParser(this, limits.maxControlLine, limits.maxPayload);
+    this.authed = !router.authenticator.required;
+    if (this.authed) this.bindAccount(router.globalAccount(), '', undefined);
+  }
+
+  /** Sends INFO and starts reading; does the TLS upgrade first when the listener requires it. */
+  begin(accepted: AcceptedSocket): void {
+    this.socket.on('error', (err) => this.onSocketError(err));
+    this.socket.on('close', () => this.close('Client Closed'));
+    this.sendNow(Buffer.from(this.router.infoFor(this), 'latin1'));
+    const limits = this.router.limits;
+    if (this.router.authenticator.required) {
+      this.authTimer = setTimeout(() => this.closeWithError(WireError.AuthTimeout, 'Authentication Timeout'), this.router.authenticator.timeoutMs);
+    }
+    this.armPing(limits.pingIntervalMs);
+    if (accepted.upgradeTls !== undefined) this.startTls(accepted);
+    else this.attach();
+  }
+
+  private startTls(accepted: AcceptedSocket): void {
+    const raw = this.socket;
+    const timer = setTimeout(() => this.closeWithError(WireError.SecureConnectionRequired, 'TLS Handshake Error'), accepted.tlsTimeoutMs ?? 2000);
+    (accepted.upgradeTls as NonNullable<AcceptedSocket['upgradeTls']>)().then(
+      (up) => {
+        clearTimeout(timer);
+        if (this.closed) {
+          up.socket.destroy();
+          return;
+        }
+        raw.removeAllListeners('close');
+        raw.removeAllListeners('error');
+        this.socket = up.socket;
+        this.tlsVersion = up.version;
+        this.tlsCipher = up.cipher;
+        this.socket.on('error', (err) => this.onSocketError(err));
+        this.socket.on('close', () => this.close('Client Closed'));
+        this.attach();
+      },
+      (err: Error) => {
+        clearTimeout(timer);
+        this.router.log.error(`${this.label()} - TLS handshake error: ${err.message}`);
+        this.close('TLS Handshake Error');
+      },
+    );
+  }
+
+  private attach(): void {
+    this.socket.on('data', (chunk) => this.onData(chunk));
+    this.socket.on('drain', () => this.onDrain());
+  }
+
+  label(): string {
+    return `${this.ip}:${this.port} - cid:${this.cid}`;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    if (this.authPending) {
+      this.stash.push(Buffer.from(chunk));
+      return;
+    }
+    this.lastActivity = Date.now();
+    const used = this.parser.parse(chunk);
+    if (this.authPending && used < chunk.length) this.stash.push(Buffer.from(chunk.subarray(used)));
+  }
+
+  private onSocketError(err: Error): void {
+    if (this.router.log.debugEnabled) this.router.log.debug(`${this.label()} - Client connection error: ${err.message}`);
+    this.close('Read Error');
+  }
+
+  // ---- protocol operations -------------------------------------------------------------------
+
+  onConnect(json: string): void {
+    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [CONNECT ${json}]`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      return this.closeSilently('Protocol Error');
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return this.closeSilently('Protocol Error');
+    const opts: ConnectOptions = { ...CONNECT_DEFAULTS, ...(parsed as Partial<ConnectOptions>) };
+    if (opts.protocol !== undefined && (typeof opts.protocol !== 'number' || opts.protocol < 0 || opts.protocol > 1)) {
+      return this.closeWithError(WireError.InvalidClientProtocol, 'Protocol Error');
+    }
+    if (opts.no_responders === true && opts.headers !== true) {
+      return this.closeWithError(WireError.NoRespondersRequiresHeaders, 'Protocol Error');
+    }
+    this.connectSeen = true;
+    this.opts = opts;
+    this.headers = opts.headers === true && !this.router.noHeaderSupport;
+    const auth = this.router.authenticator;
+    if (!auth.required) {
+      if (opts.account || opts.new_account === true) return this.closeWithError(WireError.AuthViolation, 'Authentication Failure');
+      return this.connected();
+    }
+    this.authPending = true;
+    this.parser.stop();
+    this.socket.pause();
+    auth.authenticate(opts, { connectionType: this.type }).then(
+      (outcome) => this.onAuthenticated(outcome),
+      (err: Error) => {
+        this.router.log.error(`${this.label()} - authentication error: ${err.message}`);
+        this.onAuthenticated({ ok: false });
+      },
+    );
+  }
+
+  private onAuthenticated(outcome: AuthOutcome): void {
+    if (this.closed) return;
+    this.authPending = false;
+    if (!outcome.ok) {
+      this.router.log.error(`${this.label()} - authentication error`);
+      return this.closeWithError(WireError.AuthViolation, 'Authentication Failure');
+    }
+    const account = this.router.findAccount(outcome.account);
+    if (account === null) return this.closeWithError(WireError.AuthViolation, 'Authentication Failure');
+    this.authed = true;
+    if (this.authTimer !== null) {
+      clearTimeout(this.authTimer);
+      this.authTimer = null;
+    }
+    this.bindAccount(account, outcome.user ?? '', outcome.permissions);
+    this.connected();
+    this.parser.resume();
+    this.socket.resume();
+    const stash = this.stash;
+    this.stash = [];
+    for (const chunk of stash) {
+      if (this.closed) return;
+      if (this.authPending) {
+        this.stash.push(chunk);
+        continue;
+      }
+      const used = this.parser.parse(chunk);
+      if (this.authPending && used < chunk.length) this.stash.push(chunk.subarray(used));
+    }
+  }
+
+  private bindAccount(account: Account, user: string, rules: PermissionRules | undefined): void {
+    if (this.account !== null && this.account !== account) {
+      this.removeAllSubs();
+      this.account.conns.delete(this);
+    }
+    this.account = account;
+    account.conns.add(this);
+    this.user = user;
+    this.perms = rules !== undefined ? new Permissions(rules) : null;
+  }
+
+  private connected(): void {
+    if (this.router.closing) return this.close('Server Shutdown');
+    if (this.opts.verbose) this.send(OK);
+    // nats-server re-arms the first keepalive shortly after CONNECT so RTT is known early.
+    this.armPing(Math.min(this.router.limits.pingIntervalMs, 2000) * (1 + Math.random() * 0.2));
+  }
+
+  onPub(frame: PubFrame): void {
+    if (!this.authed) return this.authViolation();
+    if (frame.isHpub && !this.headers) return this.closeSilently('Protocol Error');
+    const router = this.router;
+    if (router.log.traceEnabled) this.tracePub(frame);
+    const size = frame.payload.length;
+    this.inMsgs++;
+    this.inBytes += size;
+    this.active = true;
+    const subject = frame.subject;
+    if (this.opts.pedantic && !isValidLiteralSubject(subject)) this.sendErr(WireError.InvalidPublishSubject);
+    const reply = frame.reply;
+    if (reply !== '' && isReservedReply(reply)) {
+      this.sendErr(replyViolation(reply));
+      return;
+    }
+    if (subject.charCodeAt(0) === 0x5f && subject.startsWith('_GR_.')) return this.pubDenied(subject);
+    if (this.perms !== null && !this.perms.canPublish(subject)) return this.pubDenied(subject);
+    if (this.opts.verbose) this.send(OK);
+    const delivered = router.route(this, frame);
+    if (delivered === 0 && reply !== '' && this.opts.no_responders === true) this.sendNoResponders(reply);
+  }
+
+  private pubDenied(subject: string): void {
+    this.router.log.error(`${this.label()} - Publish Violation - User "${this.user}", Subject "${subject}"`);
+    this.sendErr(pubViolation(subject));
+  }
+
+  private sendNoResponders(reply: string): void {
+    for (const sub of this.subs.values()) {
+      if (subjectMatches(reply, sub.subject)) {
+        writeMsg(this, sub, reply, '', 16, NO_RESPONDERS_HDR, '');
+        scheduleFlush(this);
+        return;
+      }
+    }
+  }
+
+  onSub(subject: string, queue: string | null, sid: string): void {
+    if (!this.authed) return this.authViolation();
+    const router = this.router;
+    if (router.log.traceEnabled) router.log.trace(`${this.label()} - <<- [SUB ${subject}${queue === null ? '' : ' ' + queue} ${sid}]`);
+    this.active = true;
+    if (this.subs.has(sid)) {
+      if (this.opts.verbose) this.send(OK);
+      return;
+    }
+    if (!isValidSubscribeSubject(subject)) return this.sendErr(WireError.InvalidSubject);
+    const limits = router.limits;
+    if (limits.maxSubTokens > 0 && tokenCount(subject) > limits.maxSubTokens) return this.sendErr(subTokensViolation(subject));
+    if (this.perms !== null && !this.perms.canSubscribe(subject, queue)) {
+      router.log.error(`${this.label()} - Subscription Violation - User "${this.user}", Subject "${subject}", SID ${sid}`);
+      return this.sendErr(subViolation(subject, queue));
+    }
+    if (limits.maxSubscriptions > 0 && this.subs.size >= limits.maxSubscriptions) {
+      router.log.error(`${this.label()} - Maximum Subscriptions Exceeded (max ${limits.maxSubscriptions})`);
+      return this.sendErr(WireError.MaxSubscriptions);
+    }
+    const sub = new Subscription(this, subject, queue, sid);
+    this.subs.set(sid, sub);
+    (this.account as Account).sublist.insert(sub);
+    if (this.opts.verbose) this.send(OK);
+  }
+
+  onUnsub(sid: string, max: number): void {
+    if (!this.authed) return this.authViolation();
+    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [UNSUB ${sid}${max >= 0 ? ' ' + max : ''}]`);
+    this.active = true;
+    const sub = this.subs.get(sid);
+    if (sub !== undefined) {
+      if (max > 0 && sub.delivered < max) sub.max = max;
+      else this.removeSub(sub);
+    }
+    if (this.opts.verbose) this.send(OK);
+  }
+
+  onPing(): void {
+    if (!this.authed) return this.authViolation();
+    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [PING]`);
+    this.active = true;
+    this.send(PONG);
+  }
+
+  onPong(): void {
+    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [PONG]`);
+    this.pingsOut = 0;
+    if (this.pingSentAt > 0) {
+      this.rttMs = Date.now() - this.pingSentAt;
+      this.pingSentAt = 0;
+    }
+  }
+
+  onParseError(kind: ParseErrorKind): void {
+    switch (kind) {
+      case ParseErrorKind.UnknownOp:
+        return this.closeWithError(WireError.UnknownOp, 'Protocol Error');
+      case ParseErrorKind.MaxControlLine:
+        return this.closeWithError(WireError.MaxControlLine, 'Maximum Control Line Exceeded');
+      case ParseErrorKind.MaxPayload:
+        return this.closeWithError(WireError.MaxPayload, 'Maximum Payload Exceeded');
+      case ParseErrorKind.PeerError:
+        return this.closeSilently('Client Closed');
+      default:
+        return this.closeSilently('Protocol Error');
+    }
+  }
+
+  private tracePub(frame: PubFrame): void {
+    const op = frame.isHpub ? 'HPUB' : 'PUB';
+    const reply = frame.reply === '' ? '' : ' ' + frame.reply;
+    const sizes = frame.isHpub ? `${frame.hdrLen} ${frame.payload.length}` : `${frame.payload.length}`;
+    this.router.log.trace(`${this.label()} - <<- [${op} ${frame.subject}${reply} ${sizes}]`);
+    const max = this.router.maxTracedMsgLen;
+    const body = frame.payload.toString('latin1');
+    this.router.log.trace(`${this.label()} - <<- MSG_PAYLOAD: [${max > 0 && body.length > max ? body.slice(0, max) + '...' : body}]`);
+  }
+
+  // ---- subscriptions ---------------------------------------------------------------------------
+
+  removeSub(sub: Subscription): void {
+    if (sub.closed) return;
+    sub.closed = true;
+    this.subs.delete(sub.sid);
+    (this.account as Account).sublist.remove(sub);
+  }
+
+  private removeAllSubs(): void {
+    for (const sub of this.subs.values()) this.removeSub(sub);
+  }
+
+  /** Called by the router after each delivery: counts toward UNSUB max and marks activity. */
+  delivered(sub: Subscription, bytes: number): void {
+    this.outMsgs++;
+    this.outBytes += bytes;
+    this.active = true;
+    sub.delivered++;
+    if (sub.max > 0 && sub.delivered >= sub.max) this.removeSub(sub);
+    if (this.outbound.pendingBytes > this.router.limits.maxPending) this.slowConsumer();
+    else scheduleFlush(this);
+  }
+
+  // ---- output ----------------------------------------------------------------------------------
+
+  send(frame: Buffer): void {
+    if (this.closed) return;
+    this.outbound.append(frame);
+    scheduleFlush(this);
+  }
+
+  sendErr(text: string): void {
+    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - ->> [-ERR '${text}']`);
+    this.send(errFrame(text));
+  }
+
+  /** Writes at once (INFO, and -ERR before a close) rather than at the end of the turn. */
+  private sendNow(frame: Buffer): void {
+    this.outbound.append(frame);
+    this.flushOutbound();
+  }
+
+  flushOutbound(): void {
+    if (this.closed && this.socket.destroyed) return;
+    if (this.outbound.pendingBytes === 0) return;
+    const ok = this.outbound.flushTo(this.socket);
+    if (this.socket.writableLength > this.router.limits.maxPending) return this.slowConsumer();
+    if (!ok && this.writeDeadline === null && !this.closed) {
+      this.writeDeadline = setTimeout(() => {
+        this.writeDeadline = null;
+        this.router.log.warn(`${this.label()} - Slow Consumer Detected: WriteDeadline of ${this.router.limits.writeDeadlineMs}ms exceeded`);
+        this.router.stats.slowConsumers++;
+        this.close('Slow Consumer (Write Deadline)', true);
+      }, this.router.limits.writeDeadlineMs);
+    }
+  }
+
+  private onDrain(): void {
+    if (this.writeDeadline !== null) {
+      clearTimeout(this.writeDeadline);
+      this.writeDeadline = null;
+    }
+  }
+
+  /** Bytes queued for this client, in our buffer and the socket's. */
+  get pendingBytes(): number {
+    return this.outbound.pendingBytes + this.socket.writableLength;
+  }
+
+  private slowConsumer(): void {
+    if (this.closed) return;
+    this.router.stats.slowConsumers++;
+    this.router.log.warn(`${this.label()} - Slow Consumer Detected: MaxPending of ${this.router.limits.maxPending} Exceeded`);
+    this.close('Slow Consumer (Pending Bytes)', true);
+  }
+
+  // ---- keepalive -------------------------------------------------------------------------------
+
+  private armPing(ms: number): void {
+    if (this.pingTimer !== null) clearTimeout(this.pingTimer);
+    if (this.closed) return;
+    this.pingTimer = setTimeout(() => this.keepalive(), ms);
+  }
+
+  private keepalive(): void {
+    this.pingTimer = null;
+    if (this.closed) return;
+    const limits = this.router.limits;
+    if (this.active && this.pingSentAt === 0 && this.rttMs > 0) {
+      // Traffic in the last interval proves the connection alive; skip this PING.
+      this.active = false;
+      return this.armPing(limits.pingIntervalMs);
+    }
+    this.active = false;
+    if (this.pingsOut + 1 > limits.pingMax) {
+      this.router.log.debug(`${this.label()} - Stale Client Connection - Closing`);
+      return this.closeWithError(WireError.StaleConnection, 'Stale Connection');
+    }
+    this.pingsOut++;
+    if (this.pingSentAt === 0) this.pingSentAt = Date.now();
+    this.send(PING);
+    this.armPing(limits.pingIntervalMs);
+  }
+
+  // ---- closing ---------------------------------------------------------------------------------
+
+  private authViolation(): void {
+    this.closeWithError(WireError.AuthViolation, 'Authentication Failure');
+  }
+
+  closeWithError(text: string, reason: string): void {
+    if (this.closed) return;
+    this.router.log.error(`${this.label()} - ${text}`);
+    this.sendNow(errFrame(text));
+    this.close(reason);
+  }
+
+  closeSilently(reason: string): void {
+    this.close(reason);
+  }
+
+  /** Closes once; pending output is flushed first unless the peer is too slow to take it. */
+  close(reason: string, dropPending = false): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeReason = reason;
+    this.stop = new Date();
+    this.parser.stop();
+    for (const t of [this.pingTimer, this.authTimer, this.writeDeadline]) if (t !== null) clearTimeout(t);
+    this.pingTimer = this.authTimer = this.writeDeadline = null;
+    if (dropPending) {
+      this.outbound.discard();
+      this.socket.destroy();
+    } else {
+      if (this.outbound.pendingBytes > 0 && !this.socket.destroyed) this.outbound.flushTo(this.socket);
+      this.socket.end();
+      // A peer that never reads would keep a half-closed socket open forever.
+      setTimeout(() => this.socket.destroy(), 1000).unref();
+    }
+    this.removeAllSubs();
+    this.account?.conns.delete(this);
+    this.router.closed(this);
+  }
+
+  /** Whether this connection has answered its first PING, so async INFO may be sent (protocol 1). */
+  get wantsAsyncInfo(): boolean {
+    return this.connectSeen && this.opts.protocol === 1;
+  }
+}
+
+function isReservedReply(reply: string): boolean {
+  for (let i = 0; i < RESERVED_REPLY.length; i++) if (reply.startsWith(RESERVED_REPLY[i])) return true;
+  return false;
+}

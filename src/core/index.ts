@@ -1,0 +1,12 @@
+export { Router } from './router.js';
+export type { Limits, RouterConfig, RouterStats } from './router.js';
+export { Connection, ConnectionKind } from './connection.js';
+export { Account } from './account.js';
+export { Subscription } from './subscription.js';
+export { Sublist } from './sublist.js';
+export type { MatchResult, SublistStats, SublistEntry } from './sublist.js';
+export { Permissions } from './permissions.js';
+export type { PermissionRules, SubjectRules } from './permissions.js';
+export { isValidSubscribeSubject, isValidLiteralSubject, subjectMatches, subjectsCollide, tokenCount } from './subject.js';
+export type { AcceptedSocket, AuthOutcome, ClientAuthenticator, ConnectionType, CoreLog, TlsUpgrade, TransportSocket } from './transport.js';
+export type { ByteSink } from './outbound.js';

@@ -1,0 +1,121 @@
+// Per-user publish/subscribe permissions, with allow_responses.
+
+import { subjectMatches } from './subject.js';
+
+export interface SubjectRules {
+  readonly allow?: readonly string[];
+  readonly deny?: readonly string[];
+}
+
+/** Structurally the config's PermissionsConfig; core does not import config. */
+export interface PermissionRules {
+  readonly publish?: SubjectRules;
+  readonly subscribe?: SubjectRules;
+  readonly allowResponses?: { readonly max: number; readonly expiresMs: number };
+}
+
+interface SubRule {
+  readonly subject: string;
+  readonly queue: string | null;
+}
+
+const CACHE_MAX = 1024;
+
+interface ResponseGrant {
+  remaining: number;
+  readonly expires: number;
+}
+
+export class Permissions {
+  private readonly pubAllow: readonly string[] | null;
+  private readonly pubDeny: readonly string[];
+  private readonly subAllow: readonly SubRule[] | null;
+  private readonly subDeny: readonly SubRule[];
+  private readonly responses: { readonly max: number; readonly expiresMs: number } | null;
+  private readonly grants = new Map<string, ResponseGrant>();
+  private readonly pubCache = new Map<string, boolean>();
+  private readonly deliveryCache = new Map<string, boolean>();
+  /** True when delivery must be filtered (subscribe deny rules exist). */
+  readonly filtersDelivery: boolean;
+
+  constructor(rules: PermissionRules) {
+    this.responses = rules.allowResponses ?? null;
+    const pubAllow = rules.publish?.allow;
+    // allow_responses without a publish allow list leaves only the granted reply subjects publishable.
+    this.pubAllow = pubAllow !== undefined ? pubAllow : this.responses !== null ? [] : null;
+    this.pubDeny = rules.publish?.deny ?? [];
+    this.subAllow = rules.subscribe?.allow !== undefined ? rules.subscribe.allow.map(parseSubRule) : null;
+    this.subDeny = (rules.subscribe?.deny ?? []).map(parseSubRule);
+    this.filtersDelivery = this.subDeny.length > 0;
+  }
+
+  get grantsResponses(): boolean {
+    return this.responses !== null;
+  }
+
+  canPublish(subject: string): boolean {
+    let ok = this.pubCache.get(subject);
+    if (ok === undefined) {
+      ok = (this.pubAllow === null || this.pubAllow.some((p) => subjectMatches(subject, p))) && !this.pubDeny.some((p) => subjectMatches(subject, p));
+      if (this.pubCache.size >= CACHE_MAX) this.pubCache.clear();
+      this.pubCache.set(subject, ok);
+    }
+    return ok || this.useGrant(subject);
+  }
+
+  canSubscribe(subject: string, queue: string | null): boolean {
+    const allowed = this.subAllow === null || this.subAllow.some((r) => ruleCovers(r, subject, queue));
+    return allowed && !this.subDeny.some((r) => ruleCovers(r, subject, queue));
+  }
+
+  /** Subscribe deny rules also apply at delivery, so a wildcard subscription skips denied subjects. */
+  deniesDelivery(subject: string): boolean {
+    let denied = this.deliveryCache.get(subject);
+    if (denied === undefined) {
+      denied = this.subDeny.some((r) => r.queue === null && subjectMatches(subject, r.subject));
+      if (this.deliveryCache.size >= CACHE_MAX) this.deliveryCache.clear();
+      this.deliveryCache.set(subject, denied);
+    }
+    return denied;
+  }
+
+  /** A request with this reply subject was delivered: the reply becomes publishable. */
+  grantResponse(reply: string, now: number): void {
+    const r = this.responses;
+    if (r === null) return;
+    if (this.grants.size >= CACHE_MAX) this.pruneGrants(now);
+    this.grants.set(reply, { remaining: r.max, expires: now + r.expiresMs });
+  }
+
+  private useGrant(subject: string): boolean {
+    const g = this.grants.get(subject);
+    if (g === undefined) return false;
+    if (g.expires < Date.now()) {
+      this.grants.delete(subject);
+      return false;
+    }
+    if (g.remaining > 0 && --g.remaining === 0) this.grants.delete(subject);
+    return true;
+  }
+
+  private pruneGrants(now: number): void {
+    for (const [k, g] of this.grants) if (g.expires < now) this.grants.delete(k);
+  }
+}
+
+/** Allow entries may read "subject queue" to restrict queue subscriptions. */
+function parseSubRule(text: string): SubRule {
+  const parts = text.trim().split(/\s+/);
+  return { subject: parts[0], queue: parts.length > 1 ? parts[1] : null };
+}
+
+/**
+ * A rule without a queue covers the subject for plain and queue subscriptions; a rule with a queue
+ * covers only queue subscriptions in a matching queue.
+ */
+function ruleCovers(rule: SubRule, subject: string, queue: string | null): boolean {
+  if (!subjectMatches(subject, rule.subject)) return false;
+  if (rule.queue === null) return true;
+  if (queue === null) return false;
+  return subjectMatches(queue, rule.queue);
+}

@@ -1,0 +1,203 @@
+// Routes published messages to the subscriptions of the publisher's account. Every connection kind
+// attaches here; accounts keep their subject spaces apart.
+
+import type { PubFrame, ServerInfo } from '../protocol/nats/index.js';
+import { WireError } from '../protocol/nats/index.js';
+import { Account } from './account.js';
+import { Connection } from './connection.js';
+import { writeMsg } from './msg-writer.js';
+import type { Subscription } from './subscription.js';
+import type { AcceptedSocket, ClientAuthenticator, CoreLog } from './transport.js';
+
+export interface Limits {
+  maxControlLine: number;
+  maxPayload: number;
+  maxPending: number;
+  maxConnections: number;
+  maxSubscriptions: number;
+  maxSubTokens: number;
+  pingIntervalMs: number;
+  pingMax: number;
+  writeDeadlineMs: number;
+}
+
+export interface RouterConfig {
+  readonly limits: Limits;
+  readonly authenticator: ClientAuthenticator;
+  readonly log: CoreLog;
+  /** INFO fields common to every client; client_id and client_ip are added per connection. */
+  readonly info: Omit<ServerInfo, 'client_id' | 'client_ip'>;
+  readonly accountNames: readonly string[];
+  readonly systemAccount: string;
+  readonly noHeaderSupport: boolean;
+  readonly maxTracedMsgLen: number;
+  readonly useSublistCache: boolean;
+}
+
+export interface RouterStats {
+  inMsgs: number;
+  outMsgs: number;
+  inBytes: number;
+  outBytes: number;
+  slowConsumers: number;
+  totalConnections: number;
+}
+
+/** Closed connections kept for /connz?state=closed. */
+const CLOSED_RING = 10000;
+const GLOBAL = '$G';
+
+export class Router {
+  limits: Limits;
+  authenticator: ClientAuthenticator;
+  log: CoreLog;
+  noHeaderSupport: boolean;
+  maxTracedMsgLen: number;
+  /** Set during shutdown and lame duck: no new clients complete CONNECT. */
+  closing = false;
+  readonly stats: RouterStats = { inMsgs: 0, outMsgs: 0, inBytes: 0, outBytes: 0, slowConsumers: 0, totalConnections: 0 };
+  readonly conns = new Map<number, Connection>();
+  readonly closedConns: Connection[] = [];
+  readonly accounts = new Map<string, Account>();
+  systemAccount: string;
+
+  private info: RouterConfig['info'];
+  private nextCid = 1;
+  private useSublistCache: boolean;
+
+  constructor(cfg: RouterConfig) {
+    this.limits = { ...cfg.limits };
+    this.authenticator = cfg.authenticator;
+    this.log = cfg.log;
+    this.info = cfg.info;
+    this.noHeaderSupport = cfg.noHeaderSupport;
+    this.maxTracedMsgLen = cfg.maxTracedMsgLen;
+    this.systemAccount = cfg.systemAccount;
+    this.useSublistCache = cfg.useSublistCache;
+    this.syncAccounts(cfg.accountNames);
+  }
+
+  /** Applies a reloaded configuration; connections stay up. */
+  reconfigure(cfg: RouterConfig): void {
+    this.limits = { ...cfg.limits };
+    this.authenticator = cfg.authenticator;
+    this.log = cfg.log;
+    this.info = cfg.info;
+    this.noHeaderSupport = cfg.noHeaderSupport;
+    this.maxTracedMsgLen = cfg.maxTracedMsgLen;
+    this.systemAccount = cfg.systemAccount;
+    if (cfg.useSublistCache !== this.useSublistCache) {
+      this.useSublistCache = cfg.useSublistCache;
+      for (const acc of this.accounts.values()) acc.sublist.setCacheEnabled(cfg.useSublistCache);
+    }
+    this.syncAccounts(cfg.accountNames);
+  }
+
+  private syncAccounts(names: readonly string[]): void {
+    for (const name of [GLOBAL, ...names]) {
+      if (!this.accounts.has(name)) this.accounts.set(name, new Account(name, name === this.systemAccount, this.useSublistCache));
+    }
+  }
+
+  globalAccount(): Account {
+    return this.accounts.get(GLOBAL) as Account;
+  }
+
+  findAccount(name: string): Account | null {
+    return this.accounts.get(name) ?? null;
+  }
+
+  /** A transport accepted a socket: INFO goes out, then the client protocol runs. */
+  accept(accepted: AcceptedSocket): Connection {
+    const conn = new Connection(this, this.nextCid++, accepted);
+    this.stats.totalConnections++;
+    if (this.conns.size >= this.limits.maxConnections) {
+      conn.begin({ ...accepted, upgradeTls: undefined });
+      conn.closeWithError(WireError.MaxConnections, 'Maximum Connections Exceeded');
+      return conn;
+    }
+    this.conns.set(conn.cid, conn);
+    if (this.log.debugEnabled) this.log.debug(`${conn.label()} - Client connection created`);
+    conn.begin(accepted);
+    return conn;
+  }
+
+  infoFor(conn: Connection, extra?: Partial<ServerInfo>): string {
+    const info: ServerInfo = { ...this.info, client_id: conn.cid, client_ip: conn.ip, ...extra };
+    return `INFO ${JSON.stringify(info)} \r\n`;
+  }
+
+  /** Delivers a publish to every matching subscription; returns how many deliveries were made. */
+  route(pub: Connection, f: PubFrame): number {
+    const acc = pub.account as Account;
+    const subject = f.subject;
+    const r = acc.sublist.match(subject);
+    const echo = pub.opts.echo;
+    let n = 0;
+    const psubs = r.psubs;
+    for (let i = 0; i < psubs.length; i++) {
+      const sub = psubs[i];
+      const c = sub.conn;
+      if ((c === pub && !echo) || c.closed) continue;
+      if (c.perms !== null && c.perms.filtersDelivery && c.perms.deniesDelivery(subject)) continue;
+      this.deliver(c, sub, f);
+      n++;
+    }
+    const qsubs = r.qsubs;
+    for (let g = 0; g < qsubs.length; g++) {
+      const members = qsubs[g];
+      const count = members.length;
+      const startAt = count === 1 ? 0 : Math.floor(Math.random() * count);
+      for (let k = 0; k < count; k++) {
+        const sub = members[(startAt + k) % count];
+        const c = sub.conn;
+        if ((c === pub && !echo) || c.closed || sub.closed) continue;
+        if (c.perms !== null && c.perms.filtersDelivery && c.perms.deniesDelivery(subject)) continue;
+        this.deliver(c, sub, f);
+        n++;
+        break;
+      }
+    }
+    const stats = this.stats;
+    stats.inMsgs++;
+    stats.inBytes += f.payload.length;
+    return n;
+  }
+
+  private deliver(c: Connection, sub: Subscription, f: PubFrame): void {
+    const bytes = writeMsg(c, sub, f.subject, f.reply, f.hdrLen, f.payload, f.sizeText);
+    if (f.reply !== '' && c.perms !== null && c.perms.grantsResponses) c.perms.grantResponse(f.reply, Date.now());
+    this.stats.outMsgs++;
+    this.stats.outBytes += bytes;
+    c.delivered(sub, bytes);
+  }
+
+  /** A connection finished closing. */
+  closed(conn: Connection): void {
+    if (!this.conns.delete(conn.cid)) return;
+    if (this.log.debugEnabled) this.log.debug(`${conn.label()} - Client connection closed: ${conn.closeReason}`);
+    this.closedConns.push(conn);
+    if (this.closedConns.length > CLOSED_RING) this.closedConns.shift();
+  }
+
+  /** Sends an async INFO (e.g. lame duck) to the clients that understand one. */
+  broadcastInfo(extra: Partial<ServerInfo>): void {
+    for (const conn of this.conns.values()) {
+      if (conn.wantsAsyncInfo) conn.send(Buffer.from(this.infoFor(conn, extra), 'latin1'));
+    }
+  }
+
+  /** Closes every client (shutdown). */
+  closeAll(reason: string): void {
+    this.closing = true;
+    for (const conn of [...this.conns.values()]) conn.close(reason);
+  }
+
+  /** Subscriptions across all accounts. */
+  subscriptionCount(): number {
+    let n = 0;
+    for (const acc of this.accounts.values()) n += acc.sublist.size;
+    return n;
+  }
+}
+

@@ -1,0 +1,70 @@
+// Subject rules shared by subscriptions, permissions and publishes.
+
+/** A subscription subject: no empty token, `>` only as the last token (nats-server sublist Insert). */
+export function isValidSubscribeSubject(subject: string): boolean {
+  const n = subject.length;
+  if (n === 0) return false;
+  let tokenStart = 0;
+  for (let i = 0; i <= n; i++) {
+    if (i === n || subject.charCodeAt(i) === 0x2e) {
+      if (i === tokenStart) return false;
+      if (i === tokenStart + 1 && subject.charCodeAt(tokenStart) === 0x3e && i !== n) return false;
+      tokenStart = i + 1;
+    }
+  }
+  return true;
+}
+
+/** A literal subject: no empty token and no wildcard token (pedantic publish check). */
+export function isValidLiteralSubject(subject: string): boolean {
+  const n = subject.length;
+  if (n === 0) return false;
+  let tokenStart = 0;
+  for (let i = 0; i <= n; i++) {
+    if (i === n || subject.charCodeAt(i) === 0x2e) {
+      if (i === tokenStart) return false;
+      if (i === tokenStart + 1) {
+        const c = subject.charCodeAt(tokenStart);
+        if (c === 0x2a || c === 0x3e) return false;
+      }
+      tokenStart = i + 1;
+    }
+  }
+  return true;
+}
+
+export function tokenCount(subject: string): number {
+  let n = 1;
+  for (let i = 0; i < subject.length; i++) if (subject.charCodeAt(i) === 0x2e) n++;
+  return n;
+}
+
+/**
+ * Whether `subject` (which may itself hold wildcards, matched as ordinary tokens) is matched by `pattern`.
+ * Used off the hot path: permissions and match-cache invalidation.
+ */
+export function subjectMatches(subject: string, pattern: string): boolean {
+  const s = subject.split('.');
+  const p = pattern.split('.');
+  for (let i = 0; i < p.length; i++) {
+    const t = p[i];
+    if (t === '>') return i < s.length;
+    if (i >= s.length) return false;
+    if (t !== '*' && t !== s[i]) return false;
+  }
+  return s.length === p.length;
+}
+
+/** Whether some subject could match both patterns (wildcards on either side). */
+export function subjectsCollide(a: string, b: string): boolean {
+  const x = a.split('.');
+  const y = b.split('.');
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    const s = x[i];
+    const t = y[i];
+    if (s === '>' || t === '>') return true;
+    if (s !== '*' && t !== '*' && s !== t) return false;
+  }
+  return x.length === y.length;
+}

@@ -1,0 +1,61 @@
+// What core needs from a transport: a byte stream (a node socket fits) plus how it was accepted.
+
+import type { ConnectOptions } from '../protocol/nats/index.js';
+import type { ByteSink } from './outbound.js';
+import type { PermissionRules } from './permissions.js';
+
+export interface TransportSocket extends ByteSink {
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'drain' | 'close' | 'end', listener: () => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  removeAllListeners(event?: string): unknown;
+  pause(): unknown;
+  resume(): unknown;
+  end(): unknown;
+  destroy(): unknown;
+  readonly destroyed: boolean;
+  readonly remoteAddress?: string;
+  readonly remotePort?: number;
+}
+
+/** The result of a TLS handshake done by the transport layer. */
+export interface TlsUpgrade {
+  readonly socket: TransportSocket;
+  readonly version: string;
+  readonly cipher: string;
+}
+
+/** Connection types as nats-server names them in allowed_connection_types. */
+export type ConnectionType = 'STANDARD' | 'WEBSOCKET' | 'MQTT' | 'LEAFNODE';
+
+export interface AcceptedSocket {
+  readonly socket: TransportSocket;
+  readonly type: ConnectionType;
+  /** Present when the listener requires TLS after INFO; resolves when the handshake is done. */
+  readonly upgradeTls?: () => Promise<TlsUpgrade>;
+  readonly tlsTimeoutMs?: number;
+  /** Peer address when the transport knows it better than the socket (e.g. X-Forwarded-For). */
+  readonly remoteAddress?: string;
+}
+
+/** Who the user is, as core sees the outcome of authentication. */
+export type AuthOutcome =
+  | { readonly ok: true; readonly user?: string; readonly account: string; readonly permissions?: PermissionRules }
+  | { readonly ok: false };
+
+export interface ClientAuthenticator {
+  readonly required: boolean;
+  readonly timeoutMs: number;
+  authenticate(connect: ConnectOptions, ctx: { connectionType: ConnectionType }): Promise<AuthOutcome>;
+}
+
+/** The logger core writes to (util's Logger fits). */
+export interface CoreLog {
+  readonly debugEnabled: boolean;
+  readonly traceEnabled: boolean;
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+  debug(msg: string): void;
+  trace(msg: string): void;
+}

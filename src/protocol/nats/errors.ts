@@ -1,0 +1,46 @@
+// Every -ERR text a NATS server sends, in one place (exact nats-server 2.9.10 wording).
+
+export const WireError = {
+  UnknownOp: 'Unknown Protocol Operation',
+  AuthViolation: 'Authorization Violation',
+  AuthTimeout: 'Authentication Timeout',
+  MaxPayload: 'Maximum Payload Violation',
+  MaxControlLine: 'maximum control line exceeded',
+  StaleConnection: 'Stale Connection',
+  MaxConnections: 'maximum connections exceeded',
+  InvalidClientProtocol: 'invalid client protocol',
+  NoRespondersRequiresHeaders: 'no responders requires headers support',
+  SecureConnectionRequired: 'Secure Connection - TLS Required',
+  InvalidSubject: 'Invalid Subject',
+  InvalidPublishSubject: 'Invalid Publish Subject',
+  MaxSubscriptions: 'maximum subscriptions exceeded',
+} as const;
+
+export type WireErrorText = (typeof WireError)[keyof typeof WireError];
+
+/** Go's %q for the subjects and queue names quoted inside permission errors. */
+function quote(s: string): string {
+  return JSON.stringify(s);
+}
+
+export function pubViolation(subject: string): string {
+  return `Permissions Violation for Publish to ${quote(subject)}`;
+}
+
+export function replyViolation(reply: string): string {
+  return `Permissions Violation for Publish with Reply of ${quote(reply)}`;
+}
+
+export function subViolation(subject: string, queue: string | null): string {
+  return queue === null
+    ? `Permissions Violation for Subscription to ${quote(subject)}`
+    : `Permissions Violation for Subscription to ${quote(subject)} using queue ${quote(queue)}`;
+}
+
+export function subTokensViolation(subject: string): string {
+  return `Permissions Violation for Subscription to ${quote(subject)}, too many tokens`;
+}
+
+export function errFrame(text: string): Buffer {
+  return Buffer.from(`-ERR '${text}'\r\n`, 'latin1');
+}

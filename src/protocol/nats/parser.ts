@@ -1,0 +1,353 @@
+// Client-side NATS protocol parser: bytes in, operations out, no I/O.
+// Control lines are found by a byte scan; a payload of known size is reached in one step and handed
+// out as a view into the read buffer. Only frames split across reads are copied.
+
+/** The arguments of the PUB/HPUB being delivered. One instance per parser, reused for every message. */
+export class PubFrame {
+  subject = '';
+  /** '' when the publish has no reply subject. */
+  reply = '';
+  /** Header bytes at the start of `payload`; 0 when there are none (HPUB with 0 is a plain message). */
+  hdrLen = 0;
+  /** Headers and body; a view valid only during the callback. */
+  payload: Buffer = EMPTY;
+  /** The size token as sent when it is not canonical (leading zeros), echoed back in MSG; otherwise ''. */
+  sizeText = '';
+  isHpub = false;
+}
+
+export const ParseErrorKind = {
+  UnknownOp: 1,
+  MaxControlLine: 2,
+  MaxPayload: 3,
+  /** Malformed arguments: nats-server closes without an -ERR. */
+  BadArgs: 4,
+  /** The peer sent -ERR: close without reply. */
+  PeerError: 5,
+} as const;
+export type ParseErrorKind = (typeof ParseErrorKind)[keyof typeof ParseErrorKind];
+
+export interface ClientOpHandler {
+  onConnect(json: string): void;
+  onPub(frame: PubFrame): void;
+  onSub(subject: string, queue: string | null, sid: string): void;
+  /** max: -1 when absent; 0 when it is 0 or not a number (remove at once). */
+  onUnsub(sid: string, max: number): void;
+  onPing(): void;
+  onPong(): void;
+  onParseError(kind: ParseErrorKind): void;
+}
+
+const EMPTY = Buffer.alloc(0);
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const TAB = 9;
+const MAX_ARGS = 6;
+/** Longest op name plus its separator; the control-line limit applies to what follows. */
+const OP_SLACK = 8;
+
+const enumState = { Line: 0, Payload: 1, Stopped: 2 } as const;
+
+export class ClientParser {
+  maxControlLine: number;
+  maxPayload: number;
+
+  private state: number = enumState.Line;
+  private readonly handler: ClientOpHandler;
+  private readonly frame = new PubFrame();
+  private readonly argStart = new Int32Array(MAX_ARGS);
+  private readonly argEnd = new Int32Array(MAX_ARGS);
+  /** Bytes of a control line split across reads. */
+  private carry: Buffer | null = null;
+  /** Payload (plus CRLF) being assembled across reads. */
+  private pending: Buffer = EMPTY;
+  private pendingFill = 0;
+  /** Payload size announced by the last control line, -1 when none. */
+  private need = -1;
+
+  constructor(handler: ClientOpHandler, maxControlLine: number, maxPayload: number) {
+    this.handler = handler;
+    this.maxControlLine = maxControlLine;
+    this.maxPayload = maxPayload;
+  }
+
+  /** Stops after the current operation; parse() then returns the unconsumed offset. */
+  stop(): void {
+    this.state = enumState.Stopped;
+  }
+
+  /** Resumes after stop(); the caller re-feeds what parse() left unconsumed. */
+  resume(): void {
+    if (this.state === enumState.Stopped) this.state = this.need >= 0 ? enumState.Payload : enumState.Line;
+  }
+
+  get stopped(): boolean {
+    return this.state === enumState.Stopped;
+  }
+
+  /** Parses a read; returns the number of bytes consumed (less than buf.length only after stop()). */
+  parse(buf: Buffer): number {
+    const len = buf.length;
+    let pos = 0;
+    if (this.state === enumState.Stopped) return 0;
+    if (this.state === enumState.Payload) {
+      pos = this.fillPending(buf, 0);
+      if (pos < 0) return len;
+    } else if (this.carry !== null) {
+      pos = this.finishCarriedLine(buf);
+      if (pos < 0) return len;
+    }
+    while (pos < len && this.state === enumState.Line) {
+      let nl = pos;
+      const scanEnd = Math.min(len, pos + this.maxControlLine + OP_SLACK + 2);
+      while (nl < scanEnd && buf[nl] !== LF) nl++;
+      if (nl === scanEnd) {
+        if (scanEnd < len || len - pos > this.maxControlLine + OP_SLACK) {
+          this.fail(ParseErrorKind.MaxControlLine);
+          return len;
+        }
+        this.carry = Buffer.from(buf.subarray(pos, len));
+        return len;
+      }
+      this.line(buf, pos, nl);
+      pos = nl + 1;
+      const need = this.need;
+      if (need < 0 || this.state !== enumState.Line) continue;
+      const end = pos + need;
+      if (end + 2 > len) {
+        this.startPending(need);
+        pos = this.fillPending(buf, pos);
+        if (pos < 0) return len;
+        continue;
+      }
+      this.need = -1;
+      if (buf[end] !== CR || buf[end + 1] !== LF) {
+        this.fail(ParseErrorKind.UnknownOp);
+        return len;
+      }
+      this.frame.payload = buf.subarray(pos, end);
+      this.handler.onPub(this.frame);
+      pos = end + 2;
+    }
+    return this.state === enumState.Stopped ? pos : len;
+  }
+
+  /** Completes a control line carried over from the previous read; returns the offset after it (and its payload), -1 when buf was used up. */
+  private finishCarriedLine(buf: Buffer): number {
+    const carry = this.carry as Buffer;
+    const limit = this.maxControlLine + OP_SLACK + 2;
+    const scanEnd = Math.min(buf.length, Math.max(limit - carry.length, 0));
+    let nl = 0;
+    while (nl < scanEnd && buf[nl] !== LF) nl++;
+    if (nl === scanEnd) {
+      if (scanEnd < buf.length || carry.length + buf.length > limit - 2) {
+        this.carry = null;
+        this.fail(ParseErrorKind.MaxControlLine);
+        return -1;
+      }
+      this.carry = Buffer.concat([carry, buf]);
+      return -1;
+    }
+    this.carry = null;
+    const line = Buffer.concat([carry, buf.subarray(0, nl + 1)]);
+    this.line(line, 0, line.length - 1);
+    const pos = nl + 1;
+    if (this.need < 0 || this.state !== enumState.Line) return pos;
+    this.startPending(this.need);
+    return this.fillPending(buf, pos);
+  }
+
+  private startPending(need: number): void {
+    this.pending = Buffer.allocUnsafe(need + 2);
+    this.pendingFill = 0;
+    this.state = enumState.Payload;
+  }
+
+  /** Copies payload bytes; returns the offset after the payload, or -1 when buf was used up. */
+  private fillPending(buf: Buffer, pos: number): number {
+    const want = this.pending.length - this.pendingFill;
+    const take = Math.min(want, buf.length - pos);
+    buf.copy(this.pending, this.pendingFill, pos, pos + take);
+    this.pendingFill += take;
+    if (take < want) return -1;
+    const p = this.pending;
+    const size = p.length - 2;
+    this.pending = EMPTY;
+    this.need = -1;
+    this.state = enumState.Line;
+    if (p[size] !== CR || p[size + 1] !== LF) {
+      this.fail(ParseErrorKind.UnknownOp);
+      return -1;
+    }
+    this.frame.payload = p.subarray(0, size);
+    this.handler.onPub(this.frame);
+    return pos + take;
+  }
+
+  private fail(kind: ParseErrorKind): void {
+    this.state = enumState.Stopped;
+    this.need = -1;
+    this.handler.onParseError(kind);
+  }
+
+  /** Handles one control line [start, nl) (nl is the LF). */
+  private line(buf: Buffer, start: number, nl: number): void {
+    let end = nl;
+    if (end > start && buf[end - 1] === CR) end--;
+    const b0 = buf[start] | 0x20;
+    const b1 = buf[start + 1] | 0x20;
+    switch (b0) {
+      case 0x70: // p
+        if (end - start > 4 && b1 === 0x75 && (buf[start + 2] | 0x20) === 0x62 && isBlank(buf[start + 3])) {
+          return this.pub(buf, start + 4, end, false);
+        }
+        if (end - start >= 4 && b1 === 0x69 && (buf[start + 2] | 0x20) === 0x6e && (buf[start + 3] | 0x20) === 0x67) {
+          return this.handler.onPing();
+        }
+        if (end - start >= 4 && b1 === 0x6f && (buf[start + 2] | 0x20) === 0x6e && (buf[start + 3] | 0x20) === 0x67) {
+          return this.handler.onPong();
+        }
+        break;
+      case 0x68: // h
+        if (opIs(buf, start, end, 'hpub')) return this.pub(buf, start + 5, end, true);
+        break;
+      case 0x73: // s
+        if (opIs(buf, start, end, 'sub')) return this.sub(buf, start + 4, end);
+        break;
+      case 0x75: // u
+        if (opIs(buf, start, end, 'unsub')) return this.unsub(buf, start + 6, end);
+        break;
+      case 0x63: // c
+        if (opIs(buf, start, end, 'connect') || opIsBare(buf, start, end, 'connect')) {
+          if (this.argsOver(start + 8, end)) return this.fail(ParseErrorKind.MaxControlLine);
+          return this.handler.onConnect(start + 8 <= end ? buf.toString('utf8', start + 8, end) : '');
+        }
+        break;
+      case 0x69: // i: INFO from a client is ignored
+        if (opIs(buf, start, end, 'info') || opIsBare(buf, start, end, 'info')) return;
+        break;
+      case 0x2b: // '+': +OK from a client is ignored
+        if ((buf[start + 1] | 0x20) === 0x6f && (buf[start + 2] | 0x20) === 0x6b) return;
+        break;
+      case 0x2d: // '-': -ERR from a client closes the connection
+        if ((buf[start + 1] | 0x20) === 0x65 && (buf[start + 2] | 0x20) === 0x72 && (buf[start + 3] | 0x20) === 0x72) {
+          return this.fail(ParseErrorKind.PeerError);
+        }
+        break;
+    }
+    this.fail(ParseErrorKind.UnknownOp);
+  }
+
+  private argsOver(argsStart: number, end: number): boolean {
+    return end - argsStart > this.maxControlLine;
+  }
+
+  /** Splits [start, end) on blanks into argStart/argEnd; returns the count, MAX_ARGS+1 when too many. */
+  private split(buf: Buffer, start: number, end: number): number {
+    let n = 0;
+    let i = start;
+    while (i < end) {
+      while (i < end && isBlank(buf[i])) i++;
+      if (i >= end) break;
+      if (n === MAX_ARGS) return MAX_ARGS + 1;
+      this.argStart[n] = i;
+      while (i < end && !isBlank(buf[i])) i++;
+      this.argEnd[n] = i;
+      n++;
+    }
+    return n;
+  }
+
+  private pub(buf: Buffer, argsStart: number, end: number, hpub: boolean): void {
+    if (this.argsOver(argsStart, end)) return this.fail(ParseErrorKind.MaxControlLine);
+    const n = this.split(buf, argsStart, end);
+    const s = this.argStart;
+    const e = this.argEnd;
+    const f = this.frame;
+    let sizeIdx: number;
+    if (hpub) {
+      if (n !== 3 && n !== 4) return this.fail(ParseErrorKind.BadArgs);
+      sizeIdx = n - 1;
+      const hdr = parseSize(buf, s[n - 2], e[n - 2]);
+      if (hdr < 0) return this.fail(ParseErrorKind.BadArgs);
+      f.hdrLen = hdr;
+    } else {
+      if (n !== 2 && n !== 3) return this.fail(ParseErrorKind.BadArgs);
+      sizeIdx = n - 1;
+      f.hdrLen = 0;
+    }
+    const size = parseSize(buf, s[sizeIdx], e[sizeIdx]);
+    if (size < 0 || f.hdrLen > size) return this.fail(ParseErrorKind.BadArgs);
+    f.isHpub = hpub;
+    f.subject = buf.toString('latin1', s[0], e[0]);
+    const hasReply = hpub ? n === 4 : n === 3;
+    f.reply = hasReply ? buf.toString('latin1', s[1], e[1]) : '';
+    f.sizeText = buf[s[sizeIdx]] === 0x30 && e[sizeIdx] - s[sizeIdx] > 1 ? buf.toString('latin1', s[sizeIdx], e[sizeIdx]) : '';
+    if (size > this.maxPayload) return this.fail(ParseErrorKind.MaxPayload);
+    this.need = size;
+  }
+
+  private sub(buf: Buffer, argsStart: number, end: number): void {
+    if (this.argsOver(argsStart, end)) return this.fail(ParseErrorKind.MaxControlLine);
+    const n = this.split(buf, argsStart, end);
+    const s = this.argStart;
+    const e = this.argEnd;
+    if (n === 2) {
+      return this.handler.onSub(buf.toString('latin1', s[0], e[0]), null, buf.toString('latin1', s[1], e[1]));
+    }
+    if (n === 3) {
+      return this.handler.onSub(
+        buf.toString('latin1', s[0], e[0]),
+        buf.toString('latin1', s[1], e[1]),
+        buf.toString('latin1', s[2], e[2]),
+      );
+    }
+    this.fail(ParseErrorKind.BadArgs);
+  }
+
+  private unsub(buf: Buffer, argsStart: number, end: number): void {
+    if (this.argsOver(argsStart, end)) return this.fail(ParseErrorKind.MaxControlLine);
+    const n = this.split(buf, argsStart, end);
+    const s = this.argStart;
+    const e = this.argEnd;
+    if (n === 1) return this.handler.onUnsub(buf.toString('latin1', s[0], e[0]), -1);
+    if (n === 2) {
+      const max = parseSize(buf, s[1], e[1]);
+      return this.handler.onUnsub(buf.toString('latin1', s[0], e[0]), max < 0 ? 0 : max);
+    }
+    this.fail(ParseErrorKind.BadArgs);
+  }
+}
+
+function isBlank(b: number): boolean {
+  return b === SPACE || b === TAB;
+}
+
+/** True when the line starts with `op` (lower case) followed by a blank. */
+function opIs(buf: Buffer, start: number, end: number, op: string): boolean {
+  const n = op.length;
+  if (end - start < n + 1) return false;
+  for (let i = 0; i < n; i++) if ((buf[start + i] | 0x20) !== op.charCodeAt(i)) return false;
+  return isBlank(buf[start + n]);
+}
+
+/** True when the line is exactly `op` with nothing after it. */
+function opIsBare(buf: Buffer, start: number, end: number, op: string): boolean {
+  if (end - start !== op.length) return false;
+  for (let i = 0; i < op.length; i++) if ((buf[start + i] | 0x20) !== op.charCodeAt(i)) return false;
+  return true;
+}
+
+/** ASCII digits only, at most 9 of them (nats-server parseSize); -1 otherwise. */
+export function parseSize(buf: Buffer, start: number, end: number): number {
+  const n = end - start;
+  if (n === 0 || n > 9) return -1;
+  let v = 0;
+  for (let i = start; i < end; i++) {
+    const d = buf[i] - 0x30;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}

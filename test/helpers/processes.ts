@@ -1,0 +1,98 @@
+// Starts leafgate (as the real bin) and the real nats-server as child processes on loopback ports,
+// and stops them by PID.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, waitForPort } from './ports.js';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const LEAFGATE_MAIN = path.join(REPO_ROOT, 'dist/src/main.js');
+/** Debian installs nats-server in /usr/sbin, which is not on every user's PATH. */
+export const NATS_SERVER_BIN = process.env.NATS_SERVER_BIN ?? (['/usr/sbin/nats-server', '/usr/bin/nats-server'].find((p) => fs.existsSync(p)) ?? 'nats-server');
+
+export interface ServerProcess {
+  readonly name: 'leafgate' | 'nats-server';
+  readonly port: number;
+  readonly pid: number;
+  readonly proc: ChildProcess;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Resolves with the exit code (or signal name) once the process has exited. */
+  exited(): Promise<number | string>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Extra arguments after `-a 127.0.0.1 -p <port>`. */
+  readonly args?: readonly string[];
+  /** Skip adding -p (when the args or a config file set the port). */
+  readonly port?: number;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+}
+
+function startProcess(name: ServerProcess['name'], cmd: string, baseArgs: string[], opts: StartOptions, port: number): ServerProcess {
+  const proc = spawn(cmd, [...baseArgs, ...(opts.args ?? [])], { cwd: opts.cwd ?? REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exit = new Promise<number | string>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return {
+    name,
+    port,
+    pid: proc.pid ?? 0,
+    proc,
+    output: () => out,
+    exited: () => exit,
+    stop: async () => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill('SIGTERM');
+      const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+      await exit;
+      clearTimeout(t);
+    },
+  };
+}
+
+async function started(p: ServerProcess): Promise<ServerProcess> {
+  const exitedEarly = p.exited().then((code) => {
+    throw new Error(`${p.name} exited (${code}) before listening:\n${p.output()}`);
+  });
+  await Promise.race([waitForPort(p.port), exitedEarly]);
+  exitedEarly.catch(() => undefined);
+  return p;
+}
+
+export async function startLeafgate(opts: StartOptions = {}): Promise<ServerProcess> {
+  const port = opts.port ?? (await freePort());
+  const base = [LEAFGATE_MAIN, ...(opts.port === undefined ? ['-a', '127.0.0.1', '-p', String(port)] : [])];
+  return started(startProcess('leafgate', process.execPath, base, opts, port));
+}
+
+export async function startNatsServer(opts: StartOptions = {}): Promise<ServerProcess> {
+  const port = opts.port ?? (await freePort());
+  const base = opts.port === undefined ? ['-a', '127.0.0.1', '-p', String(port)] : [];
+  return started(startProcess('nats-server', NATS_SERVER_BIN, base, opts, port));
+}
+
+/** Runs the leafgate bin to completion (for flag errors, --help, -t, --signal). */
+export function runLeafgate(args: readonly string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [LEAFGATE_MAIN, ...args], { cwd: opts.cwd ?? REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const t = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`leafgate ${args.join(' ')} did not exit:\n${stdout}${stderr}`));
+    }, opts.timeoutMs ?? 10000);
+    proc.once('exit', (code) => {
+      clearTimeout(t);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

@@ -327,7 +327,7 @@ export class Connection implements ClientOpHandler, Flushable {
     if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [PONG]`);
     this.pingsOut = 0;
     if (this.pingSentAt > 0) {
-      this.rttMs = Date.now() - this.pingSentAt;
+      this.rttMs = performance.now() - this.pingSentAt;
       this.pingSentAt = 0;
     }
   }
@@ -368,6 +368,16 @@ export class Connection implements ClientOpHandler, Flushable {
 
   private removeAllSubs(): void {
     for (const sub of this.subs.values()) this.removeSub(sub);
+  }
+
+  /** On close the subscriptions leave the sublist but stay listed, for /connz?state=closed. */
+  private retireSubs(): void {
+    const sublist = (this.account as Account | null)?.sublist;
+    for (const sub of this.subs.values()) {
+      if (sub.closed) continue;
+      sub.closed = true;
+      sublist?.remove(sub);
+    }
   }
 
   /** Called by the router after each delivery: counts toward UNSUB max and marks activity. */
@@ -457,7 +467,7 @@ export class Connection implements ClientOpHandler, Flushable {
       return this.closeWithError(WireError.StaleConnection, 'Stale Connection');
     }
     this.pingsOut++;
-    if (this.pingSentAt === 0) this.pingSentAt = Date.now();
+    if (this.pingSentAt === 0) this.pingSentAt = performance.now();
     this.send(PING);
     this.armPing(limits.pingIntervalMs);
   }
@@ -497,7 +507,7 @@ export class Connection implements ClientOpHandler, Flushable {
       // A peer that never reads would keep a half-closed socket open forever.
       setTimeout(() => this.socket.destroy(), 1000).unref();
     }
-    this.removeAllSubs();
+    this.retireSubs();
     this.account?.conns.delete(this);
     this.router.closed(this);
   }

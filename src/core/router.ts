@@ -99,6 +99,11 @@ export class Router {
     }
   }
 
+  /** INFO fields common to every client (read by monitoring). */
+  get serverInfo(): RouterConfig['info'] {
+    return this.info;
+  }
+
   globalAccount(): Account {
     return this.accounts.get(GLOBAL) as Account;
   }

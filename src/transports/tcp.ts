@@ -25,7 +25,3 @@ export function boundPort(server: net.Server): number {
   const a = server.address();
   return typeof a === 'object' && a !== null ? a.port : 0;
 }
-
-export function closeServer(server: net.Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
-}

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// bin entry: parses the command line, resolves options (flags over config file) and runs the server.
+
+import { parseCommandLine, runCliCommand } from './cli/index.js';
+import type { CommandLine } from './cli/index.js';
+import { loadConfigFile, mergeOptions } from './config/index.js';
+import type { OptionLayer, Options } from './config/index.js';
+import { Server } from './server.js';
+import { Logger } from './util/index.js';
+
+/** Flags are applied over the config file, on start and on every reload (nats-server's precedence). */
+function resolveOptions(cmd: Extract<CommandLine, { kind: 'run' }>): { opts: Options; warnings: string[] } {
+  let fileLayer: OptionLayer = {};
+  let warnings: string[] = [];
+  if (cmd.configFile !== undefined) {
+    const loaded = loadConfigFile(cmd.configFile);
+    fileLayer = { ...loaded.layer };
+    for (const key of cmd.clearedKeys) delete fileLayer[key];
+    warnings = loaded.warnings;
+  }
+  const flags: OptionLayer = { ...cmd.flags };
+  // --user/--pass/--auth override single fields; the file's users list stays.
+  if (flags.auth !== undefined && fileLayer.auth !== undefined) flags.auth = { ...fileLayer.auth, ...flags.auth, users: fileLayer.auth.users };
+  const opts = mergeOptions(fileLayer, flags);
+  return { opts, warnings };
+}
+
+async function main(argv: string[]): Promise<number | null> {
+  const cmd = parseCommandLine(argv);
+  if (cmd.kind !== 'run') return runCliCommand(cmd);
+  let resolved: { opts: Options; warnings: string[] };
+  try {
+    resolved = resolveOptions(cmd);
+  } catch (err) {
+    process.stderr.write(`leafgate: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const { opts, warnings } = resolved;
+  const log = new Logger({ debug: opts.debug, trace: opts.trace, logtime: opts.logtime, logFile: opts.logFile });
+  for (const w of warnings) log.warn(w);
+  for (const flag of cmd.notYetSupported) log.warn(`flag --${flag} is not supported yet, ignored`);
+  let server: Server;
+  try {
+    server = new Server(opts, log, () => resolveOptions(cmd).opts);
+    await server.start();
+  } catch (err) {
+    log.fatal((err as Error).message);
+    return 1;
+  }
+  server.installSignalHandlers();
+  server.onExit(() => process.exit(0));
+  return null;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== null) process.exitCode = code;
+  },
+  (err: Error) => {
+    process.stderr.write(`leafgate: ${err.stack ?? err.message}\n`);
+    process.exitCode = 1;
+  },
+);

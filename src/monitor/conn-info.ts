@@ -1,0 +1,114 @@
+// One client connection as /connz lists it, in nats-server's field order. Closed connections are
+// reported as they were when they closed: uptime and idle end at their stop time.
+
+import { ConnectionKind } from '../core/index.js';
+import type { Connection, ConnectionType } from '../core/index.js';
+import { rfc3339Nano, rtt, tlsVersion, uptime } from './format.js';
+import type { SubsOption } from './query.js';
+import { subDetail } from './sub-detail.js';
+import type { SubDetail } from './sub-detail.js';
+
+const GLOBAL_ACCOUNT = '$G';
+
+const KIND_NAMES: ReadonlyMap<ConnectionKind, string> = new Map([[ConnectionKind.Client, 'Client']]);
+
+/** nats-server's client type names; leaf links have none. */
+const TYPE_NAMES: Readonly<Record<ConnectionType, string>> = {
+  STANDARD: 'nats',
+  WEBSOCKET: 'websocket',
+  MQTT: 'mqtt',
+  LEAFNODE: '',
+};
+
+export interface ConnInfo {
+  cid: number;
+  kind: string;
+  type?: string;
+  ip: string;
+  port: number;
+  start: string;
+  last_activity: string;
+  stop?: string;
+  reason?: string;
+  rtt: string;
+  uptime: string;
+  idle: string;
+  pending_bytes: number;
+  in_msgs: number;
+  out_msgs: number;
+  in_bytes: number;
+  out_bytes: number;
+  subscriptions: number;
+  name?: string;
+  lang?: string;
+  version?: string;
+  tls_version?: string;
+  tls_cipher_suite?: string;
+  authorized_user?: string;
+  account?: string;
+  subscriptions_list?: string[];
+  subscriptions_list_detail?: SubDetail[];
+}
+
+export interface ConnInfoOptions {
+  /** Include authorized_user and account (`auth=true`). */
+  readonly auth: boolean;
+  readonly subs: SubsOption;
+}
+
+/**
+ * The user a connection authenticated as, for `auth=true` and the `user=` filter. Unlike
+ * nats-server, a token is never shown: it is a secret, not a name.
+ */
+export function authorizedUser(conn: Connection): string {
+  const nkey = conn.opts.nkey ?? '';
+  if (nkey !== '') return nkey;
+  return conn.user !== '' ? conn.user : (conn.opts.user ?? '');
+}
+
+export function connInfo(conn: Connection, nowMs: number, options: ConnInfoOptions): ConnInfo {
+  const startMs = conn.start.getTime();
+  const endMs = conn.stop !== null ? conn.stop.getTime() : nowMs;
+  const name = conn.opts.name ?? '';
+  const lang = conn.opts.lang ?? '';
+  const version = conn.opts.version ?? '';
+  const type = TYPE_NAMES[conn.type];
+  const user = options.auth ? authorizedUser(conn) : '';
+  const account = options.auth && conn.account !== null && conn.account.name !== GLOBAL_ACCOUNT ? conn.account.name : '';
+  const closed = conn.stop !== null;
+  return {
+    cid: conn.cid,
+    kind: KIND_NAMES.get(conn.kind) ?? 'Unknown Type',
+    ...(type !== '' ? { type } : {}),
+    ip: conn.ip,
+    port: conn.port,
+    start: rfc3339Nano(startMs),
+    last_activity: rfc3339Nano(conn.lastActivity),
+    ...(closed ? { stop: rfc3339Nano(endMs) } : {}),
+    ...(closed && conn.closeReason !== '' ? { reason: conn.closeReason } : {}),
+    rtt: rtt(conn.rttMs),
+    uptime: uptime(endMs - startMs),
+    idle: uptime(endMs - conn.lastActivity),
+    pending_bytes: conn.pendingBytes,
+    in_msgs: conn.inMsgs,
+    out_msgs: conn.outMsgs,
+    in_bytes: conn.inBytes,
+    out_bytes: conn.outBytes,
+    subscriptions: conn.subs.size,
+    ...(name !== '' ? { name } : {}),
+    ...(lang !== '' ? { lang } : {}),
+    ...(version !== '' ? { version } : {}),
+    ...(conn.tlsVersion !== '' ? { tls_version: tlsVersion(conn.tlsVersion) } : {}),
+    ...(conn.tlsCipher !== '' ? { tls_cipher_suite: conn.tlsCipher } : {}),
+    ...(user !== '' ? { authorized_user: user } : {}),
+    ...(account !== '' ? { account } : {}),
+    ...subscriptionLists(conn, options.subs, closed),
+  };
+}
+
+function subscriptionLists(conn: Connection, subs: SubsOption, closed: boolean): Pick<ConnInfo, 'subscriptions_list' | 'subscriptions_list_detail'> {
+  if (conn.subs.size === 0) return {};
+  if (subs.detail) return { subscriptions_list_detail: [...conn.subs.values()].map((sub) => subDetail(sub, closed)) };
+  if (subs.list) return { subscriptions_list: [...conn.subs.values()].map((sub) => sub.subject) };
+  return {};
+}

@@ -1,0 +1,70 @@
+// Value formats of nats-server's monitoring JSON: Go's RFC3339Nano timestamps, its own uptime
+// layout, and Go's time.Duration strings.
+
+const NS_PER_US = 1_000;
+const NS_PER_MS = 1_000_000;
+const NS_PER_S = 1_000_000_000;
+
+/** Epoch milliseconds (fractions kept to the microsecond) as Go's RFC3339Nano in UTC: trailing zeros of the fraction dropped. */
+export function rfc3339Nano(epochMs: number): string {
+  const micros = Math.round(epochMs * 1000);
+  const seconds = Math.floor(micros / 1_000_000);
+  const fracNs = (micros - seconds * 1_000_000) * NS_PER_US;
+  const base = new Date(seconds * 1000).toISOString().slice(0, 19);
+  const frac = String(fracNs).padStart(9, '0').replace(/0+$/, '');
+  return frac === '' ? `${base}Z` : `${base}.${frac}Z`;
+}
+
+/** nats-server's uptime layout: whole seconds as `45s`, `1m2s`, `3h0m4s`, `2d3h4m5s`, `1y2d3h4m5s`. */
+export function uptime(ms: number): string {
+  const secs = Math.floor(Math.max(ms, 0) / 1000);
+  const mins = Math.floor(secs / 60);
+  const hours = Math.floor(mins / 60);
+  const days = Math.floor(hours / 24);
+  const years = Math.floor(days / 365);
+  if (years > 0) return `${years}y${days % 365}d${hours % 24}h${mins % 60}m${secs % 60}s`;
+  if (days > 0) return `${days}d${hours % 24}h${mins % 60}m${secs % 60}s`;
+  if (hours > 0) return `${hours}h${mins % 60}m${secs % 60}s`;
+  if (mins > 0) return `${mins}m${secs % 60}s`;
+  return `${secs}s`;
+}
+
+/** Go's time.Duration String() of a whole number of nanoseconds: `0s`, `850ns`, `281µs`, `1.895619ms`, `2.5s`, `1h0m3s`. */
+export function goDuration(ns: number): string {
+  if (ns === 0) return '0s';
+  const sign = ns < 0 ? '-' : '';
+  const u = Math.abs(Math.trunc(ns));
+  if (u < NS_PER_US) return `${sign}${u}ns`;
+  if (u < NS_PER_MS) return `${sign}${withFraction(u, NS_PER_US)}µs`;
+  if (u < NS_PER_S) return `${sign}${withFraction(u, NS_PER_MS)}ms`;
+  const totalSecs = Math.floor(u / NS_PER_S);
+  const secs = withFraction(u - (totalSecs - (totalSecs % 60)) * NS_PER_S, NS_PER_S);
+  const totalMins = Math.floor(totalSecs / 60);
+  const hours = Math.floor(totalMins / 60);
+  if (hours > 0) return `${sign}${hours}h${totalMins % 60}m${secs}s`;
+  if (totalMins > 0) return `${sign}${totalMins}m${secs}s`;
+  return `${sign}${secs}s`;
+}
+
+/** `value / unit` printed with the remainder as a decimal fraction without trailing zeros. */
+function withFraction(value: number, unit: number): string {
+  const whole = Math.floor(value / unit);
+  const digits = String(unit).length - 1;
+  const frac = String(value - whole * unit).padStart(digits, '0').replace(/0+$/, '');
+  return frac === '' ? String(whole) : `${whole}.${frac}`;
+}
+
+/**
+ * A round-trip time as nats-server reports it: below a millisecond it is cut to whole
+ * microseconds, otherwise kept to the nanosecond.
+ */
+export function rtt(ms: number): string {
+  let ns = Math.round(ms * NS_PER_MS);
+  if (ns > NS_PER_US && ns < NS_PER_MS) ns -= ns % NS_PER_US;
+  return goDuration(ns);
+}
+
+/** TLS protocol name as nats-server prints it: `1.2`, `1.3` (node says `TLSv1.3`). */
+export function tlsVersion(protocol: string): string {
+  return protocol.startsWith('TLSv') ? protocol.slice(4) : protocol;
+}

@@ -1,0 +1,4 @@
+export { MonitorServer } from './monitor-server.js';
+export type { MonitorLog, MonitorSource } from './source.js';
+export { BadRequestError, MonitorError, MonitorListenError } from './errors.js';
+export type { MonitorErrorCode } from './errors.js';

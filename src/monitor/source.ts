@@ -1,0 +1,21 @@
+// What the monitor reads from the server. The server satisfies this structurally; the monitor
+// never imports it (server.ts is the composition root) and never changes anything it reads.
+
+import type { Options } from '../config/index.js';
+import type { Router } from '../core/index.js';
+
+export interface MonitorLog {
+  error(msg: string): void;
+}
+
+export interface MonitorSource {
+  readonly id: string;
+  readonly startTime: Date;
+  readonly opts: Options;
+  readonly router: Router;
+  readonly configLoadTime: Date;
+  /** Bound client port; 0 until the client listener is up. */
+  readonly port: number;
+  readonly lameDuck: boolean;
+  readonly log: MonitorLog;
+}

@@ -1,0 +1,83 @@
+// /varz: server identity, limits, and counters. Sub-objects of subsystems this server does not run
+// (cluster, gateway, leaf, mqtt, websocket, jetstream) are empty objects, as in nats-server.
+
+import type { EndpointContext, EndpointReply } from './context.js';
+import { rfc3339Nano, uptime } from './format.js';
+import { indentedJson } from './json.js';
+import { coreCount } from './process-usage.js';
+
+const NS_PER_MS = 1_000_000;
+const DEFAULT_TLS_TIMEOUT_MS = 2000;
+
+export function varz(ctx: EndpointContext): EndpointReply {
+  const { source, nowMs } = ctx;
+  const opts = source.opts;
+  const router = source.router;
+  const stats = router.stats;
+  const usage = ctx.usage.sample();
+  const cores = coreCount();
+  const systemAccount = router.accounts.has(router.systemAccount) ? router.systemAccount : '';
+  const info = router.serverInfo;
+  const body = {
+    server_id: info.server_id,
+    server_name: info.server_name,
+    version: info.version,
+    proto: info.proto,
+    go: info.go,
+    host: info.host,
+    port: info.port,
+    ...(info.auth_required === true ? { auth_required: true } : {}),
+    ...(info.tls_required === true ? { tls_required: true } : {}),
+    ...(info.tls_verify === true ? { tls_verify: true } : {}),
+    ...(opts.clientAdvertise !== undefined ? { connect_urls: [opts.clientAdvertise] } : {}),
+    max_connections: opts.maxConnections,
+    ...(opts.maxSubscriptions > 0 ? { max_subscriptions: opts.maxSubscriptions } : {}),
+    ping_interval: opts.pingIntervalMs * NS_PER_MS,
+    ping_max: opts.pingMax,
+    http_host: opts.httpHost !== '' ? opts.httpHost : opts.host,
+    http_port: opts.httpPort,
+    http_base_path: opts.httpBasePath,
+    https_port: 0,
+    auth_timeout: router.authenticator.timeoutMs / 1000,
+    max_control_line: opts.maxControlLine,
+    max_payload: opts.maxPayload,
+    max_pending: opts.maxPending,
+    cluster: {},
+    gateway: {},
+    leaf: {},
+    mqtt: {},
+    websocket: {},
+    jetstream: {},
+    tls_timeout: (opts.tls?.timeoutMs ?? DEFAULT_TLS_TIMEOUT_MS) / 1000,
+    write_deadline: opts.writeDeadlineMs * NS_PER_MS,
+    start: rfc3339Nano(source.startTime.getTime()),
+    now: rfc3339Nano(nowMs),
+    uptime: uptime(nowMs - source.startTime.getTime()),
+    mem: usage.mem,
+    cores,
+    gomaxprocs: cores,
+    cpu: usage.cpu,
+    connections: router.conns.size,
+    total_connections: stats.totalConnections,
+    routes: 0,
+    remotes: 0,
+    leafnodes: 0,
+    in_msgs: stats.inMsgs,
+    out_msgs: stats.outMsgs,
+    in_bytes: stats.inBytes,
+    out_bytes: stats.outBytes,
+    slow_consumers: stats.slowConsumers,
+    subscriptions: router.subscriptionCount(),
+    http_req_stats: sortedCounts(ctx.requestCounts),
+    config_load_time: rfc3339Nano(source.configLoadTime.getTime()),
+    ...(systemAccount !== '' ? { system_account: systemAccount } : {}),
+  };
+  return { kind: 'json', status: 200, body: indentedJson(body) };
+}
+
+/** Go prints map keys sorted. */
+function sortedCounts(counts: ReadonlyMap<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key of [...counts.keys()].sort()) out[key] = counts.get(key) as number;
+  return out;
+}

@@ -1,0 +1,245 @@
+// Composition root: builds the subsystems from Options, starts and stops them, lame duck, reload.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type net from 'node:net';
+import { Authenticator } from './auth/index.js';
+import { diffOptions } from './config/index.js';
+import type { Options } from './config/index.js';
+import { Router } from './core/index.js';
+import type { RouterConfig } from './core/index.js';
+import { MonitorServer } from './monitor/index.js';
+import { NATS_COMPAT_VERSION } from './protocol/nats/index.js';
+import { boundPort, createTlsUpgrader, listenTcp } from './transports/index.js';
+import type { TlsUpgrader } from './transports/index.js';
+import { generateServerId } from './util/index.js';
+import type { Logger } from './util/index.js';
+
+/** Re-reads the configuration (file, then flags) for a reload. */
+export type OptionsLoader = () => Options;
+
+export class Server {
+  readonly id: string;
+  readonly log: Logger;
+  readonly startTime = new Date();
+  opts: Options;
+  router: Router;
+  configLoadTime = new Date();
+  lameDuck = false;
+
+  private listener: net.Server | null = null;
+  private monitor: MonitorServer | null = null;
+  private tls: TlsUpgrader | null = null;
+  private clientPort = 0;
+  private shuttingDown = false;
+  private readonly loadOptions: OptionsLoader | null;
+  private readonly exitHooks: (() => void)[] = [];
+
+  constructor(opts: Options, log: Logger, loadOptions: OptionsLoader | null = null) {
+    this.opts = opts;
+    this.log = log;
+    this.loadOptions = loadOptions;
+    this.id = generateServerId();
+    this.tls = opts.tls !== undefined ? createTlsUpgrader(opts.tls) : null;
+    this.router = new Router(this.routerConfig(opts));
+  }
+
+  get port(): number {
+    return this.clientPort;
+  }
+
+  get httpPort(): number {
+    return this.monitor?.port ?? 0;
+  }
+
+  private routerConfig(opts: Options): RouterConfig {
+    const authenticator = new Authenticator(opts);
+    const tlsRequired = opts.tls !== undefined && !opts.allowNonTls;
+    return {
+      limits: {
+        maxControlLine: opts.maxControlLine,
+        maxPayload: opts.maxPayload,
+        maxPending: opts.maxPending,
+        maxConnections: opts.maxConnections,
+        maxSubscriptions: opts.maxSubscriptions,
+        maxSubTokens: opts.maxSubTokens,
+        pingIntervalMs: opts.pingIntervalMs,
+        pingMax: opts.pingMax,
+        writeDeadlineMs: opts.writeDeadlineMs,
+      },
+      authenticator,
+      log: this.log,
+      info: {
+        server_id: this.id,
+        server_name: opts.serverName !== '' ? opts.serverName : this.id,
+        version: NATS_COMPAT_VERSION,
+        proto: 1,
+        go: `node${process.versions.node}`,
+        host: opts.host,
+        port: this.clientPort,
+        headers: !opts.noHeaderSupport,
+        ...(authenticator.required ? { auth_required: true } : {}),
+        ...(tlsRequired ? { tls_required: true } : {}),
+        ...(opts.tls?.verify === true ? { tls_verify: true } : {}),
+        ...(opts.tls !== undefined && opts.allowNonTls ? { tls_available: true } : {}),
+        max_payload: opts.maxPayload,
+        ...(opts.clientAdvertise !== undefined ? { connect_urls: [opts.clientAdvertise] } : {}),
+      },
+      accountNames: authenticator.accountNames(),
+      systemAccount: opts.systemAccount,
+      noHeaderSupport: opts.noHeaderSupport,
+      maxTracedMsgLen: opts.maxTracedMsgLen,
+      useSublistCache: !opts.disableSublistCache,
+    };
+  }
+
+  async start(): Promise<void> {
+    const opts = this.opts;
+    this.log.info(`Starting leafgate (nats-server ${NATS_COMPAT_VERSION} compatible)`);
+    this.log.info(`  Name:     ${opts.serverName !== '' ? opts.serverName : this.id}`);
+    this.log.info(`  ID:       ${this.id}`);
+    if (opts.configFile !== undefined) this.log.info(`Using configuration file: ${opts.configFile}`);
+    if (opts.pidFile !== undefined) fs.writeFileSync(opts.pidFile, String(process.pid));
+    if (opts.jetstream) this.log.warn('JetStream is not available in this build yet; running core NATS only');
+    if (opts.httpPort !== 0) {
+      this.monitor = new MonitorServer(this);
+      await this.monitor.listen(opts.httpHost !== '' ? opts.httpHost : opts.host, opts.httpPort, opts.httpBasePath);
+      this.log.info(`Starting http monitor on ${formatHostPort(opts.httpHost !== '' ? opts.httpHost : opts.host, this.monitor.port)}`);
+    }
+    this.listener = await listenTcp({ host: opts.host, port: opts.port }, (socket) => this.onSocket(socket));
+    this.clientPort = boundPort(this.listener);
+    this.router.reconfigure(this.routerConfig(opts));
+    if (this.tls !== null) this.log.info('TLS required for client connections');
+    this.log.info(`Listening for client connections on ${formatHostPort(opts.host, this.clientPort)}`);
+    this.writePortsFile();
+    this.log.info('Server is ready');
+  }
+
+  private onSocket(socket: net.Socket): void {
+    if (this.lameDuck || this.shuttingDown) {
+      socket.destroy();
+      return;
+    }
+    const tls = this.tls;
+    const tlsRequired = tls !== null && !this.opts.allowNonTls;
+    this.router.accept({
+      socket,
+      type: 'STANDARD',
+      ...(tlsRequired ? { upgradeTls: () => tls(socket), tlsTimeoutMs: this.opts.tls?.timeoutMs ?? 2000 } : {}),
+    });
+  }
+
+  /** Applies a re-read configuration; refused changes keep the old configuration whole. */
+  reload(): void {
+    if (this.loadOptions === null) {
+      this.log.error('Configuration reload failed: no configuration to reload');
+      return;
+    }
+    let next: Options;
+    try {
+      next = this.loadOptions();
+    } catch (err) {
+      this.log.error(`Failed to reload server configuration: ${(err as Error).message}`);
+      return;
+    }
+    const { refused } = diffOptions(this.opts, next);
+    if (refused.length > 0) {
+      this.log.error(`Failed to reload server configuration: config reload not supported for ${refused.join(', ')}`);
+      return;
+    }
+    try {
+      this.log.setOptions({ debug: next.debug, trace: next.trace, logtime: next.logtime, logFile: next.logFile });
+      this.tls = next.tls !== undefined ? createTlsUpgrader(next.tls) : null;
+      this.opts = next;
+      this.router.reconfigure(this.routerConfig(next));
+    } catch (err) {
+      this.log.error(`Failed to reload server configuration: ${(err as Error).message}`);
+      return;
+    }
+    this.configLoadTime = new Date();
+    this.log.info('Reloaded server configuration');
+  }
+
+  /** Lame duck mode: stop accepting, tell clients, then close them gradually and exit. */
+  async enterLameDuck(): Promise<void> {
+    if (this.lameDuck || this.shuttingDown) return;
+    this.lameDuck = true;
+    this.log.info('Entering lame duck mode, stop accepting new clients');
+    this.stopListening();
+    const conns = [...this.router.conns.values()];
+    if (conns.length === 0) return this.shutdown();
+    this.router.broadcastInfo({ ldm: true });
+    const grace = this.opts.lameDuckGracePeriodMs;
+    this.log.info(`Waiting ${grace}ms grace period before closing clients`);
+    await sleep(grace);
+    const spread = Math.max(this.opts.lameDuckDurationMs - grace, 0);
+    const pause = Math.min(spread / conns.length, 1000);
+    this.log.info(`Closing ${conns.length} existing clients`);
+    for (const conn of conns) {
+      if (this.shuttingDown) return;
+      conn.close('Server Shutdown');
+      await sleep(pause * (0.5 + Math.random() / 2));
+    }
+    return this.shutdown();
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.log.info('Initiating Shutdown...');
+    this.stopListening();
+    this.router.closeAll('Server Shutdown');
+    if (this.monitor !== null) await this.monitor.close();
+    if (this.opts.pidFile !== undefined) fs.rmSync(this.opts.pidFile, { force: true });
+    const portsFile = this.portsFilePath();
+    if (portsFile !== null) fs.rmSync(portsFile, { force: true });
+    this.log.info('Server Exiting..');
+    for (const hook of this.exitHooks) hook();
+  }
+
+  /** Refuses new connections; open ones are closed separately (net.Server.close waits for them). */
+  private stopListening(): void {
+    if (this.listener === null) return;
+    this.listener.close();
+    this.listener = null;
+  }
+
+  /** Called once shutdown has finished (the bin exits the process). */
+  onExit(hook: () => void): void {
+    this.exitHooks.push(hook);
+  }
+
+  /** nats-server's signal handling: INT/TERM stop, HUP reloads, USR1 reopens the log, USR2 enters lame duck. */
+  installSignalHandlers(): void {
+    process.on('SIGINT', () => void this.shutdown());
+    process.on('SIGTERM', () => {
+      if (this.lameDuck) return;
+      void this.shutdown();
+    });
+    process.on('SIGHUP', () => this.reload());
+    process.on('SIGUSR1', () => this.log.reopen());
+    process.on('SIGUSR2', () => void this.enterLameDuck());
+  }
+
+  private portsFilePath(): string | null {
+    const dir = this.opts.portsFileDir;
+    return dir === undefined ? null : path.join(dir, `leafgate_${process.pid}.ports`);
+  }
+
+  private writePortsFile(): void {
+    const file = this.portsFilePath();
+    if (file === null) return;
+    const host = this.opts.host === '0.0.0.0' || this.opts.host === '' ? '127.0.0.1' : this.opts.host;
+    const ports: Record<string, string[]> = { nats: [`nats://${formatHostPort(host, this.clientPort)}`] };
+    if (this.monitor !== null) ports.monitoring = [`http://${formatHostPort(host, this.monitor.port)}`];
+    fs.writeFileSync(file, JSON.stringify(ports));
+  }
+}
+
+function formatHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -12,7 +12,7 @@ import { Subscription } from './subscription.js';
 import type { Account } from './account.js';
 import type { AcceptedSocket, AuthOutcome, ConnectionType, TransportSocket } from './transport.js';
 import type { Router } from './router.js';
-import { writeMsg, NO_RESPONDERS_HDR } from './msg-writer.js';
+import { noRespondersFrame } from './msg-writer.js';
 
 export const ConnectionKind = { Client: 0 } as const;
 export type ConnectionKind = (typeof ConnectionKind)[keyof typeof ConnectionKind];
@@ -245,7 +245,7 @@ export class Connection implements ClientOpHandler, Flushable {
     if (frame.isHpub && !this.headers) return this.closeSilently('Protocol Error');
     const router = this.router;
     if (router.log.traceEnabled) this.tracePub(frame);
-    const size = frame.payload.length;
+    const size = frame.end - frame.start;
     this.inMsgs++;
     this.inBytes += size;
     this.active = true;
@@ -270,11 +270,7 @@ export class Connection implements ClientOpHandler, Flushable {
 
   private sendNoResponders(reply: string): void {
     for (const sub of this.subs.values()) {
-      if (subjectMatches(reply, sub.subject)) {
-        writeMsg(this, sub, reply, '', 16, NO_RESPONDERS_HDR, '');
-        scheduleFlush(this);
-        return;
-      }
+      if (subjectMatches(reply, sub.subject)) return this.send(noRespondersFrame(reply, sub.sid));
     }
   }
 
@@ -350,7 +346,7 @@ export class Connection implements ClientOpHandler, Flushable {
   private tracePub(frame: PubFrame): void {
     const op = frame.isHpub ? 'HPUB' : 'PUB';
     const reply = frame.reply === '' ? '' : ' ' + frame.reply;
-    const sizes = frame.isHpub ? `${frame.hdrLen} ${frame.payload.length}` : `${frame.payload.length}`;
+    const sizes = frame.isHpub ? `${frame.hdrLen} ${frame.size}` : `${frame.size}`;
     this.router.log.trace(`${this.label()} - <<- [${op} ${frame.subject}${reply} ${sizes}]`);
     const max = this.router.maxTracedMsgLen;
     const body = frame.payload.toString('latin1');

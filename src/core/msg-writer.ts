@@ -1,11 +1,10 @@
 // Encodes MSG/HMSG frames straight into a connection's outbound buffer.
 
+import type { PubFrame } from '../protocol/nats/index.js';
 import type { Connection } from './connection.js';
 import type { Subscription } from './subscription.js';
 
-export const NO_RESPONDERS_HDR = Buffer.from('NATS/1.0 503\r\n\r\n', 'latin1');
-
-/** Payloads up to this size are copied byte by byte; a native copy costs more than it saves below it. */
+/** Byte runs up to this long are copied in a loop; a native copy costs more than it saves below it. */
 const SMALL_COPY = 64;
 /** Payloads from this size on go out by reference (see Outbound.append). */
 const BIG_PAYLOAD = 16 * 1024;
@@ -15,16 +14,23 @@ const BIG_PAYLOAD = 16 * 1024;
  * A client that did not negotiate headers gets the body alone as a plain MSG.
  * Returns the payload bytes delivered.
  */
-export function writeMsg(conn: Connection, sub: Subscription, subject: string, reply: string, hdrLen: number, payload: Buffer, sizeText: string): number {
+export function writeMsg(conn: Connection, sub: Subscription, f: PubFrame): number {
+  let hdrLen = f.hdrLen;
+  let start = f.start;
+  let sizeText = f.sizeText;
   if (hdrLen > 0 && !conn.headers) {
-    payload = payload.subarray(hdrLen);
+    start += hdrLen;
     hdrLen = 0;
     sizeText = '';
   }
-  const size = payload.length;
+  const data = f.data;
+  const end = f.end;
+  const size = end - start;
   const sid = sub.sid;
+  const subjectLen = f.subjectLen;
+  const replyLen = f.replyEnd - f.replyStart;
   const out = conn.outbound;
-  const line = 5 + subject.length + 1 + sid.length + 1 + reply.length + 1 + 22 + sizeText.length + 2;
+  const line = 5 + subjectLen + 1 + sid.length + 1 + replyLen + 1 + 22 + sizeText.length + 2;
   const inline = size < BIG_PAYLOAD;
   out.ensure(inline ? line + size + 2 : line);
   const b = out.buf;
@@ -34,12 +40,12 @@ export function writeMsg(conn: Connection, sub: Subscription, subject: string, r
   b[o++] = 0x53; // S
   b[o++] = 0x47; // G
   b[o++] = 0x20;
-  o += b.write(subject, o, 'latin1');
+  o = copyBytes(f.subjectBytes, 0, subjectLen, b, o);
   b[o++] = 0x20;
   o = writeAscii(b, o, sid);
   b[o++] = 0x20;
-  if (reply.length > 0) {
-    o += b.write(reply, o, 'latin1');
+  if (replyLen > 0) {
+    o = copyBytes(f.replyBytes, f.replyStart, f.replyEnd, b, o);
     b[o++] = 0x20;
   }
   if (hdrLen > 0) {
@@ -50,18 +56,28 @@ export function writeMsg(conn: Connection, sub: Subscription, subject: string, r
   b[o++] = 0x0d;
   b[o++] = 0x0a;
   if (inline) {
-    if (size <= SMALL_COPY) for (let i = 0; i < size; i++) b[o + i] = payload[i];
-    else payload.copy(b, o);
-    o += size;
+    o = copyBytes(data, start, end, b, o);
     b[o++] = 0x0d;
     b[o++] = 0x0a;
     out.len = o;
   } else {
     out.len = o;
-    out.append(payload);
+    out.append(data.subarray(start, end));
     out.appendText('\r\n');
   }
   return size;
+}
+
+/** The no-responders status a requester gets when nobody was subscribed (exact nats-server 2.9 bytes). */
+export function noRespondersFrame(reply: string, sid: string): Buffer {
+  return Buffer.from(`HMSG ${reply} ${sid} 16 16\r\nNATS/1.0 503\r\n\r\n\r\n`, 'latin1');
+}
+
+function copyBytes(src: Buffer, start: number, end: number, b: Buffer, o: number): number {
+  const n = end - start;
+  if (n > SMALL_COPY) return o + src.copy(b, o, start, end);
+  for (let i = 0; i < n; i++) b[o + i] = src[start + i];
+  return o + n;
 }
 
 function writeAscii(b: Buffer, o: number, s: string): number {

@@ -165,12 +165,12 @@ export class Router {
     }
     const stats = this.stats;
     stats.inMsgs++;
-    stats.inBytes += f.payload.length;
+    stats.inBytes += f.end - f.start;
     return n;
   }
 
   private deliver(c: Connection, sub: Subscription, f: PubFrame): void {
-    const bytes = writeMsg(c, sub, f.subject, f.reply, f.hdrLen, f.payload, f.sizeText);
+    const bytes = writeMsg(c, sub, f);
     if (f.reply !== '' && c.perms !== null && c.perms.grantsResponses) c.perms.grantResponse(f.reply, Date.now());
     this.stats.outMsgs++;
     this.stats.outBytes += bytes;

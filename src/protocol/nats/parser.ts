@@ -2,18 +2,43 @@
 // Control lines are found by a byte scan; a payload of known size is reached in one step and handed
 // out as a view into the read buffer. Only frames split across reads are copied.
 
-/** The arguments of the PUB/HPUB being delivered. One instance per parser, reused for every message. */
+const EMPTY = Buffer.alloc(0);
+/** Subjects up to this long are kept as bytes and reused as strings while they repeat. */
+const SUBJECT_CACHE = 256;
+
+/**
+ * The PUB/HPUB being delivered. One instance per parser, reused for every message; its byte views are
+ * valid only during the onPub callback, so nothing is allocated per message on the way through.
+ */
 export class PubFrame {
   subject = '';
+  /** The subject's bytes: subjectBytes[0, subjectLen). */
+  subjectBytes: Buffer = Buffer.allocUnsafe(SUBJECT_CACHE);
+  subjectLen = 0;
   /** '' when the publish has no reply subject. */
   reply = '';
-  /** Header bytes at the start of `payload`; 0 when there are none (HPUB with 0 is a plain message). */
+  /** The reply's bytes: replyBytes[replyStart, replyEnd). */
+  replyBytes: Buffer = EMPTY;
+  replyStart = 0;
+  replyEnd = 0;
+  /** Header bytes at the start of the payload; 0 when there are none (HPUB with 0 is a plain message). */
   hdrLen = 0;
-  /** Headers and body; a view valid only during the callback. */
-  payload: Buffer = EMPTY;
+  /** Headers and body: data[start, end). */
+  data: Buffer = EMPTY;
+  start = 0;
+  end = 0;
   /** The size token as sent when it is not canonical (leading zeros), echoed back in MSG; otherwise ''. */
   sizeText = '';
   isHpub = false;
+
+  get size(): number {
+    return this.end - this.start;
+  }
+
+  /** Headers and body as a view (allocates; for slow paths). */
+  get payload(): Buffer {
+    return this.data.subarray(this.start, this.end);
+  }
 }
 
 export const ParseErrorKind = {
@@ -38,7 +63,6 @@ export interface ClientOpHandler {
   onParseError(kind: ParseErrorKind): void;
 }
 
-const EMPTY = Buffer.alloc(0);
 const LF = 10;
 const CR = 13;
 const SPACE = 32;
@@ -126,8 +150,11 @@ export class ClientParser {
         this.fail(ParseErrorKind.UnknownOp);
         return len;
       }
-      this.frame.payload = buf.subarray(pos, end);
-      this.handler.onPub(this.frame);
+      const f = this.frame;
+      f.data = buf;
+      f.start = pos;
+      f.end = end;
+      this.handler.onPub(f);
       pos = end + 2;
     }
     return this.state === enumState.Stopped ? pos : len;
@@ -180,8 +207,11 @@ export class ClientParser {
       this.fail(ParseErrorKind.UnknownOp);
       return -1;
     }
-    this.frame.payload = p.subarray(0, size);
-    this.handler.onPub(this.frame);
+    const f = this.frame;
+    f.data = p;
+    f.start = 0;
+    f.end = size;
+    this.handler.onPub(f);
     return pos + take;
   }
 
@@ -280,9 +310,16 @@ export class ClientParser {
     const size = parseSize(buf, s[sizeIdx], e[sizeIdx]);
     if (size < 0 || f.hdrLen > size) return this.fail(ParseErrorKind.BadArgs);
     f.isHpub = hpub;
-    f.subject = buf.toString('latin1', s[0], e[0]);
-    const hasReply = hpub ? n === 4 : n === 3;
-    f.reply = hasReply ? buf.toString('latin1', s[1], e[1]) : '';
+    setSubject(f, buf, s[0], e[0]);
+    if (hpub ? n === 4 : n === 3) {
+      f.reply = buf.toString('latin1', s[1], e[1]);
+      f.replyBytes = buf;
+      f.replyStart = s[1];
+      f.replyEnd = e[1];
+    } else {
+      f.reply = '';
+      f.replyStart = f.replyEnd = 0;
+    }
     f.sizeText = buf[s[sizeIdx]] === 0x30 && e[sizeIdx] - s[sizeIdx] > 1 ? buf.toString('latin1', s[sizeIdx], e[sizeIdx]) : '';
     if (size > this.maxPayload) return this.fail(ParseErrorKind.MaxPayload);
     this.need = size;
@@ -318,6 +355,24 @@ export class ClientParser {
     }
     this.fail(ParseErrorKind.BadArgs);
   }
+}
+
+/**
+ * Sets the frame's subject. A subject equal to the previous one keeps the previous string, so the
+ * sublist's cache lookup hashes nothing new: publishers mostly repeat their subjects.
+ */
+function setSubject(f: PubFrame, buf: Buffer, start: number, end: number): void {
+  const n = end - start;
+  const cached = f.subjectBytes;
+  if (n === f.subjectLen) {
+    let i = 0;
+    while (i < n && cached[i] === buf[start + i]) i++;
+    if (i === n) return;
+  }
+  f.subject = buf.toString('latin1', start, end);
+  if (n > cached.length) f.subjectBytes = Buffer.allocUnsafe(n);
+  buf.copy(f.subjectBytes, 0, start, end);
+  f.subjectLen = n;
 }
 
 function isBlank(b: number): boolean {

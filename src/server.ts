@@ -121,11 +121,10 @@ export class Server {
       return;
     }
     const tls = this.tls;
-    const tlsRequired = tls !== null && !this.opts.allowNonTls;
     this.router.accept({
       socket,
       type: 'STANDARD',
-      ...(tlsRequired ? { upgradeTls: () => tls(socket), tlsTimeoutMs: this.opts.tls?.timeoutMs ?? 2000 } : {}),
+      ...(tls !== null ? { upgradeTls: () => tls(socket), tlsOptional: this.opts.allowNonTls, tlsTimeoutMs: this.opts.tls?.timeoutMs ?? 2000 } : {}),
     });
   }
 

@@ -97,8 +97,20 @@ export class Connection implements ClientOpHandler, Flushable {
       this.authTimer = setTimeout(() => this.closeWithError(WireError.AuthTimeout, 'Authentication Timeout'), this.router.authenticator.timeoutMs);
     }
     this.armPing(limits.pingIntervalMs);
-    if (accepted.upgradeTls !== undefined) this.startTls(accepted);
-    else this.attach();
+    if (accepted.upgradeTls === undefined) this.attach();
+    else if (accepted.tlsOptional === true) this.startTlsIfOffered(accepted);
+    else this.startTls(accepted);
+  }
+
+  /** allow_non_tls: a TLS ClientHello (first byte 0x16, a handshake record) starts TLS, anything else is plain. */
+  private startTlsIfOffered(accepted: AcceptedSocket): void {
+    this.socket.once('data', (first: Buffer) => {
+      this.socket.pause();
+      this.socket.unshift(first);
+      if (first[0] === 0x16) this.startTls(accepted);
+      else this.attach();
+      this.socket.resume();
+    });
   }
 
   private startTls(accepted: AcceptedSocket): void {

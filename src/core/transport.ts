@@ -8,6 +8,8 @@ export interface TransportSocket extends ByteSink {
   on(event: 'data', listener: (chunk: Buffer) => void): unknown;
   on(event: 'drain' | 'close' | 'end', listener: () => void): unknown;
   on(event: 'error', listener: (err: Error) => void): unknown;
+  once(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  unshift(chunk: Buffer): void;
   removeAllListeners(event?: string): unknown;
   pause(): unknown;
   resume(): unknown;
@@ -33,6 +35,8 @@ export interface AcceptedSocket {
   readonly type: ConnectionType;
   /** Present when the listener requires TLS after INFO; resolves when the handshake is done. */
   readonly upgradeTls?: () => Promise<TlsUpgrade>;
+  /** TLS is offered, not required (allow_non_tls): the client's first bytes decide. */
+  readonly tlsOptional?: boolean;
   readonly tlsTimeoutMs?: number;
   /** Peer address when the transport knows it better than the socket (e.g. X-Forwarded-For). */
   readonly remoteAddress?: string;

@@ -1,0 +1,37 @@
+/**
+ * The load generator's reusable parts, for its tests and for anyone driving a server by hand.
+ * `run.ts` is the `npm run bench` entry point and is not exported.
+ */
+export { BenchError, ConnectionLostError, FrameShapeError, ServerStartError, StalledError } from './errors.js';
+export { DEFAULT_VERIFIED_FRAMES, FrameReader, type FrameReaderEvents } from './frame-reader.js';
+export {
+  CRLF,
+  DEFAULT_BATCH_BYTES,
+  FrameBatch,
+  PING,
+  PONG,
+  benchPayload,
+  connectFrame,
+  msgFrame,
+  pubFrame,
+  subFrame,
+} from './nats-wire.js';
+export { USAGE, parseBenchArgs, type BenchOptions, type ServerChoice } from './options.js';
+export { RawConnection, type RawConnectionOptions } from './raw-connection.js';
+export { formatCpuUse, formatTable, summarize, type Cell, type RunRecord, type Side, type SideKey, type SummaryRow } from './report.js';
+export {
+  REPO_ROOT,
+  ServerProcess,
+  findNatsServer,
+  freePort,
+  killAllServers,
+  leafgateLauncher,
+  natsServerLauncher,
+  type ServerCommand,
+  type ServerLauncher,
+  type ServerMemory,
+} from './servers.js';
+export { benchScenarios, type MetricSpec, type Scenario, type ScenarioOutcome, type ScenarioResult } from './scenarios/index.js';
+export { requestReplyScenario, type RequestReplyConfig } from './scenarios/request-reply.js';
+export { throughputScenario, type ThroughputConfig } from './scenarios/throughput.js';
+export { mean, median, percentile, ratePerSecond } from './stats.js';

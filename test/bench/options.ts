@@ -1,0 +1,55 @@
+import { BenchError } from './errors.js';
+
+export type ServerChoice = 'nats' | 'leafgate' | 'both';
+
+export interface BenchOptions {
+  only: ServerChoice;
+  quick: boolean;
+  /** Put a second nats-server in leafgate's place: the ratios then show the harness's own noise. */
+  calibrate: boolean;
+  /** Runs per scenario and server; the table shows the median. */
+  reps: number;
+  /** Where the JSON results go, relative to the repository root unless absolute. */
+  output: string;
+  help: boolean;
+}
+
+export const USAGE = `usage: npm run bench -- [options]   (or: node dist/test/bench/run.js [options])
+  --only nats|leafgate|both   which server(s) to measure (default both)
+  --quick                     one fifth of the messages, 1 run unless --reps is given
+  --reps <n>                  runs per scenario, each loading the servers in turns; medians shown (default 3)
+  --calibrate                 run nats-server in leafgate's column too: ratios show the harness noise (~1.0)
+  --output <file>             JSON results (default .bench/last.json)
+  --help                      this text`;
+
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  const options: BenchOptions = { only: 'both', quick: false, calibrate: false, reps: 0, output: '.bench/last.json', help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined) throw new BenchError('BENCH_USAGE', `${arg} needs a value\n${USAGE}`);
+      return next;
+    };
+    if (arg === '--quick') options.quick = true;
+    else if (arg === '--calibrate') options.calibrate = true;
+    else if (arg === '--help' || arg === '-h') options.help = true;
+    else if (arg === '--only') options.only = parseChoice(value());
+    else if (arg === '--reps') options.reps = parseReps(value());
+    else if (arg === '--output') options.output = value();
+    else throw new BenchError('BENCH_USAGE', `unknown argument ${arg}\n${USAGE}`);
+  }
+  if (options.reps === 0) options.reps = options.quick ? 1 : 3;
+  return options;
+}
+
+function parseChoice(text: string): ServerChoice {
+  if (text === 'nats' || text === 'leafgate' || text === 'both') return text;
+  throw new BenchError('BENCH_USAGE', `--only must be nats, leafgate or both, not ${text}`);
+}
+
+function parseReps(text: string): number {
+  const reps = Number(text);
+  if (!Number.isInteger(reps) || reps < 1 || reps > 20) throw new BenchError('BENCH_USAGE', `--reps must be an integer 1..20, not ${text}`);
+  return reps;
+}

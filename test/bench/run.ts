@@ -1,0 +1,155 @@
+/**
+ * `npm run bench`: the issue's figures for leafgate and nats-server, measured in the same run with
+ * the same load generator, a fresh server process per run and the server order alternated.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import { BenchError, ServerStartError } from './errors.js';
+import { describeMachine, type MachineInfo } from './machine.js';
+import { USAGE, parseBenchArgs, type BenchOptions } from './options.js';
+import { runScenario } from './execute.js';
+import { formatCpuUse, formatTable, summarize, type RunRecord, type Side } from './report.js';
+import { benchScenarios, type Scenario } from './scenarios/index.js';
+import { REPO_ROOT, killAllServers } from './servers.js';
+import { benchSides, type SideSetup } from './sides.js';
+
+const EXIT_OK = 0;
+const EXIT_SETUP_FAILED = 1;
+const EXIT_RUN_FAILED = 2;
+
+function progressLine(scenario: Scenario, record: RunRecord, sides: Side[], reps: number): string {
+  const label = sides.find((side) => side.key === record.side)?.label ?? record.side;
+  const head = `  ${scenario.id.padEnd(14)} ${label.padEnd(13)} run ${record.rep + 1}/${reps}`;
+  if (record.result === null) return `${head}  FAILED ${record.error?.code}: ${record.error?.message.split('\n')[0]}`;
+  const result = record.result;
+  const figures = scenario.metrics.map((metric) => {
+    const value = result[metric.key] ?? Number.NaN;
+    const shown = metric.unit === 'msgs/s' ? Math.round(value).toLocaleString('en-US') : value.toFixed(1);
+    return `${metric.label} ${shown} ${metric.unit}`;
+  });
+  return `${head}  ${figures.join(', ')}  (server ${record.serverCores.toFixed(2)} cores busy)`;
+}
+
+function printHeader(options: BenchOptions, machine: MachineInfo, sides: SideSetup[], command: string): void {
+  console.log(`leafgate bench: ${command}`);
+  console.log(
+    `machine: ${machine.cpuModel}, ${machine.cpus} CPUs, ${machine.memoryMiB} MiB, Linux ${machine.kernel}, node ${machine.node}; ${machine.natsServerVersion}`,
+  );
+  console.log(
+    `note: publisher, subscribers and requester run as worker threads of this process and share the ${machine.cpus} CPUs\n` +
+      '      with the server under test, so absolute figures are capped by the machine; the ratios compare both servers\n' +
+      '      under the same load generator. Every run starts both servers fresh and gives them the load in turns\n' +
+      '      (blocks of messages or round trips, order reversed each round), so that both see the same machine\n' +
+      '      states: on a small shared VM the levels shift over seconds with other load and thread placement.',
+  );
+  console.log(
+    `mode: ${options.quick ? 'quick' : 'full'}, ${options.reps} run(s) per scenario; values are medians over runs (± half the min..max\n` +
+      '      spread), ratios the median of the per-run ratios',
+  );
+  for (const side of sides) console.log(`server ${side.label}: ${side.command}   (cwd ${REPO_ROOT})`);
+  if (options.calibrate) console.log('calibration: both columns are nats-server, so every ratio should be close to 1.00x');
+  console.log('');
+}
+
+function writeJson(path: string, content: unknown): string {
+  const file = isAbsolute(path) ? path : join(REPO_ROOT, path);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(content, null, 2)}\n`);
+  return file;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const options = parseBenchArgs(argv);
+  if (options.help) {
+    console.log(USAGE);
+    return EXIT_OK;
+  }
+  const command = ['node', relative(REPO_ROOT, process.argv[1] ?? 'dist/test/bench/run.js'), ...argv].join(' ');
+  const { sides, natsBinary } = benchSides(options);
+  const machine = describeMachine(natsBinary);
+  const scenarios = benchScenarios(options.quick);
+  printHeader(options, machine, sides, command);
+
+  const startedAt = new Date();
+  const runs: RunRecord[] = [];
+  let setupError: Error | null = null;
+  try {
+    for (const [index, scenario] of scenarios.entries()) {
+      console.log(`${scenario.title}`);
+      for (let rep = 0; rep < options.reps; rep++) {
+        const order = (index + rep) % 2 === 0 ? sides : [...sides].reverse();
+        const records = await runScenario(scenario, order, rep);
+        for (const record of records) {
+          runs.push(record);
+          console.log(progressLine(scenario, record, sides, options.reps));
+        }
+        const first = records[0];
+        if (first !== undefined) {
+          console.log(`    (run took ${(first.wallMs / 1000).toFixed(1)} s; load generator ${first.generatorCores.toFixed(2)} cores busy)`);
+        }
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof ServerStartError)) throw error;
+    setupError = error;
+  }
+
+  const rows = summarize(scenarios, runs, sides);
+  const failedRuns = runs.filter((run) => run.error !== null);
+  console.log('');
+  console.log(formatTable(rows, sides));
+  console.log('');
+  console.log(formatCpuUse(scenarios, runs, sides));
+  for (const run of failedRuns) console.log(`\nFAILED ${run.scenario} on ${run.side} (run ${run.rep + 1}): ${run.error?.code}: ${run.error?.message}`);
+  if (setupError !== null) console.log(`\nABORTED: ${setupError.message}`);
+
+  const finishedAt = new Date();
+  const file = writeJson(options.output, {
+    command,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationS: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+    options,
+    machine,
+    servers: sides.map(({ key, label, command: launch }) => ({ key, label, command: launch, cwd: REPO_ROOT })),
+    summary: rows,
+    runs,
+    aborted: setupError === null ? null : setupError.message,
+  });
+  const shownFile = file.startsWith(`${process.cwd()}/`) ? relative(process.cwd(), file) : file;
+  console.log(`\nresults: ${shownFile}  (${((finishedAt.getTime() - startedAt.getTime()) / 1000).toFixed(0)} s)`);
+
+  if (setupError !== null) return EXIT_SETUP_FAILED;
+  return failedRuns.length > 0 ? EXIT_RUN_FAILED : EXIT_OK;
+}
+
+/**
+ * Node 20's test runner, given a directory (`node --test dist/test/`), runs every .js file under a
+ * `test` folder, this one included; it marks its children with NODE_TEST_CONTEXT. The bench takes
+ * minutes and is not a test, so it stays inert there.
+ */
+function startedByTestRunner(): boolean {
+  return process.env.NODE_TEST_CONTEXT !== undefined;
+}
+
+function start(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAllServers();
+      process.exit(130);
+    });
+  }
+  process.on('exit', killAllServers);
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: Error & { code?: string }) => {
+      killAllServers();
+      console.error(error instanceof BenchError ? `${error.code}: ${error.message}` : error);
+      process.exitCode = EXIT_SETUP_FAILED;
+    },
+  );
+}
+
+if (!startedByTestRunner()) start();

@@ -1,0 +1,87 @@
+import { requestReplyScenario } from './request-reply.js';
+import type { Scenario } from './scenario.js';
+import { DELIVERED, PUBLISHED, throughputScenario } from './throughput.js';
+
+export type { MetricSpec, Scenario, ScenarioOutcome, ScenarioResult } from './scenario.js';
+
+/**
+ * The issue's figures, in the order they run. Counts are per server, sized so that a full run
+ * (3 repetitions, both servers) stays under about two minutes on a 2-core machine when both servers
+ * are as fast as nats-server; maxMs bounds the time a slower server can take. --quick divides the
+ * counts by 5.
+ */
+export function benchScenarios(quick: boolean): Scenario[] {
+  const scale = (n: number) => (quick ? Math.round(n / 5) : n);
+  const maxMs = quick ? 3_000 : 8_000;
+  return [
+    throughputScenario({
+      id: 'pubsub-16',
+      title: '1 pub -> 1 sub, 16 B',
+      payloadSize: 16,
+      subscribers: 1,
+      count: scale(10_000_000),
+      warmup: scale(1_000_000),
+      blocks: 10,
+      maxMs,
+      metrics: [{ ...DELIVERED, targetRatio: 0.5 }],
+      reportsPeakRss: true,
+    }),
+    throughputScenario({
+      id: 'pubsub-128',
+      title: '1 pub -> 1 sub, 128 B',
+      payloadSize: 128,
+      subscribers: 1,
+      count: scale(5_000_000),
+      warmup: scale(500_000),
+      blocks: 10,
+      maxMs,
+      metrics: [{ ...DELIVERED, targetRatio: 0.5 }],
+      reportsPeakRss: true,
+    }),
+    throughputScenario({
+      id: 'fanout-4',
+      title: 'fan-out 1 pub -> 4 subs, 16 B',
+      payloadSize: 16,
+      subscribers: 4,
+      count: scale(4_000_000),
+      warmup: scale(400_000),
+      blocks: 10,
+      maxMs,
+      metrics: [DELIVERED, PUBLISHED],
+      reportsPeakRss: false,
+    }),
+    throughputScenario({
+      id: 'queue-4',
+      title: 'queue group of 4, 16 B',
+      payloadSize: 16,
+      subscribers: 4,
+      queue: 'bench.q',
+      count: scale(8_000_000),
+      warmup: scale(800_000),
+      blocks: 10,
+      maxMs,
+      metrics: [DELIVERED],
+      reportsPeakRss: false,
+    }),
+    throughputScenario({
+      id: 'pub-only-16',
+      title: 'publish, no subscriber, 16 B',
+      payloadSize: 16,
+      subscribers: 0,
+      count: scale(20_000_000),
+      warmup: scale(2_000_000),
+      blocks: 10,
+      maxMs,
+      metrics: [PUBLISHED],
+      reportsPeakRss: false,
+    }),
+    requestReplyScenario({
+      id: 'request-reply',
+      title: 'request/reply, 16 B',
+      payloadSize: 16,
+      count: scale(20_000),
+      warmup: scale(2_000),
+      block: 500,
+    }),
+  ];
+}

@@ -141,7 +141,7 @@ export class Server {
       this.log.error(`Failed to reload server configuration: ${(err as Error).message}`);
       return;
     }
-    const { refused } = diffOptions(this.opts, next);
+    const { changed, refused } = diffOptions(this.opts, next);
     if (refused.length > 0) {
       this.log.error(`Failed to reload server configuration: config reload not supported for ${refused.join(', ')}`);
       return;
@@ -150,7 +150,8 @@ export class Server {
       this.log.setOptions({ debug: next.debug, trace: next.trace, logtime: next.logtime, logFile: next.logFile });
       this.tls = next.tls !== undefined ? createTlsUpgrader(next.tls) : null;
       this.opts = next;
-      this.router.reconfigure(this.routerConfig(next));
+      const authChanged = changed.some((k) => k === 'auth' || k === 'accounts' || k === 'systemAccount' || k === 'noSystemAccount');
+      this.router.reconfigure(this.routerConfig(next), authChanged);
     } catch (err) {
       this.log.error(`Failed to reload server configuration: ${(err as Error).message}`);
       return;

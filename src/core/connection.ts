@@ -1,7 +1,7 @@
 // A client connection: protocol operations in, messages out. One class for every kind of connection
 // that speaks the client protocol; its kind says how the router treats it.
 
-import { ClientParser, ParseErrorKind, WireError, errFrame, pubViolation, replyViolation, subTokensViolation, subViolation } from '../protocol/nats/index.js';
+import { ClientParser, ParseErrorKind, WireError, errFrame, pubViolation, replyViolation, subRevokedViolation, subTokensViolation, subViolation } from '../protocol/nats/index.js';
 import type { ClientOpHandler, ConnectOptions, PubFrame } from '../protocol/nats/index.js';
 import { Outbound, scheduleFlush } from './outbound.js';
 import type { Flushable } from './outbound.js';
@@ -156,8 +156,14 @@ export class Connection implements ClientOpHandler, Flushable {
       return;
     }
     this.lastActivity = Date.now();
-    const used = this.parser.parse(chunk);
-    if (this.authPending && used < chunk.length) this.stash.push(Buffer.from(chunk.subarray(used)));
+    try {
+      const used = this.parser.parse(chunk);
+      if (this.authPending && used < chunk.length) this.stash.push(Buffer.from(chunk.subarray(used)));
+    } catch (err) {
+      // A bug must cost at most the connection whose input hit it, never the server.
+      this.router.log.error(`${this.label()} - internal error processing input: ${(err as Error).stack ?? String(err)}`);
+      this.close('Internal Error');
+    }
   }
 
   private onSocketError(err: Error): void {
@@ -243,6 +249,37 @@ export class Connection implements ClientOpHandler, Flushable {
     account.conns.add(this);
     this.user = user;
     this.perms = rules !== undefined ? new Permissions(rules) : null;
+  }
+
+  /** The server's configuration was reloaded. */
+  reconfigured(reauthorize: boolean): void {
+    if (this.closed) return;
+    this.parser.maxControlLine = this.router.limits.maxControlLine;
+    this.parser.maxPayload = this.router.limits.maxPayload;
+    if (!reauthorize || !this.authed || this.authPending) return;
+    const auth = this.router.authenticator;
+    if (!auth.required) {
+      this.perms = null;
+      return;
+    }
+    auth.authenticate(this.opts, { connectionType: this.type }).then(
+      (outcome) => this.reauthorized(outcome),
+      () => this.reauthorized({ ok: false }),
+    );
+  }
+
+  private reauthorized(outcome: AuthOutcome): void {
+    if (this.closed) return;
+    if (!outcome.ok || outcome.account !== this.account?.name) return this.authViolation();
+    this.user = outcome.user ?? '';
+    const perms = outcome.permissions !== undefined ? new Permissions(outcome.permissions) : null;
+    this.perms = perms;
+    if (perms === null) return;
+    for (const sub of [...this.subs.values()]) {
+      if (perms.canSubscribe(sub.subject, sub.queue)) continue;
+      this.removeSub(sub);
+      this.sendErr(subRevokedViolation(sub.subject, sub.sid));
+    }
   }
 
   private connected(): void {

@@ -77,8 +77,12 @@ export class Router {
     this.syncAccounts(cfg.accountNames);
   }
 
-  /** Applies a reloaded configuration; connections stay up. */
-  reconfigure(cfg: RouterConfig): void {
+  /**
+   * Applies a reloaded configuration; connections stay up. With `reauthorize`, every client is checked
+   * against the new users and permissions: one no longer allowed in is closed, subscriptions the new
+   * permissions forbid are removed.
+   */
+  reconfigure(cfg: RouterConfig, reauthorize = false): void {
     this.limits = { ...cfg.limits };
     this.authenticator = cfg.authenticator;
     this.log = cfg.log;
@@ -91,6 +95,7 @@ export class Router {
       for (const acc of this.accounts.values()) acc.sublist.setCacheEnabled(cfg.useSublistCache);
     }
     this.syncAccounts(cfg.accountNames);
+    for (const conn of this.conns.values()) conn.reconfigured(reauthorize);
   }
 
   private syncAccounts(names: readonly string[]): void {

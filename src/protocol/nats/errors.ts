@@ -37,6 +37,11 @@ export function subViolation(subject: string, queue: string | null): string {
     : `Permissions Violation for Subscription to ${quote(subject)} using queue ${quote(queue)}`;
 }
 
+/** An existing subscription removed because a reload tightened the user's permissions. */
+export function subRevokedViolation(subject: string, sid: string): string {
+  return `Permissions Violation for Subscription to ${quote(subject)} (sid ${quote(sid)})`;
+}
+
 export function subTokensViolation(subject: string): string {
   return `Permissions Violation for Subscription to ${quote(subject)}, too many tokens`;
 }

@@ -2,5 +2,5 @@ export type { ServerInfo, ConnectOptions } from './types.js';
 export { NATS_COMPAT_VERSION } from './types.js';
 export { ClientParser, PubFrame, ParseErrorKind, parseSize } from './parser.js';
 export type { ClientOpHandler } from './parser.js';
-export { WireError, pubViolation, replyViolation, subViolation, subTokensViolation, errFrame } from './errors.js';
+export { WireError, pubViolation, replyViolation, subViolation, subRevokedViolation, subTokensViolation, errFrame } from './errors.js';
 export type { WireErrorText } from './errors.js';

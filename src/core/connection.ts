@@ -20,6 +20,8 @@ export type ConnectionKind = (typeof ConnectionKind)[keyof typeof ConnectionKind
 const PONG = Buffer.from('PONG\r\n');
 const PING = Buffer.from('PING\r\n');
 const OK = Buffer.from('+OK\r\n');
+/** Longest a publisher waits for a subscriber it overfills (nats-server stalls producers similarly briefly). */
+const STALL_MS = 100;
 
 /** nats-server pre-fills these and unmarshals CONNECT over them: absent fields stay true. */
 const CONNECT_DEFAULTS: ConnectOptions = Object.freeze({ verbose: true, pedantic: true, echo: true });
@@ -70,6 +72,9 @@ export class Connection implements ClientOpHandler, Flushable {
   private pingTimer: NodeJS.Timeout | null = null;
   private authTimer: NodeJS.Timeout | null = null;
   private writeDeadline: NodeJS.Timeout | null = null;
+  private stallTimer: NodeJS.Timeout | null = null;
+  /** Publishers waiting for this connection to drain. */
+  private stalledProducers: Connection[] = [];
   private connectSeen = false;
 
   constructor(router: Router, cid: number, accepted: AcceptedSocket) {
@@ -284,7 +289,7 @@ export class Connection implements ClientOpHandler, Flushable {
 
   private connected(): void {
     if (this.router.closing) return this.close('Server Shutdown');
-    if (this.opts.verbose) this.send(OK);
+    if (this.opts.verbose) this.sendOp(OK, 'OK');
     // nats-server re-arms the first keepalive shortly after CONNECT so RTT is known early.
     this.armPing(Math.min(this.router.limits.pingIntervalMs, 2000) * (1 + Math.random() * 0.2));
   }
@@ -307,7 +312,7 @@ export class Connection implements ClientOpHandler, Flushable {
     }
     if (subject.charCodeAt(0) === 0x5f && subject.startsWith('_GR_.')) return this.pubDenied(subject);
     if (this.perms !== null && !this.perms.canPublish(subject)) return this.pubDenied(subject);
-    if (this.opts.verbose) this.send(OK);
+    if (this.opts.verbose) this.sendOp(OK, 'OK');
     const delivered = router.route(this, frame);
     if (delivered === 0 && reply !== '' && this.opts.no_responders === true) this.sendNoResponders(reply);
   }
@@ -329,7 +334,7 @@ export class Connection implements ClientOpHandler, Flushable {
     if (router.log.traceEnabled) router.log.trace(`${this.label()} - <<- [SUB ${subject}${queue === null ? '' : ' ' + queue} ${sid}]`);
     this.active = true;
     if (this.subs.has(sid)) {
-      if (this.opts.verbose) this.send(OK);
+      if (this.opts.verbose) this.sendOp(OK, 'OK');
       return;
     }
     if (!isValidSubscribeSubject(subject)) return this.sendErr(WireError.InvalidSubject);
@@ -346,7 +351,7 @@ export class Connection implements ClientOpHandler, Flushable {
     const sub = new Subscription(this, subject, queue, sid);
     this.subs.set(sid, sub);
     (this.account as Account).sublist.insert(sub);
-    if (this.opts.verbose) this.send(OK);
+    if (this.opts.verbose) this.sendOp(OK, 'OK');
   }
 
   onUnsub(sid: string, max: number): void {
@@ -358,14 +363,14 @@ export class Connection implements ClientOpHandler, Flushable {
       if (max > 0 && sub.delivered < max) sub.max = max;
       else this.removeSub(sub);
     }
-    if (this.opts.verbose) this.send(OK);
+    if (this.opts.verbose) this.sendOp(OK, 'OK');
   }
 
   onPing(): void {
     if (!this.authed) return this.authViolation();
     if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [PING]`);
     this.active = true;
-    this.send(PONG);
+    this.sendOp(PONG, 'PONG');
   }
 
   onPong(): void {
@@ -399,7 +404,7 @@ export class Connection implements ClientOpHandler, Flushable {
     this.router.log.trace(`${this.label()} - <<- [${op} ${frame.subject}${reply} ${sizes}]`);
     const max = this.router.maxTracedMsgLen;
     const body = frame.payload.toString('latin1');
-    this.router.log.trace(`${this.label()} - <<- MSG_PAYLOAD: [${max > 0 && body.length > max ? body.slice(0, max) + '...' : body}]`);
+    this.router.log.trace(`${this.label()} - <<- MSG_PAYLOAD: [${JSON.stringify(max > 0 && body.length > max ? body.slice(0, max) + '...' : body)}]`);
   }
 
   // ---- subscriptions ---------------------------------------------------------------------------
@@ -425,15 +430,43 @@ export class Connection implements ClientOpHandler, Flushable {
     }
   }
 
-  /** Called by the router after each delivery: counts toward UNSUB max and marks activity. */
-  delivered(sub: Subscription, bytes: number): void {
+  /**
+   * Called by the router after each delivery: counts toward UNSUB max and marks activity. Returns true
+   * when this client is over half its max_pending, so the publisher should wait for it.
+   */
+  delivered(sub: Subscription, bytes: number): boolean {
     this.outMsgs++;
     this.outBytes += bytes;
     this.active = true;
     sub.delivered++;
     if (sub.max > 0 && sub.delivered >= sub.max) this.removeSub(sub);
-    if (this.outbound.pendingBytes > this.router.limits.maxPending) this.slowConsumer();
-    else scheduleFlush(this);
+    const pending = this.outbound.pendingBytes + this.socket.writableLength;
+    const max = this.router.limits.maxPending;
+    if (pending > max) {
+      this.slowConsumer();
+      return false;
+    }
+    scheduleFlush(this);
+    return pending > max >> 1;
+  }
+
+  /**
+   * Fast-producer stall (as nats-server): stop reading from this publisher until the subscriber it
+   * overfills drains, or for at most STALL_MS, so a burst does not push a healthy subscriber past
+   * max_pending. A subscriber that never drains is still cut by max_pending or the write deadline.
+   */
+  stallFor(consumer: Connection): void {
+    if (this.stallTimer !== null || this.closed || consumer === this) return;
+    this.socket.pause();
+    consumer.stalledProducers.push(this);
+    this.stallTimer = setTimeout(() => this.unstall(), STALL_MS);
+  }
+
+  private unstall(): void {
+    if (this.stallTimer === null) return;
+    clearTimeout(this.stallTimer);
+    this.stallTimer = null;
+    if (!this.closed && !this.authPending) this.socket.resume();
   }
 
   // ---- output ----------------------------------------------------------------------------------
@@ -442,6 +475,17 @@ export class Connection implements ClientOpHandler, Flushable {
     if (this.closed) return;
     this.outbound.append(frame);
     scheduleFlush(this);
+  }
+
+  /** Sends a control op, traced as nats-server traces it (`->> [PONG]`). */
+  private sendOp(frame: Buffer, name: string): void {
+    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - ->> [${name}]`);
+    this.send(frame);
+  }
+
+  /** Traces a delivery (called by the router only when tracing is on). */
+  traceDelivery(sub: Subscription, subject: string, reply: string, size: number): void {
+    this.router.log.trace(`${this.label()} - ->> [MSG ${subject} ${sub.sid}${reply === '' ? '' : ' ' + reply} ${size}]`);
   }
 
   sendErr(text: string): void {
@@ -471,6 +515,11 @@ export class Connection implements ClientOpHandler, Flushable {
   }
 
   private onDrain(): void {
+    if (this.stalledProducers.length > 0) {
+      const producers = this.stalledProducers;
+      this.stalledProducers = [];
+      for (const p of producers) p.unstall();
+    }
     if (this.writeDeadline !== null) {
       clearTimeout(this.writeDeadline);
       this.writeDeadline = null;
@@ -513,7 +562,7 @@ export class Connection implements ClientOpHandler, Flushable {
     }
     this.pingsOut++;
     if (this.pingSentAt === 0) this.pingSentAt = performance.now();
-    this.send(PING);
+    this.sendOp(PING, 'PING');
     this.armPing(limits.pingIntervalMs);
   }
 
@@ -541,8 +590,10 @@ export class Connection implements ClientOpHandler, Flushable {
     this.closeReason = reason;
     this.stop = new Date();
     this.parser.stop();
-    for (const t of [this.pingTimer, this.authTimer, this.writeDeadline]) if (t !== null) clearTimeout(t);
-    this.pingTimer = this.authTimer = this.writeDeadline = null;
+    for (const t of [this.pingTimer, this.authTimer, this.writeDeadline, this.stallTimer]) if (t !== null) clearTimeout(t);
+    this.pingTimer = this.authTimer = this.writeDeadline = this.stallTimer = null;
+    for (const p of this.stalledProducers) p.unstall();
+    this.stalledProducers = [];
     if (dropPending) {
       this.outbound.discard();
       this.socket.destroy();

@@ -150,7 +150,7 @@ export class Router {
       const c = sub.conn;
       if ((c === pub && !echo) || c.closed) continue;
       if (c.perms !== null && c.perms.filtersDelivery && c.perms.deniesDelivery(subject)) continue;
-      this.deliver(c, sub, f);
+      if (this.deliver(c, sub, f)) pub.stallFor(c);
       n++;
     }
     const qsubs = r.qsubs;
@@ -163,7 +163,7 @@ export class Router {
         const c = sub.conn;
         if ((c === pub && !echo) || c.closed || sub.closed) continue;
         if (c.perms !== null && c.perms.filtersDelivery && c.perms.deniesDelivery(subject)) continue;
-        this.deliver(c, sub, f);
+        if (this.deliver(c, sub, f)) pub.stallFor(c);
         n++;
         break;
       }
@@ -174,12 +174,14 @@ export class Router {
     return n;
   }
 
-  private deliver(c: Connection, sub: Subscription, f: PubFrame): void {
+  /** Writes one delivery; true when the receiver is filling up and the publisher should stall. */
+  private deliver(c: Connection, sub: Subscription, f: PubFrame): boolean {
     const bytes = writeMsg(c, sub, f);
+    if (this.log.traceEnabled) c.traceDelivery(sub, f.subject, f.reply, bytes);
     if (f.reply !== '' && c.perms !== null && c.perms.grantsResponses) c.perms.grantResponse(f.reply, Date.now());
     this.stats.outMsgs++;
     this.stats.outBytes += bytes;
-    c.delivered(sub, bytes);
+    return c.delivered(sub, bytes);
   }
 
   /** A connection finished closing. */

@@ -1,5 +1,9 @@
 // TLS for client connections: nats-server sends INFO in clear text, then the client starts TLS on
 // the same socket, so the upgrade happens on an accepted TCP socket.
+//
+// The handshake runs through a tls.Server that never listens: only a tls.Server verifies client
+// certificates against the CA (a bare TLSSocket in server mode does not), so each raw socket is
+// handed to it as a 'connection' and matched back by its peer address.
 
 import fs from 'node:fs';
 import tls from 'node:tls';
@@ -20,29 +24,52 @@ export interface UpgradedSocket {
 
 export type TlsUpgrader = (raw: Socket) => Promise<UpgradedSocket>;
 
+interface Pending {
+  resolve(up: UpgradedSocket): void;
+  reject(err: Error): void;
+}
+
+function peerKey(s: { remoteAddress?: string; remotePort?: number }): string {
+  return `${s.remoteAddress ?? ''}|${s.remotePort ?? 0}`;
+}
+
 /** Loads the certificate files once and returns the function that upgrades a socket. */
 export function createTlsUpgrader(files: TlsFiles): TlsUpgrader {
-  const context = tls.createSecureContext({
+  const pending = new Map<string, Pending>();
+  const server = tls.createServer({
     cert: fs.readFileSync(files.certFile),
     key: fs.readFileSync(files.keyFile),
     ca: files.caFile !== undefined ? fs.readFileSync(files.caFile) : undefined,
+    requestCert: files.verify,
+    rejectUnauthorized: files.verify,
+  });
+  server.on('secureConnection', (socket: tls.TLSSocket) => {
+    const key = peerKey(socket);
+    const p = pending.get(key);
+    if (p === undefined) {
+      socket.destroy();
+      return;
+    }
+    pending.delete(key);
+    p.resolve({ socket, version: socket.getProtocol() ?? '', cipher: socket.getCipher()?.standardName ?? '' });
+  });
+  server.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => {
+    const key = peerKey(socket);
+    const p = pending.get(key);
+    if (p === undefined) return;
+    pending.delete(key);
+    p.reject(err);
   });
   return (raw) =>
     new Promise((resolve, reject) => {
-      const socket = new tls.TLSSocket(raw, {
-        isServer: true,
-        secureContext: context,
-        requestCert: files.verify,
-        rejectUnauthorized: files.verify,
+      const key = peerKey(raw);
+      pending.set(key, { resolve, reject });
+      raw.once('close', () => {
+        const p = pending.get(key);
+        if (p === undefined) return;
+        pending.delete(key);
+        p.reject(new Error('connection closed during the TLS handshake'));
       });
-      const onError = (err: Error): void => {
-        socket.destroy();
-        reject(err);
-      };
-      socket.once('error', onError);
-      socket.once('secure', () => {
-        socket.off('error', onError);
-        resolve({ socket, version: socket.getProtocol() ?? '', cipher: socket.getCipher()?.standardName ?? '' });
-      });
+      server.emit('connection', raw);
     });
 }

@@ -30,7 +30,7 @@ export function writeMsg(conn: Connection, sub: Subscription, f: PubFrame): numb
   const subjectLen = f.subjectLen;
   const replyLen = f.replyEnd - f.replyStart;
   const out = conn.outbound;
-  const line = 5 + subjectLen + 1 + sid.length + 1 + replyLen + 1 + 22 + sizeText.length + 2;
+  const line = 5 + subjectLen + 1 + sid.length + 1 + replyLen + 1 + 22 + f.hdrText.length + sizeText.length + 2;
   const inline = size < BIG_PAYLOAD;
   out.ensure(inline ? line + size + 2 : line);
   const b = out.buf;
@@ -49,7 +49,7 @@ export function writeMsg(conn: Connection, sub: Subscription, f: PubFrame): numb
     b[o++] = 0x20;
   }
   if (hdrLen > 0) {
-    o = writeInt(b, o, hdrLen);
+    o = f.hdrText.length > 0 ? writeAscii(b, o, f.hdrText) : writeInt(b, o, hdrLen);
     b[o++] = 0x20;
   }
   o = sizeText.length > 0 ? writeAscii(b, o, sizeText) : writeInt(b, o, size);

@@ -63,9 +63,14 @@ export class Permissions {
     return ok || this.useGrant(subject);
   }
 
+  /**
+   * nats-server's rule: plain entries matching the subject decide, but for a queue subscription the
+   * queue entries matching the subject, if any, decide instead (allow: the queue must match one;
+   * deny: the queue must match none).
+   */
   canSubscribe(subject: string, queue: string | null): boolean {
-    const allowed = this.subAllow === null || this.subAllow.some((r) => ruleCovers(r, subject, queue));
-    return allowed && !this.subDeny.some((r) => ruleCovers(r, subject, queue));
+    if (this.subAllow !== null && !decide(this.subAllow, subject, queue)) return false;
+    return this.subDeny.length === 0 || !decide(this.subDeny, subject, queue);
   }
 
   /** Subscribe deny rules also apply at delivery, so a wildcard subscription skips denied subjects. */
@@ -109,13 +114,19 @@ function parseSubRule(text: string): SubRule {
   return { subject: parts[0], queue: parts.length > 1 ? parts[1] : null };
 }
 
-/**
- * A rule without a queue covers the subject for plain and queue subscriptions; a rule with a queue
- * covers only queue subscriptions in a matching queue.
- */
-function ruleCovers(rule: SubRule, subject: string, queue: string | null): boolean {
-  if (!subjectMatches(subject, rule.subject)) return false;
-  if (rule.queue === null) return true;
-  if (queue === null) return false;
-  return subjectMatches(queue, rule.queue);
+/** Whether the rules (allow or deny) hit the subscription; see canSubscribe. */
+function decide(rules: readonly SubRule[], subject: string, queue: string | null): boolean {
+  let plain = false;
+  let queueRules = false;
+  let queueHit = false;
+  for (const r of rules) {
+    if (!subjectMatches(subject, r.subject)) continue;
+    if (r.queue === null) plain = true;
+    else {
+      queueRules = true;
+      if (queue !== null && subjectMatches(queue, r.queue)) queueHit = true;
+    }
+  }
+  if (queue !== null && queueRules) return queueHit;
+  return plain;
 }

@@ -27,8 +27,9 @@ export class PubFrame {
   data: Buffer = EMPTY;
   start = 0;
   end = 0;
-  /** The size token as sent when it is not canonical (leading zeros), echoed back in MSG; otherwise ''. */
+  /** The size tokens as sent when not canonical (leading zeros), echoed back in MSG/HMSG; otherwise ''. */
   sizeText = '';
+  hdrText = '';
   isHpub = false;
 
   get size(): number {
@@ -68,8 +69,8 @@ const CR = 13;
 const SPACE = 32;
 const TAB = 9;
 const MAX_ARGS = 6;
-/** Longest op name plus its separator; the control-line limit applies to what follows. */
-const OP_SLACK = 8;
+/** Room for an op name and blanks in a carried control line beyond twice max_control_line. */
+const CARRY_SLACK = 64;
 
 const enumState = { Line: 0, Payload: 1, Stopped: 2 } as const;
 
@@ -124,10 +125,9 @@ export class ClientParser {
     }
     while (pos < len && this.state === enumState.Line) {
       let nl = pos;
-      const scanEnd = Math.min(len, pos + this.maxControlLine + OP_SLACK + 2);
-      while (nl < scanEnd && buf[nl] !== LF) nl++;
-      if (nl === scanEnd) {
-        if (scanEnd < len || len - pos > this.maxControlLine + OP_SLACK) {
+      while (nl < len && buf[nl] !== LF) nl++;
+      if (nl === len) {
+        if (this.partialLineTooLong(buf, pos, len)) {
           this.fail(ParseErrorKind.MaxControlLine);
           return len;
         }
@@ -163,17 +163,12 @@ export class ClientParser {
   /** Completes a control line carried over from the previous read; returns the offset after it (and its payload), -1 when buf was used up. */
   private finishCarriedLine(buf: Buffer): number {
     const carry = this.carry as Buffer;
-    const limit = this.maxControlLine + OP_SLACK + 2;
-    const scanEnd = Math.min(buf.length, Math.max(limit - carry.length, 0));
-    let nl = 0;
-    while (nl < scanEnd && buf[nl] !== LF) nl++;
-    if (nl === scanEnd) {
-      if (scanEnd < buf.length || carry.length + buf.length > limit - 2) {
-        this.carry = null;
-        this.fail(ParseErrorKind.MaxControlLine);
-        return -1;
-      }
-      this.carry = Buffer.concat([carry, buf]);
+    const nl = buf.indexOf(LF);
+    if (nl < 0) {
+      const joined = Buffer.concat([carry, buf]);
+      this.carry = null;
+      if (this.partialLineTooLong(joined, 0, joined.length)) this.fail(ParseErrorKind.MaxControlLine);
+      else this.carry = joined;
       return -1;
     }
     this.carry = null;
@@ -183,6 +178,17 @@ export class ClientParser {
     if (this.need < 0 || this.state !== enumState.Line) return pos;
     this.startPending(this.need);
     return this.fillPending(buf, pos);
+  }
+
+  /**
+   * Whether a control line still waiting for its newline is already over max_control_line, counting
+   * its arguments as nats-server does: from the first non-blank after the op, without a trailing CR.
+   * The carried bytes are capped too, so blanks alone cannot grow them without bound.
+   */
+  private partialLineTooLong(buf: Buffer, start: number, end: number): boolean {
+    if (end - start > 2 * this.maxControlLine + CARRY_SLACK) return true;
+    if (end > start && buf[end - 1] === CR) end--;
+    return argsLength(buf, start, end) > this.maxControlLine;
   }
 
   private startPending(need: number): void {
@@ -225,11 +231,11 @@ export class ClientParser {
   private line(buf: Buffer, start: number, nl: number): void {
     let end = nl;
     if (end > start && buf[end - 1] === CR) end--;
-    const b0 = buf[start] | 0x20;
+    const raw0 = buf[start];
     const b1 = buf[start + 1] | 0x20;
-    switch (b0) {
+    switch (raw0 | 0x20) {
       case 0x70: // p
-        if (end - start > 4 && b1 === 0x75 && (buf[start + 2] | 0x20) === 0x62 && isBlank(buf[start + 3])) {
+        if (end - start >= 4 && b1 === 0x75 && (buf[start + 2] | 0x20) === 0x62 && isBlank(buf[start + 3])) {
           return this.pub(buf, start + 4, end, false);
         }
         if (end - start >= 4 && b1 === 0x69 && (buf[start + 2] | 0x20) === 0x6e && (buf[start + 3] | 0x20) === 0x67) {
@@ -250,18 +256,19 @@ export class ClientParser {
         break;
       case 0x63: // c
         if (opIs(buf, start, end, 'connect') || opIsBare(buf, start, end, 'connect')) {
-          if (this.argsOver(start + 8, end)) return this.fail(ParseErrorKind.MaxControlLine);
+          if (this.argsOver(buf, start + 8, end)) return this.fail(ParseErrorKind.MaxControlLine);
           return this.handler.onConnect(start + 8 <= end ? buf.toString('utf8', start + 8, end) : '');
         }
         break;
-      case 0x69: // i: INFO from a client is ignored
-        if (opIs(buf, start, end, 'info') || opIsBare(buf, start, end, 'info')) return;
+      case 0x69: // i: INFO from a client is ignored when it is JSON; anything else closes (nats-server)
+        if (opIs(buf, start, end, 'info')) return isJson(buf.toString('utf8', start + 5, end)) ? undefined : this.fail(ParseErrorKind.BadArgs);
+        if (opIsBare(buf, start, end, 'info')) return this.fail(ParseErrorKind.BadArgs);
         break;
-      case 0x2b: // '+': +OK from a client is ignored
-        if ((buf[start + 1] | 0x20) === 0x6f && (buf[start + 2] | 0x20) === 0x6b) return;
+      case 0x2b: // +OK from a client is ignored
+        if (raw0 === 0x2b && b1 === 0x6f && (buf[start + 2] | 0x20) === 0x6b) return;
         break;
-      case 0x2d: // '-': -ERR from a client closes the connection
-        if ((buf[start + 1] | 0x20) === 0x65 && (buf[start + 2] | 0x20) === 0x72 && (buf[start + 3] | 0x20) === 0x72) {
+      case 0x2d: // -ERR from a client closes the connection
+        if (raw0 === 0x2d && b1 === 0x65 && (buf[start + 2] | 0x20) === 0x72 && (buf[start + 3] | 0x20) === 0x72 && isBlank(buf[start + 4])) {
           return this.fail(ParseErrorKind.PeerError);
         }
         break;
@@ -269,7 +276,10 @@ export class ClientParser {
     this.fail(ParseErrorKind.UnknownOp);
   }
 
-  private argsOver(argsStart: number, end: number): boolean {
+  /** Arguments start at the first non-blank after the op; blanks between are not counted. */
+  private argsOver(buf: Buffer, argsStart: number, end: number): boolean {
+    if (end - argsStart <= this.maxControlLine) return false;
+    while (argsStart < end && isBlank(buf[argsStart])) argsStart++;
     return end - argsStart > this.maxControlLine;
   }
 
@@ -290,7 +300,7 @@ export class ClientParser {
   }
 
   private pub(buf: Buffer, argsStart: number, end: number, hpub: boolean): void {
-    if (this.argsOver(argsStart, end)) return this.fail(ParseErrorKind.MaxControlLine);
+    if (this.argsOver(buf, argsStart, end)) return this.fail(ParseErrorKind.MaxControlLine);
     const n = this.split(buf, argsStart, end);
     const s = this.argStart;
     const e = this.argEnd;
@@ -302,10 +312,12 @@ export class ClientParser {
       const hdr = parseSize(buf, s[n - 2], e[n - 2]);
       if (hdr < 0) return this.fail(ParseErrorKind.BadArgs);
       f.hdrLen = hdr;
+      f.hdrText = nonCanonical(buf, s[n - 2], e[n - 2]);
     } else {
       if (n !== 2 && n !== 3) return this.fail(ParseErrorKind.BadArgs);
       sizeIdx = n - 1;
       f.hdrLen = 0;
+      f.hdrText = '';
     }
     const size = parseSize(buf, s[sizeIdx], e[sizeIdx]);
     if (size < 0 || f.hdrLen > size) return this.fail(ParseErrorKind.BadArgs);
@@ -320,13 +332,13 @@ export class ClientParser {
       f.reply = '';
       f.replyStart = f.replyEnd = 0;
     }
-    f.sizeText = buf[s[sizeIdx]] === 0x30 && e[sizeIdx] - s[sizeIdx] > 1 ? buf.toString('latin1', s[sizeIdx], e[sizeIdx]) : '';
+    f.sizeText = nonCanonical(buf, s[sizeIdx], e[sizeIdx]);
     if (size > this.maxPayload) return this.fail(ParseErrorKind.MaxPayload);
     this.need = size;
   }
 
   private sub(buf: Buffer, argsStart: number, end: number): void {
-    if (this.argsOver(argsStart, end)) return this.fail(ParseErrorKind.MaxControlLine);
+    if (this.argsOver(buf, argsStart, end)) return this.fail(ParseErrorKind.MaxControlLine);
     const n = this.split(buf, argsStart, end);
     const s = this.argStart;
     const e = this.argEnd;
@@ -344,7 +356,7 @@ export class ClientParser {
   }
 
   private unsub(buf: Buffer, argsStart: number, end: number): void {
-    if (this.argsOver(argsStart, end)) return this.fail(ParseErrorKind.MaxControlLine);
+    if (this.argsOver(buf, argsStart, end)) return this.fail(ParseErrorKind.MaxControlLine);
     const n = this.split(buf, argsStart, end);
     const s = this.argStart;
     const e = this.argEnd;
@@ -373,6 +385,28 @@ function setSubject(f: PubFrame, buf: Buffer, start: number, end: number): void 
   if (n > cached.length) f.subjectBytes = Buffer.allocUnsafe(n);
   buf.copy(f.subjectBytes, 0, start, end);
   f.subjectLen = n;
+}
+
+/** A number token with leading zeros, kept to echo it verbatim (nats-server does); '' otherwise. */
+function nonCanonical(buf: Buffer, start: number, end: number): string {
+  return buf[start] === 0x30 && end - start > 1 ? buf.toString('latin1', start, end) : '';
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Length of a control line's arguments: after the op name and the blanks that follow it. */
+function argsLength(buf: Buffer, start: number, end: number): number {
+  let i = start;
+  while (i < end && !isBlank(buf[i])) i++;
+  while (i < end && isBlank(buf[i])) i++;
+  return end - i;
 }
 
 function isBlank(b: number): boolean {

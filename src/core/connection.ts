@@ -1,7 +1,7 @@
 // A client connection: protocol operations in, messages out. One class for every kind of connection
 // that speaks the client protocol; its kind says how the router treats it.
 
-import { ClientParser, ParseErrorKind, WireError, errFrame, pubViolation, replyViolation, subRevokedViolation, subTokensViolation, subViolation } from '../protocol/nats/index.js';
+import { CONNECT_DEFAULTS, ClientParser, ParseErrorKind, decodeConnect, WireError, errFrame, pubViolation, replyViolation, subRevokedViolation, subTokensViolation, subViolation } from '../protocol/nats/index.js';
 import type { ClientOpHandler, ConnectOptions, PubFrame } from '../protocol/nats/index.js';
 import { Outbound, scheduleFlush } from './outbound.js';
 import type { Flushable } from './outbound.js';
@@ -23,8 +23,6 @@ const OK = Buffer.from('+OK\r\n');
 /** Longest a publisher waits for a subscriber it overfills (nats-server stalls producers similarly briefly). */
 const STALL_MS = 100;
 
-/** nats-server pre-fills these and unmarshals CONNECT over them: absent fields stay true. */
-const CONNECT_DEFAULTS: ConnectOptions = Object.freeze({ verbose: true, pedantic: true, echo: true });
 
 /** Reserved reply prefixes a client may not use (nats-server isReservedReply). */
 const RESERVED_REPLY = ['_R_.', '$JS.ACK.', '_GR_.'];
@@ -89,6 +87,7 @@ export class Connection implements ClientOpHandler, Flushable {
     const limits = router.limits;
     this.parser = new ClientParser(this, limits.maxControlLine, limits.maxPayload);
     this.authed = !router.authenticator.required;
+    this.parser.connectFirst = !this.authed;
     if (this.authed) this.bindAccount(router.globalAccount(), '', undefined);
   }
 
@@ -180,21 +179,16 @@ export class Connection implements ClientOpHandler, Flushable {
 
   onConnect(json: string): void {
     if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [CONNECT ${json}]`);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(json);
-    } catch {
-      return this.closeSilently('Protocol Error');
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return this.closeSilently('Protocol Error');
-    const opts: ConnectOptions = { ...CONNECT_DEFAULTS, ...(parsed as Partial<ConnectOptions>) };
-    if (opts.protocol !== undefined && (typeof opts.protocol !== 'number' || opts.protocol < 0 || opts.protocol > 1)) {
+    const opts = decodeConnect(json);
+    if (opts === null) return this.closeSilently('Protocol Error');
+    if (opts.protocol !== undefined && (opts.protocol < 0 || opts.protocol > 1)) {
       return this.closeWithError(WireError.InvalidClientProtocol, 'Protocol Error');
     }
     if (opts.no_responders === true && opts.headers !== true) {
       return this.closeWithError(WireError.NoRespondersRequiresHeaders, 'Protocol Error');
     }
     this.connectSeen = true;
+    this.parser.connectFirst = false;
     this.opts = opts;
     this.headers = opts.headers === true && !this.router.noHeaderSupport;
     const auth = this.router.authenticator;
@@ -390,6 +384,8 @@ export class Connection implements ClientOpHandler, Flushable {
         return this.closeWithError(WireError.MaxControlLine, 'Maximum Control Line Exceeded');
       case ParseErrorKind.MaxPayload:
         return this.closeWithError(WireError.MaxPayload, 'Maximum Payload Exceeded');
+      case ParseErrorKind.NotConnect:
+        return this.authViolation();
       case ParseErrorKind.PeerError:
         return this.closeSilently('Client Closed');
       default:

@@ -48,33 +48,26 @@ const CLOSED_RING = 10000;
 const GLOBAL = '$G';
 
 export class Router {
-  limits: Limits;
-  authenticator: ClientAuthenticator;
-  log: CoreLog;
-  noHeaderSupport: boolean;
-  maxTracedMsgLen: number;
+  limits!: Limits;
+  authenticator!: ClientAuthenticator;
+  log!: CoreLog;
+  noHeaderSupport!: boolean;
+  maxTracedMsgLen!: number;
   /** Set during shutdown and lame duck: no new clients complete CONNECT. */
   closing = false;
   readonly stats: RouterStats = { inMsgs: 0, outMsgs: 0, inBytes: 0, outBytes: 0, slowConsumers: 0, totalConnections: 0 };
   readonly conns = new Map<number, Connection>();
   readonly closedConns: Connection[] = [];
   readonly accounts = new Map<string, Account>();
-  systemAccount: string;
+  systemAccount!: string;
 
-  private info: RouterConfig['info'];
+  private info!: RouterConfig['info'];
   private nextCid = 1;
   private useSublistCache: boolean;
 
   constructor(cfg: RouterConfig) {
-    this.limits = { ...cfg.limits };
-    this.authenticator = cfg.authenticator;
-    this.log = cfg.log;
-    this.info = cfg.info;
-    this.noHeaderSupport = cfg.noHeaderSupport;
-    this.maxTracedMsgLen = cfg.maxTracedMsgLen;
-    this.systemAccount = cfg.systemAccount;
     this.useSublistCache = cfg.useSublistCache;
-    this.syncAccounts(cfg.accountNames);
+    this.adopt(cfg);
   }
 
   /**
@@ -83,6 +76,15 @@ export class Router {
    * permissions forbid are removed.
    */
   reconfigure(cfg: RouterConfig, reauthorize = false): void {
+    if (cfg.useSublistCache !== this.useSublistCache) {
+      this.useSublistCache = cfg.useSublistCache;
+      for (const acc of this.accounts.values()) acc.sublist.setCacheEnabled(cfg.useSublistCache);
+    }
+    this.adopt(cfg);
+    for (const conn of this.conns.values()) conn.reconfigured(reauthorize);
+  }
+
+  private adopt(cfg: RouterConfig): void {
     this.limits = { ...cfg.limits };
     this.authenticator = cfg.authenticator;
     this.log = cfg.log;
@@ -90,12 +92,7 @@ export class Router {
     this.noHeaderSupport = cfg.noHeaderSupport;
     this.maxTracedMsgLen = cfg.maxTracedMsgLen;
     this.systemAccount = cfg.systemAccount;
-    if (cfg.useSublistCache !== this.useSublistCache) {
-      this.useSublistCache = cfg.useSublistCache;
-      for (const acc of this.accounts.values()) acc.sublist.setCacheEnabled(cfg.useSublistCache);
-    }
     this.syncAccounts(cfg.accountNames);
-    for (const conn of this.conns.values()) conn.reconfigured(reauthorize);
   }
 
   private syncAccounts(names: readonly string[]): void {

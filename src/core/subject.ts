@@ -2,33 +2,26 @@
 
 /** A subscription subject: no empty token, `>` only as the last token (nats-server sublist Insert). */
 export function isValidSubscribeSubject(subject: string): boolean {
-  const n = subject.length;
-  if (n === 0) return false;
-  let tokenStart = 0;
-  for (let i = 0; i <= n; i++) {
-    if (i === n || subject.charCodeAt(i) === 0x2e) {
-      if (i === tokenStart) return false;
-      if (i === tokenStart + 1 && subject.charCodeAt(tokenStart) === 0x3e && i !== n) return false;
-      tokenStart = i + 1;
-    }
-  }
-  return true;
+  return checkTokens(subject, true);
 }
 
 /** A literal subject: no empty token and no wildcard token (pedantic publish check). */
 export function isValidLiteralSubject(subject: string): boolean {
+  return checkTokens(subject, false);
+}
+
+function checkTokens(subject: string, wildcards: boolean): boolean {
   const n = subject.length;
   if (n === 0) return false;
   let tokenStart = 0;
   for (let i = 0; i <= n; i++) {
-    if (i === n || subject.charCodeAt(i) === 0x2e) {
-      if (i === tokenStart) return false;
-      if (i === tokenStart + 1) {
-        const c = subject.charCodeAt(tokenStart);
-        if (c === 0x2a || c === 0x3e) return false;
-      }
-      tokenStart = i + 1;
+    if (i !== n && subject.charCodeAt(i) !== 0x2e) continue;
+    if (i === tokenStart) return false;
+    if (i === tokenStart + 1) {
+      const c = subject.charCodeAt(tokenStart);
+      if (wildcards ? c === 0x3e && i !== n : c === 0x2a || c === 0x3e) return false;
     }
+    tokenStart = i + 1;
   }
   return true;
 }

@@ -4,3 +4,4 @@ export { ClientParser, PubFrame, ParseErrorKind, parseSize } from './parser.js';
 export type { ClientOpHandler } from './parser.js';
 export { WireError, pubViolation, replyViolation, subViolation, subRevokedViolation, subTokensViolation, errFrame } from './errors.js';
 export type { WireErrorText } from './errors.js';
+export { decodeConnect, CONNECT_DEFAULTS } from './connect.js';

@@ -50,6 +50,8 @@ export const ParseErrorKind = {
   BadArgs: 4,
   /** The peer sent -ERR: close without reply. */
   PeerError: 5,
+  /** Something other than CONNECT came first while CONNECT is required first (auth). */
+  NotConnect: 6,
 } as const;
 export type ParseErrorKind = (typeof ParseErrorKind)[keyof typeof ParseErrorKind];
 
@@ -77,6 +79,8 @@ const enumState = { Line: 0, Payload: 1, Stopped: 2 } as const;
 export class ClientParser {
   maxControlLine: number;
   maxPayload: number;
+  /** While set, an op not starting with C fails at its first byte, as nats-server does when auth is required. */
+  connectFirst = false;
 
   private state: number = enumState.Line;
   private readonly handler: ClientOpHandler;
@@ -124,14 +128,22 @@ export class ClientParser {
       if (pos < 0) return len;
     }
     while (pos < len && this.state === enumState.Line) {
+      if (this.connectFirst && (buf[pos] | 0x20) !== 0x63) {
+        this.fail(ParseErrorKind.NotConnect);
+        return len;
+      }
       let nl = pos;
       while (nl < len && buf[nl] !== LF) nl++;
       if (nl === len) {
+        if (!startsLikeOp(buf, pos, len)) {
+          this.fail(ParseErrorKind.UnknownOp);
+          return len;
+        }
         if (this.partialLineTooLong(buf, pos, len)) {
           this.fail(ParseErrorKind.MaxControlLine);
           return len;
         }
-        this.carry = Buffer.from(buf.subarray(pos, len));
+        this.carry = Buffer.from(buf.subarray(pos, pos + carriedLength(buf, pos, len)));
         return len;
       }
       this.line(buf, pos, nl);
@@ -140,6 +152,10 @@ export class ClientParser {
       if (need < 0 || this.state !== enumState.Line) continue;
       const end = pos + need;
       if (end + 2 > len) {
+        if (end < len && buf[end] !== CR) {
+          this.fail(ParseErrorKind.UnknownOp);
+          return len;
+        }
         this.startPending(need);
         pos = this.fillPending(buf, pos);
         if (pos < 0) return len;
@@ -167,8 +183,9 @@ export class ClientParser {
     if (nl < 0) {
       const joined = Buffer.concat([carry, buf]);
       this.carry = null;
-      if (this.partialLineTooLong(joined, 0, joined.length)) this.fail(ParseErrorKind.MaxControlLine);
-      else this.carry = joined;
+      if (!startsLikeOp(joined, 0, joined.length)) this.fail(ParseErrorKind.UnknownOp);
+      else if (this.partialLineTooLong(joined, 0, joined.length)) this.fail(ParseErrorKind.MaxControlLine);
+      else this.carry = joined.subarray(0, carriedLength(joined, 0, joined.length));
       return -1;
     }
     this.carry = null;
@@ -186,6 +203,7 @@ export class ClientParser {
    * The carried bytes are capped too, so blanks alone cannot grow them without bound.
    */
   private partialLineTooLong(buf: Buffer, start: number, end: number): boolean {
+    if (looseOpLength(buf, start, end) > 0) return false;
     if (end - start > 2 * this.maxControlLine + CARRY_SLACK) return true;
     if (end > start && buf[end - 1] === CR) end--;
     return argsLength(buf, start, end) > this.maxControlLine;
@@ -203,7 +221,12 @@ export class ClientParser {
     const take = Math.min(want, buf.length - pos);
     buf.copy(this.pending, this.pendingFill, pos, pos + take);
     this.pendingFill += take;
-    if (take < want) return -1;
+    if (take < want) {
+      // The byte after the payload must be CR; nats-server refuses anything else as soon as it arrives.
+      const size = this.pending.length - 2;
+      if (this.pendingFill > size && this.pending[size] !== CR) this.fail(ParseErrorKind.UnknownOp);
+      return -1;
+    }
     const p = this.pending;
     const size = p.length - 2;
     this.pending = EMPTY;
@@ -385,6 +408,46 @@ function setSubject(f: PubFrame, buf: Buffer, start: number, end: number): void 
   if (n > cached.length) f.subjectBytes = Buffer.allocUnsafe(n);
   buf.copy(f.subjectBytes, 0, start, end);
   f.subjectLen = n;
+}
+
+const OP_NAMES = ['pub', 'hpub', 'sub', 'unsub', 'ping', 'pong', 'connect', 'info', '+ok', '-err', 'msg', 'hmsg'];
+/** Ops whose name may be followed by anything up to the newline. */
+const LOOSE_OPS = new Set(['ping', 'pong', '+ok']);
+
+/**
+ * Whether an incomplete line can still become an op: nats-server's byte-level parser refuses an
+ * unknown op at its first wrong byte, without waiting for the newline.
+ */
+function startsLikeOp(buf: Buffer, start: number, end: number): boolean {
+  let n = 0;
+  while (start + n < end && !isBlank(buf[start + n]) && buf[start + n] !== CR) n++;
+  if (n === 0) return false;
+  for (const op of OP_NAMES) {
+    if (n > op.length && !LOOSE_OPS.has(op)) continue;
+    const m = Math.min(n, op.length);
+    let i = 0;
+    while (i < m && (buf[start + i] | (isLetter(buf[start + i]) ? 0x20 : 0)) === op.charCodeAt(i)) i++;
+    if (i === m) return true;
+  }
+  return false;
+}
+
+/** 4 for a line that is PING or PONG, 3 for +OK (what follows up to the newline is ignored), else 0. */
+function looseOpLength(buf: Buffer, start: number, end: number): number {
+  if (end - start >= 3 && buf[start] === 0x2b && (buf[start + 1] | 0x20) === 0x6f && (buf[start + 2] | 0x20) === 0x6b) return 3;
+  if (end - start < 4 || (buf[start] | 0x20) !== 0x70 || (buf[start + 2] | 0x20) !== 0x6e || (buf[start + 3] | 0x20) !== 0x67) return 0;
+  const b1 = buf[start + 1] | 0x20;
+  return b1 === 0x69 || b1 === 0x6f ? 4 : 0;
+}
+
+/** How much of an incomplete line to keep: all of it, or just the name of an op that ignores the rest. */
+function carriedLength(buf: Buffer, start: number, end: number): number {
+  const loose = looseOpLength(buf, start, end);
+  return loose > 0 ? loose : end - start;
+}
+
+function isLetter(b: number): boolean {
+  return (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
 }
 
 /** A number token with leading zeros, kept to echo it verbatim (nats-server does); '' otherwise. */

@@ -284,7 +284,10 @@ export class ClientParser {
         }
         break;
       case 0x69: // i: INFO from a client is ignored when it is JSON; anything else closes (nats-server)
-        if (opIs(buf, start, end, 'info')) return isJson(buf.toString('utf8', start + 5, end)) ? undefined : this.fail(ParseErrorKind.BadArgs);
+        if (opIs(buf, start, end, 'info')) {
+          if (this.argsOver(buf, start + 5, end)) return this.fail(ParseErrorKind.MaxControlLine);
+          return isJson(buf.toString('utf8', start + 5, end)) ? undefined : this.fail(ParseErrorKind.BadArgs);
+        }
         if (opIsBare(buf, start, end, 'info')) return this.fail(ParseErrorKind.BadArgs);
         break;
       case 0x2b: // +OK from a client is ignored
@@ -292,7 +295,7 @@ export class ClientParser {
         break;
       case 0x2d: // -ERR from a client closes the connection
         if (raw0 === 0x2d && b1 === 0x65 && (buf[start + 2] | 0x20) === 0x72 && (buf[start + 3] | 0x20) === 0x72 && isBlank(buf[start + 4])) {
-          return this.fail(ParseErrorKind.PeerError);
+          return this.fail(this.argsOver(buf, start + 5, end) ? ParseErrorKind.MaxControlLine : ParseErrorKind.PeerError);
         }
         break;
     }
@@ -422,8 +425,11 @@ function startsLikeOp(buf: Buffer, start: number, end: number): boolean {
   let n = 0;
   while (start + n < end && !isBlank(buf[start + n]) && buf[start + n] !== CR) n++;
   if (n === 0) return false;
+  // A name already ended by a blank or CR must be a whole op name.
+  const ended = start + n < end;
   for (const op of OP_NAMES) {
-    if (n > op.length && !LOOSE_OPS.has(op)) continue;
+    const loose = LOOSE_OPS.has(op);
+    if ((n > op.length || (ended && n < op.length)) && !(loose && n >= op.length)) continue;
     const m = Math.min(n, op.length);
     let i = 0;
     while (i < m && (buf[start + i] | (isLetter(buf[start + i]) ? 0x20 : 0)) === op.charCodeAt(i)) i++;

@@ -1,0 +1,52 @@
+// Runs a table of scenarios against the real nats-server and leafgate, each started once with the
+// same configuration, and requires both to be observed identically (and as the table says).
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { writeTempConf } from '../helpers/conf-file.js';
+import type { TempConf } from '../helpers/conf-file.js';
+import { startLeafgate, startNatsServer } from '../helpers/processes.js';
+import type { ServerProcess } from '../helpers/processes.js';
+import { expectedObservations, runScript } from './script.js';
+import type { Scenario } from './script.js';
+
+export interface ServerPair {
+  readonly natsServer: ServerProcess;
+  readonly leafgate: ServerProcess;
+}
+
+/** Starts both servers with `conf` (nats-server .conf text; none = defaults) for the enclosing suite. */
+export function serverPair(conf?: string): () => ServerPair {
+  let pair: ServerPair | null = null;
+  let file: TempConf | null = null;
+  before(async () => {
+    file = conf === undefined ? null : writeTempConf(conf);
+    const args = file === null ? [] : ['-c', file.path];
+    const [natsServer, leafgate] = await Promise.all([startNatsServer({ args }), startLeafgate({ args })]);
+    pair = { natsServer, leafgate };
+  });
+  after(async () => {
+    await Promise.all([pair?.natsServer.stop(), pair?.leafgate.stop()]);
+    file?.remove();
+  });
+  return () => {
+    if (pair === null) throw new Error('servers not started');
+    return pair;
+  };
+}
+
+/** One test per scenario, all against one server pair. */
+export function differentialSuite(title: string, scenarios: readonly Scenario[], conf?: string): void {
+  describe(title, () => {
+    const servers = serverPair(conf);
+    for (const scenario of scenarios) {
+      test(scenario.name, async () => {
+        const { natsServer, leafgate } = servers();
+        const [fromNats, fromLeafgate] = await Promise.all([runScript(natsServer.port, scenario), runScript(leafgate.port, scenario)]);
+        const want = expectedObservations(scenario);
+        // One comparison shows at a glance whether leafgate, the table, or both disagree with nats-server.
+        assert.deepEqual({ natsServer: fromNats, leafgate: fromLeafgate }, { natsServer: want, leafgate: want });
+      });
+    }
+  });
+}

@@ -31,7 +31,7 @@ export type CommandLine =
 
 const PROGRAM_NAME = 'leafgate';
 
-const USAGE_HINT = `Run '${PROGRAM_NAME} --help' to list the flags.`;
+const USAGE_HINT = `run '${PROGRAM_NAME} --help' to list the flags`;
 
 const DESCRIPTION =
   `A NATS-compatible message broker, a drop-in for nats-server ${NATS_SERVER_COMPAT_VERSION}. Flags take one or two dashes ` +

@@ -44,8 +44,8 @@ export function runCliCommand(command: NonRunCommand, deps: CliDeps = SYSTEM_DEP
       out(command.text);
       return 0;
     case 'error':
-      err(command.message);
-      if (command.hint !== undefined) err(command.hint);
+      // One line, so a unit's journal shows the whole reason.
+      err(command.hint !== undefined ? `${command.message} (${command.hint})` : command.message);
       return 1;
     case 'check':
       return checkConfig(command.configFile, deps);

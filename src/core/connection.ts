@@ -255,6 +255,13 @@ export class Connection implements ClientOpHandler, Flushable {
     if (this.closed) return;
     this.parser.maxControlLine = this.router.limits.maxControlLine;
     this.parser.maxPayload = this.router.limits.maxPayload;
+    const maxSubs = this.router.limits.maxSubscriptions;
+    if (maxSubs > 0 && this.subs.size > maxSubs) {
+      // nats-server tells the client, then closes it shortly after so the error can be read.
+      this.sendErr(WireError.MaxSubscriptions);
+      setTimeout(() => this.close('Maximum Subscriptions Exceeded'), 20).unref();
+      return;
+    }
     if (!reauthorize || !this.authed || this.authPending) return;
     const auth = this.router.authenticator;
     if (!auth.required) {

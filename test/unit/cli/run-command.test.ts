@@ -46,10 +46,10 @@ test('help goes to stdout with exit 0', () => {
   assert.match(captured.out[0]!, /^Usage: leafgate/);
 });
 
-test('a flag error prints its line and the hint on stderr, exit 1', () => {
+test('a flag error prints one line with the hint on stderr, exit 1', () => {
   const { deps, captured } = harness();
   assert.equal(runCliCommand(nonRun(['-bogus']), deps), 1);
-  assert.deepEqual(captured.err, ['flag provided but not defined: -bogus', "Run 'leafgate --help' to list the flags."]);
+  assert.deepEqual(captured.err, ["flag provided but not defined: -bogus (run 'leafgate --help' to list the flags)"]);
   assert.deepEqual(captured.out, []);
 });
 

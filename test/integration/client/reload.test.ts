@@ -1,0 +1,68 @@
+// Reload applied to a running server: limits and permissions reach connections that stay open,
+// and a change that needs a restart is refused whole.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { mergeOptions } from '../../../src/config/index.js';
+import type { OptionLayer, Options } from '../../../src/config/index.js';
+import { Server } from '../../../src/server.js';
+import { Logger } from '../../../src/util/index.js';
+import { RawClient } from '../../helpers/raw-client.js';
+
+async function reloadableServer(first: OptionLayer): Promise<{ server: Server; logs: string[]; next(layer: OptionLayer): void }> {
+  const logs: string[] = [];
+  let pending: Options = mergeOptions({ host: '127.0.0.1', port: -1 }, first);
+  const server = new Server(pending, new Logger({}, { write: (t: string) => logs.push(t) }), () => pending);
+  await server.start();
+  return {
+    server,
+    logs,
+    next(layer: OptionLayer) {
+      pending = mergeOptions({ host: '127.0.0.1', port: -1 }, first, layer);
+    },
+  };
+}
+
+test('a reload lowering max_subscriptions below a client\'s count tells it and closes it', async (t) => {
+  const { server, next } = await reloadableServer({});
+  t.after(() => server.shutdown());
+  const { client } = await RawClient.open(server.port, '{"verbose":false}');
+  client.send('SUB a 1\r\nSUB b 2\r\nSUB c 3\r\n');
+  assert.equal(await client.sync(), '');
+  const { client: small } = await RawClient.open(server.port, '{"verbose":false}');
+  small.send('SUB a 1\r\n');
+  assert.equal(await small.sync(), '');
+  next({ maxSubscriptions: 2 });
+  server.reload();
+  assert.equal(await client.waitClosed(), "-ERR 'maximum subscriptions exceeded'\r\n");
+  assert.equal(await small.sync(), '', 'a client within the new limit stays connected');
+  small.close();
+});
+
+test('a reload tightening permissions removes the subscription it forbids, the connection stays', async (t) => {
+  const user = (subscribe: string[]): OptionLayer => ({
+    auth: { users: [{ user: 'u', password: 'p', account: '$G', permissions: { subscribe: { allow: subscribe } } }] },
+  });
+  const { server, next } = await reloadableServer(user(['a', 'b']));
+  t.after(() => server.shutdown());
+  const { client } = await RawClient.open(server.port, '{"verbose":false,"user":"u","pass":"p"}');
+  client.send('SUB a 1\r\nSUB b 2\r\n');
+  assert.equal(await client.sync(), '');
+  next(user(['a']));
+  server.reload();
+  await client.expect(`-ERR 'Permissions Violation for Subscription to "b" (sid "2")'\r\n`);
+  client.send('PUB b 1\r\nx\r\nPUB a 1\r\ny\r\n');
+  assert.equal(await client.sync(), 'MSG a 1 1\r\ny\r\n');
+  client.close();
+});
+
+test('a reload that changes the port is refused and the running configuration stays', async (t) => {
+  const { server, logs, next } = await reloadableServer({ maxPayload: 1000 });
+  t.after(() => server.shutdown());
+  next({ port: 4999, maxPayload: 2000 });
+  server.reload();
+  assert.match(logs.join(''), /config reload not supported for port/);
+  assert.equal(server.opts.maxPayload, 1000);
+  const { info } = await RawClient.open(server.port);
+  assert.equal(info.max_payload, 1000);
+});

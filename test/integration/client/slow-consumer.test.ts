@@ -119,3 +119,22 @@ test('a publisher bursting several MiB between flushes does not get the normal s
   // pending bytes are above half of max_pending, so only the subscriber that never reads is cut.
   assertOnlyStalledCut(await firehose(t, 100));
 });
+
+test('a subscriber whose socket stays blocked past write_deadline is cut, though under max_pending', async (t) => {
+  const { srv, client } = await serverWithClients(t, { writeDeadlineMs: 300, maxPayload: 64 * 1024 });
+  const stalled = await StalledSubscriber.subscribe(srv.port, 'deadline');
+  t.after(() => stalled.destroy());
+  const pub = await client();
+  // 16 MiB: well past what loopback socket buffers hold, well under the default 64 MiB max_pending.
+  for (let i = 0; i < 512; i++) pub.publish('deadline', PAYLOAD);
+  await pub.flush();
+  // Keep not reading until the server gives up on the blocked socket (bounded wait, no timing asserted).
+  const router = srv.server.router;
+  for (let i = 0; i < 200 && router.closedConns.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  const got = await stalled.drainUntilClosed(10_000);
+  assert.ok(got < 512, `the blocked subscriber was cut (got ${got} of 512)`);
+  const closed = router.closedConns.map((c) => c.closeReason);
+  assert.ok(closed.includes('Slow Consumer (Write Deadline)'), `closed for: ${closed.join(', ')}`);
+  assert.equal(router.stats.slowConsumers, 1);
+  assert.equal(pub.isClosed(), false, 'the publisher stays connected');
+});

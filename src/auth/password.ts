@@ -1,7 +1,6 @@
 // Checks a secret presented in CONNECT (pass, auth_token) against the configured one,
 // which is either plain text or a bcrypt hash.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import bcrypt from 'bcryptjs';
 
 // Same prefix rule as nats-server: version 2 with minor a/b/x/y, then a 2-digit cost.
 const BCRYPT_PREFIX = /^\$2[abxy]\$\d{2}\$/;
@@ -21,6 +20,8 @@ async function verifyBcrypt(hash: string, presented: string): Promise<boolean> {
   // minor alike; the minor only shows up in the output prefix, so swapping it is exact.
   const accepted = hash[2] === 'x' ? `$2b${hash.slice(3)}` : hash;
   try {
+    // Loaded on first use: most gateways configure no bcrypt hash, and the module costs memory.
+    const bcrypt = (await import('bcryptjs')).default;
     return await bcrypt.compare(presented, accepted);
   } catch {
     return false;

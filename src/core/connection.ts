@@ -598,7 +598,6 @@ export class Connection implements ClientOpHandler, Flushable {
     for (const p of this.stalledProducers) p.unstall();
     this.stalledProducers = [];
     if (dropPending) {
-      this.outbound.discard();
       this.socket.destroy();
     } else {
       if (this.outbound.pendingBytes > 0 && !this.socket.destroyed) this.outbound.flushTo(this.socket);
@@ -606,6 +605,8 @@ export class Connection implements ClientOpHandler, Flushable {
       // A peer that never reads would keep a half-closed socket open forever.
       setTimeout(() => this.socket.destroy(), 1000).unref();
     }
+    // Closed connections stay listed for /connz; keep them small.
+    this.outbound.discard();
     this.retireSubs();
     this.account?.conns.delete(this);
     this.router.closed(this);

@@ -9,6 +9,7 @@ export interface ByteSink {
 }
 
 const MIN_CAP = 4096;
+const EMPTY = Buffer.alloc(0);
 const MAX_CAP = 256 * 1024;
 /** Payloads at least this large are queued by reference instead of copied. */
 const ZERO_COPY_MIN = 16 * 1024;
@@ -93,11 +94,12 @@ export class Outbound {
     return ok;
   }
 
-  /** Drops everything not yet written (connection closing without a flush). */
+  /** Drops everything not yet written and the buffer itself (the connection is closed). */
   discard(): void {
     this.chunks.length = 0;
     this.chunkBytes = 0;
     this.len = 0;
+    this.buf = EMPTY;
   }
 }
 

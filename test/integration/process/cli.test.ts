@@ -31,17 +31,17 @@ test('an unknown flag: one clear line naming it, no usage dump, exit 1', async (
   const r = await runLeafgate(['--bogus']);
   assert.equal(r.code, 1);
   assert.equal(r.stdout, '');
-  assert.equal(r.stderr.split('\n')[0], 'flag provided but not defined: -bogus');
+  assert.equal(r.stderr, "flag provided but not defined: -bogus (run 'leafgate --help' to list the flags)\n");
   assert.ok(!r.stderr.includes('Server Options:'), 'the usage text is not dumped');
 });
 
 test('a bad flag value or a missing value: a clear line, exit 1', async () => {
   const bad = await runLeafgate(['-p', 'abc']);
   assert.equal(bad.code, 1);
-  assert.equal(bad.stderr.split('\n')[0], 'invalid value "abc" for flag -p: parse error');
+  assert.equal(bad.stderr, `invalid value "abc" for flag -p: parse error (run 'leafgate --help' to list the flags)\n`);
   const missing = await runLeafgate(['-c']);
   assert.equal(missing.code, 1);
-  assert.equal(missing.stderr.split('\n')[0], 'flag needs an argument: -c');
+  assert.equal(missing.stderr, "flag needs an argument: -c (run 'leafgate --help' to list the flags)\n");
   const word = await runLeafgate(['start']);
   assert.equal(word.code, 1);
   assert.match(word.stderr, /unrecognized command: "start"/);

@@ -28,7 +28,7 @@ const PACKAGE_HOME = {
   ws: 'transports',
   systeminformation: 'monitor',
 };
-const NO_IO_IN = { protocol: ['node:net', 'node:tls', 'node:fs', 'node:http', 'node:dgram'], core: ['node:net', 'node:tls', 'node:fs', 'node:http', 'node:dgram'] };
+const NO_IO_IN = { protocol: ['node:net', 'node:tls', 'node:fs', 'node:http', 'node:dgram'], core: ['node:net', 'node:tls', 'node:fs', 'node:http', 'node:dgram'], transports: ['node:fs'] };
 
 function walk(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));

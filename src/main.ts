@@ -47,6 +47,8 @@ async function main(argv: string[]): Promise<number | null> {
     log.fatal((err as Error).message);
     return 1;
   }
+  // A failure in one connection's asynchronous work must not take the gateway down with it.
+  process.on('unhandledRejection', (reason) => log.error(`unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`));
   server.installSignalHandlers();
   server.onExit(() => process.exit(0));
   return null;

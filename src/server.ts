@@ -40,7 +40,7 @@ export class Server {
     this.log = log;
     this.loadOptions = loadOptions;
     this.id = generateServerId();
-    this.tls = opts.tls !== undefined ? createTlsUpgrader(opts.tls) : null;
+    this.tls = opts.tls !== undefined ? loadTls(opts.tls) : null;
     this.router = new Router(this.routerConfig(opts));
   }
 
@@ -148,7 +148,7 @@ export class Server {
     }
     try {
       this.log.setOptions({ debug: next.debug, trace: next.trace, logtime: next.logtime, logFile: next.logFile });
-      this.tls = next.tls !== undefined ? createTlsUpgrader(next.tls) : null;
+      this.tls = next.tls !== undefined ? loadTls(next.tls) : null;
       this.opts = next;
       const authChanged = changed.some((k) => k === 'auth' || k === 'accounts' || k === 'systemAccount' || k === 'noSystemAccount');
       this.router.reconfigure(this.routerConfig(next), authChanged);
@@ -168,7 +168,8 @@ export class Server {
     this.stopListening();
     const conns = [...this.router.conns.values()];
     if (conns.length === 0) return this.shutdown();
-    this.router.broadcastInfo({ ldm: true });
+    // This server's own URL leaves connect_urls so clients reconnect elsewhere.
+    this.router.broadcastInfo({ ldm: true, connect_urls: undefined });
     const grace = this.opts.lameDuckGracePeriodMs;
     this.log.info(`Waiting ${grace}ms grace period before closing clients`);
     await sleep(grace);
@@ -234,6 +235,16 @@ export class Server {
     if (this.monitor !== null) ports.monitoring = [`http://${formatHostPort(host, this.monitor.port)}`];
     fs.writeFileSync(file, JSON.stringify(ports));
   }
+}
+
+/** Reads the certificate files (transports do no file I/O) and builds the TLS upgrade. */
+function loadTls(tls: NonNullable<Options['tls']>): TlsUpgrader {
+  return createTlsUpgrader({
+    cert: fs.readFileSync(tls.certFile),
+    key: fs.readFileSync(tls.keyFile),
+    ...(tls.caFile !== undefined ? { ca: fs.readFileSync(tls.caFile) } : {}),
+    verify: tls.verify,
+  });
 }
 
 function formatHostPort(host: string, port: number): string {

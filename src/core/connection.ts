@@ -57,6 +57,8 @@ export class Connection implements ClientOpHandler, Flushable {
   rttMs = 0;
 
   private readonly router: Router;
+  private readonly onError = (err: Error): void => this.onSocketError(err);
+  private readonly onClose = (): void => this.close('Client Closed');
   private socket: TransportSocket;
   private readonly parser: ClientParser;
   private authed: boolean;
@@ -72,8 +74,12 @@ export class Connection implements ClientOpHandler, Flushable {
   private writeDeadline: NodeJS.Timeout | null = null;
   private stallTimer: NodeJS.Timeout | null = null;
   /** Publishers waiting for this connection to drain. */
-  private stalledProducers: Connection[] = [];
+  private readonly stalledProducers = new Set<Connection>();
+  /** The subscriber this publisher waits for while stalled. */
+  private stalledOn: Connection | null = null;
   private connectSeen = false;
+  /** A PING after CONNECT was answered: from then on the client may get async INFO. */
+  private pingAnswered = false;
 
   constructor(router: Router, cid: number, accepted: AcceptedSocket) {
     this.router = router;
@@ -93,8 +99,8 @@ export class Connection implements ClientOpHandler, Flushable {
 
   /** Sends INFO and starts reading; does the TLS upgrade first when the listener requires it. */
   begin(accepted: AcceptedSocket): void {
-    this.socket.on('error', (err) => this.onSocketError(err));
-    this.socket.on('close', () => this.close('Client Closed'));
+    this.socket.on('error', this.onError);
+    this.socket.on('close', this.onClose);
     this.sendNow(Buffer.from(this.router.infoFor(this), 'latin1'));
     const limits = this.router.limits;
     if (this.router.authenticator.required) {
@@ -127,13 +133,14 @@ export class Connection implements ClientOpHandler, Flushable {
           up.socket.destroy();
           return;
         }
-        raw.removeAllListeners('close');
-        raw.removeAllListeners('error');
+        // Only our own listeners move: the TLS socket keeps its own on the raw one.
+        raw.off('close', this.onClose);
+        raw.off('error', this.onError);
         this.socket = up.socket;
         this.tlsVersion = up.version;
         this.tlsCipher = up.cipher;
-        this.socket.on('error', (err) => this.onSocketError(err));
-        this.socket.on('close', () => this.close('Client Closed'));
+        this.socket.on('error', this.onError);
+        this.socket.on('close', this.onClose);
         this.attach();
       },
       (err: Error) => {
@@ -160,14 +167,23 @@ export class Connection implements ClientOpHandler, Flushable {
       return;
     }
     this.lastActivity = Date.now();
+    this.feed(chunk, true);
+  }
+
+  /** Parses input; what is left when an authentication starts is stashed (copied when `copy`, the read buffer being Node's). */
+  private feed(chunk: Buffer, copy: boolean): void {
     try {
       const used = this.parser.parse(chunk);
-      if (this.authPending && used < chunk.length) this.stash.push(Buffer.from(chunk.subarray(used)));
+      if (this.authPending && used < chunk.length) this.stash.push(copy ? Buffer.from(chunk.subarray(used)) : chunk.subarray(used));
     } catch (err) {
-      // A bug must cost at most the connection whose input hit it, never the server.
-      this.router.log.error(`${this.label()} - internal error processing input: ${(err as Error).stack ?? String(err)}`);
-      this.close('Internal Error');
+      this.internalError(err);
     }
+  }
+
+  /** A bug must cost at most the connection whose input hit it, never the server. */
+  private internalError(err: unknown): void {
+    this.router.log.error(`${this.label()} - internal error processing input: ${(err as Error).stack ?? String(err)}`);
+    this.close('Internal Error');
   }
 
   private onSocketError(err: Error): void {
@@ -194,18 +210,36 @@ export class Connection implements ClientOpHandler, Flushable {
     const auth = this.router.authenticator;
     if (!auth.required) {
       if (opts.account || opts.new_account === true) return this.closeWithError(WireError.AuthViolation, 'Authentication Failure');
+      // Auth may have been switched off by a reload since this client was accepted.
+      if (!this.authed) this.admit(this.router.globalAccount(), '', undefined);
       return this.connected();
     }
     this.authPending = true;
     this.parser.stop();
     this.socket.pause();
-    auth.authenticate(opts, { connectionType: this.type }).then(
-      (outcome) => this.onAuthenticated(outcome),
+    this.authenticate(auth);
+  }
+
+  private authenticate(auth: Router['authenticator']): void {
+    auth.authenticate(this.opts, { connectionType: this.type }).then(
+      (outcome) => {
+        // A reload while the check ran: decide with the configuration now in force.
+        if (this.router.authenticator !== auth && !this.closed) return this.authenticate(this.router.authenticator);
+        this.guard(() => this.onAuthenticated(outcome));
+      },
       (err: Error) => {
         this.router.log.error(`${this.label()} - authentication error: ${err.message}`);
-        this.onAuthenticated({ ok: false });
+        this.guard(() => this.onAuthenticated({ ok: false }));
       },
     );
+  }
+
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.internalError(err);
+    }
   }
 
   private onAuthenticated(outcome: AuthOutcome): void {
@@ -217,12 +251,7 @@ export class Connection implements ClientOpHandler, Flushable {
     }
     const account = this.router.findAccount(outcome.account);
     if (account === null) return this.closeWithError(WireError.AuthViolation, 'Authentication Failure');
-    this.authed = true;
-    if (this.authTimer !== null) {
-      clearTimeout(this.authTimer);
-      this.authTimer = null;
-    }
-    this.bindAccount(account, outcome.user ?? '', outcome.permissions);
+    this.admit(account, outcome.user ?? '', outcome.permissions);
     this.connected();
     this.parser.resume();
     this.socket.resume();
@@ -230,13 +259,19 @@ export class Connection implements ClientOpHandler, Flushable {
     this.stash = [];
     for (const chunk of stash) {
       if (this.closed) return;
-      if (this.authPending) {
-        this.stash.push(chunk);
-        continue;
-      }
-      const used = this.parser.parse(chunk);
-      if (this.authPending && used < chunk.length) this.stash.push(chunk.subarray(used));
+      if (this.authPending) this.stash.push(chunk);
+      else this.feed(chunk, false);
     }
+  }
+
+  /** Authentication passed: the client is bound to its account and the CONNECT deadline ends. */
+  private admit(account: Account, user: string, rules: PermissionRules | undefined): void {
+    this.authed = true;
+    if (this.authTimer !== null) {
+      clearTimeout(this.authTimer);
+      this.authTimer = null;
+    }
+    this.bindAccount(account, user, rules);
   }
 
   private bindAccount(account: Account, user: string, rules: PermissionRules | undefined): void {
@@ -269,8 +304,8 @@ export class Connection implements ClientOpHandler, Flushable {
       return;
     }
     auth.authenticate(this.opts, { connectionType: this.type }).then(
-      (outcome) => this.reauthorized(outcome),
-      () => this.reauthorized({ ok: false }),
+      (outcome) => this.guard(() => this.reauthorized(outcome)),
+      () => this.guard(() => this.reauthorized({ ok: false })),
     );
   }
 
@@ -306,13 +341,10 @@ export class Connection implements ClientOpHandler, Flushable {
     this.active = true;
     const subject = frame.subject;
     if (this.opts.pedantic && !isValidLiteralSubject(subject)) this.sendErr(WireError.InvalidPublishSubject);
-    const reply = frame.reply;
-    if (reply !== '' && isReservedReply(reply)) {
-      this.sendErr(replyViolation(reply));
-      return;
-    }
     if (subject.charCodeAt(0) === 0x5f && subject.startsWith('_GR_.')) return this.pubDenied(subject);
     if (this.perms !== null && !this.perms.canPublish(subject)) return this.pubDenied(subject);
+    const reply = frame.reply;
+    if (reply !== '' && isReservedReply(reply)) return this.sendErr(replyViolation(reply));
     if (this.opts.verbose) this.sendOp(OK, 'OK');
     const delivered = router.route(this, frame);
     if (delivered === 0 && reply !== '' && this.opts.no_responders === true) this.sendNoResponders(reply);
@@ -334,10 +366,6 @@ export class Connection implements ClientOpHandler, Flushable {
     const router = this.router;
     if (router.log.traceEnabled) router.log.trace(`${this.label()} - <<- [SUB ${subject}${queue === null ? '' : ' ' + queue} ${sid}]`);
     this.active = true;
-    if (this.subs.has(sid)) {
-      if (this.opts.verbose) this.sendOp(OK, 'OK');
-      return;
-    }
     if (!isValidSubscribeSubject(subject)) return this.sendErr(WireError.InvalidSubject);
     const limits = router.limits;
     if (limits.maxSubTokens > 0 && tokenCount(subject) > limits.maxSubTokens) return this.sendErr(subTokensViolation(subject));
@@ -348,6 +376,11 @@ export class Connection implements ClientOpHandler, Flushable {
     if (limits.maxSubscriptions > 0 && this.subs.size >= limits.maxSubscriptions) {
       router.log.error(`${this.label()} - Maximum Subscriptions Exceeded (max ${limits.maxSubscriptions})`);
       return this.sendErr(WireError.MaxSubscriptions);
+    }
+    // A SUB reusing a sid is acknowledged and ignored, after the same checks (nats-server's order).
+    if (this.subs.has(sid)) {
+      if (this.opts.verbose) this.sendOp(OK, 'OK');
+      return;
     }
     const sub = new Subscription(this, subject, queue, sid);
     this.subs.set(sid, sub);
@@ -371,6 +404,7 @@ export class Connection implements ClientOpHandler, Flushable {
     if (!this.authed) return this.authViolation();
     if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [PING]`);
     this.active = true;
+    if (this.connectSeen) this.pingAnswered = true;
     this.sendOp(PONG, 'PONG');
   }
 
@@ -461,7 +495,8 @@ export class Connection implements ClientOpHandler, Flushable {
   stallFor(consumer: Connection): void {
     if (this.stallTimer !== null || this.closed || consumer === this) return;
     this.socket.pause();
-    consumer.stalledProducers.push(this);
+    consumer.stalledProducers.add(this);
+    this.stalledOn = consumer;
     this.stallTimer = setTimeout(() => this.unstall(), STALL_MS);
   }
 
@@ -469,6 +504,8 @@ export class Connection implements ClientOpHandler, Flushable {
     if (this.stallTimer === null) return;
     clearTimeout(this.stallTimer);
     this.stallTimer = null;
+    this.stalledOn?.stalledProducers.delete(this);
+    this.stalledOn = null;
     if (!this.closed && !this.authPending) this.socket.resume();
   }
 
@@ -518,11 +555,7 @@ export class Connection implements ClientOpHandler, Flushable {
   }
 
   private onDrain(): void {
-    if (this.stalledProducers.length > 0) {
-      const producers = this.stalledProducers;
-      this.stalledProducers = [];
-      for (const p of producers) p.unstall();
-    }
+    for (const p of this.stalledProducers) p.unstall();
     if (this.writeDeadline !== null) {
       clearTimeout(this.writeDeadline);
       this.writeDeadline = null;
@@ -593,10 +626,10 @@ export class Connection implements ClientOpHandler, Flushable {
     this.closeReason = reason;
     this.stop = new Date();
     this.parser.stop();
-    for (const t of [this.pingTimer, this.authTimer, this.writeDeadline, this.stallTimer]) if (t !== null) clearTimeout(t);
-    this.pingTimer = this.authTimer = this.writeDeadline = this.stallTimer = null;
+    for (const t of [this.pingTimer, this.authTimer, this.writeDeadline]) if (t !== null) clearTimeout(t);
+    this.pingTimer = this.authTimer = this.writeDeadline = null;
+    this.unstall();
     for (const p of this.stalledProducers) p.unstall();
-    this.stalledProducers = [];
     if (dropPending) {
       this.socket.destroy();
     } else {
@@ -607,14 +640,16 @@ export class Connection implements ClientOpHandler, Flushable {
     }
     // Closed connections stay listed for /connz; keep them small.
     this.outbound.discard();
+    this.parser.release();
+    this.stash = [];
     this.retireSubs();
     this.account?.conns.delete(this);
     this.router.closed(this);
   }
 
-  /** Whether this connection has answered its first PING, so async INFO may be sent (protocol 1). */
+  /** Whether async INFO may be sent: the client speaks protocol 1 and its first PING after CONNECT was answered. */
   get wantsAsyncInfo(): boolean {
-    return this.connectSeen && this.opts.protocol === 1;
+    return this.pingAnswered && this.opts.protocol === 1;
   }
 }
 

@@ -48,6 +48,22 @@ export function subjectMatches(subject: string, pattern: string): boolean {
   return s.length === p.length;
 }
 
+/** subjectMatches with the pattern already split; walks the subject without allocating. */
+export function matchesTokens(subject: string, pattern: readonly string[]): boolean {
+  let pos = 0;
+  const n = subject.length;
+  for (let i = 0; i < pattern.length; i++) {
+    if (pos > n) return false;
+    const t = pattern[i];
+    if (t === '>') return true;
+    let end = subject.indexOf('.', pos);
+    if (end < 0) end = n;
+    if (t !== '*' && (end - pos !== t.length || !subject.startsWith(t, pos))) return false;
+    pos = end + 1;
+  }
+  return pos > n;
+}
+
 /** Whether some subject could match both patterns (wildcards on either side). */
 export function subjectsCollide(a: string, b: string): boolean {
   const x = a.split('.');

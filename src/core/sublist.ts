@@ -1,6 +1,6 @@
 // Subject trie of subscriptions with a per-subject match cache.
 
-import { subjectMatches } from './subject.js';
+import { matchesTokens } from './subject.js';
 
 /** What a sublist stores; the router knows the concrete type. */
 export interface SublistEntry {
@@ -189,12 +189,20 @@ export class Sublist<T extends SublistEntry> {
     };
   }
 
-  /** Drops cached results the changed subscription subject could affect. */
+  /**
+   * Drops cached results the changed subscription subject could affect: a literal subject affects
+   * only its own entry; a wildcard is matched against every cached subject, split once.
+   */
   private invalidate(pattern: string): void {
     const cache = this.cache;
     if (cache === null || cache.size === 0) return;
+    const tokens = pattern.split('.');
+    if (!tokens.includes('*') && !tokens.includes('>')) {
+      cache.delete(pattern);
+      return;
+    }
     for (const key of cache.keys()) {
-      if (subjectMatches(key, pattern)) cache.delete(key);
+      if (matchesTokens(key, tokens)) cache.delete(key);
     }
   }
 }

@@ -10,7 +10,8 @@ export interface TransportSocket extends ByteSink {
   on(event: 'error', listener: (err: Error) => void): unknown;
   once(event: 'data', listener: (chunk: Buffer) => void): unknown;
   unshift(chunk: Buffer): void;
-  removeAllListeners(event?: string): unknown;
+  off(event: 'close', listener: () => void): unknown;
+  off(event: 'error', listener: (err: Error) => void): unknown;
   pause(): unknown;
   resume(): unknown;
   end(): unknown;

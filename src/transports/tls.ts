@@ -5,14 +5,14 @@
 // certificates against the CA (a bare TLSSocket in server mode does not), so each raw socket is
 // handed to it as a 'connection' and matched back by its peer address.
 
-import fs from 'node:fs';
 import tls from 'node:tls';
 import type { Socket } from 'node:net';
 
-export interface TlsFiles {
-  readonly certFile: string;
-  readonly keyFile: string;
-  readonly caFile?: string;
+/** PEM contents of the server certificate, its key and the CA for client certificates. */
+export interface TlsCredentials {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  readonly ca?: Buffer;
   readonly verify: boolean;
 }
 
@@ -33,15 +33,15 @@ function peerKey(s: { remoteAddress?: string; remotePort?: number }): string {
   return `${s.remoteAddress ?? ''}|${s.remotePort ?? 0}`;
 }
 
-/** Loads the certificate files once and returns the function that upgrades a socket. */
-export function createTlsUpgrader(files: TlsFiles): TlsUpgrader {
+/** Returns the function that upgrades an accepted socket with these credentials. */
+export function createTlsUpgrader(creds: TlsCredentials): TlsUpgrader {
   const pending = new Map<string, Pending>();
   const server = tls.createServer({
-    cert: fs.readFileSync(files.certFile),
-    key: fs.readFileSync(files.keyFile),
-    ca: files.caFile !== undefined ? fs.readFileSync(files.caFile) : undefined,
-    requestCert: files.verify,
-    rejectUnauthorized: files.verify,
+    cert: creds.cert,
+    key: creds.key,
+    ca: creds.ca,
+    requestCert: creds.verify,
+    rejectUnauthorized: creds.verify,
   });
   server.on('secureConnection', (socket: tls.TLSSocket) => {
     const key = peerKey(socket);

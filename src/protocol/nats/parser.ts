@@ -3,6 +3,11 @@
 // out as a view into the read buffer. Only frames split across reads are copied.
 
 const EMPTY = Buffer.alloc(0);
+/**
+ * Split payloads up to this size are assembled in a reused buffer. It must not exceed the size from
+ * which delivery queues payloads by reference instead of copying them (core/msg-writer BIG_PAYLOAD).
+ */
+const SCRATCH_SIZE = 16 * 1024;
 /** Subjects up to this long are kept as bytes and reused as strings while they repeat. */
 const SUBJECT_CACHE = 256;
 
@@ -91,6 +96,7 @@ export class ClientParser {
   private carry: Buffer | null = null;
   /** Payload (plus CRLF) being assembled across reads. */
   private pending: Buffer = EMPTY;
+  private scratch: Buffer | null = null;
   private pendingFill = 0;
   /** Payload size announced by the last control line, -1 when none. */
   private need = -1;
@@ -99,6 +105,18 @@ export class ClientParser {
     this.handler = handler;
     this.maxControlLine = maxControlLine;
     this.maxPayload = maxPayload;
+  }
+
+  /** Drops every buffer this parser still references (the connection closed). */
+  release(): void {
+    this.state = enumState.Stopped;
+    this.carry = null;
+    this.pending = EMPTY;
+    this.scratch = null;
+    const f = this.frame;
+    f.data = EMPTY;
+    f.replyBytes = EMPTY;
+    f.start = f.end = f.replyStart = f.replyEnd = 0;
   }
 
   /** Stops after the current operation; parse() then returns the unconsumed offset. */
@@ -210,7 +228,8 @@ export class ClientParser {
   }
 
   private startPending(need: number): void {
-    this.pending = Buffer.allocUnsafe(need + 2);
+    // Payloads the router copies reuse one scratch buffer; bigger ones are queued by reference downstream.
+    this.pending = need + 2 <= SCRATCH_SIZE ? (this.scratch ??= Buffer.allocUnsafe(SCRATCH_SIZE)).subarray(0, need + 2) : Buffer.allocUnsafe(need + 2);
     this.pendingFill = 0;
     this.state = enumState.Payload;
   }

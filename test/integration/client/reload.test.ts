@@ -66,3 +66,15 @@ test('a reload that changes the port is refused and the running configuration st
   const { info } = await RawClient.open(server.port);
   assert.equal(info.max_payload, 1000);
 });
+
+test('a client accepted while auth was required connects normally after a reload turns auth off', async (t) => {
+  const { server, next } = await reloadableServer({ auth: { users: [{ user: 'u', password: 'p', account: '$G' }] } });
+  t.after(() => server.shutdown());
+  const { client, info } = await RawClient.open(server.port);
+  assert.equal(info.auth_required, true);
+  next({ auth: { users: [] } });
+  server.reload();
+  client.send('CONNECT {"verbose":false}\r\nSUB x 1\r\nPUB x 2\r\nhi\r\n');
+  assert.equal(await client.sync(), 'MSG x 1 2\r\nhi\r\n');
+  client.close();
+});

@@ -17,6 +17,8 @@ import {
   unsub,
 } from './recording-handler.js';
 import type { Op } from './recording-handler.js';
+import { ClientParser } from '../../../../src/protocol/nats/index.js';
+import type { PubFrame } from '../../../../src/protocol/nats/index.js';
 
 const HDR = 'NATS/1.0\r\nA: b\r\n\r\n'; // 18 bytes
 
@@ -179,4 +181,30 @@ test('resume() with nothing pending continues with the next read', () => {
   parser.resume();
   assert.equal(parser.parse(bytes('SUB a 1\r\n')), 9);
   assert.deepEqual(rec.ops, [PING, sub('a', '1')]);
+});
+
+test('release() drops the buffers a closed connection would otherwise keep', () => {
+  let frame: PubFrame | null = null;
+  const parser = new ClientParser(
+    {
+      onConnect() {},
+      onPub(f) {
+        frame = f;
+      },
+      onSub() {},
+      onUnsub() {},
+      onPing() {},
+      onPong() {},
+      onParseError() {},
+    },
+    4096,
+    1 << 20,
+  );
+  parser.parse(Buffer.from('PUB a r 5\r\nhello\r\nPUB b 3\r\nab'));
+  const f = frame as unknown as PubFrame;
+  assert.equal(f.payload.toString(), 'hello');
+  parser.release();
+  assert.equal(f.data.length, 0);
+  assert.equal(f.replyBytes.length, 0);
+  assert.equal(parser.parse(Buffer.from('c\r\nPING\r\n')), 0, 'a released parser reads nothing more');
 });

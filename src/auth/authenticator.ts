@@ -4,7 +4,9 @@ import type { Options } from '../config/index.js';
 import type { ConnectOptions } from '../protocol/nats/index.js';
 import { AuthConfigError } from './errors.js';
 import { isBcryptHash, verifySecret } from './password.js';
-import { GLOBAL_ACCOUNT, type AuthContext, type AuthFailure, type AuthFailureReason, type AuthResult, type AuthSuccess } from './types.js';
+import type { ClientAuthenticator } from '../core/index.js';
+import { GLOBAL_ACCOUNT } from '../util/index.js';
+import { type AuthContext, type AuthFailure, type AuthFailureReason, type AuthResult, type AuthSuccess } from './types.js';
 import { buildUserTable, connectionTypeAllowed, type AuthUser } from './user-table.js';
 
 /** The options the authenticator reads; a whole `Options` will do. */
@@ -16,7 +18,7 @@ const TLS_AUTH_TIMEOUT_EXTRA_MS = 1000;
 
 const GLOBAL_LOGIN: AuthSuccess = Object.freeze({ ok: true, account: GLOBAL_ACCOUNT });
 
-export class Authenticator {
+export class Authenticator implements ClientAuthenticator {
   /** INFO `auth_required`. */
   readonly required: boolean;
   /** How long a new connection may take to send CONNECT. */

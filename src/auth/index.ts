@@ -3,11 +3,9 @@ export { Authenticator, type AuthOptions } from './authenticator.js';
 export { AuthConfigError, type AuthConfigErrorCode } from './errors.js';
 export { isBcryptHash, verifySecret } from './password.js';
 export {
-  GLOBAL_ACCOUNT,
   type AuthContext,
   type AuthFailure,
   type AuthFailureReason,
   type AuthResult,
   type AuthSuccess,
-  type ConnectionType,
 } from './types.js';

@@ -1,11 +1,6 @@
 // What the authenticator is asked and what it answers.
 import type { PermissionsConfig } from '../config/index.js';
-
-/** Name of the account everyone shares when no accounts are configured. */
-export const GLOBAL_ACCOUNT = '$G';
-
-/** How the client reached us, as named by `allowed_connection_types`. */
-export type ConnectionType = 'STANDARD' | 'WEBSOCKET' | 'MQTT' | 'MQTT_WS' | 'LEAFNODE' | 'LEAFNODE_WS';
+import type { ConnectionType } from '../core/index.js';
 
 export const CONNECTION_TYPES: ReadonlySet<string> = new Set<ConnectionType>([
   'STANDARD',

@@ -1,7 +1,9 @@
 // The configured users, resolved once: account binding, effective permissions, allowed connection types.
 import type { AccountConfig, AuthConfig, PermissionsConfig, UserConfig } from '../config/index.js';
 import { AuthConfigError } from './errors.js';
-import { CONNECTION_TYPES, GLOBAL_ACCOUNT, type ConnectionType } from './types.js';
+import type { ConnectionType } from '../core/index.js';
+import { GLOBAL_ACCOUNT } from '../util/index.js';
+import { CONNECTION_TYPES } from './types.js';
 
 export interface AuthUser {
   readonly name: string;

@@ -65,23 +65,3 @@ export function parseGoDurationNs(text: string): number {
 export function parseGoDurationMs(text: string): number {
   return parseGoDurationNs(text) / 1e6;
 }
-
-function trimFraction(value: number): string {
-  return String(Number(value.toFixed(9)));
-}
-
-/** Formats milliseconds like Go's Duration.String: "0s", "500ms", "1.5s", "2m0s", "1h30m0s". */
-export function formatGoDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  const sign = ms < 0 ? '-' : '';
-  const abs = Math.abs(ms);
-  if (abs < 1e-3) return `${sign}${trimFraction(abs * 1e6)}ns`;
-  if (abs < 1) return `${sign}${trimFraction(abs * 1e3)}µs`;
-  if (abs < 1000) return `${sign}${trimFraction(abs)}ms`;
-  const hours = Math.floor(abs / 3_600_000);
-  const minutes = Math.floor((abs % 3_600_000) / 60_000);
-  const seconds = trimFraction((abs % 60_000) / 1000);
-  if (hours > 0) return `${sign}${hours}h${minutes}m${seconds}s`;
-  if (minutes > 0) return `${sign}${minutes}m${seconds}s`;
-  return `${sign}${seconds}s`;
-}

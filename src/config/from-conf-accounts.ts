@@ -4,7 +4,8 @@ import type { Issues } from './conf-reader.js';
 import { fieldOf, itemsOf, lowerCased, readString, typeError } from './conf-reader.js';
 import type { ConfEntry, ConfNode, SourcePos } from './conf-tree.js';
 import type { UserEntry } from './from-conf-auth.js';
-import { GLOBAL_ACCOUNT, readUsers, withDefaultPermissions } from './from-conf-auth.js';
+import { GLOBAL_ACCOUNT } from '../util/index.js';
+import { readUsers, withDefaultPermissions } from './from-conf-auth.js';
 import { readPermissions } from './from-conf-permissions.js';
 import type { AccountConfig, PermissionsConfig } from './options.js';
 

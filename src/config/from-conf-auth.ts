@@ -1,5 +1,6 @@
 // `authorization { }` and user lists (shared with accounts { X { users: [...] } }).
 
+import { GLOBAL_ACCOUNT } from '../util/index.js';
 import type { Field, Issues } from './conf-reader.js';
 import {
   describeNode,
@@ -17,7 +18,6 @@ import { readPermissions } from './from-conf-permissions.js';
 import type { PermissionsConfig, UserConfig } from './options.js';
 
 /** Name of the global account, home of the authorization block's users. */
-export const GLOBAL_ACCOUNT = '$G';
 
 const CONNECTION_TYPES = new Set(['STANDARD', 'WEBSOCKET', 'LEAFNODE', 'LEAFNODE_WS', 'MQTT', 'MQTT_WS']);
 

@@ -5,7 +5,8 @@
 import type { Field } from './conf-reader.js';
 import { Issues, fieldOf, readBoolean, readInteger, readString, typeError } from './conf-reader.js';
 import type { ConfEntry, ConfMap, SourcePos } from './conf-tree.js';
-import { DurationError, formatGoDuration, parseGoDurationMs } from './durations.js';
+import { formatGoDuration } from '../util/index.js';
+import { DurationError, parseGoDurationMs } from './durations.js';
 import { ConfigError } from './errors.js';
 import type { AccountsBlock } from './from-conf-accounts.js';
 import { readAccounts } from './from-conf-accounts.js';

@@ -27,4 +27,5 @@ export type {
   SourcePos,
 } from './conf-tree.js';
 export { formatPos, toPlain } from './conf-tree.js';
-export { DurationError, formatGoDuration, parseGoDurationMs } from './durations.js';
+export { DurationError, parseGoDurationMs } from './durations.js';
+export { formatGoDuration } from '../util/index.js';

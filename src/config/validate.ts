@@ -3,7 +3,7 @@
 
 import type { SourcePos } from './conf-tree.js';
 import { formatPos } from './conf-tree.js';
-import { formatGoDuration } from './durations.js';
+import { formatGoDuration } from '../util/index.js';
 import type { Options } from './options.js';
 
 /** Where a config key (lower-case nats-server name, e.g. "max_payload") was set, if it came from a file. */

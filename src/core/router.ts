@@ -3,6 +3,7 @@
 
 import type { PubFrame, ServerInfo } from '../protocol/nats/index.js';
 import { WireError } from '../protocol/nats/index.js';
+import { GLOBAL_ACCOUNT } from '../util/index.js';
 import { Account } from './account.js';
 import { Connection } from './connection.js';
 import { writeMsg } from './msg-writer.js';
@@ -45,7 +46,6 @@ export interface RouterStats {
 
 /** Closed connections kept for /connz?state=closed. */
 const CLOSED_RING = 10000;
-const GLOBAL = '$G';
 
 export class Router {
   limits!: Limits;
@@ -96,7 +96,7 @@ export class Router {
   }
 
   private syncAccounts(names: readonly string[]): void {
-    for (const name of [GLOBAL, ...names]) {
+    for (const name of [GLOBAL_ACCOUNT, ...names]) {
       if (!this.accounts.has(name)) this.accounts.set(name, new Account(name, name === this.systemAccount, this.useSublistCache));
     }
   }
@@ -107,7 +107,7 @@ export class Router {
   }
 
   globalAccount(): Account {
-    return this.accounts.get(GLOBAL) as Account;
+    return this.accounts.get(GLOBAL_ACCOUNT) as Account;
   }
 
   findAccount(name: string): Account | null {

@@ -29,7 +29,7 @@ export interface TlsUpgrade {
 }
 
 /** Connection types as nats-server names them in allowed_connection_types. */
-export type ConnectionType = 'STANDARD' | 'WEBSOCKET' | 'MQTT' | 'LEAFNODE';
+export type ConnectionType = 'STANDARD' | 'WEBSOCKET' | 'MQTT' | 'MQTT_WS' | 'LEAFNODE' | 'LEAFNODE_WS';
 
 export interface AcceptedSocket {
   readonly socket: TransportSocket;

@@ -2,22 +2,24 @@
 // reported as they were when they closed: uptime and idle end at their stop time.
 
 import { ConnectionKind } from '../core/index.js';
+import { GLOBAL_ACCOUNT } from '../util/index.js';
 import type { Connection, ConnectionType } from '../core/index.js';
 import { rfc3339Nano, rtt, tlsVersion, uptime } from './format.js';
 import type { SubsOption } from './query.js';
 import { subDetail } from './sub-detail.js';
 import type { SubDetail } from './sub-detail.js';
 
-const GLOBAL_ACCOUNT = '$G';
 
 const KIND_NAMES: ReadonlyMap<ConnectionKind, string> = new Map([[ConnectionKind.Client, 'Client']]);
 
-/** nats-server's client type names; leaf links have none. */
+/** nats-server's client type names (MQTT over websocket still reports mqtt); leaf links have none. */
 const TYPE_NAMES: Readonly<Record<ConnectionType, string>> = {
   STANDARD: 'nats',
   WEBSOCKET: 'websocket',
   MQTT: 'mqtt',
+  MQTT_WS: 'mqtt',
   LEAFNODE: '',
+  LEAFNODE_WS: '',
 };
 
 export interface ConnInfo {

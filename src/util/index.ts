@@ -1,3 +1,5 @@
 export { Logger, LoggerError } from './logger.js';
 export type { LoggerOptions, LogStream } from './logger.js';
 export { generateServerId } from './server-id.js';
+export { GLOBAL_ACCOUNT } from './accounts.js';
+export { goDuration, formatGoDuration } from './go-duration.js';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { goDuration, rfc3339Nano, rtt, tlsVersion, uptime } from '../../../src/monitor/format.js';
+import { rfc3339Nano, rtt, tlsVersion, uptime } from '../../../src/monitor/format.js';
+import { goDuration } from '../../../src/util/index.js';
 
 test('goDuration prints like Go time.Duration.String', () => {
   const cases: [number, string][] = [

@@ -30,6 +30,7 @@ export class Server {
   private listener: net.Server | null = null;
   private monitor: MonitorServer | null = null;
   private tls: TlsUpgrader | null = null;
+  private authenticator: Authenticator;
   private clientPort = 0;
   private shuttingDown = false;
   private readonly loadOptions: OptionsLoader | null;
@@ -41,6 +42,7 @@ export class Server {
     this.loadOptions = loadOptions;
     this.id = generateServerId();
     this.tls = opts.tls !== undefined ? loadTls(opts.tls) : null;
+    this.authenticator = new Authenticator(opts);
     this.router = new Router(this.routerConfig(opts));
   }
 
@@ -52,8 +54,9 @@ export class Server {
     return this.monitor?.port ?? 0;
   }
 
+  /** The router's view of `opts`; the authenticator is built beforehand, once per (re)load. */
   private routerConfig(opts: Options): RouterConfig {
-    const authenticator = new Authenticator(opts);
+    const authenticator = this.authenticator;
     const tlsRequired = opts.tls !== undefined && !opts.allowNonTls;
     return {
       limits: {
@@ -102,14 +105,16 @@ export class Server {
     if (opts.pidFile !== undefined) fs.writeFileSync(opts.pidFile, String(process.pid));
     if (opts.jetstream) this.log.warn('JetStream is not available in this build yet; running core NATS only');
     if (opts.httpPort !== 0) {
+      const httpHost = opts.httpHost !== '' ? opts.httpHost : opts.host;
       this.monitor = new MonitorServer(this);
-      await this.monitor.listen(opts.httpHost !== '' ? opts.httpHost : opts.host, opts.httpPort, opts.httpBasePath);
-      this.log.info(`Starting http monitor on ${formatHostPort(opts.httpHost !== '' ? opts.httpHost : opts.host, this.monitor.port)}`);
+      await this.monitor.listen(httpHost, opts.httpPort, opts.httpBasePath);
+      this.log.info(`Starting http monitor on ${formatHostPort(httpHost, this.monitor.port)}`);
     }
     this.listener = await listenTcp({ host: opts.host, port: opts.port }, (socket) => this.onSocket(socket));
     this.clientPort = boundPort(this.listener);
+    // INFO carries the bound port, known only now.
     this.router.reconfigure(this.routerConfig(opts));
-    if (this.tls !== null) this.log.info('TLS required for client connections');
+    if (this.tls !== null) this.log.info(opts.allowNonTls ? 'TLS offered to client connections' : 'TLS required for client connections');
     this.log.info(`Listening for client connections on ${formatHostPort(opts.host, this.clientPort)}`);
     this.writePortsFile();
     this.log.info('Server is ready');
@@ -146,16 +151,22 @@ export class Server {
       this.log.error(`Failed to reload server configuration: config reload not supported for ${refused.join(', ')}`);
       return;
     }
+    let tls: TlsUpgrader | null;
+    let authenticator: Authenticator;
     try {
+      // Everything that can fail comes first, so a failed reload changes nothing.
+      tls = next.tls !== undefined ? loadTls(next.tls) : null;
+      authenticator = new Authenticator(next);
       this.log.setOptions({ debug: next.debug, trace: next.trace, logtime: next.logtime, logFile: next.logFile });
-      this.tls = next.tls !== undefined ? loadTls(next.tls) : null;
-      this.opts = next;
-      const authChanged = changed.some((k) => k === 'auth' || k === 'accounts' || k === 'systemAccount' || k === 'noSystemAccount');
-      this.router.reconfigure(this.routerConfig(next), authChanged);
     } catch (err) {
       this.log.error(`Failed to reload server configuration: ${(err as Error).message}`);
       return;
     }
+    this.tls = tls;
+    this.authenticator = authenticator;
+    this.opts = next;
+    const authChanged = changed.some((k) => k === 'auth' || k === 'accounts' || k === 'systemAccount' || k === 'noSystemAccount');
+    this.router.reconfigure(this.routerConfig(next), authChanged);
     this.configLoadTime = new Date();
     this.log.info('Reloaded server configuration');
   }

@@ -23,7 +23,6 @@ const OK = Buffer.from('+OK\r\n');
 /** Longest a publisher waits for a subscriber it overfills (nats-server stalls producers similarly briefly). */
 const STALL_MS = 100;
 
-
 /** Reserved reply prefixes a client may not use (nats-server isReservedReply). */
 const RESERVED_REPLY = ['_R_.', '$JS.ACK.', '_GR_.'];
 
@@ -196,7 +195,7 @@ export class Connection implements ClientOpHandler, Flushable {
   onConnect(json: string): void {
     if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [CONNECT ${json}]`);
     const opts = decodeConnect(json);
-    if (opts === null) return this.closeSilently('Protocol Error');
+    if (opts === null) return this.close('Protocol Error');
     if (opts.protocol !== undefined && (opts.protocol < 0 || opts.protocol > 1)) {
       return this.closeWithError(WireError.InvalidClientProtocol, 'Protocol Error');
     }
@@ -332,7 +331,7 @@ export class Connection implements ClientOpHandler, Flushable {
 
   onPub(frame: PubFrame): void {
     if (!this.authed) return this.authViolation();
-    if (frame.isHpub && !this.headers) return this.closeSilently('Protocol Error');
+    if (frame.isHpub && !this.headers) return this.close('Protocol Error');
     const router = this.router;
     if (router.log.traceEnabled) this.tracePub(frame);
     const size = frame.end - frame.start;
@@ -428,9 +427,9 @@ export class Connection implements ClientOpHandler, Flushable {
       case ParseErrorKind.NotConnect:
         return this.authViolation();
       case ParseErrorKind.PeerError:
-        return this.closeSilently('Client Closed');
+        return this.close('Client Closed');
       default:
-        return this.closeSilently('Protocol Error');
+        return this.close('Protocol Error');
     }
   }
 
@@ -612,10 +611,6 @@ export class Connection implements ClientOpHandler, Flushable {
     if (this.closed) return;
     this.router.log.error(`${this.label()} - ${text}`);
     this.sendNow(errFrame(text));
-    this.close(reason);
-  }
-
-  closeSilently(reason: string): void {
     this.close(reason);
   }
 

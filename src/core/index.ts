@@ -7,6 +7,6 @@ export { Sublist } from './sublist.js';
 export type { MatchResult, SublistStats, SublistEntry } from './sublist.js';
 export { Permissions } from './permissions.js';
 export type { PermissionRules, SubjectRules } from './permissions.js';
-export { isValidSubscribeSubject, isValidLiteralSubject, subjectMatches, subjectsCollide, tokenCount } from './subject.js';
+export { isValidSubscribeSubject, isValidLiteralSubject, subjectMatches, tokenCount } from './subject.js';
 export type { AcceptedSocket, AuthOutcome, ClientAuthenticator, ConnectionType, CoreLog, TlsUpgrade, TransportSocket } from './transport.js';
 export type { ByteSink } from './outbound.js';

@@ -63,17 +63,3 @@ export function matchesTokens(subject: string, pattern: readonly string[]): bool
   }
   return pos > n;
 }
-
-/** Whether some subject could match both patterns (wildcards on either side). */
-export function subjectsCollide(a: string, b: string): boolean {
-  const x = a.split('.');
-  const y = b.split('.');
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) {
-    const s = x[i];
-    const t = y[i];
-    if (s === '>' || t === '>') return true;
-    if (s !== '*' && t !== '*' && s !== t) return false;
-  }
-  return x.length === y.length;
-}

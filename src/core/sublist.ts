@@ -147,12 +147,6 @@ export class Sublist<T extends SublistEntry> {
     return result;
   }
 
-  /** Whether anything at all matches the subject (cheaper than match when only interest matters). */
-  hasInterest(subject: string): boolean {
-    const r = this.match(subject);
-    return r.psubs.length > 0 || r.qsubs.length > 0;
-  }
-
   /** Every entry, in no particular order. */
   all(): T[] {
     const out: T[] = [];

@@ -129,7 +129,7 @@ export class Server {
     this.router.accept({
       socket,
       type: 'STANDARD',
-      ...(tls !== null ? { upgradeTls: () => tls(socket), tlsOptional: this.opts.allowNonTls, tlsTimeoutMs: this.opts.tls?.timeoutMs ?? 2000 } : {}),
+      ...(tls !== null ? { upgradeTls: (alreadyRead?: Buffer) => tls(socket, alreadyRead), tlsOptional: this.opts.allowNonTls, tlsTimeoutMs: this.opts.tls?.timeoutMs ?? 2000 } : {}),
     });
   }
 

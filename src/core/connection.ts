@@ -111,21 +111,22 @@ export class Connection implements ClientOpHandler, Flushable {
     else this.startTls(accepted);
   }
 
-  /** allow_non_tls: a TLS ClientHello (first byte 0x16, a handshake record) starts TLS, anything else is plain. */
+  /**
+   * allow_non_tls: a TLS ClientHello (first byte 0x16, a handshake record) starts TLS with the bytes
+   * already read; anything else is plain protocol.
+   */
   private startTlsIfOffered(accepted: AcceptedSocket): void {
     this.socket.once('data', (first: Buffer) => {
-      this.socket.pause();
-      this.socket.unshift(first);
-      if (first[0] === 0x16) this.startTls(accepted);
-      else this.attach();
-      this.socket.resume();
+      if (first[0] === 0x16) return this.startTls(accepted, first);
+      this.attach();
+      this.onData(first);
     });
   }
 
-  private startTls(accepted: AcceptedSocket): void {
+  private startTls(accepted: AcceptedSocket, first?: Buffer): void {
     const raw = this.socket;
     const timer = setTimeout(() => this.closeWithError(WireError.SecureConnectionRequired, 'TLS Handshake Error'), accepted.tlsTimeoutMs ?? 2000);
-    (accepted.upgradeTls as NonNullable<AcceptedSocket['upgradeTls']>)().then(
+    (accepted.upgradeTls as NonNullable<AcceptedSocket['upgradeTls']>)(first).then(
       (up) => {
         clearTimeout(timer);
         if (this.closed) {

@@ -9,7 +9,6 @@ export interface TransportSocket extends ByteSink {
   on(event: 'drain' | 'close' | 'end', listener: () => void): unknown;
   on(event: 'error', listener: (err: Error) => void): unknown;
   once(event: 'data', listener: (chunk: Buffer) => void): unknown;
-  unshift(chunk: Buffer): void;
   off(event: 'close', listener: () => void): unknown;
   off(event: 'error', listener: (err: Error) => void): unknown;
   pause(): unknown;
@@ -35,7 +34,7 @@ export interface AcceptedSocket {
   readonly socket: TransportSocket;
   readonly type: ConnectionType;
   /** Present when the listener requires TLS after INFO; resolves when the handshake is done. */
-  readonly upgradeTls?: () => Promise<TlsUpgrade>;
+  readonly upgradeTls?: (alreadyRead?: Buffer) => Promise<TlsUpgrade>;
   /** TLS is offered, not required (allow_non_tls): the client's first bytes decide. */
   readonly tlsOptional?: boolean;
   readonly tlsTimeoutMs?: number;

@@ -68,3 +68,34 @@ test('a client that never starts the TLS handshake is closed after the TLS timeo
   await raw.waitClosed(5000);
   assert.equal(raw.closed, true);
 });
+
+test('allow_non_tls: a plain client and a TLS client share the port; INFO says tls_available', async (t) => {
+  const { srv, client } = await serverWithClients(t, { tls: serverTls(false), allowNonTls: true });
+  const { client: raw, info } = await RawClient.open(srv.port, '{"verbose":false}');
+  t.after(() => raw.close());
+  assert.equal(info.tls_available, true);
+  assert.equal(info.tls_required, undefined);
+  // nats.js upgrades whenever INFO offers TLS unless told `tls: null`.
+  const plain = await client({ tls: null });
+  const secure = await client({ tls: { caFile: pki.caFile } });
+  const sub = plain.subscribe('mixed', { max: 1 });
+  await plain.flush();
+  secure.publish('mixed', 'from tls');
+  const [m] = await take(sub, 1);
+  assert.equal(m?.string(), 'from tls');
+  const conns = [...srv.server.router.conns.values()];
+  assert.deepEqual(conns.map((c) => c.tlsVersion !== '').sort(), [false, false, true], 'raw and plain in clear, one over TLS');
+});
+
+test('allow_non_tls with verify: a CA-signed client certificate works, one from another CA is refused', async (t) => {
+  const other = createTestPki();
+  t.after(() => other.remove());
+  const { client } = await serverWithClients(t, { tls: serverTls(true), allowNonTls: true });
+  const good = await client({ tls: { caFile: pki.caFile, certFile: pki.clientCert, keyFile: pki.clientKey } });
+  const sub = good.subscribe('sniffed', { max: 1 });
+  good.publish('sniffed', 'mutual');
+  const [m] = await take(sub, 1);
+  assert.equal(m?.string(), 'mutual');
+  await assert.rejects(client({ tls: { caFile: pki.caFile, certFile: other.clientCert, keyFile: other.clientKey }, timeout: 3000 }));
+  await assert.rejects(client({ tls: { caFile: pki.caFile }, timeout: 3000 }), 'no client certificate');
+});

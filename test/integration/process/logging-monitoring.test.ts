@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { freePort } from '../../helpers/ports.js';
-import { startLeafgate } from '../../helpers/processes.js';
+import { runLeafgate, startLeafgate } from '../../helpers/processes.js';
 import type { ServerProcess } from '../../helpers/processes.js';
 import { closeAll, connectTo } from '../../helpers/nats-client.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -42,6 +42,35 @@ test('-l writes the log, with [INF] lines, to the file instead of stderr', async
   assert.match(text, /^\[\d+\] \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}\.\d{6} \[INF\] /m);
   assert.match(text, new RegExp(`\\[INF\\] Listening for client connections on 127\\.0\\.0\\.1:${lg.port}`));
   assert.doesNotMatch(lg.output(), /\[INF\]/, 'nothing logged to stdout/stderr');
+});
+
+test('SIGUSR1 (--signal reopen) reopens the log file after rotation moved it', async (t) => {
+  const tmp = tempDir(t);
+  const logFile = tmp.path('leafgate.log');
+  const pidFile = tmp.path('leafgate.pid');
+  const lg = await startLeafgate({ args: ['-l', logFile, '-P', pidFile, '-D'] });
+  t.after(() => lg.stop());
+  await eventuallyMatches(() => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : ''), /Server is ready/);
+  fs.renameSync(logFile, tmp.path('leafgate.log.1'));
+  const r = await runLeafgate(['--signal', `reopen=${pidFile}`]);
+  assert.equal(r.code, 0, r.stderr);
+  await eventuallyMatches(() => (fs.existsSync(logFile) ? 'exists' : ''), /exists/);
+  await someTraffic(lg.port);
+  const fresh = await eventuallyMatches(() => fs.readFileSync(logFile, 'utf8'), /\[DBG\] .*Client connection created/);
+  assert.doesNotMatch(fresh, /Server is ready/, 'the new file starts after the rotation');
+  assert.match(fs.readFileSync(tmp.path('leafgate.log.1'), 'utf8'), /Server is ready/);
+});
+
+test('--ports_file_dir writes leafgate_<pid>.ports with the listen URLs and removes it on shutdown', async (t) => {
+  const tmp = tempDir(t);
+  const http = await freePort();
+  const lg = await startLeafgate({ args: ['--ports_file_dir', tmp.dir, '-m', String(http)] });
+  t.after(() => lg.stop());
+  const file = tmp.path(`leafgate_${lg.pid}.ports`);
+  const ports = JSON.parse(await eventuallyMatches(() => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''), /nats/)) as Record<string, string[]>;
+  assert.deepEqual(ports, { nats: [`nats://127.0.0.1:${lg.port}`], monitoring: [`http://127.0.0.1:${http}`] });
+  await lg.stop();
+  assert.equal(fs.existsSync(file), false);
 });
 
 function escapeRegExp(text: string): string {

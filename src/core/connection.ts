@@ -477,7 +477,7 @@ export class Connection implements ClientOpHandler, Flushable {
     this.active = true;
     sub.delivered++;
     if (sub.max > 0 && sub.delivered >= sub.max) this.removeSub(sub);
-    const pending = this.outbound.pendingBytes + this.socket.writableLength;
+    const pending = this.pendingBytes;
     const max = this.router.limits.maxPending;
     if (pending > max) {
       this.slowConsumer();

@@ -79,7 +79,7 @@ const MAX_ARGS = 6;
 /** Room for an op name and blanks in a carried control line beyond twice max_control_line. */
 const CARRY_SLACK = 64;
 
-const enumState = { Line: 0, Payload: 1, Stopped: 2 } as const;
+const State = { Line: 0, Payload: 1, Stopped: 2 } as const;
 
 export class ClientParser {
   maxControlLine: number;
@@ -87,7 +87,7 @@ export class ClientParser {
   /** While set, an op not starting with C fails at its first byte, as nats-server does when auth is required. */
   connectFirst = false;
 
-  private state: number = enumState.Line;
+  private state: number = State.Line;
   private readonly handler: ClientOpHandler;
   private readonly frame = new PubFrame();
   private readonly argStart = new Int32Array(MAX_ARGS);
@@ -109,7 +109,7 @@ export class ClientParser {
 
   /** Drops every buffer this parser still references (the connection closed). */
   release(): void {
-    this.state = enumState.Stopped;
+    this.state = State.Stopped;
     this.carry = null;
     this.pending = EMPTY;
     this.scratch = null;
@@ -121,31 +121,31 @@ export class ClientParser {
 
   /** Stops after the current operation; parse() then returns the unconsumed offset. */
   stop(): void {
-    this.state = enumState.Stopped;
+    this.state = State.Stopped;
   }
 
   /** Resumes after stop(); the caller re-feeds what parse() left unconsumed. */
   resume(): void {
-    if (this.state === enumState.Stopped) this.state = this.need >= 0 ? enumState.Payload : enumState.Line;
+    if (this.state === State.Stopped) this.state = this.need >= 0 ? State.Payload : State.Line;
   }
 
   get stopped(): boolean {
-    return this.state === enumState.Stopped;
+    return this.state === State.Stopped;
   }
 
   /** Parses a read; returns the number of bytes consumed (less than buf.length only after stop()). */
   parse(buf: Buffer): number {
     const len = buf.length;
     let pos = 0;
-    if (this.state === enumState.Stopped) return 0;
-    if (this.state === enumState.Payload) {
+    if (this.state === State.Stopped) return 0;
+    if (this.state === State.Payload) {
       pos = this.fillPending(buf, 0);
       if (pos < 0) return len;
     } else if (this.carry !== null) {
       pos = this.finishCarriedLine(buf);
       if (pos < 0) return len;
     }
-    while (pos < len && this.state === enumState.Line) {
+    while (pos < len && this.state === State.Line) {
       if (this.connectFirst && (buf[pos] | 0x20) !== 0x63) {
         this.fail(ParseErrorKind.NotConnect);
         return len;
@@ -167,7 +167,7 @@ export class ClientParser {
       this.line(buf, pos, nl);
       pos = nl + 1;
       const need = this.need;
-      if (need < 0 || this.state !== enumState.Line) continue;
+      if (need < 0 || this.state !== State.Line) continue;
       const end = pos + need;
       if (end + 2 > len) {
         if (end < len && buf[end] !== CR) {
@@ -191,7 +191,7 @@ export class ClientParser {
       this.handler.onPub(f);
       pos = end + 2;
     }
-    return this.state === enumState.Stopped ? pos : len;
+    return this.state === State.Stopped ? pos : len;
   }
 
   /** Completes a control line carried over from the previous read; returns the offset after it (and its payload), -1 when buf was used up. */
@@ -210,7 +210,7 @@ export class ClientParser {
     const line = Buffer.concat([carry, buf.subarray(0, nl + 1)]);
     this.line(line, 0, line.length - 1);
     const pos = nl + 1;
-    if (this.need < 0 || this.state !== enumState.Line) return pos;
+    if (this.need < 0 || this.state !== State.Line) return pos;
     this.startPending(this.need);
     return this.fillPending(buf, pos);
   }
@@ -231,7 +231,7 @@ export class ClientParser {
     // Payloads the router copies reuse one scratch buffer; bigger ones are queued by reference downstream.
     this.pending = need + 2 <= SCRATCH_SIZE ? (this.scratch ??= Buffer.allocUnsafe(SCRATCH_SIZE)).subarray(0, need + 2) : Buffer.allocUnsafe(need + 2);
     this.pendingFill = 0;
-    this.state = enumState.Payload;
+    this.state = State.Payload;
   }
 
   /** Copies payload bytes; returns the offset after the payload, or -1 when buf was used up. */
@@ -250,7 +250,7 @@ export class ClientParser {
     const size = p.length - 2;
     this.pending = EMPTY;
     this.need = -1;
-    this.state = enumState.Line;
+    this.state = State.Line;
     if (p[size] !== CR || p[size + 1] !== LF) {
       this.fail(ParseErrorKind.UnknownOp);
       return -1;
@@ -264,7 +264,7 @@ export class ClientParser {
   }
 
   private fail(kind: ParseErrorKind): void {
-    this.state = enumState.Stopped;
+    this.state = State.Stopped;
     this.need = -1;
     this.handler.onParseError(kind);
   }

@@ -2,16 +2,14 @@
 // and stops them by PID.
 
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT, findNatsServer } from '../bench/servers.js';
 import { freePort, waitForPort } from './ports.js';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export { REPO_ROOT };
+
 export const LEAFGATE_MAIN = path.join(REPO_ROOT, 'dist/src/main.js');
-/** Debian installs nats-server in /usr/sbin, which is not on every user's PATH. */
-export const NATS_SERVER_BIN = process.env.NATS_SERVER_BIN ?? (['/usr/sbin/nats-server', '/usr/bin/nats-server'].find((p) => fs.existsSync(p)) ?? 'nats-server');
 
 export interface ServerProcess {
   readonly name: 'leafgate' | 'nats-server';
@@ -75,7 +73,7 @@ export async function startLeafgate(opts: StartOptions = {}): Promise<ServerProc
 export async function startNatsServer(opts: StartOptions = {}): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
   const base = opts.port === undefined ? ['-a', '127.0.0.1', '-p', String(port)] : [];
-  return started(startProcess('nats-server', NATS_SERVER_BIN, base, opts, port));
+  return started(startProcess('nats-server', findNatsServer(), base, opts, port));
 }
 
 /** Runs the leafgate bin to completion (for flag errors, --help, -t, --signal). */

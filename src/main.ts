@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // bin entry: parses the command line, resolves options (flags over config file) and runs the server.
 
-import { parseCommandLine, runCliCommand } from './cli/index.js';
+import { parseCommandLine, programName, runCliCommand } from './cli/index.js';
 import type { CommandLine } from './cli/index.js';
 import { loadConfigFile, mergeOptions } from './config/index.js';
 import type { OptionLayer, Options } from './config/index.js';
@@ -38,14 +38,15 @@ async function main(argv: string[]): Promise<number | null> {
   const { opts, warnings } = resolved;
   const log = new Logger({ debug: opts.debug, trace: opts.trace, logtime: opts.logtime, logFile: opts.logFile });
   for (const w of warnings) log.warn(w);
-  for (const flag of cmd.notYetSupported) log.warn(`flag --${flag} is not supported yet, ignored`);
+  for (const flag of cmd.notYetSupported) log.warn(`flag ${flag} is not supported yet`);
   let server: Server;
   try {
-    server = new Server(opts, log, () => resolveOptions(cmd).opts);
+    server = new Server(opts, log, () => resolveOptions(cmd).opts, programName(process.argv[1]));
     await server.start();
   } catch (err) {
+    // Like nats-server's Fatalf: exit now, so a supervisor sees the failure and restarts.
     log.fatal((err as Error).message);
-    return 1;
+    process.exit(1);
   }
   // A failure in one connection's asynchronous work must not take the gateway down with it.
   process.on('unhandledRejection', (reason) => log.error(`unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`));

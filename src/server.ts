@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Authenticator } from './auth/index.js';
 import { diffOptions } from './config/index.js';
 import type { Options } from './config/index.js';
@@ -12,7 +13,7 @@ import { MonitorServer } from './monitor/index.js';
 import { NATS_COMPAT_VERSION } from './protocol/nats/index.js';
 import { boundPort, createTlsUpgrader, listenTcp } from './transports/index.js';
 import type { TlsUpgrader } from './transports/index.js';
-import { generateServerId } from './util/index.js';
+import { ListenError, formatHostPort, generateServerId, reachableUrls } from './util/index.js';
 import type { Logger } from './util/index.js';
 
 /** Re-reads the configuration (file, then flags) for a reload. */
@@ -33,13 +34,17 @@ export class Server {
   private authenticator: Authenticator;
   private clientPort = 0;
   private shuttingDown = false;
+  private pidFileWritten = false;
   private readonly loadOptions: OptionsLoader | null;
   private readonly exitHooks: (() => void)[] = [];
+  private readonly programName: string;
 
-  constructor(opts: Options, log: Logger, loadOptions: OptionsLoader | null = null) {
+  /** `programName` names the ports file, as nats-server uses its executable's name. */
+  constructor(opts: Options, log: Logger, loadOptions: OptionsLoader | null = null, programName = 'leafgate') {
     this.opts = opts;
     this.log = log;
     this.loadOptions = loadOptions;
+    this.programName = programName;
     this.id = generateServerId();
     this.tls = opts.tls !== undefined ? loadTls(opts.tls) : null;
     this.authenticator = new Authenticator(opts);
@@ -96,21 +101,42 @@ export class Server {
     };
   }
 
+  /** Opens every listener; on any failure closes what was opened and rejects with a StartError. */
   async start(): Promise<void> {
+    try {
+      await this.open();
+    } catch (err) {
+      await this.closeOpened();
+      throw err;
+    }
+  }
+
+  private async open(): Promise<void> {
     const opts = this.opts;
     this.log.info(`Starting leafgate (nats-server ${NATS_COMPAT_VERSION} compatible)`);
     this.log.info(`  Name:     ${opts.serverName !== '' ? opts.serverName : this.id}`);
     this.log.info(`  ID:       ${this.id}`);
     if (opts.configFile !== undefined) this.log.info(`Using configuration file: ${opts.configFile}`);
-    if (opts.pidFile !== undefined) fs.writeFileSync(opts.pidFile, String(process.pid));
+    if (opts.pidFile !== undefined) {
+      try {
+        fs.writeFileSync(opts.pidFile, String(process.pid));
+      } catch (err) {
+        throw new StartError(`Could not write pidfile: ${(err as Error).message}`, err);
+      }
+      this.pidFileWritten = true;
+    }
     if (opts.jetstream) this.log.warn('JetStream is not available in this build yet; running core NATS only');
     if (opts.httpPort !== 0) {
       const httpHost = opts.httpHost !== '' ? opts.httpHost : opts.host;
       this.monitor = new MonitorServer(this);
-      await this.monitor.listen(httpHost, opts.httpPort, opts.httpBasePath);
+      await this.monitor.listen(httpHost, opts.httpPort, opts.httpBasePath).catch((err: Error) => {
+        throw new StartError(`Can't start monitoring: ${err.message}`, err);
+      });
       this.log.info(`Starting http monitor on ${formatHostPort(httpHost, this.monitor.port)}`);
     }
-    this.listener = await listenTcp({ host: opts.host, port: opts.port }, (socket) => this.onSocket(socket));
+    this.listener = await listenTcp({ host: opts.host, port: opts.port }, (socket) => this.onSocket(socket)).catch((err: Error) => {
+      throw new StartError(err instanceof ListenError ? `Error listening on port: ${err.hostPort}, "${err.message}"` : err.message, err);
+    });
     this.clientPort = boundPort(this.listener);
     // INFO carries the bound port, known only now.
     this.router.reconfigure(this.routerConfig(opts));
@@ -118,6 +144,13 @@ export class Server {
     this.log.info(`Listening for client connections on ${formatHostPort(opts.host, this.clientPort)}`);
     this.writePortsFile();
     this.log.info('Server is ready');
+  }
+
+  /** Undoes a start that failed part way. */
+  private async closeOpened(): Promise<void> {
+    this.stopListening();
+    if (this.monitor !== null) await this.monitor.close();
+    if (this.pidFileWritten) fs.rmSync(this.opts.pidFile!, { force: true });
   }
 
   private onSocket(socket: net.Socket): void {
@@ -235,16 +268,32 @@ export class Server {
 
   private portsFilePath(): string | null {
     const dir = this.opts.portsFileDir;
-    return dir === undefined ? null : path.join(dir, `leafgate_${process.pid}.ports`);
+    return dir === undefined ? null : path.join(dir, `${this.programName}_${process.pid}.ports`);
   }
 
+  /** nats-server's ports file: the URLs of each listener; a failure to write it is logged, not fatal. */
   private writePortsFile(): void {
     const file = this.portsFilePath();
-    if (file === null) return;
-    const host = this.opts.host === '0.0.0.0' || this.opts.host === '' ? '127.0.0.1' : this.opts.host;
-    const ports: Record<string, string[]> = { nats: [`nats://${formatHostPort(host, this.clientPort)}`] };
-    if (this.monitor !== null) ports.monitoring = [`http://${formatHostPort(host, this.monitor.port)}`];
-    fs.writeFileSync(file, JSON.stringify(ports));
+    if (file === null || this.listener === null) return;
+    const tlsRequired = this.opts.tls !== undefined && !this.opts.allowNonTls;
+    const ports: Record<string, string[]> = { nats: reachableUrls(tlsRequired ? 'tls' : 'nats', this.listener.address() as AddressInfo) };
+    const monitorAddress = this.monitor?.address ?? null;
+    if (monitorAddress !== null) ports.monitoring = reachableUrls('http', monitorAddress);
+    try {
+      fs.writeFileSync(file, JSON.stringify(ports));
+    } catch (err) {
+      this.log.error(`Error writing ports file (${file}): ${(err as Error).message}`);
+    }
+  }
+}
+
+/** A start that cannot go on; the message is the fatal log line, worded as nats-server's. */
+export class StartError extends Error {
+  readonly code = 'START_FAILED';
+
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'StartError';
   }
 }
 
@@ -256,10 +305,6 @@ function loadTls(tls: NonNullable<Options['tls']>): TlsUpgrader {
     ...(tls.caFile !== undefined ? { ca: fs.readFileSync(tls.caFile) } : {}),
     verify: tls.verify,
   });
-}
-
-function formatHostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,5 +1,6 @@
 export { parseCommandLine, helpText } from './program.js';
 export type { CommandLine } from './program.js';
+export { programName } from './program-name.js';
 export { runCliCommand } from './run-command.js';
 export type { CliDeps, CliOutput, NonRunCommand } from './run-command.js';
 export { CliError } from './errors.js';

@@ -3,6 +3,7 @@
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listen } from '../util/index.js';
 import { WallClock } from './clock.js';
 import type { EndpointContext, EndpointReply } from './context.js';
 import { ENDPOINTS, ROOT_PATH, joinPath, normalizeBasePath } from './endpoints.js';
@@ -27,7 +28,7 @@ export class MonitorServer {
   private rootPath = ROOT_PATH;
   private links: PageLink[] = [];
   private server: http.Server | null = null;
-  private boundPort = 0;
+  private bound: AddressInfo | null = null;
 
   constructor(source: MonitorSource) {
     this.source = source;
@@ -35,11 +36,16 @@ export class MonitorServer {
 
   /** The bound port; 0 when not listening. */
   get port(): number {
-    return this.boundPort;
+    return this.bound?.port ?? 0;
+  }
+
+  /** The bound address; null when not listening. */
+  get address(): AddressInfo | null {
+    return this.bound;
   }
 
   /** Binds the listener; port -1 picks a free port. Rejects with MonitorListenError. */
-  listen(host: string, port: number, basePath: string): Promise<void> {
+  async listen(host: string, port: number, basePath: string): Promise<void> {
     const base = normalizeBasePath(basePath);
     this.rootPath = base;
     this.routes.clear();
@@ -50,16 +56,14 @@ export class MonitorServer {
       if (e.title !== undefined) this.links.push({ title: e.title, path: full });
     }
     const server = http.createServer((req, res) => this.handle(req, res));
-    return new Promise((resolve, reject) => {
-      server.once('error', (err) => reject(new MonitorListenError(err)));
-      server.listen({ host: host === '' ? undefined : host, port: port === -1 ? 0 : port }, () => {
-        server.removeAllListeners('error');
-        server.on('error', (err) => this.source.log.error(`Monitoring listener error: ${err.message}`));
-        this.server = server;
-        this.boundPort = (server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
+    try {
+      await listen(server, { host, port });
+    } catch (err) {
+      throw new MonitorListenError(err as Error);
+    }
+    server.on('error', (err) => this.source.log.error(`Monitoring listener error: ${err.message}`));
+    this.server = server;
+    this.bound = server.address() as AddressInfo;
   }
 
   /** Stops listening and drops open (keep-alive) connections. */
@@ -67,7 +71,7 @@ export class MonitorServer {
     const server = this.server;
     if (server === null) return;
     this.server = null;
-    this.boundPort = 0;
+    this.bound = null;
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

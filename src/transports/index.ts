@@ -1,4 +1,3 @@
 export { listenTcp, boundPort } from './tcp.js';
-export type { ListenAddress } from './tcp.js';
 export { createTlsUpgrader } from './tls.js';
 export type { TlsCredentials, TlsUpgrader, UpgradedSocket } from './tls.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { REPO_ROOT, findNatsServer } from '../bench/servers.js';
 import { freePort, waitForPort } from './ports.js';
 
-export { REPO_ROOT };
+export { REPO_ROOT, findNatsServer };
 
 export const LEAFGATE_MAIN = path.join(REPO_ROOT, 'dist/src/main.js');
 
@@ -30,6 +30,8 @@ export interface StartOptions {
   readonly port?: number;
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
+  /** leafgate only: run this executable (a link to the bin) instead of `node dist/src/main.js`. */
+  readonly executable?: string;
 }
 
 function startProcess(name: ServerProcess['name'], cmd: string, baseArgs: string[], opts: StartOptions, port: number): ServerProcess {
@@ -66,8 +68,9 @@ async function started(p: ServerProcess): Promise<ServerProcess> {
 
 export async function startLeafgate(opts: StartOptions = {}): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
-  const base = [LEAFGATE_MAIN, ...(opts.port === undefined ? ['-a', '127.0.0.1', '-p', String(port)] : [])];
-  return started(startProcess('leafgate', process.execPath, base, opts, port));
+  const address = opts.port === undefined ? ['-a', '127.0.0.1', '-p', String(port)] : [];
+  if (opts.executable !== undefined) return started(startProcess('leafgate', opts.executable, address, opts, port));
+  return started(startProcess('leafgate', process.execPath, [LEAFGATE_MAIN, ...address], opts, port));
 }
 
 export async function startNatsServer(opts: StartOptions = {}): Promise<ServerProcess> {

@@ -22,7 +22,11 @@ export interface FlagSpec {
   /** Left column of the help text. */
   readonly term: string;
   readonly description: string;
+  /** False for a flag accepted (and validated) whose feature does not exist yet; the help text says so. */
+  readonly supported: boolean;
 }
+
+const NOT_SUPPORTED_MARK = '\n(not supported yet)';
 
 function flag(
   group: FlagGroup,
@@ -33,7 +37,12 @@ function flag(
 ): FlagSpec {
   // The longest spelling is the canonical one (`port` over `p`); the first wins a tie.
   const key = names.reduce((best, name) => (name.length > best.length ? name : best));
-  return { key, names, kind, group, term, description };
+  return { key, names, kind, group, term, description, supported: true };
+}
+
+/** A flag accepted for nats-server compatibility whose feature is not implemented yet. */
+function later(spec: FlagSpec): FlagSpec {
+  return { ...spec, description: `${spec.description}${NOT_SUPPORTED_MARK}`, supported: false };
 }
 
 const SERVER = 'Server Options:';
@@ -51,7 +60,7 @@ export const FLAGS: readonly FlagSpec[] = [
   flag(SERVER, 'string', ['n', 'name', 'server_name'], '-n, --name, --server_name <name>', 'Server name (default: the server id)'),
   flag(SERVER, 'string', ['P', 'pid'], '-P, --pid <file>', 'File to store the process id in'),
   flag(SERVER, 'int', ['m', 'http_port'], '-m, --http_port <port>', 'Use port for HTTP monitoring'),
-  flag(SERVER, 'int', ['ms', 'https_port'], '-ms, --https_port <port>', 'Use port for HTTPS monitoring'),
+  later(flag(SERVER, 'int', ['ms', 'https_port'], '-ms, --https_port <port>', 'Use port for HTTPS monitoring')),
   flag(SERVER, 'string', ['c', 'config'], '-c, --config <file>', 'Configuration file'),
   flag(SERVER, 'bool', ['t'], '-t', 'Test the configuration file and exit'),
   flag(
@@ -72,14 +81,14 @@ export const FLAGS: readonly FlagSpec[] = [
 
   flag(LOGGING, 'string', ['l', 'log'], '-l, --log <file>', 'Append log output to this file'),
   flag(LOGGING, 'bool', ['T', 'logtime'], '-T, --logtime', 'Timestamp log entries (default: true; -T=false turns it off)'),
-  flag(LOGGING, 'bool', ['s', 'syslog'], '-s, --syslog', 'Log to syslog'),
-  flag(LOGGING, 'string', ['r', 'remote_syslog'], '-r, --remote_syslog <addr>', 'Syslog server address (udp://localhost:514)'),
+  later(flag(LOGGING, 'bool', ['s', 'syslog'], '-s, --syslog', 'Log to syslog')),
+  later(flag(LOGGING, 'string', ['r', 'remote_syslog'], '-r, --remote_syslog <addr>', 'Syslog server address (udp://localhost:514)')),
   flag(LOGGING, 'bool', ['D', 'debug'], '-D, --debug', 'Enable debug output'),
   flag(LOGGING, 'bool', ['V', 'trace'], '-V, --trace', 'Trace the raw protocol'),
   flag(LOGGING, 'bool', ['VV'], '-VV', 'Verbose trace (traces the system account as well)'),
   flag(LOGGING, 'bool', ['DV'], '-DV', 'Debug and trace'),
   flag(LOGGING, 'bool', ['DVV'], '-DVV', 'Debug and verbose trace (traces the system account as well)'),
-  flag(LOGGING, 'int', ['log_size_limit'], '--log_size_limit <bytes>', 'Rotate the log file at this size'),
+  later(flag(LOGGING, 'int', ['log_size_limit'], '--log_size_limit <bytes>', 'Rotate the log file at this size')),
   flag(
     LOGGING,
     'int',
@@ -88,8 +97,8 @@ export const FLAGS: readonly FlagSpec[] = [
     'Maximum printed length of traced messages (default: 0, unlimited)',
   ),
 
-  flag(JETSTREAM, 'bool', ['js', 'jetstream'], '-js, --jetstream', 'Enable JetStream'),
-  flag(JETSTREAM, 'string', ['sd', 'store_dir'], '-sd, --store_dir <dir>', 'JetStream storage directory'),
+  later(flag(JETSTREAM, 'bool', ['js', 'jetstream'], '-js, --jetstream', 'Enable JetStream')),
+  later(flag(JETSTREAM, 'string', ['sd', 'store_dir'], '-sd, --store_dir <dir>', 'JetStream storage directory')),
 
   flag(AUTH, 'string', ['user'], '--user <user>', 'User required for connections'),
   flag(AUTH, 'string', ['pass'], '--pass <password>', 'Password required for connections'),
@@ -101,15 +110,15 @@ export const FLAGS: readonly FlagSpec[] = [
   flag(TLS, 'bool', ['tlsverify'], '--tlsverify', 'Enable TLS, require and verify client certificates'),
   flag(TLS, 'string', ['tlscacert'], '--tlscacert <file>', 'CA certificate(s) for verifying clients'),
 
-  flag(CLUSTER, 'string', ['routes'], '--routes <url1,url2>', 'Routes to solicit and connect'),
-  flag(CLUSTER, 'string', ['cluster'], '--cluster <url>', 'Cluster URL for solicited routes'),
-  flag(CLUSTER, 'string', ['cluster_name'], '--cluster_name <name>', 'Cluster name (generated if not set)'),
-  flag(CLUSTER, 'bool', ['no_advertise'], '--no_advertise', 'Do not advertise known cluster members to clients'),
-  flag(CLUSTER, 'string', ['cluster_advertise'], '--cluster_advertise <url>', 'Cluster URL to advertise to other servers'),
-  flag(CLUSTER, 'int', ['connect_retries'], '--connect_retries <n>', 'Connect retries for implicit routes'),
-  flag(CLUSTER, 'string', ['cluster_listen'], '--cluster_listen <url>', 'Cluster URL members can solicit routes from'),
+  later(flag(CLUSTER, 'string', ['routes'], '--routes <url1,url2>', 'Routes to solicit and connect')),
+  later(flag(CLUSTER, 'string', ['cluster'], '--cluster <url>', 'Cluster URL for solicited routes')),
+  later(flag(CLUSTER, 'string', ['cluster_name'], '--cluster_name <name>', 'Cluster name (generated if not set)')),
+  later(flag(CLUSTER, 'bool', ['no_advertise'], '--no_advertise', 'Do not advertise known cluster members to clients')),
+  later(flag(CLUSTER, 'string', ['cluster_advertise'], '--cluster_advertise <url>', 'Cluster URL to advertise to other servers')),
+  later(flag(CLUSTER, 'int', ['connect_retries'], '--connect_retries <n>', 'Connect retries for implicit routes')),
+  later(flag(CLUSTER, 'string', ['cluster_listen'], '--cluster_listen <url>', 'Cluster URL members can solicit routes from')),
 
-  flag(PROFILING, 'int', ['profile'], '--profile <port>', 'Profiling HTTP port'),
+  later(flag(PROFILING, 'int', ['profile'], '--profile <port>', 'Profiling HTTP port')),
 
   flag(COMMON, 'bool', ['h', 'help'], '-h, --help', 'Show this message'),
   flag(COMMON, 'bool', ['v', 'version'], '-v, --version', 'Show the version'),

@@ -38,9 +38,22 @@ const DESCRIPTION =
   '(-js, --jetstream); a value follows the flag or an "=" (-p 4222, --port=4222); switches are turned off ' +
   'with "=false" (-T=false). "leafgate version" and "leafgate help" work too.';
 
+/** Said after the flags: configuration the file may hold but that does nothing yet. */
+const NOT_SUPPORTED_BLOCKS = [
+  '',
+  'Not supported yet: the flags marked so above, and the configuration file blocks',
+  'cluster, gateway, leafnodes, websocket, mqtt and jetstream. They are accepted so',
+  'that a nats-server configuration loads, and each one is logged as ignored.',
+  '',
+].join('\n');
+
 /** The help text, grouped like nats-server's usage. */
 export function helpText(): string {
-  return buildProgram().helpInformation();
+  return usage(buildProgram());
+}
+
+function usage(program: Command): string {
+  return `${program.helpInformation()}${NOT_SUPPORTED_BLOCKS}`;
 }
 
 /** Parses the server's arguments (without node and script). Pure: prints nothing, never exits. */
@@ -65,7 +78,7 @@ function decide(argv: readonly string[]): CommandLine {
   const values = collectValues(program);
 
   if (values.bool('version') === true) return { kind: 'version' };
-  if (values.bool('help') === true) return { kind: 'help', text: program.helpInformation() };
+  if (values.bool('help') === true) return { kind: 'help', text: usage(program) };
   if (values.bool('help_tls') === true) return { kind: 'help', text: TLS_HELP };
 
   const word = positional[0];
@@ -74,7 +87,7 @@ function decide(argv: readonly string[]): CommandLine {
       case 'version':
         return { kind: 'version' };
       case 'help':
-        return { kind: 'help', text: program.helpInformation() };
+        return { kind: 'help', text: usage(program) };
       default:
         throw new CliError('UNRECOGNIZED_COMMAND', `unrecognized command: ${quote(word)}`);
     }

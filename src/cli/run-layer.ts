@@ -4,6 +4,7 @@
 import type { Options, OptionLayer, TlsConfig } from '../config/index.js';
 import { quote } from './argv.js';
 import { CliError } from './errors.js';
+import { FLAGS } from './flags.js';
 import type { FlagValues } from './flags.js';
 
 export interface RunLayer {
@@ -17,21 +18,13 @@ export interface RunLayer {
 /** nats-server's default TLS handshake deadline; the flags have no way to set it. */
 const TLS_HANDSHAKE_TIMEOUT_MS = 2000;
 
+/** Unsupported flags that do reach Options: the server warns about JetStream itself, for the config file's block too. */
+const WARNED_BY_SERVER: ReadonlySet<string> = new Set(['jetstream', 'store_dir']);
+
 /** Flags with no home in Options yet. A boolean one given as false asks for nothing, so it is not reported. */
-const NOT_YET_SUPPORTED: readonly string[] = [
-  'https_port',
-  'syslog',
-  'remote_syslog',
-  'log_size_limit',
-  'routes',
-  'cluster',
-  'cluster_listen',
-  'cluster_name',
-  'no_advertise',
-  'cluster_advertise',
-  'connect_retries',
-  'profile',
-];
+const NOT_YET_SUPPORTED: readonly string[] = FLAGS.filter((spec) => !spec.supported && !WARNED_BY_SERVER.has(spec.key)).map(
+  (spec) => spec.key,
+);
 
 const TLS_FLAGS: readonly string[] = ['tls', 'tlscert', 'tlskey', 'tlscacert', 'tlsverify'];
 

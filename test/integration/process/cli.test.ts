@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runLeafgate } from '../../helpers/processes.js';
+import { runLeafgate, startLeafgate } from '../../helpers/processes.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 test('--help prints the grouped flags on stdout and exits 0', async () => {
@@ -85,4 +85,12 @@ test('starting with an invalid config file fails with exit 1 and a message', asy
   const r = await runLeafgate(['-c', conf]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /no_such_option_anywhere/);
+});
+
+test('a flag accepted but not implemented yet: one warning naming it, and the server runs', async (t) => {
+  const lg = await startLeafgate({ args: ['--routes', 'nats-route://127.0.0.1:1', '--syslog'] });
+  t.after(() => lg.stop());
+  await lg.stop();
+  const warnings = lg.output().split('\n').filter((line) => line.includes('[WRN]')).map((line) => line.slice(line.indexOf('[WRN]')));
+  assert.deepEqual(warnings, ['[WRN] flag --syslog is not supported yet', '[WRN] flag --routes is not supported yet']);
 });

@@ -3,5 +3,5 @@ export type { LoggerOptions, LogStream } from './logger.js';
 export { generateServerId } from './server-id.js';
 export { GLOBAL_ACCOUNT } from './accounts.js';
 export { goDuration, formatGoDuration } from './go-duration.js';
-export { listen, ListenError, isWildcardHost, formatHostPort, reachableUrls } from './listen.js';
+export { listen, ListenError, formatHostPort, reachableUrls } from './listen.js';
 export type { ListenTarget } from './listen.js';

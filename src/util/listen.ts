@@ -26,7 +26,7 @@ export class ListenError extends Error {
 }
 
 /** True for the hosts that mean "every interface". */
-export function isWildcardHost(host: string): boolean {
+function isWildcardHost(host: string): boolean {
   return host === '' || host === '0.0.0.0' || host === '::';
 }
 

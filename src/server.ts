@@ -5,7 +5,7 @@ import path from 'node:path';
 import type net from 'node:net';
 import { Authenticator } from './auth/index.js';
 import type { AuthOptions } from './auth/index.js';
-import { diffOptions } from './config/index.js';
+import { describeChanges, diffOptions } from './config/index.js';
 import type { Options } from './config/index.js';
 import { Router } from './core/index.js';
 import type { RouterConfig } from './core/index.js';
@@ -163,12 +163,14 @@ export class Server {
       this.log.error(`Failed to reload server configuration: ${(err as Error).message}`);
       return;
     }
+    const previous = this.opts;
     this.tls = tls;
     this.authenticator = authenticator;
     this.opts = next;
     const authChanged = changed.some((k) => k === 'auth' || k === 'accounts' || k === 'systemAccount' || k === 'noSystemAccount');
     this.router.reconfigure(this.routerConfig(next), authChanged);
     this.configLoadTime = new Date();
+    for (const line of describeChanges(previous, next, changed)) this.log.info(`Reloaded: ${line}`);
     this.log.info('Reloaded server configuration');
   }
 

@@ -5,7 +5,8 @@ import path from 'node:path';
 import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Authenticator } from './auth/index.js';
-import { diffOptions } from './config/index.js';
+import type { AuthOptions } from './auth/index.js';
+import { describeChanges, diffOptions } from './config/index.js';
 import type { Options } from './config/index.js';
 import { Router } from './core/index.js';
 import type { RouterConfig } from './core/index.js';
@@ -47,7 +48,7 @@ export class Server {
     this.programName = programName;
     this.id = generateServerId();
     this.tls = opts.tls !== undefined ? loadTls(opts.tls) : null;
-    this.authenticator = new Authenticator(opts);
+    this.authenticator = new Authenticator(authOptionsOf(opts));
     this.router = new Router(this.routerConfig(opts));
   }
 
@@ -86,7 +87,7 @@ export class Server {
         host: opts.host,
         port: this.clientPort,
         headers: !opts.noHeaderSupport,
-        ...(authenticator.required ? { auth_required: true } : {}),
+        ...(authenticator.advertiseRequired ? { auth_required: true } : {}),
         ...(tlsRequired ? { tls_required: true } : {}),
         ...(opts.tls?.verify === true ? { tls_verify: true } : {}),
         ...(opts.tls !== undefined && opts.allowNonTls ? { tls_available: true } : {}),
@@ -189,18 +190,20 @@ export class Server {
     try {
       // Everything that can fail comes first, so a failed reload changes nothing.
       tls = next.tls !== undefined ? loadTls(next.tls) : null;
-      authenticator = new Authenticator(next);
+      authenticator = new Authenticator(authOptionsOf(next));
       this.log.setOptions({ debug: next.debug, trace: next.trace, logtime: next.logtime, logFile: next.logFile });
     } catch (err) {
       this.log.error(`Failed to reload server configuration: ${(err as Error).message}`);
       return;
     }
+    const previous = this.opts;
     this.tls = tls;
     this.authenticator = authenticator;
     this.opts = next;
     const authChanged = changed.some((k) => k === 'auth' || k === 'accounts' || k === 'systemAccount' || k === 'noSystemAccount');
     this.router.reconfigure(this.routerConfig(next), authChanged);
     this.configLoadTime = new Date();
+    for (const line of describeChanges(previous, next, changed)) this.log.info(`Reloaded: ${line}`);
     this.log.info('Reloaded server configuration');
   }
 
@@ -295,6 +298,17 @@ export class StartError extends Error {
     super(message, { cause });
     this.name = 'StartError';
   }
+}
+
+/** What the authenticator needs of the options (config's user and permission shapes are auth's too). */
+function authOptionsOf(opts: Options): AuthOptions {
+  return {
+    auth: opts.auth,
+    accounts: opts.accounts,
+    ...(opts.tls !== undefined ? { tls: { timeoutMs: opts.tls.timeoutMs } } : {}),
+    systemAccount: opts.systemAccount,
+    noSystemAccount: opts.noSystemAccount,
+  };
 }
 
 /** Reads the certificate files (transports do no file I/O) and builds the TLS upgrade. */

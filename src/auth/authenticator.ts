@@ -1,16 +1,12 @@
 // Decides who a CONNECT is and which account it lands in, in nats-server's order
 // (server/auth.go processClientOrLeafAuthentication): users, then token, then the single user.
-import type { Options } from '../config/index.js';
 import type { ConnectOptions } from '../protocol/nats/index.js';
 import { AuthConfigError } from './errors.js';
 import { isBcryptHash, verifySecret } from './password.js';
 import type { ClientAuthenticator } from '../core/index.js';
 import { GLOBAL_ACCOUNT } from '../util/index.js';
-import { type AuthContext, type AuthFailure, type AuthFailureReason, type AuthResult, type AuthSuccess } from './types.js';
+import type { AuthContext, AuthFailure, AuthFailureReason, AuthOptions, AuthResult, AuthSuccess } from './types.js';
 import { buildUserTable, connectionTypeAllowed, type AuthUser } from './user-table.js';
-
-/** The options the authenticator reads; a whole `Options` will do. */
-export type AuthOptions = Pick<Options, 'auth' | 'accounts' | 'tls' | 'systemAccount' | 'noSystemAccount'>;
 
 const DEFAULT_AUTH_TIMEOUT_MS = 2000;
 // With TLS the CONNECT deadline must outlast the handshake deadline.
@@ -19,11 +15,15 @@ const TLS_AUTH_TIMEOUT_EXTRA_MS = 1000;
 const GLOBAL_LOGIN: AuthSuccess = Object.freeze({ ok: true, account: GLOBAL_ACCOUNT });
 
 export class Authenticator implements ClientAuthenticator {
-  /** INFO `auth_required`. */
-  readonly required: boolean;
+  /** Some authentication is configured: every client must pass it (no_auth_user included). */
+  readonly configured: boolean;
+  /** INFO `auth_required`: nats-server says false when anyone may fall back to the no_auth_user. */
+  readonly advertiseRequired: boolean;
+  /** The no_auth_user's login, for a client whose first operation is not CONNECT. */
+  readonly noAuthLogin: AuthSuccess | null;
+  readonly refusedBeforeConnect: AuthFailure;
   /** How long a new connection may take to send CONNECT. */
   readonly timeoutMs: number;
-  private readonly configured: boolean;
   private readonly users: ReadonlyMap<string, AuthUser>;
   private readonly hasUsers: boolean;
   private readonly noAuthUser: AuthUser | undefined;
@@ -43,35 +43,38 @@ export class Authenticator implements ClientAuthenticator {
     this.singleUser = auth.user || undefined;
     this.singlePassword = auth.password ?? '';
     this.configured = this.hasUsers || this.token !== undefined || this.singleUser !== undefined;
-    // nats-server reports no auth when anyone may fall back to the no_auth_user.
-    this.required = this.configured && this.noAuthUser === undefined;
+    this.advertiseRequired = this.configured && this.noAuthUser === undefined;
+    this.noAuthLogin = this.noAuthUser === undefined ? null : success(this.noAuthUser);
+    this.refusedBeforeConnect = this.failure('BAD_CREDENTIALS', '');
     this.timeoutMs = authTimeoutMs(options);
     this.accounts = accountNamesOf(options);
   }
 
   async authenticate(connect: ConnectOptions, ctx: AuthContext): Promise<AuthResult> {
-    // nats-server rejects these after authenticating; the outcome is the same, so skip the work.
-    if (connect.account || connect.new_account === true) return failure('LEGACY_ACCOUNT');
-    if (!this.configured) return GLOBAL_LOGIN;
-
     const user = connect.user ?? '';
     const pass = connect.pass ?? '';
     const token = connect.auth_token ?? '';
+    const anonymous = user === '' && pass === '' && token === '';
+    // nats-server rejects these after authenticating; the outcome is the same, so skip the work.
+    if (connect.account || connect.new_account === true) return this.failure('LEGACY_ACCOUNT', this.userTried(user, anonymous));
+    if (!this.configured) return GLOBAL_LOGIN;
+
     if (this.hasUsers) {
-      if (user === '' && pass === '' && token === '') {
-        const anonymous = this.anonymousLogin(ctx);
-        if (anonymous !== undefined) return anonymous;
+      if (anonymous) {
+        const login = this.anonymousLogin(ctx);
+        if (login !== undefined) return login;
       } else if (user !== '') {
         return this.userLogin(user, pass, ctx);
       }
     }
+    const tried = this.userTried(user, anonymous);
     if (this.token !== undefined) {
-      return (await verifySecret(this.token, token)) ? GLOBAL_LOGIN : failure('BAD_CREDENTIALS');
+      return (await verifySecret(this.token, token)) ? GLOBAL_LOGIN : this.failure('BAD_CREDENTIALS', tried);
     }
     if (this.singleUser !== undefined && user === this.singleUser && (await verifySecret(this.singlePassword, pass))) {
       return { ok: true, user, account: GLOBAL_ACCOUNT };
     }
-    return failure('BAD_CREDENTIALS');
+    return this.failure('BAD_CREDENTIALS', tried);
   }
 
   /** Every account a connection can be bound to: $G, the declared ones and the system account. */
@@ -79,12 +82,13 @@ export class Authenticator implements ClientAuthenticator {
     return [...this.accounts];
   }
 
+  /** CONNECT without credentials: the no_auth_user fills them in, as nats-server does. */
   private anonymousLogin(ctx: AuthContext): AuthResult | undefined {
     const u = this.noAuthUser;
     if (u !== undefined) {
-      if (!connectionTypeAllowed(u, ctx.connectionType)) return failure('CONNECTION_TYPE_NOT_ALLOWED');
+      if (!connectionTypeAllowed(u, ctx.connectionType)) return this.failure('CONNECTION_TYPE_NOT_ALLOWED', u.name);
       // nats-server checks the stored password against itself, which a bcrypt hash never matches.
-      if (isBcryptHash(u.password)) return failure('BAD_CREDENTIALS');
+      if (isBcryptHash(u.password)) return this.failure('BAD_CREDENTIALS', u.name);
       return success(u);
     }
     return this.anonymousIntoGlobal ? GLOBAL_LOGIN : undefined;
@@ -92,9 +96,19 @@ export class Authenticator implements ClientAuthenticator {
 
   private async userLogin(name: string, pass: string, ctx: AuthContext): Promise<AuthResult> {
     const u = this.users.get(name);
-    if (u === undefined) return failure('UNKNOWN_USER');
-    if (!connectionTypeAllowed(u, ctx.connectionType)) return failure('CONNECTION_TYPE_NOT_ALLOWED');
-    return (await verifySecret(u.password, pass)) ? success(u) : failure('BAD_CREDENTIALS');
+    if (u === undefined) return this.failure('UNKNOWN_USER', name);
+    if (!connectionTypeAllowed(u, ctx.connectionType)) return this.failure('CONNECTION_TYPE_NOT_ALLOWED', name);
+    return (await verifySecret(u.password, pass)) ? success(u) : this.failure('BAD_CREDENTIALS', name);
+  }
+
+  /** The user name a failure names: what CONNECT gave, or the no_auth_user it stood for. */
+  private userTried(user: string, anonymous: boolean): string {
+    return anonymous && this.noAuthUser !== undefined ? this.noAuthUser.name : user;
+  }
+
+  /** nats-server names the user tried only when users are configured. */
+  private failure(reason: AuthFailureReason, user: string): AuthFailure {
+    return this.users.size > 0 ? { ok: false, reason, user } : { ok: false, reason };
   }
 }
 
@@ -102,17 +116,6 @@ function success(u: AuthUser): AuthSuccess {
   return u.permissions === undefined
     ? { ok: true, user: u.name, account: u.account }
     : { ok: true, user: u.name, account: u.account, permissions: u.permissions };
-}
-
-const FAILURES = new Map<AuthFailureReason, AuthFailure>();
-
-function failure(reason: AuthFailureReason): AuthFailure {
-  let f = FAILURES.get(reason);
-  if (f === undefined) {
-    f = Object.freeze({ ok: false, reason });
-    FAILURES.set(reason, f);
-  }
-  return f;
 }
 
 function resolveNoAuthUser(name: string | undefined, users: ReadonlyMap<string, AuthUser>): AuthUser | undefined {

@@ -1,6 +1,6 @@
-// What the authenticator is asked and what it answers.
-import type { PermissionsConfig } from '../config/index.js';
-import type { ConnectionType } from '../core/index.js';
+// What the authenticator is built from, what it is asked and what it answers. Declared here rather
+// than taken from config (auth does not import config); server.ts maps the options onto these.
+import type { ConnectionType, PermissionRules } from '../core/index.js';
 
 export const CONNECTION_TYPES: ReadonlySet<string> = new Set<ConnectionType>([
   'STANDARD',
@@ -11,6 +11,43 @@ export const CONNECTION_TYPES: ReadonlySet<string> = new Set<ConnectionType>([
   'LEAFNODE_WS',
 ]);
 
+export interface UserSpec {
+  readonly user: string;
+  /** Plain text or a bcrypt hash. */
+  readonly password: string;
+  readonly permissions?: PermissionRules;
+  /** Connection type names (STANDARD, WEBSOCKET, ...); absent or empty = all. */
+  readonly allowedConnectionTypes?: readonly string[];
+}
+
+export interface AccountSpec {
+  readonly name: string;
+  readonly users: readonly UserSpec[];
+  readonly defaultPermissions?: PermissionRules;
+}
+
+/** The `authorization {}` block and `no_auth_user`. */
+export interface AuthorizationSpec {
+  readonly token?: string;
+  readonly user?: string;
+  readonly password?: string;
+  /** Users bound to the global account. */
+  readonly users: readonly UserSpec[];
+  /** CONNECT deadline; undefined or 0 = 2s, or the TLS handshake timeout + 1s with TLS. */
+  readonly timeoutMs?: number;
+  readonly defaultPermissions?: PermissionRules;
+  readonly noAuthUser?: string;
+}
+
+export interface AuthOptions {
+  readonly auth: AuthorizationSpec;
+  readonly accounts: readonly AccountSpec[];
+  /** Present when clients use TLS: its handshake deadline. */
+  readonly tls?: { readonly timeoutMs: number };
+  readonly systemAccount: string;
+  readonly noSystemAccount: boolean;
+}
+
 export interface AuthContext {
   readonly connectionType: ConnectionType;
 }
@@ -20,7 +57,7 @@ export interface AuthSuccess {
   /** Configured user the connection is logged in as; absent for token, no-auth and anonymous logins. */
   readonly user?: string;
   readonly account: string;
-  readonly permissions?: PermissionsConfig;
+  readonly permissions?: PermissionRules;
 }
 
 /** Why a login was refused; for logs only: the wire answer is always `Authorization Violation`. */
@@ -33,6 +70,8 @@ export type AuthFailureReason =
 export interface AuthFailure {
   readonly ok: false;
   readonly reason: AuthFailureReason;
+  /** The user name tried (the no_auth_user's when CONNECT carried no credentials); only when users are configured. */
+  readonly user?: string;
 }
 
 export type AuthResult = AuthSuccess | AuthFailure;

@@ -1,22 +1,21 @@
 // The configured users, resolved once: account binding, effective permissions, allowed connection types.
-import type { AccountConfig, AuthConfig, PermissionsConfig, UserConfig } from '../config/index.js';
 import { AuthConfigError } from './errors.js';
-import type { ConnectionType } from '../core/index.js';
+import type { ConnectionType, PermissionRules } from '../core/index.js';
 import { GLOBAL_ACCOUNT } from '../util/index.js';
-import { CONNECTION_TYPES } from './types.js';
+import { CONNECTION_TYPES, type AccountSpec, type AuthorizationSpec, type UserSpec } from './types.js';
 
 export interface AuthUser {
   readonly name: string;
   /** Plain text or bcrypt hash. */
   readonly password: string;
   readonly account: string;
-  readonly permissions?: PermissionsConfig;
+  readonly permissions?: PermissionRules;
   /** Undefined = every connection type. */
   readonly allowedConnectionTypes?: ReadonlySet<string>;
 }
 
 /** Users of `authorization {}` (bound to $G) and of every `accounts {}` block, by name. */
-export function buildUserTable(auth: AuthConfig, accounts: readonly AccountConfig[]): Map<string, AuthUser> {
+export function buildUserTable(auth: AuthorizationSpec, accounts: readonly AccountSpec[]): Map<string, AuthUser> {
   const table = new Map<string, AuthUser>();
   for (const u of auth.users) add(table, resolveUser(u, GLOBAL_ACCOUNT, auth.defaultPermissions));
   for (const acc of accounts) {
@@ -37,7 +36,7 @@ function add(table: Map<string, AuthUser>, user: AuthUser): void {
 }
 
 // A block's default permissions apply only to its users that have none of their own.
-function resolveUser(u: UserConfig, account: string, blockDefault: PermissionsConfig | undefined): AuthUser {
+function resolveUser(u: UserSpec, account: string, blockDefault: PermissionRules | undefined): AuthUser {
   const permissions = u.permissions ?? blockDefault;
   const allowedConnectionTypes = resolveConnectionTypes(u.allowedConnectionTypes);
   return {

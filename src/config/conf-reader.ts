@@ -22,6 +22,14 @@ export class Issues {
     this.warn(entry.pos, `${path} is not supported yet, ignored`);
   }
 
+  /**
+   * A setting that restricts who may connect, which leafgate does not implement yet: ignoring it would
+   * serve without the access control it asks for, so the configuration is refused (fail closed).
+   */
+  unsupportedAccessControl(pos: SourcePos, what: string): void {
+    this.error(pos, `${what} not supported yet; refusing to start rather than run without the access control it sets`);
+  }
+
   /** Unknown keys are errors, except helper keys that only serve as `$variables`. */
   unknownField(entry: ConfEntry): void {
     if (!entry.usedAsVariable) this.error(entry.pos, `unknown field ${JSON.stringify(entry.key)}`);

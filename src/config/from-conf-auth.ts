@@ -89,7 +89,7 @@ function readUser(issues: Issues, item: Field, account: string): UserEntry | und
     if (user !== undefined || password !== undefined) {
       issues.error(item.pos, 'Nkey users do not take usernames or passwords');
     } else {
-      issues.warn(nkeyEntry.pos, 'nkey users are not supported yet, ignored');
+      issues.unsupportedAccessControl(nkeyEntry.pos, 'nkey users are');
     }
     return undefined;
   }

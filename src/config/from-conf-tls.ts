@@ -91,9 +91,12 @@ export function readTls(issues: Issues, entry: ConfEntry, path: string): TlsConf
         break;
       }
       case 'insecure':
+        if (readFlag(issues, field) !== undefined) issues.unsupported(child, `${path}.${child.key}`);
+        break;
+      // These decide who a client is or whether its certificate is accepted.
       case 'verify_and_map':
       case 'verify_cert_and_check_known_urls':
-        if (readFlag(issues, field) !== undefined) issues.unsupported(child, `${path}.${child.key}`);
+        if (readFlag(issues, field) === true) issues.unsupportedAccessControl(child.pos, `${path}.${child.key} is`);
         break;
       case 'cipher_suites':
       case 'curve_preferences':
@@ -102,7 +105,7 @@ export function readTls(issues: Issues, entry: ConfEntry, path: string): TlsConf
         break;
       case 'pinned_certs':
         checkNonEmptyStringList(issues, field, PINNED_CERT);
-        issues.unsupported(child, `${path}.${child.key}`);
+        issues.unsupportedAccessControl(child.pos, `${path}.${child.key} is`);
         break;
       case 'connection_rate_limit':
         if (readInteger(issues, field) !== undefined) issues.unsupported(child, `${path}.${child.key}`);

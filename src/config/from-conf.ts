@@ -25,7 +25,7 @@ export interface ConfMapping {
 }
 
 /** Operator (JWT) mode keys; with them the system account is a public key, not a declared account. */
-const OPERATOR_KEYS = new Set([
+const OPERATOR_KEYS: ReadonlySet<string> = new Set([
   'operator',
   'operators',
   'root',
@@ -36,9 +36,22 @@ const OPERATOR_KEYS = new Set([
   'trusted_keys',
 ]);
 
-/** Valid nats-server 2.9.10 keys whose subsystems do not exist yet: accepted, reported as ignored. */
-const LATER_KEYS = new Set([
+/**
+ * Keys of operator (JWT) mode, which decides who may connect and is not implemented yet: refused, so such
+ * a configuration never runs open.
+ */
+const ACCESS_CONTROL_KEYS: ReadonlySet<string> = new Set([
   ...OPERATOR_KEYS,
+  'resolver',
+  'account_resolver',
+  'accounts_resolver',
+  'resolver_tls',
+  'resolver_preload',
+  'resolver_pinned_accounts',
+]);
+
+/** Valid nats-server 2.9.10 keys whose subsystems do not exist yet and open no access: accepted, reported as ignored. */
+const LATER_KEYS: ReadonlySet<string> = new Set([
   'cluster',
   'gateway',
   'leaf',
@@ -46,12 +59,6 @@ const LATER_KEYS = new Set([
   'websocket',
   'ws',
   'mqtt',
-  'resolver',
-  'account_resolver',
-  'accounts_resolver',
-  'resolver_tls',
-  'resolver_preload',
-  'resolver_pinned_accounts',
   'mappings',
   'maps',
   'server_tags',
@@ -302,8 +309,10 @@ class TopLevelMapping {
         return;
       }
       default:
-        if (LATER_KEYS.has(key)) {
+        if (ACCESS_CONTROL_KEYS.has(key)) {
           if (OPERATOR_KEYS.has(key)) this.operatorMode = true;
+          issues.unsupportedAccessControl(entry.pos, `${entry.key} is`);
+        } else if (LATER_KEYS.has(key)) {
           issues.unsupported(entry, entry.key);
         } else {
           issues.unknownField(entry);

@@ -8,7 +8,7 @@ export { optionsFromConf } from './from-conf.js';
 export type { LoadedConfig } from './load.js';
 export { loadConfigFile, parseConfigText } from './load.js';
 export type { OptionsDiff } from './reload.js';
-export { deepEqual, diffOptions } from './reload.js';
+export { deepEqual, describeChanges, diffOptions } from './reload.js';
 export type { PositionOf } from './validate.js';
 export { validateOptions } from './validate.js';
 export type { ParseOptions } from './parser.js';

@@ -10,7 +10,7 @@ import type { PermissionRules } from './permissions.js';
 import { isValidLiteralSubject, isValidSubscribeSubject, subjectMatches, tokenCount } from './subject.js';
 import { Subscription } from './subscription.js';
 import type { Account } from './account.js';
-import type { AcceptedSocket, AuthOutcome, ConnectionType, TransportSocket } from './transport.js';
+import type { AcceptedSocket, AuthFailureOutcome, AuthOutcome, ConnectionType, TransportSocket } from './transport.js';
 import type { Router } from './router.js';
 import { noRespondersFrame } from './msg-writer.js';
 
@@ -60,6 +60,8 @@ export class Connection implements ClientOpHandler, Flushable {
   private readonly onClose = (): void => this.close('Client Closed');
   private socket: TransportSocket;
   private readonly parser: ClientParser;
+  /** `ip:port - cid:N`, then with the client's version, lang and name once CONNECT gives them (nats-server's label). */
+  private logLabel: string;
   private authed: boolean;
   private authPending = false;
   /** Input that arrived while an authentication was in progress. */
@@ -90,9 +92,12 @@ export class Connection implements ClientOpHandler, Flushable {
     this.ip = accepted.remoteAddress ?? accepted.socket.remoteAddress ?? '';
     this.port = accepted.socket.remotePort ?? 0;
     const limits = router.limits;
+    this.logLabel = `${this.ip}:${this.port} - cid:${cid}`;
     this.parser = new ClientParser(this, limits.maxControlLine, limits.maxPayload);
-    this.authed = !router.authenticator.required;
-    this.parser.connectFirst = !this.authed;
+    const auth = router.authenticator;
+    this.authed = !auth.configured;
+    // With a no_auth_user any first operation is let in (loginWithoutConnect); otherwise it must be CONNECT.
+    this.parser.connectFirst = !this.authed && auth.noAuthLogin === null;
     if (this.authed) this.bindAccount(router.globalAccount(), '', undefined);
   }
 
@@ -102,8 +107,8 @@ export class Connection implements ClientOpHandler, Flushable {
     this.socket.on('close', this.onClose);
     this.sendNow(Buffer.from(this.router.infoFor(this), 'latin1'));
     const limits = this.router.limits;
-    if (this.router.authenticator.required) {
-      this.authTimer = setTimeout(() => this.closeWithError(WireError.AuthTimeout, 'Authentication Timeout'), this.router.authenticator.timeoutMs);
+    if (this.router.authenticator.configured) {
+      this.authTimer = setTimeout(() => this.authTimeout(), this.router.authenticator.timeoutMs);
     }
     this.armPing(limits.pingIntervalMs);
     if (accepted.upgradeTls === undefined) this.attach();
@@ -157,7 +162,7 @@ export class Connection implements ClientOpHandler, Flushable {
   }
 
   label(): string {
-    return `${this.ip}:${this.port} - cid:${this.cid}`;
+    return this.logLabel;
   }
 
   private onData(chunk: Buffer): void {
@@ -197,6 +202,7 @@ export class Connection implements ClientOpHandler, Flushable {
     if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [CONNECT ${json}]`);
     const opts = decodeConnect(json);
     if (opts === null) return this.close('Protocol Error');
+    this.logLabel = connectLabel(`${this.ip}:${this.port} - cid:${this.cid}`, opts);
     if (opts.protocol !== undefined && (opts.protocol < 0 || opts.protocol > 1)) {
       return this.closeWithError(WireError.InvalidClientProtocol, 'Protocol Error');
     }
@@ -208,8 +214,8 @@ export class Connection implements ClientOpHandler, Flushable {
     this.opts = opts;
     this.headers = opts.headers === true && !this.router.noHeaderSupport;
     const auth = this.router.authenticator;
-    if (!auth.required) {
-      if (opts.account || opts.new_account === true) return this.closeWithError(WireError.AuthViolation, 'Authentication Failure');
+    if (!auth.configured) {
+      if (opts.account || opts.new_account === true) return this.authViolation(NO_USER);
       // Auth may have been switched off by a reload since this client was accepted.
       if (!this.authed) this.admit(this.router.globalAccount(), '', undefined);
       return this.connected();
@@ -229,7 +235,7 @@ export class Connection implements ClientOpHandler, Flushable {
       },
       (err: Error) => {
         this.router.log.error(`${this.label()} - authentication error: ${err.message}`);
-        this.guard(() => this.onAuthenticated({ ok: false }));
+        this.guard(() => this.onAuthenticated(NO_USER));
       },
     );
   }
@@ -245,12 +251,9 @@ export class Connection implements ClientOpHandler, Flushable {
   private onAuthenticated(outcome: AuthOutcome): void {
     if (this.closed) return;
     this.authPending = false;
-    if (!outcome.ok) {
-      this.router.log.error(`${this.label()} - authentication error`);
-      return this.closeWithError(WireError.AuthViolation, 'Authentication Failure');
-    }
+    if (!outcome.ok) return this.authViolation(outcome);
     const account = this.router.findAccount(outcome.account);
-    if (account === null) return this.closeWithError(WireError.AuthViolation, 'Authentication Failure');
+    if (account === null) return this.authViolation({ ok: false, user: outcome.user ?? '' });
     this.admit(account, outcome.user ?? '', outcome.permissions);
     this.connected();
     this.parser.resume();
@@ -262,6 +265,19 @@ export class Connection implements ClientOpHandler, Flushable {
       if (this.authPending) this.stash.push(chunk);
       else this.feed(chunk, false);
     }
+  }
+
+  /**
+   * An operation before CONNECT: nats-server lets the client in as the no_auth_user (telnet demos), with
+   * neither a password nor a connection type check. False when there is none: the client is refused.
+   */
+  private loginWithoutConnect(): boolean {
+    const login = this.router.authenticator.noAuthLogin;
+    if (login === null) return false;
+    const account = this.router.findAccount(login.account);
+    if (account === null) return false;
+    this.admit(account, login.user ?? '', login.permissions);
+    return true;
   }
 
   /** Authentication passed: the client is bound to its account and the CONNECT deadline ends. */
@@ -299,19 +315,20 @@ export class Connection implements ClientOpHandler, Flushable {
     }
     if (!reauthorize || !this.authed || this.authPending) return;
     const auth = this.router.authenticator;
-    if (!auth.required) {
+    if (!auth.configured) {
       this.perms = null;
       return;
     }
     auth.authenticate(this.opts, { connectionType: this.type }).then(
       (outcome) => this.guard(() => this.reauthorized(outcome)),
-      () => this.guard(() => this.reauthorized({ ok: false })),
+      () => this.guard(() => this.reauthorized(NO_USER)),
     );
   }
 
   private reauthorized(outcome: AuthOutcome): void {
     if (this.closed) return;
-    if (!outcome.ok || outcome.account !== this.account?.name) return this.authViolation();
+    if (!outcome.ok) return this.authViolation(outcome);
+    if (outcome.account !== this.account?.name) return this.authViolation({ ok: false, user: outcome.user ?? '' });
     this.user = outcome.user ?? '';
     const perms = outcome.permissions !== undefined ? new Permissions(outcome.permissions) : null;
     this.perms = perms;
@@ -331,7 +348,7 @@ export class Connection implements ClientOpHandler, Flushable {
   }
 
   onPub(frame: PubFrame): void {
-    if (!this.authed) return this.authViolation();
+    if (!this.authed && !this.loginWithoutConnect()) return this.authViolation(this.router.authenticator.refusedBeforeConnect);
     if (frame.isHpub && !this.headers) return this.close('Protocol Error');
     const router = this.router;
     if (router.log.traceEnabled) this.tracePub(frame);
@@ -362,7 +379,7 @@ export class Connection implements ClientOpHandler, Flushable {
   }
 
   onSub(subject: string, queue: string | null, sid: string): void {
-    if (!this.authed) return this.authViolation();
+    if (!this.authed && !this.loginWithoutConnect()) return this.authViolation(this.router.authenticator.refusedBeforeConnect);
     const router = this.router;
     if (router.log.traceEnabled) router.log.trace(`${this.label()} - <<- [SUB ${subject}${queue === null ? '' : ' ' + queue} ${sid}]`);
     this.active = true;
@@ -389,7 +406,7 @@ export class Connection implements ClientOpHandler, Flushable {
   }
 
   onUnsub(sid: string, max: number): void {
-    if (!this.authed) return this.authViolation();
+    if (!this.authed && !this.loginWithoutConnect()) return this.authViolation(this.router.authenticator.refusedBeforeConnect);
     if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [UNSUB ${sid}${max >= 0 ? ' ' + max : ''}]`);
     this.active = true;
     const sub = this.subs.get(sid);
@@ -401,7 +418,7 @@ export class Connection implements ClientOpHandler, Flushable {
   }
 
   onPing(): void {
-    if (!this.authed) return this.authViolation();
+    if (!this.authed && !this.loginWithoutConnect()) return this.authViolation(this.router.authenticator.refusedBeforeConnect);
     if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [PING]`);
     this.active = true;
     if (this.connectSeen) this.pingAnswered = true;
@@ -426,7 +443,7 @@ export class Connection implements ClientOpHandler, Flushable {
       case ParseErrorKind.MaxPayload:
         return this.closeWithError(WireError.MaxPayload, 'Maximum Payload Exceeded');
       case ParseErrorKind.NotConnect:
-        return this.authViolation();
+        return this.authViolation(this.router.authenticator.refusedBeforeConnect);
       case ParseErrorKind.PeerError:
         return this.close('Client Closed');
       default:
@@ -604,15 +621,33 @@ export class Connection implements ClientOpHandler, Flushable {
 
   // ---- closing ---------------------------------------------------------------------------------
 
-  private authViolation(): void {
-    this.closeWithError(WireError.AuthViolation, 'Authentication Failure');
+  /** Logged as nats-server logs it: the client's label, and the user tried when users are configured. */
+  private authViolation(failure: AuthFailureOutcome): void {
+    if (this.closed) return;
+    const user = failure.user === undefined ? '' : ` - User ${JSON.stringify(failure.user)}`;
+    this.router.log.error(`${this.label()} - authentication error${user}`);
+    this.sendErrNow(WireError.AuthViolation);
+    this.close('Authentication Failure');
+  }
+
+  /** No CONNECT in time: nats-server logs this at debug level only. */
+  private authTimeout(): void {
+    if (this.closed) return;
+    if (this.router.log.debugEnabled) this.router.log.debug(`${this.label()} - ${WireError.AuthTimeout}`);
+    this.sendErrNow(WireError.AuthTimeout);
+    this.close('Authentication Timeout');
   }
 
   closeWithError(text: string, reason: string): void {
     if (this.closed) return;
     this.router.log.error(`${this.label()} - ${text}`);
-    this.sendNow(errFrame(text));
+    this.sendErrNow(text);
     this.close(reason);
+  }
+
+  private sendErrNow(text: string): void {
+    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - ->> [-ERR '${text}']`);
+    this.sendNow(errFrame(text));
   }
 
   /** Closes once; pending output is flushed first unless the peer is too slow to take it. */
@@ -647,6 +682,17 @@ export class Connection implements ClientOpHandler, Flushable {
   get wantsAsyncInfo(): boolean {
     return this.pingAnswered && this.opts.protocol === 1;
   }
+}
+
+const NO_USER: AuthFailureOutcome = Object.freeze({ ok: false });
+
+/** nats-server's client label after CONNECT: `<label> - "v<version>:<lang>:<name>"`, leaving out what is empty. */
+function connectLabel(base: string, opts: ConnectOptions): string {
+  const parts: string[] = [];
+  if (opts.version) parts.push(`v${opts.version}`);
+  if (opts.lang) parts.push(opts.lang);
+  if (opts.name) parts.push(opts.name);
+  return parts.length === 0 ? base : `${base} - ${JSON.stringify(parts.join(':'))}`;
 }
 
 function isReservedReply(reply: string): boolean {

@@ -8,5 +8,5 @@ export type { MatchResult, SublistStats, SublistEntry } from './sublist.js';
 export { Permissions } from './permissions.js';
 export type { PermissionRules, SubjectRules } from './permissions.js';
 export { isValidSubscribeSubject, isValidLiteralSubject, subjectMatches, tokenCount } from './subject.js';
-export type { AcceptedSocket, AuthOutcome, ClientAuthenticator, ConnectionType, CoreLog, TlsUpgrade, TransportSocket } from './transport.js';
+export type { AcceptedSocket, AuthFailureOutcome, AuthOutcome, AuthSuccessOutcome, ClientAuthenticator, ConnectionType, CoreLog, TlsUpgrade, TransportSocket } from './transport.js';
 export type { ByteSink } from './outbound.js';

@@ -43,12 +43,30 @@ export interface AcceptedSocket {
 }
 
 /** Who the user is, as core sees the outcome of authentication. */
-export type AuthOutcome =
-  | { readonly ok: true; readonly user?: string; readonly account: string; readonly permissions?: PermissionRules }
-  | { readonly ok: false };
+export type AuthOutcome = AuthSuccessOutcome | AuthFailureOutcome;
+
+export interface AuthSuccessOutcome {
+  readonly ok: true;
+  readonly user?: string;
+  readonly account: string;
+  readonly permissions?: PermissionRules;
+}
+
+export interface AuthFailureOutcome {
+  readonly ok: false;
+  /** The user name the client tried, for the log; absent when no users are configured (nats-server then names none). */
+  readonly user?: string;
+}
 
 export interface ClientAuthenticator {
-  readonly required: boolean;
+  /** Clients must authenticate: CONNECT comes first, within `timeoutMs`, and its credentials are checked. */
+  readonly configured: boolean;
+  /** INFO `auth_required`: false when a no_auth_user lets a client in without credentials. */
+  readonly advertiseRequired: boolean;
+  /** The login of a client whose first operation is not CONNECT (the no_auth_user); null refuses it. */
+  readonly noAuthLogin: AuthSuccessOutcome | null;
+  /** The failure logged for a client refused before it sent CONNECT. */
+  readonly refusedBeforeConnect: AuthFailureOutcome;
   readonly timeoutMs: number;
   authenticate(connect: ConnectOptions, ctx: { connectionType: ConnectionType }): Promise<AuthOutcome>;
 }

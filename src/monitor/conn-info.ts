@@ -59,13 +59,15 @@ export interface ConnInfoOptions {
 }
 
 /**
- * The user a connection authenticated as, for `auth=true` and the `user=` filter. Unlike
- * nats-server, a token is never shown: it is a secret, not a name.
+ * The user a connection authenticated as, for `auth=true` and the `user=` filter. nats-server 2.9.10
+ * shows a token itself here; like its later releases we show `[REDACTED]`: a token is a secret.
  */
 export function authorizedUser(conn: Connection): string {
   const nkey = conn.opts.nkey ?? '';
   if (nkey !== '') return nkey;
-  return conn.user !== '' ? conn.user : (conn.opts.user ?? '');
+  const user = conn.user !== '' ? conn.user : (conn.opts.user ?? '');
+  if (user !== '') return user;
+  return conn.opts.auth_token ? '[REDACTED]' : '';
 }
 
 export function connInfo(conn: Connection, nowMs: number, options: ConnInfoOptions): ConnInfo {

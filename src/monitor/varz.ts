@@ -26,7 +26,8 @@ export function varz(ctx: EndpointContext): EndpointReply {
     go: info.go,
     host: info.host,
     port: info.port,
-    ...(info.auth_required === true ? { auth_required: true } : {}),
+    // The server's own view, unlike INFO's: true even when a no_auth_user lets clients in without credentials.
+    ...(router.authenticator.configured ? { auth_required: true } : {}),
     ...(info.tls_required === true ? { tls_required: true } : {}),
     ...(info.tls_verify === true ? { tls_verify: true } : {}),
     ...(opts.clientAdvertise !== undefined ? { connect_urls: [opts.clientAdvertise] } : {}),

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { writeTempConf } from '../helpers/conf-file.js';
 import type { TempConf } from '../helpers/conf-file.js';
+import { freePort } from '../helpers/ports.js';
 import { startLeafgate, startNatsServer } from '../helpers/processes.js';
 import type { ServerProcess } from '../helpers/processes.js';
 import { expectedObservations, runScript } from './script.js';
@@ -13,17 +14,24 @@ import type { Scenario } from './script.js';
 export interface ServerPair {
   readonly natsServer: ServerProcess;
   readonly leafgate: ServerProcess;
+  /** Each server's monitoring port; 0 unless asked for. */
+  readonly httpPort: { readonly natsServer: number; readonly leafgate: number };
 }
 
 /** Starts both servers with `conf` (nats-server .conf text; none = defaults) for the enclosing suite. */
-export function serverPair(conf?: string): () => ServerPair {
+export function serverPair(conf?: string, opts: { readonly monitoring?: boolean } = {}): () => ServerPair {
   let pair: ServerPair | null = null;
   let file: TempConf | null = null;
   before(async () => {
     file = conf === undefined ? null : writeTempConf(conf);
     const args = file === null ? [] : ['-c', file.path];
-    const [natsServer, leafgate] = await Promise.all([startNatsServer({ args }), startLeafgate({ args })]);
-    pair = { natsServer, leafgate };
+    const httpPort = opts.monitoring === true ? { natsServer: await freePort(), leafgate: await freePort() } : { natsServer: 0, leafgate: 0 };
+    const monitor = (port: number): string[] => (port === 0 ? [] : ['-m', String(port)]);
+    const [natsServer, leafgate] = await Promise.all([
+      startNatsServer({ args: [...args, ...monitor(httpPort.natsServer)] }),
+      startLeafgate({ args: [...args, ...monitor(httpPort.leafgate)] }),
+    ]);
+    pair = { natsServer, leafgate, httpPort };
   });
   after(async () => {
     await Promise.all([pair?.natsServer.stop(), pair?.leafgate.stop()]);

@@ -87,3 +87,10 @@ test('/varz with authentication configured says auth_required', async (t) => {
   const v = await m.json('/varz');
   assert.equal(v.auth_required, true);
 });
+
+test('/varz says auth_required with a no_auth_user too, as nats-server does (INFO does not)', async (t) => {
+  const m = await startMonitored({ auth: { users: [{ user: 'guest', password: 'g', account: '$G' }], noAuthUser: 'guest' } });
+  t.after(() => m.stop());
+  const v = await m.json('/varz');
+  assert.equal(v.auth_required, true);
+});

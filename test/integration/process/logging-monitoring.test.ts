@@ -97,8 +97,9 @@ test('-V traces the protocol ops both ways with [TRC], and logs no [DBG]', async
   t.after(() => lg.stop());
   await someTraffic(lg.port);
   const out = await finalOutput(lg);
-  const trc = (op: string): RegExp => new RegExp(`\\[TRC\\] 127\\.0\\.0\\.1:\\d+ - cid:\\d+ - ${escapeRegExp(op)}`);
-  assert.match(out, trc('<<- [CONNECT {'));
+  const trc = (op: string): RegExp => new RegExp(`\\[TRC\\] 127\\.0\\.0\\.1:\\d+ - cid:\\d+ - "v[^"]+:nats\\.js:log-test" - ${escapeRegExp(op)}`);
+  // As nats-server: the CONNECT line still has the bare label; from then on the client's version, lang and name follow.
+  assert.match(out, new RegExp(`\\[TRC\\] 127\\.0\\.0\\.1:\\d+ - cid:\\d+ - ${escapeRegExp('<<- [CONNECT {')}`));
   assert.match(out, trc('<<- [SUB log.check 1]'));
   assert.match(out, trc('<<- [PUB log.check 5]'));
   // nats-server 2.9.10 quotes the payload Go-style.

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import bcrypt from 'bcryptjs';
-import { AuthConfigError, Authenticator, type AuthContext, type AuthResult } from '../../../src/auth/index.js';
-import { mergeOptions, type AccountConfig, type AuthConfig, type OptionLayer } from '../../../src/config/options.js';
+import { AuthConfigError, Authenticator, type AccountSpec, type AuthContext, type AuthOptions, type AuthorizationSpec, type AuthResult } from '../../../src/auth/index.js';
 import type { ConnectOptions } from '../../../src/protocol/nats/types.js';
 
 const STANDARD: AuthContext = { connectionType: 'STANDARD' };
@@ -12,8 +11,10 @@ const MQTT: AuthContext = { connectionType: 'MQTT' };
 const HASH_2A = bcrypt.hashSync('pa55', bcrypt.genSaltSync(4).replace(/^\$2b\$/, '$2a$'));
 const HASH_2B = bcrypt.hashSync('pa55', 4);
 
-function auth(a: Partial<AuthConfig>, rest: OptionLayer = {}): Authenticator {
-  return new Authenticator(mergeOptions({ auth: { users: [], ...a }, ...rest }));
+const NO_AUTH: AuthOptions = { auth: { users: [] }, accounts: [], systemAccount: '$SYS', noSystemAccount: false };
+
+function auth(a: Partial<AuthorizationSpec>, rest: Partial<AuthOptions> = {}): Authenticator {
+  return new Authenticator({ ...NO_AUTH, auth: { users: [], ...a }, ...rest });
 }
 
 function connect(fields: Partial<ConnectOptions> = {}): ConnectOptions {
@@ -21,7 +22,7 @@ function connect(fields: Partial<ConnectOptions> = {}): ConnectOptions {
 }
 
 function user(name: string, password: string, extra: Record<string, unknown> = {}) {
-  return { user: name, password, account: '$G', ...extra };
+  return { user: name, password, ...extra };
 }
 
 async function login(a: Authenticator, fields: Partial<ConnectOptions> = {}, ctx = STANDARD): Promise<AuthResult> {
@@ -29,14 +30,16 @@ async function login(a: Authenticator, fields: Partial<ConnectOptions> = {}, ctx
 }
 
 test('without auth configured everyone lands in $G', async () => {
-  const a = new Authenticator(mergeOptions());
-  assert.equal(a.required, false);
+  const a = new Authenticator(NO_AUTH);
+  assert.equal(a.configured, false);
+  assert.equal(a.advertiseRequired, false);
+  assert.equal(a.noAuthLogin, null);
   assert.deepEqual(await login(a), { ok: true, account: '$G' });
   assert.deepEqual(await login(a, { user: 'x', pass: 'y', auth_token: 'z' }), { ok: true, account: '$G' });
 });
 
 test('legacy account fields fail, with or without auth', async () => {
-  const open = new Authenticator(mergeOptions());
+  const open = new Authenticator(NO_AUTH);
   assert.deepEqual(await login(open, { account: 'A' }), { ok: false, reason: 'LEGACY_ACCOUNT' });
   assert.deepEqual(await login(open, { new_account: true }), { ok: false, reason: 'LEGACY_ACCOUNT' });
   assert.equal((await login(open, { account: '', new_account: false })).ok, true);
@@ -46,9 +49,11 @@ test('legacy account fields fail, with or without auth', async () => {
 
 test('plain token', async () => {
   const a = auth({ token: 's3cr3t' });
-  assert.equal(a.required, true);
+  assert.ok(a.configured && a.advertiseRequired);
   assert.deepEqual(await login(a, { auth_token: 's3cr3t' }), { ok: true, account: '$G' });
+  // Without users nats-server's failure log names no user.
   assert.deepEqual(await login(a, { auth_token: 'nope' }), { ok: false, reason: 'BAD_CREDENTIALS' });
+  assert.deepEqual(a.refusedBeforeConnect, { ok: false, reason: 'BAD_CREDENTIALS' });
   assert.equal((await login(a)).ok, false);
   assert.equal((await login(a, { user: 's3cr3t', pass: 's3cr3t' })).ok, false);
 });
@@ -62,7 +67,7 @@ test('bcrypt token', async () => {
 test('single user and password, plain and bcrypt', async () => {
   for (const password of ['pa55', HASH_2A, HASH_2B]) {
     const a = auth({ user: 'admin', password });
-    assert.equal(a.required, true);
+    assert.ok(a.configured && a.advertiseRequired);
     assert.deepEqual(await login(a, { user: 'admin', pass: 'pa55' }), { ok: true, user: 'admin', account: '$G' });
     assert.equal((await login(a, { user: 'admin', pass: 'wrong' })).ok, false, password);
     assert.equal((await login(a, { user: 'other', pass: 'pa55' })).ok, false, password);
@@ -73,23 +78,24 @@ test('single user and password, plain and bcrypt', async () => {
 test('users list: plain and bcrypt passwords, unknown user, wrong password', async () => {
   assert.ok(HASH_2A.startsWith('$2a$04$') && HASH_2B.startsWith('$2b$04$'));
   const a = auth({ users: [user('alice', 'pa55'), user('bob', HASH_2A), user('carol', HASH_2B)] });
-  assert.equal(a.required, true);
+  assert.ok(a.configured && a.advertiseRequired);
   for (const name of ['alice', 'bob', 'carol']) {
     assert.deepEqual(await login(a, { user: name, pass: 'pa55' }), { ok: true, user: name, account: '$G' });
-    assert.deepEqual(await login(a, { user: name, pass: 'nope' }), { ok: false, reason: 'BAD_CREDENTIALS' });
+    assert.deepEqual(await login(a, { user: name, pass: 'nope' }), { ok: false, reason: 'BAD_CREDENTIALS', user: name });
   }
-  assert.deepEqual(await login(a, { user: 'mallory', pass: 'pa55' }), { ok: false, reason: 'UNKNOWN_USER' });
-  assert.equal((await login(a)).ok, false);
+  assert.deepEqual(await login(a, { user: 'mallory', pass: 'pa55' }), { ok: false, reason: 'UNKNOWN_USER', user: 'mallory' });
+  assert.deepEqual(await login(a), { ok: false, reason: 'BAD_CREDENTIALS', user: '' });
+  assert.deepEqual(a.refusedBeforeConnect, { ok: false, reason: 'BAD_CREDENTIALS', user: '' });
   assert.equal((await login(a, { pass: 'pa55' })).ok, false);
 });
 
 test('account users bind to their account, authorization users to $G', async () => {
-  const accounts: AccountConfig[] = [
-    { name: 'APP', users: [user('app', 'p', { account: 'APP' })] },
-    { name: 'SYS', users: [user('sys', 'p', { account: 'SYS' })] },
+  const accounts: AccountSpec[] = [
+    { name: 'APP', users: [user('app', 'p')] },
+    { name: 'SYS', users: [user('sys', 'p')] },
   ];
   const a = auth({ users: [user('global', 'p')] }, { accounts, systemAccount: 'SYS' });
-  assert.equal(a.required, true);
+  assert.ok(a.configured && a.advertiseRequired);
   assert.deepEqual(await login(a, { user: 'app', pass: 'p' }), { ok: true, user: 'app', account: 'APP' });
   assert.deepEqual(await login(a, { user: 'sys', pass: 'p' }), { ok: true, user: 'sys', account: 'SYS' });
   assert.deepEqual(await login(a, { user: 'global', pass: 'p' }), { ok: true, user: 'global', account: '$G' });
@@ -97,8 +103,8 @@ test('account users bind to their account, authorization users to $G', async () 
 });
 
 test('account users alone make auth required', async () => {
-  const a = auth({}, { accounts: [{ name: 'APP', users: [user('app', 'p', { account: 'APP' })] }] });
-  assert.equal(a.required, true);
+  const a = auth({}, { accounts: [{ name: 'APP', users: [user('app', 'p')] }] });
+  assert.ok(a.configured && a.advertiseRequired);
   assert.equal((await login(a)).ok, false);
   assert.equal((await login(a, { user: 'app', pass: 'p' })).ok, true);
 });
@@ -106,25 +112,29 @@ test('account users alone make auth required', async () => {
 test('no_auth_user fills in only when CONNECT has no user, pass or token', async () => {
   const perms = { publish: { allow: ['public.>'] } };
   const a = auth({ users: [user('guest', 'g', { permissions: perms }), user('alice', 'pa55')], noAuthUser: 'guest' });
-  assert.equal(a.required, false);
+  assert.ok(a.configured && !a.advertiseRequired, 'must authenticate, but INFO says auth is not required');
   assert.deepEqual(await login(a), { ok: true, user: 'guest', account: '$G', permissions: perms });
+  assert.deepEqual(a.noAuthLogin, { ok: true, user: 'guest', account: '$G', permissions: perms });
   assert.deepEqual(await login(a, { user: 'alice', pass: 'pa55' }), { ok: true, user: 'alice', account: '$G' });
-  assert.equal((await login(a, { user: 'alice', pass: 'bad' })).ok, false);
+  assert.deepEqual(await login(a, { user: 'alice', pass: 'bad' }), { ok: false, reason: 'BAD_CREDENTIALS', user: 'alice' });
+  assert.deepEqual(await login(a, { user: 'mallory' }), { ok: false, reason: 'UNKNOWN_USER', user: 'mallory' });
   assert.equal((await login(a, { pass: 'g' })).ok, false);
   assert.equal((await login(a, { auth_token: 'g' })).ok, false);
 });
 
 test('no_auth_user may be an account user', async () => {
-  const accounts: AccountConfig[] = [{ name: 'APP', users: [user('anon', 'x', { account: 'APP' })] }];
+  const accounts: AccountSpec[] = [{ name: 'APP', users: [user('anon', 'x')] }];
   const a = auth({ noAuthUser: 'anon' }, { accounts });
-  assert.equal(a.required, false);
+  assert.ok(a.configured && !a.advertiseRequired, 'must authenticate, but INFO says auth is not required');
   assert.deepEqual(await login(a), { ok: true, user: 'anon', account: 'APP' });
 });
 
 test('no_auth_user with a bcrypt password never logs anyone in, as in nats-server', async () => {
   const a = auth({ users: [user('guest', HASH_2B)], noAuthUser: 'guest' });
-  assert.deepEqual(await login(a), { ok: false, reason: 'BAD_CREDENTIALS' });
+  assert.deepEqual(await login(a), { ok: false, reason: 'BAD_CREDENTIALS', user: 'guest' });
   assert.equal((await login(a, { user: 'guest', pass: 'pa55' })).ok, true);
+  // nats-server's parser lets a client that skips CONNECT in as the no_auth_user without any password check.
+  assert.deepEqual(a.noAuthLogin, { ok: true, user: 'guest', account: '$G' });
 });
 
 test('no_auth_user must name a configured user', () => {
@@ -135,7 +145,7 @@ test('no_auth_user must name a configured user', () => {
 });
 
 test('user names are unique across authorization and accounts', () => {
-  const accounts: AccountConfig[] = [{ name: 'APP', users: [user('alice', 'q', { account: 'APP' })] }];
+  const accounts: AccountSpec[] = [{ name: 'APP', users: [user('alice', 'q')] }];
   assert.throws(
     () => auth({ users: [user('alice', 'p')] }, { accounts }),
     (e: unknown) => e instanceof AuthConfigError && e.code === 'DUPLICATE_USER',
@@ -146,13 +156,13 @@ test('default_permissions fill in for users without their own', async () => {
   const own = { subscribe: { allow: ['own.>'] } };
   const authDefault = { publish: { deny: ['secret.>'] } };
   const accountDefault = { publish: { allow: ['app.>'] }, allowResponses: { max: 1, expiresMs: 120000 } };
-  const accounts: AccountConfig[] = [
+  const accounts: AccountSpec[] = [
     {
       name: 'APP',
-      users: [user('app1', 'p', { account: 'APP' }), user('app2', 'p', { account: 'APP', permissions: own })],
+      users: [user('app1', 'p'), user('app2', 'p', { permissions: own })],
       defaultPermissions: accountDefault,
     },
-    { name: 'BARE', users: [user('bare', 'p', { account: 'BARE' })] },
+    { name: 'BARE', users: [user('bare', 'p')] },
   ];
   const a = auth({ users: [user('g1', 'p'), user('g2', 'p', { permissions: own })], defaultPermissions: authDefault }, { accounts });
   const permsOf = async (name: string) => {
@@ -186,7 +196,7 @@ test('allowed_connection_types is enforced, case-insensitively', async () => {
   });
   const creds = (name: string) => ({ user: name, pass: 'p' });
   assert.equal((await login(a, creds('web'), WEBSOCKET)).ok, true);
-  assert.deepEqual(await login(a, creds('web'), STANDARD), { ok: false, reason: 'CONNECTION_TYPE_NOT_ALLOWED' });
+  assert.deepEqual(await login(a, creds('web'), STANDARD), { ok: false, reason: 'CONNECTION_TYPE_NOT_ALLOWED', user: 'web' });
   assert.equal((await login(a, creds('both'), STANDARD)).ok, true);
   assert.equal((await login(a, creds('both'), MQTT)).ok, true);
   assert.equal((await login(a, creds('both'), WEBSOCKET)).ok, false);
@@ -196,7 +206,7 @@ test('allowed_connection_types is enforced, case-insensitively', async () => {
 test('allowed_connection_types also applies to the no_auth_user', async () => {
   const a = auth({ users: [user('guest', 'g', { allowedConnectionTypes: ['WEBSOCKET'] })], noAuthUser: 'guest' });
   assert.equal((await login(a, {}, WEBSOCKET)).ok, true);
-  assert.deepEqual(await login(a, {}, STANDARD), { ok: false, reason: 'CONNECTION_TYPE_NOT_ALLOWED' });
+  assert.deepEqual(await login(a, {}, STANDARD), { ok: false, reason: 'CONNECTION_TYPE_NOT_ALLOWED', user: 'guest' });
 });
 
 test('unknown connection types are refused at construction', () => {
@@ -207,9 +217,9 @@ test('unknown connection types are refused at construction', () => {
 });
 
 test('a system account as the only declared account lets clients without credentials into $G', async () => {
-  const accounts: AccountConfig[] = [{ name: 'SYS', users: [user('sys', 'p', { account: 'SYS' })] }];
+  const accounts: AccountSpec[] = [{ name: 'SYS', users: [user('sys', 'p')] }];
   const a = auth({}, { accounts, systemAccount: 'SYS' });
-  assert.equal(a.required, true);
+  assert.ok(a.configured && a.advertiseRequired);
   assert.deepEqual(await login(a), { ok: true, account: '$G' });
   assert.deepEqual(await login(a, { user: 'sys', pass: 'p' }), { ok: true, user: 'sys', account: 'SYS' });
   assert.equal((await login(a, { user: 'x', pass: 'p' })).ok, false);
@@ -217,19 +227,19 @@ test('a system account as the only declared account lets clients without credent
 });
 
 test('an authorization block keeps clients without credentials out even then', async () => {
-  const accounts: AccountConfig[] = [{ name: 'SYS', users: [user('sys', 'p', { account: 'SYS' })] }];
+  const accounts: AccountSpec[] = [{ name: 'SYS', users: [user('sys', 'p')] }];
   const a = auth({ users: [user('a', 'b')] }, { accounts, systemAccount: 'SYS' });
   assert.equal((await login(a)).ok, false);
   assert.equal((await login(a, { user: 'a', pass: 'b' })).ok, true);
 });
 
 test('no implicit $G login when the only account is not the system account', async () => {
-  const accounts: AccountConfig[] = [{ name: 'APP', users: [user('app', 'p', { account: 'APP' })] }];
+  const accounts: AccountSpec[] = [{ name: 'APP', users: [user('app', 'p')] }];
   assert.equal((await login(auth({}, { accounts }))).ok, false);
 });
 
 test('timeoutMs: configured, else 2s, else TLS timeout + 1s', () => {
-  const tls = { certFile: 'c', keyFile: 'k', verify: false, timeoutMs: 500 };
+  const tls = { timeoutMs: 500 };
   assert.equal(auth({}).timeoutMs, 2000);
   assert.equal(auth({ timeoutMs: 5000 }).timeoutMs, 5000);
   assert.equal(auth({}, { tls }).timeoutMs, 1500);
@@ -238,8 +248,8 @@ test('timeoutMs: configured, else 2s, else TLS timeout + 1s', () => {
 });
 
 test('accountNames: $G, declared accounts and the system account', () => {
-  assert.deepEqual(new Authenticator(mergeOptions()).accountNames(), ['$G', '$SYS']);
-  const accounts: AccountConfig[] = [
+  assert.deepEqual(new Authenticator(NO_AUTH).accountNames(), ['$G', '$SYS']);
+  const accounts: AccountSpec[] = [
     { name: 'APP', users: [] },
     { name: 'SYS', users: [] },
   ];

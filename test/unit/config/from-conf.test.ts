@@ -242,9 +242,8 @@ test('tls: other known keys are accepted with warnings', () => {
   key_file: k
   cipher_suites: ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]
   curve_preferences: ["CurveP256"]
-  verify_and_map: true
+  verify_and_map: false
   insecure: false
-  pinned_certs: ["${'a'.repeat(64)}"]
   connection_rate_limit: 10
 }`;
   const { layer, warnings } = load(text);
@@ -252,10 +251,25 @@ test('tls: other known keys are accepted with warnings', () => {
   assert.deepEqual(warnings, [
     'c.conf:4:3: tls.cipher_suites is not supported yet, ignored',
     'c.conf:5:3: tls.curve_preferences is not supported yet, ignored',
-    'c.conf:6:3: tls.verify_and_map is not supported yet, ignored',
     'c.conf:7:3: tls.insecure is not supported yet, ignored',
-    'c.conf:8:3: tls.pinned_certs is not supported yet, ignored',
-    'c.conf:9:3: tls.connection_rate_limit is not supported yet, ignored',
+    'c.conf:8:3: tls.connection_rate_limit is not supported yet, ignored',
+  ]);
+});
+
+const REFUSED = 'not supported yet; refusing to start rather than run without the access control it sets';
+
+test('tls: settings that decide which client certificates are accepted, or who a client is, are refused', () => {
+  const text = `tls {
+  cert_file: c
+  key_file: k
+  verify_and_map: true
+  pinned_certs: ["${'a'.repeat(64)}"]
+  verify_cert_and_check_known_urls: true
+}`;
+  assert.deepEqual(problemsOf(text), [
+    `c.conf:4:3: tls.verify_and_map is ${REFUSED}`,
+    `c.conf:5:3: tls.pinned_certs is ${REFUSED}`,
+    `c.conf:6:3: tls.verify_cert_and_check_known_urls is ${REFUSED}`,
   ]);
 });
 
@@ -270,20 +284,6 @@ test('warnings: keys of later subsystems load with a warning each', () => {
     'websocket { port: 8080, no_tls: true }',
     'ws { port: 8080 }',
     'mqtt { port: 1883 }',
-    'operator: "/etc/op.jwt"',
-    'operators: ["a"]',
-    'root: x',
-    'roots: x',
-    'root_operator: x',
-    'root_operators: x',
-    'resolver: MEMORY',
-    'account_resolver: MEMORY',
-    'accounts_resolver: MEMORY',
-    'resolver_tls { cert_file: c }',
-    'resolver_preload { A: "jwt" }',
-    'resolver_pinned_accounts: [A]',
-    'trusted: ["O"]',
-    'trusted_keys: "O"',
     'mappings { "a": "b" }',
     'maps { "a": "b" }',
     'server_tags: ["a:b"]',
@@ -302,6 +302,29 @@ test('warnings: keys of later subsystems load with a warning each', () => {
     warnings,
     keys.map((line, i) => `c.conf:${i + 1}:1: ${/^[a-z_]+/.exec(line)?.[0] ?? ''} is not supported yet, ignored`),
   );
+});
+
+test('operator mode keys are refused: ignoring them would serve without authentication', () => {
+  const keys = [
+    'operator: "/etc/op.jwt"',
+    'operators: ["a"]',
+    'root: x',
+    'roots: x',
+    'root_operator: x',
+    'root_operators: x',
+    'resolver: MEMORY',
+    'account_resolver: MEMORY',
+    'accounts_resolver: MEMORY',
+    'resolver_tls { cert_file: c }',
+    'resolver_preload { A: "jwt" }',
+    'resolver_pinned_accounts: [A]',
+    'trusted: ["O"]',
+    'trusted_keys: "O"',
+  ];
+  for (const line of keys) {
+    const key = /^[a-z_]+/.exec(line)?.[0] ?? '';
+    assert.deepEqual(problemsOf(`port: 4222\n${line}`), [`c.conf:2:1: ${key} is ${REFUSED}`], line);
+  }
 });
 
 test('warnings: integer seconds for ping_interval and write_deadline', () => {
@@ -324,12 +347,12 @@ test('warnings: jetstream block keys beyond enablement and store dir', () => {
   ]);
 });
 
-test('warnings: nkey users are skipped', () => {
-  const { layer, warnings } = load(
-    'authorization { users: [ { nkey: "UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4" }, { user: a, password: b } ] }',
-  );
-  assert.deepEqual(layer.auth?.users.map((u) => u.user), ['a']);
-  assert.deepEqual(warnings, ['c.conf:1:28: nkey users are not supported yet, ignored']);
+test('nkey users are refused, in authorization and in accounts', () => {
+  const nkey = 'UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4';
+  assert.deepEqual(problemsOf(`authorization { users: [ { nkey: "${nkey}" }, { user: a, password: b } ] }`), [
+    `c.conf:1:28: nkey users are ${REFUSED}`,
+  ]);
+  assert.deepEqual(problemsOf(`accounts {\n  A { users: [ { nkey: "${nkey}" } ] }\n}`), [`c.conf:2:18: nkey users are ${REFUSED}`]);
 });
 
 // ---- errors --------------------------------------------------------------------------------------

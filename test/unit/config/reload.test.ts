@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { DEFAULTS, deepEqual, diffOptions, mergeOptions } from '../../../src/config/index.js';
+import { DEFAULTS, deepEqual, describeChanges, diffOptions, mergeOptions } from '../../../src/config/index.js';
 
 test('diffOptions: identical options differ in nothing', () => {
   assert.deepEqual(diffOptions(mergeOptions({ port: 1 }), mergeOptions({ port: 1 })), { changed: [], refused: [] });
@@ -55,3 +55,47 @@ for (const [name, a, b, equal] of equality) {
     assert.equal(deepEqual(a, b), equal);
   });
 }
+
+test('describeChanges: each changed setting in nats-server words, secrets never shown', () => {
+  const before = mergeOptions({ auth: { users: [{ user: 'a', password: 'p', account: '$G' }], timeoutMs: 2000 } });
+  const after = mergeOptions({
+    debug: true,
+    maxPayload: 2000,
+    pingIntervalMs: 30_000,
+    accounts: [{ name: 'X', users: [] }],
+    auth: { users: [{ user: 'a', password: 'secret-q', account: '$G' }], timeoutMs: 1500 },
+  });
+  const { changed } = diffOptions(before, after);
+  const lines = describeChanges(before, after, changed);
+  assert.deepEqual([...lines].sort(), ['accounts', 'authorization timeout = 1.5', 'authorization users', 'debug = true', 'max_payload = 2000', 'ping_interval = 30s']);
+  assert.ok(!lines.some((l) => l.includes('secret-q')));
+});
+
+test('describeChanges: single user, token and no_auth_user; system account changes read as accounts', () => {
+  const before = mergeOptions({ auth: { users: [], user: 'u', password: 'p' } });
+  const after = mergeOptions({ auth: { users: [], token: 't0ken' }, systemAccount: 'SYS', noSystemAccount: true });
+  assert.deepEqual(describeChanges(before, after, diffOptions(before, after).changed).sort(), [
+    'accounts',
+    'authorization password',
+    'authorization token',
+    'authorization username',
+  ]);
+  const noAuth = mergeOptions({ auth: { users: [{ user: 'g', password: '', account: '$G' }], noAuthUser: 'g' } });
+  const withUsers = mergeOptions({ auth: { users: [{ user: 'g', password: '', account: '$G' }] } });
+  assert.deepEqual(describeChanges(withUsers, noAuth, ['auth']), ['no_auth_user = g']);
+});
+
+test('describeChanges: TLS switched on or off, or only its timeout changed', () => {
+  const tls = (timeoutMs: number) => ({ certFile: 'c', keyFile: 'k', verify: false, timeoutMs });
+  const off = mergeOptions({});
+  const on = mergeOptions({ tls: tls(2000) });
+  assert.deepEqual(describeChanges(off, on, ['tls']), ['tls = enabled']);
+  assert.deepEqual(describeChanges(on, off, ['tls']), ['tls = disabled']);
+  assert.deepEqual(describeChanges(on, mergeOptions({ tls: tls(500) }), ['tls']), ['tls timeout = 0.5']);
+  assert.deepEqual(describeChanges(on, mergeOptions({ tls: { ...tls(2000), verify: true } }), ['tls']), ['tls = enabled']);
+});
+
+test('describeChanges: nothing changed, nothing said; the config file path is not a change worth a line', () => {
+  assert.deepEqual(describeChanges(DEFAULTS, DEFAULTS, []), []);
+  assert.deepEqual(describeChanges(DEFAULTS, mergeOptions({ configFile: '/x.conf' }), ['configFile']), []);
+});

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { RawClient } from '../../helpers/raw-client.js';
 import { RFC3339, UPTIME, startMonitored } from './harness.js';
 import type { Monitored } from './harness.js';
 
@@ -61,6 +62,41 @@ test('/connz lists open connections with nats-server fields', async (t) => {
   assert.match(first.uptime as string, UPTIME);
   assert.match(first.idle as string, UPTIME);
   assert.match(first.rtt as string, /^\d+(\.\d+)?(ns|µs|ms|s)$/);
+});
+
+/** Go duration text of a non-zero RTT, in nanoseconds. */
+function rttNs(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ns|µs|ms|s)$/.exec(text);
+  assert.ok(m !== null, `rtt ${JSON.stringify(text)} is a Go duration`);
+  return Number(m[1]) * { ns: 1, µs: 1e3, ms: 1e6, s: 1e9 }[m[2] as 'ns' | 'µs' | 'ms' | 's'];
+}
+
+test('/connz rtt is set once an official client has connected', async (t) => {
+  const m = await startMonitored();
+  t.after(() => m.stop());
+  const nc = await client(m, 'timed');
+  await nc.flush();
+  const c = await m.until<Connz>('/connz', (body) => body.connections?.[0]?.rtt !== '0s');
+  assert.ok(rttNs((c.connections as ConnInfo[])[0].rtt as string) > 0);
+});
+
+test('/connz rtt: estimated from INFO to CONNECT, then measured by the server PING and its PONG', async (t) => {
+  const m = await startMonitored({ pingIntervalMs: 100, pingMax: 100 });
+  t.after(() => m.stop());
+  const { client: raw } = await RawClient.open(m.server.port);
+  t.after(() => raw.close());
+  // Both delays are lower bounds by causality: the server cannot see either reply sooner.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  raw.send('CONNECT {"verbose":false,"lang":"raw"}\r\n');
+  await raw.sync();
+  const estimated = await m.json<Connz>('/connz');
+  assert.ok(rttNs((estimated.connections as ConnInfo[])[0].rtt as string) >= 50e6);
+
+  await raw.expect('PING\r\n');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  raw.send('PONG\r\n');
+  const measured = await m.until<Connz>('/connz', (body) => rttNs(body.connections?.[0]?.rtt as string) >= 300e6);
+  assert.equal(measured.num_connections, 1);
 });
 
 test('/connz subs=1 lists subjects, subs=detail lists subscription details', async (t) => {

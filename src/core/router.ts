@@ -145,7 +145,7 @@ export class Router {
     for (let i = 0; i < psubs.length; i++) {
       const sub = psubs[i];
       const c = sub.conn;
-      if ((c === pub && !echo) || c.closed) continue;
+      if ((c === pub && !echo) || c.closed || sub.closed) continue;
       if (c.perms !== null && c.perms.filtersDelivery && c.perms.deniesDelivery(subject)) continue;
       if (this.deliver(c, sub, f)) pub.stallFor(c);
       n++;

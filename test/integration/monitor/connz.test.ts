@@ -210,6 +210,33 @@ test('/connz keeps closed connections with stop and reason', async (t) => {
   assert.deepEqual(names(byCid), ['leaves']);
 });
 
+test('/connz?state=closed reports a closed connection as it was when open', async (t) => {
+  const m = await startMonitored({ accounts: [{ name: 'A', users: [{ user: 'ua', password: 'pa', account: 'A' }] }] });
+  t.after(() => m.stop());
+  const nc = await client(m, 'closing', { user: 'ua', pass: 'pa' });
+  nc.subscribe('foo.*', { queue: 'q1' });
+  nc.subscribe('baz', { max: 5 });
+  nc.publish('baz', 'x');
+  await nc.flush();
+  const query = 'subs=detail&auth=1';
+  const open = await m.until<Connz>(`/connz?${query}`, (c) => c.connections?.[0]?.out_msgs === 1);
+  const before = (open.connections as ConnInfo[])[0];
+  await nc.close();
+
+  const closed = await m.until<Connz>(`/connz?state=closed&${query}`, (c) => c.num_connections === 1);
+  const after = (closed.connections as ConnInfo[])[0];
+  assert.equal(after.reason, 'Client Closed');
+  assert.match(after.stop as string, RFC3339);
+  assert.deepEqual(after.subscriptions_list_detail, before.subscriptions_list_detail?.map((d) => ({ account: 'A', ...d })));
+  const unchanged = (info: ConnInfo): Record<string, unknown> => {
+    const { stop: _stop, reason: _reason, uptime: _uptime, idle: _idle, last_activity: _last, subscriptions_list_detail: _subs, ...rest } = info;
+    return rest;
+  };
+  assert.deepEqual(unchanged(after), unchanged(before));
+  const listed = await m.json<Connz>('/connz?state=closed&subs=1');
+  assert.deepEqual((listed.connections as ConnInfo[])[0].subscriptions_list, ['foo.*', 'baz']);
+});
+
 test('/connz auth=1 shows users and accounts; user and acc filter', async (t) => {
   const m = await startMonitored({
     accounts: [

@@ -22,6 +22,8 @@ const PING = Buffer.from('PING\r\n');
 const OK = Buffer.from('+OK\r\n');
 /** Longest a publisher waits for a subscriber it overfills (nats-server stalls producers similarly briefly). */
 const STALL_MS = 100;
+/** A busy client's keepalive PING is skipped unless its RTT is older than this (nats-server: an hour). */
+const RTT_REFRESH_MS = 3_600_000;
 
 /** Reserved reply prefixes a client may not use (nats-server isReservedReply). */
 const RESERVED_REPLY = ['_R_.', '$JS.ACK.', '_GR_.'];
@@ -70,6 +72,10 @@ export class Connection implements ClientOpHandler, Flushable {
   private active = false;
   private pingsOut = 0;
   private pingSentAt = 0;
+  /** When the last PING that measured rttMs went out; -1 before the first. */
+  private rttPingAt = -1;
+  /** performance.now() at accept: CONNECT's arrival gives the first RTT estimate. */
+  private readonly acceptedAt: number;
   private pingTimer: NodeJS.Timeout | null = null;
   private authTimer: NodeJS.Timeout | null = null;
   private writeDeadline: NodeJS.Timeout | null = null;
@@ -88,6 +94,7 @@ export class Connection implements ClientOpHandler, Flushable {
     this.type = accepted.type;
     this.socket = accepted.socket;
     this.start = new Date();
+    this.acceptedAt = performance.now();
     this.lastActivity = this.start.getTime();
     this.ip = accepted.remoteAddress ?? accepted.socket.remoteAddress ?? '';
     this.port = accepted.socket.remotePort ?? 0;
@@ -210,6 +217,8 @@ export class Connection implements ClientOpHandler, Flushable {
       return this.closeWithError(WireError.NoRespondersRequiresHeaders, 'Protocol Error');
     }
     this.connectSeen = true;
+    // As nats-server: until a PING measures it, the RTT is estimated by INFO out to CONNECT in.
+    if (this.rttMs === 0) this.rttMs = Math.max(performance.now() - this.acceptedAt, 1e-6);
     this.parser.connectFirst = false;
     this.opts = opts;
     this.headers = opts.headers === true && !this.router.noHeaderSupport;
@@ -429,7 +438,8 @@ export class Connection implements ClientOpHandler, Flushable {
     if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [PONG]`);
     this.pingsOut = 0;
     if (this.pingSentAt > 0) {
-      this.rttMs = performance.now() - this.pingSentAt;
+      this.rttMs = Math.max(performance.now() - this.pingSentAt, 1e-6);
+      this.rttPingAt = this.pingSentAt;
       this.pingSentAt = 0;
     }
   }
@@ -603,8 +613,9 @@ export class Connection implements ClientOpHandler, Flushable {
     this.pingTimer = null;
     if (this.closed) return;
     const limits = this.router.limits;
-    if (this.active && this.pingSentAt === 0 && this.rttMs > 0) {
-      // Traffic in the last interval proves the connection alive; skip this PING.
+    if (this.active && this.pingSentAt === 0 && this.rttPingAt >= 0 && performance.now() - this.rttPingAt < RTT_REFRESH_MS) {
+      // Traffic in the last interval proves the connection alive; skip this PING unless the RTT
+      // is only the CONNECT estimate or stale.
       this.active = false;
       return this.armPing(limits.pingIntervalMs);
     }

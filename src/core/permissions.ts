@@ -20,6 +20,11 @@ interface SubRule {
 }
 
 const CACHE_MAX = 1024;
+/**
+ * Outstanding response grants per connection (nats-server prunes its reply map at this size); past it
+ * the expired ones go, then the oldest.
+ */
+const MAX_GRANTS = 4096;
 
 interface ResponseGrant {
   remaining: number;
@@ -84,12 +89,29 @@ export class Permissions {
     return denied;
   }
 
-  /** A request with this reply subject was delivered: the reply becomes publishable. */
+  /**
+   * A request with this reply subject was delivered: the reply becomes publishable for max messages
+   * until it expires. Grants are kept in the order given, which is also their expiry order (one
+   * lifetime for all), so at the limit only the head is looked at: the expired grants there, or else
+   * the oldest one, make room.
+   */
   grantResponse(reply: string, now: number): void {
     const r = this.responses;
     if (r === null) return;
-    if (this.grants.size >= CACHE_MAX) this.pruneGrants(now);
-    this.grants.set(reply, { remaining: r.max, expires: now + r.expiresMs });
+    const grants = this.grants;
+    // A reply granted again starts over at the young end.
+    grants.delete(reply);
+    if (grants.size >= MAX_GRANTS) this.makeRoom(now);
+    grants.set(reply, { remaining: r.max, expires: now + r.expiresMs });
+  }
+
+  private makeRoom(now: number): void {
+    const grants = this.grants;
+    for (const [k, g] of grants) {
+      if (g.expires >= now) break;
+      grants.delete(k);
+    }
+    if (grants.size >= MAX_GRANTS) grants.delete(grants.keys().next().value as string);
   }
 
   private useGrant(subject: string): boolean {
@@ -101,10 +123,6 @@ export class Permissions {
     }
     if (g.remaining > 0 && --g.remaining === 0) this.grants.delete(subject);
     return true;
-  }
-
-  private pruneGrants(now: number): void {
-    for (const [k, g] of this.grants) if (g.expires < now) this.grants.delete(k);
   }
 }
 

@@ -5,6 +5,7 @@ import type { PubFrame, ServerInfo } from '../protocol/nats/index.js';
 import { WireError } from '../protocol/nats/index.js';
 import { GLOBAL_ACCOUNT } from '../util/index.js';
 import { Account } from './account.js';
+import { ClosedConnection } from './closed-connection.js';
 import { Connection } from './connection.js';
 import { writeMsg } from './msg-writer.js';
 import type { Subscription } from './subscription.js';
@@ -57,7 +58,7 @@ export class Router {
   closing = false;
   readonly stats: RouterStats = { inMsgs: 0, outMsgs: 0, inBytes: 0, outBytes: 0, slowConsumers: 0, totalConnections: 0 };
   readonly conns = new Map<number, Connection>();
-  readonly closedConns: Connection[] = [];
+  readonly closedConns: ClosedConnection[] = [];
   readonly accounts = new Map<string, Account>();
   systemAccount!: string;
 
@@ -145,7 +146,7 @@ export class Router {
     for (let i = 0; i < psubs.length; i++) {
       const sub = psubs[i];
       const c = sub.conn;
-      if ((c === pub && !echo) || c.closed) continue;
+      if ((c === pub && !echo) || c.closed || sub.closed) continue;
       if (c.perms !== null && c.perms.filtersDelivery && c.perms.deniesDelivery(subject)) continue;
       if (this.deliver(c, sub, f)) pub.stallFor(c);
       n++;
@@ -185,7 +186,7 @@ export class Router {
   closed(conn: Connection): void {
     if (!this.conns.delete(conn.cid)) return;
     if (this.log.debugEnabled) this.log.debug(`${conn.label()} - Client connection closed: ${conn.closeReason}`);
-    this.closedConns.push(conn);
+    this.closedConns.push(new ClosedConnection(conn));
     if (this.closedConns.length > CLOSED_RING) this.closedConns.shift();
   }
 

@@ -1,4 +1,14 @@
 // Subject trie of subscriptions with a per-subject match cache.
+//
+// Each entry remembers its index in its node's array, so removal swaps the last entry into the hole
+// instead of searching and shifting: O(1) however many subscribers share a subject.
+//
+// The cache admits a subject on its second match, not its first. Request/reply publishes each reply
+// to a subject of its own (`_INBOX.<id>.<n>`) exactly once; cached on first sight, a stream of those
+// would push every hot subject out of the cache. Subjects seen once are remembered in two bounded
+// generations (the older one dropped when the newer fills), which reach back far enough for a hot
+// set nearly the cache's size to be seen twice amid the one-offs: those never get in, repeated
+// subjects get in on their second publish, with no special case for any subject prefix.
 
 import { matchesTokens } from './subject.js';
 
@@ -6,6 +16,8 @@ import { matchesTokens } from './subject.js';
 export interface SublistEntry {
   readonly subject: string;
   readonly queue: string | null;
+  /** Index in its node's array while in a sublist (the sublist keeps it); -1 otherwise. */
+  slot: number;
 }
 
 /** Everything a subject matches: plain subscribers, and queue subscribers grouped by queue name. */
@@ -35,6 +47,8 @@ class Level<T extends SublistEntry> {
 }
 
 const CACHE_MAX = 1024;
+/** Subjects per generation of the seen-once memory. */
+const SEEN_MAX = 2048;
 
 export interface SublistStats {
   num_subscriptions: number;
@@ -50,6 +64,9 @@ export interface SublistStats {
 export class Sublist<T extends SublistEntry> {
   private readonly root = new Level<T>();
   private cache: Map<string, MatchResult<T>> | null;
+  /** Subjects matched once and not cached yet, newer and older generation (see the admission above). */
+  private seen = new Set<string>();
+  private seenBefore = new Set<string>();
   private count = 0;
   private inserts = 0;
   private removes = 0;
@@ -82,12 +99,19 @@ export class Sublist<T extends SublistEntry> {
       if (i < tokens.length - 1) level = node.next ??= new Level<T>();
     }
     const leaf = node as Node<T>;
-    if (entry.queue === null) leaf.psubs.push(entry);
-    else {
+    if (entry.queue === null) {
+      entry.slot = leaf.psubs.length;
+      leaf.psubs.push(entry);
+    } else {
       const qsubs = (leaf.qsubs ??= new Map());
       const group = qsubs.get(entry.queue);
-      if (group === undefined) qsubs.set(entry.queue, [entry]);
-      else group.push(entry);
+      if (group === undefined) {
+        entry.slot = 0;
+        qsubs.set(entry.queue, [entry]);
+      } else {
+        entry.slot = group.length;
+        group.push(entry);
+      }
     }
     this.count++;
     this.inserts++;
@@ -96,30 +120,9 @@ export class Sublist<T extends SublistEntry> {
 
   /** Removes the entry; false when it was not there. */
   remove(entry: T): boolean {
-    const tokens = entry.subject.split('.');
-    const path: [Level<T>, string, Node<T>][] = [];
-    let level: Level<T> | null = this.root;
-    let node: Node<T> | null = null;
-    for (let i = 0; i < tokens.length; i++) {
-      if (level === null) return false;
-      const t = tokens[i];
-      node = t === '*' ? level.pwc : t === '>' ? level.fwc : (level.nodes.get(t) ?? null);
-      if (node === null) return false;
-      path.push([level, t, node]);
-      level = node.next;
-    }
-    const leaf = node as Node<T>;
-    if (!removeFrom(leaf, entry)) return false;
+    if (entry.slot < 0 || !removeBelow(this.root, entry.subject.split('.'), 0, entry)) return false;
     this.count--;
     this.removes++;
-    for (let i = path.length - 1; i >= 0; i--) {
-      const [lvl, t, n] = path[i];
-      if (n.next !== null && n.next.isEmpty()) n.next = null;
-      if (!n.isEmpty()) break;
-      if (t === '*') lvl.pwc = null;
-      else if (t === '>') lvl.fwc = null;
-      else lvl.nodes.delete(t);
-    }
     this.invalidate(entry.subject);
     return true;
   }
@@ -140,11 +143,23 @@ export class Sublist<T extends SublistEntry> {
     // A subject with an empty token matches nothing (nats-server), not even `*`.
     if (!tokens.includes('')) matchLevel(this.root, tokens, 0, psubs, groups);
     const result: MatchResult<T> = { psubs, qsubs: groups.size === 0 ? NO_QSUBS : [...groups.values()] };
-    if (cache !== null) {
-      if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
-      cache.set(subject, result);
-    }
+    if (cache !== null) this.admit(cache, subject, result);
     return result;
+  }
+
+  private admit(cache: Map<string, MatchResult<T>>, subject: string, result: MatchResult<T>): void {
+    if (!this.seen.has(subject) && !this.seenBefore.has(subject)) {
+      if (this.seen.size >= SEEN_MAX) {
+        const emptied = this.seenBefore;
+        emptied.clear();
+        this.seenBefore = this.seen;
+        this.seen = emptied;
+      }
+      this.seen.add(subject);
+      return;
+    }
+    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
+    cache.set(subject, result);
   }
 
   /** Every entry, in no particular order. */
@@ -156,7 +171,11 @@ export class Sublist<T extends SublistEntry> {
 
   setCacheEnabled(on: boolean): void {
     if (on && this.cache === null) this.cache = new Map();
-    if (!on) this.cache = null;
+    if (!on) {
+      this.cache = null;
+      this.seen.clear();
+      this.seenBefore.clear();
+    }
   }
 
   stats(): SublistStats {
@@ -203,19 +222,44 @@ export class Sublist<T extends SublistEntry> {
 
 const NO_QSUBS: readonly (readonly never[])[] = Object.freeze([]);
 
-function removeFrom<T extends SublistEntry>(node: Node<T>, entry: T): boolean {
-  if (entry.queue === null) {
-    const i = node.psubs.indexOf(entry);
-    if (i < 0) return false;
-    node.psubs.splice(i, 1);
-    return true;
+/** Removes the entry under `level` at token i, dropping the nodes and levels it leaves empty. */
+function removeBelow<T extends SublistEntry>(level: Level<T>, tokens: readonly string[], i: number, entry: T): boolean {
+  const t = tokens[i];
+  const node = t === '*' ? level.pwc : t === '>' ? level.fwc : (level.nodes.get(t) ?? null);
+  if (node === null) return false;
+  if (i === tokens.length - 1) {
+    if (!removeFrom(node, entry)) return false;
+  } else {
+    const next = node.next;
+    if (next === null || !removeBelow(next, tokens, i + 1, entry)) return false;
+    if (next.isEmpty()) node.next = null;
   }
+  if (node.isEmpty()) {
+    if (t === '*') level.pwc = null;
+    else if (t === '>') level.fwc = null;
+    else level.nodes.delete(t);
+  }
+  return true;
+}
+
+function removeFrom<T extends SublistEntry>(node: Node<T>, entry: T): boolean {
+  if (entry.queue === null) return swapRemove(node.psubs, entry);
   const group = node.qsubs?.get(entry.queue);
-  if (group === undefined) return false;
-  const i = group.indexOf(entry);
-  if (i < 0) return false;
-  group.splice(i, 1);
+  if (group === undefined || !swapRemove(group, entry)) return false;
   if (group.length === 0) node.qsubs!.delete(entry.queue);
+  return true;
+}
+
+/** Moves the last entry into the removed one's slot. */
+function swapRemove<T extends SublistEntry>(list: T[], entry: T): boolean {
+  const i = entry.slot;
+  if (list[i] !== entry) return false;
+  const last = list.pop() as T;
+  if (last !== entry) {
+    list[i] = last;
+    last.slot = i;
+  }
+  entry.slot = -1;
   return true;
 }
 

@@ -12,6 +12,8 @@ export class Subscription {
   /** Auto-unsubscribe after this many deliveries; 0 = never. */
   max = 0;
   closed = false;
+  /** Index in its sublist node (kept by the sublist). */
+  slot = -1;
 
   constructor(conn: Connection, subject: string, queue: string | null, sid: string) {
     this.conn = conn;

@@ -3,7 +3,7 @@
 
 import { ConnectionKind } from '../core/index.js';
 import { GLOBAL_ACCOUNT } from '../util/index.js';
-import type { Connection, ConnectionType } from '../core/index.js';
+import type { ClosedConnection, Connection, ConnectionType } from '../core/index.js';
 import { rfc3339Nano, rtt, tlsVersion, uptime } from './format.js';
 import type { SubsOption } from './query.js';
 import { subDetail } from './sub-detail.js';
@@ -21,6 +21,9 @@ const TYPE_NAMES: Readonly<Record<ConnectionType, string>> = {
   LEAFNODE: '',
   LEAFNODE_WS: '',
 };
+
+/** A connection as /connz lists it: open, or what a closed one left. */
+export type ListedConnection = Connection | ClosedConnection;
 
 export interface ConnInfo {
   cid: number;
@@ -62,7 +65,7 @@ export interface ConnInfoOptions {
  * The user a connection authenticated as, for `auth=true` and the `user=` filter. nats-server 2.9.10
  * shows a token itself here; like its later releases we show `[REDACTED]`: a token is a secret.
  */
-export function authorizedUser(conn: Connection): string {
+export function authorizedUser(conn: ListedConnection): string {
   const nkey = conn.opts.nkey ?? '';
   if (nkey !== '') return nkey;
   const user = conn.user !== '' ? conn.user : (conn.opts.user ?? '');
@@ -70,7 +73,7 @@ export function authorizedUser(conn: Connection): string {
   return conn.opts.auth_token ? '[REDACTED]' : '';
 }
 
-export function connInfo(conn: Connection, nowMs: number, options: ConnInfoOptions): ConnInfo {
+export function connInfo(conn: ListedConnection, nowMs: number, options: ConnInfoOptions): ConnInfo {
   const startMs = conn.start.getTime();
   const endMs = conn.stop !== null ? conn.stop.getTime() : nowMs;
   const name = conn.opts.name ?? '';
@@ -110,9 +113,9 @@ export function connInfo(conn: Connection, nowMs: number, options: ConnInfoOptio
   };
 }
 
-function subscriptionLists(conn: Connection, subs: SubsOption, closed: boolean): Pick<ConnInfo, 'subscriptions_list' | 'subscriptions_list_detail'> {
+function subscriptionLists(conn: ListedConnection, subs: SubsOption, closed: boolean): Pick<ConnInfo, 'subscriptions_list' | 'subscriptions_list_detail'> {
   if (conn.subs.size === 0) return {};
-  if (subs.detail) return { subscriptions_list_detail: [...conn.subs.values()].map((sub) => subDetail(sub, closed)) };
+  if (subs.detail) return { subscriptions_list_detail: [...conn.subs.values()].map((sub) => subDetail(sub, conn, closed)) };
   if (subs.list) return { subscriptions_list: [...conn.subs.values()].map((sub) => sub.subject) };
   return {};
 }

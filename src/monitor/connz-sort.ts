@@ -1,7 +1,7 @@
 // /connz sort orders. Only cid and start (the same order) and uptime and reason run ascending;
 // the others put the largest first, as nats-server does.
 
-import type { Connection } from '../core/index.js';
+import type { ListedConnection } from './conn-info.js';
 import { BadRequestError } from './errors.js';
 
 export type SortOrder =
@@ -19,10 +19,10 @@ export type SortOrder =
   | 'stop'
   | 'reason';
 
-type Compare = (a: Connection, b: Connection, nowMs: number) => number;
+type Compare = (a: ListedConnection, b: ListedConnection, nowMs: number) => number;
 
-const byCid = (a: Connection, b: Connection): number => a.cid - b.cid;
-const endOf = (c: Connection, nowMs: number): number => (c.stop !== null ? c.stop.getTime() : nowMs);
+const byCid = (a: ListedConnection, b: ListedConnection): number => a.cid - b.cid;
+const endOf = (c: ListedConnection, nowMs: number): number => (c.stop !== null ? c.stop.getTime() : nowMs);
 
 const COMPARE: Readonly<Record<SortOrder, Compare>> = {
   cid: byCid,
@@ -48,7 +48,7 @@ export function parseSortOrder(text: string): SortOrder {
 }
 
 /** Sorts in place; ties keep cid order. */
-export function sortConnections(conns: Connection[], order: SortOrder, nowMs: number): void {
+export function sortConnections(conns: ListedConnection[], order: SortOrder, nowMs: number): void {
   conns.sort(byCid);
   if (order === 'cid' || order === 'start') return;
   const compare = COMPARE[order];

@@ -3,7 +3,7 @@
 import { ConnectionKind } from '../core/index.js';
 import type { Account, Connection } from '../core/index.js';
 import { connInfo, authorizedUser } from './conn-info.js';
-import type { ConnInfo } from './conn-info.js';
+import type { ConnInfo, ListedConnection } from './conn-info.js';
 import { parseSortOrder, sortConnections } from './connz-sort.js';
 import type { EndpointContext, EndpointReply } from './context.js';
 import { BadRequestError } from './errors.js';
@@ -77,7 +77,7 @@ function openConnections(all: Iterable<Connection>, account: Account | null): Co
   return out;
 }
 
-function matches(c: Connection, f: Filters): boolean {
+function matches(c: ListedConnection, f: Filters): boolean {
   if (f.user !== '' && authorizedUser(c) !== f.user) return false;
   // Only MQTT sessions carry a client id; a filter on one matches no other connection.
   if (f.mqttClient !== '') return false;

@@ -1,6 +1,12 @@
 // One subscription as /connz (subs=detail) and /subsz list it.
 
-import type { Subscription } from '../core/index.js';
+import type { Account, ClosedSubscription } from '../core/index.js';
+
+/** Whose subscription it is. */
+export interface SubOwner {
+  readonly cid: number;
+  readonly account: Account | null;
+}
 
 export interface SubDetail {
   account?: string;
@@ -13,8 +19,8 @@ export interface SubDetail {
 }
 
 /** `withAccount`: /subsz and closed connections name the account; open connections in /connz do not. */
-export function subDetail(sub: Subscription, withAccount: boolean): SubDetail {
-  const account = sub.conn.account;
+export function subDetail(sub: ClosedSubscription, owner: SubOwner, withAccount: boolean): SubDetail {
+  const account = owner.account;
   return {
     ...(withAccount && account !== null ? { account: account.name } : {}),
     subject: sub.subject,
@@ -22,6 +28,6 @@ export function subDetail(sub: Subscription, withAccount: boolean): SubDetail {
     sid: sub.sid,
     msgs: sub.delivered,
     ...(sub.max > 0 ? { max: sub.max } : {}),
-    cid: sub.conn.cid,
+    cid: owner.cid,
   };
 }

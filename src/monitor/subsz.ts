@@ -41,7 +41,7 @@ export function subsz(ctx: EndpointContext): EndpointReply {
   const details: SubDetail[] = [];
   for (const acc of accounts) {
     for (const sub of acc.sublist.all()) {
-      if (test === '' || subjectMatches(test, sub.subject)) details.push(subDetail(sub, true));
+      if (test === '' || subjectMatches(test, sub.subject)) details.push(subDetail(sub, sub.conn, true));
     }
   }
   const page = details.slice(Math.min(offset, details.length), Math.min(offset + limit, details.length));

@@ -5,12 +5,10 @@
 // certificates against the CA (a bare TLSSocket in server mode does not), so each raw socket is
 // handed to it as a 'connection' and matched back by its peer address.
 //
-// With allow_non_tls the server has already read the ClientHello to tell TLS from plain text. Those
-// bytes cannot be given back to the socket's handle, so that handshake runs over a stream that
-// replays them, and the client certificate is checked against the CA here.
+// With allow_non_tls the server has already read the start of the ClientHello to tell TLS from plain
+// text. Those bytes are put back on the paused socket: a TLSSocket wrapping a socket first feeds it
+// whatever the socket has buffered, so the same tls.Server verifies both paths.
 
-import { X509Certificate } from 'node:crypto';
-import { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { Socket } from 'node:net';
 
@@ -67,11 +65,8 @@ export function createTlsUpgrader(creds: TlsCredentials): TlsUpgrader {
     pending.delete(key);
     p.reject(err);
   });
-  const context = tls.createSecureContext({ cert: creds.cert, key: creds.key, ca: creds.ca });
-  const cas = creds.ca !== undefined ? parseCertificates(creds.ca) : [];
-  return (raw, alreadyRead) => {
-    if (alreadyRead !== undefined) return handshakeReplaying(raw, alreadyRead, context, creds.verify, cas);
-    return new Promise((resolve, reject) => {
+  return (raw, alreadyRead) =>
+    new Promise((resolve, reject) => {
       const key = peerKey(raw);
       pending.set(key, { resolve, reject });
       raw.once('close', () => {
@@ -80,64 +75,15 @@ export function createTlsUpgrader(creds: TlsCredentials): TlsUpgrader {
         pending.delete(key);
         p.reject(new Error('connection closed during the TLS handshake'));
       });
+      if (alreadyRead !== undefined) {
+        // Paused, so the bytes stay buffered for the TLSSocket instead of being emitted as data.
+        raw.pause();
+        raw.unshift(alreadyRead);
+      }
       server.emit('connection', raw);
     });
-  };
 }
 
 function upgraded(socket: tls.TLSSocket): UpgradedSocket {
   return { socket, version: socket.getProtocol() ?? '', cipher: socket.getCipher()?.standardName ?? '' };
-}
-
-function handshakeReplaying(raw: Socket, first: Buffer, context: tls.SecureContext, verify: boolean, cas: readonly X509Certificate[]): Promise<UpgradedSocket> {
-  return new Promise((resolve, reject) => {
-    const socket = new tls.TLSSocket(replaying(raw, first), { isServer: true, secureContext: context, requestCert: verify, rejectUnauthorized: false });
-    socket.once('error', reject);
-    socket.once('secure', () => {
-      socket.off('error', reject);
-      if (verify && !issuedByTrustedCa(socket, cas)) {
-        socket.destroy();
-        reject(new Error('client certificate not signed by a trusted CA'));
-        return;
-      }
-      resolve(upgraded(socket));
-    });
-  });
-}
-
-/** A stream over the raw socket that first yields the bytes already read from it. */
-function replaying(raw: Socket, first: Buffer): Duplex {
-  const stream = new Duplex({
-    read: () => raw.resume(),
-    write: (chunk: Buffer, _encoding, done) => raw.write(chunk, done),
-    final: (done) => {
-      raw.end();
-      done();
-    },
-    destroy: (err, done) => {
-      raw.destroy();
-      done(err);
-    },
-  });
-  stream.push(first);
-  raw.on('data', (chunk: Buffer) => {
-    if (!stream.push(chunk)) raw.pause();
-  });
-  raw.once('end', () => stream.push(null));
-  raw.once('close', () => stream.destroy());
-  return stream;
-}
-
-/** Fails closed: a certificate must be issued and signed directly by one of the CAs, and be in date. */
-function issuedByTrustedCa(socket: tls.TLSSocket, cas: readonly X509Certificate[]): boolean {
-  const peer = socket.getPeerX509Certificate();
-  if (peer === undefined) return false;
-  const now = Date.now();
-  if (now < Date.parse(peer.validFrom) || now > Date.parse(peer.validTo)) return false;
-  return cas.some((ca) => peer.checkIssued(ca) && peer.verify(ca.publicKey));
-}
-
-function parseCertificates(pem: Buffer): X509Certificate[] {
-  const blocks = pem.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  return blocks.map((b) => new X509Certificate(b));
 }

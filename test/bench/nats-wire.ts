@@ -52,6 +52,44 @@ export function msgFrame(subject: string, sid: number, payload: Buffer, replyTo?
   return Buffer.concat([head, payload, CRLF]);
 }
 
+/** `n` as `width` decimal digits (n below 10^width). */
+export function fixedWidth(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** `<prefix>.0000` ... `<prefix>.<count-1>`: one width, so every frame naming one has the same length. */
+export function numberedSubjects(prefix: string, count: number): string[] {
+  const width = String(count - 1).length;
+  return Array.from({ length: count }, (_, i) => `${prefix}.${fixedWidth(i, width)}`);
+}
+
+/** Digits of a numbered reply subject (`<inbox>.00000042`); the count wraps past 10^8. */
+export const NUMBER_WIDTH = 8;
+const NUMBER_WRAP = 10 ** NUMBER_WIDTH;
+
+/**
+ * A frame that carries a number in a fixed-width field (a unique reply subject per request). `make`
+ * returns the frame for `n` as a new buffer: one small allocation per round trip, on latency paths only.
+ */
+export class NumberedFrame {
+  private readonly template: Buffer;
+  private readonly at: number;
+
+  /** `build` gets the placeholder to put where the number goes. */
+  constructor(build: (placeholder: string) => Buffer) {
+    const placeholder = '#'.repeat(NUMBER_WIDTH);
+    this.template = build(placeholder);
+    this.at = this.template.indexOf(placeholder, 0, 'latin1');
+    if (this.at < 0) throw new Error('numbered frame without its placeholder');
+  }
+
+  make(n: number): Buffer {
+    const frame = Buffer.from(this.template);
+    frame.write(fixedWidth(n % NUMBER_WRAP, NUMBER_WIDTH), this.at, 'latin1');
+    return frame;
+  }
+}
+
 /**
  * One frame repeated as many times as fits in `maxBytes` (at least once). The publisher writes this
  * buffer, or a whole-frame prefix of it, over and over.

@@ -15,6 +15,8 @@ export interface RawConnectionOptions {
   subscribe: Buffer | null;
   /** Called once per read that delivered messages, with how many it delivered. */
   onMessages?: (delivered: number) => void;
+  /** MSG frames compared in full before only their shape is checked (0 when frames differ in content). */
+  verifiedFrames?: number;
   /** Give up when INFO or the handshake PONG has not arrived within this long (default 10 s). */
   handshakeTimeoutMs?: number;
 }
@@ -71,7 +73,7 @@ export class RawConnection {
       onServerError: (text) => {
         this.serverError = text;
       },
-    });
+    }, options.verifiedFrames);
     this.socket = connect({ host: options.host ?? '127.0.0.1', port: options.port });
     this.socket.setNoDelay(true);
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));

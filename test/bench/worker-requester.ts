@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { hrtime } from 'node:process';
 import { BenchError, StalledError } from './errors.js';
-import { benchPayload, msgFrame, pubFrame, subFrame } from './nats-wire.js';
+import { NumberedFrame, benchPayload, msgFrame, numberedSubjects, pubFrame, subFrame } from './nats-wire.js';
 import { RawConnection } from './raw-connection.js';
 import { serveCommands } from './worker-rpc.js';
 
@@ -16,6 +16,14 @@ export interface RequesterSetup {
   subject: string;
   inbox: string;
   payloadSize: number;
+  /** Each request gets its own reply subject `<inbox>.<n>`, n counting from 0; the requester subscribes `<inbox>.*`. */
+  uniqueInboxes?: boolean;
+  /**
+   * A warm match cache: a second connection subscribes to this many subjects, and `hotPerRequest` of
+   * them, in turn, are published (empty) just before each request.
+   */
+  hotSubjects?: number;
+  hotPerRequest?: number;
 }
 
 export interface RequestRun {
@@ -37,6 +45,47 @@ export type RequestOutcome = { latenciesUs: Float64Array; error: null; activeMs:
 
 const SID = 1;
 const WATCHDOG_MS = 200;
+const HOT_PREFIX = 'bench.hot';
+const EMPTY = Buffer.alloc(0);
+
+/** The hot subjects' subscriber and the publishes that keep them in use. */
+class HotTraffic {
+  readonly sink: RawConnection;
+  private readonly frames: Buffer;
+  private readonly frameLength: number;
+  private readonly perRequest: number;
+  private cursor = 0;
+
+  private constructor(sink: RawConnection, subjects: readonly string[], perRequest: number) {
+    this.sink = sink;
+    const pubs = subjects.map((subject) => pubFrame(subject, EMPTY));
+    this.frameLength = (pubs[0] as Buffer).length;
+    // Twice over, so every run of perRequest frames is one contiguous view.
+    this.frames = Buffer.concat([...pubs, ...pubs]);
+    this.perRequest = Math.min(perRequest, subjects.length);
+  }
+
+  static async open(port: number, count: number, perRequest: number): Promise<HotTraffic> {
+    const subjects = numberedSubjects(HOT_PREFIX, count);
+    // Sids of one width (10000...), so every delivery frame has the same length.
+    const firstSid = 10 ** String(count).length;
+    const sink = await RawConnection.open({
+      port,
+      name: 'bench-hot-subscriber',
+      expectedMsg: msgFrame(subjects[0] as string, firstSid, EMPTY),
+      subscribe: Buffer.concat(subjects.map((subject, i) => subFrame(subject, firstSid + i))),
+      verifiedFrames: 0,
+    });
+    return new HotTraffic(sink, subjects, perRequest);
+  }
+
+  /** The next perRequest publishes, as a view (no copy). */
+  next(): Buffer {
+    const start = this.cursor * this.frameLength;
+    this.cursor = (this.cursor + this.perRequest) % (this.frames.length / this.frameLength / 2);
+    return this.frames.subarray(start, start + this.perRequest * this.frameLength);
+  }
+}
 
 interface Pending {
   left: number;
@@ -50,13 +99,17 @@ interface Pending {
 class RoundTripper {
   private connection: RawConnection | null;
   private readonly request: Buffer;
+  private readonly numbered: NumberedFrame | null;
+  private requestsSent = 0;
+  private hot: HotTraffic | null = null;
   private pending: Pending | null;
   private sentAtNs: bigint;
   private lastReplyMs: number;
 
-  private constructor(request: Buffer) {
+  private constructor(request: Buffer, numbered: NumberedFrame | null) {
     this.connection = null;
     this.request = request;
+    this.numbered = numbered;
     this.pending = null;
     this.sentAtNs = 0n;
     this.lastReplyMs = 0;
@@ -64,13 +117,18 @@ class RoundTripper {
 
   static async open(target: RequestTarget, setup: RequesterSetup): Promise<RoundTripper> {
     const payload = benchPayload(setup.payloadSize);
-    const tripper = new RoundTripper(pubFrame(setup.subject, payload, setup.inbox));
+    const unique = setup.uniqueInboxes === true;
+    const numbered = unique ? new NumberedFrame((n) => pubFrame(setup.subject, payload, `${setup.inbox}.${n}`)) : null;
+    const tripper = new RoundTripper(pubFrame(setup.subject, payload, setup.inbox), numbered);
+    if ((setup.hotSubjects ?? 0) > 0) tripper.hot = await HotTraffic.open(target.port, setup.hotSubjects as number, setup.hotPerRequest ?? 1);
     tripper.connection = await RawConnection.open({
       port: target.port,
       name: 'bench-requester',
-      expectedMsg: msgFrame(setup.inbox, SID, payload),
-      subscribe: subFrame(setup.inbox, SID),
+      // Unique replies differ in their number only: the template gives their length.
+      expectedMsg: unique ? new NumberedFrame((n) => msgFrame(`${setup.inbox}.${n}`, SID, payload)).make(0) : msgFrame(setup.inbox, SID, payload),
+      subscribe: subFrame(unique ? `${setup.inbox}.*` : setup.inbox, SID),
       onMessages: (delivered) => tripper.onReplies(delivered),
+      ...(unique ? { verifiedFrames: 0 } : {}),
     });
     return tripper;
   }
@@ -85,7 +143,8 @@ class RoundTripper {
         this.pending = { left: count, sink, next: offset, resolve, reject };
         this.lastReplyMs = Date.now();
         watchdog = setInterval(() => {
-          if (connection.error !== null) reject(connection.error);
+          const failed = connection.error ?? this.hot?.sink.error ?? null;
+          if (failed !== null) reject(failed);
           else if (Date.now() - this.lastReplyMs > stallMs) reject(new StalledError(`no reply for ${stallMs} ms`));
         }, WATCHDOG_MS);
         this.sendNext(connection);
@@ -98,11 +157,15 @@ class RoundTripper {
 
   close(): void {
     this.connection?.close();
+    this.hot?.sink.close();
   }
 
   private sendNext(connection: RawConnection): void {
+    const request = this.numbered === null ? this.request : this.numbered.make(this.requestsSent);
+    this.requestsSent++;
     this.sentAtNs = hrtime.bigint();
-    connection.send(this.request);
+    if (this.hot !== null) connection.send(this.hot.next());
+    connection.send(request);
   }
 
   private onReplies(delivered: number): void {

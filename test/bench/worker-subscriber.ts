@@ -1,5 +1,5 @@
 import { BenchError } from './errors.js';
-import { benchPayload, msgFrame, pubFrame, subFrame } from './nats-wire.js';
+import { NumberedFrame, benchPayload, msgFrame, pubFrame, subFrame } from './nats-wire.js';
 import { RawConnection } from './raw-connection.js';
 import { serveCommands } from './worker-rpc.js';
 
@@ -16,6 +16,11 @@ export interface SubscriptionSpec {
    * frame, and each delivery is answered with a PUB of the same payload to it.
    */
   replyTo?: string;
+  /**
+   * With replyTo: each request carries its own reply subject `<replyTo>.<n>` (n counting from 0 per
+   * connection, as the requester numbers them), and each answer goes to that subject.
+   */
+  numberedReplies?: boolean;
 }
 
 export interface SubscriberSetup {
@@ -42,20 +47,31 @@ let members: Member[] = [];
 
 async function openOne(spec: SubscriptionSpec, index: number): Promise<Member> {
   const payload = benchPayload(spec.payloadSize);
-  const reply = spec.replyTo === undefined ? null : pubFrame(spec.replyTo, payload);
   const holder: { connection: RawConnection | null } = { connection: null };
-  const answer =
-    reply === null
-      ? undefined
-      : (delivered: number) => {
-          for (let i = 0; i < delivered; i++) holder.connection?.send(reply);
-        };
+  const replyTo = spec.replyTo;
+  let answer: ((delivered: number) => void) | undefined;
+  let expectedMsg = msgFrame(spec.subject, SID, payload, replyTo);
+  if (replyTo !== undefined && spec.numberedReplies === true) {
+    const reply = new NumberedFrame((n) => pubFrame(`${replyTo}.${n}`, payload));
+    // Frames differ in their reply number only: the template gives their length.
+    expectedMsg = new NumberedFrame((n) => msgFrame(spec.subject, SID, payload, `${replyTo}.${n}`)).make(0);
+    let next = 0;
+    answer = (delivered) => {
+      for (let i = 0; i < delivered; i++) holder.connection?.send(reply.make(next++));
+    };
+  } else if (replyTo !== undefined) {
+    const reply = pubFrame(replyTo, payload);
+    answer = (delivered) => {
+      for (let i = 0; i < delivered; i++) holder.connection?.send(reply);
+    };
+  }
   holder.connection = await RawConnection.open({
     port: spec.port,
     name: `bench-sub-${index}`,
-    expectedMsg: msgFrame(spec.subject, SID, payload, spec.replyTo),
+    expectedMsg,
     subscribe: subFrame(spec.subject, SID, spec.queue),
     onMessages: answer,
+    ...(spec.numberedReplies === true ? { verifiedFrames: 0 } : {}),
   });
   return { group: spec.group, connection: holder.connection };
 }

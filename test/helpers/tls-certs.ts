@@ -1,5 +1,6 @@
 // A throwaway PKI made with the openssl command line: a CA, a server certificate for 127.0.0.1/localhost
-// and a client certificate, all signed by the CA, written into a fresh temporary directory.
+// and a client certificate, all signed by the CA, plus an intermediate CA under it that issues a second
+// client certificate, written into a fresh temporary directory.
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,6 +14,9 @@ export interface TestPki {
   readonly serverKey: string;
   readonly clientCert: string;
   readonly clientKey: string;
+  /** A client certificate issued by the intermediate CA, followed by the intermediate (the chain a client sends). */
+  readonly chainedClientCert: string;
+  readonly chainedClientKey: string;
   /** Removes the directory. */
   remove(): void;
 }
@@ -21,11 +25,11 @@ function openssl(dir: string, args: readonly string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-function issue(dir: string, name: string, subject: string, extensions: string): void {
+function issue(dir: string, name: string, subject: string, extensions: string, issuer = 'ca'): void {
   openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}-key.pem`, '-out', `${name}.csr`, '-subj', subject]);
   fs.writeFileSync(path.join(dir, `${name}.ext`), extensions);
   openssl(dir, [
-    'x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial',
+    'x509', '-req', '-in', `${name}.csr`, '-CA', `${issuer}.pem`, '-CAkey', `${issuer}-key.pem`, '-CAcreateserial',
     '-days', '2', '-sha256', '-out', `${name}.pem`, '-extfile', `${name}.ext`,
   ]);
 }
@@ -38,7 +42,10 @@ export function createTestPki(): TestPki {
   ]);
   issue(dir, 'server', '/CN=localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
   issue(dir, 'client', '/CN=test client', 'extendedKeyUsage=clientAuth\n');
+  issue(dir, 'intermediate', '/CN=leafgate test intermediate CA', 'basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\n');
+  issue(dir, 'chained-client', '/CN=test client via intermediate', 'extendedKeyUsage=clientAuth\n', 'intermediate');
   const file = (name: string): string => path.join(dir, name);
+  fs.writeFileSync(file('chained-client-chain.pem'), fs.readFileSync(file('chained-client.pem'), 'latin1') + fs.readFileSync(file('intermediate.pem'), 'latin1'));
   return {
     dir,
     caFile: file('ca.pem'),
@@ -46,6 +53,8 @@ export function createTestPki(): TestPki {
     serverKey: file('server-key.pem'),
     clientCert: file('client.pem'),
     clientKey: file('client-key.pem'),
+    chainedClientCert: file('chained-client-chain.pem'),
+    chainedClientKey: file('chained-client-key.pem'),
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -83,5 +83,18 @@ export function benchScenarios(quick: boolean): Scenario[] {
       warmup: scale(2_000),
       block: 500,
     }),
+    // Unique reply subjects, as clients make them, beside 1000 subscribed subjects kept in use: the
+    // match cache has to keep the hot subjects while one-off inbox replies pass through it.
+    requestReplyScenario({
+      id: 'request-reply-warm',
+      title: 'request/reply, unique inboxes, 1000 hot subjects',
+      payloadSize: 16,
+      count: scale(20_000),
+      warmup: scale(2_000),
+      block: 500,
+      uniqueInboxes: true,
+      hotSubjects: 1000,
+      hotPerRequest: 10,
+    }),
   ];
 }

@@ -12,6 +12,11 @@ export interface RequestReplyConfig {
   warmup: number;
   /** Round trips on one server before it is the other's turn. */
   block: number;
+  /** A reply subject of its own per request (`_INBOX.bench.rr.<n>`), as clients make them. */
+  uniqueInboxes?: boolean;
+  /** Subjects subscribed on another connection, `hotPerRequest` of them published before each request. */
+  hotSubjects?: number;
+  hotPerRequest?: number;
 }
 
 const SUBJECT = 'bench.rr';
@@ -41,9 +46,24 @@ async function runRequestReply(ports: ReadonlyMap<string, number>, config: Reque
   try {
     const targets = [...ports].map(([name, port]) => ({ name, port }));
     await responder.call('open', {
-      subscriptions: targets.map(({ name, port }) => ({ group: name, port, subject: SUBJECT, payloadSize: config.payloadSize, replyTo: INBOX })),
+      subscriptions: targets.map(({ name, port }) => ({
+        group: name,
+        port,
+        subject: SUBJECT,
+        payloadSize: config.payloadSize,
+        replyTo: INBOX,
+        numberedReplies: config.uniqueInboxes === true,
+      })),
     });
-    await requester.call('open', { targets, subject: SUBJECT, inbox: INBOX, payloadSize: config.payloadSize });
+    await requester.call('open', {
+      targets,
+      subject: SUBJECT,
+      inbox: INBOX,
+      payloadSize: config.payloadSize,
+      uniqueInboxes: config.uniqueInboxes === true,
+      hotSubjects: config.hotSubjects ?? 0,
+      hotPerRequest: config.hotPerRequest ?? 0,
+    });
     const outcomes = await requester.call('run', { warmup: config.warmup, count: config.count, block: config.block, stallMs: STALL_MS });
     const responderCounts = await responder.call('counts', undefined);
     const results = new Map<string, ScenarioOutcome>();

@@ -99,3 +99,19 @@ test('allow_non_tls with verify: a CA-signed client certificate works, one from 
   await assert.rejects(client({ tls: { caFile: pki.caFile, certFile: other.clientCert, keyFile: other.clientKey }, timeout: 3000 }));
   await assert.rejects(client({ tls: { caFile: pki.caFile }, timeout: 3000 }), 'no client certificate');
 });
+
+for (const allowNonTls of [false, true]) {
+  const mode = allowNonTls ? 'allow_non_tls' : 'TLS required';
+  test(`${mode}, verify: a certificate from an intermediate CA (chain sent by the client) works; chains to another CA are refused`, async (t) => {
+    const other = createTestPki();
+    t.after(() => other.remove());
+    const { client } = await serverWithClients(t, { tls: serverTls(true), allowNonTls });
+    const chained = await client({ tls: { caFile: pki.caFile, certFile: pki.chainedClientCert, keyFile: pki.chainedClientKey } });
+    const sub = chained.subscribe('chain', { max: 1 });
+    chained.publish('chain', 'via intermediate');
+    const [m] = await take(sub, 1);
+    assert.equal(m?.string(), 'via intermediate');
+    await assert.rejects(client({ tls: { caFile: pki.caFile, certFile: other.chainedClientCert, keyFile: other.chainedClientKey }, timeout: 3000 }));
+    await assert.rejects(client({ tls: { caFile: pki.caFile, certFile: other.clientCert, keyFile: other.clientKey }, timeout: 3000 }));
+  });
+}

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { RawClient } from '../../helpers/raw-client.js';
 import { RFC3339, UPTIME, startMonitored } from './harness.js';
 import type { Monitored } from './harness.js';
 
@@ -61,6 +62,41 @@ test('/connz lists open connections with nats-server fields', async (t) => {
   assert.match(first.uptime as string, UPTIME);
   assert.match(first.idle as string, UPTIME);
   assert.match(first.rtt as string, /^\d+(\.\d+)?(ns|µs|ms|s)$/);
+});
+
+/** Go duration text of a non-zero RTT, in nanoseconds. */
+function rttNs(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ns|µs|ms|s)$/.exec(text);
+  assert.ok(m !== null, `rtt ${JSON.stringify(text)} is a Go duration`);
+  return Number(m[1]) * { ns: 1, µs: 1e3, ms: 1e6, s: 1e9 }[m[2] as 'ns' | 'µs' | 'ms' | 's'];
+}
+
+test('/connz rtt is set once an official client has connected', async (t) => {
+  const m = await startMonitored();
+  t.after(() => m.stop());
+  const nc = await client(m, 'timed');
+  await nc.flush();
+  const c = await m.until<Connz>('/connz', (body) => body.connections?.[0]?.rtt !== '0s');
+  assert.ok(rttNs((c.connections as ConnInfo[])[0].rtt as string) > 0);
+});
+
+test('/connz rtt: estimated from INFO to CONNECT, then measured by the server PING and its PONG', async (t) => {
+  const m = await startMonitored({ pingIntervalMs: 100, pingMax: 100 });
+  t.after(() => m.stop());
+  const { client: raw } = await RawClient.open(m.server.port);
+  t.after(() => raw.close());
+  // Both delays are lower bounds by causality: the server cannot see either reply sooner.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  raw.send('CONNECT {"verbose":false,"lang":"raw"}\r\n');
+  await raw.sync();
+  const estimated = await m.json<Connz>('/connz');
+  assert.ok(rttNs((estimated.connections as ConnInfo[])[0].rtt as string) >= 50e6);
+
+  await raw.expect('PING\r\n');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  raw.send('PONG\r\n');
+  const measured = await m.until<Connz>('/connz', (body) => rttNs(body.connections?.[0]?.rtt as string) >= 300e6);
+  assert.equal(measured.num_connections, 1);
 });
 
 test('/connz subs=1 lists subjects, subs=detail lists subscription details', async (t) => {
@@ -172,6 +208,33 @@ test('/connz keeps closed connections with stop and reason', async (t) => {
   assert.deepEqual(names(byReason), ['leaves']);
   const byCid = await m.json<Connz>(`/connz?state=closed&cid=${gone.cid}`);
   assert.deepEqual(names(byCid), ['leaves']);
+});
+
+test('/connz?state=closed reports a closed connection as it was when open', async (t) => {
+  const m = await startMonitored({ accounts: [{ name: 'A', users: [{ user: 'ua', password: 'pa', account: 'A' }] }] });
+  t.after(() => m.stop());
+  const nc = await client(m, 'closing', { user: 'ua', pass: 'pa' });
+  nc.subscribe('foo.*', { queue: 'q1' });
+  nc.subscribe('baz', { max: 5 });
+  nc.publish('baz', 'x');
+  await nc.flush();
+  const query = 'subs=detail&auth=1';
+  const open = await m.until<Connz>(`/connz?${query}`, (c) => c.connections?.[0]?.out_msgs === 1);
+  const before = (open.connections as ConnInfo[])[0];
+  await nc.close();
+
+  const closed = await m.until<Connz>(`/connz?state=closed&${query}`, (c) => c.num_connections === 1);
+  const after = (closed.connections as ConnInfo[])[0];
+  assert.equal(after.reason, 'Client Closed');
+  assert.match(after.stop as string, RFC3339);
+  assert.deepEqual(after.subscriptions_list_detail, before.subscriptions_list_detail?.map((d) => ({ account: 'A', ...d })));
+  const unchanged = (info: ConnInfo): Record<string, unknown> => {
+    const { stop: _stop, reason: _reason, uptime: _uptime, idle: _idle, last_activity: _last, subscriptions_list_detail: _subs, ...rest } = info;
+    return rest;
+  };
+  assert.deepEqual(unchanged(after), unchanged(before));
+  const listed = await m.json<Connz>('/connz?state=closed&subs=1');
+  assert.deepEqual((listed.connections as ConnInfo[])[0].subscriptions_list, ['foo.*', 'baz']);
 });
 
 test('/connz auth=1 shows users and accounts; user and acc filter', async (t) => {

@@ -162,6 +162,18 @@ test('request/reply measures one latency per round trip on each server', { skip 
   }
 });
 
+test('request/reply with unique inboxes and hot subjects completes every round trip', { skip }, async () => {
+  const scenario = requestReplyScenario({
+    id: 'rrw', title: 'rrw', payloadSize: 16, count: 300, warmup: 20, block: 100, uniqueInboxes: true, hotSubjects: 50, hotPerRequest: 7,
+  });
+  const outcomes = await scenario.run(new Map([['a', port()], ['b', secondPort()]]));
+  for (const name of ['a', 'b']) {
+    const result = resultOf(outcomes, name);
+    assert.equal(result.requests, 300);
+    assert.ok((result.p50_us ?? 0) > 0);
+  }
+});
+
 /** A fake server that completes the handshake and then hangs up on the first PUB. */
 async function hangUpOnPublish(): Promise<{ port: number; close(): Promise<void> }> {
   const fake = createServer((socket) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FrameBatch, benchPayload, connectFrame, msgFrame, pubFrame, subFrame } from '../../bench/index.js';
+import { FrameBatch, NumberedFrame, benchPayload, connectFrame, msgFrame, numberedSubjects, pubFrame, subFrame } from '../../bench/index.js';
 
 test('frame builders produce the exact NATS client and server frames', () => {
   const payload = Buffer.from('hello', 'latin1');
@@ -50,4 +50,11 @@ test('a batch smaller than one frame still holds one frame', () => {
   const batch = new FrameBatch(frame, 10);
   assert.equal(batch.frameCount, 1);
   assert.ok(batch.buffer.equals(frame));
+});
+
+test('numbered frames and subjects keep one length', () => {
+  const frame = new NumberedFrame((n) => pubFrame('bench.rr', Buffer.from('x'), `_INBOX.r.${n}`));
+  assert.equal(frame.make(42).toString('latin1'), 'PUB bench.rr _INBOX.r.00000042 1\r\nx\r\n');
+  assert.equal(frame.make(1e8 + 7).toString('latin1'), 'PUB bench.rr _INBOX.r.00000007 1\r\nx\r\n');
+  assert.deepEqual(numberedSubjects('hot', 11), ['hot.00', 'hot.01', 'hot.02', 'hot.03', 'hot.04', 'hot.05', 'hot.06', 'hot.07', 'hot.08', 'hot.09', 'hot.10']);
 });

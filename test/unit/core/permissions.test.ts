@@ -271,3 +271,25 @@ test('grantResponse without allow_responses grants nothing', () => {
   assert.equal(p.canPublish('bar'), false);
   assert.equal(p.canPublish('foo'), true);
 });
+
+test('allow_responses: past 4096 outstanding grants the oldest goes; a grant given again is young', () => {
+  const p = new Permissions({ allowResponses: { max: 1, expiresMs: 60_000 } });
+  const now = Date.now();
+  for (let i = 0; i < 4096; i++) p.grantResponse(`r.${i}`, now);
+  p.grantResponse('r.0', now);
+  p.grantResponse('r.4096', now);
+  assert.equal(p.canPublish('r.1'), false, 'the oldest grant was evicted');
+  for (const reply of ['r.0', 'r.2', 'r.4095', 'r.4096']) assert.equal(p.canPublish(reply), true, reply);
+  assert.equal(p.canPublish('r.2'), false, 'max 1: a grant is used up');
+});
+
+test('allow_responses: at the limit expired grants make room before any live one is evicted', () => {
+  const p = new Permissions({ allowResponses: { max: -1, expiresMs: 60_000 } });
+  const now = Date.now();
+  for (let i = 0; i < 10; i++) p.grantResponse(`expired.${i}`, now - 120_000);
+  for (let i = 0; i < 4086; i++) p.grantResponse(`live.${i}`, now);
+  for (let i = 0; i < 10; i++) p.grantResponse(`new.${i}`, now);
+  for (const reply of ['live.0', 'live.4085', 'new.0', 'new.9']) assert.equal(p.canPublish(reply), true, reply);
+  assert.equal(p.canPublish('live.0'), true, 'max -1: no limit on responses');
+  assert.equal(p.canPublish('expired.0'), false);
+});

@@ -10,7 +10,7 @@ interface Entry extends SublistEntry {
 }
 
 function entry(id: string, subject: string, queue: string | null = null): Entry {
-  return { id, subject, queue };
+  return { id, subject, queue, slot: -1 };
 }
 
 interface View {
@@ -30,6 +30,14 @@ function view(r: MatchResult<Entry>): View {
   }
   assert.ok(r.psubs.every((m) => m.queue === null), 'a queue subscriber among plain ones');
   return { psubs: r.psubs.map((m) => m.id).sort(), qsubs };
+}
+
+/** Matches until the subject is cached (admitted on its second match); returns the cached result. */
+function primed(sl: Sublist<Entry>, subject: string): MatchResult<Entry> {
+  sl.match(subject);
+  const r = sl.match(subject);
+  assert.equal(sl.match(subject), r, `${subject} is cached`);
+  return r;
 }
 
 function build(entries: readonly Entry[], useCache = true): Sublist<Entry> {
@@ -126,21 +134,57 @@ test('queue groups: removing the last member of a group drops the group', () => 
   assert.deepEqual(view(sl.match('foo.x')).qsubs, { q: ['b'] });
 });
 
-test('cache: a repeated match is a cache hit with the same result', () => {
+test('cache: a subject is cached on its second match, then hit with the same result', () => {
   const sl = build([entry('a', 'foo.*')]);
   const first = sl.match('foo.bar');
+  assert.equal(sl.stats().num_cache, 0, 'seen once: not cached');
   const second = sl.match('foo.bar');
+  const third = sl.match('foo.bar');
   assert.deepEqual(view(second), view(first));
+  assert.equal(third, second, 'the cached result');
   const st = sl.stats();
-  assert.equal(st.num_matches, 2);
-  assert.equal(st.cache_hit_rate, 0.5);
+  assert.equal(st.num_matches, 3);
+  assert.equal(st.cache_hit_rate, 1 / 3);
   assert.equal(st.num_cache, 1);
+});
+
+test('cache: one-off subjects (unique inbox replies) do not push hot subjects out', () => {
+  const hot = Array.from({ length: 1000 }, (_, i) => `hot.${i}`);
+  const sl = build([entry('hot', 'hot.*'), entry('inbox', '_INBOX.abc.*')]);
+  for (const subject of hot) sl.match(subject);
+  for (const subject of hot) sl.match(subject);
+  assert.equal(sl.stats().num_cache, 1000);
+  const before = sl.stats();
+  for (let i = 0; i < 20_000; i++) {
+    assert.deepEqual(view(sl.match(`_INBOX.abc.${i}`)).psubs, ['inbox']);
+    sl.match(hot[i % hot.length]);
+  }
+  const after = sl.stats();
+  assert.equal(after.num_cache, 1000, 'no reply subject got in');
+  const hotHits = after.cache_hit_rate * after.num_matches - before.cache_hit_rate * before.num_matches;
+  assert.equal(Math.round(hotHits), 20_000, 'every hot match was a hit');
+});
+
+test('cache: subjects seen once are remembered for 2048 to 4096 other subjects, then forgotten', () => {
+  const sl = build([entry('n', 'n.*')]);
+  sl.match('n.hot');
+  for (let i = 0; i < 3000; i++) sl.match(`n.${i}`);
+  assert.equal(sl.stats().num_cache, 0, 'one-off subjects are not cached');
+  sl.match('n.hot');
+  assert.equal(sl.stats().num_cache, 1, 'seen again within the window: cached');
+
+  sl.match('n.late');
+  for (let i = 3000; i < 8000; i++) sl.match(`n.${i}`);
+  sl.match('n.late');
+  assert.equal(sl.stats().num_cache, 1, 'forgotten after 5000 others: this is its first sighting again');
+  sl.match('n.late');
+  assert.equal(sl.stats().num_cache, 2);
 });
 
 test('cache: inserting a matching pattern after a match shows up in the next match', () => {
   for (const pattern of ['foo.bar', 'foo.*', '*.bar', 'foo.>', '>', '*.*']) {
     const sl = build([entry('old', 'foo.bar')]);
-    assert.deepEqual(view(sl.match('foo.bar')).psubs, ['old']);
+    assert.deepEqual(view(primed(sl, 'foo.bar')).psubs, ['old']);
     sl.insert(entry('new', pattern));
     assert.deepEqual(view(sl.match('foo.bar')).psubs, ['new', 'old'], pattern);
     sl.insert(entry('newq', pattern, 'q'));
@@ -153,7 +197,7 @@ test('cache: removing a matching pattern after a match shows up in the next matc
     const gone = entry('gone', pattern);
     const goneQ = entry('goneQ', pattern, 'q');
     const sl = build([entry('stays', 'foo.bar'), gone, goneQ]);
-    assert.deepEqual(view(sl.match('foo.bar')), { psubs: ['gone', 'stays'], qsubs: { q: ['goneQ'] } });
+    assert.deepEqual(view(primed(sl, 'foo.bar')), { psubs: ['gone', 'stays'], qsubs: { q: ['goneQ'] } });
     assert.equal(sl.remove(gone), true);
     assert.deepEqual(view(sl.match('foo.bar')), { psubs: ['stays'], qsubs: { q: ['goneQ'] } }, pattern);
     assert.equal(sl.remove(goneQ), true);
@@ -163,7 +207,7 @@ test('cache: removing a matching pattern after a match shows up in the next matc
 
 test('cache: inserting and removing a non-matching pattern leaves cached results right', () => {
   const sl = build([entry('a', 'foo.bar'), entry('b', 'foo.*')]);
-  assert.deepEqual(view(sl.match('foo.bar')).psubs, ['a', 'b']);
+  assert.deepEqual(view(primed(sl, 'foo.bar')).psubs, ['a', 'b']);
   const other = entry('other', 'bar.>');
   sl.insert(other);
   sl.insert(entry('deeper', 'foo.bar.baz'));
@@ -178,7 +222,7 @@ test('cache: inserting and removing a non-matching pattern leaves cached results
 test('cache: a result handed out earlier is not changed by later inserts and removes', () => {
   const a = entry('a', 'foo.*');
   const sl = build([a, entry('q', 'foo.*', 'g')]);
-  const before = sl.match('foo.bar');
+  const before = primed(sl, 'foo.bar');
   const snapshot = view(before);
   sl.insert(entry('b', 'foo.bar'));
   sl.insert(entry('q2', 'foo.>', 'g'));
@@ -189,7 +233,7 @@ test('cache: a result handed out earlier is not changed by later inserts and rem
 
 test('cache: stays correct past its size bound', () => {
   const sl = build([entry('star', 'n.*'), entry('lit', 'n.7')]);
-  for (let i = 0; i < 3000; i++) sl.match(`n.${i}`);
+  for (let i = 0; i < 3000; i++) primed(sl, `n.${i}`);
   sl.insert(entry('late', 'n.>'));
   for (let i = 0; i < 3000; i += 37) {
     const expected = i === 7 ? ['late', 'lit', 'star'] : ['late', 'star'];
@@ -200,7 +244,7 @@ test('cache: stays correct past its size bound', () => {
 
 test('setCacheEnabled(false) keeps matching right and empties the cache', () => {
   const sl = build([entry('a', 'foo.*')]);
-  sl.match('foo.x');
+  primed(sl, 'foo.x');
   sl.setCacheEnabled(false);
   assert.equal(sl.stats().num_cache, 0);
   sl.insert(entry('b', 'foo.x'));
@@ -221,7 +265,7 @@ test('remove: an absent entry returns false and changes nothing', () => {
     ['prefix of an inserted subject', entry('y', 'foo')],
     ['longer than an inserted subject', entry('z', 'foo.bar.baz')],
     ['wildcard where a literal is stored', entry('w', 'foo.*')],
-    ['same subject, other queue', { id: 'q', subject: 'foo.bar', queue: 'other' }],
+    ['same subject, other queue', { id: 'q', subject: 'foo.bar', queue: 'other', slot: -1 }],
     ['plain entry where only a queue entry is stored', entry('r', 'only.queue')],
   ];
   for (const [name, e] of cases) assert.equal(sl.remove(e), false, name);
@@ -232,6 +276,39 @@ test('remove: an absent entry returns false and changes nothing', () => {
   assert.equal(sl.remove(q), true);
   assert.equal(sl.remove(q), false, 'queue entry removed twice');
   assert.equal(sl.size, 1);
+});
+
+test('remove: the last entry of a node takes the removed one\'s place (plain and queue)', () => {
+  for (const queue of [null, 'g']) {
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((id) => entry(id, 'foo.bar', queue));
+    const sl = build([a, b, c, d], false);
+    const order = (): string[] => {
+      const r = sl.match('foo.bar');
+      return (queue === null ? r.psubs : (r.qsubs[0] ?? [])).map((e) => e.id);
+    };
+    assert.deepEqual([a.slot, b.slot, c.slot, d.slot], [0, 1, 2, 3]);
+    assert.equal(sl.remove(b), true);
+    assert.deepEqual(order(), ['a', 'd', 'c'], `${queue}: d moved into b's place`);
+    assert.deepEqual([a.slot, b.slot, c.slot, d.slot], [0, -1, 2, 1]);
+    assert.equal(sl.remove(d), true);
+    assert.deepEqual(order(), ['a', 'c']);
+    assert.equal(sl.remove(c), true, 'the last one goes without a swap');
+    assert.deepEqual(order(), ['a']);
+    assert.equal(sl.remove(b), false, 'a removed entry is not removed again');
+    assert.equal(sl.remove(a), true);
+    assert.deepEqual(order(), []);
+    assert.equal(sl.size, 0);
+  }
+});
+
+test('remove: an entry of another sublist with a valid-looking slot is not removed', () => {
+  const mine = entry('mine', 'foo');
+  const theirs = entry('theirs', 'foo');
+  const sl = build([mine]);
+  build([theirs]);
+  assert.equal(theirs.slot, 0);
+  assert.equal(sl.remove(theirs), false);
+  assert.deepEqual(view(sl.match('foo')).psubs, ['mine']);
 });
 
 test('remove: emptied branches do not leave matches behind and can be reused', () => {
@@ -256,18 +333,19 @@ test('stats(): counts of subscriptions, inserts, removes, matches and cache', ()
   sl.insert(c);
   assert.equal(sl.remove(a), true);
   assert.equal(sl.remove(a), false);
-  sl.match('foo.x');
-  sl.match('foo.x');
-  sl.match('foo.y');
-  sl.match('bar');
+  // Each subject twice: cached on the second match (see the admission tests).
+  for (const subject of ['foo.x', 'foo.x', 'foo.y', 'bar']) {
+    sl.match(subject);
+    sl.match(subject);
+  }
   const st = sl.stats();
   assert.equal(st.num_subscriptions, 2);
   assert.equal(sl.size, 2);
   assert.equal(st.num_inserts, 3);
   assert.equal(st.num_removes, 1);
-  assert.equal(st.num_matches, 4);
+  assert.equal(st.num_matches, 8);
   assert.equal(st.num_cache, 3);
-  assert.equal(st.cache_hit_rate, 0.25);
+  assert.equal(st.cache_hit_rate, 2 / 8);
   assert.equal(st.max_fanout, 2, 'foo.x: one plain subscriber and one queue group');
   assert.equal(st.avg_fanout, 4 / 3);
 });

@@ -1,0 +1,76 @@
+// What a closed connection leaves for /connz?state=closed: its identity, times, counters and
+// subscriptions as plain values. Up to 10,000 are kept, so none holds the live connection's
+// socket, buffers, parser, permission caches or credentials.
+
+import type { ConnectOptions } from '../protocol/nats/index.js';
+import type { Account } from './account.js';
+import type { Connection, ConnectionKind } from './connection.js';
+import type { ConnectionType } from './transport.js';
+
+/** The CONNECT fields monitoring shows. */
+export type ConnectSummary = Pick<ConnectOptions, 'name' | 'lang' | 'version' | 'nkey' | 'user'>;
+
+export interface ClosedSubscription {
+  readonly subject: string;
+  readonly queue: string | null;
+  readonly sid: string;
+  readonly delivered: number;
+  readonly max: number;
+}
+
+const NO_SUBS: ReadonlyMap<string, ClosedSubscription> = new Map();
+
+export class ClosedConnection {
+  readonly cid: number;
+  readonly kind: ConnectionKind;
+  readonly type: ConnectionType;
+  readonly ip: string;
+  readonly port: number;
+  readonly start: Date;
+  readonly stop: Date;
+  readonly lastActivity: number;
+  readonly closeReason: string;
+  readonly rttMs: number;
+  readonly pendingBytes: number;
+  readonly inMsgs: number;
+  readonly outMsgs: number;
+  readonly inBytes: number;
+  readonly outBytes: number;
+  readonly opts: ConnectSummary;
+  readonly user: string;
+  readonly account: Account | null;
+  readonly tlsVersion: string;
+  readonly tlsCipher: string;
+  readonly subs: ReadonlyMap<string, ClosedSubscription>;
+
+  constructor(conn: Connection) {
+    this.cid = conn.cid;
+    this.kind = conn.kind;
+    this.type = conn.type;
+    this.ip = conn.ip;
+    this.port = conn.port;
+    this.start = conn.start;
+    this.stop = conn.stop ?? new Date();
+    this.lastActivity = conn.lastActivity;
+    this.closeReason = conn.closeReason;
+    this.rttMs = conn.rttMs;
+    this.pendingBytes = conn.pendingBytes;
+    this.inMsgs = conn.inMsgs;
+    this.outMsgs = conn.outMsgs;
+    this.inBytes = conn.inBytes;
+    this.outBytes = conn.outBytes;
+    const o = conn.opts;
+    this.opts = { name: o.name, lang: o.lang, version: o.version, nkey: o.nkey, user: o.user };
+    this.user = conn.user;
+    this.account = conn.account;
+    this.tlsVersion = conn.tlsVersion;
+    this.tlsCipher = conn.tlsCipher;
+    this.subs = conn.subs.size === 0 ? NO_SUBS : closedSubs(conn);
+  }
+}
+
+function closedSubs(conn: Connection): Map<string, ClosedSubscription> {
+  const out = new Map<string, ClosedSubscription>();
+  for (const s of conn.subs.values()) out.set(s.sid, { subject: s.subject, queue: s.queue, sid: s.sid, delivered: s.delivered, max: s.max });
+  return out;
+}

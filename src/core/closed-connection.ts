@@ -8,7 +8,10 @@ import type { Connection, ConnectionKind } from './connection.js';
 import type { ConnectionType } from './transport.js';
 
 /** The CONNECT fields monitoring shows. */
-export type ConnectSummary = Pick<ConnectOptions, 'name' | 'lang' | 'version' | 'nkey' | 'user'>;
+export type ConnectSummary = Pick<ConnectOptions, 'name' | 'lang' | 'version' | 'nkey' | 'user' | 'auth_token'>;
+
+/** Stands for a token login's token: monitoring shows only that one was used, and the secret is not kept. */
+const REDACTED_TOKEN = '[REDACTED]';
 
 export interface ClosedSubscription {
   readonly subject: string;
@@ -60,7 +63,7 @@ export class ClosedConnection {
     this.inBytes = conn.inBytes;
     this.outBytes = conn.outBytes;
     const o = conn.opts;
-    this.opts = { name: o.name, lang: o.lang, version: o.version, nkey: o.nkey, user: o.user };
+    this.opts = { name: o.name, lang: o.lang, version: o.version, nkey: o.nkey, user: o.user, auth_token: o.auth_token ? REDACTED_TOKEN : undefined };
     this.user = conn.user;
     this.account = conn.account;
     this.tlsVersion = conn.tlsVersion;

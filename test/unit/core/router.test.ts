@@ -39,11 +39,20 @@ test('a closed connection is kept as a snapshot of plain values, not the live co
   assert.ok(!(kept instanceof Connection));
   assert.equal(kept.cid, c.conn.cid);
   assert.equal(kept.closeReason, 'Client Closed');
-  assert.deepEqual(kept.opts, { name: 'gone', lang: 'raw', version: undefined, nkey: undefined, user: undefined });
+  assert.deepEqual(kept.opts, { name: 'gone', lang: 'raw', version: undefined, nkey: undefined, user: undefined, auth_token: undefined });
   assert.deepEqual([kept.inMsgs, kept.outMsgs, kept.subs.size], [1, 1, 2]);
   assert.deepEqual([...kept.subs.values()], [
     { subject: 'foo', queue: 'q', sid: '1', delivered: 0, max: 0 },
     { subject: 'bar', queue: null, sid: '2', delivered: 1, max: 3 },
   ]);
   for (const value of Object.values(kept)) assert.ok(!(value instanceof Connection) && !(value instanceof Buffer));
+});
+
+test('a closed token login keeps only that a token was used, never the token', async () => {
+  const router = new Router(routerConfig());
+  const c = await memoryClient(router, '{"verbose":false,"auth_token":"s3cret"}');
+  c.conn.close('Client Closed');
+  const kept = router.closedConns[0];
+  assert.equal(kept.opts.auth_token, '[REDACTED]');
+  assert.ok(!JSON.stringify(kept.opts).includes('s3cret'));
 });

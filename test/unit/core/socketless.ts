@@ -69,7 +69,7 @@ export function routerConfig(log: CoreLog = QUIET_LOG): RouterConfig {
       pingMax: 2,
       writeDeadlineMs: 10_000,
     },
-    authenticator: { required: false, timeoutMs: 2000, authenticate: () => Promise.resolve({ ok: false }) },
+    authenticator: { configured: false, advertiseRequired: false, noAuthLogin: null, refusedBeforeConnect: { ok: false }, timeoutMs: 2000, authenticate: () => Promise.resolve({ ok: false }) },
     log,
     info: { server_id: 'TEST', server_name: 'TEST', version: '2.9.10', proto: 1, go: 'node', host: '127.0.0.1', port: 4222, headers: true, max_payload: 1 << 20 },
     accountNames: [],

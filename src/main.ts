@@ -1,19 +1,26 @@
 #!/usr/bin/env node
 // bin entry: parses the command line, resolves options (flags over config file) and runs the server.
+// Start-up time and idle memory grow with every module loaded, so what only some command lines need (the
+// config file reader, the monitor, TLS, commander for the help) is loaded when they ask for it.
 
 import { parseCommandLine, runCliCommand } from './cli/index.js';
 import type { CommandLine } from './cli/index.js';
-import { loadConfigFile, mergeOptions } from './config/index.js';
-import type { OptionLayer, Options } from './config/index.js';
+import { loadConfigReader, mergeOptions } from './config/index.js';
+import type { ConfigReader, OptionLayer, Options } from './config/index.js';
 import { Server } from './server.js';
 import { Logger } from './util/index.js';
 
-/** Flags are applied over the config file, on start and on every reload (nats-server's precedence). */
-function resolveOptions(cmd: Extract<CommandLine, { kind: 'run' }>): { opts: Options; warnings: string[] } {
+type RunCommand = Extract<CommandLine, { kind: 'run' }>;
+
+/**
+ * Flags are applied over the config file, on start and on every reload (nats-server's precedence). `reader` is
+ * the config file reader, loaded beforehand when the command line names a file.
+ */
+function resolveOptions(cmd: RunCommand, reader: ConfigReader | null): { opts: Options; warnings: string[] } {
   let fileLayer: OptionLayer = {};
   let warnings: string[] = [];
-  if (cmd.configFile !== undefined) {
-    const loaded = loadConfigFile(cmd.configFile);
+  if (cmd.configFile !== undefined && reader !== null) {
+    const loaded = reader.loadConfigFile(cmd.configFile);
     fileLayer = { ...loaded.layer };
     for (const key of cmd.clearedKeys) delete fileLayer[key];
     warnings = loaded.warnings;
@@ -28,9 +35,10 @@ function resolveOptions(cmd: Extract<CommandLine, { kind: 'run' }>): { opts: Opt
 async function main(argv: string[]): Promise<number | null> {
   const cmd = parseCommandLine(argv);
   if (cmd.kind !== 'run') return runCliCommand(cmd);
+  const reader = cmd.configFile !== undefined ? await loadConfigReader() : null;
   let resolved: { opts: Options; warnings: string[] };
   try {
-    resolved = resolveOptions(cmd);
+    resolved = resolveOptions(cmd, reader);
   } catch (err) {
     process.stderr.write(`leafgate: ${(err as Error).message}\n`);
     return 1;
@@ -41,7 +49,7 @@ async function main(argv: string[]): Promise<number | null> {
   for (const flag of cmd.notYetSupported) log.warn(`flag --${flag} is not supported yet, ignored`);
   let server: Server;
   try {
-    server = new Server(opts, log, () => resolveOptions(cmd).opts);
+    server = new Server(opts, log, () => resolveOptions(cmd, reader).opts);
     await server.start();
   } catch (err) {
     log.fatal((err as Error).message);

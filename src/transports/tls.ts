@@ -10,9 +10,20 @@
 // replays them, and the client certificate is checked against the CA here.
 
 import { X509Certificate } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { Duplex } from 'node:stream';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import type { Socket } from 'node:net';
+
+/**
+ * node:tls takes megabytes and milliseconds to load, and most gateways run without TLS: it is loaded with the
+ * first upgrader, synchronously (the server builds upgraders on start and on reload alike).
+ */
+const requireBuiltin = createRequire(import.meta.url);
+
+function tlsModule(): typeof tls {
+  return requireBuiltin('node:tls') as typeof tls;
+}
 
 /** PEM contents of the server certificate, its key and the CA for client certificates. */
 export interface TlsCredentials {
@@ -42,6 +53,7 @@ function peerKey(s: { remoteAddress?: string; remotePort?: number }): string {
 
 /** Returns the function that upgrades an accepted socket with these credentials. */
 export function createTlsUpgrader(creds: TlsCredentials): TlsUpgrader {
+  const tls = tlsModule();
   const pending = new Map<string, Pending>();
   const server = tls.createServer({
     cert: creds.cert,
@@ -90,8 +102,9 @@ function upgraded(socket: tls.TLSSocket): UpgradedSocket {
 }
 
 function handshakeReplaying(raw: Socket, first: Buffer, context: tls.SecureContext, verify: boolean, cas: readonly X509Certificate[]): Promise<UpgradedSocket> {
+  const { TLSSocket } = tlsModule();
   return new Promise((resolve, reject) => {
-    const socket = new tls.TLSSocket(replaying(raw, first), { isServer: true, secureContext: context, requestCert: verify, rejectUnauthorized: false });
+    const socket = new TLSSocket(replaying(raw, first), { isServer: true, secureContext: context, requestCert: verify, rejectUnauthorized: false });
     socket.once('error', reject);
     socket.once('secure', () => {
       socket.off('error', reject);

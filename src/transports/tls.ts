@@ -9,20 +9,24 @@
 // bytes cannot be given back to the socket's handle, so that handshake runs over a stream that
 // replays them, and the client certificate is checked against the CA here.
 
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Duplex } from 'node:stream';
 import type tls from 'node:tls';
 import type { Socket } from 'node:net';
 
 /**
- * node:tls takes megabytes and milliseconds to load, and most gateways run without TLS: it is loaded with the
- * first upgrader, synchronously (the server builds upgraders on start and on reload alike).
+ * node:tls (with node:crypto) takes megabytes and milliseconds to load, and most gateways run without TLS: they
+ * are loaded with the first upgrader, synchronously (the server builds upgraders on start and on reload alike).
  */
 const requireBuiltin = createRequire(import.meta.url);
 
 function tlsModule(): typeof tls {
   return requireBuiltin('node:tls') as typeof tls;
+}
+
+function cryptoModule(): typeof import('node:crypto') {
+  return requireBuiltin('node:crypto') as typeof import('node:crypto');
 }
 
 /** PEM contents of the server certificate, its key and the CA for client certificates. */
@@ -152,5 +156,6 @@ function issuedByTrustedCa(socket: tls.TLSSocket, cas: readonly X509Certificate[
 
 function parseCertificates(pem: Buffer): X509Certificate[] {
   const blocks = pem.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  return blocks.map((b) => new X509Certificate(b));
+  const { X509Certificate: Certificate } = cryptoModule();
+  return blocks.map((b) => new Certificate(b));
 }

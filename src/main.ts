@@ -6,21 +6,29 @@
 import { parseCommandLine, runCliCommand } from './cli/index.js';
 import type { CommandLine } from './cli/index.js';
 import { loadConfigReader, mergeOptions } from './config/index.js';
-import type { ConfigReader, OptionLayer, Options } from './config/index.js';
+import type { LoadedConfig, OptionLayer, Options } from './config/index.js';
 import { Server } from './server.js';
 import { Logger } from './util/index.js';
 
 type RunCommand = Extract<CommandLine, { kind: 'run' }>;
 
-/**
- * Flags are applied over the config file, on start and on every reload (nats-server's precedence). `reader` is
- * the config file reader, loaded beforehand when the command line names a file.
- */
-function resolveOptions(cmd: RunCommand, reader: ConfigReader | null): { opts: Options; warnings: string[] } {
+/** Reads the command line's config file (again on every reload). */
+type ConfigFileRead = () => LoadedConfig;
+
+/** Loads the config file reader when the command line names a file; null when it names none. */
+async function configFileRead(cmd: RunCommand): Promise<ConfigFileRead | null> {
+  const file = cmd.configFile;
+  if (file === undefined) return null;
+  const reader = await loadConfigReader();
+  return () => reader.loadConfigFile(file);
+}
+
+/** Flags are applied over the config file, on start and on every reload (nats-server's precedence). */
+function resolveOptions(cmd: RunCommand, readConfigFile: ConfigFileRead | null): { opts: Options; warnings: string[] } {
   let fileLayer: OptionLayer = {};
   let warnings: string[] = [];
-  if (cmd.configFile !== undefined && reader !== null) {
-    const loaded = reader.loadConfigFile(cmd.configFile);
+  if (readConfigFile !== null) {
+    const loaded = readConfigFile();
     fileLayer = { ...loaded.layer };
     for (const key of cmd.clearedKeys) delete fileLayer[key];
     warnings = loaded.warnings;
@@ -35,10 +43,10 @@ function resolveOptions(cmd: RunCommand, reader: ConfigReader | null): { opts: O
 async function main(argv: string[]): Promise<number | null> {
   const cmd = parseCommandLine(argv);
   if (cmd.kind !== 'run') return runCliCommand(cmd);
-  const reader = cmd.configFile !== undefined ? await loadConfigReader() : null;
+  const readConfigFile = await configFileRead(cmd);
   let resolved: { opts: Options; warnings: string[] };
   try {
-    resolved = resolveOptions(cmd, reader);
+    resolved = resolveOptions(cmd, readConfigFile);
   } catch (err) {
     process.stderr.write(`leafgate: ${(err as Error).message}\n`);
     return 1;
@@ -49,7 +57,7 @@ async function main(argv: string[]): Promise<number | null> {
   for (const flag of cmd.notYetSupported) log.warn(`flag --${flag} is not supported yet, ignored`);
   let server: Server;
   try {
-    server = new Server(opts, log, () => resolveOptions(cmd, reader).opts);
+    server = new Server(opts, log, () => resolveOptions(cmd, readConfigFile).opts);
     await server.start();
   } catch (err) {
     log.fatal((err as Error).message);

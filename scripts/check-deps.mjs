@@ -37,14 +37,17 @@ function walk(dir) {
 }
 
 const problems = [];
-const IMPORT = /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
+// Static imports and re-exports, side-effect imports, and what is loaded later: `import('x')` (also in a type,
+// `typeof import('x')`) and `require('x')` through a createRequire function (`requireBuiltin('node:tls')`).
+const IMPORT =
+  /^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\w*\(\s*['"]([^'"]+)['"]\s*\)/gm;
 for (const file of walk(SRC)) {
   const rel = path.relative(SRC, file);
   const folder = rel.includes(path.sep) ? rel.split(path.sep)[0] : null;
   const text = fs.readFileSync(file, 'utf8');
   for (const m of text.matchAll(IMPORT)) {
     const typeOnly = m[2] !== undefined;
-    const spec = m[3] ?? m[4];
+    const spec = m[3] ?? m[4] ?? m[5] ?? m[6];
     if (spec.startsWith('.')) {
       const target = path.relative(SRC, path.resolve(path.dirname(file), spec));
       const targetFolder = target.includes(path.sep) ? target.split(path.sep)[0] : null;

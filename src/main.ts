@@ -1,19 +1,34 @@
 #!/usr/bin/env node
 // bin entry: parses the command line, resolves options (flags over config file) and runs the server.
+// Start-up time and idle memory grow with every module loaded, so what only some command lines need (the
+// config file reader, the monitor, TLS, commander for the help) is loaded when they ask for it.
 
 import { parseCommandLine, programName, runCliCommand } from './cli/index.js';
 import type { CommandLine } from './cli/index.js';
-import { loadConfigFile, mergeOptions } from './config/index.js';
-import type { OptionLayer, Options } from './config/index.js';
+import { loadConfigReader, mergeOptions } from './config/index.js';
+import type { LoadedConfig, OptionLayer, Options } from './config/index.js';
 import { Server } from './server.js';
 import { Logger } from './util/index.js';
 
+type RunCommand = Extract<CommandLine, { kind: 'run' }>;
+
+/** Reads the command line's config file (again on every reload). */
+type ConfigFileRead = () => LoadedConfig;
+
+/** Loads the config file reader when the command line names a file; null when it names none. */
+async function configFileRead(cmd: RunCommand): Promise<ConfigFileRead | null> {
+  const file = cmd.configFile;
+  if (file === undefined) return null;
+  const reader = await loadConfigReader();
+  return () => reader.loadConfigFile(file);
+}
+
 /** Flags are applied over the config file, on start and on every reload (nats-server's precedence). */
-function resolveOptions(cmd: Extract<CommandLine, { kind: 'run' }>): { opts: Options; warnings: string[] } {
+function resolveOptions(cmd: RunCommand, readConfigFile: ConfigFileRead | null): { opts: Options; warnings: string[] } {
   let fileLayer: OptionLayer = {};
   let warnings: string[] = [];
-  if (cmd.configFile !== undefined) {
-    const loaded = loadConfigFile(cmd.configFile);
+  if (readConfigFile !== null) {
+    const loaded = readConfigFile();
     fileLayer = { ...loaded.layer };
     for (const key of cmd.clearedKeys) delete fileLayer[key];
     warnings = loaded.warnings;
@@ -28,9 +43,10 @@ function resolveOptions(cmd: Extract<CommandLine, { kind: 'run' }>): { opts: Opt
 async function main(argv: string[]): Promise<number | null> {
   const cmd = parseCommandLine(argv);
   if (cmd.kind !== 'run') return runCliCommand(cmd);
+  const readConfigFile = await configFileRead(cmd);
   let resolved: { opts: Options; warnings: string[] };
   try {
-    resolved = resolveOptions(cmd);
+    resolved = resolveOptions(cmd, readConfigFile);
   } catch (err) {
     process.stderr.write(`leafgate: ${(err as Error).message}\n`);
     return 1;
@@ -41,7 +57,7 @@ async function main(argv: string[]): Promise<number | null> {
   for (const flag of cmd.notYetSupported) log.warn(`flag ${flag} is not supported yet`);
   let server: Server;
   try {
-    server = new Server(opts, log, () => resolveOptions(cmd).opts, programName(process.argv[1]));
+    server = new Server(opts, log, () => resolveOptions(cmd, readConfigFile).opts, programName(process.argv[1]));
     await server.start();
   } catch (err) {
     // Like nats-server's Fatalf: exit now, so a supervisor sees the failure and restarts.

@@ -10,7 +10,7 @@ import { describeChanges, diffOptions } from './config/index.js';
 import type { Options } from './config/index.js';
 import { Router } from './core/index.js';
 import type { RouterConfig } from './core/index.js';
-import { MonitorServer } from './monitor/index.js';
+import type { MonitorServer } from './monitor/index.js';
 import { NATS_COMPAT_VERSION } from './protocol/nats/index.js';
 import { boundPort, createTlsUpgrader, listenTcp } from './transports/index.js';
 import type { TlsUpgrader } from './transports/index.js';
@@ -129,6 +129,8 @@ export class Server {
     if (opts.jetstream) this.log.warn('JetStream is not available in this build yet; running core NATS only');
     if (opts.httpPort !== 0) {
       const httpHost = opts.httpHost !== '' ? opts.httpHost : opts.host;
+      // Loaded only with monitoring on: node:http and the endpoints are a good part of an idle gateway's memory.
+      const { MonitorServer } = await import('./monitor/index.js');
       this.monitor = new MonitorServer(this);
       await this.monitor.listen(httpHost, opts.httpPort, opts.httpBasePath).catch((err: Error) => {
         throw new StartError(`Can't start monitoring: ${err.message}`, err);

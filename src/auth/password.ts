@@ -1,6 +1,5 @@
 // Checks a secret presented in CONNECT (pass, auth_token) against the configured one,
 // which is either plain text or a bcrypt hash.
-import { createHash, timingSafeEqual } from 'node:crypto';
 
 // Same prefix rule as nats-server: version 2 with minor a/b/x/y, then a 2-digit cost.
 const BCRYPT_PREFIX = /^\$2[abxy]\$\d{2}\$/;
@@ -13,6 +12,11 @@ export function isBcryptHash(secret: string): boolean {
 export async function verifySecret(configured: string, presented: string): Promise<boolean> {
   if (isBcryptHash(configured)) return verifyBcrypt(configured, presented);
   return equalsInConstantTime(configured, presented);
+}
+
+/** node:crypto is loaded with the first secret checked: a gateway without passwords never needs it. */
+function cryptoModule(): Promise<typeof import('node:crypto')> {
+  return import('node:crypto');
 }
 
 async function verifyBcrypt(hash: string, presented: string): Promise<boolean> {
@@ -28,11 +32,9 @@ async function verifyBcrypt(hash: string, presented: string): Promise<boolean> {
   }
 }
 
-function equalsInConstantTime(a: string, b: string): boolean {
+async function equalsInConstantTime(a: string, b: string): Promise<boolean> {
+  const { createHash, timingSafeEqual } = await cryptoModule();
   // Digests give equal-length buffers, so neither content nor length leaks through timing.
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
   return timingSafeEqual(digest(a), digest(b));
-}
-
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s, 'utf8').digest();
 }

@@ -1,15 +1,14 @@
-// Go `flag`-package command-line grammar, turned into something commander parses unambiguously.
+// Go `flag`-package command-line grammar, parsed in one pass into typed values by canonical key.
 // Go accepts `-name` and `--name` alike (so `-js`, `-sd DIR`, `-DVV`, `-cluster_name=x`), takes a value either
 // after `=` or as the next argument (even one starting with `-`: `-p -1`), lets booleans take a value only
-// after `=` (`-T=false`), and stops at the first non-flag argument or at `--`. Commander knows none of that,
-// so every flag is rewritten to its canonical long form with an explicit, already validated value:
-//   -p 4222 -js -T=false   →   --port=4222 --jetstream=true --logtime=false
+// after `=` (`-T=false`), and stops at the first non-flag argument or at `--`:
+//   -p 4222 -js -T=false   →   port: 4222, jetstream: true, logtime: false
 import { CliError } from './errors.js';
-import { findFlag } from './flags.js';
+import { findFlag, type FlagValue } from './flags.js';
 
-export interface NormalizedArgv {
-  /** Canonical `--<key>=<value>` arguments, in command-line order. */
-  readonly args: readonly string[];
+export interface ParsedArgv {
+  /** The flags given, by canonical key, each with its last value. */
+  readonly flags: ReadonlyMap<string, FlagValue>;
   /** Arguments after the flags (from the first non-flag argument, or after `--`). */
   readonly positional: readonly string[];
 }
@@ -19,9 +18,9 @@ export function quote(text: string): string {
   return JSON.stringify(text);
 }
 
-/** Rewrites Go-style flags; throws CliError with Go's message for malformed, unknown or badly valued flags. */
-export function normalizeArgv(argv: readonly string[]): NormalizedArgv {
-  const args: string[] = [];
+/** Parses Go-style flags; throws CliError with Go's message for malformed, unknown or badly valued flags. */
+export function parseArgv(argv: readonly string[]): ParsedArgv {
+  const flags = new Map<string, FlagValue>();
   let i = 0;
   while (i < argv.length) {
     const arg = argv[i]!;
@@ -45,8 +44,7 @@ export function normalizeArgv(argv: readonly string[]): NormalizedArgv {
     i++;
 
     if (spec.kind === 'bool') {
-      const value = inlineValue === undefined ? true : parseBoolValue(inlineValue, name);
-      args.push(`--${spec.key}=${value}`);
+      flags.set(spec.key, inlineValue === undefined ? true : parseBoolValue(inlineValue, name));
       continue;
     }
     let value = inlineValue;
@@ -54,9 +52,9 @@ export function normalizeArgv(argv: readonly string[]): NormalizedArgv {
       if (i >= argv.length) throw new CliError('FLAG_NEEDS_ARGUMENT', `flag needs an argument: -${name}`);
       value = argv[i++]!;
     }
-    args.push(`--${spec.key}=${spec.kind === 'int' ? parseIntValue(value, name) : value}`);
+    flags.set(spec.key, spec.kind === 'int' ? parseIntValue(value, name) : value);
   }
-  return { args, positional: argv.slice(i) };
+  return { flags, positional: argv.slice(i) };
 }
 
 function parseBoolValue(text: string, name: string): boolean {

@@ -1,5 +1,5 @@
-export { parseCommandLine, helpText } from './program.js';
-export type { CommandLine } from './program.js';
+export { parseCommandLine } from './command-line.js';
+export type { CommandLine, HelpTopic } from './command-line.js';
 export { programName } from './program-name.js';
 export { runCliCommand } from './run-command.js';
 export type { CliDeps, CliOutput, NonRunCommand } from './run-command.js';
@@ -7,4 +7,3 @@ export { CliError } from './errors.js';
 export type { CliErrorCode } from './errors.js';
 export { findLeafgateProcesses, sendSignal, signalFor } from './signal.js';
 export type { SignalCommand, SignalRequest } from './signal.js';
-export { LEAFGATE_VERSION, NATS_SERVER_COMPAT_VERSION, versionLine } from './version.js';

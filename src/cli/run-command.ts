@@ -1,8 +1,10 @@
-// Carries out the command lines that do not start a server, and says which exit code to use.
-import { loadConfigFile } from '../config/index.js';
-import type { CommandLine } from './program.js';
+// Carries out the command lines that do not start a server, and says which exit code to use. What each needs
+// (commander for the help, the config file reader for -t, package.json for the version) is loaded when asked
+// for, so that a server's start, which loads this module too, never pays for them.
+import { loadConfigReader } from '../config/index.js';
+import type { CommandLine } from './command-line.js';
 import { sendSignal, type SignalDeps } from './signal.js';
-import { versionLine } from './version.js';
+import { TLS_HELP } from './tls-help.js';
 
 export type NonRunCommand = Exclude<CommandLine, { kind: 'run' }>;
 
@@ -14,7 +16,7 @@ export interface CliOutput {
 
 export interface CliDeps {
   readonly output: CliOutput;
-  readonly loadConfig: (path: string) => { readonly warnings: readonly string[] };
+  readonly loadConfig: (path: string) => Promise<{ readonly warnings: readonly string[] }>;
   readonly signal?: SignalDeps;
 }
 
@@ -23,7 +25,10 @@ const PROCESS_OUTPUT: CliOutput = {
   err: (text) => process.stderr.write(withNewline(text)),
 };
 
-const SYSTEM_DEPS: CliDeps = { output: PROCESS_OUTPUT, loadConfig: loadConfigFile };
+const SYSTEM_DEPS: CliDeps = {
+  output: PROCESS_OUTPUT,
+  loadConfig: async (path) => (await loadConfigReader()).loadConfigFile(path),
+};
 
 function withNewline(text: string): string {
   return text.endsWith('\n') ? text : `${text}\n`;
@@ -33,15 +38,15 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Prints what the command calls for and returns the process exit code. */
-export function runCliCommand(command: NonRunCommand, deps: CliDeps = SYSTEM_DEPS): number {
+/** Prints what the command calls for and resolves with the process exit code. */
+export async function runCliCommand(command: NonRunCommand, deps: CliDeps = SYSTEM_DEPS): Promise<number> {
   const { out, err } = deps.output;
   switch (command.kind) {
     case 'version':
-      out(versionLine());
+      out((await import('./version.js')).versionLine());
       return 0;
     case 'help':
-      out(command.text);
+      out(command.topic === 'tls' ? TLS_HELP : (await import('./program.js')).helpText());
       return 0;
     case 'error':
       // One line, so a unit's journal shows the whole reason.
@@ -61,11 +66,11 @@ export function runCliCommand(command: NonRunCommand, deps: CliDeps = SYSTEM_DEP
 }
 
 /** `-t`: like nats-server, warnings fail the check too, so a file that would start with warnings is not "valid". */
-function checkConfig(configFile: string, deps: CliDeps): number {
+async function checkConfig(configFile: string, deps: CliDeps): Promise<number> {
   const { err } = deps.output;
   let warnings: readonly string[];
   try {
-    warnings = deps.loadConfig(configFile).warnings;
+    warnings = (await deps.loadConfig(configFile)).warnings;
   } catch (e) {
     err(`leafgate: ${messageOf(e)}`);
     return 1;

@@ -3,16 +3,11 @@
 export * from './options.js';
 export type { ConfigErrorCode } from './errors.js';
 export { ConfigError } from './errors.js';
-export type { ConfMapping } from './from-conf.js';
-export { optionsFromConf } from './from-conf.js';
-export type { LoadedConfig } from './load.js';
-export { loadConfigFile, parseConfigText } from './load.js';
+export type { ConfMapping, LoadedConfig, ParseOptions } from './reader.js';
 export type { OptionsDiff } from './reload.js';
 export { deepEqual, describeChanges, diffOptions } from './reload.js';
 export type { PositionOf } from './validate.js';
 export { validateOptions } from './validate.js';
-export type { ParseOptions } from './parser.js';
-export { parseConf, parseConfFile } from './parser.js';
 export type {
   ConfArray,
   ConfBoolean,
@@ -29,3 +24,11 @@ export type {
 export { formatPos, toPlain } from './conf-tree.js';
 export { DurationError, parseGoDurationMs } from './durations.js';
 export { formatGoDuration } from '../util/index.js';
+
+/** The config file reader (see reader.ts). */
+export type ConfigReader = typeof import('./reader.js');
+
+/** Loads the config file reader; only a command line with -c needs it, so a plain start never loads it. */
+export function loadConfigReader(): Promise<ConfigReader> {
+  return import('./reader.js');
+}

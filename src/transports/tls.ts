@@ -9,8 +9,19 @@
 // text. Those bytes are put back on the paused socket: a TLSSocket wrapping a socket first feeds it
 // whatever the socket has buffered, so the same tls.Server verifies both paths.
 
-import tls from 'node:tls';
+import type tls from 'node:tls';
+import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
+
+/**
+ * node:tls takes megabytes and milliseconds to load, and most gateways run without TLS: they
+ * are loaded with the first upgrader, synchronously (the server builds upgraders on start and on reload alike).
+ */
+const requireBuiltin = createRequire(import.meta.url);
+
+function tlsModule(): typeof tls {
+  return requireBuiltin('node:tls') as typeof tls;
+}
 
 /** PEM contents of the server certificate, its key and the CA for client certificates. */
 export interface TlsCredentials {
@@ -40,6 +51,7 @@ function peerKey(s: { remoteAddress?: string; remotePort?: number }): string {
 
 /** Returns the function that upgrades an accepted socket with these credentials. */
 export function createTlsUpgrader(creds: TlsCredentials): TlsUpgrader {
+  const tls = tlsModule();
   const pending = new Map<string, Pending>();
   const server = tls.createServer({
     cert: creds.cert,

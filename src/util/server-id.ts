@@ -1,6 +1,5 @@
 // Server ids in nats-server's form: a 56-character NKEY-style public key starting with 'N'.
 
-import { randomBytes } from 'node:crypto';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 /** NKEY prefix byte for servers: 13 << 3 encodes as 'N'. */
@@ -34,7 +33,9 @@ function base32(data: Uint8Array): string {
 export function generateServerId(): string {
   const raw = Buffer.alloc(35);
   raw[0] = SERVER_PREFIX;
-  randomBytes(32).copy(raw, 1);
+  // The id is public (every INFO carries it) and only has to be unique. Math.random is seeded from the
+  // system's entropy in each process; node:crypto would add about 1 MB to an idle gateway just for this.
+  for (let i = 1; i <= 32; i++) raw[i] = Math.floor(Math.random() * 256);
   const crc = crc16(raw.subarray(0, 33));
   raw[33] = crc & 0xff;
   raw[34] = crc >> 8;

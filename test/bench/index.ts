@@ -39,3 +39,15 @@ export { benchScenarios, type MetricSpec, type Scenario, type ScenarioOutcome, t
 export { requestReplyScenario, type RequestReplyConfig } from './scenarios/request-reply.js';
 export { throughputScenario, type ThroughputConfig } from './scenarios/throughput.js';
 export { mean, median, percentile, ratePerSecond } from './stats.js';
+export {
+  FLOOR_KEY,
+  LEAFGATE_TARGET,
+  measureStartup,
+  startupCommand,
+  startupSubjects,
+  type StartupPorts,
+  type StartupSample,
+  type StartupSubject,
+  type StartupTarget,
+} from './startup.js';
+export { formatStartupTable, summarizeStartup, type StartupCell, type StartupRow } from './startup-report.js';

@@ -9,6 +9,8 @@ export interface BenchOptions {
   calibrate: boolean;
   /** Runs per scenario and server; the table shows the median. */
   reps: number;
+  /** Measure start-up time and idle RSS only, without the load scenarios. */
+  startupOnly: boolean;
   /** Where the JSON results go, relative to the repository root unless absolute. */
   output: string;
   help: boolean;
@@ -19,11 +21,12 @@ export const USAGE = `usage: npm run bench -- [options]   (or: node dist/test/be
   --quick                     one fifth of the messages, 1 run unless --reps is given
   --reps <n>                  runs per scenario, each loading the servers in turns; medians shown (default 3)
   --calibrate                 run nats-server in leafgate's column too: ratios show the harness noise (~1.0)
+  --startup-only              only the start-up measurement (time to INFO, idle RSS; 10 rounds, 3 with --quick)
   --output <file>             JSON results (default .bench/last.json)
   --help                      this text`;
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  const options: BenchOptions = { only: 'both', quick: false, calibrate: false, reps: 0, output: '.bench/last.json', help: false };
+  const options: BenchOptions = { only: 'both', quick: false, calibrate: false, startupOnly: false, reps: 0, output: '.bench/last.json', help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const value = () => {
@@ -33,6 +36,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     };
     if (arg === '--quick') options.quick = true;
     else if (arg === '--calibrate') options.calibrate = true;
+    else if (arg === '--startup-only') options.startupOnly = true;
     else if (arg === '--help' || arg === '-h') options.help = true;
     else if (arg === '--only') options.only = parseChoice(value());
     else if (arg === '--reps') options.reps = parseReps(value());

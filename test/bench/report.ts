@@ -162,7 +162,8 @@ function noteFor(row: SummaryRow): string {
   return `${direction}; target >= ${row.targetRatio.toFixed(2)}x ${met}`;
 }
 
-function renderColumns(table: string[][], rightAligned: Set<number>): string {
+/** Aligns a header row and body rows into columns under a rule; `rightAligned` holds column indexes. */
+export function renderColumns(table: string[][], rightAligned: Set<number>): string {
   const widths: number[] = [];
   for (const line of table) line.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   const render = (line: string[]) =>

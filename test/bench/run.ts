@@ -12,10 +12,21 @@ import { formatCpuUse, formatTable, summarize, type RunRecord, type Side } from 
 import { benchScenarios, type Scenario } from './scenarios/index.js';
 import { REPO_ROOT, killAllServers } from './servers.js';
 import { benchSides, type SideSetup } from './sides.js';
+import { measureStartup, startupSubjects, type StartupSample, type StartupSubject } from './startup.js';
+import { formatStartupTable, summarizeStartup, type StartupRow } from './startup-report.js';
 
 const EXIT_OK = 0;
 const EXIT_SETUP_FAILED = 1;
 const EXIT_RUN_FAILED = 2;
+const STARTUP_ROUNDS = 10;
+const STARTUP_ROUNDS_QUICK = 3;
+
+interface StartupResults {
+  rounds: number;
+  subjects: StartupSubject[];
+  summary: StartupRow[];
+  samples: StartupSample[];
+}
 
 function progressLine(scenario: Scenario, record: RunRecord, sides: Side[], reps: number): string {
   const label = sides.find((side) => side.key === record.side)?.label ?? record.side;
@@ -51,6 +62,24 @@ function printHeader(options: BenchOptions, machine: MachineInfo, sides: SideSet
   console.log('');
 }
 
+/** Starts floor, nats-server and leafgate in turns; prints one line per round. */
+async function runStartup(options: BenchOptions, natsBinary: string | null): Promise<StartupResults> {
+  const subjects = startupSubjects(options.only === 'leafgate' ? null : natsBinary, options.only !== 'nats');
+  const rounds = options.quick ? STARTUP_ROUNDS_QUICK : STARTUP_ROUNDS;
+  console.log(`start-up: time from spawn to the first INFO a connecting client receives, and VmRSS when idle just after`);
+  for (const subject of subjects) console.log(`  ${subject.key.padEnd(18)} ${[subject.file, ...subject.args].join(' ')}`);
+  const samples = await measureStartup(subjects, rounds, (started) => {
+    const parts = started.map((sample) =>
+      sample.error === null
+        ? `${sample.subject} ${sample.readyMs?.toFixed(0)} ms ${((sample.idleRssKb ?? 0) / 1024).toFixed(1)} MiB`
+        : `${sample.subject} FAILED`,
+    );
+    console.log(`  round ${(started[0]?.round ?? 0) + 1}/${rounds}: ${parts.join(', ')}`);
+  });
+  console.log('');
+  return { rounds, subjects, summary: summarizeStartup(subjects, samples), samples };
+}
+
 function writeJson(path: string, content: unknown): string {
   const file = isAbsolute(path) ? path : join(REPO_ROOT, path);
   mkdirSync(dirname(file), { recursive: true });
@@ -67,10 +96,11 @@ async function main(argv: string[]): Promise<number> {
   const command = ['node', relative(REPO_ROOT, process.argv[1] ?? 'dist/test/bench/run.js'), ...argv].join(' ');
   const { sides, natsBinary } = benchSides(options);
   const machine = describeMachine(natsBinary);
-  const scenarios = benchScenarios(options.quick);
+  const scenarios = options.startupOnly ? [] : benchScenarios(options.quick);
   printHeader(options, machine, sides, command);
 
   const startedAt = new Date();
+  const startup = options.calibrate ? null : await runStartup(options, natsBinary);
   const runs: RunRecord[] = [];
   let setupError: Error | null = null;
   try {
@@ -96,10 +126,18 @@ async function main(argv: string[]): Promise<number> {
 
   const rows = summarize(scenarios, runs, sides);
   const failedRuns = runs.filter((run) => run.error !== null);
-  console.log('');
-  console.log(formatTable(rows, sides));
-  console.log('');
-  console.log(formatCpuUse(scenarios, runs, sides));
+  const failedStarts = startup?.samples.filter((sample) => sample.error !== null) ?? [];
+  if (startup !== null) {
+    console.log(`start-up, medians of ${startup.rounds} rounds (± half the min..max spread); vs floor: median of the per-round ratio / difference`);
+    console.log(formatStartupTable(startup.summary));
+  }
+  if (scenarios.length > 0) {
+    console.log('');
+    console.log(formatTable(rows, sides));
+    console.log('');
+    console.log(formatCpuUse(scenarios, runs, sides));
+  }
+  for (const sample of failedStarts) console.log(`\nFAILED start-up of ${sample.subject} (round ${sample.round + 1}): ${sample.error}`);
   for (const run of failedRuns) console.log(`\nFAILED ${run.scenario} on ${run.side} (run ${run.rep + 1}): ${run.error?.code}: ${run.error?.message}`);
   if (setupError !== null) console.log(`\nABORTED: ${setupError.message}`);
 
@@ -112,6 +150,7 @@ async function main(argv: string[]): Promise<number> {
     options,
     machine,
     servers: sides.map(({ key, label, command: launch }) => ({ key, label, command: launch, cwd: REPO_ROOT })),
+    startup,
     summary: rows,
     runs,
     aborted: setupError === null ? null : setupError.message,
@@ -120,7 +159,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(`\nresults: ${shownFile}  (${((finishedAt.getTime() - startedAt.getTime()) / 1000).toFixed(0)} s)`);
 
   if (setupError !== null) return EXIT_SETUP_FAILED;
-  return failedRuns.length > 0 ? EXIT_RUN_FAILED : EXIT_OK;
+  return failedRuns.length > 0 || failedStarts.length > 0 ? EXIT_RUN_FAILED : EXIT_OK;
 }
 
 /**

@@ -1,56 +1,58 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeArgv, parseGoBool, parseGoInt } from '../../../src/cli/argv.js';
+import { parseArgv, parseGoBool, parseGoInt } from '../../../src/cli/argv.js';
 import { CliError } from '../../../src/cli/errors.js';
 
-interface NormalizeCase {
+interface ArgvCase {
   readonly argv: readonly string[];
-  readonly args: readonly string[];
+  readonly flags: Readonly<Record<string, string | number | boolean>>;
   readonly positional?: readonly string[];
 }
 
-const NORMALIZE_CASES: readonly NormalizeCase[] = [
-  { argv: [], args: [] },
-  { argv: ['-js'], args: ['--jetstream=true'] },
-  { argv: ['--js'], args: ['--jetstream=true'] },
-  { argv: ['-jetstream'], args: ['--jetstream=true'] },
-  { argv: ['-sd', '/data'], args: ['--store_dir=/data'] },
-  { argv: ['--sd=/data'], args: ['--store_dir=/data'] },
-  { argv: ['-DV'], args: ['--DV=true'] },
-  { argv: ['-DVV'], args: ['--DVV=true'] },
-  { argv: ['-VV'], args: ['--VV=true'] },
-  { argv: ['-ms', '8443'], args: ['--https_port=8443'] },
-  { argv: ['-sl', 'reload'], args: ['--signal=reload'] },
-  { argv: ['-sl=reload=42'], args: ['--signal=reload=42'] },
-  { argv: ['--cluster_name=x'], args: ['--cluster_name=x'] },
-  { argv: ['-cluster_name=x'], args: ['--cluster_name=x'] },
-  { argv: ['-p=4222'], args: ['--port=4222'] },
-  { argv: ['--port=4222'], args: ['--port=4222'] },
-  { argv: ['-p', '4222'], args: ['--port=4222'] },
-  { argv: ['-p', '-1'], args: ['--port=-1'] },
-  { argv: ['-p', '0x10'], args: ['--port=16'] },
-  { argv: ['-P', '/run/x.pid'], args: ['--pid=/run/x.pid'] },
-  { argv: ['-n', 'a'], args: ['--server_name=a'] },
-  { argv: ['--name', 'a'], args: ['--server_name=a'] },
-  { argv: ['-a', '127.0.0.1'], args: ['--addr=127.0.0.1'] },
-  { argv: ['--net', '127.0.0.1'], args: ['--addr=127.0.0.1'] },
-  { argv: ['-T=false'], args: ['--logtime=false'] },
-  { argv: ['-T=0'], args: ['--logtime=false'] },
-  { argv: ['-T=TRUE'], args: ['--logtime=true'] },
-  { argv: ['--no_advertise=false'], args: ['--no_advertise=false'] },
-  { argv: ['-c', 'a=b.conf'], args: ['--config=a=b.conf'] },
-  { argv: ['--user', ''], args: ['--user='] },
+const ARGV_CASES: readonly ArgvCase[] = [
+  { argv: [], flags: {} },
+  { argv: ['-js'], flags: { jetstream: true } },
+  { argv: ['--js'], flags: { jetstream: true } },
+  { argv: ['-jetstream'], flags: { jetstream: true } },
+  { argv: ['-sd', '/data'], flags: { store_dir: '/data' } },
+  { argv: ['--sd=/data'], flags: { store_dir: '/data' } },
+  { argv: ['-DV'], flags: { DV: true } },
+  { argv: ['-DVV'], flags: { DVV: true } },
+  { argv: ['-VV'], flags: { VV: true } },
+  { argv: ['-ms', '8443'], flags: { https_port: 8443 } },
+  { argv: ['-sl', 'reload'], flags: { signal: 'reload' } },
+  { argv: ['-sl=reload=42'], flags: { signal: 'reload=42' } },
+  { argv: ['--cluster_name=x'], flags: { cluster_name: 'x' } },
+  { argv: ['-cluster_name=x'], flags: { cluster_name: 'x' } },
+  { argv: ['-p=4222'], flags: { port: 4222 } },
+  { argv: ['--port=4222'], flags: { port: 4222 } },
+  { argv: ['-p', '4222'], flags: { port: 4222 } },
+  { argv: ['-p', '-1'], flags: { port: -1 } },
+  { argv: ['-p', '0x10'], flags: { port: 16 } },
+  { argv: ['-P', '/run/x.pid'], flags: { pid: '/run/x.pid' } },
+  { argv: ['-n', 'a'], flags: { server_name: 'a' } },
+  { argv: ['--name', 'a'], flags: { server_name: 'a' } },
+  { argv: ['-a', '127.0.0.1'], flags: { addr: '127.0.0.1' } },
+  { argv: ['--net', '127.0.0.1'], flags: { addr: '127.0.0.1' } },
+  { argv: ['-T=false'], flags: { logtime: false } },
+  { argv: ['-T=0'], flags: { logtime: false } },
+  { argv: ['-T=TRUE'], flags: { logtime: true } },
+  { argv: ['--no_advertise=false'], flags: { no_advertise: false } },
+  { argv: ['-c', 'a=b.conf'], flags: { config: 'a=b.conf' } },
+  { argv: ['--user', ''], flags: { user: '' } },
+  // A flag given twice keeps its last value, as Go's flag package does.
+  { argv: ['-p', '1', '--port=2', '-T', '-T=false'], flags: { port: 2, logtime: false } },
   // Booleans never take the next argument: it is positional.
-  { argv: ['-js', 'false'], args: ['--jetstream=true'], positional: ['false'] },
-  { argv: ['-p', '1', 'version', '-js'], args: ['--port=1'], positional: ['version', '-js'] },
-  { argv: ['--', '-js'], args: [], positional: ['-js'] },
-  { argv: ['-'], args: [], positional: ['-'] },
+  { argv: ['-js', 'false'], flags: { jetstream: true }, positional: ['false'] },
+  { argv: ['-p', '1', 'version', '-js'], flags: { port: 1 }, positional: ['version', '-js'] },
+  { argv: ['--', '-js'], flags: {}, positional: ['-js'] },
+  { argv: ['-'], flags: {}, positional: ['-'] },
 ];
 
-for (const c of NORMALIZE_CASES) {
-  test(`normalizeArgv ${JSON.stringify(c.argv)}`, () => {
-    const result = normalizeArgv(c.argv);
-    assert.deepEqual(result.args, c.args);
+for (const c of ARGV_CASES) {
+  test(`parseArgv ${JSON.stringify(c.argv)}`, () => {
+    const result = parseArgv(c.argv);
+    assert.deepEqual(Object.fromEntries(result.flags), c.flags);
     assert.deepEqual(result.positional, c.positional ?? []);
   });
 }
@@ -71,9 +73,9 @@ const ERROR_CASES: ReadonlyArray<readonly [readonly string[], string, string]> =
 ];
 
 for (const [argv, code, message] of ERROR_CASES) {
-  test(`normalizeArgv rejects ${JSON.stringify(argv)}`, () => {
+  test(`parseArgv rejects ${JSON.stringify(argv)}`, () => {
     assert.throws(
-      () => normalizeArgv(argv),
+      () => parseArgv(argv),
       (err: unknown) => err instanceof CliError && err.code === code && err.message === message && err.isUsageError,
     );
   });

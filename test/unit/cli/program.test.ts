@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { OptionLayer } from '../../../src/config/index.js';
-import { helpText, parseCommandLine, type CommandLine } from '../../../src/cli/program.js';
+import { parseCommandLine, type CommandLine } from '../../../src/cli/command-line.js';
+import { helpText } from '../../../src/cli/program.js';
 
 function runOf(argv: readonly string[]): Extract<CommandLine, { kind: 'run' }> {
   const result = parseCommandLine(argv);
@@ -138,10 +139,10 @@ test('version, help and check are recognised in nats-server order', () => {
   assert.deepEqual(parseCommandLine(['-t', '-sl', 'quit']), { kind: 'signal', command: 'quit' });
 });
 
-test('--help_tls prints TLS configuration help', () => {
-  const result = parseCommandLine(['--help_tls']);
-  assert.equal(result.kind, 'help');
-  if (result.kind === 'help') assert.match(result.text, /cert_file/);
+test('--help_tls asks for the TLS configuration help, -h and help for the flags', () => {
+  assert.deepEqual(parseCommandLine(['--help_tls']), { kind: 'help', topic: 'tls' });
+  assert.deepEqual(parseCommandLine(['-h']), { kind: 'help', topic: 'flags' });
+  assert.deepEqual(parseCommandLine(['help']), { kind: 'help', topic: 'flags' });
 });
 
 test('--signal parses the command and an optional pid or pid file', () => {

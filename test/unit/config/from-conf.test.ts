@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { ConfigError, parseConfigText } from '../../../src/config/index.js';
+import { ConfigError } from '../../../src/config/index.js';
+import { parseConfigText } from '../../../src/config/reader.js';
 import type { LoadedConfig, OptionLayer, PermissionsConfig, UserConfig } from '../../../src/config/index.js';
 
 const FILE = 'c.conf';

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 
-import { ConfigError, loadConfigFile } from '../../../src/config/index.js';
+import { ConfigError } from '../../../src/config/index.js';
+import { loadConfigFile } from '../../../src/config/reader.js';
 
 const ENV = { ENV_PORT: '4333' };
 const BCRYPT = '$2a$11$W2zko751KUvVy59mUTWmpOdWXJn9jBH6Kh8X4Kw6C3cQv8VbqOWMW';

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 
-import { ConfigError, parseConf, parseConfFile, toPlain } from '../../../src/config/index.js';
+import { ConfigError, toPlain } from '../../../src/config/index.js';
+import { parseConf, parseConfFile } from '../../../src/config/reader.js';
 import type { ConfMap } from '../../../src/config/index.js';
 
 const NO_ENV = {};

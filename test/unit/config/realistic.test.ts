@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
-import { loadConfigFile, mergeOptions } from '../../../src/config/index.js';
+import { mergeOptions } from '../../../src/config/index.js';
+import { loadConfigFile } from '../../../src/config/reader.js';
 
 // Fixtures stay in the source tree (tsc does not copy them); this file runs from dist/test/unit/config.
 const EDGE_CONF = fileURLToPath(new URL('../../../../test/unit/config/fixtures/edge.conf', import.meta.url));

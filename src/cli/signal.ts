@@ -1,7 +1,7 @@
 // `--signal <command>[=<pid|pidfile>]`: signal a running leafgate the way nats-server's --signal does.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { binScript } from './package-files.js';
 import { quote } from './argv.js';
 import { CliError } from './errors.js';
 
@@ -96,20 +96,19 @@ export interface ProcessScan {
   readonly procDir?: string;
   /** Never reported (the CLI itself); default this process. */
   readonly selfPid?: number;
-  /** Absolute path of leafgate's main.js; default the one beside this module. */
+  /** Absolute path of leafgate's bin script; default this installation's. */
   readonly mainScript?: string;
 }
 
-const OWN_MAIN_SCRIPT = fileURLToPath(new URL('../main.js', import.meta.url));
-
 /**
  * Pids of running leafgate servers, ascending: processes whose command line is a `leafgate` executable, or a
- * node running leafgate's main.js (this installation's, any `.../leafgate/dist/src/main.js`, or a `leafgate` bin).
+ * node running leafgate's bin script (this installation's, any `.../leafgate/dist/bin/leafgate.js` or the compiled
+ * `.../leafgate/dist/src/main.js`, or a `leafgate` bin).
  */
 export function findLeafgateProcesses(scan: ProcessScan = {}): number[] {
   const procDir = scan.procDir ?? '/proc';
   const selfPid = scan.selfPid ?? process.pid;
-  const mainScript = scan.mainScript ?? OWN_MAIN_SCRIPT;
+  const mainScript = scan.mainScript ?? binScript();
   const pids: number[] = [];
   for (const entry of readdirSync(procDir)) {
     if (!/^\d+$/.test(entry)) continue;
@@ -146,6 +145,7 @@ function isLeafgate(argv: readonly string[], processDir: string, mainScript: str
   return (
     basename(scriptPath) === 'leafgate' ||
     scriptPath === mainScript ||
+    scriptPath.endsWith('/leafgate/dist/bin/leafgate.js') ||
     scriptPath.endsWith('/leafgate/dist/src/main.js')
   );
 }

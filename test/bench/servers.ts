@@ -62,7 +62,7 @@ export function natsServerLauncher(binary: string = findNatsServer()): ServerLau
 export function leafgateLauncher(): ServerLauncher {
   return (port) => ({
     file: process.execPath,
-    args: ['dist/src/main.js', '-a', '127.0.0.1', '-p', String(port)],
+    args: ['dist/bin/leafgate.js', '-a', '127.0.0.1', '-p', String(port)],
     cwd: REPO_ROOT,
   });
 }

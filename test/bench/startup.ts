@@ -62,7 +62,7 @@ const OUTPUT_TAIL_BYTES = 2048;
 /** The issue's aim for leafgate against the floor (item 10). */
 export const LEAFGATE_TARGET: StartupTarget = { maxTimeRatio: 1.5, maxExtraRssMiB: 8 };
 
-const LEAFGATE_MAIN = 'dist/src/main.js';
+const LEAFGATE_MAIN = 'dist/bin/leafgate.js';
 const FLOOR_SERVER = 'dist/test/bench/floor-server.js';
 
 /** Floor, nats-server (when `natsBinary` is given) and leafgate as embedders and `npm start` start it. */

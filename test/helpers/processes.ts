@@ -9,7 +9,7 @@ import { freePort, waitForPort } from './ports.js';
 
 export { REPO_ROOT, findNatsServer };
 
-export const LEAFGATE_MAIN = path.join(REPO_ROOT, 'dist/src/main.js');
+export const LEAFGATE_MAIN = path.join(REPO_ROOT, 'dist/bin/leafgate.js');
 
 export interface ServerProcess {
   readonly name: 'leafgate' | 'nats-server';
@@ -30,7 +30,7 @@ export interface StartOptions {
   readonly port?: number;
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
-  /** leafgate only: run this executable (a link to the bin) instead of `node dist/src/main.js`. */
+  /** leafgate only: run this executable (a link to the bin) instead of `node dist/bin/leafgate.js`. */
   readonly executable?: string;
 }
 

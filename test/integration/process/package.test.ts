@@ -23,8 +23,8 @@ const HAS_NPM = spawnSync('npm', ['--version'], { stdio: 'ignore' }).status === 
 test('the manifest ships the built bin (with its shebang), states the Node versions, and LICENSE is the Apache-2.0 text', () => {
   assert.deepEqual(Object.keys(manifest.bin), ['leafgate']);
   const bin = manifest.bin.leafgate!;
-  assert.match(bin, /^dist\/src\/.*\.js$/, 'files ships dist/src');
-  assert.deepEqual(manifest.files, ['dist/src/**/*.js'], 'only the built server, not tests or sources');
+  assert.equal(bin, 'dist/bin/leafgate.js', 'the bin is the bundled server');
+  assert.deepEqual(manifest.files, ['dist/bin/*.js'], 'only the bundled server, not tests or sources');
   assert.match(fs.readFileSync(path.join(REPO_ROOT, bin), 'utf8'), /^#!\/usr\/bin\/env node\n/);
   assert.match(manifest.engines.node, /^>=\d+/);
   assert.ok(Number(manifest.engines.node.slice(2)) <= Number(process.versions.node.split('.')[0]), 'the Node running the tests is supported');

@@ -13,8 +13,8 @@ const TRACER = fileURLToPath(new URL('../../helpers/module-trace.js', import.met
 
 const LOADED_ON_DEMAND: Readonly<Record<string, (url: string) => boolean>> = {
   commander: (url) => url.includes('/node_modules/commander/'),
-  'config file reader': (url) => url.endsWith('/config/reader.js') || url.endsWith('/config/lexer.js'),
-  monitor: (url) => url.includes('/src/monitor/'),
+  'config file reader': (url) => /\/dist\/bin\/reader-\w+\.js$/.test(url),
+  monitor: (url) => /\/dist\/bin\/monitor-\w+\.js$/.test(url),
   'node:http': (url) => url === 'node:http',
   'node:tls': (url) => url === 'node:tls',
   'node:crypto': (url) => url === 'node:crypto',
@@ -43,7 +43,7 @@ function onDemandLoaded(modules: string[]): string[] {
 
 test('a plain start loads no help, config reader, monitor, TLS or crypto code', async (t) => {
   const modules = await modulesLoadedBy(t, () => []);
-  assert.ok(modules.some((url) => url.endsWith('/dist/src/server.js')), 'the trace records the server itself');
+  assert.ok(modules.some((url) => url.endsWith('/dist/bin/leafgate.js')), 'the trace records the server itself');
   assert.deepEqual(onDemandLoaded(modules), []);
 });
 

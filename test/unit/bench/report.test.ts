@@ -4,7 +4,7 @@ import { formatTable, summarize, type RunRecord, type Scenario, type Side } from
 
 const sides: Side[] = [
   { key: 'nats', label: 'nats-server', command: 'nats-server -p <port>' },
-  { key: 'leafgate', label: 'leafgate', command: 'node dist/src/main.js -p <port>' },
+  { key: 'leafgate', label: 'leafgate', command: 'node dist/bin/leafgate.js -p <port>' },
 ];
 
 const scenario: Scenario = {

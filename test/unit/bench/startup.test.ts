@@ -36,7 +36,7 @@ test('start-up commands get their ports and store directory in place of the plac
   const npmStart = startupSubjects(null, true).find((s) => s.key === 'leafgate-npm-start');
   assert.ok(npmStart !== undefined);
   const command = startupCommand(npmStart, { client: 4300, http: 8300, storeDir: '/tmp/js' });
-  assert.deepEqual(command.args, ['dist/src/main.js', '-p', '4300', '-js', '-sd', '/tmp/js', '-m', '8300']);
+  assert.deepEqual(command.args, ['dist/bin/leafgate.js', '-p', '4300', '-js', '-sd', '/tmp/js', '-m', '8300']);
   assert.equal(command.file, process.execPath);
 });
 

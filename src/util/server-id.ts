@@ -1,6 +1,5 @@
 // Server ids in nats-server's form: a 56-character NKEY-style public key starting with 'N'.
 
-
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 /** NKEY prefix byte for servers: 13 << 3 encodes as 'N'. */
 const SERVER_PREFIX = 13 << 3;

@@ -3,6 +3,7 @@
 // text (commander) is built only when it is asked for (run-command.ts).
 import type { Options, OptionLayer } from '../config/index.js';
 import { parseArgv, quote } from './argv.js';
+import { PROGRAM_NAME } from './program-name.js';
 import { CliError } from './errors.js';
 import { FlagValues } from './flags.js';
 import { buildRunLayer } from './run-layer.js';
@@ -29,8 +30,6 @@ export type CommandLine =
   | { readonly kind: 'version' }
   | { readonly kind: 'help'; readonly topic: HelpTopic }
   | { readonly kind: 'error'; readonly message: string; readonly hint?: string };
-
-const PROGRAM_NAME = 'leafgate';
 
 const USAGE_HINT = `run '${PROGRAM_NAME} --help' to list the flags`;
 

@@ -2,9 +2,8 @@
 // module (and commander with it) is loaded only when the help is printed.
 import { Command, Option } from 'commander';
 import { FLAGS } from './flags.js';
+import { PROGRAM_NAME } from './program-name.js';
 import { NATS_SERVER_COMPAT_VERSION } from './version.js';
-
-const PROGRAM_NAME = 'leafgate';
 
 const DESCRIPTION =
   `A NATS-compatible message broker, a drop-in for nats-server ${NATS_SERVER_COMPAT_VERSION}. Flags take one or two dashes ` +

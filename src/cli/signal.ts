@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { binScript } from './package-files.js';
+import { PROGRAM_NAME } from './program-name.js';
 import { quote } from './argv.js';
 import { CliError } from './errors.js';
 
@@ -136,14 +137,14 @@ const INLINE_CODE_FLAGS: ReadonlySet<string> = new Set(['-e', '--eval', '-p', '-
 function isLeafgate(argv: readonly string[], processDir: string, mainScript: string): boolean {
   const executable = argv[0];
   if (executable === undefined) return false;
-  if (basename(executable) === 'leafgate') return true;
+  if (basename(executable) === PROGRAM_NAME) return true;
   if (!/^node/.test(basename(executable))) return false;
   if (argv.some((arg) => INLINE_CODE_FLAGS.has(arg))) return false;
   const script = argv.slice(1).find((arg) => !arg.startsWith('-'));
   if (script === undefined) return false;
   const scriptPath = resolve(workingDirectory(processDir), script);
   return (
-    basename(scriptPath) === 'leafgate' ||
+    basename(scriptPath) === PROGRAM_NAME ||
     scriptPath === mainScript ||
     scriptPath.endsWith('/leafgate/dist/bin/leafgate.js') ||
     scriptPath.endsWith('/leafgate/dist/src/main.js')

@@ -11,7 +11,7 @@ import type { ConnectionType } from './transport.js';
 export type ConnectSummary = Pick<ConnectOptions, 'name' | 'lang' | 'version' | 'nkey' | 'user' | 'auth_token'>;
 
 /** Stands for a token login's token: monitoring shows only that one was used, and the secret is not kept. */
-const REDACTED_TOKEN = '[REDACTED]';
+export const REDACTED_TOKEN = '[REDACTED]';
 
 export interface ClosedSubscription {
   readonly subject: string;

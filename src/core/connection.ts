@@ -64,6 +64,8 @@ export class Connection implements ClientOpHandler, Flushable {
   private readonly parser: ClientParser;
   /** `ip:port - cid:N`, then with the client's version, lang and name once CONNECT gives them (nats-server's label). */
   private logLabel: string;
+  /** `ip:port - cid:N`, what the label is before CONNECT. */
+  private readonly baseLabel: string;
   private authed: boolean;
   private authPending = false;
   /** Input that arrived while an authentication was in progress. */
@@ -99,7 +101,7 @@ export class Connection implements ClientOpHandler, Flushable {
     this.ip = accepted.remoteAddress ?? accepted.socket.remoteAddress ?? '';
     this.port = accepted.socket.remotePort ?? 0;
     const limits = router.limits;
-    this.logLabel = `${this.ip}:${this.port} - cid:${cid}`;
+    this.baseLabel = this.logLabel = `${this.ip}:${this.port} - cid:${cid}`;
     this.parser = new ClientParser(this, limits.maxControlLine, limits.maxPayload);
     const auth = router.authenticator;
     this.authed = !auth.configured;
@@ -209,7 +211,7 @@ export class Connection implements ClientOpHandler, Flushable {
     if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [CONNECT ${json}]`);
     const opts = decodeConnect(json);
     if (opts === null) return this.close('Protocol Error');
-    this.logLabel = connectLabel(`${this.ip}:${this.port} - cid:${this.cid}`, opts);
+    this.logLabel = connectLabel(this.baseLabel, opts);
     if (opts.protocol !== undefined && (opts.protocol < 0 || opts.protocol > 1)) {
       return this.closeWithError(WireError.InvalidClientProtocol, 'Protocol Error');
     }
@@ -278,13 +280,16 @@ export class Connection implements ClientOpHandler, Flushable {
 
   /**
    * An operation before CONNECT: nats-server lets the client in as the no_auth_user (telnet demos), with
-   * neither a password nor a connection type check. False when there is none: the client is refused.
+   * neither a password nor a connection type check. Without one the client is refused and closed: false.
    */
   private loginWithoutConnect(): boolean {
-    const login = this.router.authenticator.noAuthLogin;
-    if (login === null) return false;
-    const account = this.router.findAccount(login.account);
-    if (account === null) return false;
+    const auth = this.router.authenticator;
+    const login = auth.noAuthLogin;
+    const account = login === null ? null : this.router.findAccount(login.account);
+    if (login === null || account === null) {
+      this.authViolation(auth.refusedBeforeConnect);
+      return false;
+    }
     this.admit(account, login.user ?? '', login.permissions);
     return true;
   }
@@ -357,7 +362,7 @@ export class Connection implements ClientOpHandler, Flushable {
   }
 
   onPub(frame: PubFrame): void {
-    if (!this.authed && !this.loginWithoutConnect()) return this.authViolation(this.router.authenticator.refusedBeforeConnect);
+    if (!this.authed && !this.loginWithoutConnect()) return;
     if (frame.isHpub && !this.headers) return this.close('Protocol Error');
     const router = this.router;
     if (router.log.traceEnabled) this.tracePub(frame);
@@ -388,7 +393,7 @@ export class Connection implements ClientOpHandler, Flushable {
   }
 
   onSub(subject: string, queue: string | null, sid: string): void {
-    if (!this.authed && !this.loginWithoutConnect()) return this.authViolation(this.router.authenticator.refusedBeforeConnect);
+    if (!this.authed && !this.loginWithoutConnect()) return;
     const router = this.router;
     if (router.log.traceEnabled) router.log.trace(`${this.label()} - <<- [SUB ${subject}${queue === null ? '' : ' ' + queue} ${sid}]`);
     this.active = true;
@@ -415,7 +420,7 @@ export class Connection implements ClientOpHandler, Flushable {
   }
 
   onUnsub(sid: string, max: number): void {
-    if (!this.authed && !this.loginWithoutConnect()) return this.authViolation(this.router.authenticator.refusedBeforeConnect);
+    if (!this.authed && !this.loginWithoutConnect()) return;
     if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [UNSUB ${sid}${max >= 0 ? ' ' + max : ''}]`);
     this.active = true;
     const sub = this.subs.get(sid);
@@ -427,7 +432,7 @@ export class Connection implements ClientOpHandler, Flushable {
   }
 
   onPing(): void {
-    if (!this.authed && !this.loginWithoutConnect()) return this.authViolation(this.router.authenticator.refusedBeforeConnect);
+    if (!this.authed && !this.loginWithoutConnect()) return;
     if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [PING]`);
     this.active = true;
     if (this.connectSeen) this.pingAnswered = true;

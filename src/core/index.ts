@@ -1,7 +1,7 @@
 export { Router } from './router.js';
 export type { Limits, RouterConfig, RouterStats } from './router.js';
 export { Connection, ConnectionKind } from './connection.js';
-export { ClosedConnection } from './closed-connection.js';
+export { ClosedConnection, REDACTED_TOKEN } from './closed-connection.js';
 export type { ClosedSubscription, ConnectSummary } from './closed-connection.js';
 export { Account } from './account.js';
 export { Subscription } from './subscription.js';

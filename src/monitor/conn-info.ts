@@ -1,7 +1,7 @@
 // One client connection as /connz lists it, in nats-server's field order. Closed connections are
 // reported as they were when they closed: uptime and idle end at their stop time.
 
-import { ConnectionKind } from '../core/index.js';
+import { ConnectionKind, REDACTED_TOKEN } from '../core/index.js';
 import { GLOBAL_ACCOUNT } from '../util/index.js';
 import type { ClosedConnection, Connection, ConnectionType } from '../core/index.js';
 import { rfc3339Nano, rtt, tlsVersion, uptime } from './format.js';
@@ -70,7 +70,7 @@ export function authorizedUser(conn: ListedConnection): string {
   if (nkey !== '') return nkey;
   const user = conn.user !== '' ? conn.user : (conn.opts.user ?? '');
   if (user !== '') return user;
-  return conn.opts.auth_token ? '[REDACTED]' : '';
+  return conn.opts.auth_token ? REDACTED_TOKEN : '';
 }
 
 export function connInfo(conn: ListedConnection, nowMs: number, options: ConnInfoOptions): ConnInfo {

@@ -1,0 +1,137 @@
+// The StreamStore seam: what a stream needs from its storage, implemented by the SQLite store (file
+// streams) and the memory store alike, so the stream and consumer code never knows which it has.
+
+/** A stored message. Buffers returned by a store belong to the caller (never a view of a reused buffer). */
+export interface StoredMsg {
+  seq: number;
+  /** Internal subject form (see util subject text): the wire bytes as a latin1 string. */
+  subject: string;
+  /** The NATS header block (`NATS/1.0\r\n...\r\n\r\n`), or null when the message had none. */
+  hdr: Buffer | null;
+  data: Buffer;
+  /** Wall-clock time it was stored, nanoseconds since the epoch (reported as the message time). */
+  timeNs: bigint;
+}
+
+/** The limits a store enforces itself on every append, as nats-server's stores do. -1 / 0 = unlimited. */
+export interface StoreLimits {
+  maxMsgs: number;
+  maxBytes: number;
+  /** Milliseconds a message may stay stored (0 = forever), counted on the store's clock (see StoreClock). */
+  maxAgeMs: number;
+  maxMsgsPerSubject: number;
+  /** 'new' refuses an append past max_msgs/max_bytes instead of evicting the oldest. */
+  discard: 'old' | 'new';
+  /** With discard 'new': also refuse past max_msgs_per_subject instead of evicting. */
+  discardNewPerSubject: boolean;
+}
+
+export interface StreamStoreState {
+  msgs: number;
+  bytes: number;
+  /** 0 for a never-written stream; last + 1 once emptied. */
+  firstSeq: number;
+  firstTimeNs: bigint;
+  lastSeq: number;
+  lastTimeNs: bigint;
+  numSubjects: number;
+  /** Sequences between first and last that are not stored (deleted or purged inside the range). */
+  numDeleted: number;
+}
+
+/** Why an append was refused (nats-server's store error texts are kept by jetstream/errors). */
+export const AppendRefusal = {
+  MaxMsgs: 1,
+  MaxBytes: 2,
+  MaxMsgsPerSubject: 3,
+  /** The store's storage limit (max_file_store / max_memory_store) or the disk itself is full. */
+  StorageFull: 4,
+} as const;
+export type AppendRefusal = (typeof AppendRefusal)[keyof typeof AppendRefusal];
+
+export interface PurgeRequest {
+  /** Only this subject (wildcards allowed). */
+  filter?: string;
+  /** Purge up to but not including this sequence. */
+  seq?: number;
+  /** Keep this many newest messages (per filter). */
+  keep?: number;
+}
+
+/** The durable part of a consumer: restored at start without replaying the stream. */
+export interface ConsumerState {
+  /** Last delivered stream and consumer sequence. */
+  deliveredStreamSeq: number;
+  deliveredConsumerSeq: number;
+  /** Everything at or below these is acknowledged. */
+  ackFloorStreamSeq: number;
+  ackFloorConsumerSeq: number;
+  /** Delivered and not yet acknowledged: stream seq -> { consumer seq, delivery time in ms }. */
+  pending: Map<number, { consumerSeq: number; timeMs: number }>;
+  /** Stream seq -> times delivered, for messages delivered more than once. */
+  redelivered: Map<number, number>;
+}
+
+/**
+ * Time as the store counts it. `wallNs` is what a message's timestamp reports; `storedMs` only ever
+ * moves forward while the process runs and resumes where it stopped after a restart, so max_age
+ * counts the time a message has really been stored whatever the wall clock does (a board without a
+ * battery-backed clock boots in the past and jumps forward when NTP syncs). Injected so tests control it.
+ */
+export interface StoreClock {
+  wallNs(): bigint;
+  /** Monotonic milliseconds since an arbitrary origin of this process. */
+  monoMs(): number;
+}
+
+export interface StreamStore {
+  readonly kind: 'file' | 'memory';
+
+  /**
+   * Appends one message (the buffers are borrowed: copy what you keep) and returns its sequence, or a
+   * refusal. The message is visible to load*() at once; it is durable only once `committed` fires.
+   */
+  append(subject: string, hdr: Buffer | null, data: Buffer): number | { refused: AppendRefusal };
+  /** Called after the appends of one group commit are durable, with the last sequence committed (or an error). */
+  onCommitted(listener: (lastSeq: number, err: Error | null) => void): void;
+
+  load(seq: number): StoredMsg | null;
+  /** The first message at or after `seq` whose subject matches `filter` ('' or '>' = any). */
+  loadNext(filter: string, seq: number): StoredMsg | null;
+  /** The last message whose subject matches `filter` (a literal subject or a wildcard). */
+  loadLast(filter: string): StoredMsg | null;
+  /** The newest message's sequence on exactly this subject, 0 when there is none. */
+  lastSeqOfSubject(subject: string): number;
+
+  /** Removes one message; false when it was not there. */
+  remove(seq: number): boolean;
+  /** Returns how many messages were purged. */
+  purge(req: PurgeRequest): number;
+  /** Drops messages past max_age; returns the delay in ms until the next one expires (-1: none stored). */
+  expire(): number;
+
+  state(): StreamStoreState;
+  /** Subject -> number of stored messages, for subjects matching `filter`. */
+  subjectsState(filter: string): Map<string, number>;
+  /** Sequences between first and last that are not stored. */
+  deletedSeqs(): number[];
+  /** Messages at or after `seq` matching `filter`; with `lastPerSubject`, only each subject's newest. */
+  numPending(filter: string, seq: number, lastPerSubject: boolean): number;
+
+  setLimits(limits: StoreLimits): void;
+
+  /** The stream's configuration document and creation time, kept with its data. */
+  saveConfig(json: string, createdNs: bigint): void;
+  loadConfig(): { json: string; createdNs: bigint } | null;
+
+  /** Consumer configuration and state, kept with the stream's data. */
+  saveConsumer(name: string, configJson: string, createdNs: bigint): void;
+  saveConsumerState(name: string, state: ConsumerState): void;
+  removeConsumer(name: string): void;
+  loadConsumers(): Array<{ name: string; configJson: string; createdNs: bigint; state: ConsumerState | null }>;
+
+  /** Commits what is pending and closes. */
+  close(): void;
+  /** Closes and deletes everything stored. */
+  destroy(): void;
+}

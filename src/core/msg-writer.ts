@@ -1,13 +1,12 @@
 // Encodes MSG/HMSG frames straight into a connection's outbound buffer.
 
+import { KEEP_BY_REFERENCE } from '../util/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
 import type { Connection } from './connection.js';
 import type { Subscription } from './subscription.js';
 
 /** Byte runs up to this long are copied in a loop; a native copy costs more than it saves below it. */
 const SMALL_COPY = 64;
-/** Payloads from this size on go out by reference (see Outbound.append). */
-const BIG_PAYLOAD = 16 * 1024;
 
 /**
  * Writes `MSG <subject> <sid> [reply] <size>` or, with headers, `HMSG ... <hdr> <total>`, then the payload.
@@ -31,7 +30,7 @@ export function writeMsg(conn: Connection, sub: Subscription, f: PubFrame): numb
   const replyLen = f.replyEnd - f.replyStart;
   const out = conn.outbound;
   const line = 5 + subjectLen + 1 + sid.length + 1 + replyLen + 1 + 22 + f.hdrText.length + sizeText.length + 2;
-  const inline = size < BIG_PAYLOAD;
+  const inline = size < KEEP_BY_REFERENCE;
   out.ensure(inline ? line + size + 2 : line);
   const b = out.buf;
   let o = out.len;

@@ -1,5 +1,7 @@
 // Per-connection outbound bytes: appended during a turn, written to the socket once per turn.
 
+import { KEEP_BY_REFERENCE } from '../util/index.js';
+
 /** The writing half of a transport, as core needs it (a node socket fits). */
 export interface ByteSink {
   write(data: Buffer): boolean;
@@ -11,8 +13,6 @@ export interface ByteSink {
 const MIN_CAP = 4096;
 const EMPTY = Buffer.alloc(0);
 const MAX_CAP = 256 * 1024;
-/** Payloads at least this large are queued by reference instead of copied. */
-const ZERO_COPY_MIN = 16 * 1024;
 
 export class Outbound {
   /** Current buffer being filled; writers may write into buf[len..] after ensure(). */
@@ -47,7 +47,7 @@ export class Outbound {
 
   append(data: Buffer): void {
     const n = data.length;
-    if (n >= ZERO_COPY_MIN) {
+    if (n >= KEEP_BY_REFERENCE) {
       if (this.len > 0) {
         this.chunks.push(this.buf.subarray(0, this.len));
         this.chunkBytes += this.len;

@@ -2,12 +2,11 @@
 // Control lines are found by a byte scan; a payload of known size is reached in one step and handed
 // out as a view into the read buffer. Only frames split across reads are copied.
 
+import { KEEP_BY_REFERENCE } from '../../util/index.js';
+
 const EMPTY = Buffer.alloc(0);
-/**
- * Split payloads up to this size are assembled in a reused buffer. It must not exceed the size from
- * which delivery queues payloads by reference instead of copying them (core/msg-writer BIG_PAYLOAD).
- */
-const SCRATCH_SIZE = 16 * 1024;
+/** Split payloads smaller than this are assembled in one reused buffer (util borrowed-bytes: only those are copied downstream). */
+const SCRATCH_SIZE = KEEP_BY_REFERENCE;
 /** Subjects up to this long are kept as bytes and reused as strings while they repeat. */
 const SUBJECT_CACHE = 256;
 

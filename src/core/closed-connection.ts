@@ -4,7 +4,8 @@
 
 import type { ConnectOptions } from '../protocol/nats/index.js';
 import type { Account } from './account.js';
-import type { Connection, ConnectionKind } from './connection.js';
+import type { ClientConnection } from './client-connection.js';
+import type { ConnectionKind } from './connection.js';
 import type { ConnectionType } from './transport.js';
 
 /** The CONNECT fields monitoring shows. */
@@ -46,7 +47,7 @@ export class ClosedConnection {
   readonly tlsCipher: string;
   readonly subs: ReadonlyMap<string, ClosedSubscription>;
 
-  constructor(conn: Connection) {
+  constructor(conn: ClientConnection) {
     this.cid = conn.cid;
     this.kind = conn.kind;
     this.type = conn.type;
@@ -72,7 +73,7 @@ export class ClosedConnection {
   }
 }
 
-function closedSubs(conn: Connection): Map<string, ClosedSubscription> {
+function closedSubs(conn: ClientConnection): Map<string, ClosedSubscription> {
   const out = new Map<string, ClosedSubscription>();
   for (const s of conn.subs.values()) out.set(s.sid, { subject: s.subject, queue: s.queue, sid: s.sid, delivered: s.delivered, max: s.max });
   return out;

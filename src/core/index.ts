@@ -1,10 +1,13 @@
 export { Router } from './router.js';
 export type { Limits, RouterConfig, RouterStats } from './router.js';
 export { Connection, ConnectionKind } from './connection.js';
+export { ClientConnection } from './client-connection.js';
+export { InternalClient } from './internal-client.js';
 export { ClosedConnection, REDACTED_TOKEN } from './closed-connection.js';
 export type { ClosedSubscription, ConnectSummary } from './closed-connection.js';
 export { Account } from './account.js';
 export { Subscription } from './subscription.js';
+export type { MsgHandler } from './subscription.js';
 export { Sublist } from './sublist.js';
 export type { MatchResult, SublistStats, SublistEntry } from './sublist.js';
 export { Permissions } from './permissions.js';

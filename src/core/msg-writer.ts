@@ -2,7 +2,7 @@
 
 import { KEEP_BY_REFERENCE } from '../util/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
-import type { Connection } from './connection.js';
+import type { ClientConnection } from './client-connection.js';
 import type { Subscription } from './subscription.js';
 
 /** Byte runs up to this long are copied in a loop; a native copy costs more than it saves below it. */
@@ -13,7 +13,7 @@ const SMALL_COPY = 64;
  * A client that did not negotiate headers gets the body alone as a plain MSG.
  * Returns the payload bytes delivered.
  */
-export function writeMsg(conn: Connection, sub: Subscription, f: PubFrame): number {
+export function writeMsg(conn: ClientConnection, sub: Subscription, f: PubFrame): number {
   let hdrLen = f.hdrLen;
   let start = f.start;
   let sizeText = f.sizeText;

@@ -6,7 +6,9 @@ import { WireError } from '../protocol/nats/index.js';
 import { GLOBAL_ACCOUNT } from '../util/index.js';
 import { Account } from './account.js';
 import { ClosedConnection } from './closed-connection.js';
-import { Connection } from './connection.js';
+import { ClientConnection } from './client-connection.js';
+import type { Connection, ConnectionKind } from './connection.js';
+import { InternalClient } from './internal-client.js';
 import { writeMsg } from './msg-writer.js';
 import type { Subscription } from './subscription.js';
 import type { AcceptedSocket, ClientAuthenticator, CoreLog } from './transport.js';
@@ -57,7 +59,8 @@ export class Router {
   /** Set during shutdown and lame duck: no new clients complete CONNECT. */
   closing = false;
   readonly stats: RouterStats = { inMsgs: 0, outMsgs: 0, inBytes: 0, outBytes: 0, slowConsumers: 0, totalConnections: 0 };
-  readonly conns = new Map<number, Connection>();
+  /** Client connections (code inside the server is not listed). */
+  readonly conns = new Map<number, ClientConnection>();
   readonly closedConns: ClosedConnection[] = [];
   readonly accounts = new Map<string, Account>();
   systemAccount!: string;
@@ -116,8 +119,8 @@ export class Router {
   }
 
   /** A transport accepted a socket: INFO goes out, then the client protocol runs. */
-  accept(accepted: AcceptedSocket): Connection {
-    const conn = new Connection(this, this.nextCid++, accepted);
+  accept(accepted: AcceptedSocket): ClientConnection {
+    const conn = new ClientConnection(this, this.nextCid++, accepted);
     this.stats.totalConnections++;
     if (this.conns.size >= this.limits.maxConnections) {
       conn.begin({ ...accepted, upgradeTls: undefined });
@@ -130,7 +133,12 @@ export class Router {
     return conn;
   }
 
-  infoFor(conn: Connection, extra?: Partial<ServerInfo>): string {
+  /** A connection for code inside the server (JetStream, the system account), bound to `account`. */
+  createInternalClient(kind: ConnectionKind, account: Account, name: string): InternalClient {
+    return new InternalClient(this, this.nextCid++, kind, account, name);
+  }
+
+  infoFor(conn: ClientConnection, extra?: Partial<ServerInfo>): string {
     const info: ServerInfo = { ...this.info, client_id: conn.cid, client_ip: conn.ip, ...extra };
     return `INFO ${JSON.stringify(info)} \r\n`;
   }
@@ -148,7 +156,8 @@ export class Router {
       const c = sub.conn;
       if ((c === pub && !echo) || c.closed || sub.closed) continue;
       if (c.perms !== null && c.perms.filtersDelivery && c.perms.deniesDelivery(subject)) continue;
-      if (this.deliver(c, sub, f)) pub.stallFor(c);
+      if (sub.handler !== null) this.handOver(sub, f, pub);
+      else if (this.deliver(c as ClientConnection, sub, f)) pub.stallFor(c as ClientConnection);
       n++;
     }
     const qsubs = r.qsubs;
@@ -161,7 +170,8 @@ export class Router {
         const c = sub.conn;
         if ((c === pub && !echo) || c.closed || sub.closed) continue;
         if (c.perms !== null && c.perms.filtersDelivery && c.perms.deniesDelivery(subject)) continue;
-        if (this.deliver(c, sub, f)) pub.stallFor(c);
+        if (sub.handler !== null) this.handOver(sub, f, pub);
+        else if (this.deliver(c as ClientConnection, sub, f)) pub.stallFor(c as ClientConnection);
         n++;
         break;
       }
@@ -173,7 +183,7 @@ export class Router {
   }
 
   /** Writes one delivery; true when the receiver is filling up and the publisher should stall. */
-  private deliver(c: Connection, sub: Subscription, f: PubFrame): boolean {
+  private deliver(c: ClientConnection, sub: Subscription, f: PubFrame): boolean {
     const bytes = writeMsg(c, sub, f);
     if (this.log.traceEnabled) c.traceDelivery(sub, f.subject, f.reply, bytes);
     if (f.reply !== '' && c.perms !== null && c.perms.grantsResponses) c.perms.grantResponse(f.reply, Date.now());
@@ -182,8 +192,25 @@ export class Router {
     return c.delivered(sub, bytes);
   }
 
+  /**
+   * Hands a message to an internal subscription. A handler that throws has a bug: it is logged, and
+   * neither the publisher nor the other subscribers pay for it.
+   */
+  private handOver(sub: Subscription, f: PubFrame, pub: Connection): void {
+    const c = sub.conn;
+    sub.delivered++;
+    c.outMsgs++;
+    c.outBytes += f.end - f.start;
+    if (sub.max > 0 && sub.delivered >= sub.max) c.removeSub(sub);
+    try {
+      (sub.handler as NonNullable<Subscription['handler']>)(f, sub, pub);
+    } catch (err) {
+      this.log.error(`${c.label()} - internal error handling a message on "${f.subject}": ${(err as Error).stack ?? String(err)}`);
+    }
+  }
+
   /** A connection finished closing. */
-  closed(conn: Connection): void {
+  closed(conn: ClientConnection): void {
     if (!this.conns.delete(conn.cid)) return;
     if (this.log.debugEnabled) this.log.debug(`${conn.label()} - Client connection closed: ${conn.closeReason}`);
     this.closedConns.push(new ClosedConnection(conn));

@@ -1,12 +1,21 @@
 // One subscription of one connection; what the sublist stores.
 
+import type { PubFrame } from '../protocol/nats/index.js';
 import type { Connection } from './connection.js';
+
+/**
+ * How an internal subscription takes a message: called during delivery with the publish itself. Its
+ * byte views are borrowed (util borrowed-bytes): valid only until the handler returns.
+ */
+export type MsgHandler = (msg: PubFrame, sub: Subscription, from: Connection) => void;
 
 export class Subscription {
   readonly conn: Connection;
   readonly subject: string;
   readonly queue: string | null;
   readonly sid: string;
+  /** Set for a subscription of code inside the server; null when deliveries are written to a socket. */
+  readonly handler: MsgHandler | null;
   /** Messages delivered so far (UNSUB max counts these). */
   delivered = 0;
   /** Auto-unsubscribe after this many deliveries; 0 = never. */
@@ -15,10 +24,11 @@ export class Subscription {
   /** Index in its sublist node (kept by the sublist). */
   slot = -1;
 
-  constructor(conn: Connection, subject: string, queue: string | null, sid: string) {
+  constructor(conn: Connection, subject: string, queue: string | null, sid: string, handler: MsgHandler | null = null) {
     this.conn = conn;
     this.subject = subject;
     this.queue = queue;
     this.sid = sid;
+    this.handler = handler;
   }
 }

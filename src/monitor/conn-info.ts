@@ -3,7 +3,7 @@
 
 import { ConnectionKind, REDACTED_TOKEN } from '../core/index.js';
 import { GLOBAL_ACCOUNT } from '../util/index.js';
-import type { ClosedConnection, Connection, ConnectionType } from '../core/index.js';
+import type { ClientConnection, ClosedConnection, ConnectionType } from '../core/index.js';
 import { rfc3339Nano, rtt, tlsVersion, uptime } from './format.js';
 import type { SubsOption } from './query.js';
 import { subDetail } from './sub-detail.js';
@@ -23,7 +23,7 @@ const TYPE_NAMES: Readonly<Record<ConnectionType, string>> = {
 };
 
 /** A connection as /connz lists it: open, or what a closed one left. */
-export type ListedConnection = Connection | ClosedConnection;
+export type ListedConnection = ClientConnection | ClosedConnection;
 
 export interface ConnInfo {
   cid: number;

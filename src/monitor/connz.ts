@@ -1,7 +1,7 @@
 // /connz: open and closed client connections, filtered, sorted and paged.
 
 import { ConnectionKind } from '../core/index.js';
-import type { Account, Connection } from '../core/index.js';
+import type { Account, ClientConnection } from '../core/index.js';
 import { connInfo, authorizedUser } from './conn-info.js';
 import type { ConnInfo, ListedConnection } from './conn-info.js';
 import { parseSortOrder, sortConnections } from './connz-sort.js';
@@ -69,8 +69,8 @@ export function connz(ctx: EndpointContext): EndpointReply {
   return reply({ server_id: ctx.source.id, now, num_connections: connections.length, total, offset, limit, connections });
 }
 
-function openConnections(all: Iterable<Connection>, account: Account | null): Connection[] {
-  const out: Connection[] = [];
+function openConnections(all: Iterable<ClientConnection>, account: Account | null): ClientConnection[] {
+  const out: ClientConnection[] = [];
   for (const c of account === null ? all : account.conns) {
     if (c.kind === ConnectionKind.Client && !c.closed) out.push(c);
   }

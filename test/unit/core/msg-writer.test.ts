@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import type { Connection } from '../../../src/core/connection.js';
+import type { ClientConnection } from '../../../src/core/client-connection.js';
 import { noRespondersFrame, writeMsg } from '../../../src/core/msg-writer.js';
 import { Outbound } from '../../../src/core/outbound.js';
 import type { Subscription } from '../../../src/core/subscription.js';
@@ -10,7 +10,7 @@ import type { ClientOpHandler } from '../../../src/protocol/nats/index.js';
 import { prng, randomBytes } from './prng.js';
 import { RecordingSink } from './recording-sink.js';
 
-/** The part of a Connection writeMsg uses. */
+/** The part of a ClientConnection writeMsg uses. */
 interface FakeConn {
   readonly outbound: Outbound;
   readonly headers: boolean;
@@ -47,7 +47,7 @@ function write(conn: FakeConn, sid: string, subject: string, reply: string, hdrL
 }
 
 function writeFrame(conn: FakeConn, sid: string, f: PubFrame): number {
-  return writeMsg(conn as unknown as Connection, { sid } as unknown as Subscription, f);
+  return writeMsg(conn as unknown as ClientConnection, { sid } as unknown as Subscription, f);
 }
 
 function flushed(conn: FakeConn): Buffer {

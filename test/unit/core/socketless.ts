@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { setImmediate as turn } from 'node:timers/promises';
 
 import { Router } from '../../../src/core/index.js';
-import type { Connection, CoreLog, RouterConfig, TransportSocket } from '../../../src/core/index.js';
+import type { ClientConnection, CoreLog, RouterConfig, TransportSocket } from '../../../src/core/index.js';
 
 export class MemorySocket extends EventEmitter implements TransportSocket {
   readonly remoteAddress = '127.0.0.1';
@@ -81,7 +81,7 @@ export function routerConfig(log: CoreLog = QUIET_LOG): RouterConfig {
 }
 
 export interface MemoryClient {
-  readonly conn: Connection;
+  readonly conn: ClientConnection;
   readonly socket: MemorySocket;
   /** Feeds protocol text as if it had arrived from the client. */
   send(text: string): void;

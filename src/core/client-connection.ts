@@ -1,0 +1,496 @@
+// A client connection: a socket speaking the client protocol. Operations come in through the parser,
+// messages go out through the outbound buffer. How the stream starts (TLS), the login, the keepalive
+// and the producer stall each live in their own module; this one runs the operations and the output.
+
+import { ClientParser, ParseErrorKind, decodeConnect, WireError, errFrame, pubViolation, replyViolation, subTokensViolation, subViolation } from '../protocol/nats/index.js';
+import type { ClientOpHandler, ConnectOptions, PubFrame } from '../protocol/nats/index.js';
+import { ClientLogin } from './client-login.js';
+import { Connection, ConnectionKind } from './connection.js';
+import { Keepalive } from './keepalive.js';
+import type { KeepaliveOwner } from './keepalive.js';
+import { noRespondersFrame } from './msg-writer.js';
+import { Outbound, scheduleFlush } from './outbound.js';
+import type { Flushable } from './outbound.js';
+import type { PermissionRules } from './permissions.js';
+import { ProducerStall } from './producer-stall.js';
+import type { StallOwner } from './producer-stall.js';
+import { isValidLiteralSubject, isValidSubscribeSubject, subjectMatches, tokenCount } from './subject.js';
+import { Subscription } from './subscription.js';
+import { startTransport } from './tls-start.js';
+import type { TransportStartOwner } from './tls-start.js';
+import type { Account } from './account.js';
+import type { AcceptedSocket, ConnectionType, TlsUpgrade, TransportSocket } from './transport.js';
+import type { Limits, Router } from './router.js';
+
+const PONG = Buffer.from('PONG\r\n');
+const PING = Buffer.from('PING\r\n');
+const OK = Buffer.from('+OK\r\n');
+
+/** Reserved reply prefixes a client may not use (nats-server isReservedReply). */
+const RESERVED_REPLY = ['_R_.', '$JS.ACK.', '_GR_.'];
+
+export class ClientConnection extends Connection implements ClientOpHandler, Flushable, KeepaliveOwner, StallOwner, TransportStartOwner {
+  readonly type: ConnectionType;
+  readonly outbound = new Outbound();
+  readonly ip: string;
+  readonly port: number;
+  tlsVersion = '';
+  tlsCipher = '';
+  lastActivity: number;
+
+  private readonly router: Router;
+  private readonly onError = (err: Error): void => this.onSocketError(err);
+  private readonly onClose = (): void => this.close('Client Closed');
+  private socket: TransportSocket;
+  private readonly parser: ClientParser;
+  private readonly login: ClientLogin;
+  private readonly keepalive: Keepalive;
+  private readonly stall: ProducerStall;
+  /** `ip:port - cid:N`, then with the client's version, lang and name once CONNECT gives them (nats-server's label). */
+  private logLabel: string;
+  /** `ip:port - cid:N`, what the label is before CONNECT. */
+  private readonly baseLabel: string;
+  private writeDeadline: NodeJS.Timeout | null = null;
+  private connectSeen = false;
+  /** A PING after CONNECT was answered: from then on the client may get async INFO. */
+  private pingAnswered = false;
+
+  constructor(router: Router, cid: number, accepted: AcceptedSocket) {
+    super(cid, ConnectionKind.Client);
+    this.router = router;
+    this.type = accepted.type;
+    this.socket = accepted.socket;
+    this.lastActivity = this.start.getTime();
+    this.ip = accepted.remoteAddress ?? accepted.socket.remoteAddress ?? '';
+    this.port = accepted.socket.remotePort ?? 0;
+    const limits = router.limits;
+    this.baseLabel = this.logLabel = `${this.ip}:${this.port} - cid:${cid}`;
+    this.parser = new ClientParser(this, limits.maxControlLine, limits.maxPayload);
+    this.keepalive = new Keepalive(this);
+    this.stall = new ProducerStall(this);
+    this.login = new ClientLogin(this, router);
+    const auth = router.authenticator;
+    // With a no_auth_user any first operation is let in (loginWithoutConnect); otherwise it must be CONNECT.
+    this.parser.connectFirst = !this.login.authed && auth.noAuthLogin === null;
+    if (this.login.authed) this.bindTo(router.globalAccount(), '', undefined);
+  }
+
+  get limits(): Limits {
+    return this.router.limits;
+  }
+
+  get rttMs(): number {
+    return this.keepalive.rttMs;
+  }
+
+  /** Sends INFO and starts reading; does the TLS upgrade first when the listener requires it. */
+  begin(accepted: AcceptedSocket): void {
+    this.socket.on('error', this.onError);
+    this.socket.on('close', this.onClose);
+    this.sendNow(Buffer.from(this.router.infoFor(this), 'latin1'));
+    this.login.startDeadline();
+    this.keepalive.arm(this.router.limits.pingIntervalMs);
+    startTransport(accepted, this);
+  }
+
+  attach(firstBytes: Buffer | null): void {
+    this.socket.on('data', (chunk) => this.onData(chunk));
+    this.socket.on('drain', () => this.onDrain());
+    if (firstBytes !== null) this.onData(firstBytes);
+  }
+
+  upgraded(up: TlsUpgrade): void {
+    // Only our own listeners move: the TLS socket keeps its own on the raw one.
+    this.socket.off('close', this.onClose);
+    this.socket.off('error', this.onError);
+    this.socket = up.socket;
+    this.tlsVersion = up.version;
+    this.tlsCipher = up.cipher;
+    this.socket.on('error', this.onError);
+    this.socket.on('close', this.onClose);
+    this.attach(null);
+  }
+
+  handshakeTimedOut(): void {
+    this.closeWithError(WireError.SecureConnectionRequired, 'TLS Handshake Error');
+  }
+
+  handshakeFailed(err: Error): void {
+    this.router.log.error(`${this.label()} - TLS handshake error: ${err.message}`);
+    this.close('TLS Handshake Error');
+  }
+
+  label(): string {
+    return this.logLabel;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    if (this.login.pending) return this.login.hold(chunk, true);
+    this.lastActivity = Date.now();
+    this.feed(chunk, true);
+  }
+
+  /** Parses input; what is left when an authentication starts is held (copied when `copy`, the read buffer being Node's). */
+  feed(chunk: Buffer, copy: boolean): void {
+    try {
+      const used = this.parser.parse(chunk);
+      if (this.login.pending && used < chunk.length) this.login.hold(chunk.subarray(used), copy);
+    } catch (err) {
+      this.internalError(err);
+    }
+  }
+
+  /** Runs `fn`; a bug must cost at most the connection whose input hit it, never the server. */
+  guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.internalError(err);
+    }
+  }
+
+  private internalError(err: unknown): void {
+    this.router.log.error(`${this.label()} - internal error processing input: ${(err as Error).stack ?? String(err)}`);
+    this.close('Internal Error');
+  }
+
+  private onSocketError(err: Error): void {
+    if (this.router.log.debugEnabled) this.router.log.debug(`${this.label()} - Client connection error: ${err.message}`);
+    this.close('Read Error');
+  }
+
+  /** Stops reading while the login runs. */
+  holdInput(): void {
+    this.parser.stop();
+    this.socket.pause();
+  }
+
+  releaseInput(): void {
+    this.parser.resume();
+    this.socket.resume();
+  }
+
+  pauseInput(): void {
+    this.socket.pause();
+  }
+
+  resumeInput(): void {
+    if (!this.login.pending) this.socket.resume();
+  }
+
+  bindTo(account: Account, user: string, rules: PermissionRules | undefined): void {
+    if (this.account !== null && this.account !== account) this.account.conns.delete(this);
+    this.bindAccount(account, user, rules);
+    account.conns.add(this);
+  }
+
+  // ---- protocol operations -------------------------------------------------------------------
+
+  onConnect(json: string): void {
+    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [CONNECT ${json}]`);
+    const opts = decodeConnect(json);
+    if (opts === null) return this.close('Protocol Error');
+    this.logLabel = connectLabel(this.baseLabel, opts);
+    if (opts.protocol !== undefined && (opts.protocol < 0 || opts.protocol > 1)) {
+      return this.closeWithError(WireError.InvalidClientProtocol, 'Protocol Error');
+    }
+    if (opts.no_responders === true && opts.headers !== true) {
+      return this.closeWithError(WireError.NoRespondersRequiresHeaders, 'Protocol Error');
+    }
+    this.connectSeen = true;
+    this.keepalive.connectArrived();
+    this.parser.connectFirst = false;
+    this.opts = opts;
+    this.headers = opts.headers === true && !this.router.noHeaderSupport;
+    this.login.connect();
+  }
+
+  /** The login passed. */
+  connected(): void {
+    if (this.router.closing) return this.close('Server Shutdown');
+    if (this.opts.verbose) this.sendOp(OK, 'OK');
+    this.keepalive.connected();
+  }
+
+  /** The server's configuration was reloaded. */
+  reconfigured(reauthorize: boolean): void {
+    if (this.closed) return;
+    this.parser.maxControlLine = this.router.limits.maxControlLine;
+    this.parser.maxPayload = this.router.limits.maxPayload;
+    const maxSubs = this.router.limits.maxSubscriptions;
+    if (maxSubs > 0 && this.subs.size > maxSubs) {
+      // nats-server tells the client, then closes it shortly after so the error can be read.
+      this.sendErr(WireError.MaxSubscriptions);
+      setTimeout(() => this.close('Maximum Subscriptions Exceeded'), 20).unref();
+      return;
+    }
+    if (reauthorize) this.login.recheck();
+  }
+
+  onPub(frame: PubFrame): void {
+    if (!this.login.authed && !this.login.loginWithoutConnect()) return;
+    if (frame.isHpub && !this.headers) return this.close('Protocol Error');
+    const router = this.router;
+    if (router.log.traceEnabled) this.tracePub(frame);
+    const size = frame.end - frame.start;
+    this.inMsgs++;
+    this.inBytes += size;
+    this.keepalive.active = true;
+    const subject = frame.subject;
+    if (this.opts.pedantic && !isValidLiteralSubject(subject)) this.sendErr(WireError.InvalidPublishSubject);
+    if (subject.charCodeAt(0) === 0x5f && subject.startsWith('_GR_.')) return this.pubDenied(subject);
+    if (this.perms !== null && !this.perms.canPublish(subject)) return this.pubDenied(subject);
+    const reply = frame.reply;
+    if (reply !== '' && isReservedReply(reply)) return this.sendErr(replyViolation(reply));
+    if (this.opts.verbose) this.sendOp(OK, 'OK');
+    const delivered = router.route(this, frame);
+    if (delivered === 0 && reply !== '' && this.opts.no_responders === true) this.sendNoResponders(reply);
+  }
+
+  private pubDenied(subject: string): void {
+    this.router.log.error(`${this.label()} - Publish Violation - User "${this.user}", Subject "${subject}"`);
+    this.sendErr(pubViolation(subject));
+  }
+
+  private sendNoResponders(reply: string): void {
+    for (const sub of this.subs.values()) {
+      if (subjectMatches(reply, sub.subject)) return this.send(noRespondersFrame(reply, sub.sid));
+    }
+  }
+
+  onSub(subject: string, queue: string | null, sid: string): void {
+    if (!this.login.authed && !this.login.loginWithoutConnect()) return;
+    const router = this.router;
+    if (router.log.traceEnabled) router.log.trace(`${this.label()} - <<- [SUB ${subject}${queue === null ? '' : ' ' + queue} ${sid}]`);
+    this.keepalive.active = true;
+    if (!isValidSubscribeSubject(subject)) return this.sendErr(WireError.InvalidSubject);
+    const limits = router.limits;
+    if (limits.maxSubTokens > 0 && tokenCount(subject) > limits.maxSubTokens) return this.sendErr(subTokensViolation(subject));
+    if (this.perms !== null && !this.perms.canSubscribe(subject, queue)) {
+      router.log.error(`${this.label()} - Subscription Violation - User "${this.user}", Subject "${subject}", SID ${sid}`);
+      return this.sendErr(subViolation(subject, queue));
+    }
+    if (limits.maxSubscriptions > 0 && this.subs.size >= limits.maxSubscriptions) {
+      router.log.error(`${this.label()} - Maximum Subscriptions Exceeded (max ${limits.maxSubscriptions})`);
+      return this.sendErr(WireError.MaxSubscriptions);
+    }
+    // A SUB reusing a sid is acknowledged and ignored, after the same checks (nats-server's order).
+    if (!this.subs.has(sid)) this.addSub(new Subscription(this, subject, queue, sid));
+    if (this.opts.verbose) this.sendOp(OK, 'OK');
+  }
+
+  onUnsub(sid: string, max: number): void {
+    if (!this.login.authed && !this.login.loginWithoutConnect()) return;
+    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [UNSUB ${sid}${max >= 0 ? ' ' + max : ''}]`);
+    this.keepalive.active = true;
+    const sub = this.subs.get(sid);
+    if (sub !== undefined) {
+      if (max > 0 && sub.delivered < max) sub.max = max;
+      else this.removeSub(sub);
+    }
+    if (this.opts.verbose) this.sendOp(OK, 'OK');
+  }
+
+  onPing(): void {
+    if (!this.login.authed && !this.login.loginWithoutConnect()) return;
+    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [PING]`);
+    this.keepalive.active = true;
+    if (this.connectSeen) this.pingAnswered = true;
+    this.sendOp(PONG, 'PONG');
+  }
+
+  onPong(): void {
+    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [PONG]`);
+    this.keepalive.pong();
+  }
+
+  onParseError(kind: ParseErrorKind): void {
+    switch (kind) {
+      case ParseErrorKind.UnknownOp:
+        return this.closeWithError(WireError.UnknownOp, 'Protocol Error');
+      case ParseErrorKind.MaxControlLine:
+        return this.closeWithError(WireError.MaxControlLine, 'Maximum Control Line Exceeded');
+      case ParseErrorKind.MaxPayload:
+        return this.closeWithError(WireError.MaxPayload, 'Maximum Payload Exceeded');
+      case ParseErrorKind.NotConnect:
+        return this.login.refuse(this.router.authenticator.refusedBeforeConnect);
+      case ParseErrorKind.PeerError:
+        return this.close('Client Closed');
+      default:
+        return this.close('Protocol Error');
+    }
+  }
+
+  private tracePub(frame: PubFrame): void {
+    const op = frame.isHpub ? 'HPUB' : 'PUB';
+    const reply = frame.reply === '' ? '' : ' ' + frame.reply;
+    const sizes = frame.isHpub ? `${frame.hdrLen} ${frame.size}` : `${frame.size}`;
+    this.router.log.trace(`${this.label()} - <<- [${op} ${frame.subject}${reply} ${sizes}]`);
+    const max = this.router.maxTracedMsgLen;
+    const body = frame.payload.toString('latin1');
+    this.router.log.trace(`${this.label()} - <<- MSG_PAYLOAD: [${JSON.stringify(max > 0 && body.length > max ? body.slice(0, max) + '...' : body)}]`);
+  }
+
+  // ---- deliveries ------------------------------------------------------------------------------
+
+  /**
+   * Called by the router after each delivery: counts toward UNSUB max and marks activity. Returns true
+   * when this client is over half its max_pending, so the publisher should wait for it.
+   */
+  delivered(sub: Subscription, bytes: number): boolean {
+    this.outMsgs++;
+    this.outBytes += bytes;
+    this.keepalive.active = true;
+    sub.delivered++;
+    if (sub.max > 0 && sub.delivered >= sub.max) this.removeSub(sub);
+    const pending = this.pendingBytes;
+    const max = this.router.limits.maxPending;
+    if (pending > max) {
+      this.slowConsumer();
+      return false;
+    }
+    scheduleFlush(this);
+    return pending > max >> 1;
+  }
+
+  stallFor(consumer: ClientConnection): void {
+    this.stall.waitFor(consumer.stall);
+  }
+
+  // ---- output ----------------------------------------------------------------------------------
+
+  send(frame: Buffer): void {
+    if (this.closed) return;
+    this.outbound.append(frame);
+    scheduleFlush(this);
+  }
+
+  /** Sends a control op, traced as nats-server traces it (`->> [PONG]`). */
+  private sendOp(frame: Buffer, name: string): void {
+    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - ->> [${name}]`);
+    this.send(frame);
+  }
+
+  sendPing(): void {
+    this.sendOp(PING, 'PING');
+  }
+
+  /** Traces a delivery (called by the router only when tracing is on). */
+  traceDelivery(sub: Subscription, subject: string, reply: string, size: number): void {
+    this.router.log.trace(`${this.label()} - ->> [MSG ${subject} ${sub.sid}${reply === '' ? '' : ' ' + reply} ${size}]`);
+  }
+
+  sendErr(text: string): void {
+    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - ->> [-ERR '${text}']`);
+    this.send(errFrame(text));
+  }
+
+  /** Writes -ERR at once, ahead of a close. */
+  sendErrNow(text: string): void {
+    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - ->> [-ERR '${text}']`);
+    this.sendNow(errFrame(text));
+  }
+
+  /** Writes at once (INFO, and -ERR before a close) rather than at the end of the turn. */
+  private sendNow(frame: Buffer): void {
+    this.outbound.append(frame);
+    this.flushOutbound();
+  }
+
+  flushOutbound(): void {
+    if (this.closed && this.socket.destroyed) return;
+    if (this.outbound.pendingBytes === 0) return;
+    const ok = this.outbound.flushTo(this.socket);
+    if (this.socket.writableLength > this.router.limits.maxPending) return this.slowConsumer();
+    if (!ok && this.writeDeadline === null && !this.closed) {
+      this.writeDeadline = setTimeout(() => {
+        this.writeDeadline = null;
+        this.router.log.warn(`${this.label()} - Slow Consumer Detected: WriteDeadline of ${this.router.limits.writeDeadlineMs}ms exceeded`);
+        this.router.stats.slowConsumers++;
+        this.close('Slow Consumer (Write Deadline)', true);
+      }, this.router.limits.writeDeadlineMs);
+    }
+  }
+
+  private onDrain(): void {
+    this.stall.drained();
+    if (this.writeDeadline !== null) {
+      clearTimeout(this.writeDeadline);
+      this.writeDeadline = null;
+    }
+  }
+
+  /** Bytes queued for this client, in our buffer and the socket's. */
+  get pendingBytes(): number {
+    return this.outbound.pendingBytes + this.socket.writableLength;
+  }
+
+  private slowConsumer(): void {
+    if (this.closed) return;
+    this.router.stats.slowConsumers++;
+    this.router.log.warn(`${this.label()} - Slow Consumer Detected: MaxPending of ${this.router.limits.maxPending} Exceeded`);
+    this.close('Slow Consumer (Pending Bytes)', true);
+  }
+
+  // ---- closing ---------------------------------------------------------------------------------
+
+  closeStale(): void {
+    this.router.log.debug(`${this.label()} - Stale Client Connection - Closing`);
+    this.closeWithError(WireError.StaleConnection, 'Stale Connection');
+  }
+
+  closeWithError(text: string, reason: string): void {
+    if (this.closed) return;
+    this.router.log.error(`${this.label()} - ${text}`);
+    this.sendErrNow(text);
+    this.close(reason);
+  }
+
+  /** Closes once; pending output is flushed first unless the peer is too slow to take it. */
+  close(reason: string, dropPending = false): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeReason = reason;
+    this.stop = new Date();
+    this.parser.stop();
+    this.keepalive.stop();
+    this.login.release();
+    if (this.writeDeadline !== null) clearTimeout(this.writeDeadline);
+    this.writeDeadline = null;
+    this.stall.stop();
+    if (dropPending) {
+      this.socket.destroy();
+    } else {
+      if (this.outbound.pendingBytes > 0 && !this.socket.destroyed) this.outbound.flushTo(this.socket);
+      this.socket.end();
+      // A peer that never reads would keep a half-closed socket open forever.
+      setTimeout(() => this.socket.destroy(), 1000).unref();
+    }
+    // Closed connections stay listed for /connz; keep them small.
+    this.outbound.discard();
+    this.parser.release();
+    this.retireSubs();
+    this.account?.conns.delete(this);
+    this.router.closed(this);
+  }
+
+  /** Whether async INFO may be sent: the client speaks protocol 1 and its first PING after CONNECT was answered. */
+  get wantsAsyncInfo(): boolean {
+    return this.pingAnswered && this.opts.protocol === 1;
+  }
+}
+
+/** nats-server's client label after CONNECT: `<label> - "v<version>:<lang>:<name>"`, leaving out what is empty. */
+function connectLabel(base: string, opts: ConnectOptions): string {
+  const parts: string[] = [];
+  if (opts.version) parts.push(`v${opts.version}`);
+  if (opts.lang) parts.push(opts.lang);
+  if (opts.name) parts.push(opts.name);
+  return parts.length === 0 ? base : `${base} - ${JSON.stringify(parts.join(':'))}`;
+}
+
+function isReservedReply(reply: string): boolean {
+  for (let i = 0; i < RESERVED_REPLY.length; i++) if (reply.startsWith(RESERVED_REPLY[i])) return true;
+  return false;
+}

@@ -1,0 +1,174 @@
+// A client's login: CONNECT's credentials checked by the authenticator (asynchronously, with the
+// client's input held meanwhile), the no_auth_user for a client whose first operation is not
+// CONNECT, the CONNECT deadline, and re-checking a logged-in client after a configuration reload.
+
+import { WireError, subRevokedViolation } from '../protocol/nats/index.js';
+import { Permissions } from './permissions.js';
+import type { PermissionRules } from './permissions.js';
+import type { Account } from './account.js';
+import type { ClientConnection } from './client-connection.js';
+import type { AuthFailureOutcome, AuthOutcome, ClientAuthenticator } from './transport.js';
+import type { Router } from './router.js';
+
+const NO_USER: AuthFailureOutcome = Object.freeze({ ok: false });
+
+export class ClientLogin {
+  /** Authenticated (or nothing to authenticate): operations may run. */
+  authed: boolean;
+  /** An authentication is running: input waits in the stash. */
+  pending = false;
+  private readonly conn: ClientConnection;
+  private readonly router: Router;
+  /** Input that arrived while an authentication was in progress. */
+  private stash: Buffer[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(conn: ClientConnection, router: Router) {
+    this.conn = conn;
+    this.router = router;
+    this.authed = !router.authenticator.configured;
+  }
+
+  /** With configured auth, CONNECT must come within the authenticator's timeout. */
+  startDeadline(): void {
+    const auth = this.router.authenticator;
+    if (auth.configured) this.timer = setTimeout(() => this.timedOut(), auth.timeoutMs);
+  }
+
+  /** CONNECT arrived (already decoded and checked): log the client in. */
+  connect(): void {
+    const auth = this.router.authenticator;
+    const conn = this.conn;
+    if (!auth.configured) {
+      if (conn.opts.account || conn.opts.new_account === true) return this.refuse(NO_USER);
+      // Auth may have been switched off by a reload since this client was accepted.
+      if (!this.authed) this.admit(this.router.globalAccount(), '', undefined);
+      return conn.connected();
+    }
+    this.pending = true;
+    conn.holdInput();
+    this.authenticate(auth);
+  }
+
+  /** Keeps input that arrived during an authentication (copied when `copy`, the read buffer being Node's). */
+  hold(chunk: Buffer, copy: boolean): void {
+    this.stash.push(copy ? Buffer.from(chunk) : chunk);
+  }
+
+  private authenticate(auth: ClientAuthenticator): void {
+    auth.authenticate(this.conn.opts, { connectionType: this.conn.type }).then(
+      (outcome) => {
+        // A reload while the check ran: decide with the configuration now in force.
+        if (this.router.authenticator !== auth && !this.conn.closed) return this.authenticate(this.router.authenticator);
+        this.conn.guard(() => this.authenticated(outcome));
+      },
+      (err: Error) => {
+        this.router.log.error(`${this.conn.label()} - authentication error: ${err.message}`);
+        this.conn.guard(() => this.authenticated(NO_USER));
+      },
+    );
+  }
+
+  private authenticated(outcome: AuthOutcome): void {
+    const conn = this.conn;
+    if (conn.closed) return;
+    this.pending = false;
+    if (!outcome.ok) return this.refuse(outcome);
+    const account = this.router.findAccount(outcome.account);
+    if (account === null) return this.refuse({ ok: false, user: outcome.user ?? '' });
+    this.admit(account, outcome.user ?? '', outcome.permissions);
+    conn.connected();
+    conn.releaseInput();
+    const stash = this.stash;
+    this.stash = [];
+    for (const chunk of stash) {
+      if (conn.closed) return;
+      if (this.pending) this.stash.push(chunk);
+      else conn.feed(chunk, false);
+    }
+  }
+
+  /**
+   * An operation before CONNECT: nats-server lets the client in as the no_auth_user (telnet demos), with
+   * neither a password nor a connection type check. Without one the client is refused and closed: false.
+   */
+  loginWithoutConnect(): boolean {
+    const auth = this.router.authenticator;
+    const login = auth.noAuthLogin;
+    const account = login === null ? null : this.router.findAccount(login.account);
+    if (login === null || account === null) {
+      this.refuse(auth.refusedBeforeConnect);
+      return false;
+    }
+    this.admit(account, login.user ?? '', login.permissions);
+    return true;
+  }
+
+  /** Authentication passed: the client is bound to its account and the CONNECT deadline ends. */
+  private admit(account: Account, user: string, rules: PermissionRules | undefined): void {
+    this.authed = true;
+    this.stopDeadline();
+    this.conn.bindTo(account, user, rules);
+  }
+
+  /** After a reload with `reauthorize`: the client is checked against the users and permissions now in force. */
+  recheck(): void {
+    if (!this.authed || this.pending) return;
+    const conn = this.conn;
+    const auth = this.router.authenticator;
+    if (!auth.configured) {
+      conn.perms = null;
+      return;
+    }
+    auth.authenticate(conn.opts, { connectionType: conn.type }).then(
+      (outcome) => conn.guard(() => this.rechecked(outcome)),
+      () => conn.guard(() => this.rechecked(NO_USER)),
+    );
+  }
+
+  private rechecked(outcome: AuthOutcome): void {
+    const conn = this.conn;
+    if (conn.closed) return;
+    if (!outcome.ok) return this.refuse(outcome);
+    if (outcome.account !== conn.account?.name) return this.refuse({ ok: false, user: outcome.user ?? '' });
+    conn.user = outcome.user ?? '';
+    const perms = outcome.permissions !== undefined ? new Permissions(outcome.permissions) : null;
+    conn.perms = perms;
+    if (perms === null) return;
+    for (const sub of [...conn.subs.values()]) {
+      if (perms.canSubscribe(sub.subject, sub.queue)) continue;
+      conn.removeSub(sub);
+      conn.sendErr(subRevokedViolation(sub.subject, sub.sid));
+    }
+  }
+
+  /** Logged as nats-server logs it: the client's label, and the user tried when users are configured. */
+  refuse(failure: AuthFailureOutcome): void {
+    const conn = this.conn;
+    if (conn.closed) return;
+    const user = failure.user === undefined ? '' : ` - User ${JSON.stringify(failure.user)}`;
+    this.router.log.error(`${conn.label()} - authentication error${user}`);
+    conn.sendErrNow(WireError.AuthViolation);
+    conn.close('Authentication Failure');
+  }
+
+  /** No CONNECT in time: nats-server logs this at debug level only. */
+  private timedOut(): void {
+    const conn = this.conn;
+    if (conn.closed) return;
+    if (this.router.log.debugEnabled) this.router.log.debug(`${conn.label()} - ${WireError.AuthTimeout}`);
+    conn.sendErrNow(WireError.AuthTimeout);
+    conn.close('Authentication Timeout');
+  }
+
+  stopDeadline(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** The connection closed: nothing held is needed any more. */
+  release(): void {
+    this.stopDeadline();
+    this.stash = [];
+  }
+}

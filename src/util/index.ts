@@ -5,3 +5,4 @@ export { GLOBAL_ACCOUNT } from './accounts.js';
 export { goDuration, formatGoDuration } from './go-duration.js';
 export { listen, ListenError, formatHostPort, reachableUrls } from './listen.js';
 export type { ListenTarget } from './listen.js';
+export { subjectFromText, subjectToText } from './subject-text.js';

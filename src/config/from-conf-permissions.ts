@@ -3,6 +3,7 @@
 import type { Field, Issues } from './conf-reader.js';
 import { describeNode, fieldOf, itemsOf, lowerCased, readInteger } from './conf-reader.js';
 import { DurationError, parseGoDurationMs } from './durations.js';
+import { subjectFromText } from '../util/index.js';
 import type { PermissionsConfig, ResponsePermission, SubjectPermission } from './options.js';
 
 /** `allow_responses: true`: one response within two minutes. */
@@ -58,7 +59,8 @@ function readSubjects(issues: Issues, field: Field): string[] | undefined {
       return undefined;
     }
   }
-  return subjects;
+  // Checked as text (so messages quote what the file says), kept as the wire bytes they must match.
+  return subjects.map(subjectFromText);
 }
 
 /** `{ allow, deny }`, or a subject / list of subjects meaning allow. An empty map means no restriction. */

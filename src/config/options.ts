@@ -1,5 +1,6 @@
 // Typed, frozen server options. Produced by config (file) and cli (flags); read by everything else.
 
+/** Subjects (and `"subject queue"` entries) in the internal byte-string form, as they arrive on the wire. */
 export interface SubjectPermission {
   readonly allow?: readonly string[];
   readonly deny?: readonly string[];

@@ -2,7 +2,7 @@
 // reported as they were when they closed: uptime and idle end at their stop time.
 
 import { ConnectionKind, REDACTED_TOKEN } from '../core/index.js';
-import { GLOBAL_ACCOUNT } from '../util/index.js';
+import { GLOBAL_ACCOUNT, subjectToText } from '../util/index.js';
 import type { ClientConnection, ClosedConnection, ConnectionType } from '../core/index.js';
 import { rfc3339Nano, rtt, tlsVersion, uptime } from './format.js';
 import type { SubsOption } from './query.js';
@@ -116,6 +116,6 @@ export function connInfo(conn: ListedConnection, nowMs: number, options: ConnInf
 function subscriptionLists(conn: ListedConnection, subs: SubsOption, closed: boolean): Pick<ConnInfo, 'subscriptions_list' | 'subscriptions_list_detail'> {
   if (conn.subs.size === 0) return {};
   if (subs.detail) return { subscriptions_list_detail: [...conn.subs.values()].map((sub) => subDetail(sub, conn, closed)) };
-  if (subs.list) return { subscriptions_list: [...conn.subs.values()].map((sub) => sub.subject) };
+  if (subs.list) return { subscriptions_list: [...conn.subs.values()].map((sub) => subjectToText(sub.subject)) };
   return {};
 }

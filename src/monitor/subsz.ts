@@ -3,6 +3,7 @@
 
 import { isValidLiteralSubject, subjectMatches } from '../core/index.js';
 import type { Account, SublistStats } from '../core/index.js';
+import { subjectFromText } from '../util/index.js';
 import type { EndpointContext, EndpointReply } from './context.js';
 import { BadRequestError } from './errors.js';
 import { rfc3339Nano } from './format.js';
@@ -25,11 +26,12 @@ export function subsz(ctx: EndpointContext): EndpointReply {
   const wantList = q.bool('subs');
   let offset = q.int('offset');
   let limit = q.int('limit');
-  const test = q.string('test');
+  const testText = q.string('test');
+  const test = subjectFromText(testText);
   const accName = q.string('acc');
   if (offset < 0) offset = 0;
   if (limit <= 0) limit = DEFAULT_SUB_LIST_SIZE;
-  if (test !== '' && !isValidLiteralSubject(test)) throw new BadRequestError(`invalid test subject, must be valid publish subject: ${test}`);
+  if (test !== '' && !isValidLiteralSubject(test)) throw new BadRequestError(`invalid test subject, must be valid publish subject: ${testText}`);
 
   const accounts: Account[] = [];
   for (const acc of ctx.source.router.accounts.values()) {

@@ -6,3 +6,4 @@ export { goDuration, formatGoDuration } from './go-duration.js';
 export { listen, ListenError, formatHostPort, reachableUrls } from './listen.js';
 export type { ListenTarget } from './listen.js';
 export { KEEP_BY_REFERENCE, keepBytes } from './borrowed-bytes.js';
+export { subjectFromText, subjectToText } from './subject-text.js';

@@ -146,6 +146,25 @@ test('authorization: default_permissions apply to users without their own', () =
   );
 });
 
+test('authorization: permission subjects are kept as their UTF-8 bytes, the form wire subjects have', () => {
+  const text = `authorization {
+    default_permissions: { subscribe: { deny: "bär.*" } }
+    users: [ { user: a, password: x, permissions: { publish: { allow: ["ünï.>", "ok"], deny: "föö.>" }, subscribe: "€.* grüppe" } }, { user: b } ]
+  }`;
+  const auth = layerOf(text).auth;
+  const bytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+  assert.deepEqual(auth?.users.map((u) => u.permissions), [
+    { publish: { allow: [bytes('ünï.>'), 'ok'], deny: [bytes('föö.>')] }, subscribe: { allow: [bytes('€.* grüppe')] } },
+    { subscribe: { deny: [bytes('bär.*')] } },
+  ]);
+});
+
+test('authorization: a bad non-ASCII permission subject is quoted as the file wrote it', () => {
+  assert.deepEqual(problemsOf('authorization { users: [ { user: a, permissions: { publish: "föö..x" } } ] }'), [
+    'c.conf:1:52: subject "föö..x" is not a valid subject',
+  ]);
+});
+
 test('authorization: allowed connection types are upper-cased, aliases accepted', () => {
   const text = `authorization { users: [
     { user: a, password: x, allowed_connection_types: ["standard", "WebSocket"] }

@@ -4,6 +4,7 @@
 
 import { ClientParser, ParseErrorKind, decodeConnect, WireError, errFrame, pubViolation, replyViolation, subTokensViolation, subViolation } from '../protocol/nats/index.js';
 import type { ClientOpHandler, ConnectOptions, PubFrame } from '../protocol/nats/index.js';
+import { subjectToText } from '../util/index.js';
 import { ClientLogin } from './client-login.js';
 import { Connection, ConnectionKind } from './connection.js';
 import { Keepalive } from './keepalive.js';
@@ -87,7 +88,7 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
   begin(accepted: AcceptedSocket): void {
     this.socket.on('error', this.onError);
     this.socket.on('close', this.onClose);
-    this.sendNow(Buffer.from(this.router.infoFor(this), 'latin1'));
+    this.sendNow(Buffer.from(this.router.infoFor(this), 'utf8'));
     this.login.startDeadline();
     this.keepalive.arm(this.router.limits.pingIntervalMs);
     startTransport(accepted, this);
@@ -249,7 +250,7 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
   }
 
   private pubDenied(subject: string): void {
-    this.router.log.error(`${this.label()} - Publish Violation - User "${this.user}", Subject "${subject}"`);
+    this.router.log.error(`${this.label()} - Publish Violation - User "${this.user}", Subject "${subjectToText(subject)}"`);
     this.sendErr(pubViolation(subject));
   }
 
@@ -262,13 +263,13 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
   onSub(subject: string, queue: string | null, sid: string): void {
     if (!this.login.authed && !this.login.loginWithoutConnect()) return;
     const router = this.router;
-    if (router.log.traceEnabled) router.log.trace(`${this.label()} - <<- [SUB ${subject}${queue === null ? '' : ' ' + queue} ${sid}]`);
+    if (router.log.traceEnabled) router.log.trace(`${this.label()} - <<- [SUB ${subjectToText(`${subject}${queue === null ? '' : ' ' + queue} ${sid}`)}]`);
     this.keepalive.active = true;
     if (!isValidSubscribeSubject(subject)) return this.sendErr(WireError.InvalidSubject);
     const limits = router.limits;
     if (limits.maxSubTokens > 0 && tokenCount(subject) > limits.maxSubTokens) return this.sendErr(subTokensViolation(subject));
     if (this.perms !== null && !this.perms.canSubscribe(subject, queue)) {
-      router.log.error(`${this.label()} - Subscription Violation - User "${this.user}", Subject "${subject}", SID ${sid}`);
+      router.log.error(`${this.label()} - Subscription Violation - User "${this.user}", Subject "${subjectToText(subject)}", SID ${subjectToText(sid)}`);
       return this.sendErr(subViolation(subject, queue));
     }
     if (limits.maxSubscriptions > 0 && this.subs.size >= limits.maxSubscriptions) {
@@ -282,7 +283,7 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
 
   onUnsub(sid: string, max: number): void {
     if (!this.login.authed && !this.login.loginWithoutConnect()) return;
-    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [UNSUB ${sid}${max >= 0 ? ' ' + max : ''}]`);
+    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [UNSUB ${subjectToText(sid)}${max >= 0 ? ' ' + max : ''}]`);
     this.keepalive.active = true;
     const sub = this.subs.get(sid);
     if (sub !== undefined) {
@@ -326,9 +327,9 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
     const op = frame.isHpub ? 'HPUB' : 'PUB';
     const reply = frame.reply === '' ? '' : ' ' + frame.reply;
     const sizes = frame.isHpub ? `${frame.hdrLen} ${frame.size}` : `${frame.size}`;
-    this.router.log.trace(`${this.label()} - <<- [${op} ${frame.subject}${reply} ${sizes}]`);
+    this.router.log.trace(`${this.label()} - <<- [${op} ${subjectToText(frame.subject + reply)} ${sizes}]`);
     const max = this.router.maxTracedMsgLen;
-    const body = frame.payload.toString('latin1');
+    const body = subjectToText(frame.payload.toString('latin1'));
     this.router.log.trace(`${this.label()} - <<- MSG_PAYLOAD: [${JSON.stringify(max > 0 && body.length > max ? body.slice(0, max) + '...' : body)}]`);
   }
 
@@ -378,17 +379,17 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
 
   /** Traces a delivery (called by the router only when tracing is on). */
   traceDelivery(sub: Subscription, subject: string, reply: string, size: number): void {
-    this.router.log.trace(`${this.label()} - ->> [MSG ${subject} ${sub.sid}${reply === '' ? '' : ' ' + reply} ${size}]`);
+    this.router.log.trace(`${this.label()} - ->> [MSG ${subjectToText(`${subject} ${sub.sid}${reply === '' ? '' : ' ' + reply}`)} ${size}]`);
   }
 
   sendErr(text: string): void {
-    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - ->> [-ERR '${text}']`);
+    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - ->> [-ERR '${subjectToText(text)}']`);
     this.send(errFrame(text));
   }
 
   /** Writes -ERR at once, ahead of a close. */
   sendErrNow(text: string): void {
-    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - ->> [-ERR '${text}']`);
+    if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - ->> [-ERR '${subjectToText(text)}']`);
     this.sendNow(errFrame(text));
   }
 

@@ -3,7 +3,7 @@
 
 import type { PubFrame, ServerInfo } from '../protocol/nats/index.js';
 import { WireError } from '../protocol/nats/index.js';
-import { GLOBAL_ACCOUNT } from '../util/index.js';
+import { GLOBAL_ACCOUNT, subjectToText } from '../util/index.js';
 import { Account } from './account.js';
 import { ClosedConnection } from './closed-connection.js';
 import { ClientConnection } from './client-connection.js';
@@ -205,7 +205,7 @@ export class Router {
     try {
       (sub.handler as NonNullable<Subscription['handler']>)(f, sub, pub);
     } catch (err) {
-      this.log.error(`${c.label()} - internal error handling a message on "${f.subject}": ${(err as Error).stack ?? String(err)}`);
+      this.log.error(`${c.label()} - internal error handling a message on "${subjectToText(f.subject)}": ${(err as Error).stack ?? String(err)}`);
     }
   }
 
@@ -220,7 +220,7 @@ export class Router {
   /** Sends an async INFO (e.g. lame duck) to the clients that understand one. */
   broadcastInfo(extra: Partial<ServerInfo>): void {
     for (const conn of this.conns.values()) {
-      if (conn.wantsAsyncInfo) conn.send(Buffer.from(this.infoFor(conn, extra), 'latin1'));
+      if (conn.wantsAsyncInfo) conn.send(Buffer.from(this.infoFor(conn, extra), 'utf8'));
     }
   }
 

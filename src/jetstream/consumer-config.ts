@@ -12,6 +12,7 @@ import { MAX_DESCRIPTION_LEN, MAX_NAME_LEN, isValidName } from './stream-config.
 import { subjectFromText, subjectToText } from './subject-text.js';
 import { isLiteralSubject, isValidSubject, subjectIsSubsetOf } from './subjects.js';
 import { formatTime } from './time.js';
+import type { ZonedTime } from './time.js';
 
 export type DeliverPolicy = 'all' | 'last' | 'new' | 'by_start_sequence' | 'by_start_time' | 'last_per_subject';
 export type AckPolicy = 'none' | 'all' | 'explicit';
@@ -24,7 +25,7 @@ export interface ConsumerConfig {
   description: string;
   deliverPolicy: DeliverPolicy;
   optStartSeq: number;
-  optStartTime: bigint | null;
+  optStartTime: ZonedTime | null;
   ackPolicy: AckPolicy;
   ackWait: bigint;
   maxDeliver: number;
@@ -179,17 +180,17 @@ export interface CreateSubject {
 }
 
 /**
- * What a create subject (under `$JS.API.`, with `<prefix>` the `$JS.API` part already removed:
- * `CONSUMER.CREATE.S.C.foo`) asks for; null where nats-server gives no reply at all (too few tokens).
- * 2.9.10 takes a filter from the subject only when it has two or more tokens; leafgate takes any (as later
- * servers), so `CONSUMER.CREATE.S.C.foo` with another filter_subject is refused with 10131.
+ * What a create subject asks for, given the part after the API prefix (`CONSUMER.CREATE.S.C.foo`); null where
+ * nats-server gives no reply at all. 2.9.10 takes a filter from the subject only when it has two or more
+ * tokens; leafgate takes any (jetstream-api.md §2), so `CONSUMER.CREATE.S.C.foo` with another filter_subject
+ * is refused with 10131.
  */
-export function parseCreateSubject(apiSubject: string): CreateSubject | ApiError | null {
+export function parseCreateSubject(apiSubject: string): CreateSubject | null {
   const t = apiSubject.split('.');
   if (t[0] !== 'CONSUMER') return null;
   if (t[1] === 'DURABLE') {
-    if (t[2] !== 'CREATE' || t.length < 4) return null;
-    if (t.length !== 5) return apiError('ConsumerDurableNameNotInSubject');
+    // nats-server subscribes DURABLE.CREATE.*.* only: any other length gets no reply.
+    if (t[2] !== 'CREATE' || t.length !== 5) return null;
     return { form: CreateForm.LegacyDurable, stream: t[3], consumer: t[4], filter: '' };
   }
   if (t[1] !== 'CREATE' || t.length < 3) return null;
@@ -387,24 +388,22 @@ export function checkWorkQueueConsumer(c: ConsumerConfig, stream: StreamConfig, 
 }
 
 /**
- * The name of a new consumer (durable name, else config name, else `generateName()` which is then written
- * into the config) and the config to store: ephemerals without inactive_threshold get the 5 s default.
+ * The name of a new consumer (durable name, else config name, else `generateName()`, which nats-server does
+ * not write into the stored config) and the config to store: ephemerals without inactive_threshold get the
+ * 5 s default.
  */
 export function nameNewConsumer(c: ConsumerConfig, generateName: () => string): { name: string; config: ConsumerConfig } | ApiError {
-  const config = { ...c };
   let name: string;
-  if (config.durableName !== '') {
-    if (config.durableName.length > MAX_NAME_LEN) return apiError('ConsumerNameTooLong', { max: MAX_NAME_LEN });
-    name = config.durableName;
-  } else if (config.name !== '') {
-    name = config.name;
+  if (c.durableName !== '') {
+    if (c.durableName.length > MAX_NAME_LEN) return apiError('ConsumerNameTooLong', { max: MAX_NAME_LEN });
+    name = c.durableName;
+  } else if (c.name !== '') {
+    name = c.name;
   } else {
     name = generateName();
-    config.name = name;
   }
   if (!isValidName(name)) return apiError('ConsumerBadDurableName');
-  if (config.durableName === '' && config.inactiveThreshold <= 0n) config.inactiveThreshold = DEFAULT_EPHEMERAL_INACTIVE_THRESHOLD;
-  return { name, config };
+  return { name, config: withEphemeralThreshold(c) };
 }
 
 function sameDurations(a: readonly bigint[], b: readonly bigint[]): boolean {
@@ -416,18 +415,22 @@ export function consumerConfigsEqual(a: ConsumerConfig, b: ConsumerConfig): bool
   for (const k of Object.keys(a) as (keyof ConsumerConfig)[]) {
     if (k === 'backoff') {
       if (!sameDurations(a.backoff, b.backoff)) return false;
+    } else if (k === 'optStartTime') {
+      const x = a.optStartTime;
+      const y = b.optStartTime;
+      if (x === null || y === null ? x !== y : x.ns !== y.ns || x.offsetMinutes !== y.offsetMinutes) return false;
     } else if (a[k] !== b[k]) return false;
   }
   return true;
 }
 
 /**
- * Whether an existing consumer `old` may take the checked config `c` (nats-server checkNewConsumerConfig):
- * null, or the error to answer (plain texts come as 10012). `oldDeliverSubjectHasInterest`: whether the old
- * push consumer's deliver subject has subscribers (a bound consumer keeps its deliver subject).
+ * A create naming an existing consumer `old` with the checked config `c` (nats-server updateConfig): the
+ * config to store, or the error to answer (plain texts come as 10012). `oldDeliverSubjectHasInterest`:
+ * whether the old push consumer's deliver subject has subscribers (a bound consumer keeps its subject).
  */
-export function checkConsumerUpdate(old: ConsumerConfig, c: ConsumerConfig, oldDeliverSubjectHasInterest: boolean): ApiError | null {
-  if (consumerConfigsEqual(old, c)) return null;
+export function checkConsumerUpdate(old: ConsumerConfig, c: ConsumerConfig, oldDeliverSubjectHasInterest: boolean): ConsumerConfig | ApiError {
+  if (consumerConfigsEqual(old, c)) return old;
   const refuse = (err: string): ApiError => apiError('ConsumerCreate', { err });
   if (old.deliverPolicy !== c.deliverPolicy) return refuse('deliver policy can not be updated');
   if (old.optStartSeq !== c.optStartSeq) return refuse('start sequence can not be updated');
@@ -444,7 +447,11 @@ export function checkConsumerUpdate(old: ConsumerConfig, c: ConsumerConfig, oldD
     if (oldDeliverSubjectHasInterest) return apiError('ConsumerNameExist');
   }
   if (c.backoff.length > 0 && c.maxDeliver <= c.backoff.length) return apiError('ConsumerMaxDeliverBackoff');
-  return null;
+  return withEphemeralThreshold(c);
+}
+
+function withEphemeralThreshold(c: ConsumerConfig): ConsumerConfig {
+  return c.durableName === '' && c.inactiveThreshold <= 0n ? { ...c, inactiveThreshold: DEFAULT_EPHEMERAL_INACTIVE_THRESHOLD } : c;
 }
 
 /** The config as nats-server 2.9.10 writes it (member order and omitempty as its struct tags say). */
@@ -458,7 +465,7 @@ export function consumerConfigToJson(c: ConsumerConfig): Record<string, unknown>
     description: c.description === '' ? undefined : c.description,
     deliver_policy: c.deliverPolicy,
     opt_start_seq: nz(c.optStartSeq),
-    opt_start_time: c.optStartTime === null ? undefined : formatTime(c.optStartTime),
+    opt_start_time: c.optStartTime === null ? undefined : formatTime(c.optStartTime.ns, c.optStartTime.offsetMinutes),
     ack_policy: c.ackPolicy,
     ack_wait: nzd(c.ackWait),
     max_deliver: nz(c.maxDeliver),

@@ -16,7 +16,6 @@ const API_ERRORS = {
   ConsumerCreate: [500, 10012, '{err}'],
   ConsumerNameExist: [400, 10013, 'consumer name already in use'],
   ConsumerNotFound: [404, 10014, 'consumer not found'],
-  ConsumerDurableNameNotInSubject: [400, 10016, 'consumer expected to be durable but no durable name set in subject'],
   ConsumerDurableNameNotMatchSubject: [400, 10017, 'consumer name in subject does not match durable name in request'],
   ConsumerDurableNameNotSet: [400, 10018, 'consumer expected to be durable but a durable name was not set'],
   ConsumerEphemeralWithDurableName: [400, 10020, 'consumer expected to be ephemeral but a durable name was set in request'],

@@ -6,6 +6,7 @@
 import { JsonNumber, JsonObject } from './json.js';
 import type { JsonValue } from './json.js';
 import { parseTime } from './time.js';
+import type { ZonedTime } from './time.js';
 
 export class DecodeError extends Error {}
 
@@ -78,12 +79,12 @@ export function duration(v: JsonValue): bigint | undefined {
 }
 
 /** A *time.Time: RFC3339 text; null clears it. */
-export function time(v: JsonValue): bigint | null {
+export function time(v: JsonValue): ZonedTime | null {
   if (v === null) return null;
   if (typeof v !== 'string') throw new DecodeError('expected a time string');
-  const ns = parseTime(v);
-  if (ns === null) throw new DecodeError('invalid time');
-  return ns;
+  const t = parseTime(v);
+  if (t === null) throw new DecodeError('invalid time');
+  return t;
 }
 
 /** A Go slice: null clears it, each element decoded by `item` (whose own null leaves the zero value). */

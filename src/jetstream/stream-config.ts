@@ -10,6 +10,7 @@ import type { JsonValue } from './json.js';
 import { subjectFromText, subjectToText } from './subject-text.js';
 import { isLiteralSubject, isValidSubject, subjectIsSubsetOf, subjectsCollide } from './subjects.js';
 import { formatTime } from './time.js';
+import type { ZonedTime } from './time.js';
 
 export type RetentionPolicy = 'limits' | 'interest' | 'workqueue';
 export type DiscardPolicy = 'old' | 'new';
@@ -24,8 +25,7 @@ export interface ExternalStream {
 export interface StreamSource {
   name: string;
   optStartSeq: number;
-  /** Nanoseconds since the epoch, or null. */
-  optStartTime: bigint | null;
+  optStartTime: ZonedTime | null;
   filterSubject: string;
   external: ExternalStream | null;
 }
@@ -466,10 +466,15 @@ function sourcesEqual(a: StreamSource | null, b: StreamSource | null): boolean {
   return (
     a.name === b.name &&
     a.optStartSeq === b.optStartSeq &&
-    a.optStartTime === b.optStartTime &&
+    sameTime(a.optStartTime, b.optStartTime) &&
     a.filterSubject === b.filterSubject &&
     (a.external === null || b.external === null ? a.external === b.external : a.external.api === b.external.api && a.external.deliver === b.external.deliver)
   );
+}
+
+function sameTime(a: ZonedTime | null, b: ZonedTime | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.ns === b.ns && a.offsetMinutes === b.offsetMinutes;
 }
 
 function republishEqual(a: RePublish | null, b: RePublish | null): boolean {
@@ -492,7 +497,7 @@ function sourceJson(s: StreamSource): Record<string, unknown> {
   return {
     name: subjectToText(s.name),
     opt_start_seq: s.optStartSeq === 0 ? undefined : s.optStartSeq,
-    opt_start_time: s.optStartTime === null ? undefined : formatTime(s.optStartTime),
+    opt_start_time: s.optStartTime === null ? undefined : formatTime(s.optStartTime.ns, s.optStartTime.offsetMinutes),
     filter_subject: s.filterSubject === '' ? undefined : subjectToText(s.filterSubject),
     external: s.external === null ? undefined : { api: subjectToText(s.external.api), deliver: subjectToText(s.external.deliver) },
   };

@@ -6,27 +6,40 @@ export const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 
 const NS_PER_MS = 1_000_000n;
 
+/** A time read from a JSON body: the instant, and the UTC offset it was written with (Go writes it back so). */
+export interface ZonedTime {
+  ns: bigint;
+  offsetMinutes: number;
+}
+
 /**
- * RFC3339Nano in UTC, as Go's time.Time MarshalJSON writes it. 0n stands for Go's zero time: an epoch-exact
- * timestamp never occurs in practice, and callers use 0 for "never" (store state, unset times).
+ * RFC3339Nano as Go's time.Time MarshalJSON writes it, in UTC unless an offset is given. 0n stands for Go's
+ * zero time: an epoch-exact timestamp never occurs in practice, and callers use 0 for "never" (store state,
+ * unset times).
  */
-export function formatTime(ns: bigint): string {
+export function formatTime(ns: bigint, offsetMinutes = 0): string {
   if (ns === 0n) return GO_ZERO_TIME;
-  let ms = ns / NS_PER_MS;
-  let sub = ns % NS_PER_MS;
+  const local = ns + BigInt(offsetMinutes * 60) * 1_000_000_000n;
+  let ms = local / NS_PER_MS;
+  let sub = local % NS_PER_MS;
   if (sub < 0n) {
     sub += NS_PER_MS;
     ms -= 1n;
   }
   const iso = new Date(Number(ms)).toISOString();
   const fraction = (iso.slice(20, 23) + sub.toString().padStart(6, '0')).replace(/0+$/, '');
-  return `${iso.slice(0, 19)}${fraction === '' ? '' : `.${fraction}`}Z`;
+  return `${iso.slice(0, 19)}${fraction === '' ? '' : `.${fraction}`}${offsetMinutes === 0 ? 'Z' : offsetText(offsetMinutes)}`;
+}
+
+function offsetText(minutes: number): string {
+  const a = Math.abs(minutes);
+  return `${minutes < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
 }
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|([+-])(\d{2}):(\d{2}))$/;
 
-/** Nanoseconds since the epoch of an RFC3339 time (any offset), or null when Go's parser would refuse it. */
-export function parseTime(text: string): bigint | null {
+/** An RFC3339 time (any offset), or null when Go's parser would refuse it. */
+export function parseTime(text: string): ZonedTime | null {
   const m = RFC3339.exec(text);
   if (m === null) return null;
   const [year, month, day, hour, min, sec] = m.slice(1, 7).map(Number);
@@ -35,12 +48,9 @@ export function parseTime(text: string): bigint | null {
   const d = new Date(0);
   d.setUTCFullYear(year, month - 1, day);
   d.setUTCHours(hour, min, sec, 0);
-  let ns = BigInt(d.getTime()) * NS_PER_MS + BigInt((m[7] ?? '').padEnd(9, '0'));
-  if (m[9] !== undefined) {
-    const offsetNs = BigInt((Number(m[10]) * 60 + Number(m[11])) * 60) * 1_000_000_000n;
-    ns += m[9] === '+' ? -offsetNs : offsetNs;
-  }
-  return ns;
+  const local = BigInt(d.getTime()) * NS_PER_MS + BigInt((m[7] ?? '').padEnd(9, '0'));
+  const offsetMinutes = m[9] === undefined ? 0 : (m[9] === '+' ? 1 : -1) * (Number(m[10]) * 60 + Number(m[11]));
+  return { ns: local - BigInt(offsetMinutes * 60) * 1_000_000_000n, offsetMinutes };
 }
 
 function isLeap(y: number): boolean {

@@ -53,10 +53,13 @@ class Parser {
     if (c === '"') return this.string();
     if (c === '-' || (c >= '0' && c <= '9')) return this.number();
     for (const [word, v] of WORDS) {
-      if (s.startsWith(word, this.pos)) {
-        this.pos += word.length;
-        return v;
+      if (c !== word[0]) continue;
+      for (let i = 1; i < word.length; i++) {
+        this.pos++;
+        if (s[this.pos] !== word[i]) throw this.unexpected(`in literal ${word} (expecting '${word[i]}')`);
       }
+      this.pos++;
+      return v;
     }
     throw this.unexpected('looking for beginning of value');
   }

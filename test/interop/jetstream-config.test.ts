@@ -15,6 +15,27 @@ import { consumerCases } from '../unit/jetstream/consumer-cases.js';
 import { streamCases } from '../unit/jetstream/stream-cases.js';
 import type { ApiCase } from '../unit/jetstream/stream-cases.js';
 import { NO_REPLY } from '../unit/jetstream/api-flow.js';
+import { apiError } from '../../src/jetstream/errors.js';
+import type { ApiError } from '../../src/jetstream/errors.js';
+import { ResponseType, apiErrorResponse } from '../../src/jetstream/api-envelope.js';
+
+/** Whole error replies (type, error and the zero members of that reply type), byte for byte. */
+const envelopeCases: readonly (readonly [subject: string, body: string, type: ResponseType, error: ApiError])[] = [
+  ['$JS.API.STREAM.INFO.NOPE', '', ResponseType.StreamInfo, apiError('StreamNotFound')],
+  ['$JS.API.STREAM.PURGE.NOPE', '', ResponseType.StreamPurge, apiError('StreamNotFound')],
+  ['$JS.API.STREAM.LIST', '{"offset":"x"}', ResponseType.StreamList, apiError('InvalidJSON')],
+  ['$JS.API.STREAM.NAMES', '{"offset":"x"}', ResponseType.StreamNames, apiError('InvalidJSON')],
+  ['$JS.API.STREAM.DELETE.NOPE', '', ResponseType.StreamDelete, apiError('StreamNotFound')],
+  ['$JS.API.STREAM.MSG.GET.NOPE', '{"seq":1}', ResponseType.StreamMsgGet, apiError('StreamNotFound')],
+  ['$JS.API.STREAM.MSG.DELETE.NOPE', '{"seq":1}', ResponseType.StreamMsgDelete, apiError('StreamNotFound')],
+  ['$JS.API.STREAM.CREATE.A', '{"name":"B"}', ResponseType.StreamCreate, apiError('StreamMismatch')],
+  ['$JS.API.STREAM.UPDATE.NOPE', '{"name":"NOPE"}', ResponseType.StreamUpdate, apiError('StreamNotFound')],
+  ['$JS.API.CONSUMER.NAMES.NOPE', '', ResponseType.ConsumerNames, apiError('StreamNotFound')],
+  ['$JS.API.CONSUMER.LIST.NOPE', '', ResponseType.ConsumerList, apiError('StreamNotFound')],
+  ['$JS.API.CONSUMER.INFO.NOPE.X', '', ResponseType.ConsumerInfo, apiError('StreamNotFound')],
+  ['$JS.API.CONSUMER.DELETE.NOPE.X', '', ResponseType.ConsumerDelete, apiError('StreamNotFound')],
+  ['$JS.API.CONSUMER.CREATE.NOPE', '{"stream_name":"NOPE"}', ResponseType.ConsumerCreate, apiError('StreamNotFound')],
+];
 
 // How long a request that nats-server never answers is given before counting as "no reply".
 const NO_REPLY_WAIT_MS = 1000;
@@ -76,6 +97,13 @@ describe('JetStream config tables against nats-server 2.9.10', () => {
     const reply = await request(c.subject, c.body);
     if (reply === NO_REPLY) return reply;
     return memberText(reply, 'error') ?? memberText(reply, 'config') ?? reply;
+  }
+
+  for (const [subject, body, type, error] of envelopeCases) {
+    test(`error reply of ${subject} ${body}`, async () => {
+      await deleteAllStreams();
+      assert.equal(await request(subject, body), apiErrorResponse(type, error));
+    });
   }
 
   for (const [kind, cases] of [['stream', streamCases], ['consumer', consumerCases]] as const) {

@@ -9,7 +9,7 @@ import { DecodeError, StructFields, bool, duration, int64, list, oneOf, str, tim
 import type { JsonValue } from './json.js';
 import type { StreamConfig } from './stream-config.js';
 import { MAX_DESCRIPTION_LEN, MAX_NAME_LEN, isValidName } from './stream-config.js';
-import { subjectFromText, subjectToText } from './subject-text.js';
+import { subjectMember as subject, subjectToText } from './subject-text.js';
 import { isLiteralSubject, isValidSubject, subjectIsSubsetOf } from './subjects.js';
 import { formatTime } from './time.js';
 import type { ZonedTime } from './time.js';
@@ -94,11 +94,6 @@ function emptyConsumerConfig(): ConsumerConfig {
     direct: false,
   };
 }
-
-const subject = (v: JsonValue): string | undefined => {
-  const s = str(v);
-  return s === undefined ? undefined : subjectFromText(s);
-};
 
 const DELIVER: Record<string, DeliverPolicy> = {
   all: 'all',

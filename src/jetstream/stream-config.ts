@@ -7,7 +7,7 @@ import { apiError } from './errors.js';
 import type { ApiError } from './errors.js';
 import { DecodeError, StructFields, bool, duration, int32, int64, list, oneOf, str, time, uint64 } from './go-decode.js';
 import type { JsonValue } from './json.js';
-import { subjectFromText, subjectToText } from './subject-text.js';
+import { subjectMember as subject, subjectToText } from './subject-text.js';
 import { isLiteralSubject, isValidSubject, subjectIsSubsetOf, subjectsCollide } from './subjects.js';
 import { formatTime } from './time.js';
 import type { ZonedTime } from './time.js';
@@ -123,11 +123,6 @@ function emptyStreamConfig(): StreamConfig {
     allowRollupHdrs: false,
   };
 }
-
-const subject = (v: JsonValue): string | undefined => {
-  const s = str(v);
-  return s === undefined ? undefined : subjectFromText(s);
-};
 
 const EXTERNAL = new StructFields<ExternalStream>({
   api: (t, v) => void (t.api = subject(v) ?? t.api),

@@ -128,6 +128,13 @@ export const consumerCases: readonly ApiCase[] = [
     body: '{"stream_name":"W","config":{"ack_policy":"explicit","filter_subject":"w.*.b"}}',
     want: err(400, 10100, 'filtered consumer not unique on workqueue stream'),
   },
+  {
+    name: 'workqueue: filters that collide but neither covers the other are unique enough',
+    setup: [W, on('W', '$JS.API.CONSUMER.CREATE.W.C1', { ack_policy: 'explicit', filter_subject: 'w.a.>' })],
+    subject: '$JS.API.CONSUMER.CREATE.W.C2',
+    body: '{"stream_name":"W","config":{"ack_policy":"explicit","filter_subject":"w.*.b"}}',
+    want: '{"name":"C2","deliver_policy":"all","ack_policy":"explicit","ack_wait":30000000000,"max_deliver":-1,"filter_subject":"w.*.b","replay_policy":"instant","max_waiting":512,"max_ack_pending":1000,"inactive_threshold":5000000000,"num_replicas":0}',
+  },
   { name: 'workqueue: deliver new', setup: [W], subject: '$JS.API.CONSUMER.CREATE.W.C', body: '{"stream_name":"W","config":{"ack_policy":"explicit","deliver_policy":"new"}}', want: err(400, 10101, 'consumer must be deliver all on workqueue stream') },
   { name: 'filter outside the stream', setup: [S], subject: '$JS.API.CONSUMER.CREATE.S.C', body: '{"stream_name":"S","config":{"filter_subject":"t.x"}}', want: err(400, 10093, 'consumer filter subject is not a valid subset of the interest subjects') },
   { name: 'by start sequence without one', setup: [S], subject: '$JS.API.CONSUMER.CREATE.S.C', body: '{"stream_name":"S","config":{"deliver_policy":"by_start_sequence"}}', want: policy('consumer delivery policy is deliver by start sequence, but optional start sequence is not set') },

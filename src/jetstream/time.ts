@@ -1,0 +1,58 @@
+// Times in the $JS.API as Go's time.Time writes and reads them in JSON: RFC3339 with up to nine fraction
+// digits, trailing zeros dropped. Inside leafgate a time is a bigint of nanoseconds since the epoch.
+
+/** What Go writes for its zero time.Time (a never-written stream's first_ts, an unset created). */
+export const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
+
+const NS_PER_MS = 1_000_000n;
+
+/** A time read from a JSON body: the instant, and the UTC offset it was written with (Go writes it back so). */
+export interface ZonedTime {
+  ns: bigint;
+  offsetMinutes: number;
+}
+
+/**
+ * RFC3339Nano as Go's time.Time MarshalJSON writes it, in UTC unless an offset is given. 0n stands for Go's
+ * zero time: an epoch-exact timestamp never occurs in practice, and callers use 0 for "never" (store state,
+ * unset times).
+ */
+export function formatTime(ns: bigint, offsetMinutes = 0): string {
+  if (ns === 0n) return GO_ZERO_TIME;
+  const local = ns + BigInt(offsetMinutes * 60) * 1_000_000_000n;
+  let ms = local / NS_PER_MS;
+  let sub = local % NS_PER_MS;
+  if (sub < 0n) {
+    sub += NS_PER_MS;
+    ms -= 1n;
+  }
+  const iso = new Date(Number(ms)).toISOString();
+  const fraction = (iso.slice(20, 23) + sub.toString().padStart(6, '0')).replace(/0+$/, '');
+  return `${iso.slice(0, 19)}${fraction === '' ? '' : `.${fraction}`}${offsetMinutes === 0 ? 'Z' : offsetText(offsetMinutes)}`;
+}
+
+function offsetText(minutes: number): string {
+  const a = Math.abs(minutes);
+  return `${minutes < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|([+-])(\d{2}):(\d{2}))$/;
+
+/** An RFC3339 time (any offset), or null when Go's parser would refuse it. */
+export function parseTime(text: string): ZonedTime | null {
+  const m = RFC3339.exec(text);
+  if (m === null) return null;
+  const [year, month, day, hour, min, sec] = m.slice(1, 7).map(Number);
+  if (month < 1 || month > 12 || hour > 23 || min > 59 || sec > 59) return null;
+  if (day < 1 || day > new Date(Date.UTC(2000, month, 0)).getUTCDate() || (month === 2 && day === 29 && !isLeap(year))) return null;
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, min, sec, 0);
+  const local = BigInt(d.getTime()) * NS_PER_MS + BigInt((m[7] ?? '').padEnd(9, '0'));
+  const offsetMinutes = m[9] === undefined ? 0 : (m[9] === '+' ? 1 : -1) * (Number(m[10]) * 60 + Number(m[11]));
+  return { ns: local - BigInt(offsetMinutes * 60) * 1_000_000_000n, offsetMinutes };
+}
+
+function isLeap(y: number): boolean {
+  return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+}

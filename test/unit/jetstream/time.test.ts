@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { GO_ZERO_TIME, formatTime, parseTime } from '../../../src/jetstream/time.js';
+
+const formats: readonly [ns: bigint, offsetMinutes: number, want: string][] = [
+  [0n, 0, GO_ZERO_TIME],
+  [1_700_000_000_000_000_000n, 0, '2023-11-14T22:13:20Z'],
+  [1_700_000_000_716_646_390n, 0, '2023-11-14T22:13:20.71664639Z'],
+  [1_700_000_000_000_000_001n, 0, '2023-11-14T22:13:20.000000001Z'],
+  [1_700_000_000_120_000_000n, 0, '2023-11-14T22:13:20.12Z'],
+  [1_704_067_200_500_000_000n, 60, '2024-01-01T01:00:00.5+01:00'],
+  [1_704_067_200_000_000_000n, -90, '2023-12-31T22:30:00-01:30'],
+  [-1_000_000n, 0, '1969-12-31T23:59:59.999Z'],
+];
+
+for (const [ns, offset, want] of formats) {
+  test(`formatTime(${ns}, ${offset}) is ${want}`, () => {
+    assert.equal(formatTime(ns, offset), want);
+  });
+}
+
+const parses: readonly [text: string, want: { ns: bigint; offsetMinutes: number } | null][] = [
+  ['2024-01-01T00:00:00Z', { ns: 1_704_067_200_000_000_000n, offsetMinutes: 0 }],
+  ['2024-01-01T00:00:00.120Z', { ns: 1_704_067_200_120_000_000n, offsetMinutes: 0 }],
+  ['2024-01-01T01:00:00.5+01:00', { ns: 1_704_067_200_500_000_000n, offsetMinutes: 60 }],
+  ['2024-02-29T00:00:00Z', { ns: 1_709_164_800_000_000_000n, offsetMinutes: 0 }],
+  ['0001-01-01T00:00:00Z', { ns: -62_135_596_800_000_000_000n, offsetMinutes: 0 }],
+  ['2023-02-29T00:00:00Z', null],
+  ['2024-01-01 00:00:00Z', null],
+  ['2024-01-01T00:00:00', null],
+  ['2024-13-01T00:00:00Z', null],
+  ['2024-01-01T24:00:00Z', null],
+];
+
+for (const [text, want] of parses) {
+  test(`parseTime(${JSON.stringify(text)})`, () => {
+    assert.deepEqual(parseTime(text), want);
+  });
+}

@@ -9,7 +9,8 @@ import { DecodeError, StructFields, bool, duration, int64, list, oneOf, str, tim
 import type { JsonValue } from './json.js';
 import type { StreamConfig } from './stream-config.js';
 import { MAX_DESCRIPTION_LEN, MAX_NAME_LEN, isValidName } from './stream-config.js';
-import { subjectMember as subject, subjectToText } from './subject-text.js';
+import { subjectToText } from '../util/index.js';
+import { subjectMember as subject } from './subject-text.js';
 import { isLiteralSubject, isValidSubject, subjectIsSubsetOf } from './subjects.js';
 import { formatTime } from './time.js';
 import type { ZonedTime } from './time.js';

@@ -19,7 +19,7 @@ import {
   parseCreateSubject,
 } from '../../../src/jetstream/consumer-config.js';
 import type { ConsumerConfig } from '../../../src/jetstream/consumer-config.js';
-import { subjectFromText } from '../../../src/jetstream/subject-text.js';
+import { subjectFromText } from '../../../src/util/index.js';
 
 interface StreamEntry {
   config: StreamConfig;

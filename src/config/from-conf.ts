@@ -297,7 +297,7 @@ class TopLevelMapping {
       case 'jetstream': {
         const js = readJetStream(issues, entry);
         if (js !== undefined) {
-          layer.jetstream = js.enabled;
+          layer.jetstream = { ...js.layer, ...(layer.jetstream?.storeDir !== undefined && { storeDir: layer.jetstream.storeDir }) };
           if (js.storeDir !== undefined) this.storeDir(js.storeDir.value, js.storeDir.pos);
         }
         return;
@@ -392,7 +392,7 @@ class TopLevelMapping {
       return;
     }
     this.storeDirPos = pos;
-    this.layer.storeDir = dir;
+    this.layer.jetstream = { ...this.layer.jetstream, storeDir: dir };
   }
 
   private finishAuth(): void {

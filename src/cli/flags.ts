@@ -97,8 +97,14 @@ export const FLAGS: readonly FlagSpec[] = [
     'Maximum printed length of traced messages (default: 0, unlimited)',
   ),
 
-  later(flag(JETSTREAM, 'bool', ['js', 'jetstream'], '-js, --jetstream', 'Enable JetStream')),
-  later(flag(JETSTREAM, 'string', ['sd', 'store_dir'], '-sd, --store_dir <dir>', 'JetStream storage directory')),
+  flag(JETSTREAM, 'bool', ['js', 'jetstream'], '-js, --jetstream', 'Enable JetStream'),
+  flag(
+    JETSTREAM,
+    'string',
+    ['sd', 'store_dir'],
+    '-sd, --store_dir <dir>',
+    'JetStream storage directory; the data goes in <dir>/jetstream (does not enable JetStream by itself)',
+  ),
 
   flag(AUTH, 'string', ['user'], '--user <user>', 'User required for connections'),
   flag(AUTH, 'string', ['pass'], '--pass <password>', 'Password required for connections'),

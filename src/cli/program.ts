@@ -13,9 +13,11 @@ const DESCRIPTION =
 /** Said after the flags: configuration the file may hold but that does nothing yet. */
 const NOT_SUPPORTED_BLOCKS = [
   '',
-  'Not supported yet: the flags marked so above, and the configuration file blocks',
-  'cluster, gateway, leafnodes, websocket, mqtt and jetstream. They are accepted so',
-  'that a nats-server configuration loads, and each one is logged as ignored.',
+  'Not supported yet: the flags marked so above, the configuration file blocks',
+  'cluster, gateway, leafnodes, websocket and mqtt, and these jetstream settings:',
+  'domain, key, cipher, unique_tag, extension_hint, max_outstanding_catchup, limits.',
+  'They are accepted so that a nats-server configuration loads, and each one is',
+  'logged as ignored.',
   '',
 ].join('\n');
 

@@ -18,13 +18,8 @@ export interface RunLayer {
 /** nats-server's default TLS handshake deadline; the flags have no way to set it. */
 const TLS_HANDSHAKE_TIMEOUT_MS = 2000;
 
-/** Unsupported flags that do reach Options: the server warns about JetStream itself, for the config file's block too. */
-const WARNED_BY_SERVER: ReadonlySet<string> = new Set(['jetstream', 'store_dir']);
-
 /** Flags with no home in Options yet. A boolean one given as false asks for nothing, so it is not reported. */
-const NOT_YET_SUPPORTED: readonly string[] = FLAGS.filter((spec) => !spec.supported && !WARNED_BY_SERVER.has(spec.key)).map(
-  (spec) => spec.key,
-);
+const NOT_YET_SUPPORTED: readonly string[] = FLAGS.filter((spec) => !spec.supported).map((spec) => spec.key);
 
 const TLS_FLAGS: readonly string[] = ['tls', 'tlscert', 'tlskey', 'tlscacert', 'tlsverify'];
 
@@ -42,8 +37,7 @@ export function buildRunLayer(values: FlagValues): RunLayer {
   copyString(values, 'log', (v) => (flags.logFile = v));
   copyBool(values, 'logtime', (v) => (flags.logtime = v));
   copyInt(values, 'max_traced_msg_len', (v) => (flags.maxTracedMsgLen = v));
-  copyBool(values, 'jetstream', (v) => (flags.jetstream = v));
-  copyString(values, 'store_dir', (v) => (flags.storeDir = v));
+  applyJetStream(values, flags);
   applyLogLevels(values, flags);
   applyAuth(values, flags);
   applyTls(values, flags, clearedKeys);
@@ -80,6 +74,14 @@ function applyLogLevels(values: FlagValues, flags: OptionLayer): void {
   copyBool(values, 'DV', (v) => (flags.debug = flags.trace = v));
   copyBool(values, 'DVV', (v) => (flags.debug = flags.trace = flags.traceVerbose = v));
   copyBool(values, 'VV', (v) => (flags.trace = flags.traceVerbose = v));
+}
+
+/** -js turns JetStream on (or, as -js=false, off); -sd only says where its data goes (nats-server: -sd alone enables nothing). */
+function applyJetStream(values: FlagValues, flags: OptionLayer): void {
+  const enabled = values.bool('jetstream');
+  const storeDir = values.string('store_dir');
+  if (enabled === undefined && storeDir === undefined) return;
+  flags.jetstream = { ...(enabled !== undefined && { enabled }), ...(storeDir !== undefined && { storeDir }) };
 }
 
 /**

@@ -5,9 +5,10 @@ import { fieldOf, itemsOf, lowerCased, readString, typeError } from './conf-read
 import type { ConfEntry, ConfNode, SourcePos } from './conf-tree.js';
 import type { UserEntry } from './from-conf-auth.js';
 import { GLOBAL_ACCOUNT } from '../util/index.js';
+import { readAccountJetStream } from './from-conf-account-jetstream.js';
 import { readUsers, withDefaultPermissions } from './from-conf-auth.js';
 import { readPermissions } from './from-conf-permissions.js';
-import type { AccountConfig, PermissionsConfig } from './options.js';
+import type { AccountConfig, JetStreamAccountLimits, PermissionsConfig } from './options.js';
 
 export interface AccountsBlock {
   readonly accounts: readonly AccountConfig[];
@@ -18,7 +19,7 @@ export interface AccountsBlock {
 }
 
 /** Account keys accepted but not acted upon yet. */
-const LATER_ACCOUNT_KEYS = new Set(['nkey', 'jetstream', 'exports', 'imports', 'mappings', 'maps', 'limits']);
+const LATER_ACCOUNT_KEYS = new Set(['nkey', 'exports', 'imports', 'mappings', 'maps', 'limits']);
 
 function reservedName(issues: Issues, name: string, pos: SourcePos): boolean {
   if (name !== GLOBAL_ACCOUNT) return false;
@@ -58,12 +59,15 @@ function readAccount(issues: Issues, accountEntry: ConfEntry): AccountRead | und
   let users: UserEntry[] = [];
   let usersPos: SourcePos | undefined;
   let defaultPermissions: PermissionsConfig | undefined;
+  let jetstream: JetStreamAccountLimits | undefined;
   for (const [key, entry] of lowerCased(accountEntry.value)) {
     if (key === 'users') {
       usersPos = entry.pos;
       users = readUsers(issues, fieldOf(entry), name) ?? [];
     } else if (key === 'default_permissions') {
       defaultPermissions = readPermissions(issues, fieldOf(entry));
+    } else if (key === 'jetstream') {
+      jetstream = readAccountJetStream(issues, entry);
     } else if (LATER_ACCOUNT_KEYS.has(key)) {
       issues.unsupported(entry, `accounts.${name}.${entry.key}`);
     } else {
@@ -75,6 +79,7 @@ function readAccount(issues: Issues, accountEntry: ConfEntry): AccountRead | und
     name,
     users: users.map((u) => u.config),
     ...(defaultPermissions !== undefined && { defaultPermissions }),
+    ...(jetstream !== undefined && { jetstream }),
   };
   return { account, users, ...(usersPos !== undefined && { usersPos }) };
 }

@@ -1,23 +1,86 @@
-// Top-level `jetstream`: a boolean, "enabled"/"disabled", or a block. Only the switch and the
-// store directory are options yet; the other known block keys are checked and reported as ignored.
+// Top-level `jetstream`: a boolean, "enabled"/"disabled", or a block (nats-server 2.9.10's parseJetStream,
+// plus 2.10's `sync_interval`). Settings of features that do not exist yet are checked and reported as ignored.
 
 import type { Field, Issues } from './conf-reader.js';
-import { describeNode, fieldOf, lowerCased, readBoolean, readMap, readString } from './conf-reader.js';
+import { fieldOf, lowerCased, readBoolean, readMap, readString, typeError } from './conf-reader.js';
 import type { ConfEntry, SourcePos } from './conf-tree.js';
+import { DurationError, parseGoDurationMs } from './durations.js';
+import type { JetStreamLayer, SyncInterval } from './options.js';
 
 export interface JetStreamSetting {
-  readonly enabled: boolean;
+  /** Everything but the store directory, which may also be set at the top level (once). */
+  readonly layer: JetStreamLayer;
   readonly storeDir?: { readonly value: string; readonly pos: SourcePos };
 }
 
-/** Storage limits: an integer (size suffixes apply) or a string ending in K, M, G or T (powers of 1024). */
-function checkStorageSize(issues: Issues, field: Field): void {
-  if (field.node.kind === 'integer') return;
-  if (field.node.kind === 'string' && (field.node.value === '' || /^-?\d+[KMGT]$/.test(field.node.value))) return;
-  issues.error(
-    field.pos,
-    `invalid value for ${JSON.stringify(field.name)}: expected a size (integer, or a string ending in K, M, G or T), got ${describeNode(field.node)}`,
-  );
+const INT64_MAX = (1n << 63n) - 1n;
+const BINARY_SUFFIX_SHIFT: Readonly<Record<string, bigint>> = { K: 10n, M: 20n, G: 30n, T: 40n };
+
+/**
+ * nats-server's getStorageSize: an integer (the lexer has applied unquoted suffixes: 1G = 10^9, 1GB = 2^30), or
+ * a string of an integer and one upper-case K, M, G or T, in powers of 1024 ("1G" = 2^30); "" is 0.
+ * Errors read `<what> <reason>` in nats-server's words.
+ */
+export function readStorageSize(issues: Issues, field: Field, what: string): number | undefined {
+  const node = field.node;
+  let bytes: bigint;
+  if (node.kind === 'integer') {
+    bytes = node.value;
+  } else if (node.kind === 'string') {
+    if (node.value === '') return 0;
+    const digits = node.value.slice(0, -1);
+    const shift = BINARY_SUFFIX_SHIFT[node.value.slice(-1)];
+    if (!/^[+-]?\d+$/.test(digits)) {
+      issues.error(field.pos, `${what} strconv.ParseInt: parsing ${JSON.stringify(digits)}: invalid syntax`);
+      return undefined;
+    }
+    if (BigInt(digits) > INT64_MAX || BigInt(digits) < -INT64_MAX - 1n) {
+      issues.error(field.pos, `${what} strconv.ParseInt: parsing ${JSON.stringify(digits)}: value out of range`);
+      return undefined;
+    }
+    if (shift === undefined) {
+      issues.error(field.pos, `${what} sizes defined as strings must end in K, M, G, T`);
+      return undefined;
+    }
+    bytes = BigInt(digits) << shift;
+  } else {
+    issues.error(field.pos, `${what} must be int64 or string`);
+    return undefined;
+  }
+  const value = Number(bytes);
+  if (!Number.isSafeInteger(value)) {
+    issues.error(field.pos, `${what} value is too big`);
+    return undefined;
+  }
+  return value;
+}
+
+/** `always`, or a Go duration string ("2m"); an integer is seconds, with nats-server's deprecation warning. */
+function readSyncInterval(issues: Issues, field: Field): SyncInterval | undefined {
+  const node = field.node;
+  const name = field.name;
+  let ms: number;
+  if (node.kind === 'string') {
+    if (node.value.toLowerCase() === 'always') return 'always';
+    try {
+      ms = parseGoDurationMs(node.value);
+    } catch (err) {
+      if (!(err instanceof DurationError)) throw err;
+      issues.error(field.pos, `error parsing ${name}: ${err.message}`);
+      return undefined;
+    }
+  } else if (node.kind === 'integer') {
+    issues.warn(field.pos, `invalid use of field ${JSON.stringify(name)}: ${name} should be converted to a duration`);
+    ms = Number(node.value) * 1000;
+  } else {
+    return typeError(issues, field, '"always" or a duration string such as "2m"');
+  }
+  // nats-server would fall back to its 2 minutes for 0 and fail at run time below it: say so now instead.
+  if (!(ms > 0)) {
+    issues.error(field.pos, `invalid ${name}: expected "always" or a positive duration`);
+    return undefined;
+  }
+  return ms;
 }
 
 function checkCipher(issues: Issues, field: Field): void {
@@ -27,7 +90,8 @@ function checkCipher(issues: Issues, field: Field): void {
   }
 }
 
-function enabledFromWord(issues: Issues, field: Field, word: string): boolean | undefined {
+/** `enabled`/`enable` or `disabled`/`disable`, any case; shared with the accounts' `jetstream`. */
+export function enabledFromWord(issues: Issues, field: Field, word: string): boolean | undefined {
   switch (word.toLowerCase()) {
     case 'enabled':
     case 'enable':
@@ -44,16 +108,16 @@ function enabledFromWord(issues: Issues, field: Field, word: string): boolean | 
 export function readJetStream(issues: Issues, entry: ConfEntry): JetStreamSetting | undefined {
   const top = fieldOf(entry);
   const value = entry.value;
-  if (value.kind === 'boolean') return { enabled: value.value };
+  if (value.kind === 'boolean') return { layer: { enabled: value.value } };
   if (value.kind === 'string') {
     const enabled = enabledFromWord(issues, top, value.value);
-    return enabled === undefined ? undefined : { enabled };
+    return enabled === undefined ? undefined : { layer: { enabled } };
   }
   if (value.kind !== 'map') {
-    issues.error(entry.pos, `Expected map, bool or string to define JetStream, got ${describeNode(value)}`);
+    issues.error(entry.pos, `Expected map, bool or string to define JetStream, got ${describeKind(value.kind)}`);
     return undefined;
   }
-  let enabled = true;
+  const layer: JetStreamLayer = { enabled: true };
   let storeDir: JetStreamSetting['storeDir'];
   for (const [key, child] of lowerCased(value)) {
     const field = fieldOf(child);
@@ -67,22 +131,34 @@ export function readJetStream(issues: Issues, entry: ConfEntry): JetStreamSettin
       }
       case 'enable':
       case 'enabled':
-        enabled = readBoolean(issues, field) ?? enabled;
+        layer.enabled = readBoolean(issues, field) ?? layer.enabled;
         break;
       case 'max_memory_store':
       case 'max_mem_store':
       case 'max_mem':
+        layer.maxMemoryStore = readStorageSize(issues, field, 'max_mem_store');
+        break;
       case 'max_file_store':
       case 'max_file':
+        layer.maxFileStore = readStorageSize(issues, field, 'max_file_store');
+        break;
+      case 'sync':
+      case 'sync_interval':
+        layer.syncInterval = readSyncInterval(issues, field);
+        break;
+      case 'domain':
+        layer.domain = readString(issues, field);
+        // Kept for the API replies; domains only route once leaf nodes exist.
+        issues.unsupported(child, `jetstream.${child.key}`);
+        break;
       case 'max_outstanding_catchup':
-        checkStorageSize(issues, field);
+        readStorageSize(issues, field, key);
         issues.unsupported(child, `jetstream.${child.key}`);
         break;
       case 'cipher':
         checkCipher(issues, field);
         issues.unsupported(child, `jetstream.${child.key}`);
         break;
-      case 'domain':
       case 'key':
       case 'ek':
       case 'encryption_key':
@@ -99,5 +175,21 @@ export function readJetStream(issues: Issues, entry: ConfEntry): JetStreamSettin
         issues.unknownField(child);
     }
   }
-  return { enabled, ...(storeDir !== undefined && { storeDir }) };
+  return { layer, ...(storeDir !== undefined && { storeDir }) };
+}
+
+/** Go's %T for the config value types, as nats-server's message prints it. */
+export function describeKind(kind: string): string {
+  switch (kind) {
+    case 'integer':
+      return 'int64';
+    case 'float':
+      return 'float64';
+    case 'array':
+      return '[]interface {}';
+    case 'datetime':
+      return 'time.Time';
+    default:
+      return kind;
+  }
 }

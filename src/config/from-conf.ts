@@ -297,7 +297,9 @@ class TopLevelMapping {
       case 'jetstream': {
         const js = readJetStream(issues, entry);
         if (js !== undefined) {
-          layer.jetstream = js.enabled;
+          // A top-level store_dir read before the block stays; one inside it goes through the duplicate check.
+          const earlierStoreDir = layer.jetstream?.storeDir;
+          layer.jetstream = earlierStoreDir === undefined ? js.layer : { ...js.layer, storeDir: earlierStoreDir };
           if (js.storeDir !== undefined) this.storeDir(js.storeDir.value, js.storeDir.pos);
         }
         return;
@@ -392,7 +394,7 @@ class TopLevelMapping {
       return;
     }
     this.storeDirPos = pos;
-    this.layer.storeDir = dir;
+    this.layer.jetstream = { ...this.layer.jetstream, storeDir: dir };
   }
 
   private finishAuth(): void {

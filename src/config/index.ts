@@ -6,6 +6,15 @@ export { ConfigError } from './errors.js';
 export type { ConfMapping, LoadedConfig, ParseOptions } from './reader.js';
 export type { OptionsDiff } from './reload.js';
 export { deepEqual, describeChanges, diffOptions } from './reload.js';
+export type { HostFacts, JetStreamStorage } from './jetstream-storage.js';
+export {
+  FALLBACK_MAX_FILE_STORE,
+  FALLBACK_MAX_MEMORY_STORE,
+  JETSTREAM_DATA_FOLDER,
+  resolveJetStreamStorage,
+} from './jetstream-storage.js';
+export type { JetStreamAccounts } from './jetstream-accounts.js';
+export { jetStreamAccounts } from './jetstream-accounts.js';
 export type { PositionOf } from './validate.js';
 export { validateOptions } from './validate.js';
 export type {

@@ -29,10 +29,45 @@ export interface UserConfig {
   readonly allowedConnectionTypes?: readonly string[];
 }
 
+/**
+ * An account's JetStream limits (nats-server's JetStreamAccountLimits). Byte and count limits below 0 mean
+ * unlimited (bounded only by the server's stores); a byte limit of 0 allows no storage of that kind, while
+ * counts of 0 (streams, consumers, ack pending) are unlimited too, as in nats-server.
+ */
+export interface JetStreamAccountLimits {
+  /** `max_mem` (aliases max_memory, mem, memory): bytes of memory storage. */
+  readonly maxMemory: number;
+  /** `max_file` (aliases max_store, max_disk, store, disk): bytes of file storage. */
+  readonly maxStore: number;
+  readonly maxStreams: number;
+  readonly maxConsumers: number;
+  /** Streams of this account must set max_bytes. */
+  readonly maxBytesRequired: boolean;
+  /** Largest max_bytes a memory stream may set (`mem_max_stream_bytes`); <= 0 = no limit. */
+  readonly memoryMaxStreamBytes: number;
+  /** Largest max_bytes a file stream may set (`disk_max_stream_bytes`); <= 0 = no limit. */
+  readonly storeMaxStreamBytes: number;
+  readonly maxAckPending: number;
+}
+
+/** `jetstream: enabled` in an account (nats-server's dynamic account limits): nothing limited. */
+export const UNLIMITED_ACCOUNT_JETSTREAM: JetStreamAccountLimits = Object.freeze({
+  maxMemory: -1,
+  maxStore: -1,
+  maxStreams: -1,
+  maxConsumers: -1,
+  maxBytesRequired: false,
+  memoryMaxStreamBytes: -1,
+  storeMaxStreamBytes: -1,
+  maxAckPending: -1,
+});
+
 export interface AccountConfig {
   readonly name: string;
   readonly users: readonly UserConfig[];
   readonly defaultPermissions?: PermissionsConfig;
+  /** The account's `jetstream` setting; absent when it says nothing (or `disabled`). */
+  readonly jetstream?: JetStreamAccountLimits;
 }
 
 export interface TlsConfig {
@@ -55,6 +90,23 @@ export interface AuthConfig {
   readonly timeoutMs?: number;
   readonly defaultPermissions?: PermissionsConfig;
   readonly noAuthUser?: string;
+}
+
+/** `sync_interval`: fsync every commit, or in the background at this many milliseconds. */
+export type SyncInterval = 'always' | number;
+
+/** JetStream as configured; present in Options only when JetStream is enabled. */
+export interface JetStreamConfig {
+  /** As given ('' = none); the data lives below it in `jetstream/` (see resolveJetStreamStorage). */
+  readonly storeDir: string;
+  /** Bytes; negative = derived at start (75% of system memory); 0 = no memory storage. */
+  readonly maxMemoryStore: number;
+  /** Bytes; negative = derived at start (75% of the disk space available); 0 = no file storage. */
+  readonly maxFileStore: number;
+  /** Default 'always' (nats-server's is 2 minutes): an edge gateway must not lose acknowledged data. */
+  readonly syncInterval: SyncInterval;
+  /** '' = none. */
+  readonly domain: string;
 }
 
 export interface Options {
@@ -104,8 +156,8 @@ export interface Options {
   readonly systemAccount: string;
   readonly noSystemAccount: boolean;
 
-  readonly jetstream: boolean;
-  readonly storeDir: string;
+  /** Absent when JetStream is off. */
+  readonly jetstream?: JetStreamConfig;
 
   readonly noHeaderSupport: boolean;
   readonly disableSublistCache: boolean;
@@ -172,22 +224,42 @@ export const DEFAULTS: Options = Object.freeze({
   accounts: Object.freeze([]),
   systemAccount: '$SYS',
   noSystemAccount: false,
-  jetstream: false,
-  storeDir: '',
   noHeaderSupport: false,
   disableSublistCache: false,
 });
 
+export const JETSTREAM_DEFAULTS: JetStreamConfig = Object.freeze({
+  storeDir: '',
+  maxMemoryStore: -1,
+  maxFileStore: -1,
+  syncInterval: 'always',
+  domain: '',
+});
+
+/**
+ * What a layer says about JetStream, setting by setting: `-sd DIR` sets the store directory of the file's
+ * `jetstream` block without enabling it, and `-js` enables it with the file's limits.
+ */
+export type JetStreamLayer = { -readonly [K in keyof JetStreamConfig]?: JetStreamConfig[K] } & { enabled?: boolean };
+
 /** The option set a layer (config file or command line) contributes; unset keys leave the layer below alone. */
-export type OptionLayer = { -readonly [K in keyof Options]?: Options[K] };
+export type OptionLayer = { -readonly [K in Exclude<keyof Options, 'jetstream'>]?: Options[K] } & { jetstream?: JetStreamLayer };
 
 /** Applies layers in order over the defaults and freezes the result. */
 export function mergeOptions(...layers: OptionLayer[]): Options {
-  const out: OptionLayer = { ...DEFAULTS };
+  const out: Record<string, unknown> = { ...DEFAULTS };
+  let jetstream: JetStreamLayer = {};
   for (const layer of layers) {
     for (const [k, v] of Object.entries(layer)) {
-      if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+      if (k === 'jetstream') jetstream = { ...jetstream, ...definedOnly(v as JetStreamLayer) };
+      else if (v !== undefined) out[k] = v;
     }
   }
-  return Object.freeze(out as Options);
+  const { enabled, ...settings } = jetstream;
+  if (enabled === true) out.jetstream = Object.freeze({ ...JETSTREAM_DEFAULTS, ...settings });
+  return Object.freeze(out) as unknown as Options;
+}
+
+function definedOnly<T extends object>(layer: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(layer ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

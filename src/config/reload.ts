@@ -3,12 +3,15 @@
 import { formatGoDuration } from '../util/index.js';
 import type { Options } from './options.js';
 import { RELOADABLE } from './options.js';
+import { jetStreamReloadRefusal } from './reload-jetstream.js';
 
 export interface OptionsDiff {
   /** Every option whose value differs (deep comparison), reloadable or not. */
   readonly changed: (keyof Options)[];
-  /** The subset of `changed` a reload cannot apply: `config reload not supported for <key>`. */
+  /** The subset of `changed` a reload cannot apply. */
   readonly refused: (keyof Options)[];
+  /** Why, when `refused` is not empty: `config reload not supported for <keys>`, JetStream in nats-server's words. */
+  readonly refusal?: string;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -34,12 +37,16 @@ export function diffOptions(oldOpts: Options, newOpts: Options): OptionsDiff {
   const keys = new Set([...Object.keys(oldOpts), ...Object.keys(newOpts)] as (keyof Options)[]);
   const changed: (keyof Options)[] = [];
   const refused: (keyof Options)[] = [];
+  let jetstreamRefusal: string | undefined;
   for (const key of keys) {
     if (deepEqual(oldOpts[key], newOpts[key])) continue;
     changed.push(key);
-    if (!RELOADABLE.has(key)) refused.push(key);
+    if (key === 'jetstream') jetstreamRefusal = jetStreamReloadRefusal(oldOpts.jetstream, newOpts.jetstream);
+    if (key === 'jetstream' ? jetstreamRefusal !== undefined : !RELOADABLE.has(key)) refused.push(key);
   }
-  return { changed, refused };
+  const others = refused.filter((key) => key !== 'jetstream');
+  const reasons = [...(others.length > 0 ? [`config reload not supported for ${others.join(', ')}`] : []), ...(jetstreamRefusal !== undefined ? [jetstreamRefusal] : [])];
+  return { changed, refused, ...(reasons.length > 0 && { refusal: reasons.join('; ') }) };
 }
 
 type Describe = (oldOpts: Options, newOpts: Options) => string[];
@@ -78,6 +85,8 @@ const DESCRIBE: Partial<Record<keyof Options, Describe>> = {
   pidFile: value('pid_file', (o) => o.pidFile),
   portsFileDir: value('ports_file_dir', (o) => o.portsFileDir),
   disableSublistCache: value('disable_sublist_cache', (o) => o.disableSublistCache),
+  // Only turning it on or off gets this far.
+  jetstream: fixed('JetStream'),
   // The file path itself; a reload re-reads the same file.
   configFile: () => [],
 };

@@ -30,6 +30,13 @@ export function validateOptions(opts: Options, positionOf: PositionOf = NOWHERE)
     report('max_payload', `max_payload (${opts.maxPayload}) cannot be higher than max_pending (${opts.maxPending})`);
   }
 
+  const domain = opts.jetstream?.domain ?? '';
+  if (domain !== '') {
+    const api = `$JS.${domain}.API.>`;
+    if (!isValidSubject(api)) report('jetstream', `invalid domain name: derived ${JSON.stringify(api)} is not a valid subject`);
+    else if (/[ \t\r\n\f.*>]/.test(domain)) report('jetstream', 'invalid domain name: may not contain ., * or >');
+  }
+
   const noAuthUser = opts.auth.noAuthUser;
   if (noAuthUser !== undefined && noAuthUser !== '') {
     const users = [...opts.auth.users, ...opts.accounts.flatMap((account) => account.users)];
@@ -43,4 +50,10 @@ export function validateOptions(opts: Options, positionOf: PositionOf = NOWHERE)
     }
   }
   return problems;
+}
+
+/** nats-server's IsValidSubject: no empty token, no whitespace, `>` only last. */
+function isValidSubject(subject: string): boolean {
+  const tokens = subject.split('.');
+  return tokens.every((token, i) => token !== '' && !/[ \t\n\f\r]/.test(token) && (token !== '>' || i === tokens.length - 1));
 }

@@ -38,9 +38,10 @@ const LAYER_CASES: ReadonlyArray<readonly [readonly string[], OptionLayer]> = [
   [['-DVV', '-VV=false'], { debug: true, trace: false, traceVerbose: false }],
   [['-D', '-debug=false'], { debug: false }],
   [['--max_traced_msg_len', '128'], { maxTracedMsgLen: 128 }],
-  [['-js'], { jetstream: true }],
-  [['--jetstream=false'], { jetstream: false }],
-  [['-sd', '/data'], { storeDir: '/data' }],
+  [['-js'], { jetstream: { enabled: true } }],
+  [['--jetstream=false'], { jetstream: { enabled: false } }],
+  [['-sd', '/data'], { jetstream: { storeDir: '/data' } }],
+  [['--store_dir=/data', '-jetstream'], { jetstream: { enabled: true, storeDir: '/data' } }],
   [['--user', 'u', '--pass', 'p'], { auth: { users: [], user: 'u', password: 'p' } }],
   [['--auth', 's3cr3t'], { auth: { users: [], token: 's3cr3t' } }],
   [['--tls', '--tlscert', 'c.pem', '--tlskey', 'k.pem'], {
@@ -95,6 +96,12 @@ test('cluster, route, profile, syslog and https flags are validated and listed a
     ],
   );
   assert.deepEqual(runOf(['--syslog=false', '--no_advertise=false']).notYetSupported, []);
+});
+
+test('-js and -sd are real flags: nothing reported as not supported', () => {
+  const run = runOf(['-js', '-sd', '/data']);
+  assert.deepEqual(run.flags, { jetstream: { enabled: true, storeDir: '/data' } });
+  assert.deepEqual(run.notYetSupported, []);
 });
 
 const ERROR_CASES: ReadonlyArray<readonly [readonly string[], string, boolean]> = [
@@ -191,16 +198,16 @@ test('help marks every flag accepted but not implemented yet, and names the unsu
     return false;
   };
   for (const term of [
-    '-ms, --https_port', '-s, --syslog', '-r, --remote_syslog', '--log_size_limit', '-js, --jetstream', '-sd, --store_dir',
+    '-ms, --https_port', '-s, --syslog', '-r, --remote_syslog', '--log_size_limit',
     '--routes', '--cluster ', '--cluster_name', '--no_advertise', '--cluster_advertise', '--connect_retries',
     '--cluster_listen', '--profile',
   ]) {
     assert.equal(marked(term), true, `${term} is marked`);
   }
-  for (const term of ['-p, --port', '-m, --http_port', '-l, --log', '--tlscert', '--user', '-P, --pid', '--ports_file_dir']) {
+  for (const term of ['-js, --jetstream', '-sd, --store_dir', '-p, --port', '-m, --http_port', '-l, --log', '--tlscert', '--user', '-P, --pid', '--ports_file_dir']) {
     assert.equal(marked(term), false, `${term} is not marked`);
   }
   assert.ok(lines.includes('      --routes <url1,url2>          Routes to solicit and connect'));
   assert.ok(lines.includes('                                    (not supported yet)'));
-  assert.ok(lines.includes('cluster, gateway, leafnodes, websocket, mqtt and jetstream. They are accepted so'));
+  assert.ok(lines.includes('cluster, gateway, leafnodes, websocket and mqtt, and these jetstream settings:'));
 });

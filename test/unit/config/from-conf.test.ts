@@ -55,13 +55,6 @@ const mappings: { name: string; text: string; layer: OptionLayer }[] = [
   { name: 'disable_sublist_cache and no_system_account', text: 'disable_sublist_cache: true\nno_system_account: false\nno_system: true', layer: { disableSublistCache: true, noSystemAccount: true } },
   { name: 'keys are case-insensitive', text: 'PORT: 4333\nServer_Name: x', layer: { port: 4333, serverName: 'x' } },
   { name: 'helper keys used as variables are not unknown fields', text: 'BASE_PORT: 4333\nport: $BASE_PORT', layer: { port: 4333 } },
-  { name: 'jetstream true', text: 'jetstream: true', layer: { jetstream: true } },
-  { name: 'jetstream enabled', text: 'jetstream: enabled', layer: { jetstream: true } },
-  { name: 'jetstream disabled', text: 'jetstream: "disabled"', layer: { jetstream: false } },
-  { name: 'jetstream block', text: 'jetstream { store_dir: "/data" }', layer: { jetstream: true, storeDir: '/data' } },
-  { name: 'jetstream block aliases', text: 'jetstream { storedir: /d1 }', layer: { jetstream: true, storeDir: '/d1' } },
-  { name: 'jetstream block store', text: 'jetstream { store: /d2, enabled: false }', layer: { jetstream: false, storeDir: '/d2' } },
-  { name: 'top-level store_dir', text: 'store_dir: /data\njetstream: on', layer: { storeDir: '/data', jetstream: true } },
   { name: 'system account', text: 'accounts { SYS {} }\nsystem_account: SYS', layer: { accounts: [{ name: 'SYS', users: [] }], systemAccount: 'SYS' } },
   { name: 'system alias', text: 'accounts: [ADMIN]\nsystem: ADMIN', layer: { accounts: [{ name: 'ADMIN', users: [] }], systemAccount: 'ADMIN' } },
   { name: 'system_account wins over system', text: 'accounts: [A, B]\nsystem_account: A\nsystem: B', layer: { accounts: [{ name: 'A', users: [] }, { name: 'B', users: [] }], systemAccount: 'A' } },
@@ -216,7 +209,7 @@ accounts {
   ]);
 });
 
-test('accounts: jetstream, exports, imports, mappings are accepted with warnings', () => {
+test('accounts: exports, imports, mappings are accepted with warnings', () => {
   const text = `accounts {
   APP {
     users: [ { user: a, password: b } ]
@@ -233,11 +226,9 @@ test('accounts: jetstream, exports, imports, mappings are accepted with warnings
     ['APP', 'OTHER'],
   );
   assert.deepEqual(warnings, [
-    'c.conf:4:5: accounts.APP.jetstream is not supported yet, ignored',
     'c.conf:5:5: accounts.APP.exports is not supported yet, ignored',
     'c.conf:6:5: accounts.APP.imports is not supported yet, ignored',
     'c.conf:7:5: accounts.APP.mappings is not supported yet, ignored',
-    'c.conf:9:11: accounts.OTHER.jetstream is not supported yet, ignored',
   ]);
 });
 
@@ -357,16 +348,6 @@ test('warnings: integer seconds for ping_interval and write_deadline', () => {
   ]);
 });
 
-test('warnings: jetstream block keys beyond enablement and store dir', () => {
-  const { layer, warnings } = load('jetstream {\n  store_dir: /d\n  max_mem: 256MB\n  max_file: "8G"\n  domain: edge\n}');
-  assert.deepEqual(layer, { jetstream: true, storeDir: '/d' });
-  assert.deepEqual(warnings, [
-    'c.conf:3:3: jetstream.max_mem is not supported yet, ignored',
-    'c.conf:4:3: jetstream.max_file is not supported yet, ignored',
-    'c.conf:5:3: jetstream.domain is not supported yet, ignored',
-  ]);
-});
-
 test('nkey users are refused, in authorization and in accounts', () => {
   const nkey = 'UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4';
   assert.deepEqual(problemsOf(`authorization { users: [ { nkey: "${nkey}" }, { user: a, password: b } ] }`), [
@@ -431,11 +412,6 @@ const failures: { name: string; text: string; problems: string[] }[] = [
   { name: 'tls without key file', text: 'tls { cert_file: c }', problems: ['c.conf:1:1: error parsing tls config, cert_file and key_file are both required'] },
   { name: 'tls verify not boolean', text: 'tls { cert_file: c, key_file: k, verify: "yes" }', problems: ["c.conf:1:34: error parsing tls config, expected 'verify' to be a boolean"] },
   { name: 'tls bad timeout', text: 'tls { cert_file: c, key_file: k, timeout: "soon" }', problems: ['c.conf:1:34: error parsing tls config, \'timeout\' time: invalid duration "soon"'] },
-  { name: 'jetstream bad word', text: 'jetstream: maybe', problems: ["c.conf:1:1: Expected 'enabled' or 'disabled' for string value, got 'maybe'"] },
-  { name: 'jetstream wrong type', text: 'jetstream: 1', problems: ['c.conf:1:1: Expected map, bool or string to define JetStream, got integer 1'] },
-  { name: 'jetstream unknown key', text: 'jetstream { max_memory: 1G }', problems: ['c.conf:1:13: unknown field "max_memory"'] },
-  { name: 'jetstream bad size string', text: 'jetstream { max_mem: "1GB" }', problems: ['c.conf:1:13: invalid value for "max_mem": expected a size (integer, or a string ending in K, M, G or T), got string "1GB"'] },
-  { name: 'store_dir twice', text: 'store_dir: /a\njetstream { store_dir: /b }', problems: ["c.conf:2:13: Duplicate 'store_dir' configuration"] },
 ];
 
 for (const { name, text, problems } of failures) {

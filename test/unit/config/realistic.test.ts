@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
-import { mergeOptions } from '../../../src/config/index.js';
+import { UNLIMITED_ACCOUNT_JETSTREAM, mergeOptions } from '../../../src/config/index.js';
 import { loadConfigFile } from '../../../src/config/reader.js';
 
 // Fixtures stay in the source tree (tsc does not copy them); this file runs from dist/test/unit/config.
@@ -30,8 +30,14 @@ test('realistic nats-server config (cluster, leafnodes, websocket, mqtt, jetstre
   assert.equal(opts.writeDeadlineMs, 10_000);
   assert.equal(opts.lameDuckDurationMs, 30_000);
   assert.equal(opts.lameDuckGracePeriodMs, 5000);
-  assert.equal(opts.jetstream, true);
-  assert.equal(opts.storeDir, './data');
+  assert.deepEqual(opts.jetstream, {
+    storeDir: './data',
+    maxMemoryStore: 256 * 1024 * 1024,
+    maxFileStore: 8 * 1024 * 1024 * 1024,
+    syncInterval: 'always',
+    domain: 'edge',
+  });
+  assert.deepEqual(opts.accounts[1]?.jetstream, UNLIMITED_ACCOUNT_JETSTREAM);
   assert.equal(opts.systemAccount, 'SYS');
   assert.equal(opts.auth.noAuthUser, 'sensor');
 
@@ -65,17 +71,14 @@ test('realistic nats-server config (cluster, leafnodes, websocket, mqtt, jetstre
 
   const ignored = warnings.map((w) => w.replace(/^.*?:\d+:\d+: /, ''));
   assert.deepEqual(ignored, [
-    'jetstream.max_mem is not supported yet, ignored',
-    'jetstream.max_file is not supported yet, ignored',
     'jetstream.domain is not supported yet, ignored',
-    'accounts.APP.jetstream is not supported yet, ignored',
     'accounts.APP.exports is not supported yet, ignored',
     'cluster is not supported yet, ignored',
     'leafnodes is not supported yet, ignored',
     'websocket is not supported yet, ignored',
     'mqtt is not supported yet, ignored',
   ]);
-  assert.match(warnings[3] ?? '', /edge-accounts\.conf:6:3: /, 'warnings inside an included file name that file');
+  assert.match(warnings[1] ?? '', /edge-accounts\.conf:13:3: /, 'warnings inside an included file name that file');
 });
 
 test('the real nats-server accepts the same realistic config', { skip: !natsServerAvailable() && 'nats-server not installed' }, () => {

@@ -13,10 +13,11 @@ test('diffOptions: reloadable changes are changed, not refused', () => {
   assert.deepEqual(diff.refused, []);
 });
 
-test('diffOptions: listen address, JetStream and monitoring changes are refused', () => {
-  const diff = diffOptions(DEFAULTS, mergeOptions({ port: 5000, host: '127.0.0.1', jetstream: true, storeDir: '/d', httpPort: 8222, trace: true }));
-  assert.deepEqual(diff.changed.sort(), ['host', 'httpPort', 'jetstream', 'port', 'storeDir', 'trace']);
-  assert.deepEqual(diff.refused.sort(), ['host', 'httpPort', 'jetstream', 'port', 'storeDir']);
+test('diffOptions: listen address and monitoring changes are refused; turning JetStream on is not', () => {
+  const diff = diffOptions(DEFAULTS, mergeOptions({ port: 5000, host: '127.0.0.1', jetstream: { enabled: true, storeDir: '/d' }, httpPort: 8222, trace: true }));
+  assert.deepEqual(diff.changed.sort(), ['host', 'httpPort', 'jetstream', 'port', 'trace']);
+  assert.deepEqual(diff.refused.sort(), ['host', 'httpPort', 'port']);
+  assert.equal(diff.refusal, 'config reload not supported for host, port, httpPort');
 });
 
 test('diffOptions: nested values compare deeply', () => {
@@ -32,7 +33,11 @@ test('diffOptions: an optional option appearing or disappearing is a change', ()
   const withTls = mergeOptions({ tls: { certFile: 'c', keyFile: 'k', verify: false, timeoutMs: 2000 } });
   assert.deepEqual(diffOptions(DEFAULTS, withTls), { changed: ['tls'], refused: [] });
   assert.deepEqual(diffOptions(withTls, DEFAULTS), { changed: ['tls'], refused: [] });
-  assert.deepEqual(diffOptions(DEFAULTS, mergeOptions({ logSizeLimit: 10 })), { changed: ['logSizeLimit'], refused: ['logSizeLimit'] });
+  assert.deepEqual(diffOptions(DEFAULTS, mergeOptions({ logSizeLimit: 10 })), {
+    changed: ['logSizeLimit'],
+    refused: ['logSizeLimit'],
+    refusal: 'config reload not supported for logSizeLimit',
+  });
 });
 
 const equality: [string, unknown, unknown, boolean][] = [

@@ -57,8 +57,14 @@ export function openDatabase(file: string, fsyncEachCommit: boolean): Database {
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new Error(`journal_mode is ${String(mode)}, not wal`);
     db.pragma(`synchronous = ${fsyncEachCommit ? 'FULL' : 'NORMAL'}`);
+    // Checkpoint every 32 MiB of WAL rather than SQLite's 4 MiB: a page rewritten by many commits
+    // (a subject's index leaf, the counters row) reaches the database file once per checkpoint, which
+    // cut the bytes written per stored message by a quarter with 1000 subjects (README figures).
+    db.pragma('wal_autocheckpoint = 8192');
     // The WAL is truncated back to this after a checkpoint rather than keeping its largest size.
-    db.pragma('journal_size_limit = 16777216');
+    db.pragma('journal_size_limit = 67108864');
+    // Room for the index leaves of many subjects written at once (the default is 2 MiB); an upper bound, not an allocation.
+    db.pragma('cache_size = -8192');
     db.pragma('schema_version', { simple: true });
     return db;
   } catch (e) {

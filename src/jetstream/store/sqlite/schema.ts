@@ -40,7 +40,7 @@ const MIGRATIONS: readonly Migration[] = [
         hdr BLOB,
         data BLOB NOT NULL
       );
-      CREATE INDEX msgs_by_subject ON msgs (sid, seq);
+      CREATE INDEX msgs_by_subject ON msgs (sid);
       CREATE TABLE consumers (
         name TEXT PRIMARY KEY,
         config TEXT NOT NULL,

@@ -272,15 +272,19 @@ export class MemoryStore implements StreamStore {
     return [...this.consumers].map(([name, c]) => ({ name, configJson: c.configJson, createdNs: c.createdNs, state: c.state === null ? null : copyConsumerState(c.state) }));
   }
 
+  /** A memory stream is gone once closed: its bytes go back to the budget. */
   close(): void {
+    if (this.closed) return;
+    this.budget?.release(this.bytes);
     this.closed = true;
   }
 
   destroy(): void {
-    this.purgeAll();
+    this.close();
+    this.msgs.clear();
+    this.subjects.clear();
     this.consumers.clear();
     this.config = null;
-    this.closed = true;
   }
 
   private purgeAll(): number {

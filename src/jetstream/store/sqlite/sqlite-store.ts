@@ -20,7 +20,7 @@ import type { Database } from 'better-sqlite3';
 
 import type { StorageBudget } from '../budget.js';
 import { systemClock } from '../clock.js';
-import { StoreVersionError, StoreWriteError } from '../errors.js';
+import { StoreDamagedError, StoreVersionError, StoreWriteError } from '../errors.js';
 import { SubjectFilter } from '../filter.js';
 import { discardNewRefusal, NO_LIMITS } from '../limits.js';
 import { StoredTime } from '../stored-time.js';
@@ -28,7 +28,7 @@ import type { StoredTimeCheckpoint } from '../stored-time.js';
 import { AppendRefusal } from '../types.js';
 import type { ConsumerState, PurgeRequest, StoreClock, StoredMsg, StoreLimits, StreamStore, StreamStoreState } from '../types.js';
 import { ConsumerTable } from './consumers.js';
-import { openDatabase } from './database.js';
+import { isDamage, openDatabase } from './database.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './schema.js';
 import { Statements } from './statements.js';
 import type { MsgRow, RowInfo } from './statements.js';
@@ -146,6 +146,7 @@ export class SqliteStore implements StreamStore {
       this.refreshFirst(1);
     } catch (e) {
       db.close();
+      if (isDamage(e)) throw new StoreDamagedError(file, (e as Error).message, { cause: e });
       throw e;
     }
     this.db = db;

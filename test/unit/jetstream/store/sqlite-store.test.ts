@@ -230,6 +230,7 @@ test('a full disk: the failed commit is reported and rolled back, reads go on, w
   const heard: Array<[number, string | null]> = [];
   store.onCommitted((seq, err) => heard.push([seq, err === null ? null : (err as Error & { code: string }).code]));
   put(store, 'keep', 'first');
+  store.saveConsumer('c', '{}', 1n);
   await nextTurn();
   // Take most of the space, then write turns until a commit fails.
   const filler = path.join(disk.dir, 'filler');
@@ -237,6 +238,7 @@ test('a full disk: the failed commit is reported and rolled back, reads go on, w
   let failedAt = 0;
   for (let turn = 0; turn < 200 && failedAt === 0; turn++) {
     const committed = store.state().lastSeq;
+    store.consumerDelivered('c', turn + 1, turn + 1, turn, 1);
     for (let i = 0; i < 8; i++) {
       const r = store.append('bulk', null, Buffer.alloc(4096, turn));
       if (typeof r !== 'number') break;
@@ -260,9 +262,13 @@ test('a full disk: the failed commit is reported and rolled back, reads go on, w
   assert.equal(seq, state.lastSeq + 1);
   await nextTurn();
   assert.deepEqual(heard[heard.length - 1], [seq, null]);
+  const consumer = store.loadConsumers()[0].state;
   store.close();
   const again = openSqliteStore({ file });
   stores.push(again);
   assert.equal(again.state().lastSeq, seq);
   assert.equal(text(again.load(seq)?.data), 'space is back');
+  // Consumer updates of the failed turn were written again with the next commit.
+  assert.deepEqual(again.loadConsumers()[0].state, consumer);
+  assert.ok(consumer !== null && consumer.pending.size === consumer.deliveredStreamSeq);
 });

@@ -178,6 +178,38 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual([...store.subjectsState(Buffer.from('föö.>', 'utf8').toString('latin1'))], [[subject, 1]]);
     });
 
+    test('a wildcard filter sees subjects that come and go after its first use', async (t) => {
+      const store = kind.open(t);
+      put(store, 'x.1');
+      put(store, 'y.1');
+      assert.equal(store.loadNext('y.*', 0)?.seq, 2);
+      assert.equal(store.numPending('x.*', 0, false), 1);
+      store.remove(2);
+      await nextTurn();
+      // A new subject may take the id the removed one had: the filter must not see it as y.*.
+      put(store, 'x.2');
+      put(store, 'y.2');
+      assert.equal(store.loadNext('y.*', 0)?.subject, 'y.2');
+      assert.deepEqual(seqs(store, 'x.*'), [1, 3]);
+      assert.equal(store.numPending('x.*', 0, false), 2);
+      assert.equal(store.loadLast('x.*')?.seq, 3);
+    });
+
+    test('large removals: lowered limits, keep and filtered purges past one batch', (t) => {
+      const store = kind.open(t);
+      for (let seq = 1; seq <= 1000; seq++) put(store, seq % 2 === 0 ? 'even' : 'odd');
+      assert.equal(store.purge({ filter: 'odd', seq: 901 }), 450);
+      assert.equal(store.state().msgs, 550);
+      assert.equal(store.state().firstSeq, 2);
+      store.setLimits({ maxMsgs: 100, maxBytes: -1, maxAgeMs: 0, maxMsgsPerSubject: -1, discard: 'old', discardNewPerSubject: false });
+      assert.equal(store.state().msgs, 100);
+      assert.equal(store.state().firstSeq, 901);
+      assert.equal(store.numPending('odd', 0, false), 50);
+      assert.equal(store.purge({ filter: 'even', keep: 10 }), 40);
+      assert.deepEqual(seqs(store, 'even'), [982, 984, 986, 988, 990, 992, 994, 996, 998, 1000]);
+      assert.equal(store.state().numSubjects, 2);
+    });
+
     test('max_msgs and max_bytes with discard old drop the oldest', (t) => {
       const msgs = kind.open(t, { limits: { maxMsgs: 3 } });
       for (let i = 0; i < 5; i++) put(msgs, 'a');

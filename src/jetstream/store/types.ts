@@ -93,7 +93,9 @@ export interface StreamStore {
 
   /**
    * Appends one message (the buffers are borrowed: copy what you keep) and returns its sequence, or a
-   * refusal. The message is visible to load*() at once; it is durable only once `committed` fires.
+   * refusal. The message is visible to load*() at once; it is durable only once `onCommitted` reports
+   * a sequence at or past it. Ack publishes and deliver to consumers only up to that sequence: a
+   * failed commit rolls its appends back and hands their sequences out again.
    */
   append(subject: string, hdr: Buffer | null, data: Buffer): number | { refused: AppendRefusal };
   /**

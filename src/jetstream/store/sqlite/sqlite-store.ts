@@ -538,7 +538,8 @@ export class SqliteStore implements StreamStore {
     this.budget?.release(this.bytes);
     this.count = 0;
     this.bytes = 0;
-    this.refreshFirst(this.firstSeq);
+    this.firstSeq = this.lastSeq + 1;
+    this.firstTimeNs = 0n;
     return n;
   }
 

@@ -134,6 +134,15 @@ for (const kind of STORE_KINDS) {
       });
     }
 
+    test('purging a never-written stream starts it at sequence 1, as nats-server does', (t) => {
+      const store = kind.open(t);
+      assert.equal(store.state().firstSeq, 0);
+      assert.equal(store.purge({}), 0);
+      assert.equal(store.state().firstSeq, 1);
+      assert.equal(put(store, 'a'), 1);
+      assert.equal(store.state().firstSeq, 1);
+    });
+
     test('numPending from a sequence, filtered, and last per subject', (t) => {
       const store = kind.open(t);
       seed(store);

@@ -206,9 +206,15 @@ export class SqliteStore implements StreamStore {
       return e === null || e.msgs === 0 ? null : this.toMsg(this.st.nextMsgOfSubject.get(e.id, from) as MsgRow | undefined);
     }
     const m = this.subjects.matching(f);
-    if (m.ids.size === 0) return null;
-    if (m.ids.size === 1) return this.toMsg(this.st.nextMsgOfSubject.get(m.ids.values().next().value as number, from) as MsgRow | undefined);
-    return this.toMsg(this.st.nextMsgOfSubjects.get(from, m.json) as MsgRow | undefined);
+    if (m.size === 0) return null;
+    if (m.ids === null) return this.toMsg(this.st.nextMsgOfSubjects.get(from, m.slot) as MsgRow | undefined);
+    // A few subjects: one index seek each beats walking the stream past the others' messages.
+    let next: MsgRow | undefined;
+    for (const id of m.ids) {
+      const row = this.st.nextMsgOfSubject.get(id, from) as MsgRow | undefined;
+      if (row !== undefined && (next === undefined || row.seq < next.seq)) next = row;
+    }
+    return this.toMsg(next);
   }
 
   loadLast(filter: string): StoredMsg | null {
@@ -218,11 +224,10 @@ export class SqliteStore implements StreamStore {
       const e = this.subjects.get(filter);
       return e === null || e.msgs === 0 ? null : this.load(e.lastSeq);
     }
-    let last = 0;
-    for (const id of this.subjects.matching(f).ids) {
-      const e = this.subjects.byIdOf(id);
-      if (e.msgs > 0 && e.lastSeq > last) last = e.lastSeq;
-    }
+    const m = this.subjects.matching(f);
+    if (m.size === 0) return null;
+    this.syncSubjects();
+    const last = this.st.maxLastOfSubjects.get(m.slot) as number;
     return last === 0 ? null : this.load(last);
   }
 
@@ -261,18 +266,18 @@ export class SqliteStore implements StreamStore {
         this.dropFront((r) => r.seq < bound);
         return before - this.count;
       }
-      const json = this.subjectIdsJson(f);
-      if (json === null) return 0;
+      const slot = this.filterSlot(f);
+      if (slot === 0) return 0;
       let bound = below > 0 ? below : this.lastSeq + 1;
       if (keep > 0) {
         this.syncSubjects();
-        if (keep >= (this.st.sumMsgsOfSubjects.get(json) as number)) return 0;
-        bound = this.st.newestOfSubjectsAt.get(json, keep - 1) as number;
+        if (keep >= (this.st.sumMsgsOfSubjects.get(slot) as number)) return 0;
+        bound = this.st.newestOfSubjectsAt.get(slot, keep - 1) as number;
       }
       this.begin();
       let first = this.lastSeq + 1;
       for (;;) {
-        const rows = this.st.rowsOfSubjectsBelow.all(json, bound, FRONT_BATCH) as RowInfo[];
+        const rows = this.st.rowsOfSubjectsBelow.all(slot, bound, FRONT_BATCH) as RowInfo[];
         if (rows.length === 0) break;
         for (const r of rows) {
           this.dropRow(r);
@@ -354,7 +359,7 @@ export class SqliteStore implements StreamStore {
       if (f.literal) return this.lastSeqOfSubject(filter) >= Math.max(seq, 1) ? 1 : 0;
       this.syncSubjects();
       if (f.all) return this.st.countAllSubjectsLastFrom.get(seq) as number;
-      return this.st.countSubjectsLastFrom.get(this.subjects.matching(f).json, seq) as number;
+      return this.st.countSubjectsLastFrom.get(this.subjects.matching(f).slot, seq) as number;
     }
     if (this.count === 0 || seq > this.lastSeq) return 0;
     if (f.all) {
@@ -362,13 +367,13 @@ export class SqliteStore implements StreamStore {
       // Count the shorter side of `seq`.
       return seq - this.firstSeq < this.lastSeq - seq ? this.count - (this.st.countBelow.get(seq) as number) : (this.st.countFrom.get(seq) as number);
     }
-    const json = this.subjectIdsJson(f);
-    if (json === null) return 0;
+    const slot = this.filterSlot(f);
+    if (slot === 0) return 0;
     if (seq <= this.firstSeq) {
       this.syncSubjects();
-      return this.st.sumMsgsOfSubjects.get(json) as number;
+      return this.st.sumMsgsOfSubjects.get(slot) as number;
     }
-    return this.st.countOfSubjectsFrom.get(json, seq) as number;
+    return this.st.countOfSubjectsFrom.get(slot, seq) as number;
   }
 
   setLimits(limits: StoreLimits): void {
@@ -447,13 +452,10 @@ export class SqliteStore implements StreamStore {
     return { seq: Number(row.seq), subject: this.subjects.byIdOf(Number(row.sid)).subject, hdr: row.hdr, data: row.data, timeNs: row.time_ns };
   }
 
-  private subjectIdsJson(f: SubjectFilter): string | null {
-    if (f.literal) {
-      const e = this.subjects.get(f.pattern);
-      return e === null || e.msgs === 0 ? null : `[${e.id}]`;
-    }
+  /** The filter's slot in filter_subjects, 0 when it matches no subject. */
+  private filterSlot(f: SubjectFilter): number {
     const m = this.subjects.matching(f);
-    return m.ids.size === 0 ? null : m.json;
+    return m.size === 0 ? 0 : m.slot;
   }
 
   private oldestOf(e: SubjectEntry | null): RowInfo | null {

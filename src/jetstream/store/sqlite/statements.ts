@@ -19,8 +19,9 @@ export interface RowInfo {
   stored_ms: number;
 }
 
-/** The id list of a set of subjects, bound as JSON and read with json_each. */
-const IN_SUBJECTS = 'sid IN (SELECT value FROM json_each(?))';
+/** The subjects a filter matches, by its slot in the temp table filter_subjects (subjects.ts). */
+const IN_SUBJECTS = 'sid IN (SELECT sid FROM filter_subjects WHERE slot = ?)';
+const ID_IN_SUBJECTS = 'id IN (SELECT sid FROM filter_subjects WHERE slot = ?)';
 const MSG_COLUMNS = 'seq, sid, time_ns, hdr, data';
 
 export class Statements {
@@ -60,6 +61,11 @@ export class Statements {
   readonly sumMsgsOfSubjects: Statement;
   readonly countSubjectsLastFrom: Statement;
   readonly countAllSubjectsLastFrom: Statement;
+  readonly maxLastOfSubjects: Statement;
+  readonly addFilterSubject: Statement;
+  readonly dropFilterSubject: Statement;
+  readonly dropFilterSlot: Statement;
+  readonly dropFilterSlots: Statement;
 
   readonly readStream: Statement;
   readonly writeStream: Statement;
@@ -76,6 +82,11 @@ export class Statements {
   readonly deletePending: Statement;
 
   constructor(db: Database) {
+    // Per connection, never in the file: the subjects each cached filter matches, for the queries below.
+    db.exec(`
+      CREATE TEMP TABLE filter_subjects (slot INTEGER NOT NULL, sid INTEGER NOT NULL, PRIMARY KEY (slot, sid)) WITHOUT ROWID;
+      CREATE INDEX temp.filter_subjects_by_sid ON filter_subjects (sid);
+    `);
     this.begin = db.prepare('BEGIN');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
@@ -109,8 +120,13 @@ export class Statements {
     this.deleteAllSubjects = db.prepare('DELETE FROM subjects');
     this.allSubjects = db.prepare('SELECT id, subject, msgs, last_seq FROM subjects');
     this.subjectIdsOver = db.prepare('SELECT id FROM subjects WHERE msgs > ?').pluck();
-    this.sumMsgsOfSubjects = db.prepare('SELECT coalesce(sum(msgs), 0) FROM subjects WHERE id IN (SELECT value FROM json_each(?))').pluck();
-    this.countSubjectsLastFrom = db.prepare('SELECT count(*) FROM subjects WHERE id IN (SELECT value FROM json_each(?)) AND msgs > 0 AND last_seq >= ?').pluck();
+    this.sumMsgsOfSubjects = db.prepare(`SELECT coalesce(sum(msgs), 0) FROM subjects WHERE ${ID_IN_SUBJECTS}`).pluck();
+    this.countSubjectsLastFrom = db.prepare(`SELECT count(*) FROM subjects WHERE ${ID_IN_SUBJECTS} AND msgs > 0 AND last_seq >= ?`).pluck();
+    this.maxLastOfSubjects = db.prepare(`SELECT coalesce(max(last_seq), 0) FROM subjects WHERE ${ID_IN_SUBJECTS} AND msgs > 0`).pluck();
+    this.addFilterSubject = db.prepare('INSERT OR IGNORE INTO filter_subjects (slot, sid) VALUES (?, ?)');
+    this.dropFilterSubject = db.prepare('DELETE FROM filter_subjects WHERE sid = ?');
+    this.dropFilterSlot = db.prepare('DELETE FROM filter_subjects WHERE slot = ?');
+    this.dropFilterSlots = db.prepare('DELETE FROM filter_subjects');
     this.countAllSubjectsLastFrom = db.prepare('SELECT count(*) FROM subjects WHERE msgs > 0 AND last_seq >= ?').pluck();
 
     this.readStream = db.prepare('SELECT * FROM stream WHERE id = 1').safeIntegers(true);

@@ -15,15 +15,21 @@ export interface SubjectEntry {
   dirty: boolean;
 }
 
-/** The subjects a wildcard filter matches, kept up to date as subjects come and go. */
-interface MatchingSet {
+/**
+ * The subjects a filter matches, kept up to date as subjects come and go: in the temp table
+ * filter_subjects under `slot` for the queries, and in `ids` too while they are few.
+ */
+export interface FilterSubjects {
   readonly filter: SubjectFilter;
-  readonly ids: Set<number>;
-  json: string | null;
+  readonly slot: number;
+  size: number;
+  /** The matching ids while there are at most SMALL_FILTER of them, else null. */
+  ids: Set<number> | null;
 }
 
 const CACHE_MAX = 4096;
 const FILTERS_MAX = 64;
+const SMALL_FILTER = 64;
 
 export class SubjectTable {
   /** Subjects with at least one message. */
@@ -32,7 +38,8 @@ export class SubjectTable {
   private readonly byName = new Map<string, SubjectEntry>();
   private readonly byId = new Map<number, SubjectEntry>();
   private readonly dirty: SubjectEntry[] = [];
-  private readonly filters = new Map<string, MatchingSet>();
+  private readonly filters = new Map<string, FilterSubjects>();
+  private nextSlot = 1;
 
   constructor(st: Statements, live: number) {
     this.st = st;
@@ -59,12 +66,7 @@ export class SubjectTable {
   create(subject: string): SubjectEntry {
     const id = Number(this.st.insertSubject.run(Buffer.from(subject, 'latin1')).lastInsertRowid);
     const e = this.remember({ id, subject, msgs: 0, lastSeq: 0, dirty: false });
-    for (const m of this.filters.values()) {
-      if (m.filter.matches(subject)) {
-        m.ids.add(id);
-        m.json = null;
-      }
-    }
+    for (const m of this.filters.values()) if (m.filter.matches(subject)) this.addToFilter(m, id);
     return e;
   }
 
@@ -113,22 +115,40 @@ export class SubjectTable {
     this.byName.clear();
     this.byId.clear();
     this.filters.clear();
+    this.st.dropFilterSlots.run();
   }
 
-  /** The ids of the subjects a wildcard filter matches, and the same as JSON for json_each. */
-  matching(filter: SubjectFilter): { ids: Set<number>; json: string } {
-    let m = this.filters.get(filter.pattern);
-    if (m === undefined) {
-      const ids = new Set<number>();
-      for (const row of this.st.allSubjects.iterate() as Iterable<{ id: number; subject: Buffer }>) {
-        if (filter.matches(row.subject.toString('latin1'))) ids.add(row.id);
-      }
-      if (this.filters.size >= FILTERS_MAX) this.filters.delete(this.filters.keys().next().value as string);
-      m = { filter, ids, json: null };
-      this.filters.set(filter.pattern, m);
+  /** The subjects a filter (literal or wildcard, not "all") matches. */
+  matching(filter: SubjectFilter): FilterSubjects {
+    const known = this.filters.get(filter.pattern);
+    if (known !== undefined) return known;
+    if (this.filters.size >= FILTERS_MAX) {
+      const [pattern, oldest] = this.filters.entries().next().value as [string, FilterSubjects];
+      this.filters.delete(pattern);
+      this.st.dropFilterSlot.run(oldest.slot);
     }
-    m.json ??= JSON.stringify([...m.ids]);
-    return { ids: m.ids, json: m.json };
+    const m: FilterSubjects = { filter, slot: this.nextSlot++, size: 0, ids: new Set() };
+    if (filter.literal) {
+      const e = this.get(filter.pattern);
+      if (e !== null) this.addToFilter(m, e.id);
+    } else {
+      const ids: number[] = [];
+      for (const row of this.st.allSubjects.iterate() as Iterable<{ id: number; subject: Buffer }>) {
+        if (filter.matches(row.subject.toString('latin1'))) ids.push(row.id);
+      }
+      for (const id of ids) this.addToFilter(m, id);
+    }
+    this.filters.set(filter.pattern, m);
+    return m;
+  }
+
+  private addToFilter(m: FilterSubjects, id: number): void {
+    this.st.addFilterSubject.run(m.slot, id);
+    m.size++;
+    if (m.ids !== null) {
+      m.ids.add(id);
+      if (m.ids.size > SMALL_FILTER) m.ids = null;
+    }
   }
 
   private remember(e: SubjectEntry): SubjectEntry {
@@ -140,8 +160,13 @@ export class SubjectTable {
   private forget(e: SubjectEntry): void {
     this.byName.delete(e.subject);
     this.byId.delete(e.id);
+    let matched = false;
     for (const m of this.filters.values()) {
-      if (m.ids.delete(e.id)) m.json = null;
+      if (!m.filter.matches(e.subject)) continue;
+      m.size--;
+      m.ids?.delete(e.id);
+      matched = true;
     }
+    if (matched) this.st.dropFilterSubject.run(e.id);
   }
 }

@@ -204,6 +204,25 @@ for (const kind of STORE_KINDS) {
       assert.equal(store.loadLast('x.*')?.seq, 3);
     });
 
+    test('a wildcard over many subjects (past the few tracked one by one)', (t) => {
+      const store = kind.open(t);
+      put(store, 'other');
+      for (let i = 0; i < 100; i++) put(store, `k.${i}`);
+      put(store, 'other');
+      for (let i = 0; i < 100; i++) put(store, `k.${i}`);
+      assert.equal(store.loadNext('k.*', 0)?.seq, 2);
+      assert.equal(store.loadNext('k.*', 102)?.seq, 103);
+      assert.equal(store.loadLast('k.*')?.seq, 202);
+      assert.equal(store.numPending('k.*', 0, false), 200);
+      assert.equal(store.numPending('k.*', 150, false), 53);
+      assert.equal(store.numPending('k.*', 150, true), 53);
+      put(store, 'k.new');
+      assert.equal(store.loadNext('k.*', 203)?.subject, 'k.new');
+      assert.equal(store.purge({ filter: 'k.*', keep: 5 }), 196);
+      assert.deepEqual(seqs(store), [1, 102, 199, 200, 201, 202, 203]);
+      assert.equal(store.state().numSubjects, 6);
+    });
+
     test('large removals: lowered limits, keep and filtered purges past one batch', (t) => {
       const store = kind.open(t);
       for (let seq = 1; seq <= 1000; seq++) put(store, seq % 2 === 0 ? 'even' : 'odd');

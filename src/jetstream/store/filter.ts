@@ -20,6 +20,20 @@ export class SubjectFilter {
   }
 }
 
+const COMPILED_MAX = 256;
+const compiled = new Map<string, SubjectFilter>();
+
+/** The filter for a pattern; consumers ask with the same few patterns for every message, so they are kept. */
+export function subjectFilter(pattern: string): SubjectFilter {
+  let f = compiled.get(pattern);
+  if (f === undefined) {
+    if (compiled.size >= COMPILED_MAX) compiled.clear();
+    f = new SubjectFilter(pattern);
+    compiled.set(pattern, f);
+  }
+  return f;
+}
+
 function hasWildcardToken(subject: string): boolean {
   for (const t of subject.split('.')) if (t === '*' || t === '>') return true;
   return false;

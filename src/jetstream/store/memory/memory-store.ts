@@ -5,7 +5,8 @@
 import type { StorageBudget } from '../budget.js';
 import { systemClock } from '../clock.js';
 import { copyConsumerState, emptyConsumerState, recordAck, recordDelivery } from '../consumer-state.js';
-import { SubjectFilter } from '../filter.js';
+import { subjectFilter } from '../filter.js';
+import type { SubjectFilter } from '../filter.js';
 import { discardNewRefusal, NO_LIMITS } from '../limits.js';
 import { StoredTime } from '../stored-time.js';
 import { AppendRefusal } from '../types.js';
@@ -101,7 +102,7 @@ export class MemoryStore implements StreamStore {
   }
 
   loadNext(filter: string, seq: number): StoredMsg | null {
-    const f = new SubjectFilter(filter);
+    const f = subjectFilter(filter);
     let from = Math.max(seq, this.firstSeq);
     let to = this.lastSeq;
     if (f.literal) {
@@ -118,7 +119,7 @@ export class MemoryStore implements StreamStore {
   }
 
   loadLast(filter: string): StoredMsg | null {
-    const f = new SubjectFilter(filter);
+    const f = subjectFilter(filter);
     if (f.all) {
       for (let s = this.lastSeq; s >= this.firstSeq && s > 0; s--) {
         const m = this.msgs.get(s);
@@ -142,7 +143,7 @@ export class MemoryStore implements StreamStore {
   }
 
   purge(req: PurgeRequest): number {
-    const f = new SubjectFilter(req.filter ?? '');
+    const f = subjectFilter(req.filter ?? '');
     // nats-server treats a purge "below sequence 1" as no sequence bound.
     const below = req.seq !== undefined && req.seq > 1 ? req.seq : 0;
     const keep = req.keep ?? 0;
@@ -200,7 +201,7 @@ export class MemoryStore implements StreamStore {
   }
 
   subjectsState(filter: string): Map<string, number> {
-    const f = new SubjectFilter(filter);
+    const f = subjectFilter(filter);
     const out = new Map<string, number>();
     for (const [subject, info] of this.subjects) if (f.matches(subject)) out.set(subject, info.msgs);
     return out;
@@ -214,7 +215,7 @@ export class MemoryStore implements StreamStore {
   }
 
   numPending(filter: string, seq: number, lastPerSubject: boolean): number {
-    const f = new SubjectFilter(filter);
+    const f = subjectFilter(filter);
     if (lastPerSubject) {
       let n = 0;
       for (const [subject, info] of this.subjects) if (info.last >= seq && f.matches(subject)) n++;

@@ -21,7 +21,8 @@ import type { Database } from 'better-sqlite3';
 import type { StorageBudget } from '../budget.js';
 import { systemClock } from '../clock.js';
 import { StoreDamagedError, StoreVersionError, StoreWriteError } from '../errors.js';
-import { SubjectFilter } from '../filter.js';
+import { subjectFilter } from '../filter.js';
+import type { SubjectFilter } from '../filter.js';
 import { discardNewRefusal, NO_LIMITS } from '../limits.js';
 import { StoredTime } from '../stored-time.js';
 import type { StoredTimeCheckpoint } from '../stored-time.js';
@@ -198,7 +199,7 @@ export class SqliteStore implements StreamStore {
   }
 
   loadNext(filter: string, seq: number): StoredMsg | null {
-    const f = new SubjectFilter(filter);
+    const f = subjectFilter(filter);
     const from = Math.max(seq, this.firstSeq);
     if (f.all) return this.toMsg(this.st.nextMsg.get(from) as MsgRow | undefined);
     if (f.literal) {
@@ -218,7 +219,7 @@ export class SqliteStore implements StreamStore {
   }
 
   loadLast(filter: string): StoredMsg | null {
-    const f = new SubjectFilter(filter);
+    const f = subjectFilter(filter);
     if (f.all) return this.toMsg(this.st.lastMsg.get() as MsgRow | undefined);
     if (f.literal) {
       const e = this.subjects.get(filter);
@@ -251,7 +252,7 @@ export class SqliteStore implements StreamStore {
   }
 
   purge(req: PurgeRequest): number {
-    const f = new SubjectFilter(req.filter ?? '');
+    const f = subjectFilter(req.filter ?? '');
     // nats-server treats a purge "below sequence 1" as no sequence bound.
     const below = req.seq !== undefined && req.seq > 1 ? req.seq : 0;
     const keep = req.keep ?? 0;
@@ -326,7 +327,7 @@ export class SqliteStore implements StreamStore {
   }
 
   subjectsState(filter: string): Map<string, number> {
-    const f = new SubjectFilter(filter);
+    const f = subjectFilter(filter);
     const out = new Map<string, number>();
     if (f.literal) {
       const e = this.subjects.get(filter);
@@ -354,7 +355,7 @@ export class SqliteStore implements StreamStore {
   }
 
   numPending(filter: string, seq: number, lastPerSubject: boolean): number {
-    const f = new SubjectFilter(filter);
+    const f = subjectFilter(filter);
     if (lastPerSubject) {
       if (f.literal) return this.lastSeqOfSubject(filter) >= Math.max(seq, 1) ? 1 : 0;
       this.syncSubjects();

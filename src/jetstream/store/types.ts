@@ -54,7 +54,7 @@ export interface PurgeRequest {
   filter?: string;
   /** Purge up to but not including this sequence. */
   seq?: number;
-  /** Keep this many newest messages (per filter). */
+  /** Keep this many newest messages (of those matching the filter, counted together). */
   keep?: number;
 }
 
@@ -73,15 +73,19 @@ export interface ConsumerState {
 }
 
 /**
- * Time as the store counts it. `wallNs` is what a message's timestamp reports; `storedMs` only ever
- * moves forward while the process runs and resumes where it stopped after a restart, so max_age
- * counts the time a message has really been stored whatever the wall clock does (a board without a
- * battery-backed clock boots in the past and jumps forward when NTP syncs). Injected so tests control it.
+ * Time as the store counts it. `wallNs` is what a message's timestamp reports; max_age counts "stored
+ * time" instead (see stored-time.ts), built from `monoMs`, which never jumps with the wall clock, and
+ * resumed across restarts: exactly within one boot of the machine (same `bootId`, so `monoMs` of the
+ * earlier process is comparable), by the wall clock's advance across a reboot when that advance is not
+ * negative. A board without a battery-backed clock boots in the past and jumps forward when NTP syncs:
+ * that jump neither expires the backlog at once nor keeps it forever. Injected so tests control it.
  */
 export interface StoreClock {
   wallNs(): bigint;
-  /** Monotonic milliseconds since an arbitrary origin of this process. */
+  /** Monotonic milliseconds; within one boot comparable between processes (CLOCK_MONOTONIC). */
   monoMs(): number;
+  /** Identifies the current boot of the machine; '' when unknown (then every start counts as a reboot). */
+  bootId(): string;
 }
 
 export interface StreamStore {
@@ -89,10 +93,17 @@ export interface StreamStore {
 
   /**
    * Appends one message (the buffers are borrowed: copy what you keep) and returns its sequence, or a
-   * refusal. The message is visible to load*() at once; it is durable only once `committed` fires.
+   * refusal. The message is visible to load*() at once; it is durable only once `onCommitted` reports
+   * a sequence at or past it. Ack publishes and deliver to consumers only up to that sequence: a
+   * failed commit rolls its appends back and hands their sequences out again.
    */
   append(subject: string, hdr: Buffer | null, data: Buffer): number | { refused: AppendRefusal };
-  /** Called after the appends of one group commit are durable, with the last sequence committed (or an error). */
+  /**
+   * Called after each group commit (the writes of one event-loop turn) with the last sequence it covers.
+   * With an error (disk full, I/O), every append of that turn is rolled back, from state() too, and
+   * `lastSeq` is the last sequence the failed turn had handed out: appends above the previous commit and
+   * at or below it failed, and their sequences are handed out again. The store keeps serving reads.
+   */
   onCommitted(listener: (lastSeq: number, err: Error | null) => void): void;
 
   load(seq: number): StoredMsg | null;
@@ -124,9 +135,20 @@ export interface StreamStore {
   saveConfig(json: string, createdNs: bigint): void;
   loadConfig(): { json: string; createdNs: bigint } | null;
 
-  /** Consumer configuration and state, kept with the stream's data. */
+  /** Consumer configuration and state, kept with the stream's data and written in the appends' group commit. */
   saveConsumer(name: string, configJson: string, createdNs: bigint): void;
+  /** Replaces the consumer's whole state (a reset); the incremental calls below are the usual path. */
   saveConsumerState(name: string, state: ConsumerState): void;
+  /**
+   * One delivery: `streamSeq` went out as `consumerSeq` at `timeMs`, its `deliveries`-th time (1 = first).
+   * Raises the delivered sequences and records the pending ack; O(1), not a snapshot.
+   */
+  consumerDelivered(name: string, streamSeq: number, consumerSeq: number, timeMs: number, deliveries: number): void;
+  /**
+   * `streamSeq` acknowledged (0: none, only the floor moved) with the ack floor now at these sequences;
+   * pending entries at or below the floor are dropped with it (ack all, or a floor catching up).
+   */
+  consumerAcked(name: string, streamSeq: number, ackFloorStreamSeq: number, ackFloorConsumerSeq: number): void;
   removeConsumer(name: string): void;
   loadConsumers(): Array<{ name: string; configJson: string; createdNs: bigint; state: ConsumerState | null }>;
 

@@ -1,0 +1,11 @@
+// The stream stores: the StreamStore seam, the SQLite file store and the memory store.
+export { AppendRefusal } from './types.js';
+export type { ConsumerState, PurgeRequest, StoreClock, StoredMsg, StoreLimits, StreamStore, StreamStoreState } from './types.js';
+export { StorageBudget } from './budget.js';
+export { systemClock } from './clock.js';
+export { NO_LIMITS } from './limits.js';
+export { StoreDamagedError, StoreVersionError, StoreWriteError } from './errors.js';
+export { MemoryStore, memStoreMsgSize } from './memory/index.js';
+export type { MemoryStoreOptions } from './memory/index.js';
+export { openSqliteStore, SqliteStore, fileStoreMsgSize } from './sqlite/index.js';
+export type { SqliteStoreOptions } from './sqlite/index.js';

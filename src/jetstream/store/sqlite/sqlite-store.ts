@@ -1,0 +1,669 @@
+// The file store: one SQLite database per stream (see the README's JetStream storage section for the
+// figures behind that), in WAL mode.
+//
+// Group commit: the first write of an event-loop turn opens a transaction and schedules its commit
+// with setImmediate; every append, removal and consumer update of the turn runs inside it, so reads
+// see them at once, and one commit (one fsync with sync 'always') makes them durable together. The
+// commit listeners then hear the last sequence, and the stream acks the publishes up to it.
+//
+// State is kept as counters (messages, bytes, last sequence and time, subjects) updated with each
+// change and written in the same commit, so opening a store reads one row and two index ends; it
+// never walks the messages. Limits find what to drop through the sequence order (the oldest message
+// is the first) and the (subject, seq) index.
+//
+// Memory: the counters, a bounded subject cache (subjects.ts), and the consumers' pending acks.
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+import type { Database } from 'better-sqlite3';
+
+import type { StorageBudget } from '../budget.js';
+import { systemClock } from '../clock.js';
+import { StoreDamagedError, StoreVersionError, StoreWriteError } from '../errors.js';
+import { subjectFilter } from '../filter.js';
+import type { SubjectFilter } from '../filter.js';
+import { discardNewRefusal, NO_LIMITS } from '../limits.js';
+import { StoredTime } from '../stored-time.js';
+import type { StoredTimeCheckpoint } from '../stored-time.js';
+import { AppendRefusal } from '../types.js';
+import type { ConsumerState, PurgeRequest, StoreClock, StoredMsg, StoreLimits, StreamStore, StreamStoreState } from '../types.js';
+import { ConsumerTable } from './consumers.js';
+import { isDamage, openDatabase } from './database.js';
+import { migrate, SCHEMA_VERSION, schemaVersion } from './schema.js';
+import { Statements } from './statements.js';
+import type { MsgRow, RowInfo } from './statements.js';
+import { SubjectTable } from './subjects.js';
+import type { SubjectEntry } from './subjects.js';
+
+export interface SqliteStoreOptions {
+  /** The database file; or give `dir` and `name` for `<dir>/<name>.db` (the name escaped for a file name). */
+  file?: string;
+  dir?: string;
+  name?: string;
+  /**
+   * nats-server's sync_interval. 'always' (the default): every commit fsyncs before its appends are
+   * acknowledged. A number of milliseconds: commits do not fsync; the WAL is fsynced at that interval.
+   */
+  sync?: 'always' | number;
+  clock?: StoreClock;
+  limits?: StoreLimits;
+  /** max_file_store (or the account's limit), shared with the other file streams. */
+  budget?: StorageBudget;
+}
+
+/** nats-server's file store accounting. */
+export function fileStoreMsgSize(subject: string, hdr: Buffer | null, data: Buffer): number {
+  return 30 + subject.length + data.length + (hdr === null ? 0 : 4 + hdr.length);
+}
+
+export function storeFileName(dir: string, name: string): string {
+  const safe = encodeURIComponent(name).replace(/^\./, '%2E');
+  return path.join(dir, `${safe}.db`);
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  let file = options.file;
+  if (file === undefined) {
+    if (options.dir === undefined || options.name === undefined) throw new TypeError('openSqliteStore needs a file, or a dir and a name');
+    fs.mkdirSync(options.dir, { recursive: true });
+    file = storeFileName(options.dir, options.name);
+  }
+  return new SqliteStore(file, options);
+}
+
+/** Rows fetched per step when dropping messages from the front. */
+const FRONT_BATCH = 256;
+
+interface Counters {
+  count: number;
+  bytes: number;
+  firstSeq: number;
+  firstTimeNs: bigint;
+  lastSeq: number;
+  lastTimeNs: bigint;
+  liveSubjects: number;
+}
+
+export class SqliteStore implements StreamStore {
+  readonly kind = 'file' as const;
+  readonly file: string;
+  private readonly db: Database;
+  private readonly st: Statements;
+  private readonly subjects: SubjectTable;
+  private readonly consumers: ConsumerTable;
+  private readonly clock: StoreClock;
+  private readonly time: StoredTime;
+  private readonly budget: StorageBudget | null;
+  private readonly listeners: Array<(lastSeq: number, err: Error | null) => void> = [];
+  private limits: StoreLimits;
+  private config: { json: string; createdNs: bigint } | null;
+  private configDirty = false;
+  private count: number;
+  private bytes: number;
+  private firstSeq = 0;
+  private firstTimeNs = 0n;
+  private lastSeq: number;
+  private lastTimeNs: bigint;
+  /** The counters when the open transaction began, restored if it rolls back. */
+  private before: Counters | null = null;
+  private inTxn = false;
+  private commitScheduled = false;
+  /** A transaction of this turn that failed: reported at the end of the turn; appends refused until then. */
+  private failure: { err: StoreWriteError; lastSeq: number } | null = null;
+  /** Subjects whose last sequence went away in the current removal. */
+  private readonly lastGone = new Set<SubjectEntry>();
+  private syncTimer: NodeJS.Timeout | null = null;
+  private walFd: number | null = null;
+  private unsynced = false;
+  private closed = false;
+
+  constructor(file: string, options: SqliteStoreOptions) {
+    this.file = file;
+    this.clock = options.clock ?? systemClock;
+    this.limits = options.limits ?? NO_LIMITS;
+    this.budget = options.budget ?? null;
+    const sync = options.sync ?? 'always';
+    const db = openDatabase(file, sync === 'always');
+    try {
+      const wallMs = Number(this.clock.wallNs() / 1_000_000n);
+      const fromVersion = schemaVersion(db);
+      if (fromVersion > SCHEMA_VERSION) throw new StoreVersionError(file, fromVersion, SCHEMA_VERSION);
+      migrate(db, wallMs);
+      this.st = new Statements(db);
+      const row = this.st.readStream.get() as Record<string, bigint | string | null>;
+      this.count = Number(row.msgs);
+      this.bytes = Number(row.bytes);
+      this.lastSeq = Number(row.last_seq);
+      this.lastTimeNs = row.last_time_ns as bigint;
+      this.config = row.config === null ? null : { json: row.config as string, createdNs: row.created_ns as bigint };
+      const checkpoint: StoredTimeCheckpoint | null =
+        fromVersion === 0
+          ? null
+          : { storedMs: Number(row.clock_stored_ms), wallMs: Number(row.clock_wall_ms), monoMs: Number(row.clock_mono_ms), bootId: row.clock_boot_id as string };
+      this.time = new StoredTime(this.clock, checkpoint);
+      this.subjects = new SubjectTable(this.st, Number(row.num_subjects));
+      this.consumers = new ConsumerTable(this.st);
+      this.refreshFirst(1);
+    } catch (e) {
+      db.close();
+      if (isDamage(e)) throw new StoreDamagedError(file, (e as Error).message, { cause: e });
+      throw e;
+    }
+    this.db = db;
+    this.budget?.charge(this.bytes);
+    if (sync !== 'always') {
+      this.syncTimer = setInterval(() => this.syncWal(), Math.max(1, sync));
+      this.syncTimer.unref();
+    }
+  }
+
+  append(subject: string, hdr: Buffer | null, data: Buffer): number | { refused: AppendRefusal } {
+    if (this.failure !== null) return { refused: AppendRefusal.StorageFull };
+    const rawLen = (hdr === null ? 0 : hdr.length) + data.length;
+    const size = fileStoreMsgSize(subject, hdr, data);
+    const known = this.subjects.get(subject);
+    const refusal = discardNewRefusal(this.limits, this.count, this.bytes, known === null ? 0 : known.msgs, rawLen, () => this.oldestOf(known)?.size ?? 0);
+    if (refusal !== 0) return { refused: refusal };
+    if (this.budget !== null && !this.budget.reserve(size)) return { refused: AppendRefusal.StorageFull };
+    const seq = this.lastSeq + 1;
+    try {
+      this.begin();
+      const e = known ?? this.subjects.create(subject);
+      const timeNs = this.clock.wallNs();
+      this.st.insertMsg.run(seq, e.id, size, timeNs, this.time.nowMs(), hdr, data);
+      this.lastSeq = seq;
+      this.lastTimeNs = timeNs;
+      if (this.count === 0) {
+        this.firstSeq = seq;
+        this.firstTimeNs = timeNs;
+      }
+      this.count++;
+      this.bytes += size;
+      this.subjects.added(e, seq);
+      this.enforceLimits(e);
+      return seq;
+    } catch (err) {
+      if (this.lastSeq !== seq) this.budget?.release(size);
+      this.abortTurn(err);
+      return { refused: AppendRefusal.StorageFull };
+    }
+  }
+
+  onCommitted(listener: (lastSeq: number, err: Error | null) => void): void {
+    this.listeners.push(listener);
+  }
+
+  load(seq: number): StoredMsg | null {
+    return this.toMsg(this.st.loadMsg.get(seq) as MsgRow | undefined);
+  }
+
+  loadNext(filter: string, seq: number): StoredMsg | null {
+    const f = subjectFilter(filter);
+    const from = Math.max(seq, this.firstSeq);
+    if (f.all) return this.toMsg(this.st.nextMsg.get(from) as MsgRow | undefined);
+    if (f.literal) {
+      const e = this.subjects.get(filter);
+      return e === null || e.msgs === 0 ? null : this.toMsg(this.st.nextMsgOfSubject.get(e.id, from) as MsgRow | undefined);
+    }
+    const m = this.subjects.matching(f);
+    if (m.size === 0) return null;
+    if (m.ids === null) return this.toMsg(this.st.nextMsgOfSubjects.get(from, m.slot) as MsgRow | undefined);
+    // A few subjects: one index seek each beats walking the stream past the others' messages.
+    let next: MsgRow | undefined;
+    for (const id of m.ids) {
+      const row = this.st.nextMsgOfSubject.get(id, from) as MsgRow | undefined;
+      if (row !== undefined && (next === undefined || row.seq < next.seq)) next = row;
+    }
+    return this.toMsg(next);
+  }
+
+  loadLast(filter: string): StoredMsg | null {
+    const f = subjectFilter(filter);
+    if (f.all) return this.toMsg(this.st.lastMsg.get() as MsgRow | undefined);
+    if (f.literal) {
+      const e = this.subjects.get(filter);
+      return e === null || e.msgs === 0 ? null : this.load(e.lastSeq);
+    }
+    const m = this.subjects.matching(f);
+    if (m.size === 0) return null;
+    this.syncSubjects();
+    const last = this.st.maxLastOfSubjects.get(m.slot) as number;
+    return last === 0 ? null : this.load(last);
+  }
+
+  lastSeqOfSubject(subject: string): number {
+    const e = this.subjects.get(subject);
+    return e === null || e.msgs === 0 ? 0 : e.lastSeq;
+  }
+
+  remove(seq: number): boolean {
+    const row = this.st.rowOf.get(seq) as RowInfo | undefined;
+    if (row === undefined) return false;
+    try {
+      this.begin();
+      this.dropRow(row);
+      this.settleRemovals(row.seq);
+      return true;
+    } catch (err) {
+      this.abortTurn(err);
+      return false;
+    }
+  }
+
+  purge(req: PurgeRequest): number {
+    const f = subjectFilter(req.filter ?? '');
+    // nats-server treats a purge "below sequence 1" as no sequence bound.
+    const below = req.seq !== undefined && req.seq > 1 ? req.seq : 0;
+    const keep = req.keep ?? 0;
+    const before = this.count;
+    try {
+      if (f.all) {
+        if (below === 0 && keep === 0) return this.purgeAll();
+        if (keep >= this.count) return 0;
+        // Without a filter, keep purges below last - keep + 1, as nats-server's compaction does.
+        const bound = keep > 0 ? this.lastSeq - keep + 1 : below;
+        this.begin();
+        this.dropFront((r) => r.seq < bound);
+        return before - this.count;
+      }
+      const slot = this.filterSlot(f);
+      if (slot === 0) return 0;
+      let bound = below > 0 ? below : this.lastSeq + 1;
+      if (keep > 0) {
+        this.syncSubjects();
+        if (keep >= (this.st.sumMsgsOfSubjects.get(slot) as number)) return 0;
+        bound = this.st.newestOfSubjectsAt.get(slot, keep - 1) as number;
+      }
+      this.begin();
+      let first = this.lastSeq + 1;
+      for (;;) {
+        const rows = this.st.rowsOfSubjectsBelow.all(slot, bound, FRONT_BATCH) as RowInfo[];
+        if (rows.length === 0) break;
+        for (const r of rows) {
+          this.dropRow(r);
+          if (r.seq < first) first = r.seq;
+        }
+      }
+      this.settleRemovals(first);
+      return before - this.count;
+    } catch (err) {
+      this.abortTurn(err);
+      return 0;
+    }
+  }
+
+  expire(): number {
+    const maxAge = this.limits.maxAgeMs;
+    if (maxAge <= 0 || this.count === 0) return -1;
+    const now = this.time.nowMs();
+    const expired = (r: RowInfo): boolean => r.stored_ms + maxAge <= now;
+    let first = (this.st.frontRows.all(this.firstSeq, 1) as RowInfo[])[0];
+    if (expired(first)) {
+      try {
+        this.begin();
+        this.dropFront(expired);
+      } catch (err) {
+        this.abortTurn(err);
+        return 1000;
+      }
+      if (this.count === 0) return -1;
+      first = (this.st.frontRows.all(this.firstSeq, 1) as RowInfo[])[0];
+    }
+    return first.stored_ms + maxAge - now;
+  }
+
+  state(): StreamStoreState {
+    return {
+      msgs: this.count,
+      bytes: this.bytes,
+      firstSeq: this.firstSeq,
+      firstTimeNs: this.count === 0 ? 0n : this.firstTimeNs,
+      lastSeq: this.lastSeq,
+      lastTimeNs: this.lastTimeNs,
+      numSubjects: this.subjects.live,
+      numDeleted: this.count === 0 ? 0 : this.lastSeq - this.firstSeq + 1 - this.count,
+    };
+  }
+
+  subjectsState(filter: string): Map<string, number> {
+    const f = subjectFilter(filter);
+    const out = new Map<string, number>();
+    if (f.literal) {
+      const e = this.subjects.get(filter);
+      if (e !== null && e.msgs > 0) out.set(filter, e.msgs);
+      return out;
+    }
+    this.syncSubjects();
+    for (const row of this.st.allSubjects.iterate() as Iterable<{ subject: Buffer; msgs: number }>) {
+      const subject = row.subject.toString('latin1');
+      if (row.msgs > 0 && f.matches(subject)) out.set(subject, row.msgs);
+    }
+    return out;
+  }
+
+  deletedSeqs(): number[] {
+    const out: number[] = [];
+    if (this.count === 0) return out;
+    let expected = this.firstSeq;
+    for (const seq of this.st.seqsBetween.iterate(this.firstSeq, this.lastSeq) as Iterable<number>) {
+      while (expected < seq) out.push(expected++);
+      expected = seq + 1;
+    }
+    while (expected <= this.lastSeq) out.push(expected++);
+    return out;
+  }
+
+  numPending(filter: string, seq: number, lastPerSubject: boolean): number {
+    const f = subjectFilter(filter);
+    if (lastPerSubject) {
+      if (f.literal) return this.lastSeqOfSubject(filter) >= Math.max(seq, 1) ? 1 : 0;
+      this.syncSubjects();
+      if (f.all) return this.st.countAllSubjectsLastFrom.get(seq) as number;
+      return this.st.countSubjectsLastFrom.get(this.subjects.matching(f).slot, seq) as number;
+    }
+    if (this.count === 0 || seq > this.lastSeq) return 0;
+    if (f.all) {
+      if (seq <= this.firstSeq) return this.count;
+      // Count the shorter side of `seq`.
+      return seq - this.firstSeq < this.lastSeq - seq ? this.count - (this.st.countBelow.get(seq) as number) : (this.st.countFrom.get(seq) as number);
+    }
+    const slot = this.filterSlot(f);
+    if (slot === 0) return 0;
+    if (seq <= this.firstSeq) {
+      this.syncSubjects();
+      return this.st.sumMsgsOfSubjects.get(slot) as number;
+    }
+    return this.st.countOfSubjectsFrom.get(slot, seq) as number;
+  }
+
+  setLimits(limits: StoreLimits): void {
+    this.limits = limits;
+    const perSubject = limits.maxMsgsPerSubject;
+    if (perSubject <= 0 && !(limits.maxMsgs > 0 && this.count > limits.maxMsgs) && !(limits.maxBytes > 0 && this.bytes > limits.maxBytes)) return;
+    try {
+      this.begin();
+      if (perSubject > 0) {
+        this.subjects.sync();
+        for (const id of this.st.subjectIdsOver.all(perSubject) as number[]) this.enforceSubjectLimit(this.subjects.byIdOf(id));
+      }
+      this.enforceLimits(null);
+    } catch (err) {
+      this.abortTurn(err);
+    }
+  }
+
+  saveConfig(json: string, createdNs: bigint): void {
+    this.config = { json, createdNs };
+    this.configDirty = true;
+    this.beginOrReport();
+  }
+
+  loadConfig(): { json: string; createdNs: bigint } | null {
+    return this.config;
+  }
+
+  saveConsumer(name: string, configJson: string, createdNs: bigint): void {
+    this.consumers.save(name, configJson, createdNs);
+    this.beginOrReport();
+  }
+
+  saveConsumerState(name: string, state: ConsumerState): void {
+    this.consumers.saveState(name, state);
+    this.beginOrReport();
+  }
+
+  consumerDelivered(name: string, streamSeq: number, consumerSeq: number, timeMs: number, deliveries: number): void {
+    this.consumers.delivered(name, streamSeq, consumerSeq, timeMs, deliveries);
+    this.beginOrReport();
+  }
+
+  consumerAcked(name: string, streamSeq: number, ackFloorStreamSeq: number, ackFloorConsumerSeq: number): void {
+    this.consumers.acked(name, streamSeq, ackFloorStreamSeq, ackFloorConsumerSeq);
+    this.beginOrReport();
+  }
+
+  removeConsumer(name: string): void {
+    this.consumers.remove(name);
+    this.beginOrReport();
+  }
+
+  loadConsumers(): Array<{ name: string; configJson: string; createdNs: bigint; state: ConsumerState | null }> {
+    return this.consumers.list();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.beginOrReport();
+    this.commitTurn();
+    this.closed = true;
+    if (this.syncTimer !== null) clearInterval(this.syncTimer);
+    if (this.walFd !== null) fs.closeSync(this.walFd);
+    this.budget?.release(this.bytes);
+    this.db.close();
+  }
+
+  destroy(): void {
+    this.close();
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(this.file + suffix, { force: true });
+  }
+
+  private toMsg(row: MsgRow | undefined): StoredMsg | null {
+    if (row === undefined) return null;
+    return { seq: Number(row.seq), subject: this.subjects.byIdOf(Number(row.sid)).subject, hdr: row.hdr, data: row.data, timeNs: row.time_ns };
+  }
+
+  /** The filter's slot in filter_subjects, 0 when it matches no subject. */
+  private filterSlot(f: SubjectFilter): number {
+    const m = this.subjects.matching(f);
+    return m.size === 0 ? 0 : m.slot;
+  }
+
+  private oldestOf(e: SubjectEntry | null): RowInfo | null {
+    return e === null || e.msgs === 0 ? null : ((this.st.oldestOfSubject.get(e.id) as RowInfo | undefined) ?? null);
+  }
+
+  /** The per-subject limit for `e` (null: none), then max_msgs and max_bytes from the front. */
+  private enforceLimits(e: SubjectEntry | null): void {
+    if (e !== null) this.enforceSubjectLimit(e);
+    const { maxMsgs, maxBytes } = this.limits;
+    if (maxMsgs > 0 && this.count > maxMsgs) {
+      let excess = this.count - maxMsgs;
+      this.dropFront(() => excess-- > 0, Math.min(excess, FRONT_BATCH));
+    }
+    // An append past max_bytes usually drops one or a few messages: fetch a few at a time.
+    if (maxBytes > 0 && this.bytes > maxBytes) this.dropFront(() => this.bytes > maxBytes, 8);
+  }
+
+  private enforceSubjectLimit(e: SubjectEntry): void {
+    const max = this.limits.maxMsgsPerSubject;
+    if (max <= 0 || e.msgs <= max) return;
+    let first = Infinity;
+    while (e.msgs > max) {
+      const row = this.oldestOf(e) as RowInfo;
+      this.dropRow(row);
+      if (row.seq < first) first = row.seq;
+    }
+    this.settleRemovals(first);
+  }
+
+  /** Drops messages from the front while `drop` says so (it sees them oldest first). */
+  private dropFront(drop: (r: RowInfo) => boolean, batch: number = FRONT_BATCH): void {
+    const start = this.firstSeq;
+    let from = start;
+    outer: for (;;) {
+      const rows = this.st.frontRows.all(from, batch) as RowInfo[];
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        if (!drop(r)) break outer;
+        this.dropRow(r);
+      }
+      from = rows[rows.length - 1].seq + 1;
+    }
+    this.settleRemovals(start);
+  }
+
+  /** Deletes one message and its share of the counters; settleRemovals() finishes the job. */
+  private dropRow(r: RowInfo): void {
+    this.st.deleteMsg.run(r.seq);
+    this.count--;
+    this.bytes -= r.size;
+    this.budget?.release(r.size);
+    const e = this.subjects.byIdOf(r.sid);
+    this.subjects.removed(e);
+    if (e.msgs > 0 && e.lastSeq === r.seq) this.lastGone.add(e);
+  }
+
+  /** After removals of which the lowest was `lowest`: the first sequence and subjects' last sequences. */
+  private settleRemovals(lowest: number): void {
+    for (const e of this.lastGone) if (e.msgs > 0) e.lastSeq = this.st.lastSeqOfSubject.get(e.id) as number;
+    this.lastGone.clear();
+    if (lowest <= this.firstSeq || this.count === 0) this.refreshFirst(this.firstSeq);
+  }
+
+  private refreshFirst(from: number): void {
+    const row = this.count === 0 ? undefined : (this.st.firstSeqTime.get(from) as { seq: bigint; time_ns: bigint } | undefined);
+    if (row === undefined) {
+      this.firstSeq = this.lastSeq === 0 ? 0 : this.lastSeq + 1;
+      this.firstTimeNs = 0n;
+    } else {
+      this.firstSeq = Number(row.seq);
+      this.firstTimeNs = row.time_ns;
+    }
+  }
+
+  private purgeAll(): number {
+    const n = this.count;
+    this.begin();
+    this.st.deleteAllMsgs.run();
+    this.st.deleteAllSubjects.run();
+    this.subjects.reset(0);
+    this.budget?.release(this.bytes);
+    this.count = 0;
+    this.bytes = 0;
+    this.firstSeq = this.lastSeq + 1;
+    this.firstTimeNs = 0n;
+    return n;
+  }
+
+  /** Subject counts into the table, for the queries that aggregate it. */
+  private syncSubjects(): void {
+    if (!this.inTxn) return;
+    try {
+      this.subjects.sync();
+    } catch (err) {
+      this.abortTurn(err);
+    }
+  }
+
+  private begin(): void {
+    if (this.inTxn) return;
+    if (this.closed) throw new Error(`stream store ${this.file} is closed`);
+    this.before = {
+      count: this.count,
+      bytes: this.bytes,
+      firstSeq: this.firstSeq,
+      firstTimeNs: this.firstTimeNs,
+      lastSeq: this.lastSeq,
+      lastTimeNs: this.lastTimeNs,
+      liveSubjects: this.subjects.live,
+    };
+    this.st.begin.run();
+    this.inTxn = true;
+    this.scheduleCommit();
+  }
+
+  /** begin() for writes that return nothing: a failure reaches the commit listeners. */
+  private beginOrReport(): void {
+    try {
+      this.begin();
+    } catch (err) {
+      this.abortTurn(err);
+    }
+  }
+
+  private scheduleCommit(): void {
+    if (this.commitScheduled) return;
+    this.commitScheduled = true;
+    setImmediate(this.onTurnEnd);
+  }
+
+  private readonly onTurnEnd = (): void => {
+    this.commitScheduled = false;
+    if (!this.closed) this.commitTurn();
+  };
+
+  private commitTurn(): void {
+    let committed = false;
+    if (this.inTxn) {
+      try {
+        this.subjects.sync();
+        this.consumers.flush();
+        if (this.config !== null && this.configDirty) this.st.writeConfig.run(this.config.json, this.config.createdNs);
+        const cp = this.time.checkpoint();
+        this.st.writeStream.run(this.count, this.bytes, this.lastSeq, this.lastTimeNs, this.subjects.live, cp.storedMs, cp.wallMs, cp.monoMs, cp.bootId);
+        this.st.commit.run();
+        this.inTxn = false;
+        this.before = null;
+        this.configDirty = false;
+        this.consumers.committed();
+        this.subjects.committed();
+        this.unsynced = true;
+        committed = true;
+      } catch (err) {
+        this.abortTurn(err);
+      }
+    }
+    const failure = this.failure;
+    this.failure = null;
+    if (failure !== null) for (const l of this.listeners) l(failure.lastSeq, failure.err);
+    if (committed) for (const l of this.listeners) l(this.lastSeq, null);
+  }
+
+  /**
+   * A write failed: roll the transaction back and the counters with it. The messages of the turn are
+   * gone; consumer and config changes stay pending and are written again with the next commit.
+   */
+  private abortTurn(err: unknown): void {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code !== 'string' || !code.startsWith('SQLITE_')) throw err;
+    const attempted = this.lastSeq;
+    if (this.db.inTransaction) {
+      try {
+        this.st.rollback.run();
+      } catch {
+        // The transaction is already gone: SQLite rolls back by itself on some errors.
+      }
+    }
+    this.inTxn = false;
+    const b = this.before;
+    if (b !== null) {
+      if (this.bytes > b.bytes) this.budget?.release(this.bytes - b.bytes);
+      else this.budget?.charge(b.bytes - this.bytes);
+      this.count = b.count;
+      this.bytes = b.bytes;
+      this.firstSeq = b.firstSeq;
+      this.firstTimeNs = b.firstTimeNs;
+      this.lastSeq = b.lastSeq;
+      this.lastTimeNs = b.lastTimeNs;
+      this.subjects.reset(b.liveSubjects);
+      this.before = null;
+    }
+    this.lastGone.clear();
+    const full = code === 'SQLITE_FULL';
+    this.failure = { err: new StoreWriteError(this.file, full, { cause: err }), lastSeq: Math.max(attempted, this.failure?.lastSeq ?? 0) };
+    this.scheduleCommit();
+  }
+
+  /** With a sync interval: makes the commits since the last sync durable (see database.ts). */
+  private syncWal(): void {
+    if (!this.unsynced || this.closed) return;
+    try {
+      this.walFd ??= fs.openSync(`${this.file}-wal`, 'r');
+      fs.fsyncSync(this.walFd);
+      this.unsynced = false;
+    } catch {
+      // Retried at the next interval; a checkpoint syncs the same data meanwhile.
+    }
+  }
+}

@@ -1,0 +1,274 @@
+// What only the SQLite store promises: durability across reopen, one commit per turn, schema
+// upgrades, damaged files named, stored time resumed across restarts, a full disk survived.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { TestContext } from 'node:test';
+
+import { openSqliteStore, StoreDamagedError, StoreVersionError } from '../../../../src/jetstream/store/index.js';
+import type { SqliteStore, SqliteStoreOptions } from '../../../../src/jetstream/store/index.js';
+import { openDatabase } from '../../../../src/jetstream/store/sqlite/database.js';
+import { migrate, SCHEMA_VERSION } from '../../../../src/jetstream/store/sqlite/schema.js';
+import { tempDir } from '../../../helpers/temp-dir.js';
+import { FakeClock, YEAR_MS } from './fake-clock.js';
+import { limits, nextTurn, put, seqs, text } from './stores.js';
+
+function open(t: TestContext, file: string, options: Omit<SqliteStoreOptions, 'file'> = {}): SqliteStore {
+  const store = openSqliteStore({ file, ...options });
+  t.after(() => store.close());
+  return store;
+}
+
+test('reopening restores messages, counters, subjects, config and consumers', async (t) => {
+  const file = tempDir(t).path('S.db');
+  const clock = new FakeClock();
+  const first = open(t, file, { clock });
+  for (const s of ['a.1', 'a.2', 'b.1', 'a.1', 'b.2', 'a.1']) put(first, s, `data of ${s}`, s === 'b.1' ? 'NATS/1.0\r\nX: y\r\n\r\n' : null);
+  first.remove(3);
+  first.remove(6);
+  first.saveConfig('{"name":"S"}', 7n);
+  first.saveConsumer('c', '{"durable_name":"c"}', 8n);
+  first.consumerDelivered('c', 2, 1, 100, 1);
+  first.consumerDelivered('c', 4, 2, 101, 1);
+  first.consumerDelivered('c', 2, 3, 200, 2);
+  await nextTurn();
+  const state = first.state();
+  const consumers = first.loadConsumers();
+  first.close();
+
+  const again = open(t, file, { clock });
+  assert.deepEqual(again.state(), state);
+  assert.equal(state.numDeleted, 2);
+  assert.deepEqual(seqs(again), [1, 2, 4, 5]);
+  assert.deepEqual(again.deletedSeqs(), [3, 6]);
+  assert.equal(again.lastSeqOfSubject('a.1'), 4);
+  assert.deepEqual([...again.subjectsState('>')].sort(), [['a.1', 2], ['a.2', 1], ['b.2', 1]]);
+  assert.equal(text(again.load(5)?.data), 'data of b.2');
+  assert.deepEqual(again.loadConfig(), { json: '{"name":"S"}', createdNs: 7n });
+  assert.deepEqual(again.loadConsumers(), consumers);
+  assert.equal(consumers[0].state?.redelivered.get(2), 2);
+  assert.equal(put(again, 'c'), 7);
+});
+
+test('a stream purged empty reopens at the same sequences', (t) => {
+  const file = tempDir(t).path('S.db');
+  const first = open(t, file);
+  for (let i = 0; i < 5; i++) put(first, 'a');
+  first.purge({});
+  first.close();
+  const again = open(t, file);
+  assert.equal(again.state().firstSeq, 6);
+  assert.equal(again.state().lastSeq, 5);
+  assert.equal(put(again, 'a'), 6);
+});
+
+test('appends of one turn are one commit; listeners hear each commit in order', async (t) => {
+  const file = tempDir(t).path('S.db');
+  const store = open(t, file);
+  const heard: number[] = [];
+  store.onCommitted((seq, err) => {
+    assert.equal(err, null);
+    heard.push(seq);
+  });
+  for (let i = 0; i < 500; i++) put(store, `s.${i % 7}`);
+  // Visible before the commit, on the same connection.
+  assert.equal(store.load(500)?.subject, 's.2');
+  await nextTurn();
+  for (let i = 0; i < 3; i++) put(store, 'x');
+  await nextTurn();
+  await nextTurn();
+  assert.deepEqual(heard, [500, 503]);
+  // What was committed is in the file for another reader.
+  const reader = openDatabase(file, true);
+  t.after(() => reader.close());
+  assert.equal(reader.prepare('SELECT count(*) FROM msgs').pluck().get(), 503);
+});
+
+test('sync_interval as a duration: commits ack without fsync and reach the file', async (t) => {
+  const file = tempDir(t).path('S.db');
+  const store = open(t, file, { sync: 20 });
+  const heard: number[] = [];
+  store.onCommitted((seq) => heard.push(seq));
+  for (let i = 0; i < 10; i++) put(store, 'a');
+  await nextTurn();
+  assert.deepEqual(heard, [10]);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  store.close();
+  assert.equal(open(t, file).state().msgs, 10);
+});
+
+test('a file of schema version 1 is upgraded: messages keep the age their timestamps give them', (t) => {
+  const file = tempDir(t).path('S.db');
+  const clock = new FakeClock();
+  const old = openDatabase(file, true);
+  migrate(old, clock.wall, 1);
+  const insert = old.prepare('INSERT INTO msgs (seq, sid, size, time_ns, hdr, data) VALUES (?, 1, 32, ?, NULL, ?)');
+  old.prepare("INSERT INTO subjects (id, subject, msgs, last_seq) VALUES (1, CAST('a' AS BLOB), 2, 2)").run();
+  insert.run(1, BigInt(clock.wall - 50_000) * 1_000_000n, Buffer.from('old'));
+  insert.run(2, BigInt(clock.wall) * 1_000_000n, Buffer.from('new'));
+  old.prepare('UPDATE stream SET msgs = 2, bytes = 64, last_seq = 2, num_subjects = 1').run();
+  old.close();
+
+  const store = open(t, file, { clock, limits: limits({ maxAgeMs: 60_000 }) });
+  assert.equal(store.state().msgs, 2);
+  assert.equal(text(store.load(1)?.data), 'old');
+  assert.equal(store.loadNext('a', 2)?.seq, 2);
+  assert.equal(store.expire(), 10_000);
+  clock.advance(10_000);
+  assert.equal(store.expire(), 50_000);
+  assert.deepEqual(seqs(store), [2]);
+  store.close();
+  const check = openDatabase(file, true);
+  t.after(() => check.close());
+  assert.equal(check.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+});
+
+test('a file from a newer schema is refused, naming the file', (t) => {
+  const file = tempDir(t).path('S.db');
+  open(t, file).close();
+  const db = openDatabase(file, true);
+  db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+  db.close();
+  assert.throws(() => openSqliteStore({ file }), (e: unknown) => e instanceof StoreVersionError && e.file === file);
+});
+
+test('a damaged file fails to open with an error naming it', (t) => {
+  const dir = tempDir(t);
+  const garbage = dir.write('garbage.db', 'this is not a database, only some text that is long enough to look like a header.......');
+  assert.throws(() => openSqliteStore({ file: garbage }), (e: unknown) => e instanceof StoreDamagedError && e.file === garbage && e.message.includes(garbage));
+
+  const truncated = dir.path('truncated.db');
+  const store = openSqliteStore({ file: truncated });
+  for (let i = 0; i < 2000; i++) put(store, `s.${i}`, 'x'.repeat(200));
+  store.close();
+  fs.truncateSync(truncated, Math.floor(fs.statSync(truncated).size / 2));
+  assert.throws(() => openSqliteStore({ file: truncated }), (e: unknown) => e instanceof StoreDamagedError && e.file === truncated && /truncated/.test(e.message));
+
+  const scribbled = dir.path('scribbled.db');
+  const other = openSqliteStore({ file: scribbled });
+  put(other, 'a');
+  other.close();
+  const bytes = fs.readFileSync(scribbled);
+  bytes.fill(0xff, 0, 16);
+  fs.writeFileSync(scribbled, bytes);
+  assert.throws(() => openSqliteStore({ file: scribbled }), (e: unknown) => e instanceof StoreDamagedError && e.file === scribbled);
+});
+
+test('stored time resumes across restarts: exact in one boot, never negative across a reboot', (t) => {
+  const file = tempDir(t).path('S.db');
+  const clock = new FakeClock();
+  const maxAge = limits({ maxAgeMs: 60_000 });
+  const first = open(t, file, { clock, limits: maxAge });
+  put(first, 'a');
+  first.close();
+
+  // The process restarts 10 s later in the same boot: the monotonic clock says so.
+  clock.advance(10_000);
+  const sameBoot = open(t, file, { clock, limits: maxAge });
+  assert.equal(sameBoot.expire(), 50_000);
+  sameBoot.close();
+
+  // A reboot into the past (no RTC): no downtime counted; then NTP jumps a year ahead.
+  clock.boot = 'boot-2';
+  clock.mono = 5;
+  clock.wall -= 10 * YEAR_MS;
+  const past = open(t, file, { clock, limits: maxAge });
+  assert.equal(past.expire(), 50_000);
+  clock.wall += 11 * YEAR_MS;
+  assert.equal(past.expire(), 50_000);
+  clock.mono += 20_000;
+  assert.equal(past.expire(), 30_000);
+  past.close();
+
+  // A reboot with a right wall clock 25 s later: the time off counts.
+  clock.boot = 'boot-3';
+  clock.mono = 7;
+  clock.wall += 25_000;
+  const right = open(t, file, { clock, limits: maxAge });
+  assert.equal(right.expire(), 5_000);
+  clock.advance(5_000);
+  assert.equal(right.expire(), -1);
+  assert.equal(right.state().msgs, 0);
+});
+
+/**
+ * A tmpfs of `size` mounted at a fresh directory, or the reason there cannot be one. `release` (closing
+ * the stores first) unmounts and removes it.
+ */
+function smallDisk(size: string): { dir: string; release: () => void } | { skip: string } {
+  if (process.getuid?.() !== 0) return { skip: 'mounting a tmpfs needs root' };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leafgate-full-'));
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]);
+  if (r.status !== 0) {
+    fs.rmdirSync(dir);
+    return { skip: `mount -t tmpfs failed: ${String(r.stderr).trim()}` };
+  }
+  return {
+    dir,
+    release: () => {
+      spawnSync('umount', [dir]);
+      fs.rmdirSync(dir);
+    },
+  };
+}
+
+test('a full disk: the failed commit is reported and rolled back, reads go on, writes resume when space returns', async (t) => {
+  const disk = smallDisk('1m');
+  if ('skip' in disk) return t.skip(disk.skip);
+  const file = path.join(disk.dir, 'S.db');
+  const stores: SqliteStore[] = [];
+  t.after(() => {
+    for (const s of stores) s.close();
+    disk.release();
+  });
+  const store = openSqliteStore({ file });
+  stores.push(store);
+  const heard: Array<[number, string | null]> = [];
+  store.onCommitted((seq, err) => heard.push([seq, err === null ? null : (err as Error & { code: string }).code]));
+  put(store, 'keep', 'first');
+  store.saveConsumer('c', '{}', 1n);
+  await nextTurn();
+  // Take most of the space, then write turns until a commit fails.
+  const filler = path.join(disk.dir, 'filler');
+  fs.writeFileSync(filler, Buffer.alloc(700 * 1024));
+  let failedAt = 0;
+  for (let turn = 0; turn < 200 && failedAt === 0; turn++) {
+    const committed = store.state().lastSeq;
+    store.consumerDelivered('c', turn + 1, turn + 1, turn, 1);
+    for (let i = 0; i < 8; i++) {
+      const r = store.append('bulk', null, Buffer.alloc(4096, turn));
+      if (typeof r !== 'number') break;
+    }
+    await nextTurn();
+    const last = heard[heard.length - 1];
+    if (last[1] !== null) {
+      failedAt = last[0];
+      assert.equal(last[1], 'STORE_FULL');
+      assert.equal(store.state().lastSeq, committed, 'the failed turn is rolled back from the state');
+    }
+  }
+  assert.ok(failedAt > 0, 'the disk never filled');
+  const state = store.state();
+  assert.equal(text(store.load(1)?.data), 'first');
+  assert.equal(store.loadLast('')?.seq, state.lastSeq);
+  assert.equal(seqs(store).length, state.msgs);
+
+  fs.rmSync(filler);
+  const seq = put(store, 'after', 'space is back');
+  assert.equal(seq, state.lastSeq + 1);
+  await nextTurn();
+  assert.deepEqual(heard[heard.length - 1], [seq, null]);
+  const consumer = store.loadConsumers()[0].state;
+  store.close();
+  const again = openSqliteStore({ file });
+  stores.push(again);
+  assert.equal(again.state().lastSeq, seq);
+  assert.equal(text(again.load(seq)?.data), 'space is back');
+  // Consumer updates of the failed turn were written again with the next commit.
+  assert.deepEqual(again.loadConsumers()[0].state, consumer);
+  assert.ok(consumer !== null && consumer.pending.size === consumer.deliveredStreamSeq);
+});

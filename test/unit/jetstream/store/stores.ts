@@ -1,0 +1,68 @@
+// The two stores behind one factory, so one table of expectations runs against both.
+
+import type { TestContext } from 'node:test';
+
+import { MemoryStore, memStoreMsgSize, NO_LIMITS, openSqliteStore, fileStoreMsgSize } from '../../../../src/jetstream/store/index.js';
+import type { StorageBudget, StoreClock, StoreLimits, StreamStore } from '../../../../src/jetstream/store/index.js';
+import { tempDir } from '../../../helpers/temp-dir.js';
+
+export interface OpenOptions {
+  limits?: Partial<StoreLimits>;
+  clock?: StoreClock;
+  budget?: StorageBudget;
+}
+
+export interface StoreKind {
+  readonly name: 'memory' | 'sqlite';
+  open(t: TestContext, options?: OpenOptions): StreamStore;
+  size(subject: string, hdr: Buffer | null, data: Buffer): number;
+}
+
+export function limits(partial: Partial<StoreLimits> = {}): StoreLimits {
+  return { ...NO_LIMITS, ...partial };
+}
+
+export const STORE_KINDS: readonly StoreKind[] = [
+  {
+    name: 'memory',
+    open: (t, o = {}) => {
+      const store = new MemoryStore({ limits: limits(o.limits), clock: o.clock, budget: o.budget });
+      t.after(() => store.close());
+      return store;
+    },
+    size: memStoreMsgSize,
+  },
+  {
+    name: 'sqlite',
+    open: (t, o = {}) => {
+      const dir = tempDir(t, 'leafgate-store-');
+      const store = openSqliteStore({ dir: dir.dir, name: 'S', limits: limits(o.limits), clock: o.clock, budget: o.budget });
+      t.after(() => store.close());
+      return store;
+    },
+    size: fileStoreMsgSize,
+  },
+];
+
+/** Resolves after the current turn's group commit (its setImmediate ran first). */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export function text(b: Buffer | null | undefined): string | null {
+  return b === null || b === undefined ? null : b.toString('latin1');
+}
+
+/** Appends and insists it was stored. */
+export function put(store: StreamStore, subject: string, data = 'x', hdr: string | null = null): number {
+  const r = store.append(subject, hdr === null ? null : Buffer.from(hdr, 'latin1'), Buffer.from(data, 'latin1'));
+  if (typeof r !== 'number') throw new Error(`append to ${subject} refused: ${r.refused}`);
+  return r;
+}
+
+/** The sequences a store holds, in order, by walking loadNext. */
+export function seqs(store: StreamStore, filter = ''): number[] {
+  const out: number[] = [];
+  for (let m = store.loadNext(filter, 0); m !== null; m = store.loadNext(filter, m.seq + 1)) out.push(m.seq);
+  return out;
+}

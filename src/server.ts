@@ -1,20 +1,22 @@
 // Composition root: builds the subsystems from Options, starts and stops them, lame duck, reload.
 
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Authenticator } from './auth/index.js';
 import type { AuthOptions } from './auth/index.js';
-import { describeChanges, diffOptions } from './config/index.js';
-import type { Options } from './config/index.js';
+import { describeChanges, diffOptions, jetStreamAccounts, resolveJetStreamStorage } from './config/index.js';
+import type { JetStreamConfig, Options } from './config/index.js';
 import { Router } from './core/index.js';
 import type { RouterConfig } from './core/index.js';
+import type { JetStream } from './jetstream/index.js';
 import type { MonitorServer } from './monitor/index.js';
 import { NATS_COMPAT_VERSION } from './protocol/nats/index.js';
 import { boundPort, createTlsUpgrader, listenTcp } from './transports/index.js';
 import type { TlsUpgrader } from './transports/index.js';
-import { ListenError, formatHostPort, generateServerId, reachableUrls } from './util/index.js';
+import { ListenError, formatGoDuration, formatHostPort, generateServerId, reachableUrls } from './util/index.js';
 import type { Logger } from './util/index.js';
 
 /** Re-reads the configuration (file, then flags) for a reload. */
@@ -31,6 +33,7 @@ export class Server {
 
   private listener: net.Server | null = null;
   private monitor: MonitorServer | null = null;
+  private jetstream: JetStream | null = null;
   private tls: TlsUpgrader | null = null;
   private authenticator: Authenticator;
   private clientPort = 0;
@@ -126,7 +129,7 @@ export class Server {
       }
       this.pidFileWritten = true;
     }
-    if (opts.jetstream) this.log.warn('JetStream is not available in this build yet; running core NATS only');
+    if (opts.jetstream !== undefined) await this.startJetStream(opts.jetstream);
     if (opts.httpPort !== 0) {
       const httpHost = opts.httpHost !== '' ? opts.httpHost : opts.host;
       // Loaded only with monitoring on: node:http and the endpoints are a good part of an idle gateway's memory.
@@ -149,8 +152,41 @@ export class Server {
     this.log.info('Server is ready');
   }
 
+  /** Loaded only when enabled: the store (SQLite) is most of what JetStream costs at start. */
+  private async startJetStream(config: JetStreamConfig): Promise<void> {
+    const accounts = jetStreamAccounts(this.opts);
+    if (!accounts.ok) throw new StartError(accounts.error, null);
+    const storage = resolveJetStreamStorage(config, { tmpDir: os.tmpdir(), totalMemory: os.totalmem(), diskAvailable });
+    const { JetStream } = await import('./jetstream/index.js');
+    this.jetstream = new JetStream(
+      this.router,
+      { dir: storage.dataDir, syncInterval: config.syncInterval, maxMemoryStore: storage.maxMemory, maxFileStore: storage.maxStore, accounts: [...accounts.limits.keys()] },
+      this.log,
+    );
+    try {
+      this.jetstream.start();
+    } catch (err) {
+      throw new StartError(`Can't start JetStream: ${(err as Error).message}`, err);
+    }
+    const sync = config.syncInterval === 'always' ? 'always' : formatGoDuration(config.syncInterval);
+    this.log.info(`Starting JetStream, store directory ${JSON.stringify(storage.dataDir)}, sync_interval ${sync}`);
+  }
+
+  /** A reload turned JetStream on or off. */
+  private async restartJetStream(next: Options): Promise<void> {
+    this.jetstream?.stop();
+    this.jetstream = null;
+    if (next.jetstream === undefined) return;
+    try {
+      await this.startJetStream(next.jetstream);
+    } catch (err) {
+      this.log.error(`JetStream could not start after the reload: ${(err as Error).message}`);
+    }
+  }
+
   /** Undoes a start that failed part way. */
   private async closeOpened(): Promise<void> {
+    this.jetstream?.stop();
     this.stopListening();
     if (this.monitor !== null) await this.monitor.close();
     if (this.pidFileWritten) fs.rmSync(this.opts.pidFile!, { force: true });
@@ -182,9 +218,9 @@ export class Server {
       this.log.error(`Failed to reload server configuration: ${(err as Error).message}`);
       return;
     }
-    const { changed, refused } = diffOptions(this.opts, next);
-    if (refused.length > 0) {
-      this.log.error(`Failed to reload server configuration: config reload not supported for ${refused.join(', ')}`);
+    const { changed, refused, refusal } = diffOptions(this.opts, next);
+    if (refused.length > 0 || refusal !== undefined) {
+      this.log.error(`Failed to reload server configuration: ${refusal ?? `config reload not supported for ${refused.join(', ')}`}`);
       return;
     }
     let tls: TlsUpgrader | null;
@@ -204,6 +240,7 @@ export class Server {
     this.opts = next;
     const authChanged = changed.some((k) => k === 'auth' || k === 'accounts' || k === 'systemAccount' || k === 'noSystemAccount');
     this.router.reconfigure(this.routerConfig(next), authChanged);
+    if (changed.includes('jetstream')) void this.restartJetStream(next);
     this.configLoadTime = new Date();
     for (const line of describeChanges(previous, next, changed)) this.log.info(`Reloaded: ${line}`);
     this.log.info('Reloaded server configuration');
@@ -239,6 +276,8 @@ export class Server {
     this.log.info('Initiating Shutdown...');
     this.stopListening();
     this.router.closeAll('Server Shutdown');
+    // After the clients: publishes still in this turn's group commit are committed as the stores close.
+    this.jetstream?.stop();
     if (this.monitor !== null) await this.monitor.close();
     if (this.opts.pidFile !== undefined) fs.rmSync(this.opts.pidFile, { force: true });
     const portsFile = this.portsFilePath();
@@ -325,4 +364,15 @@ function loadTls(tls: NonNullable<Options['tls']>): TlsUpgrader {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Bytes free for us where JetStream's data goes (created first, as nats-server does); undefined when unknown. */
+function diskAvailable(dir: string): number | undefined {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const st = fs.statfsSync(dir);
+    return st.bavail * st.bsize;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,0 +1,2 @@
+export { JetStream } from './service.js';
+export type { JetStreamOptions } from './service.js';

@@ -1,0 +1,138 @@
+// JetStream inside one account: the internal client that listens on $JS.API.> and captures the
+// streams' subjects, the streams themselves, and the API counters. Accounts never see each other's
+// streams: each has its own client, its own subject space and its own folder.
+
+import type { Account, InternalClient, Router } from '../core/index.js';
+import { ConnectionKind } from '../core/index.js';
+import type { PubFrame } from '../protocol/nats/index.js';
+import { API_HANDLERS } from './api/index.js';
+import type { ApiRequest } from './api/request.js';
+import { apiErrorResponse, apiResponse, parseApiBody } from './api-envelope.js';
+import type { ResponseType } from './api-envelope.js';
+import { isApiError } from './errors.js';
+import type { ApiError } from './errors.js';
+import type { JsonValue } from './json.js';
+import type { StreamStores } from './stream-stores.js';
+import { Stream } from './stream.js';
+import type { StreamConfig, StreamConfigContext } from './stream-config.js';
+
+const API_PREFIX = '$JS.API.';
+const API_SUBJECT = '$JS.API.>';
+
+export interface JsAccountLog {
+  error(msg: string): void;
+  warn(msg: string): void;
+  info(msg: string): void;
+}
+
+export class JsAccount {
+  readonly account: Account;
+  readonly client: InternalClient;
+  readonly streams = new Map<string, Stream>();
+  readonly stores: StreamStores;
+  readonly log: JsAccountLog;
+  apiTotal = 0;
+  apiErrors = 0;
+  private readonly onApi = (msg: PubFrame): void => this.api(msg);
+
+  constructor(router: Router, account: Account, stores: StreamStores, log: JsAccountLog) {
+    this.account = account;
+    this.stores = stores;
+    this.log = log;
+    this.client = router.createInternalClient(ConnectionKind.JetStream, account, `JetStream ${account.name}`);
+  }
+
+  /** Recovers the account's streams from its folder, then starts answering the API. */
+  start(): void {
+    for (const recovered of this.stores.recover(this.context(true))) {
+      const stream = new Stream(this.client, recovered.config, recovered.store, recovered.createdNs);
+      this.streams.set(stream.name, stream);
+      stream.attach();
+    }
+    this.client.subscribe(API_SUBJECT, null, this.onApi);
+  }
+
+  stop(): void {
+    for (const stream of this.streams.values()) stream.close();
+    this.streams.clear();
+    this.client.close('Server Shutdown');
+  }
+
+  private api(msg: PubFrame): void {
+    const reply = msg.reply;
+    // Requests without a reply subject have nobody to answer (nats-server ignores them too).
+    if (reply === '') return;
+    const tokens = msg.subject.slice(API_PREFIX.length).split('.');
+    const handler = API_HANDLERS.get(tokens[0] === 'STREAM' || tokens[0] === 'CONSUMER' || tokens[0] === 'DIRECT' ? `${tokens[0]}.${tokens[1]}` : tokens[0]);
+    // Unknown verbs get no answer at all, as from nats-server.
+    if (handler === undefined) return;
+    const req: ApiRequest = { tokens, reply, body: msg.data.subarray(msg.start + msg.hdrLen, msg.end) };
+    handler(this, req);
+  }
+
+  /** The request's JSON body; an empty body is `null`. Undefined after answering `invalid JSON`. */
+  body(req: ApiRequest, type: ResponseType): JsonValue | undefined {
+    if (req.body.length === 0) return null;
+    const json = parseApiBody(req.body);
+    if (!isApiError(json)) return json;
+    this.fail(req.reply, type, json);
+    return undefined;
+  }
+
+  // The API counters count answers as nats-server does: a success counts in `total`, an error in
+  // `total` and `errors`; a request left unanswered counts nowhere.
+
+  respond(reply: string, type: ResponseType, members: Record<string, unknown>): void {
+    this.apiTotal++;
+    this.send(reply, apiResponse(type, members));
+  }
+
+  /** An error answer, with the zero members nats-server writes beside the error for that reply type. */
+  fail(reply: string, type: ResponseType, err: ApiError): void {
+    this.apiTotal++;
+    this.apiErrors++;
+    this.send(reply, apiErrorResponse(type, err));
+  }
+
+  /** An error that nats-server answers as a plain response: counted in `total` only (MSG.DELETE's store errors). */
+  failAsResponse(reply: string, type: ResponseType, err: ApiError): void {
+    this.apiTotal++;
+    this.send(reply, apiErrorResponse(type, err));
+  }
+
+  send(reply: string, json: string): void {
+    this.client.publish(reply, '', null, Buffer.from(json, 'utf8'));
+  }
+
+  /** What the config checks need to know about the account's other streams. */
+  context(recovering = false): StreamConfigContext {
+    return {
+      lookupStream: (name: string): StreamConfig | undefined => this.streams.get(name)?.config,
+      recovering,
+    };
+  }
+
+  usage(): { memory: number; storage: number; streams: number; consumers: number } {
+    let memory = 0;
+    let storage = 0;
+    for (const stream of this.streams.values()) {
+      const bytes = stream.store.state().bytes;
+      if (stream.config.storage === 'memory') memory += bytes;
+      else storage += bytes;
+    }
+    return { memory, storage, streams: this.streams.size, consumers: 0 };
+  }
+
+  limitsJson(): Record<string, unknown> {
+    return {
+      max_memory: -1,
+      max_storage: -1,
+      max_streams: -1,
+      max_consumers: -1,
+      max_ack_pending: -1,
+      memory_max_stream_bytes: -1,
+      storage_max_stream_bytes: -1,
+      max_bytes_required: false,
+    };
+  }
+}

@@ -1,0 +1,76 @@
+// The JetStream service: one JsAccount per account that has JetStream, each over its own folder of
+// the store directory (<store_dir>/jetstream/<account>), attached to the router as internal clients.
+
+import path from 'node:path';
+
+import type { Router } from '../core/index.js';
+import { JsAccount } from './js-account.js';
+import type { JsAccountLog } from './js-account.js';
+import { StorageBudget } from './store/index.js';
+import type { StoreClock } from './store/index.js';
+import { StreamStores } from './stream-stores.js';
+
+export interface JetStreamOptions {
+  /** The folder JetStream owns: <store_dir>/jetstream. */
+  readonly dir: string;
+  /** 'always' fsyncs every group commit; a number syncs at that interval in ms. */
+  readonly syncInterval: 'always' | number;
+  readonly maxMemoryStore: number;
+  readonly maxFileStore: number;
+  /** Accounts with JetStream enabled. */
+  readonly accounts: readonly string[];
+  readonly clock?: StoreClock;
+}
+
+export class JetStream {
+  private readonly router: Router;
+  private readonly opts: JetStreamOptions;
+  private readonly log: JsAccountLog;
+  private readonly accounts = new Map<string, JsAccount>();
+  /** max_file_store and max_memory_store, shared by every account's streams. */
+  private readonly fileBudget: StorageBudget;
+  private readonly memoryBudget: StorageBudget;
+  /** Set once every account's streams are recovered and the API answers (healthz). */
+  ready = false;
+
+  constructor(router: Router, opts: JetStreamOptions, log: JsAccountLog) {
+    this.router = router;
+    this.opts = opts;
+    this.log = log;
+    this.fileBudget = new StorageBudget(opts.maxFileStore);
+    this.memoryBudget = new StorageBudget(opts.maxMemoryStore);
+  }
+
+  start(): void {
+    for (const name of this.opts.accounts) {
+      const account = this.router.findAccount(name);
+      if (account === null) continue;
+      const stores = new StreamStores(path.join(this.opts.dir, name), this.opts, this.log, { file: this.fileBudget, memory: this.memoryBudget });
+      const acc = new JsAccount(this.router, account, stores, this.log);
+      acc.start();
+      this.accounts.set(name, acc);
+    }
+    this.ready = true;
+  }
+
+  stop(): void {
+    this.ready = false;
+    for (const acc of this.accounts.values()) acc.stop();
+    this.accounts.clear();
+  }
+
+  /** Totals for /varz and /jsz. */
+  usage(): { memory: number; storage: number; streams: number; consumers: number; accounts: number; apiTotal: number; apiErrors: number } {
+    const total = { memory: 0, storage: 0, streams: 0, consumers: 0, accounts: this.accounts.size, apiTotal: 0, apiErrors: 0 };
+    for (const acc of this.accounts.values()) {
+      const u = acc.usage();
+      total.memory += u.memory;
+      total.storage += u.storage;
+      total.streams += u.streams;
+      total.consumers += u.consumers;
+      total.apiTotal += acc.apiTotal;
+      total.apiErrors += acc.apiErrors;
+    }
+    return total;
+  }
+}

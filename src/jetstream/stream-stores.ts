@@ -1,0 +1,93 @@
+// How an account's streams map to storage: each file stream is one SQLite database in the account's
+// folder (<store_dir>/jetstream/<account>/<stream>.db) holding its messages, config and consumers;
+// memory streams live only in the process. At start every database in the folder is opened; one
+// that is damaged is logged by file name and left alone while the others start.
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { isApiError } from './errors.js';
+import type { JsAccountLog } from './js-account.js';
+import { encodeJson, parseJson } from './json.js';
+import { MemoryStore, openSqliteStore, StorageBudget, systemClock } from './store/index.js';
+import type { StoreClock, StreamStore } from './store/index.js';
+import { checkStreamConfig, decodeStreamConfig, streamConfigToJson } from './stream-config.js';
+import type { StreamConfig, StreamConfigContext } from './stream-config.js';
+
+export interface StoreSettings {
+  readonly syncInterval: 'always' | number;
+  readonly maxMemoryStore: number;
+  readonly maxFileStore: number;
+  readonly clock?: StoreClock;
+}
+
+export interface OpenedStream {
+  config: StreamConfig;
+  store: StreamStore;
+  createdNs: bigint;
+}
+
+const DB_SUFFIX = '.db';
+
+export class StreamStores {
+  private readonly dir: string;
+  private readonly settings: StoreSettings;
+  private readonly log: JsAccountLog;
+  private readonly clock: StoreClock;
+  private readonly fileBudget: StorageBudget;
+  private readonly memoryBudget: StorageBudget;
+
+  constructor(dir: string, settings: StoreSettings, log: JsAccountLog, budgets: { file: StorageBudget; memory: StorageBudget }) {
+    this.dir = dir;
+    this.settings = settings;
+    this.log = log;
+    this.clock = settings.clock ?? systemClock;
+    this.fileBudget = budgets.file;
+    this.memoryBudget = budgets.memory;
+  }
+
+  /** Opens every file stream of the folder. */
+  recover(ctx: StreamConfigContext): OpenedStream[] {
+    let files: string[];
+    try {
+      files = fs.readdirSync(this.dir).filter((f) => f.endsWith(DB_SUFFIX)).sort();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const opened: OpenedStream[] = [];
+    for (const name of files) {
+      const file = path.join(this.dir, name);
+      let store: StreamStore | null = null;
+      try {
+        store = openSqliteStore({ file, sync: this.settings.syncInterval, clock: this.clock, budget: this.fileBudget });
+        const saved = store.loadConfig();
+        if (saved === null) throw new Error('no stream configuration stored');
+        const decoded = decodeStreamConfig(parseJson(saved.json));
+        const config = isApiError(decoded) ? decoded : checkStreamConfig(decoded, ctx);
+        if (isApiError(config)) throw new Error(`stored configuration refused: ${config.description}`);
+        opened.push({ config, store, createdNs: saved.createdNs });
+        this.log.info(`  Restored stream '${config.name}' from ${file}`);
+      } catch (err) {
+        store?.close();
+        this.log.error(`JetStream: stream file ${file} not loaded, left as it is: ${(err as Error).message}`);
+      }
+    }
+    return opened;
+  }
+
+  /** The store of a new stream, with its configuration saved in it. */
+  create(config: StreamConfig): OpenedStream {
+    const createdNs = this.clock.wallNs();
+    const store: StreamStore =
+      config.storage === 'memory'
+        ? new MemoryStore({ clock: this.clock, budget: this.memoryBudget })
+        : openSqliteStore({ dir: this.dir, name: config.name, sync: this.settings.syncInterval, clock: this.clock, budget: this.fileBudget });
+    this.saveConfig(store, config, createdNs);
+    return { config, store, createdNs };
+  }
+
+  saveConfig(store: StreamStore, config: StreamConfig, createdNs: bigint): void {
+    store.saveConfig(encodeJson(streamConfigToJson(config)), createdNs);
+  }
+}

@@ -6,6 +6,8 @@ import { headerValue } from '../protocol/nats/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
 import type { InternalClient, Subscription } from '../core/index.js';
 import { directGet, directGetSubjects } from './api/direct-get.js';
+import { storageFullError } from './account-limits.js';
+import type { AccountBudget } from './account-limits.js';
 import { Dedupe } from './dedupe.js';
 import { apiError, StoreRefusal, NotPermitted } from './errors.js';
 import type { ApiError } from './errors.js';
@@ -53,7 +55,11 @@ export class Stream {
   private readonly onDirectGet = (msg: PubFrame): void => this.directGet(msg);
   private readonly sendRaw = (reply: string, hdr: Buffer, data: Buffer | null): void => void this.client.publish(reply, '', hdr, data);
 
-  constructor(client: InternalClient, config: StreamConfig, store: StreamStore, createdNs: bigint) {
+  /** The account's budget this stream's bytes count against: says which limit refused an append. */
+  private readonly budget: AccountBudget;
+
+  constructor(client: InternalClient, config: StreamConfig, store: StreamStore, createdNs: bigint, budget: AccountBudget) {
+    this.budget = budget;
     this.name = config.name;
     this.config = config;
     this.store = store;
@@ -140,7 +146,7 @@ export class Stream {
     if (hdrLen > MAX_HEADER_BYTES) return this.refuse(reply, apiError('StreamHeaderExceedsMaximum'));
     const hdr = hdrLen > 0 ? data.subarray(hs, he) : null;
     const stored = this.store.append(msg.subject, hdr, data.subarray(he, msg.end));
-    if (typeof stored !== 'number') return this.refuse(reply, storeRefusal(stored.refused));
+    if (typeof stored !== 'number') return this.refuse(reply, stored.refused === AppendRefusal.StorageFull ? storageFullError(this.budget) : storeRefusal(stored.refused));
     if (msgId !== null && msgId !== '') this.dedupe.remember(msgId, stored, Date.now());
     this.lastMsgId = msgId ?? '';
     if (rollup !== null) {

@@ -40,6 +40,7 @@ export class AccountBudget extends StorageBudget {
       return false;
     }
     super.charge(n);
+    this.refusedByAccount = false;
     return true;
   }
 

@@ -52,6 +52,7 @@ export class JsAccount {
     for (const recovered of this.stores.recover(this.context(true))) {
       const stream = new Stream(this.client, recovered.config, recovered.store, recovered.createdNs, this.stores.budgetOf(recovered.config.storage));
       this.streams.set(stream.name, stream);
+      stream.recoverMsgIds();
       stream.attach();
     }
     this.client.subscribe(API_SUBJECT, null, this.onApi);

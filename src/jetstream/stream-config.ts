@@ -3,6 +3,7 @@
 // the JSON written back (2.9 fields only: nats.js re-sends what it gets and refuses 2.10 fields below 2.10).
 // Names and subjects are byte strings inside (see subject-text.ts), UTF-8 text in JSON.
 
+import { SubjectTransform } from '../core/index.js';
 import { apiError } from './errors.js';
 import type { ApiError } from './errors.js';
 import { DecodeError, StructFields, bool, duration, int32, int64, list, oneOf, str, time, uint64 } from './go-decode.js';
@@ -336,7 +337,7 @@ export function checkStreamConfig(input: StreamConfig, ctx: StreamConfigContext)
     if (rp.src === '') rp.src = '>';
     if (!cfg.subjects.some((s) => subjectsCollide(rp.src, s))) return invalid('stream configuration for republish source is not valid subset of subjects');
     if (cfg.subjects.some((s) => subjectsCollide(rp.dest, s))) return invalid('stream configuration for republish destination forms a cycle');
-    if (!isValidTransform(rp.src, rp.dest)) return invalid('stream configuration for republish not valid');
+    if (SubjectTransform.create(rp.src, rp.dest) === null) return invalid('stream configuration for republish not valid');
   }
   return cfg;
 }
@@ -420,31 +421,6 @@ function findCycle(cfg: StreamConfig, ctx: StreamConfigContext): boolean {
     }
   }
   return false;
-}
-
-const PLACEHOLDER = /^(?:\$(\d+)|\{\{\s*wildcard\s*\(\s*(\d+)\s*\)\s*\}\}|\{\{.*\}\})$/;
-
-/**
- * Whether a republish source/destination pair makes a subject transform (nats-server newTransform): both
- * valid, no `*` in the destination, `>` in both or neither, and every `*` of the source used by a
- * `$n` / `{{wildcard(n)}}` token of the destination.
- */
-function isValidTransform(src: string, dest: string): boolean {
-  if (!isValidSubject(src) || !isValidSubject(dest)) return false;
-  const st = src.split('.');
-  const dt = dest.split('.');
-  if (dt.includes('*') || st.includes('>') !== dt.includes('>')) return false;
-  const wildcards = st.filter((t) => t === '*').length;
-  if (wildcards === 0 && !st.includes('>')) return true;
-  let placeholders = 0;
-  for (const t of dt) {
-    const m = PLACEHOLDER.exec(t);
-    if (m === null) continue;
-    const index = Number(m[1] ?? m[2] ?? 0);
-    if (index > wildcards) return false;
-    placeholders++;
-  }
-  return placeholders >= wildcards;
 }
 
 /** A stream or consumer name: not empty, no `.`, `*`, `>` or whitespace (nats-server isValidName). */

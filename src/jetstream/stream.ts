@@ -12,6 +12,7 @@ import { Dedupe } from './dedupe.js';
 import { apiError, StoreRefusal, NotPermitted } from './errors.js';
 import type { ApiError } from './errors.js';
 import { pubAck, pubAckError } from './pub-ack.js';
+import { Republisher } from './republish.js';
 import { AppendRefusal } from './store/types.js';
 import type { StoreLimits, StreamStore } from './store/types.js';
 import type { StreamConfig } from './stream-config.js';
@@ -49,6 +50,7 @@ export class Stream {
   private readonly client: InternalClient;
   private subs: Subscription[] = [];
   private readonly dedupe: Dedupe;
+  private republisher: Republisher | null;
   private awaiting: AwaitingAck[] = [];
   /** The Nats-Msg-Id of the last stored message ('' when it had none), for Nats-Expected-Last-Msg-Id. */
   private lastMsgId = '';
@@ -71,6 +73,7 @@ export class Stream {
     this.client = client;
     this.nameJson = JSON.stringify(subjectToText(config.name));
     this.dedupe = new Dedupe(Number(config.duplicateWindow / NS_PER_MS));
+    this.republisher = Republisher.of(config, client);
     store.setLimits(limitsOf(config));
     store.onCommitted((lastSeq, err) => this.committed(lastSeq, err));
   }
@@ -139,6 +142,7 @@ export class Stream {
     const subjectsChanged = config.subjects.join('\0') !== this.config.subjects.join('\0') || config.allowDirect !== this.config.allowDirect;
     this.config = config;
     this.dedupe.setWindow(Number(config.duplicateWindow / NS_PER_MS));
+    this.republisher = Republisher.of(config, this.client);
     this.store.setLimits(limitsOf(config));
     if (subjectsChanged) {
       this.detach();
@@ -197,6 +201,7 @@ export class Stream {
     if (cfg.maxMsgSize >= 0 && size > cfg.maxMsgSize) return this.refuse(reply, apiError('StreamMessageExceedsMaximum'));
     if (hdrLen > MAX_HEADER_BYTES) return this.refuse(reply, apiError('StreamHeaderExceedsMaximum'));
     const hdr = hdrLen > 0 ? data.subarray(hs, he) : null;
+    const lastBefore = this.republisher === null ? 0 : this.store.state().lastSeq;
     const stored = this.store.append(msg.subject, hdr, data.subarray(he, msg.end));
     if (typeof stored !== 'number') return this.refuse(reply, stored.refused === AppendRefusal.StorageFull ? storageFullError(this.budget) : storeRefusal(stored.refused));
     if (msgId !== null && msgId !== '') this.dedupe.remember(msgId, stored, Date.now());
@@ -205,6 +210,7 @@ export class Stream {
       const kind = rollup.toLowerCase();
       this.store.purge(kind === 'all' ? { seq: stored } : { filter: msg.subject, seq: stored });
     }
+    if (this.republisher !== null) this.republisher.republish(msg.subject, stored, lastBefore, hdr, data.subarray(he, msg.end));
     if (reply !== '' && !cfg.noAck) this.awaiting.push({ seq: stored, reply, msgId });
     else if (msgId !== null) this.awaiting.push({ seq: stored, reply: '', msgId });
     if (cfg.maxAge > 0n && this.expiryTimer === null) this.scheduleExpiry();

@@ -115,6 +115,9 @@ const steps: Array<[name: string, step: Step]> = [
   ['non-ASCII subject counts', { subject: '$JS.API.STREAM.INFO.wörter', body: '{"subjects_filter":"ünï.*"}' }],
   ['non-ASCII last by subject', { subject: '$JS.API.STREAM.MSG.GET.wörter', body: '{"last_by_subj":"ünï.straße"}' }],
   ['non-ASCII names filter', { subject: '$JS.API.STREAM.NAMES', body: '{"subject":"ünï.straße"}' }],
+  ['republish stream', { subject: '$JS.API.STREAM.CREATE.rp', body: '{"name":"rp","subjects":["rp.*"],"republish":{"src":"rp.*","dest":"copy.$1"}}' }],
+  ['republish headers-only stream', { subject: '$JS.API.STREAM.CREATE.rph', body: '{"name":"rph","subjects":["rph.>"],"republish":{"src":">","dest":"meta.>","headers_only":true}}' }],
+  ['republish to a cycle', { subject: '$JS.API.STREAM.CREATE.rpc', body: '{"name":"rpc","subjects":["rpc.*"],"republish":{"src":"rpc.*","dest":"rpc.x"}}' }],
   ['delete with a body', { subject: '$JS.API.STREAM.DELETE.small', body: '{"x":1}' }],
   ['delete', { subject: '$JS.API.STREAM.DELETE.small' }],
   ['deleted is gone', { subject: '$JS.API.STREAM.INFO.small' }],
@@ -132,4 +135,26 @@ describe('stream API, leafgate against nats-server -js', () => {
       assert.equal(fromLeafgate, fromNats);
     });
   }
+
+  test('republished copies arrive with the same subject, headers and body', async () => {
+    const { natsServer, leafgate } = servers();
+    const run = async (nc: NatsConnection): Promise<string[]> => {
+      const seen: string[] = [];
+      const collect = async (subject: string): Promise<void> => {
+        for await (const m of nc.subscribe(subject, { max: 1 })) {
+          const fields = m.headers === undefined ? [] : [...m.headers.keys()].sort().map((k) => `${k}: ${k === 'Nats-Time-Stamp' ? '<time>' : m.headers!.get(k)}`);
+          seen.push(`${m.subject} | ${fields.join(' | ')} | ${m.string()}`);
+        }
+      };
+      const done = Promise.all([collect('copy.>'), collect('meta.>')]);
+      await nc.flush();
+      await ask(nc, { subject: 'rp.a', body: 'plain' });
+      await ask(nc, { subject: 'rph.x.y', body: 'sized', headers: { own: 'kept' } });
+      await done;
+      return seen.sort();
+    };
+    const [fromNats, fromLeafgate] = await Promise.all([run(natsServer.nc), run(leafgate.nc)]);
+    assert.equal(fromNats.length, 2);
+    assert.deepEqual(fromLeafgate, fromNats);
+  });
 });

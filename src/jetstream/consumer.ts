@@ -33,6 +33,8 @@ export interface ConsumerHost {
   acked(seq: number, by: Consumer): void;
   /** The consumer removes itself (inactive_threshold). */
   expired(c: Consumer): void;
+  /** Sends an empty reply (ackAck) once the store's next commit is done. */
+  replyAfterCommit(reply: string): void;
 }
 
 /** A delivered message waiting for its ack. */
@@ -675,18 +677,23 @@ export class Consumer {
     const cseq = Number(tokens[6]);
     const text = body.length > 16 ? body.toString('latin1', 0, 16) : body.toString('latin1');
     let ackAck = reply !== '';
-    if (body.length === 0 || text === '+ACK' || text === '+OK') this.ackMsg(sseq, cseq);
+    let saved = false;
+    if (body.length === 0 || text === '+ACK' || text === '+OK') saved = this.ackMsg(sseq, cseq);
     else if (text.startsWith(NAK)) this.nak(sseq, cseq, body.toString('latin1', NAK.length).trim());
     else if (text === '+WPI') this.progress(sseq);
     else if (text.startsWith(NXT)) {
       ackAck = false;
       this.ackMsg(sseq, cseq);
       if (reply !== '') this.request(reply, body.subarray(NXT.length));
-    } else if (text === '+TERM') this.ackMsg(sseq, cseq);
-    if (ackAck) this.host.client.publish(reply, '', null, null);
+    } else if (text === '+TERM') saved = this.ackMsg(sseq, cseq);
+    if (!ackAck) return;
+    // An acknowledged ack must survive a crash: the answer waits for the commit that holds it.
+    if (saved && this.host.store.kind === 'file') this.host.replyAfterCommit(reply);
+    else this.host.client.publish(reply, '', null, null);
   }
 
-  private ackMsg(sseq: number, cseq: number): void {
+  /** Applies an ack; true when it was written to the store. */
+  private ackMsg(sseq: number, cseq: number): boolean {
     const now = Date.now();
     this.lastActiveMs = now;
     const c = this.config;
@@ -718,7 +725,7 @@ export class Consumer {
       if (this.durable) this.host.store.consumerAcked(this.name, sseq, this.asflr, this.adflr);
       if (p !== undefined && this.host.retention !== 'limits') this.host.acked(sseq, this);
     } else if (c.ackPolicy === 'all') {
-      if (cseq <= this.adflr || sseq <= this.asflr) return;
+      if (cseq <= this.adflr || sseq <= this.asflr) return false;
       const from = this.asflr;
       this.adflr = cseq;
       this.asflr = sseq;
@@ -731,8 +738,9 @@ export class Consumer {
       this.lastAckNs = BigInt(now) * NS_PER_MS;
       if (this.durable) this.host.store.consumerAcked(this.name, 0, this.asflr, this.adflr);
       if (this.host.retention !== 'limits') for (let seq = from + 1; seq <= sseq; seq++) this.host.acked(seq, this);
-    } else return;
+    } else return false;
     if (wasBlocked && this.pending.size < c.maxAckPending) this.pump();
+    return this.durable;
   }
 
   private nak(sseq: number, cseq: number, rest: string): void {

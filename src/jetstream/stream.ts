@@ -64,6 +64,8 @@ export class Stream implements ConsumerHost {
   private appendedSeqs: number[] = [];
   private appendedSubjects: string[] = [];
   private readonly log: StreamHost['log'];
+  /** ackAck answers waiting for the commit that holds their acks. */
+  private ackReplies: string[] = [];
   private subs: Subscription[] = [];
   private readonly dedupe: Dedupe;
   private awaiting: AwaitingAck[] = [];
@@ -133,6 +135,10 @@ export class Stream implements ConsumerHost {
 
   expired(c: Consumer): void {
     this.deleteConsumer(c);
+  }
+
+  replyAfterCommit(reply: string): void {
+    this.ackReplies.push(reply);
   }
 
   /** `seq` needs no more acks from `by`: workqueue and interest streams drop what nobody still needs. */
@@ -289,6 +295,11 @@ export class Stream implements ConsumerHost {
     }
     this.awaiting = i === awaiting.length ? [] : awaiting.slice(i);
     if (err === null && lastSeq > this.committedSeq) this.committedSeq = lastSeq;
+    if (err === null && this.ackReplies.length > 0) {
+      const replies = this.ackReplies;
+      this.ackReplies = [];
+      for (const r of replies) this.client.publish(r, '', null, null);
+    }
     if (this.consumers.size > 0) this.wakeConsumers(lastSeq, err);
     else this.appendedSeqs.length = this.appendedSubjects.length = 0;
   }

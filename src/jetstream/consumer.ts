@@ -882,7 +882,11 @@ const FROM_LSS = 2;
 const FROM_STREAM = 3;
 const FROM_BLOCKED = 4;
 
-/** The first sequence stored at or after `ns` (a binary search over the stream's times), or last + 1. */
+/**
+ * The first sequence stored at or after `ns` (a binary search over the stream's times). A time after the last
+ * message gives 0, which the caller clamps to the first sequence: nats-server 2.9.10's file store answers so,
+ * and a start time in the future then delivers the whole stream (observed).
+ */
 function seqFromTime(store: StreamStore, ns: bigint, first: number, last: number): number {
   let lo = first;
   let hi = last + 1;
@@ -893,7 +897,7 @@ function seqFromTime(store: StreamStore, ns: bigint, first: number, last: number
     else if (m.timeNs >= ns) hi = mid;
     else lo = m.seq + 1;
   }
-  return lo;
+  return lo > last ? 0 : lo;
 }
 
 /** A headers-only delivery's header block: the stored one (or a new one) with `Nats-Msg-Size`. */

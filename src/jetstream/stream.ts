@@ -168,6 +168,11 @@ export class Stream implements ConsumerHost {
     return purged;
   }
 
+  private interestIn(subject: string): boolean {
+    for (const c of this.consumers.values()) if (c.filter.matches(subject)) return true;
+    return false;
+  }
+
   /** Messages left the stream outside a purge (a message delete, expiry): the consumers recount. */
   messagesRemoved(upTo: number): void {
     for (const c of this.consumers.values()) c.removedUpTo(upTo);
@@ -255,9 +260,11 @@ export class Stream implements ConsumerHost {
     const consumers = this.consumers.size > 0;
     // A per-subject limit may evict this subject's older message, which a consumer may not have reached.
     const prevOfSubject = consumers && cfg.maxMsgsPerSubject > 0 ? this.store.lastSeqOfSubject(msg.subject) : 0;
-    const stored = this.store.append(msg.subject, hdr, data.subarray(he, msg.end));
+    // An interest stream stores nothing nobody would consume, but the message still takes its sequence.
+    const wanted = cfg.retention !== 'interest' || this.interestIn(msg.subject);
+    const stored = wanted ? this.store.append(msg.subject, hdr, data.subarray(he, msg.end)) : this.store.skip();
     if (typeof stored !== 'number') return this.refuse(reply, storeRefusal(stored.refused));
-    if (consumers) {
+    if (consumers && wanted) {
       this.appendedSeqs.push(stored);
       this.appendedSubjects.push(msg.subject);
       if (prevOfSubject > 0) this.messagesRemoved(prevOfSubject);

@@ -354,3 +354,69 @@ describe('interop: push consumers with the nats 2.x package against nats-server 
     assert.deepEqual(got.leafgate.queued, ['1', '2', '3']);
   });
 });
+
+describe('interop: retention, purge and delivery options against nats-server -js', () => {
+  const servers = jetStreamPair();
+
+  test('interest retention: nothing stored without interest, removed once every consumer acked; purge moves ack floors', async () => {
+    const got = await onBoth(servers(), async (nc) => {
+      const jsm = await jetstreamManager(nc);
+      const out: string[] = [];
+      const state = async (): Promise<void> => {
+        const s = (await jsm.streams.info('intr')).state;
+        out.push(`messages=${s.messages} first=${s.first_seq} last=${s.last_seq} deleted=${s.num_deleted ?? 0}`);
+      };
+      await addStream(nc, 'intr', ['intr.*'], { retention: RetentionPolicy.Interest });
+      await publish(nc, 'intr.a', ['nobody wants this']);
+      await state();
+      await addConsumer(nc, 'intr', { durable_name: 'ca', ack_policy: AckPolicy.Explicit, filter_subject: 'intr.a' });
+      await addConsumer(nc, 'intr', { durable_name: 'all', ack_policy: AckPolicy.Explicit });
+      await publish(nc, 'intr.a', ['a1', 'a2', 'a3']);
+      await publish(nc, 'intr.b', ['b1']);
+      await state();
+      const js = jetstream(nc);
+      const ca = await js.consumers.get('intr', 'ca');
+      const m1 = await ca.next({ expires: 1000 });
+      await m1?.ackAck();
+      await state();
+      const all = await js.consumers.get('intr', 'all');
+      const batch = await all.fetch({ max_messages: 2, expires: 1000 });
+      for await (const m of batch) if (m.seq === 2) await m.ackAck();
+      await state();
+      out.push(JSON.stringify(counters(await all.info())));
+      await jsm.streams.purge('intr');
+      await state();
+      out.push(JSON.stringify(counters(await all.info())));
+      out.push(JSON.stringify(counters(await ca.info())));
+      return out;
+    });
+    assert.deepEqual(got.leafgate, got.natsServer);
+  });
+
+  test('headers_only, start by time, replay original, and an ephemeral removed after inactive_threshold', async () => {
+    const got = await onBoth(servers(), async (nc) => {
+      await addStream(nc, 'opts', ['opts.*']);
+      await publish(nc, 'opts.a', ['payload one', 'two']);
+      const js = jetstream(nc);
+      const jsm = await jetstreamManager(nc);
+      const out: string[] = [];
+      await addConsumer(nc, 'opts', { durable_name: 'ho', ack_policy: AckPolicy.None, headers_only: true });
+      const ho = await js.consumers.get('opts', 'ho');
+      for await (const m of await ho.fetch({ max_messages: 2, expires: 1000 })) out.push(`ho ${m.seq} size=${m.headers?.get('Nats-Msg-Size')} data=${m.data.length}`);
+      const past = await addConsumer(nc, 'opts', { durable_name: 'past', ack_policy: AckPolicy.None, deliver_policy: DeliverPolicy.StartTime, opt_start_time: '2001-01-01T00:00:00Z' });
+      const future = await addConsumer(nc, 'opts', { durable_name: 'future', ack_policy: AckPolicy.None, deliver_policy: DeliverPolicy.StartTime, opt_start_time: '2999-01-01T00:00:00Z' });
+      out.push(`start time: past ${past.num_pending} ${past.delivered.stream_seq}, future ${future.num_pending} ${future.delivered.stream_seq}`);
+      await addConsumer(nc, 'opts', { durable_name: 'replay', ack_policy: AckPolicy.None, replay_policy: 'original' as ConsumerConfig['replay_policy'] });
+      const replay = await js.consumers.get('opts', 'replay');
+      for await (const m of await replay.fetch({ max_messages: 2, expires: 2000 })) out.push(`replay ${m.seq} ${m.string()}`);
+      await addConsumer(nc, 'opts', { name: 'brief', ack_policy: AckPolicy.None, inactive_threshold: 200 * MS });
+      await new Promise((r) => setTimeout(r, 2500));
+      const names: string[] = [];
+      for await (const n of jsm.consumers.list('opts')) names.push(n.name);
+      out.push(`consumers ${names.sort().join(',')}`);
+      return out;
+    });
+    assert.deepEqual(got.leafgate, got.natsServer);
+    assert.ok(!got.leafgate.at(-1)?.includes('brief'));
+  });
+});

@@ -144,6 +144,16 @@ describe('interop: JetStream consumers against nats-server -js', () => {
       ['$JS.API.CONSUMER.DELETE.capi.d2', ''],
       ['$JS.API.STREAM.INFO.capi', ''],
       ['$JS.API.INFO', ''],
+      ['$JS.API.STREAM.DELETE.capi', ''],
+      ['$JS.API.STREAM.CREATE.capi', '{"name":"capi","subjects":["capi.>"],"max_consumers":1}'],
+      ['$JS.API.CONSUMER.NAMES.capi', ''],
+      ['$JS.API.CONSUMER.CREATE.capi.m1', '{"stream_name":"capi","config":{"name":"m1","ack_policy":"explicit"}}'],
+      ['$JS.API.CONSUMER.CREATE.capi.m2', '{"stream_name":"capi","config":{"name":"m2","ack_policy":"explicit"}}'],
+      ['$JS.API.STREAM.CREATE.cwq', '{"name":"cwq","subjects":["cwq.>"],"retention":"workqueue"}'],
+      ['$JS.API.CONSUMER.CREATE.cwq.w1', '{"stream_name":"cwq","config":{"name":"w1","ack_policy":"explicit"}}'],
+      ['$JS.API.CONSUMER.CREATE.cwq.w2', '{"stream_name":"cwq","config":{"name":"w2","ack_policy":"explicit"}}'],
+      ['$JS.API.CONSUMER.CREATE.cwq.w3', '{"stream_name":"cwq","config":{"name":"w3","ack_policy":"none"}}'],
+      ['$JS.API.INFO', ''],
     ];
     const got = await onBoth(servers(), async (nc) => {
       const out: string[] = [];

@@ -102,7 +102,7 @@ export class Consumer {
   config: ConsumerConfig;
   readonly createdNs: bigint;
   readonly durable: boolean;
-  readonly filter: SubjectFilter;
+  filter: SubjectFilter;
 
   /** Next stream sequence to look at; delivered.stream_seq is sseq - 1. */
   sseq = 1;
@@ -862,7 +862,13 @@ export class Consumer {
 
   /** A new config (an update that passed the rules). */
   updated(config: ConsumerConfig): void {
+    const refilter = config.filterSubject !== this.config.filterSubject;
     this.config = config;
+    if (refilter) {
+      this.filter = subjectFilter(config.filterSubject);
+      this.npcStale = true;
+    }
+    this.pump();
   }
 
   /** Stops timers; with `deleted`, waiting requests hear `409 Consumer Deleted`. */

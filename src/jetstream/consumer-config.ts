@@ -6,6 +6,7 @@
 import { apiError } from './errors.js';
 import type { ApiError } from './errors.js';
 import { DecodeError, StructFields, bool, duration, int64, list, oneOf, str, time, uint64 } from './go-decode.js';
+import { JsonSyntaxError, parseJson } from './json.js';
 import type { JsonValue } from './json.js';
 import type { StreamConfig } from './stream-config.js';
 import { MAX_DESCRIPTION_LEN, MAX_NAME_LEN, isValidName } from './stream-config.js';
@@ -485,4 +486,16 @@ export function consumerConfigToJson(c: ConsumerConfig): Record<string, unknown>
     mem_storage: c.memStorage ? true : undefined,
     direct: c.direct ? true : undefined,
   };
+}
+
+/** A consumer config as the store kept it (written by consumerConfigToJson), or null when it no longer decodes. */
+export function decodeStoredConsumerConfig(json: string): ConsumerConfig | null {
+  const config = emptyConsumerConfig();
+  try {
+    CONSUMER.decode(config, parseJson(json));
+  } catch (e) {
+    if (e instanceof DecodeError || e instanceof JsonSyntaxError) return null;
+    throw e;
+  }
+  return config;
 }

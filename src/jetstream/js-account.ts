@@ -6,6 +6,7 @@ import type { Account, InternalClient, Router } from '../core/index.js';
 import { ConnectionKind } from '../core/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
 import { API_HANDLERS } from './api/index.js';
+import { Deliverer } from './delivery.js';
 import type { ApiRequest } from './api/request.js';
 import { apiErrorResponse, apiResponse, parseApiBody } from './api-envelope.js';
 import type { ResponseType } from './api-envelope.js';
@@ -30,6 +31,8 @@ export interface JsAccountLog {
 export class JsAccount {
   readonly account: Account;
   readonly client: InternalClient;
+  /** Consumers' deliveries go out through it. */
+  readonly deliverer: Deliverer;
   readonly streams = new Map<string, Stream>();
   readonly stores: StreamStores;
   readonly log: JsAccountLog;
@@ -45,12 +48,13 @@ export class JsAccount {
     this.limits = limits;
     this.log = log;
     this.client = router.createInternalClient(ConnectionKind.JetStream, account, `JetStream ${account.name}`);
+    this.deliverer = new Deliverer(router, this.client);
   }
 
   /** Recovers the account's streams from its folder, then starts answering the API. */
   start(): void {
     for (const recovered of this.stores.recover(this.context(true))) {
-      const stream = new Stream(this.client, recovered.config, recovered.store, recovered.createdNs, this.stores.budgetOf(recovered.config.storage));
+      const stream = new Stream(this, recovered.config, recovered.store, recovered.createdNs);
       this.streams.set(stream.name, stream);
       stream.recoverMsgIds();
       stream.attach();
@@ -121,12 +125,14 @@ export class JsAccount {
   usage(): { memory: number; storage: number; streams: number; consumers: number } {
     let memory = 0;
     let storage = 0;
+    let consumers = 0;
     for (const stream of this.streams.values()) {
+      consumers += stream.consumerCount;
       const bytes = stream.store.state().bytes;
       if (stream.config.storage === 'memory') memory += bytes;
       else storage += bytes;
     }
-    return { memory, storage, streams: this.streams.size, consumers: 0 };
+    return { memory, storage, streams: this.streams.size, consumers };
   }
 
   limitsJson(): Record<string, unknown> {

@@ -8,15 +8,21 @@ import type { InternalClient, Subscription } from '../core/index.js';
 import { directGet, directGetSubjects } from './api/direct-get.js';
 import { storageFullError } from './account-limits.js';
 import type { AccountBudget } from './account-limits.js';
+import { Consumer } from './consumer.js';
+import type { ConsumerHost } from './consumer.js';
+import { decodeStoredConsumerConfig } from './consumer-config.js';
+import type { Deliverer } from './delivery.js';
 import { Dedupe } from './dedupe.js';
 import { apiError, StoreRefusal, NotPermitted } from './errors.js';
 import type { ApiError } from './errors.js';
 import { pubAck, pubAckError } from './pub-ack.js';
 import { Republisher } from './republish.js';
 import { AppendRefusal } from './store/types.js';
-import type { StoreLimits, StreamStore } from './store/types.js';
+import type { PurgeRequest, StoreLimits, StreamStore } from './store/types.js';
 import type { StreamConfig } from './stream-config.js';
+import type { ConsumerConfig } from './consumer-config.js';
 import { subjectToText } from '../util/index.js';
+import { subjectIsSubsetOf } from './subjects.js';
 
 const NS_PER_MS = 1_000_000n;
 /** Stored messages read per turn while the duplicate window is rebuilt after a restart. */
@@ -33,6 +39,15 @@ const EXPECTED_LAST_SUBJECT_SEQ = 'Nats-Expected-Last-Subject-Sequence';
 const EXPECTED_LAST_MSG_ID = 'Nats-Expected-Last-Msg-Id';
 const ROLLUP = 'Nats-Rollup';
 
+/** What a stream needs from its account: the client it captures with and the deliverer its consumers send through. */
+export interface StreamHost {
+  readonly client: InternalClient;
+  readonly deliverer: Deliverer;
+  /** The account's storage, whose budgets this stream's bytes count against. */
+  readonly stores: { budgetOf(storage: StreamConfig['storage']): AccountBudget };
+  readonly log: { error(msg: string): void };
+}
+
 /** A stored publish waiting for its commit before its ack goes out. */
 interface AwaitingAck {
   seq: number;
@@ -40,14 +55,24 @@ interface AwaitingAck {
   msgId: string | null;
 }
 
-export class Stream {
+export class Stream implements ConsumerHost {
   readonly name: string;
   config: StreamConfig;
   readonly store: StreamStore;
   readonly createdNs: bigint;
   /** The name as JSON text, for the PubAcks. */
   private readonly nameJson: string;
-  private readonly client: InternalClient;
+  readonly client: InternalClient;
+  readonly deliverer: Deliverer;
+  readonly consumers = new Map<string, Consumer>();
+  /** The last sequence made durable by a group commit: consumers deliver up to here. */
+  committedSeq: number;
+  /** Sequences and subjects appended this turn, counted into the consumers' pending at the commit. */
+  private appendedSeqs: number[] = [];
+  private appendedSubjects: string[] = [];
+  private readonly log: StreamHost['log'];
+  /** ackAck answers waiting for the commit that holds their acks. */
+  private ackReplies: string[] = [];
   private subs: Subscription[] = [];
   private readonly dedupe: Dedupe;
   private republisher: Republisher | null;
@@ -59,28 +84,121 @@ export class Stream {
   private expiryTimer: NodeJS.Timeout | null = null;
   private readonly onMsg = (msg: PubFrame): void => this.ingest(msg);
   private readonly onDirectGet = (msg: PubFrame): void => this.directGet(msg);
+  private readonly onAck = (msg: PubFrame): void => this.ackMsg(msg);
+  private readonly onFlowControl = (msg: PubFrame): void => this.consumers.get(msg.subject.split('.')[3])?.flowControlReply(msg.subject);
   private readonly sendRaw = (reply: string, hdr: Buffer, data: Buffer | null): void => void this.client.publish(reply, '', hdr, data);
 
   /** The account's budget this stream's bytes count against: says which limit refused an append. */
   private readonly budget: AccountBudget;
 
-  constructor(client: InternalClient, config: StreamConfig, store: StreamStore, createdNs: bigint, budget: AccountBudget) {
-    this.budget = budget;
+  constructor(host: StreamHost, config: StreamConfig, store: StreamStore, createdNs: bigint) {
+    this.budget = host.stores.budgetOf(config.storage);
     this.name = config.name;
     this.config = config;
     this.store = store;
     this.createdNs = createdNs;
-    this.client = client;
+    this.client = host.client;
+    this.deliverer = host.deliverer;
+    this.log = host.log;
+    this.committedSeq = store.state().lastSeq;
     this.nameJson = JSON.stringify(subjectToText(config.name));
     this.dedupe = new Dedupe(Number(config.duplicateWindow / NS_PER_MS));
-    this.republisher = Republisher.of(config, client);
+    this.republisher = Republisher.of(config, this.client);
     store.setLimits(limitsOf(config));
     store.onCommitted((lastSeq, err) => this.committed(lastSeq, err));
+    this.restoreConsumers();
   }
 
-  /** Consumers of this stream (they arrive with the consumer API). */
   get consumerCount(): number {
-    return 0;
+    return this.consumers.size;
+  }
+
+  get retention(): StreamConfig['retention'] {
+    return this.config.retention;
+  }
+
+  /** Durable consumers saved with the stream, back with their state (the stream is not replayed). */
+  private restoreConsumers(): void {
+    for (const saved of this.store.loadConsumers()) {
+      const config = decodeStoredConsumerConfig(saved.configJson);
+      if (config === null) {
+        this.log.error(`JetStream: consumer '${subjectToText(this.name)} > ${subjectToText(saved.name)}' not restored: stored configuration refused`);
+        continue;
+      }
+      const c = new Consumer(this, saved.name, config, saved.createdNs);
+      this.consumers.set(c.name, c);
+      c.restore(saved.state);
+    }
+  }
+
+  /** Adds a new consumer (checked and named by the API) and starts it. */
+  addConsumer(name: string, config: ConsumerConfig, createdNs: bigint, configJson: string): Consumer {
+    const c = new Consumer(this, name, config, createdNs);
+    if (c.durable) this.store.saveConsumer(name, configJson, createdNs);
+    this.consumers.set(name, c);
+    c.start();
+    c.pump();
+    return c;
+  }
+
+  deleteConsumer(c: Consumer): void {
+    if (this.consumers.get(c.name) !== c) return;
+    this.consumers.delete(c.name);
+    c.close(true);
+    if (c.durable) this.store.removeConsumer(c.name);
+  }
+
+  expired(c: Consumer): void {
+    this.deleteConsumer(c);
+  }
+
+  replyAfterCommit(reply: string): void {
+    this.ackReplies.push(reply);
+  }
+
+  /** `seq` needs no more acks from `by`: workqueue and interest streams drop what nobody still needs. */
+  acked(seq: number, by: Consumer): void {
+    const retention = this.config.retention;
+    if (retention === 'limits') return;
+    if (retention === 'interest' && this.consumers.size > 1) {
+      const m = this.store.load(seq);
+      if (m === null) return;
+      for (const c of this.consumers.values()) if (c !== by && c.needsAck(seq, m.subject)) return;
+    }
+    this.store.remove(seq);
+  }
+
+  /** Purges the store and moves the consumers past what left (nats-server stream.purge). */
+  purge(req: PurgeRequest): number {
+    const purged = this.store.purge(req);
+    const state = this.store.state();
+    const first = state.firstSeq === 0 ? 1 : state.firstSeq;
+    for (const c of this.consumers.values()) {
+      const f = req.filter;
+      const cf = c.config.filterSubject;
+      const whole = f === undefined || f === '' || f === cf || (cf !== '' && subjectIsSubsetOf(cf, f));
+      if (whole) c.purged(first);
+      else c.removedUpTo(state.lastSeq);
+    }
+    return purged;
+  }
+
+  private interestIn(subject: string): boolean {
+    for (const c of this.consumers.values()) if (c.filter.matches(subject)) return true;
+    return false;
+  }
+
+  /** Messages left the stream outside a purge (a message delete, expiry): the consumers recount. */
+  messagesRemoved(upTo: number): void {
+    for (const c of this.consumers.values()) c.removedUpTo(upTo);
+  }
+
+  private ackMsg(msg: PubFrame): void {
+    const tokens = msg.subject.split('.');
+    if (tokens.length < 9) return;
+    const c = this.consumers.get(tokens[3]);
+    if (c === undefined) return;
+    c.ack(tokens, msg.data.subarray(msg.start + msg.hdrLen, msg.end), msg.reply);
   }
 
   /**
@@ -134,6 +252,8 @@ export class Stream {
     for (const subject of this.config.subjects) this.subs.push(this.client.subscribe(subject, null, this.onMsg));
     // Every server holding the stream answers direct gets; the queue group makes one of them answer.
     if (this.config.allowDirect) for (const subject of directGetSubjects(this.name)) this.subs.push(this.client.subscribe(subject, DIRECT_GET_QUEUE, this.onDirectGet));
+    this.subs.push(this.client.subscribe(`$JS.ACK.${this.name}.>`, null, this.onAck));
+    this.subs.push(this.client.subscribe(`$JS.FC.${this.name}.>`, null, this.onFlowControl));
     this.scheduleExpiry();
   }
 
@@ -201,14 +321,24 @@ export class Stream {
     if (cfg.maxMsgSize >= 0 && size > cfg.maxMsgSize) return this.refuse(reply, apiError('StreamMessageExceedsMaximum'));
     if (hdrLen > MAX_HEADER_BYTES) return this.refuse(reply, apiError('StreamHeaderExceedsMaximum'));
     const hdr = hdrLen > 0 ? data.subarray(hs, he) : null;
+    const consumers = this.consumers.size > 0;
+    // A per-subject limit may evict this subject's older message, which a consumer may not have reached.
+    const prevOfSubject = consumers && cfg.maxMsgsPerSubject > 0 ? this.store.lastSeqOfSubject(msg.subject) : 0;
+    // An interest stream stores nothing nobody would consume, but the message still takes its sequence.
+    const wanted = cfg.retention !== 'interest' || this.interestIn(msg.subject);
     const lastBefore = this.republisher === null ? 0 : this.store.state().lastSeq;
-    const stored = this.store.append(msg.subject, hdr, data.subarray(he, msg.end));
+    const stored = wanted ? this.store.append(msg.subject, hdr, data.subarray(he, msg.end)) : this.store.skip();
     if (typeof stored !== 'number') return this.refuse(reply, stored.refused === AppendRefusal.StorageFull ? storageFullError(this.budget) : storeRefusal(stored.refused));
+    if (consumers && wanted) {
+      this.appendedSeqs.push(stored);
+      this.appendedSubjects.push(msg.subject);
+      if (prevOfSubject > 0) this.messagesRemoved(prevOfSubject);
+    }
     if (msgId !== null && msgId !== '') this.dedupe.remember(msgId, stored, Date.now());
     this.lastMsgId = msgId ?? '';
     if (rollup !== null) {
       const kind = rollup.toLowerCase();
-      this.store.purge(kind === 'all' ? { seq: stored } : { filter: msg.subject, seq: stored });
+      this.purge(kind === 'all' ? { seq: stored } : { filter: msg.subject, seq: stored });
     }
     if (this.republisher !== null) this.republisher.republish(msg.subject, stored, lastBefore, hdr, data.subarray(he, msg.end));
     if (reply !== '' && !cfg.noAck) this.awaiting.push({ seq: stored, reply, msgId });
@@ -237,6 +367,33 @@ export class Stream {
       }
     }
     this.awaiting = i === awaiting.length ? [] : awaiting.slice(i);
+    if (err === null && lastSeq > this.committedSeq) this.committedSeq = lastSeq;
+    if (err === null && this.ackReplies.length > 0) {
+      const replies = this.ackReplies;
+      this.ackReplies = [];
+      for (const r of replies) this.client.publish(r, '', null, null);
+    }
+    if (this.consumers.size > 0) this.wakeConsumers(lastSeq, err);
+    else this.appendedSeqs.length = this.appendedSubjects.length = 0;
+  }
+
+  /** After a commit: what it covered counts as pending, and the consumers deliver it. */
+  private wakeConsumers(lastSeq: number, err: Error | null): void {
+    const seqs = this.appendedSeqs;
+    const subjects = this.appendedSubjects;
+    let i = 0;
+    for (; i < seqs.length && seqs[i] <= lastSeq; i++) {
+      if (err !== null) continue;
+      for (const c of this.consumers.values()) c.appended(seqs[i], subjects[i]);
+    }
+    seqs.splice(0, i);
+    subjects.splice(0, i);
+    if (err !== null) return;
+    const first = this.store.state().firstSeq;
+    for (const c of this.consumers.values()) {
+      if (c.sseq < first) c.removedUpTo(first - 1);
+      c.pump();
+    }
   }
 
   private refuse(reply: string, err: ApiError): void {
@@ -258,18 +415,22 @@ export class Stream {
     this.expiryTimer = setTimeout(() => {
       this.expiryTimer = null;
       this.scheduleExpiry();
+      if (this.consumers.size > 0) this.messagesRemoved(this.store.state().firstSeq - 1);
     }, Math.max(next, 1));
     this.expiryTimer.unref();
   }
 
   /** Stops capturing and closes the store (shutdown). */
   close(): void {
+    for (const c of this.consumers.values()) c.close(false);
     this.detach();
     this.store.close();
   }
 
   /** Stops capturing and deletes everything stored (STREAM.DELETE). */
   destroy(): void {
+    for (const c of this.consumers.values()) c.close(true);
+    this.consumers.clear();
     this.detach();
     this.store.destroy();
   }

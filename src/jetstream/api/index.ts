@@ -2,6 +2,8 @@
 // listed gets no answer, as from nats-server.
 
 import { accountInfo } from './account-info.js';
+import { consumerCreate } from './consumer-create.js';
+import { consumerDelete, consumerInfoApi, consumerList, consumerMsgNext, consumerNames } from './consumer-info.js';
 import type { ApiHandler } from './request.js';
 import { streamCreate, streamUpdate } from './stream-create.js';
 import { streamDelete } from './stream-delete.js';
@@ -21,6 +23,13 @@ export const API_HANDLERS: ReadonlyMap<string, ApiHandler> = new Map([
   ['STREAM.DELETE', streamDelete],
   ['STREAM.PURGE', streamPurge],
   ['STREAM.MSG', streamMsgVerb],
+  ['CONSUMER.CREATE', consumerCreate],
+  ['CONSUMER.DURABLE', consumerCreate],
+  ['CONSUMER.INFO', consumerInfoApi],
+  ['CONSUMER.NAMES', consumerNames],
+  ['CONSUMER.LIST', consumerList],
+  ['CONSUMER.DELETE', consumerDelete],
+  ['CONSUMER.MSG', consumerMsgNext],
 ]);
 
 /** STREAM.MSG.GET and STREAM.MSG.DELETE share their first two tokens. */

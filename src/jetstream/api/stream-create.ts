@@ -32,7 +32,7 @@ export const streamCreate: ApiHandler = (acc, req) => {
   let stream: Stream;
   try {
     const created = acc.stores.create(cfg);
-    stream = new Stream(acc.client, cfg, created.store, created.createdNs, acc.stores.budgetOf(cfg.storage));
+    stream = new Stream(acc, cfg, created.store, created.createdNs);
   } catch (err) {
     acc.log.error(`JetStream: creating stream '${acc.account.name} > ${cfg.name}' failed: ${(err as Error).message}`);
     return acc.fail(req.reply, type, apiError('StreamCreate', { err: (err as Error).message }));

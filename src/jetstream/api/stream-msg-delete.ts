@@ -34,5 +34,6 @@ export const streamMsgDelete: ApiHandler = (acc, req) => {
   if (opts.seq > stream.store.state().lastSeq) return acc.failAsResponse(req.reply, type, apiError('StreamMsgDeleteFailed', { err: StoreRefusal.EOF }));
   // no_erase is accepted either way: the row is deleted, its bytes stay in free pages until SQLite reuses them.
   if (!stream.store.remove(opts.seq)) return acc.failAsResponse(req.reply, type, apiError('SequenceNotFound', { seq: opts.seq }));
+  stream.messagesRemoved(opts.seq);
   acc.respond(req.reply, type, { success: true });
 };

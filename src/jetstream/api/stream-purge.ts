@@ -40,6 +40,6 @@ export const streamPurge: ApiHandler = (acc, req) => {
   if (opts.filter !== '') request.filter = opts.filter;
   if (opts.seq > 0) request.seq = opts.seq;
   if (opts.keep > 0) request.keep = opts.keep;
-  const purged = stream.store.purge(request);
+  const purged = stream.purge(request);
   acc.respond(req.reply, type, { success: true, purged });
 };

@@ -105,6 +105,12 @@ export interface StreamStore {
    * at or below it failed, and their sequences are handed out again. The store keeps serving reads.
    */
   onCommitted(listener: (lastSeq: number, err: Error | null) => void): void;
+  /**
+   * Uses the next sequence without storing anything (an interest stream's message nobody wants, as
+   * nats-server's SkipMsg): the last sequence moves, an empty store's first sequence moves past it, and
+   * a non-empty store counts it as deleted. Durable and reported to `onCommitted` like an append.
+   */
+  skip(): number;
 
   load(seq: number): StoredMsg | null;
   /** The first message at or after `seq` whose subject matches `filter` ('' or '>' = any). */

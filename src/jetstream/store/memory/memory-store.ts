@@ -93,6 +93,14 @@ export class MemoryStore implements StreamStore {
     return seq;
   }
 
+  skip(): number {
+    const seq = ++this.lastSeq;
+    this.lastTimeNs = this.clock.wallNs();
+    if (this.count === 0) this.firstSeq = seq + 1;
+    this.scheduleNotify();
+    return seq;
+  }
+
   onCommitted(listener: (lastSeq: number, err: Error | null) => void): void {
     this.listeners.push(listener);
   }

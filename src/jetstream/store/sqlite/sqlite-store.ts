@@ -190,6 +190,23 @@ export class SqliteStore implements StreamStore {
     }
   }
 
+  skip(): number {
+    const seq = this.lastSeq + 1;
+    try {
+      this.begin();
+    } catch (err) {
+      this.abortTurn(err);
+      return seq;
+    }
+    this.lastSeq = seq;
+    this.lastTimeNs = this.clock.wallNs();
+    if (this.count === 0) {
+      this.firstSeq = seq + 1;
+      this.firstTimeNs = 0n;
+    }
+    return seq;
+  }
+
   onCommitted(listener: (lastSeq: number, err: Error | null) => void): void {
     this.listeners.push(listener);
   }

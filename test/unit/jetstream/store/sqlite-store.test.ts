@@ -54,6 +54,18 @@ test('reopening restores messages, counters, subjects, config and consumers', as
   assert.equal(put(again, 'c'), 7);
 });
 
+test('skipped sequences stay used after reopening', async (t) => {
+  const file = tempDir(t).path('S.db');
+  const first = open(t, file);
+  first.skip();
+  first.skip();
+  await nextTurn();
+  first.close();
+  const again = open(t, file);
+  assert.deepEqual([again.state().firstSeq, again.state().lastSeq], [3, 2]);
+  assert.equal(put(again, 'a'), 3);
+});
+
 test('a stream purged empty reopens at the same sequences', (t) => {
   const file = tempDir(t).path('S.db');
   const first = open(t, file);

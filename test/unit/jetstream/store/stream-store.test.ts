@@ -54,6 +54,30 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(store.state(), { msgs: 3, bytes: expectedBytes, firstSeq: 1, firstTimeNs: t1, lastSeq: 3, lastTimeNs: clock.wallNs(), numSubjects: 2, numDeleted: 0 });
     });
 
+    test('skip uses a sequence without storing: an empty store moves its first sequence, a non-empty one counts a gap', async (t) => {
+      const clock = new FakeClock();
+      const store = kind.open(t, { clock });
+      const committed: number[] = [];
+      store.onCommitted((lastSeq, err) => {
+        assert.equal(err, null);
+        committed.push(lastSeq);
+      });
+      assert.equal(store.skip(), 1);
+      assert.equal(store.skip(), 2);
+      await nextTurn();
+      assert.deepEqual(committed, [2]);
+      const empty = store.state();
+      assert.deepEqual([empty.msgs, empty.firstSeq, empty.lastSeq, empty.lastTimeNs, empty.numDeleted], [0, 3, 2, clock.wallNs(), 0]);
+      assert.equal(put(store, 'a'), 3);
+      assert.equal(store.skip(), 4);
+      assert.equal(put(store, 'b'), 5);
+      const s = store.state();
+      assert.deepEqual([s.msgs, s.firstSeq, s.lastSeq, s.numDeleted], [2, 3, 5, 1]);
+      assert.deepEqual(store.deletedSeqs(), [4]);
+      assert.deepEqual(seqs(store), [3, 5]);
+      assert.equal(store.numPending('', 4, false), 1);
+    });
+
     test('loadNext with literal and wildcard filters, loadLast, lastSeqOfSubject', (t) => {
       const store = kind.open(t);
       seed(store);

@@ -1,0 +1,927 @@
+// A consumer: a cursor over its stream with pending acks, redeliveries and the requests or the deliver
+// subject it sends to, kept as nats-server 2.9.10 keeps it (consumer.go) so every counter of
+// ConsumerInfo and every token of the ack subject comes out the same.
+//
+// Delivery is pull-driven from one place, pump(): the stream calls it after a group commit (never past the
+// committed sequence), a pull request, an ack that frees max_ack_pending, a due redelivery, a deliver
+// subject gaining interest or a flow-control answer call it too. Each pass loads the next message from
+// the store (one indexed lookup from the cursor), builds its ack subject and hands it to the Deliverer.
+// The stream keeps the per-message cost flat: no closures, no promises, one timer per consumer for acks.
+
+import { randomBytes } from 'node:crypto';
+
+import type { InternalClient } from '../core/index.js';
+import { goDuration } from '../util/index.js';
+import type { ConsumerConfig } from './consumer-config.js';
+import type { Deliverer } from './delivery.js';
+import { FLOW_CONTROL_REQUEST, idleHeartbeat, PullStatus } from './errors.js';
+import { parsePullRequest } from './pull-request.js';
+import { subjectFilter } from './store/filter.js';
+import type { SubjectFilter } from './store/filter.js';
+import type { ConsumerState, StoredMsg, StreamStore } from './store/types.js';
+
+/** What a consumer needs from its stream. */
+export interface ConsumerHost {
+  readonly name: string;
+  readonly store: StreamStore;
+  readonly client: InternalClient;
+  readonly deliverer: Deliverer;
+  readonly retention: 'limits' | 'interest' | 'workqueue';
+  /** The last sequence the store's group commit made durable: nothing above it is delivered. */
+  readonly committedSeq: number;
+  /** `seq` needs no more acks from `by` (acked, terminated, or delivered with ack none). */
+  acked(seq: number, by: Consumer): void;
+  /** The consumer removes itself (inactive_threshold). */
+  expired(c: Consumer): void;
+  /** Sends an empty reply (ackAck) once the store's next commit is done. */
+  replyAfterCommit(reply: string): void;
+}
+
+/** A delivered message waiting for its ack. */
+class Pending {
+  cseq: number;
+  /** When it was (re)delivered, or the time its ack wait counts from (NAK delay, +WPI). */
+  timeMs: number;
+  constructor(cseq: number, timeMs: number) {
+    this.cseq = cseq;
+    this.timeMs = timeMs;
+  }
+}
+
+/** A queued pull request. */
+class WaitingRequest {
+  readonly reply: string;
+  /** Messages still wanted. */
+  n: number;
+  /** Bytes still allowed; 0 = no limit. */
+  b: number;
+  readonly maxBytes: boolean;
+  /** Messages delivered to it. */
+  d = 0;
+  readonly noWait: boolean;
+  /** Epoch ms; 0 = never. */
+  readonly expiresAt: number;
+  readonly hbMs: number;
+  hbNext: number;
+  constructor(reply: string, n: number, b: number, noWait: boolean, expiresAt: number, hbMs: number, now: number) {
+    this.reply = reply;
+    this.n = n;
+    this.b = b;
+    this.maxBytes = b > 0;
+    this.noWait = noWait;
+    this.expiresAt = expiresAt;
+    this.hbMs = hbMs;
+    this.hbNext = hbMs > 0 ? now + hbMs : 0;
+  }
+}
+
+const NS_PER_MS = 1_000_000n;
+const EMPTY = Buffer.alloc(0);
+/** How often a push consumer looks whether its deliver subject has subscribers (core has no interest events yet). */
+const INTEREST_POLL_MS = 50;
+/** Flow control: the window of unanswered bytes starts here and doubles with each answer up to the limit. */
+const FC_WINDOW_START = 2 * 1024 * 1024;
+const FC_WINDOW_MAX = 32 * 1024 * 1024;
+const MSG_SIZE = 'Nats-Msg-Size';
+const NAK = '-NAK';
+const NXT = '+NXT';
+
+const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** `n` random letters and digits (ephemeral consumer names, flow-control subjects). */
+export function randomToken(n: number): string {
+  const bytes = randomBytes(n);
+  let s = '';
+  for (let i = 0; i < n; i++) s += ALNUM[bytes[i] % ALNUM.length];
+  return s;
+}
+
+export class Consumer {
+  readonly host: ConsumerHost;
+  readonly name: string;
+  config: ConsumerConfig;
+  readonly createdNs: bigint;
+  readonly durable: boolean;
+  filter: SubjectFilter;
+
+  /** Next stream sequence to look at; delivered.stream_seq is sseq - 1. */
+  sseq = 1;
+  /** Next consumer sequence; delivered.consumer_seq is dseq - 1. */
+  dseq = 1;
+  asflr = 0;
+  adflr = 0;
+  readonly pending = new Map<number, Pending>();
+  /** Times delivered, for messages delivered more than once. */
+  readonly rdc = new Map<number, number>();
+  private rdq: number[] = [];
+  private readonly rdqSet = new Set<number>();
+  /** Messages matching the filter at or after the cursor, kept as messages come and go. */
+  npc = 0;
+  private npcStale = false;
+  /** deliver last_per_subject: the sequences to send first, then everything after `lssResume`. */
+  private lss: number[] | null = null;
+  private lssIdx = 0;
+  private lssResume = 0;
+  readonly waiting: WaitingRequest[] = [];
+  lastDeliveredNs = 0n;
+  lastAckNs = 0n;
+
+  private readonly ackPrefix: string;
+  private readonly fcPrefix: string;
+  private readonly acks: boolean;
+  private readonly push: boolean;
+  private bound = false;
+  private unboundSinceMs: number;
+  private lastActiveMs: number;
+  private lastSendMs = 0;
+  private fcWindow = FC_WINDOW_START;
+  private fcBytes = 0;
+  private fcSize = 0;
+  private fcId = '';
+  /** replay original: the previous delivery's stored time and when it went out. */
+  private replayLastNs = 0n;
+  private replayLastMs = 0;
+  private replayTimer: NodeJS.Timeout | null = null;
+  private ackTimer: NodeJS.Timeout | null = null;
+  private ackDueMs = 0;
+  private waitTimer: NodeJS.Timeout | null = null;
+  private waitDueMs = 0;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private hbTimer: NodeJS.Timeout | null = null;
+  private inactiveTimer: NodeJS.Timeout | null = null;
+  private pumping = false;
+  private again = false;
+  /** The delivery count of the message peek() found, and where it came from. */
+  private nextDc = 1;
+  private nextFrom = 0;
+  closed = false;
+
+  constructor(host: ConsumerHost, name: string, config: ConsumerConfig, createdNs: bigint) {
+    this.host = host;
+    this.name = name;
+    this.config = config;
+    this.createdNs = createdNs;
+    this.durable = config.durableName !== '';
+    this.filter = subjectFilter(config.filterSubject);
+    this.ackPrefix = `$JS.ACK.${host.name}.${name}.`;
+    this.fcPrefix = `$JS.FC.${host.name}.${name}.`;
+    this.acks = config.ackPolicy !== 'none';
+    this.push = config.deliverSubject !== '';
+    const now = Date.now();
+    this.unboundSinceMs = now;
+    this.lastActiveMs = now;
+  }
+
+  get isPush(): boolean {
+    return this.push;
+  }
+
+  /** A new consumer: its starting position as nats-server's selectStartingSeqNo chooses it. */
+  start(): void {
+    const store = this.host.store;
+    const state = store.state();
+    const c = this.config;
+    const f = c.filterSubject;
+    let sseq: number;
+    if (c.optStartSeq > 0) sseq = c.optStartSeq;
+    else if (c.deliverPolicy === 'all') sseq = f === '' ? state.firstSeq : (store.loadNext(f, state.firstSeq)?.seq ?? state.firstSeq);
+    else if (c.deliverPolicy === 'last') sseq = f === '' ? state.lastSeq : (store.loadLast(f)?.seq ?? 0);
+    else if (c.deliverPolicy === 'last_per_subject') {
+      const seqs: number[] = [];
+      for (const subject of store.subjectsState(f).keys()) seqs.push(store.lastSeqOfSubject(subject));
+      seqs.sort((a, b) => a - b);
+      this.lss = seqs;
+      this.lssResume = state.lastSeq;
+      sseq = seqs.length === 0 ? state.lastSeq : seqs[0];
+    } else if (c.optStartTime !== null) sseq = seqFromTime(store, c.optStartTime.ns, state.firstSeq, state.lastSeq);
+    else sseq = state.lastSeq + 1;
+    if (state.firstSeq === 0) sseq = 1;
+    else if (sseq < state.firstSeq) sseq = state.firstSeq;
+    else if (sseq > state.lastSeq) sseq = state.lastSeq + 1;
+    this.sseq = sseq;
+    this.dseq = 1;
+    // nats-server reports an ack floor of 0/0 until the first ack, whatever the start.
+    this.adflr = 0;
+    this.asflr = 0;
+    this.npc = this.pendingFromStore();
+    if (this.durable) store.saveConsumerState(this.name, this.snapshot());
+    this.begin();
+  }
+
+  /** A durable consumer recovered at start: its saved state, the stream is not replayed. */
+  restore(s: ConsumerState | null): void {
+    if (s === null) return this.start();
+    this.sseq = s.deliveredStreamSeq + 1;
+    this.dseq = s.deliveredConsumerSeq + 1;
+    this.asflr = s.ackFloorStreamSeq;
+    this.adflr = s.ackFloorConsumerSeq;
+    for (const [seq, p] of [...s.pending].sort((a, b) => a[0] - b[0])) this.pending.set(seq, new Pending(p.consumerSeq, p.timeMs));
+    for (const [seq, n] of s.redelivered) this.rdc.set(seq, n);
+    const first = this.host.store.state().firstSeq;
+    if (this.sseq < first) this.sseq = first;
+    this.npc = this.pendingFromStore();
+    if (this.pending.size > 0) this.armAckTimer(Date.now());
+    this.begin();
+  }
+
+  private begin(): void {
+    if (this.push) {
+      this.pollTimer = setInterval(() => this.pollInterest(), INTEREST_POLL_MS);
+      this.pollTimer.unref();
+      if (this.config.idleHeartbeat > 0n) {
+        const hb = Number(this.config.idleHeartbeat / NS_PER_MS);
+        this.hbTimer = setInterval(() => this.heartbeatTick(hb), Math.max(1, Math.floor(hb / 2)));
+        this.hbTimer.unref();
+      }
+    }
+    this.armInactivity();
+  }
+
+  /** The state as the store keeps it. */
+  snapshot(): ConsumerState {
+    const pending = new Map<number, { consumerSeq: number; timeMs: number }>();
+    for (const [seq, p] of this.pending) pending.set(seq, { consumerSeq: p.cseq, timeMs: p.timeMs });
+    return {
+      deliveredStreamSeq: this.sseq - 1,
+      deliveredConsumerSeq: this.dseq - 1,
+      ackFloorStreamSeq: this.asflr,
+      ackFloorConsumerSeq: this.adflr,
+      pending,
+      redelivered: new Map(this.rdc),
+    };
+  }
+
+  // ---- counting what is pending
+
+  private pendingFromStore(): number {
+    const store = this.host.store;
+    if (this.lss !== null) {
+      const rest = this.lss.length - this.lssIdx;
+      return rest + store.numPending(this.config.filterSubject, this.lssResume + 1, false);
+    }
+    return store.numPending(this.config.filterSubject, this.sseq, false);
+  }
+
+  /** num_pending: exact, recounted when messages may have left the stream ahead of the cursor. */
+  numPending(): number {
+    if (this.npcStale) {
+      this.npcStale = false;
+      this.npc = this.pendingFromStore();
+    }
+    return this.npc;
+  }
+
+  /** New committed messages: count those this consumer will see. */
+  appended(seq: number, subject: string): void {
+    if (seq >= this.sseq && this.filter.matches(subject)) this.npc++;
+  }
+
+  /** Messages at or below `upTo` may have left the stream: recount before the next use if the cursor is there. */
+  removedUpTo(upTo: number): void {
+    if (upTo >= this.sseq || this.lss !== null) this.npcStale = true;
+  }
+
+  /** The stream was purged; `first` is its first sequence now (nats-server consumer.purge). */
+  purged(first: number): void {
+    if (this.sseq < first) this.sseq = first;
+    if (this.asflr < first) {
+      this.asflr = first - 1;
+      for (const [seq, p] of this.pending) {
+        if (seq > this.asflr) continue;
+        if (p.cseq > this.adflr) {
+          this.adflr = p.cseq;
+          if (this.adflr > this.dseq) this.dseq = this.adflr;
+        }
+        this.pending.delete(seq);
+        this.rdc.delete(seq);
+      }
+      if (this.rdq.length > 0) {
+        this.rdq = this.rdq.filter((s) => s > this.asflr);
+        for (const s of [...this.rdqSet]) if (s <= this.asflr) this.rdqSet.delete(s);
+      }
+    }
+    this.npcStale = true;
+    if (this.durable) this.host.store.saveConsumerState(this.name, this.snapshot());
+  }
+
+  // ---- delivery
+
+  /** Delivers what may go out now. */
+  pump(): void {
+    if (this.closed) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        this.pass();
+      } while (this.again);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private pass(): void {
+    const push = this.push;
+    if (push) {
+      if (!this.bound || this.fcBytes > this.fcWindow) return;
+    } else if (this.waiting.length === 0) return;
+    if (this.npcStale) this.numPending();
+    const deliverer = this.host.deliverer;
+    const headersOnly = this.config.headersOnly;
+    let exhausted = false;
+    for (;;) {
+      const m = this.peek();
+      if (m === null) {
+        exhausted = this.nextFrom !== FROM_BLOCKED;
+        break;
+      }
+      if (this.replayDelay(m)) return;
+      const dc = this.nextDc;
+      const fresh = this.nextFrom !== FROM_RDQ;
+      const cseq = this.dseq;
+      const pendingAfter = fresh && this.npc > 0 ? this.npc - 1 : this.npc;
+      const reply = `${this.ackPrefix}${dc}.${m.seq}.${cseq}.${m.timeNs}.${pendingAfter}`;
+      let hdr = m.hdr;
+      let body = m.data;
+      if (headersOnly) {
+        hdr = withMsgSize(hdr, body.length);
+        body = EMPTY;
+      }
+      const size = (hdr === null ? 0 : hdr.length) + body.length;
+      let to: string;
+      if (push) {
+        to = this.config.deliverSubject;
+      } else {
+        const wr = this.nextWaiting(m.subject.length + reply.length + size);
+        if (wr === null) break;
+        to = wr.reply;
+      }
+      this.take(m);
+      this.delivered(m.seq, cseq, dc);
+      deliverer.deliver(to, m.subject, reply, hdr, body);
+      if (push) {
+        if (this.flowControlAfter(size)) return;
+      }
+    }
+    if (!push && exhausted) this.endNoWait();
+  }
+
+  /** The next message to send, without taking it: redeliveries first, then new messages up to the committed sequence. */
+  private peek(): StoredMsg | null {
+    const store = this.host.store;
+    const maxDeliver = this.config.maxDeliver;
+    while (this.rdq.length > 0) {
+      const seq = this.rdq[0];
+      const dc = (this.rdc.get(seq) ?? 1) + 1;
+      const m = maxDeliver > 0 && dc > maxDeliver ? null : store.load(seq);
+      if (m !== null) {
+        this.nextDc = dc;
+        this.nextFrom = FROM_RDQ;
+        return m;
+      }
+      this.rdq.shift();
+      this.rdqSet.delete(seq);
+      // Past max_deliver nats-server drops the message from pending but keeps counting it as redelivered.
+      if (maxDeliver > 0 && dc > maxDeliver) {
+        this.pending.delete(seq);
+        this.rdc.set(seq, dc);
+        if (this.durable) this.host.store.consumerAcked(this.name, seq, this.asflr, this.adflr);
+      } else this.forget(seq);
+    }
+    if (this.acks && this.config.maxAckPending > 0 && this.pending.size >= this.config.maxAckPending) {
+      this.nextFrom = FROM_BLOCKED;
+      return null;
+    }
+    this.nextDc = 1;
+    const limit = this.host.committedSeq;
+    if (this.lss !== null) {
+      while (this.lssIdx < this.lss.length) {
+        const seq = this.lss[this.lssIdx];
+        if (seq > limit) break;
+        const m = store.load(seq);
+        if (m !== null) {
+            this.nextFrom = FROM_LSS;
+          return m;
+        }
+        this.lssIdx++;
+        if (this.npc > 0) this.npc--;
+      }
+      if (this.lssIdx < this.lss.length) {
+        this.nextFrom = FROM_NONE;
+        return null;
+      }
+      this.lss = null;
+      if (this.sseq <= this.lssResume) this.sseq = this.lssResume + 1;
+    }
+    this.nextFrom = FROM_NONE;
+    if (this.sseq > limit) return null;
+    const m = store.loadNext(this.config.filterSubject, this.sseq);
+    if (m === null || m.seq > limit) {
+      // Nothing matches up to the committed end: the cursor moves there, as nats-server's does at EOF.
+      this.sseq = limit + 1;
+      return null;
+    }
+    this.nextFrom = FROM_STREAM;
+    return m;
+  }
+
+  /** Takes the peeked message off its queue or moves the cursor past it. */
+  private take(m: StoredMsg): void {
+    switch (this.nextFrom) {
+      case FROM_RDQ:
+        this.rdq.shift();
+        this.rdqSet.delete(m.seq);
+        return;
+      case FROM_LSS:
+        this.lssIdx++;
+        if (m.seq >= this.sseq) this.sseq = m.seq + 1;
+        if (this.npc > 0) this.npc--;
+        return;
+      default:
+        this.sseq = m.seq + 1;
+        if (this.npc > 0) this.npc--;
+    }
+  }
+
+  private delivered(seq: number, cseq: number, dc: number): void {
+    const now = Date.now();
+    this.dseq = cseq + 1;
+    this.lastSendMs = now;
+    this.lastDeliveredNs = BigInt(now) * NS_PER_MS;
+    const store = this.host.store;
+    if (this.acks) {
+      const p = this.pending.get(seq);
+      if (p === undefined) this.pending.set(seq, new Pending(cseq, now));
+      else {
+        p.cseq = cseq;
+        p.timeMs = now;
+      }
+      if (dc > 1) this.rdc.set(seq, dc);
+      if (this.durable) store.consumerDelivered(this.name, seq, cseq, now, dc);
+      if (this.ackTimer === null) this.armAckTimer(now);
+      return;
+    }
+    this.adflr = cseq;
+    this.asflr = seq;
+    if (this.durable) {
+      store.consumerDelivered(this.name, seq, cseq, now, dc);
+      store.consumerAcked(this.name, seq, seq, cseq);
+    }
+    if (this.host.retention !== 'limits') this.host.acked(seq, this);
+  }
+
+  /** The headers-only form and sizes aside, whether a pull request can take a message of `size` bytes. */
+  private nextWaiting(size: number): WaitingRequest | null {
+    const waiting = this.waiting;
+    const deliverer = this.host.deliverer;
+    while (waiting.length > 0) {
+      const wr = waiting[0];
+      if (wr.maxBytes) {
+        if (size > wr.b) {
+          this.status(wr.reply, PullStatus.messageSizeExceedsMaxBytes(wr.n, wr.b));
+          waiting.shift();
+          continue;
+        }
+        wr.b -= size;
+        // Exactly used up: this one goes out and the request is done.
+        if (wr.b === 0) wr.n = 1;
+      }
+      if ((wr.expiresAt === 0 || Date.now() < wr.expiresAt) && deliverer.hasInterest(wr.reply)) {
+        wr.d++;
+        wr.n--;
+        waiting.shift();
+        if (wr.n > 0) waiting.push(wr);
+        if (wr.hbMs > 0) wr.hbNext = Date.now() + wr.hbMs;
+        return wr;
+      }
+      waiting.shift();
+    }
+    return null;
+  }
+
+  /** Out of messages: no_wait requests that got some end with a 408 (nats-server processWaiting at end of stream). */
+  private endNoWait(): void {
+    const waiting = this.waiting;
+    for (let i = 0; i < waiting.length; i++) {
+      const wr = waiting[i];
+      if (!wr.noWait || wr.d === 0) continue;
+      this.status(wr.reply, PullStatus.requestTimeout(wr.n, wr.b));
+      waiting.splice(i--, 1);
+    }
+  }
+
+  /** replay original: true when `m` must wait to keep the stream's original spacing. */
+  private replayDelay(m: StoredMsg): boolean {
+    if (this.config.replayPolicy !== 'original') return false;
+    const now = Date.now();
+    if (this.replayLastNs !== 0n && m.timeNs > this.replayLastNs) {
+      const due = this.replayLastMs + Number((m.timeNs - this.replayLastNs) / NS_PER_MS);
+      if (due > now + 1) {
+        if (this.replayTimer === null) {
+          this.replayTimer = setTimeout(() => {
+            this.replayTimer = null;
+            this.replayLastNs = m.timeNs;
+            this.replayLastMs = Date.now();
+            this.pump();
+          }, due - now);
+          this.replayTimer.unref();
+        }
+        return true;
+      }
+    }
+    this.replayLastNs = m.timeNs;
+    this.replayLastMs = now;
+    return false;
+  }
+
+  // ---- push: interest, flow control, heartbeats
+
+  private pollInterest(): void {
+    const bound = this.host.deliverer.hasInterest(this.config.deliverSubject);
+    if (bound === this.bound) return;
+    this.bound = bound;
+    if (bound) {
+      this.pump();
+    } else {
+      this.unboundSinceMs = Date.now();
+      this.armInactivity();
+    }
+  }
+
+  /** Whether the deliver subject has subscribers now (push_bound). */
+  isBound(): boolean {
+    if (!this.push) return false;
+    return this.host.deliverer.hasInterest(this.config.deliverSubject);
+  }
+
+  /** True when delivery must stop until the client answers flow control. */
+  private flowControlAfter(size: number): boolean {
+    if (!this.config.flowControl) return false;
+    this.fcBytes += size;
+    if (this.fcId === '' && this.fcBytes > this.fcWindow / 2) {
+      this.fcId = this.fcPrefix + randomToken(4);
+      this.fcSize = this.fcBytes;
+      this.host.client.publish(this.config.deliverSubject, this.fcId, Buffer.from(FLOW_CONTROL_REQUEST, 'latin1'), null);
+    } else if (this.fcId !== '' && this.fcBytes - this.fcSize >= this.fcWindow) {
+      this.fcSize += size;
+    }
+    return this.fcBytes > this.fcWindow;
+  }
+
+  /** An answer on a `$JS.FC` subject: only the latest request counts. */
+  flowControlReply(subject: string): void {
+    if (subject !== this.fcId) return;
+    this.fcBytes = Math.max(0, this.fcBytes - this.fcSize);
+    this.fcId = '';
+    this.fcSize = 0;
+    if (this.fcWindow < FC_WINDOW_MAX) this.fcWindow = Math.min(FC_WINDOW_MAX, this.fcWindow * 2);
+    this.pump();
+  }
+
+  private heartbeatTick(hbMs: number): void {
+    if (!this.bound) return;
+    const now = Date.now();
+    if (now - this.lastSendMs < hbMs) return;
+    this.lastSendMs = now;
+    const hb = idleHeartbeat(this.dseq - 1, this.sseq - 1, this.fcId === '' ? null : this.fcId);
+    this.host.client.publish(this.config.deliverSubject, '', Buffer.from(hb, 'latin1'), null);
+  }
+
+  // ---- pull requests
+
+  /** `$JS.API.CONSUMER.MSG.NEXT` or `+NXT`: queue the request and serve it (processNextMsgRequest). */
+  request(reply: string, body: Uint8Array): void {
+    if (this.push) return this.status(reply, PullStatus.ConsumerIsPushBased);
+    const opts = parsePullRequest(body);
+    if (typeof opts === 'string') return this.status(reply, PullStatus.badRequest(opts));
+    const c = this.config;
+    const batch = opts.batch > 0 ? opts.batch : 1;
+    if (c.maxBatch > 0 && batch > c.maxBatch) return this.status(reply, PullStatus.exceededMaxRequestBatch(c.maxBatch));
+    if (opts.expires > 0n && c.maxExpires > 0n && opts.expires > c.maxExpires) return this.status(reply, PullStatus.exceededMaxRequestExpires(goDuration(Number(c.maxExpires))));
+    if (opts.maxBytes > 0 && c.maxBytes > 0 && opts.maxBytes > c.maxBytes) return this.status(reply, PullStatus.exceededMaxRequestMaxBytes(c.maxBytes));
+    const now = Date.now();
+    this.lastActiveMs = now;
+    if (this.waiting.length >= c.maxWaiting) this.processWaiting(now);
+    if (opts.noWait) {
+      const msgsPending = this.numPending() + this.rdq.length;
+      if (msgsPending === 0 && opts.expires === 0n) return this.status(reply, PullStatus.NoMessages);
+      if (msgsPending > 0) {
+        let batchPending = 0;
+        for (const wr of this.waiting) batchPending += wr.n;
+        if (msgsPending < batchPending) return this.status(reply, PullStatus.RequestsPending);
+      }
+    }
+    if (this.waiting.length >= c.maxWaiting) return this.status(reply, PullStatus.ExceededMaxWaiting);
+    const expiresAt = opts.expires > 0n ? now + Number(opts.expires / NS_PER_MS) : 0;
+    const wr = new WaitingRequest(reply, batch, opts.maxBytes, opts.noWait, expiresAt, Number(opts.idleHeartbeat / NS_PER_MS), now);
+    this.waiting.push(wr);
+    this.pump();
+    if (this.waiting.includes(wr)) this.armWaitTimer(now);
+  }
+
+  /** Expired requests get a 408, requests nobody listens to any more are dropped, heartbeats go out. */
+  processWaiting(now: number): void {
+    const waiting = this.waiting;
+    const deliverer = this.host.deliverer;
+    for (let i = 0; i < waiting.length; i++) {
+      const wr = waiting[i];
+      if (wr.expiresAt > 0 && now >= wr.expiresAt) {
+        this.status(wr.reply, PullStatus.requestTimeout(wr.n, wr.b));
+        waiting.splice(i--, 1);
+        continue;
+      }
+      if (!deliverer.hasInterest(wr.reply)) {
+        waiting.splice(i--, 1);
+        continue;
+      }
+      if (wr.hbNext > 0 && now >= wr.hbNext) {
+        this.status(wr.reply, idleHeartbeat(this.dseq - 1, this.sseq - 1, null));
+        wr.hbNext = now + wr.hbMs;
+      }
+    }
+  }
+
+  private armWaitTimer(now: number): void {
+    let due = 0;
+    for (const wr of this.waiting) {
+      if (wr.expiresAt > 0 && (due === 0 || wr.expiresAt < due)) due = wr.expiresAt;
+      if (wr.hbNext > 0 && (due === 0 || wr.hbNext < due)) due = wr.hbNext;
+    }
+    if (due === 0 || (this.waitTimer !== null && this.waitDueMs <= due)) return;
+    if (this.waitTimer !== null) clearTimeout(this.waitTimer);
+    this.waitDueMs = due;
+    this.waitTimer = setTimeout(() => this.waitTimerFired(), Math.max(1, due - now));
+    this.waitTimer.unref();
+  }
+
+  private waitTimerFired(): void {
+    this.waitTimer = null;
+    const now = Date.now();
+    this.processWaiting(now);
+    this.armWaitTimer(now);
+  }
+
+  private status(reply: string, text: string): void {
+    this.host.client.publish(reply, '', Buffer.from(text, 'latin1'), null);
+  }
+
+  // ---- acks
+
+  /** A message on this consumer's ack subject; `tokens` are the ack subject's (`$JS.ACK.<s>.<c>.<dc>.<sseq>.<cseq>...`). */
+  ack(tokens: readonly string[], body: Buffer, reply: string): void {
+    const sseq = Number(tokens[5]);
+    const cseq = Number(tokens[6]);
+    const text = body.length > 16 ? body.toString('latin1', 0, 16) : body.toString('latin1');
+    let ackAck = reply !== '';
+    let saved = false;
+    if (body.length === 0 || text === '+ACK' || text === '+OK') saved = this.ackMsg(sseq, cseq);
+    else if (text.startsWith(NAK)) this.nak(sseq, cseq, body.toString('latin1', NAK.length).trim());
+    else if (text === '+WPI') this.progress(sseq);
+    else if (text.startsWith(NXT)) {
+      ackAck = false;
+      this.ackMsg(sseq, cseq);
+      if (reply !== '') this.request(reply, body.subarray(NXT.length));
+    } else if (text === '+TERM') saved = this.ackMsg(sseq, cseq);
+    if (!ackAck) return;
+    // An acknowledged ack must survive a crash: the answer waits for the commit that holds it.
+    if (saved && this.host.store.kind === 'file') this.host.replyAfterCommit(reply);
+    else this.host.client.publish(reply, '', null, null);
+  }
+
+  /** Applies an ack; true when it was written to the store. */
+  private ackMsg(sseq: number, cseq: number): boolean {
+    const now = Date.now();
+    this.lastActiveMs = now;
+    const c = this.config;
+    const wasBlocked = c.maxAckPending > 0 && this.pending.size >= c.maxAckPending;
+    if (c.ackPolicy === 'explicit') {
+      const p = this.pending.get(sseq);
+      if (p !== undefined) {
+        this.pending.delete(sseq);
+        cseq = p.cseq;
+      }
+      if (this.pending.size === 0) {
+        this.adflr = this.dseq - 1;
+        this.asflr = this.sseq - 1;
+      } else if (cseq === this.adflr + 1) {
+        this.adflr = cseq;
+        this.asflr = sseq;
+        // The pending map holds stream order: its first entry is the lowest still unacknowledged.
+        for (const [seq, q] of this.pending) {
+          if (seq > sseq) {
+            this.adflr = q.cseq - 1;
+            this.asflr = seq - 1;
+          }
+          break;
+        }
+      }
+      this.rdc.delete(sseq);
+      this.dropRedelivery(sseq);
+      this.lastAckNs = BigInt(now) * NS_PER_MS;
+      if (this.durable) this.host.store.consumerAcked(this.name, sseq, this.asflr, this.adflr);
+      if (p !== undefined && this.host.retention !== 'limits') this.host.acked(sseq, this);
+    } else if (c.ackPolicy === 'all') {
+      if (cseq <= this.adflr || sseq <= this.asflr) return false;
+      const from = this.asflr;
+      this.adflr = cseq;
+      this.asflr = sseq;
+      for (const seq of [...this.pending.keys()]) {
+        if (seq > sseq) break;
+        this.pending.delete(seq);
+        this.rdc.delete(seq);
+        this.dropRedelivery(seq);
+      }
+      this.lastAckNs = BigInt(now) * NS_PER_MS;
+      if (this.durable) this.host.store.consumerAcked(this.name, 0, this.asflr, this.adflr);
+      if (this.host.retention !== 'limits') for (let seq = from + 1; seq <= sseq; seq++) this.host.acked(seq, this);
+    } else return false;
+    if (wasBlocked && this.pending.size < c.maxAckPending) this.pump();
+    return this.durable;
+  }
+
+  private nak(sseq: number, cseq: number, rest: string): void {
+    if (cseq <= this.adflr || cseq >= this.dseq) return;
+    const p = this.pending.get(sseq);
+    if (p === undefined) return;
+    this.lastActiveMs = Date.now();
+    const delayMs = nakDelayMs(rest);
+    if (delayMs > 0) {
+      const now = Date.now();
+      p.timeMs = now - this.ackWaitMs(this.rdc.get(sseq) ?? 1) + delayMs;
+      this.armAckTimerAt(now, now + delayMs);
+      return;
+    }
+    this.queueRedelivery(sseq);
+    this.pump();
+  }
+
+  private progress(sseq: number): void {
+    const p = this.pending.get(sseq);
+    if (p !== undefined) p.timeMs = Date.now();
+    this.lastActiveMs = Date.now();
+  }
+
+  // ---- redelivery
+
+  /** The ack wait of a message delivered `dc` times: backoff[dc - 1] (the last one repeating) or ack_wait. */
+  private ackWaitMs(dc: number): number {
+    const b = this.config.backoff;
+    if (b.length > 0) return Number(b[Math.min(dc, b.length) - 1] / NS_PER_MS);
+    return Number(this.config.ackWait / NS_PER_MS);
+  }
+
+  private armAckTimer(now: number): void {
+    let due = 0;
+    for (const [seq, p] of this.pending) {
+      if (this.rdqSet.has(seq)) continue;
+      const d = p.timeMs + this.ackWaitMs(this.rdc.get(seq) ?? 1);
+      if (due === 0 || d < due) due = d;
+    }
+    if (due > 0) this.armAckTimerAt(now, due);
+  }
+
+  private armAckTimerAt(now: number, due: number): void {
+    if (this.ackTimer !== null) {
+      if (this.ackDueMs <= due) return;
+      clearTimeout(this.ackTimer);
+    }
+    this.ackDueMs = due;
+    this.ackTimer = setTimeout(() => this.checkPending(), Math.max(1, due - now));
+    this.ackTimer.unref();
+  }
+
+  /** The ack timer: overdue messages go to the redelivery queue (where max_deliver is checked). */
+  private checkPending(): void {
+    this.ackTimer = null;
+    const now = Date.now();
+    let queued = false;
+    for (const [seq, p] of this.pending) {
+      if (this.rdqSet.has(seq)) continue;
+      if (p.timeMs + this.ackWaitMs(this.rdc.get(seq) ?? 1) <= now) {
+        this.queueRedelivery(seq);
+        queued = true;
+      }
+    }
+    if (queued) this.pump();
+    this.armAckTimer(now);
+  }
+
+  private queueRedelivery(seq: number): void {
+    if (this.rdqSet.has(seq)) return;
+    this.rdqSet.add(seq);
+    this.rdq.push(seq);
+  }
+
+  private dropRedelivery(seq: number): void {
+    if (!this.rdqSet.delete(seq)) return;
+    const i = this.rdq.indexOf(seq);
+    if (i >= 0) this.rdq.splice(i, 1);
+  }
+
+  /** A pending message that left the stream. */
+  private forget(seq: number): void {
+    this.pending.delete(seq);
+    this.rdc.delete(seq);
+  }
+
+  /** Whether this consumer still needs `seq` (interest and workqueue retention; nats-server needAck). */
+  needsAck(seq: number, subject: string): boolean {
+    if (!this.filter.matches(subject)) return false;
+    if (seq <= this.asflr) return false;
+    if (this.config.ackPolicy !== 'explicit' || seq >= this.sseq) return true;
+    return this.pending.has(seq);
+  }
+
+  // ---- life
+
+  private armInactivity(): void {
+    const thr = this.config.inactiveThreshold;
+    if (thr <= 0n || this.inactiveTimer !== null) return;
+    this.inactiveTimer = setTimeout(() => this.checkInactive(), Number(thr / NS_PER_MS));
+    this.inactiveTimer.unref();
+  }
+
+  private checkInactive(): void {
+    this.inactiveTimer = null;
+    if (this.closed) return;
+    const thr = Number(this.config.inactiveThreshold / NS_PER_MS);
+    const now = Date.now();
+    if (this.push) {
+      if (this.bound) return;
+      if (now - this.unboundSinceMs >= thr) return this.host.expired(this);
+    } else {
+      if (this.waiting.length > 0) this.lastActiveMs = now;
+      if (now - this.lastActiveMs >= thr) return this.host.expired(this);
+    }
+    this.armInactivity();
+  }
+
+  /** A new config (an update that passed the rules). */
+  updated(config: ConsumerConfig): void {
+    const refilter = config.filterSubject !== this.config.filterSubject;
+    this.config = config;
+    if (refilter) {
+      this.filter = subjectFilter(config.filterSubject);
+      this.npcStale = true;
+    }
+    this.pump();
+  }
+
+  /** Stops timers; with `deleted`, waiting requests hear `409 Consumer Deleted`. */
+  close(deleted: boolean): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of [this.ackTimer, this.waitTimer, this.inactiveTimer, this.replayTimer]) if (t !== null) clearTimeout(t);
+    for (const t of [this.pollTimer, this.hbTimer]) if (t !== null) clearInterval(t);
+    if (deleted) for (const wr of this.waiting) this.status(wr.reply, PullStatus.ConsumerDeleted);
+    this.waiting.length = 0;
+  }
+}
+
+const FROM_NONE = 0;
+const FROM_RDQ = 1;
+const FROM_LSS = 2;
+const FROM_STREAM = 3;
+const FROM_BLOCKED = 4;
+
+/**
+ * The first sequence stored at or after `ns` (a binary search over the stream's times). A time after the last
+ * message gives 0, which the caller clamps to the first sequence: nats-server 2.9.10's file store answers so,
+ * and a start time in the future then delivers the whole stream (observed).
+ */
+function seqFromTime(store: StreamStore, ns: bigint, first: number, last: number): number {
+  let lo = first;
+  let hi = last + 1;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const m = store.loadNext('', mid);
+    if (m === null || m.seq > last) hi = mid;
+    else if (m.timeNs >= ns) hi = mid;
+    else lo = m.seq + 1;
+  }
+  return lo > last ? 0 : lo;
+}
+
+/** A headers-only delivery's header block: the stored one (or a new one) with `Nats-Msg-Size`. */
+function withMsgSize(hdr: Buffer | null, size: number): Buffer {
+  const line = `${MSG_SIZE}: ${size}\r\n\r\n`;
+  if (hdr === null || hdr.length < 4) return Buffer.from(`NATS/1.0\r\n${line}`, 'latin1');
+  return Buffer.concat([hdr.subarray(0, hdr.length - 2), Buffer.from(line, 'latin1')]);
+}
+
+/** The delay of `-NAK {"delay": ns}` or `-NAK <Go duration>` in ms; 0 = redeliver now. */
+function nakDelayMs(rest: string): number {
+  if (rest === '') return 0;
+  if (rest.startsWith('{')) {
+    const m = /"delay"\s*:\s*(\d+)/.exec(rest);
+    return m === null ? 0 : Number(BigInt(m[1]) / NS_PER_MS);
+  }
+  const d = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)$/.exec(rest);
+  if (d === null) return 0;
+  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  return Number(d[1]) * unit[d[2]];
+}

@@ -50,13 +50,33 @@ export class InternalClient extends Connection {
 
   /**
    * Publishes into this client's account; returns how many subscriptions it reached. `hdr` is a whole
-   * NATS header block or null. The bytes are borrowed for the call, except that a message of
-   * KEEP_BY_REFERENCE bytes or more without headers may be queued by reference: hand over a buffer you own.
+   * NATS header block or null. The bytes are borrowed for the call, except that a Buffer body of
+   * KEEP_BY_REFERENCE bytes or more sent without headers may be queued by reference: hand over one that
+   * does not change afterwards.
    */
   publish(subject: string, reply: string, hdr: Uint8Array | null, body: Uint8Array | null): number {
+    return this.send(subject, '', reply, hdr, body);
+  }
+
+  /**
+   * A JetStream delivery: routed to the subscribers of `to` (a deliver subject, a pull request's reply)
+   * and received as the stored message's own `subject`. The bytes follow publish()'s rule.
+   */
+  deliver(to: string, subject: string, reply: string, hdr: Uint8Array | null, body: Uint8Array | null): number {
+    this.outMsgs++;
+    return this.send(to, subject, reply, hdr, body);
+  }
+
+  /** Whether anyone in this client's account subscribes to `subject`. */
+  hasSubscribers(subject: string): boolean {
+    const r = (this.account as Account).sublist.match(subject);
+    return r.psubs.length > 0 || r.qsubs.length > 0;
+  }
+
+  private send(subject: string, deliverAs: string, reply: string, hdr: Uint8Array | null, body: Uint8Array | null): number {
     if (this.closed) return 0;
     const f = (this.frames[this.depth] ??= new OwnedFrame());
-    f.fill(subject, reply, hdr, body);
+    f.fill(subject, deliverAs, reply, hdr, body);
     this.inMsgs++;
     this.inBytes += f.end;
     this.depth++;
@@ -64,6 +84,7 @@ export class InternalClient extends Connection {
       return this.router.route(this, f);
     } finally {
       this.depth--;
+      f.release();
     }
   }
 
@@ -83,12 +104,17 @@ export class InternalClient extends Connection {
 class OwnedFrame extends PubFrame {
   private replyOwn: Buffer = Buffer.allocUnsafe(64);
   private dataOwn: Buffer = EMPTY;
+  /** The subject whose bytes subjectBytes holds. */
+  private written = '';
 
-  fill(subject: string, reply: string, hdr: Uint8Array | null, body: Uint8Array | null): void {
-    if (subject !== this.subject) {
-      if (subject.length > this.subjectBytes.length) this.subjectBytes = Buffer.allocUnsafe(subject.length);
-      this.subjectLen = this.subjectBytes.write(subject, 0, 'latin1');
-      this.subject = subject;
+  fill(subject: string, deliverAs: string, reply: string, hdr: Uint8Array | null, body: Uint8Array | null): void {
+    this.subject = subject;
+    this.deliverAs = deliverAs;
+    const told = deliverAs === '' ? subject : deliverAs;
+    if (told !== this.written) {
+      if (told.length > this.subjectBytes.length) this.subjectBytes = Buffer.allocUnsafe(told.length);
+      this.subjectLen = this.subjectBytes.write(told, 0, 'latin1');
+      this.written = told;
     }
     this.reply = reply;
     if (reply.length > this.replyOwn.length) this.replyOwn = Buffer.allocUnsafe(reply.length);
@@ -103,12 +129,13 @@ class OwnedFrame extends PubFrame {
     this.sizeText = '';
     this.start = 0;
     this.end = size;
-    if (size >= KEEP_BY_REFERENCE && hdrLen === 0 && Buffer.isBuffer(body)) {
-      this.data = body;
+    // A body alone is the frame's data as it is: below KEEP_BY_REFERENCE a receiver copies it, and a
+    // bigger Buffer is one the caller handed over. A bigger plain Uint8Array is copied below.
+    if (hdrLen === 0 && (body === null || Buffer.isBuffer(body) || size < KEEP_BY_REFERENCE)) {
+      this.data = body === null ? EMPTY : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.length);
       return;
     }
-    // Small messages are copied into the frame's own buffer; a big one gets a new buffer, since
-    // whoever queues it may keep it by reference.
+    // Headers and body become one run: in the frame's own buffer when small, in a new one when it may be kept.
     if (size >= KEEP_BY_REFERENCE) this.data = Buffer.allocUnsafe(size);
     else {
       if (size > this.dataOwn.length) this.dataOwn = Buffer.allocUnsafe(Math.max(size, 256));
@@ -116,5 +143,10 @@ class OwnedFrame extends PubFrame {
     }
     if (hdr !== null) this.data.set(hdr, 0);
     if (body !== null) this.data.set(body, hdrLen);
+  }
+
+  /** Drops the reference to the caller's body once the publish is over. */
+  release(): void {
+    this.data = EMPTY;
   }
 }

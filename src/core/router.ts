@@ -185,7 +185,7 @@ export class Router {
   /** Writes one delivery; true when the receiver is filling up and the publisher should stall. */
   private deliver(c: ClientConnection, sub: Subscription, f: PubFrame): boolean {
     const bytes = writeMsg(c, sub, f);
-    if (this.log.traceEnabled) c.traceDelivery(sub, f.subject, f.reply, bytes);
+    if (this.log.traceEnabled) c.traceDelivery(sub, f.receivedSubject, f.reply, bytes);
     if (f.reply !== '' && c.perms !== null && c.perms.grantsResponses) c.perms.grantResponse(f.reply, Date.now());
     this.stats.outMsgs++;
     this.stats.outBytes += bytes;
@@ -205,7 +205,7 @@ export class Router {
     try {
       (sub.handler as NonNullable<Subscription['handler']>)(f, sub, pub);
     } catch (err) {
-      this.log.error(`${c.label()} - internal error handling a message on "${subjectToText(f.subject)}": ${(err as Error).stack ?? String(err)}`);
+      this.log.error(`${c.label()} - internal error handling a message on "${subjectToText(f.receivedSubject)}": ${(err as Error).stack ?? String(err)}`);
     }
   }
 

@@ -4,8 +4,9 @@ import type { PubFrame } from '../protocol/nats/index.js';
 import type { Connection } from './connection.js';
 
 /**
- * How an internal subscription takes a message: called during delivery with the publish itself. Its
- * byte views are borrowed (util borrowed-bytes): valid only until the handler returns.
+ * How an internal subscription takes a message: called during delivery with the publish itself, whose
+ * subject as sent is `msg.receivedSubject`. Its byte views are borrowed (util borrowed-bytes): valid
+ * only until the handler returns.
  */
 export type MsgHandler = (msg: PubFrame, sub: Subscription, from: Connection) => void;
 

@@ -5,7 +5,7 @@
 // Delivery is pull-driven from one place, pump(): the stream calls it after a group commit (never past the
 // committed sequence), a pull request, an ack that frees max_ack_pending, a due redelivery, a deliver
 // subject gaining interest or a flow-control answer call it too. Each pass loads the next message from
-// the store (one indexed lookup from the cursor), builds its ack subject and hands it to the Deliverer.
+// the store (one indexed lookup from the cursor), builds its ack subject and hands it to the account's InternalClient.deliver().
 // The stream keeps the per-message cost flat: no closures, no promises, one timer per consumer for acks.
 
 import { randomBytes } from 'node:crypto';
@@ -13,7 +13,6 @@ import { randomBytes } from 'node:crypto';
 import type { InternalClient } from '../core/index.js';
 import { goDuration } from '../util/index.js';
 import type { ConsumerConfig } from './consumer-config.js';
-import type { Deliverer } from './delivery.js';
 import { FLOW_CONTROL_REQUEST, idleHeartbeat, PullStatus } from './errors.js';
 import { parsePullRequest } from './pull-request.js';
 import { subjectFilter } from './store/filter.js';
@@ -25,7 +24,6 @@ export interface ConsumerHost {
   readonly name: string;
   readonly store: StreamStore;
   readonly client: InternalClient;
-  readonly deliverer: Deliverer;
   readonly retention: 'limits' | 'interest' | 'workqueue';
   /** The last sequence the store's group commit made durable: nothing above it is delivered. */
   readonly committedSeq: number;
@@ -330,7 +328,7 @@ export class Consumer {
       if (!this.bound || this.fcBytes > this.fcWindow) return;
     } else if (this.waiting.length === 0) return;
     if (this.npcStale) this.numPending();
-    const deliverer = this.host.deliverer;
+    const client = this.host.client;
     const headersOnly = this.config.headersOnly;
     let exhausted = false;
     for (;;) {
@@ -362,7 +360,7 @@ export class Consumer {
       }
       this.take(m);
       this.delivered(m.seq, cseq, dc);
-      deliverer.deliver(to, m.subject, reply, hdr, body);
+      client.deliver(to, m.subject, reply, hdr, body);
       if (push) {
         if (this.flowControlAfter(size)) return;
       }
@@ -477,7 +475,7 @@ export class Consumer {
   /** The headers-only form and sizes aside, whether a pull request can take a message of `size` bytes. */
   private nextWaiting(size: number): WaitingRequest | null {
     const waiting = this.waiting;
-    const deliverer = this.host.deliverer;
+    const client = this.host.client;
     while (waiting.length > 0) {
       const wr = waiting[0];
       if (wr.maxBytes) {
@@ -490,7 +488,7 @@ export class Consumer {
         // Exactly used up: this one goes out and the request is done.
         if (wr.b === 0) wr.n = 1;
       }
-      if ((wr.expiresAt === 0 || Date.now() < wr.expiresAt) && deliverer.hasInterest(wr.reply)) {
+      if ((wr.expiresAt === 0 || Date.now() < wr.expiresAt) && client.hasSubscribers(wr.reply)) {
         wr.d++;
         wr.n--;
         waiting.shift();
@@ -541,7 +539,7 @@ export class Consumer {
   // ---- push: interest, flow control, heartbeats
 
   private pollInterest(): void {
-    const bound = this.host.deliverer.hasInterest(this.config.deliverSubject);
+    const bound = this.host.client.hasSubscribers(this.config.deliverSubject);
     if (bound === this.bound) return;
     this.bound = bound;
     if (bound) {
@@ -555,7 +553,7 @@ export class Consumer {
   /** Whether the deliver subject has subscribers now (push_bound). */
   isBound(): boolean {
     if (!this.push) return false;
-    return this.host.deliverer.hasInterest(this.config.deliverSubject);
+    return this.host.client.hasSubscribers(this.config.deliverSubject);
   }
 
   /** True when delivery must stop until the client answers flow control. */
@@ -626,7 +624,7 @@ export class Consumer {
   /** Expired requests get a 408, requests nobody listens to any more are dropped, heartbeats go out. */
   processWaiting(now: number): void {
     const waiting = this.waiting;
-    const deliverer = this.host.deliverer;
+    const client = this.host.client;
     for (let i = 0; i < waiting.length; i++) {
       const wr = waiting[i];
       if (wr.expiresAt > 0 && now >= wr.expiresAt) {
@@ -634,7 +632,7 @@ export class Consumer {
         waiting.splice(i--, 1);
         continue;
       }
-      if (!deliverer.hasInterest(wr.reply)) {
+      if (!client.hasSubscribers(wr.reply)) {
         waiting.splice(i--, 1);
         continue;
       }

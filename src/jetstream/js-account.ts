@@ -6,7 +6,6 @@ import type { Account, InternalClient, Router } from '../core/index.js';
 import { ConnectionKind } from '../core/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
 import { API_HANDLERS } from './api/index.js';
-import { Deliverer } from './delivery.js';
 import type { ApiRequest } from './api/request.js';
 import { apiErrorResponse, apiResponse, parseApiBody } from './api-envelope.js';
 import type { ResponseType } from './api-envelope.js';
@@ -32,7 +31,6 @@ export class JsAccount {
   readonly account: Account;
   readonly client: InternalClient;
   /** Consumers' deliveries go out through it. */
-  readonly deliverer: Deliverer;
   readonly streams = new Map<string, Stream>();
   readonly stores: StreamStores;
   readonly log: JsAccountLog;
@@ -48,7 +46,6 @@ export class JsAccount {
     this.limits = limits;
     this.log = log;
     this.client = router.createInternalClient(ConnectionKind.JetStream, account, `JetStream ${account.name}`);
-    this.deliverer = new Deliverer(router, this.client);
   }
 
   /** Recovers the account's streams from its folder, then starts answering the API. */

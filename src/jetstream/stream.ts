@@ -11,7 +11,6 @@ import type { AccountBudget } from './account-limits.js';
 import { Consumer } from './consumer.js';
 import type { ConsumerHost } from './consumer.js';
 import { decodeStoredConsumerConfig } from './consumer-config.js';
-import type { Deliverer } from './delivery.js';
 import { Dedupe } from './dedupe.js';
 import { apiError, StoreRefusal, NotPermitted } from './errors.js';
 import type { ApiError } from './errors.js';
@@ -39,10 +38,9 @@ const EXPECTED_LAST_SUBJECT_SEQ = 'Nats-Expected-Last-Subject-Sequence';
 const EXPECTED_LAST_MSG_ID = 'Nats-Expected-Last-Msg-Id';
 const ROLLUP = 'Nats-Rollup';
 
-/** What a stream needs from its account: the client it captures with and the deliverer its consumers send through. */
+/** What a stream needs from its account: the client it captures with and its consumers deliver through. */
 export interface StreamHost {
   readonly client: InternalClient;
-  readonly deliverer: Deliverer;
   /** The account's storage, whose budgets this stream's bytes count against. */
   readonly stores: { budgetOf(storage: StreamConfig['storage']): AccountBudget };
   readonly log: { error(msg: string): void };
@@ -63,7 +61,6 @@ export class Stream implements ConsumerHost {
   /** The name as JSON text, for the PubAcks. */
   private readonly nameJson: string;
   readonly client: InternalClient;
-  readonly deliverer: Deliverer;
   readonly consumers = new Map<string, Consumer>();
   /** The last sequence made durable by a group commit: consumers deliver up to here. */
   committedSeq: number;
@@ -98,7 +95,6 @@ export class Stream implements ConsumerHost {
     this.store = store;
     this.createdNs = createdNs;
     this.client = host.client;
-    this.deliverer = host.deliverer;
     this.log = host.log;
     this.committedSeq = store.state().lastSeq;
     this.nameJson = JSON.stringify(subjectToText(config.name));
@@ -280,6 +276,7 @@ export class Stream implements ConsumerHost {
   }
 
   private ingest(msg: PubFrame): void {
+    const subject = msg.receivedSubject;
     const reply = msg.reply;
     const cfg = this.config;
     if (cfg.sealed) return this.refuse(reply, apiError('StreamSealed'));
@@ -299,7 +296,7 @@ export class Stream implements ConsumerHost {
       }
       const lastSubjectSeq = headerValue(data, hs, he, EXPECTED_LAST_SUBJECT_SEQ);
       if (lastSubjectSeq !== null) {
-        const actual = this.store.lastSeqOfSubject(msg.subject);
+        const actual = this.store.lastSeqOfSubject(subject);
         if (Number(lastSubjectSeq) !== actual) return this.refuse(reply, apiError('StreamWrongLastSequence', { seq: actual }));
       }
       const lastSeq = headerValue(data, hs, he, EXPECTED_LAST_SEQ);
@@ -323,24 +320,24 @@ export class Stream implements ConsumerHost {
     const hdr = hdrLen > 0 ? data.subarray(hs, he) : null;
     const consumers = this.consumers.size > 0;
     // A per-subject limit may evict this subject's older message, which a consumer may not have reached.
-    const prevOfSubject = consumers && cfg.maxMsgsPerSubject > 0 ? this.store.lastSeqOfSubject(msg.subject) : 0;
+    const prevOfSubject = consumers && cfg.maxMsgsPerSubject > 0 ? this.store.lastSeqOfSubject(subject) : 0;
     // An interest stream stores nothing nobody would consume, but the message still takes its sequence.
-    const wanted = cfg.retention !== 'interest' || this.interestIn(msg.subject);
+    const wanted = cfg.retention !== 'interest' || this.interestIn(subject);
     const lastBefore = this.republisher === null ? 0 : this.store.state().lastSeq;
-    const stored = wanted ? this.store.append(msg.subject, hdr, data.subarray(he, msg.end)) : this.store.skip();
+    const stored = wanted ? this.store.append(subject, hdr, data.subarray(he, msg.end)) : this.store.skip();
     if (typeof stored !== 'number') return this.refuse(reply, stored.refused === AppendRefusal.StorageFull ? storageFullError(this.budget) : storeRefusal(stored.refused));
     if (consumers && wanted) {
       this.appendedSeqs.push(stored);
-      this.appendedSubjects.push(msg.subject);
+      this.appendedSubjects.push(subject);
       if (prevOfSubject > 0) this.messagesRemoved(prevOfSubject);
     }
     if (msgId !== null && msgId !== '') this.dedupe.remember(msgId, stored, Date.now());
     this.lastMsgId = msgId ?? '';
     if (rollup !== null) {
       const kind = rollup.toLowerCase();
-      this.purge(kind === 'all' ? { seq: stored } : { filter: msg.subject, seq: stored });
+      this.purge(kind === 'all' ? { seq: stored } : { filter: subject, seq: stored });
     }
-    if (this.republisher !== null) this.republisher.republish(msg.subject, stored, lastBefore, hdr, data.subarray(he, msg.end));
+    if (this.republisher !== null) this.republisher.republish(subject, stored, lastBefore, hdr, data.subarray(he, msg.end));
     if (reply !== '' && !cfg.noAck) this.awaiting.push({ seq: stored, reply, msgId });
     else if (msgId !== null) this.awaiting.push({ seq: stored, reply: '', msgId });
     if (cfg.maxAge > 0n && this.expiryTimer === null) this.scheduleExpiry();

@@ -40,7 +40,7 @@ export const consumerCreate: ApiHandler = (acc, req) => {
   const old = key === '' ? undefined : stream.consumers.get(key);
   if (old !== undefined) {
     const oldSubject = old.config.deliverSubject;
-    const updated = checkConsumerUpdate(old.config, cfg, oldSubject !== '' && acc.deliverer.hasInterest(oldSubject));
+    const updated = checkConsumerUpdate(old.config, cfg, oldSubject !== '' && acc.client.hasSubscribers(oldSubject));
     if (isApiError(updated)) return acc.fail(req.reply, type, updated);
     if (updated !== old.config) {
       old.updated(updated);

@@ -15,8 +15,14 @@ const SUBJECT_CACHE = 256;
  * valid only during the onPub callback, so nothing is allocated per message on the way through.
  */
 export class PubFrame {
+  /** The subject the router matches subscriptions against. */
   subject = '';
-  /** The subject's bytes: subjectBytes[0, subjectLen). */
+  /**
+   * '' for a publish. A JetStream delivery is routed by `subject` (a deliver or reply subject) but
+   * received as the stored message's own subject: this one, whose bytes are `subjectBytes`.
+   */
+  deliverAs = '';
+  /** The bytes of the subject receivers are told (`receivedSubject`): subjectBytes[0, subjectLen). */
   subjectBytes: Buffer = Buffer.allocUnsafe(SUBJECT_CACHE);
   subjectLen = 0;
   /** '' when the publish has no reply subject. */
@@ -35,6 +41,11 @@ export class PubFrame {
   sizeText = '';
   hdrText = '';
   isHpub = false;
+
+  /** The subject a receiver sees: `deliverAs` for a JetStream delivery, else `subject`. */
+  get receivedSubject(): string {
+    return this.deliverAs === '' ? this.subject : this.deliverAs;
+  }
 
   get size(): number {
     return this.end - this.start;

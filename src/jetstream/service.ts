@@ -6,6 +6,8 @@ import path from 'node:path';
 import type { Router } from '../core/index.js';
 import { JsAccount } from './js-account.js';
 import type { JsAccountLog } from './js-account.js';
+import { jetStreamSnapshot } from './monitor-snapshot.js';
+import type { JetStreamSnapshot, SnapshotDetail } from './monitor-snapshot.js';
 import { StorageBudget } from './store/index.js';
 import type { StoreClock } from './store/index.js';
 import { StreamStores } from './stream-stores.js';
@@ -19,6 +21,8 @@ export interface JetStreamOptions {
   readonly maxFileStore: number;
   /** Accounts with JetStream enabled. */
   readonly accounts: readonly string[];
+  /** JetStream domain ('' = none); shown by monitoring. */
+  readonly domain?: string;
   readonly clock?: StoreClock;
 }
 
@@ -72,5 +76,15 @@ export class JetStream {
       total.apiErrors += acc.apiErrors;
     }
     return total;
+  }
+
+  /** Configuration, usage and (on request) streams and consumers, for monitoring. */
+  snapshot(detail: SnapshotDetail): JetStreamSnapshot {
+    const o = this.opts;
+    return jetStreamSnapshot({ maxMemory: o.maxMemoryStore, maxStorage: o.maxFileStore, storeDir: o.dir, domain: o.domain ?? '' }, this.accounts.values(), detail);
+  }
+
+  isEnabledFor(account: string): boolean {
+    return this.accounts.has(account);
   }
 }

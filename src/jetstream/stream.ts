@@ -70,6 +70,11 @@ export class Stream {
     return 0;
   }
 
+  /** Each consumer's ConsumerInfo members as CONSUMER.INFO writes them (config included), for /jsz. */
+  consumerInfos(): Record<string, unknown>[] {
+    return [];
+  }
+
   /** Starts capturing the stream's subjects. */
   attach(): void {
     for (const subject of this.config.subjects) this.subs.push(this.client.subscribe(subject, null, this.onMsg));

@@ -1,13 +1,20 @@
 // The JetStream members /jsz and /varz share, as nats-server's JetStreamConfig and JetStreamStats write them.
 
+import type { JetStreamConfig } from '../config/index.js';
 import type { JetStreamConfigSnapshot, JetStreamSnapshot } from './jetstream-source.js';
 
-export function jetStreamConfigJson(c: JetStreamConfigSnapshot): Record<string, unknown> {
+/**
+ * `configured` is the jetstream block as given: nats-server marks its configuration `compress_ok` only
+ * when both store limits were given, because otherwise it builds a dynamic configuration without the flag.
+ */
+export function jetStreamConfigJson(c: JetStreamConfigSnapshot, configured: JetStreamConfig | undefined): Record<string, unknown> {
+  const compressOk = configured !== undefined && configured.maxMemoryStore > 0 && configured.maxFileStore > 0;
   return {
     max_memory: c.maxMemory,
     max_storage: c.maxStorage,
     ...(c.storeDir !== '' ? { store_dir: c.storeDir } : {}),
     ...(c.domain !== '' ? { domain: c.domain } : {}),
+    ...(compressOk ? { compress_ok: true } : {}),
   };
 }
 

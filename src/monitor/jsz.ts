@@ -48,7 +48,7 @@ export function jsz(ctx: EndpointContext): EndpointReply {
   return reply(
     indentedJsonWithBigInts({
       ...head,
-      config: jetStreamConfigJson(snap.config),
+      config: jetStreamConfigJson(snap.config, ctx.source.opts.jetstream),
       ...jetStreamStatsJson(snap),
       streams,
       consumers,

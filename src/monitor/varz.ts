@@ -1,6 +1,7 @@
 // /varz: server identity, limits, and counters. Sub-objects of subsystems this server does not run
 // (cluster, gateway, leaf, mqtt, websocket, jetstream when off) are empty objects, as in nats-server.
 
+import type { JetStreamConfig } from '../config/index.js';
 import type { EndpointContext, EndpointReply } from './context.js';
 import { rfc3339Nano, uptime } from './format.js';
 import { jetStreamConfigJson, jetStreamStatsJson } from './jetstream-format.js';
@@ -50,7 +51,7 @@ export function varz(ctx: EndpointContext): EndpointReply {
     leaf: {},
     mqtt: {},
     websocket: {},
-    jetstream: jetStreamVarz(source.jetStreamSource),
+    jetstream: jetStreamVarz(source.jetStreamSource, opts.jetstream),
     tls_timeout: (opts.tls?.timeoutMs ?? DEFAULT_TLS_TIMEOUT_MS) / 1000,
     write_deadline: opts.writeDeadlineMs * NS_PER_MS,
     start: rfc3339Nano(source.startTime.getTime()),
@@ -79,10 +80,10 @@ export function varz(ctx: EndpointContext): EndpointReply {
 }
 
 /** JetStream's configuration and usage, without any stream details. */
-function jetStreamVarz(js: JetStreamMonitorSource | null): Record<string, unknown> {
+function jetStreamVarz(js: JetStreamMonitorSource | null, configured: JetStreamConfig | undefined): Record<string, unknown> {
   if (js === null) return {};
   const snap = js.snapshot({ streams: false, consumers: false });
-  return { config: jetStreamConfigJson(snap.config), stats: jetStreamStatsJson(snap) };
+  return { config: jetStreamConfigJson(snap.config, configured), stats: jetStreamStatsJson(snap) };
 }
 
 /** Go prints map keys sorted. */

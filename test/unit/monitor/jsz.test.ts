@@ -58,7 +58,7 @@ class FakeJetStream implements JetStreamMonitorSource {
 }
 
 function ask(js: JetStreamMonitorSource | null, query = ''): { text: string; body: Record<string, unknown> } {
-  const source = { id: 'SERVERID', jetStreamSource: js, router: { serverInfo: { server_name: 'edge-1' } } };
+  const source = { id: 'SERVERID', opts: {}, jetStreamSource: js, router: { serverInfo: { server_name: 'edge-1' } } };
   const ctx: EndpointContext = {
     source: source as unknown as MonitorSource,
     query: new Query(new URLSearchParams(query)),

@@ -57,8 +57,8 @@ class FakeJetStream implements JetStreamMonitorSource {
   }
 }
 
-function ask(js: JetStreamMonitorSource | null, query = ''): { text: string; body: Record<string, unknown> } {
-  const source = { id: 'SERVERID', opts: {}, jetStreamSource: js, router: { serverInfo: { server_name: 'edge-1' } } };
+function ask(js: JetStreamMonitorSource | null, query = '', jetstream?: { maxMemoryStore: number; maxFileStore: number }): { text: string; body: Record<string, unknown> } {
+  const source = { id: 'SERVERID', opts: { jetstream }, jetStreamSource: js, router: { serverInfo: { server_name: 'edge-1' } } };
   const ctx: EndpointContext = {
     source: source as unknown as MonitorSource,
     query: new Query(new URLSearchParams(query)),
@@ -164,4 +164,11 @@ test('jsz: without a running JetStream it is disabled, and leader-only is refuse
 test('jsz: malformed options are refused in the order nats-server decodes them', () => {
   assert.throws(() => ask(new FakeJetStream(), 'limit=x&streams=maybe'), new BadRequestError(`Error decoding boolean for 'streams': strconv.ParseBool: parsing "maybe": invalid syntax`));
   assert.throws(() => ask(new FakeJetStream(), 'leader-only=x&offset=y'), new BadRequestError(`Error decoding int for 'offset': strconv.Atoi: parsing "y": invalid syntax`));
+});
+
+test('jsz: compress_ok only when both store limits were configured (nats-server skips its dynamic configuration then)', () => {
+  const config = (limits?: { maxMemoryStore: number; maxFileStore: number }): unknown => ask(new FakeJetStream(), '', limits).body.config;
+  assert.deepEqual(config({ maxMemoryStore: 1024, maxFileStore: 4096 }), { max_memory: 1024, max_storage: 4096, store_dir: '/data/jetstream', compress_ok: true });
+  assert.deepEqual(config({ maxMemoryStore: -1, maxFileStore: 4096 }), { max_memory: 1024, max_storage: 4096, store_dir: '/data/jetstream' });
+  assert.deepEqual(config({ maxMemoryStore: 1024, maxFileStore: -1 }), { max_memory: 1024, max_storage: 4096, store_dir: '/data/jetstream' });
 });

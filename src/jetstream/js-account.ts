@@ -12,6 +12,8 @@ import type { ResponseType } from './api-envelope.js';
 import { isApiError } from './errors.js';
 import type { ApiError } from './errors.js';
 import type { JsonValue } from './json.js';
+import { limitsJson } from './account-limits.js';
+import type { AccountLimits } from './account-limits.js';
 import type { StreamStores } from './stream-stores.js';
 import { Stream } from './stream.js';
 import type { StreamConfig, StreamConfigContext } from './stream-config.js';
@@ -35,9 +37,12 @@ export class JsAccount {
   apiErrors = 0;
   private readonly onApi = (msg: PubFrame): void => this.api(msg);
 
-  constructor(router: Router, account: Account, stores: StreamStores, log: JsAccountLog) {
+  readonly limits: AccountLimits;
+
+  constructor(router: Router, account: Account, stores: StreamStores, limits: AccountLimits, log: JsAccountLog) {
     this.account = account;
     this.stores = stores;
+    this.limits = limits;
     this.log = log;
     this.client = router.createInternalClient(ConnectionKind.JetStream, account, `JetStream ${account.name}`);
   }
@@ -45,8 +50,9 @@ export class JsAccount {
   /** Recovers the account's streams from its folder, then starts answering the API. */
   start(): void {
     for (const recovered of this.stores.recover(this.context(true))) {
-      const stream = new Stream(this.client, recovered.config, recovered.store, recovered.createdNs);
+      const stream = new Stream(this.client, recovered.config, recovered.store, recovered.createdNs, this.stores.budgetOf(recovered.config.storage));
       this.streams.set(stream.name, stream);
+      stream.recoverMsgIds();
       stream.attach();
     }
     this.client.subscribe(API_SUBJECT, null, this.onApi);
@@ -124,15 +130,6 @@ export class JsAccount {
   }
 
   limitsJson(): Record<string, unknown> {
-    return {
-      max_memory: -1,
-      max_storage: -1,
-      max_streams: -1,
-      max_consumers: -1,
-      max_ack_pending: -1,
-      memory_max_stream_bytes: -1,
-      storage_max_stream_bytes: -1,
-      max_bytes_required: false,
-    };
+    return limitsJson(this.limits);
   }
 }

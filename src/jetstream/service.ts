@@ -4,6 +4,8 @@
 import path from 'node:path';
 
 import type { Router } from '../core/index.js';
+import type { AccountLimits } from './account-limits.js';
+import { AccountBudget } from './account-limits.js';
 import { JsAccount } from './js-account.js';
 import type { JsAccountLog } from './js-account.js';
 import { jetStreamSnapshot } from './monitor-snapshot.js';
@@ -11,6 +13,7 @@ import type { JetStreamSnapshot, SnapshotDetail } from './monitor-snapshot.js';
 import { StorageBudget } from './store/index.js';
 import type { StoreClock } from './store/index.js';
 import { StreamStores } from './stream-stores.js';
+import { NotEnabledResponder } from './not-enabled.js';
 
 export interface JetStreamOptions {
   /** The folder JetStream owns: <store_dir>/jetstream. */
@@ -19,8 +22,8 @@ export interface JetStreamOptions {
   readonly syncInterval: 'always' | number;
   readonly maxMemoryStore: number;
   readonly maxFileStore: number;
-  /** Accounts with JetStream enabled. */
-  readonly accounts: readonly string[];
+  /** Accounts with JetStream enabled, with their limits; every other account is told it has none. */
+  readonly accounts: ReadonlyMap<string, AccountLimits>;
   /** JetStream domain ('' = none); shown by monitoring. */
   readonly domain?: string;
   readonly clock?: StoreClock;
@@ -31,6 +34,7 @@ export class JetStream {
   private readonly opts: JetStreamOptions;
   private readonly log: JsAccountLog;
   private readonly accounts = new Map<string, JsAccount>();
+  private readonly disabled: NotEnabledResponder[] = [];
   /** max_file_store and max_memory_store, shared by every account's streams. */
   private readonly fileBudget: StorageBudget;
   private readonly memoryBudget: StorageBudget;
@@ -46,13 +50,17 @@ export class JetStream {
   }
 
   start(): void {
-    for (const name of this.opts.accounts) {
+    for (const [name, limits] of this.opts.accounts) {
       const account = this.router.findAccount(name);
       if (account === null) continue;
-      const stores = new StreamStores(path.join(this.opts.dir, name), this.opts, this.log, { file: this.fileBudget, memory: this.memoryBudget });
-      const acc = new JsAccount(this.router, account, stores, this.log);
+      const budgets = { file: new AccountBudget(limits.maxStore, this.fileBudget), memory: new AccountBudget(limits.maxMemory, this.memoryBudget) };
+      const stores = new StreamStores(path.join(this.opts.dir, name), this.opts, this.log, budgets);
+      const acc = new JsAccount(this.router, account, stores, limits, this.log);
       acc.start();
       this.accounts.set(name, acc);
+    }
+    for (const account of this.router.accounts.values()) {
+      if (!this.accounts.has(account.name) && !account.isSystem) this.disabled.push(new NotEnabledResponder(this.router, account));
     }
     this.ready = true;
   }
@@ -61,6 +69,8 @@ export class JetStream {
     this.ready = false;
     for (const acc of this.accounts.values()) acc.stop();
     this.accounts.clear();
+    for (const responder of this.disabled) responder.stop();
+    this.disabled.length = 0;
   }
 
   /** Totals for /varz and /jsz. */

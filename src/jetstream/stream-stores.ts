@@ -9,7 +9,8 @@ import path from 'node:path';
 import { isApiError } from './errors.js';
 import type { JsAccountLog } from './js-account.js';
 import { encodeJson, parseJson } from './json.js';
-import { MemoryStore, openSqliteStore, StorageBudget, systemClock } from './store/index.js';
+import type { AccountBudget } from './account-limits.js';
+import { MemoryStore, openSqliteStore, systemClock } from './store/index.js';
 import type { StoreClock, StreamStore } from './store/index.js';
 import { checkStreamConfig, decodeStreamConfig, streamConfigToJson } from './stream-config.js';
 import type { StreamConfig, StreamConfigContext } from './stream-config.js';
@@ -34,10 +35,10 @@ export class StreamStores {
   private readonly settings: StoreSettings;
   private readonly log: JsAccountLog;
   private readonly clock: StoreClock;
-  private readonly fileBudget: StorageBudget;
-  private readonly memoryBudget: StorageBudget;
+  readonly fileBudget: AccountBudget;
+  readonly memoryBudget: AccountBudget;
 
-  constructor(dir: string, settings: StoreSettings, log: JsAccountLog, budgets: { file: StorageBudget; memory: StorageBudget }) {
+  constructor(dir: string, settings: StoreSettings, log: JsAccountLog, budgets: { file: AccountBudget; memory: AccountBudget }) {
     this.dir = dir;
     this.settings = settings;
     this.log = log;
@@ -74,6 +75,10 @@ export class StreamStores {
       }
     }
     return opened;
+  }
+
+  budgetOf(storage: StreamConfig['storage']): AccountBudget {
+    return storage === 'memory' ? this.memoryBudget : this.fileBudget;
   }
 
   /** The store of a new stream, with its configuration saved in it. */

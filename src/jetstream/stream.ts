@@ -6,6 +6,8 @@ import { headerValue } from '../protocol/nats/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
 import type { InternalClient, Subscription } from '../core/index.js';
 import { directGet, directGetSubjects } from './api/direct-get.js';
+import { storageFullError } from './account-limits.js';
+import type { AccountBudget } from './account-limits.js';
 import { Dedupe } from './dedupe.js';
 import { apiError, StoreRefusal, NotPermitted } from './errors.js';
 import type { ApiError } from './errors.js';
@@ -16,6 +18,8 @@ import type { StreamConfig } from './stream-config.js';
 import { subjectToText } from '../util/index.js';
 
 const NS_PER_MS = 1_000_000n;
+/** Stored messages read per turn while the duplicate window is rebuilt after a restart. */
+const REBUILD_CHUNK = 2048;
 /** nats-server refuses header blocks larger than this (10097). */
 const MAX_HEADER_BYTES = 65535;
 
@@ -48,12 +52,18 @@ export class Stream {
   private awaiting: AwaitingAck[] = [];
   /** The Nats-Msg-Id of the last stored message ('' when it had none), for Nats-Expected-Last-Msg-Id. */
   private lastMsgId = '';
+  /** After a restart: the stored messages whose Msg-Ids still have to go back into the duplicate window. */
+  private rebuild: { next: number; last: number } | null = null;
   private expiryTimer: NodeJS.Timeout | null = null;
   private readonly onMsg = (msg: PubFrame): void => this.ingest(msg);
   private readonly onDirectGet = (msg: PubFrame): void => this.directGet(msg);
   private readonly sendRaw = (reply: string, hdr: Buffer, data: Buffer | null): void => void this.client.publish(reply, '', hdr, data);
 
-  constructor(client: InternalClient, config: StreamConfig, store: StreamStore, createdNs: bigint) {
+  /** The account's budget this stream's bytes count against: says which limit refused an append. */
+  private readonly budget: AccountBudget;
+
+  constructor(client: InternalClient, config: StreamConfig, store: StreamStore, createdNs: bigint, budget: AccountBudget) {
+    this.budget = budget;
     this.name = config.name;
     this.config = config;
     this.store = store;
@@ -73,6 +83,52 @@ export class Stream {
   /** Each consumer's ConsumerInfo members as CONSUMER.INFO writes them (config included), for /jsz. */
   consumerInfos(): Record<string, unknown>[] {
     return [];
+  }
+
+  /**
+   * After a restart the duplicate window and the last Msg-Id come back from the stored messages, as
+   * nats-server rebuilds them: the messages of the last duplicate_window are read in chunks after the
+   * start, so a big stream serves at once; a publish carrying a Msg-Id before that is done finishes it.
+   */
+  recoverMsgIds(): void {
+    const state = this.store.state();
+    if (state.msgs === 0) return;
+    const last = this.store.load(state.lastSeq);
+    this.lastMsgId = last?.hdr != null ? (headerValue(last.hdr, 0, last.hdr.length, MSG_ID) ?? '') : '';
+    if (this.config.duplicateWindow <= 0n) return;
+    const sinceNs = BigInt(Date.now()) * NS_PER_MS - this.config.duplicateWindow;
+    // Stored times rise with the sequence: the window starts at the first message not older than it.
+    let lo = state.firstSeq;
+    let hi = state.lastSeq;
+    while (lo < hi) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      const m = this.store.loadNext('', mid);
+      if (m === null || m.timeNs >= sinceNs) hi = mid;
+      else lo = m.seq + 1;
+    }
+    this.rebuild = { next: lo, last: state.lastSeq };
+    setImmediate(() => this.rebuildChunk());
+  }
+
+  private rebuildChunk(): void {
+    const r = this.rebuild;
+    if (r === null) return;
+    for (let n = 0; n < REBUILD_CHUNK; n++) {
+      const m = r.next <= r.last ? this.store.loadNext('', r.next) : null;
+      if (m === null || m.seq > r.last) {
+        this.rebuild = null;
+        return;
+      }
+      r.next = m.seq + 1;
+      if (m.hdr === null) continue;
+      const id = headerValue(m.hdr, 0, m.hdr.length, MSG_ID);
+      if (id !== null && id !== '') this.dedupe.remember(id, m.seq, Number(m.timeNs / NS_PER_MS));
+    }
+    setImmediate(() => this.rebuildChunk());
+  }
+
+  private finishRebuild(): void {
+    while (this.rebuild !== null) this.rebuildChunk();
   }
 
   /** Starts capturing the stream's subjects. */
@@ -97,6 +153,7 @@ export class Stream {
   }
 
   detach(): void {
+    this.rebuild = null;
     for (const sub of this.subs) this.client.unsubscribe(sub);
     this.subs = [];
     if (this.expiryTimer !== null) clearTimeout(this.expiryTimer);
@@ -117,6 +174,7 @@ export class Stream {
       if (expectedStream !== null && expectedStream !== this.name) return this.refuse(reply, apiError('StreamNotMatch'));
       msgId = headerValue(data, hs, he, MSG_ID);
       if (msgId !== null && msgId !== '') {
+        if (this.rebuild !== null) this.finishRebuild();
         const seq = this.dedupe.seqOf(msgId, Date.now());
         if (seq > 0) return this.answer(reply, pubAck(this.nameJson, seq, true));
       }
@@ -145,7 +203,7 @@ export class Stream {
     if (hdrLen > MAX_HEADER_BYTES) return this.refuse(reply, apiError('StreamHeaderExceedsMaximum'));
     const hdr = hdrLen > 0 ? data.subarray(hs, he) : null;
     const stored = this.store.append(msg.subject, hdr, data.subarray(he, msg.end));
-    if (typeof stored !== 'number') return this.refuse(reply, storeRefusal(stored.refused));
+    if (typeof stored !== 'number') return this.refuse(reply, stored.refused === AppendRefusal.StorageFull ? storageFullError(this.budget) : storeRefusal(stored.refused));
     if (msgId !== null && msgId !== '') this.dedupe.remember(msgId, stored, Date.now());
     this.lastMsgId = msgId ?? '';
     if (rollup !== null) {

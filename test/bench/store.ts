@@ -91,7 +91,7 @@ async function reopen(dir: string, total: number): Promise<void> {
   build.close();
   const fileBytes = fs.statSync(path.join(dir, `${name}.db`)).size;
   console.log(`  built ${msgs.toLocaleString('en-US')} msgs of 128 B on 1000 subjects in ${buildSeconds.toFixed(1)} s; file ${mib(fileBytes)}`);
-  console.log(`  RSS: ${mib(rss0)} before, ${mib(rssTenth)} at ${(msgs / 10).toLocaleString('en-US')} msgs, ${mib(rssFull)} at ${msgs.toLocaleString('en-US')}`);
+  console.log(`  RSS: ${mib(rss0)} before, ${mib(rssTenth)} at ${Math.round(msgs / 10).toLocaleString('en-US')} msgs, ${mib(rssFull)} at ${msgs.toLocaleString('en-US')}`);
 
   const o0 = process.hrtime.bigint();
   const store = openSqliteStore({ dir, name });

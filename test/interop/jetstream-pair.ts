@@ -7,6 +7,8 @@ import path from 'node:path';
 import { after, before } from 'node:test';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { writeTempConf } from '../helpers/conf-file.js';
+import type { TempConf } from '../helpers/conf-file.js';
 import { startLeafgate, startNatsServer } from '../helpers/processes.js';
 import type { ServerProcess } from '../helpers/processes.js';
 
@@ -21,16 +23,28 @@ export interface JetStreamPair {
   readonly leafgate: JetStreamSide;
 }
 
-/** Starts both servers with `-js -sd <tmp>` (plus `args`) and a client on each, for the enclosing suite. */
-export function jetStreamPair(args: readonly string[] = []): () => JetStreamPair {
+export interface JetStreamPairOptions {
+  /** Extra command-line arguments for both. */
+  readonly args?: readonly string[];
+  /** A configuration file for both (its store directory is overridden by each server's own `-sd`). */
+  readonly conf?: string;
+  /** Connection options of the client on each side (user and password, say). */
+  readonly connect?: { readonly user?: string; readonly pass?: string };
+}
+
+/** Starts both servers with `-js -sd <tmp>` (plus the options) and a client on each, for the enclosing suite. */
+export function jetStreamPair(opts: JetStreamPairOptions = {}): () => JetStreamPair {
   let pair: JetStreamPair | null = null;
+  let conf: TempConf | null = null;
   before(async () => {
     const dirs = [fs.mkdtempSync(path.join(os.tmpdir(), 'js-nats-')), fs.mkdtempSync(path.join(os.tmpdir(), 'js-leafgate-'))];
+    conf = opts.conf === undefined ? null : writeTempConf(opts.conf);
+    const args = [...(conf === null ? [] : ['-c', conf.path]), ...(opts.args ?? [])];
     const [natsServer, leafgate] = await Promise.all([
       startNatsServer({ args: ['-js', '-sd', dirs[0], ...args] }),
       startLeafgate({ args: ['-js', '-sd', dirs[1], ...args] }),
     ]);
-    const [ncN, ncL] = await Promise.all([connect({ port: natsServer.port }), connect({ port: leafgate.port })]);
+    const [ncN, ncL] = await Promise.all([connect({ port: natsServer.port, ...opts.connect }), connect({ port: leafgate.port, ...opts.connect })]);
     pair = { natsServer: { server: natsServer, nc: ncN, storeDir: dirs[0] }, leafgate: { server: leafgate, nc: ncL, storeDir: dirs[1] } };
   });
   after(async () => {
@@ -39,6 +53,7 @@ export function jetStreamPair(args: readonly string[] = []): () => JetStreamPair
     await Promise.all(sides.map((s) => s.nc.close()));
     await Promise.all(sides.map((s) => s.server.stop()));
     for (const s of sides) fs.rmSync(s.storeDir, { recursive: true, force: true });
+    conf?.remove();
   });
   return () => {
     if (pair === null) throw new Error('servers not started');

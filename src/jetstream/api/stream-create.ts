@@ -1,5 +1,6 @@
 // $JS.API.STREAM.CREATE.<stream> and STREAM.UPDATE.<stream>.
 
+import { checkStreamStorage } from '../account-limits.js';
 import { apiError, isApiError } from '../errors.js';
 import type { JsAccount } from '../js-account.js';
 import { Stream } from '../stream.js';
@@ -24,10 +25,14 @@ export const streamCreate: ApiHandler = (acc, req) => {
     return acc.respond(req.reply, type, { ...streamInfo(existing, PLAIN_INFO), did_create: true });
   }
   if (overlapsAnother(acc, cfg)) return acc.fail(req.reply, type, apiError('StreamSubjectOverlap'));
+  const maxStreams = acc.limits.maxStreams;
+  if (maxStreams > 0 && acc.streams.size >= maxStreams) return acc.fail(req.reply, type, apiError('MaximumStreamsLimit'));
+  const storage = checkStreamStorage(acc.limits, cfg.storage, cfg.maxBytes);
+  if (storage !== null) return acc.fail(req.reply, type, storage);
   let stream: Stream;
   try {
     const created = acc.stores.create(cfg);
-    stream = new Stream(acc.client, cfg, created.store, created.createdNs);
+    stream = new Stream(acc.client, cfg, created.store, created.createdNs, acc.stores.budgetOf(cfg.storage));
   } catch (err) {
     acc.log.error(`JetStream: creating stream '${acc.account.name} > ${cfg.name}' failed: ${(err as Error).message}`);
     return acc.fail(req.reply, type, apiError('StreamCreate', { err: (err as Error).message }));

@@ -5,14 +5,16 @@ import { EventEmitter } from 'node:events';
 import { setImmediate as turn } from 'node:timers/promises';
 
 import { Router } from '../../../src/core/index.js';
-import type { ClientConnection, CoreLog, RouterConfig, TransportSocket } from '../../../src/core/index.js';
+import type { ClientAuthenticator, ClientConnection, CoreLog, PermissionRules, RouterConfig, TransportSocket } from '../../../src/core/index.js';
 
 export class MemorySocket extends EventEmitter implements TransportSocket {
   readonly remoteAddress = '127.0.0.1';
   readonly remotePort: number;
-  readonly writableLength = 0;
+  /** What the server sees as queued in the kernel; a test raises it to play a peer that stopped reading. */
+  writableLength = 0;
   destroyed = false;
-  private written = '';
+  /** Kept by reference, as a real socket keeps what it was given until written: later reuse would show. */
+  private written: Buffer[] = [];
 
   constructor(port: number) {
     super();
@@ -20,7 +22,7 @@ export class MemorySocket extends EventEmitter implements TransportSocket {
   }
 
   write(data: Buffer): boolean {
-    this.written += data.toString('latin1');
+    this.written.push(data);
     return true;
   }
 
@@ -40,8 +42,8 @@ export class MemorySocket extends EventEmitter implements TransportSocket {
 
   /** Everything written since the last call. */
   take(): string {
-    const out = this.written;
-    this.written = '';
+    const out = Buffer.concat(this.written).toString('latin1');
+    this.written = [];
     return out;
   }
 }
@@ -55,6 +57,42 @@ export const QUIET_LOG: CoreLog = {
   debug() {},
   trace() {},
 };
+
+/** A log that keeps its warnings and errors, for tests that expect one. */
+export class RecordingLog implements CoreLog {
+  readonly debugEnabled = false;
+  readonly traceEnabled = false;
+  readonly warnings: string[] = [];
+  readonly errors: string[] = [];
+  info(): void {}
+  debug(): void {}
+  trace(): void {}
+  warn(msg: string): void {
+    this.warnings.push(msg);
+  }
+  error(msg: string): void {
+    this.errors.push(msg);
+  }
+}
+
+/**
+ * Logs in the users named here (CONNECT's `user`, no password) with their permissions, into the
+ * global account; anyone else is refused.
+ */
+export function usersAuthenticator(users: Record<string, PermissionRules | undefined>): ClientAuthenticator {
+  return {
+    configured: true,
+    advertiseRequired: true,
+    noAuthLogin: null,
+    refusedBeforeConnect: { ok: false },
+    timeoutMs: 2000,
+    authenticate: (connect) => {
+      const user = connect.user;
+      if (user === undefined || !Object.hasOwn(users, user)) return Promise.resolve({ ok: false, user });
+      return Promise.resolve({ ok: true, user, account: '$G', permissions: users[user] });
+    },
+  };
+}
 
 export function routerConfig(log: CoreLog = QUIET_LOG): RouterConfig {
   return {
@@ -91,6 +129,13 @@ export interface MemoryClient {
 
 let nextPort = 40000;
 
+/** A router whose clients are all closed when the test ends (their keepalive timers would hold the process). */
+export function testRouter(t: { after(fn: () => void): void }, cfg: RouterConfig = routerConfig()): Router {
+  const router = new Router(cfg);
+  t.after(() => router.closeAll('test over'));
+  return router;
+}
+
 /** Accepts a client on `router` and sends its CONNECT; the INFO it was sent is dropped. */
 export async function memoryClient(router: Router, connect = '{"verbose":false,"pedantic":false}'): Promise<MemoryClient> {
   const socket = new MemorySocket(nextPort++);
@@ -107,4 +152,34 @@ export async function memoryClient(router: Router, connect = '{"verbose":false,"
   };
   client.send(`CONNECT ${connect}\r\n`);
   return client;
+}
+
+/** One MSG or HMSG a client received, split into its parts (header and body as latin1 text). */
+export interface ReceivedMsg {
+  readonly subject: string;
+  readonly sid: string;
+  readonly reply: string;
+  readonly hdr: string;
+  readonly body: string;
+}
+
+/** Splits server output into its messages; anything else in it (PONG, -ERR) fails the test's parse. */
+export function messagesIn(text: string): ReceivedMsg[] {
+  const out: ReceivedMsg[] = [];
+  let pos = 0;
+  while (pos < text.length) {
+    const eol = text.indexOf('\r\n', pos);
+    if (eol < 0) throw new Error(`unterminated line in ${JSON.stringify(text.slice(pos, pos + 80))}`);
+    const args = text.slice(pos, eol).split(' ');
+    const op = args.shift();
+    if (op !== 'MSG' && op !== 'HMSG') throw new Error(`not a message: ${JSON.stringify(text.slice(pos, eol))}`);
+    const total = Number(args.pop());
+    const hdrLen = op === 'HMSG' ? Number(args.pop()) : 0;
+    const [subject, sid, reply = ''] = args;
+    const start = eol + 2;
+    if (text.slice(start + total, start + total + 2) !== '\r\n') throw new Error(`payload of ${total} bytes not followed by CRLF`);
+    out.push({ subject, sid, reply, hdr: text.slice(start, start + hdrLen), body: text.slice(start + hdrLen, start + total) });
+    pos = start + total + 2;
+  }
+  return out;
 }

@@ -62,7 +62,6 @@ export function jetStreamSnapshot(config: JetStreamSnapshot['config'], accounts:
 }
 
 function accountSnapshot(acc: JsAccount, detail: SnapshotDetail): AccountSnapshot {
-  const limits = acc.limitsJson();
   let memory = 0;
   let storage = 0;
   let consumerCount = 0;
@@ -82,8 +81,8 @@ function accountSnapshot(acc: JsAccount, detail: SnapshotDetail): AccountSnapsho
     name: acc.account.name,
     memory,
     storage,
-    maxMemory: Number(limits.max_memory),
-    maxStorage: Number(limits.max_storage),
+    maxMemory: acc.limits.maxMemory,
+    maxStorage: acc.limits.maxStore,
     apiTotal: acc.apiTotal,
     apiErrors: acc.apiErrors,
     streamCount: acc.streams.size,

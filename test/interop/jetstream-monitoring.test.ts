@@ -17,11 +17,12 @@ import { freePort } from '../helpers/ports.js';
 import { startLeafgate, startNatsServer } from '../helpers/processes.js';
 import type { ServerProcess } from '../helpers/processes.js';
 
-// Fixed limits: the derived ones (75% of memory and free disk) move between two measurements.
+// Fixed limits: the derived ones (75% of memory and free disk) move between two measurements. A has
+// account limits (its reservations), B is unlimited (2^64-1 in Go's uint64), C has no JetStream.
 const CONF = `
 jetstream { max_mem: 64MB, max_file: 1GB }
 accounts {
-  A: { jetstream: enabled, users: [{ user: a, password: a }] }
+  A: { jetstream: { max_mem: 1MB, max_file: 10MB }, users: [{ user: a, password: a }] }
   B: { jetstream: enabled, users: [{ user: b, password: b }] }
   C: { users: [{ user: c, password: c }] }
 }
@@ -128,12 +129,17 @@ describe('JetStream monitoring, against nats-server -js', () => {
     });
   }
 
-  test('/jsz: the streams of two accounts never show in each other', async () => {
+  test('/jsz: the streams of two accounts never show in each other; each shows its own limits', async () => {
     const { leafgate } = await both('/jsz?streams=1');
-    const accounts = (JSON.parse(leafgate) as { body: { account_details: { name: string; stream_detail: { name: string; state: { messages: number } }[] }[] } }).body.account_details;
+    // Past 2^53 the digits stay a string (see normalized).
+    type Detail = { name: string; reserved_memory: number | string; reserved_storage: number | string; stream_detail: { name: string; state: { messages: number } }[] };
+    const accounts = (JSON.parse(leafgate) as { body: { account_details: Detail[] } }).body.account_details;
     assert.deepEqual(
-      accounts.map((a) => [a.name, a.stream_detail.map((s) => `${s.name}:${s.state.messages}`)]),
-      [['A', ['cache:1', 'orders:5']], ['B', ['orders:1']]],
+      accounts.map((a) => [a.name, a.reserved_memory, a.reserved_storage, a.stream_detail.map((s) => `${s.name}:${s.state.messages}`)]),
+      [
+        ['A', 1048576, 10485760, ['cache:1', 'orders:5']],
+        ['B', '18446744073709551615', '18446744073709551615', ['orders:1']],
+      ],
     );
   });
 

@@ -12,7 +12,7 @@ import type { JetStreamConfig, Options } from './config/index.js';
 import { Router } from './core/index.js';
 import type { RouterConfig } from './core/index.js';
 import type { JetStream } from './jetstream/index.js';
-import type { MonitorServer } from './monitor/index.js';
+import type { JetStreamMonitorSource, MonitorServer } from './monitor/index.js';
 import { NATS_COMPAT_VERSION } from './protocol/nats/index.js';
 import { boundPort, createTlsUpgrader, listenTcp } from './transports/index.js';
 import type { TlsUpgrader } from './transports/index.js';
@@ -61,6 +61,11 @@ export class Server {
 
   get httpPort(): number {
     return this.monitor?.port ?? 0;
+  }
+
+  /** What monitoring reads of JetStream; null while it is off or could not start. */
+  get jetStreamSource(): JetStreamMonitorSource | null {
+    return this.jetstream;
   }
 
   /** The router's view of `opts`; the authenticator is built beforehand, once per (re)load. */
@@ -160,7 +165,7 @@ export class Server {
     const { JetStream } = await import('./jetstream/index.js');
     this.jetstream = new JetStream(
       this.router,
-      { dir: storage.dataDir, syncInterval: config.syncInterval, maxMemoryStore: storage.maxMemory, maxFileStore: storage.maxStore, accounts: accounts.limits },
+      { dir: storage.dataDir, syncInterval: config.syncInterval, maxMemoryStore: storage.maxMemory, maxFileStore: storage.maxStore, accounts: accounts.limits, domain: config.domain },
       this.log,
     );
     try {

@@ -8,6 +8,8 @@ import type { AccountLimits } from './account-limits.js';
 import { AccountBudget } from './account-limits.js';
 import { JsAccount } from './js-account.js';
 import type { JsAccountLog } from './js-account.js';
+import { jetStreamSnapshot } from './monitor-snapshot.js';
+import type { JetStreamSnapshot, SnapshotDetail } from './monitor-snapshot.js';
 import { StorageBudget } from './store/index.js';
 import type { StoreClock } from './store/index.js';
 import { StreamStores } from './stream-stores.js';
@@ -22,6 +24,8 @@ export interface JetStreamOptions {
   readonly maxFileStore: number;
   /** Accounts with JetStream enabled, with their limits; every other account is told it has none. */
   readonly accounts: ReadonlyMap<string, AccountLimits>;
+  /** JetStream domain ('' = none); shown by monitoring. */
+  readonly domain?: string;
   readonly clock?: StoreClock;
 }
 
@@ -82,5 +86,15 @@ export class JetStream {
       total.apiErrors += acc.apiErrors;
     }
     return total;
+  }
+
+  /** Configuration, usage and (on request) streams and consumers, for monitoring. */
+  snapshot(detail: SnapshotDetail): JetStreamSnapshot {
+    const o = this.opts;
+    return jetStreamSnapshot({ maxMemory: o.maxMemoryStore, maxStorage: o.maxFileStore, storeDir: o.dir, domain: o.domain ?? '' }, this.accounts.values(), detail);
+  }
+
+  isEnabledFor(account: string): boolean {
+    return this.accounts.has(account);
   }
 }

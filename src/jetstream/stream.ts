@@ -197,6 +197,11 @@ export class Stream implements ConsumerHost {
     c.ack(tokens, msg.data.subarray(msg.start + msg.hdrLen, msg.end), msg.reply);
   }
 
+  /** Each consumer's ConsumerInfo members as CONSUMER.INFO writes them (config included), for /jsz. */
+  consumerInfos(): Record<string, unknown>[] {
+    return [];
+  }
+
   /**
    * After a restart the duplicate window and the last Msg-Id come back from the stored messages, as
    * nats-server rebuilds them: the messages of the last duplicate_window are read in chunks after the

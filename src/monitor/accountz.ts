@@ -2,6 +2,7 @@
 
 import type { Account, Router } from '../core/index.js';
 import type { EndpointContext, EndpointReply } from './context.js';
+import type { JetStreamMonitorSource } from './jetstream-source.js';
 import { BadRequestError } from './errors.js';
 import { rfc3339Nano } from './format.js';
 import { indentedJson } from './json.js';
@@ -19,14 +20,14 @@ export function accountz(ctx: EndpointContext): EndpointReply {
   if (accName === '') return reply({ ...head, accounts: [...router.accounts.keys()] });
   const account = router.findAccount(accName);
   if (account === null) throw new BadRequestError(`Account ${accName} does not exist`);
-  return reply({ ...head, account_detail: accountDetail(account, router, source.configLoadTime) });
+  return reply({ ...head, account_detail: accountDetail(account, router, source.configLoadTime, source.jetStreamSource) });
 }
 
 /**
  * Accounts are (re)built from the configuration, so its load time is when each was last updated.
  * This server has no JWT accounts, imports, exports or mappings, so those fields stay out.
  */
-function accountDetail(account: Account, router: Router, updated: Date): Record<string, unknown> {
+function accountDetail(account: Account, router: Router, updated: Date, js: JetStreamMonitorSource | null): Record<string, unknown> {
   let clients = 0;
   let leafs = 0;
   for (const conn of account.conns) {
@@ -39,7 +40,7 @@ function accountDetail(account: Account, router: Router, updated: Date): Record<
     ...(account.name === router.systemAccount ? { is_system: true } : {}),
     expired: false,
     complete: true,
-    jetstream_enabled: false,
+    jetstream_enabled: js?.isEnabledFor(account.name) === true,
     leafnode_connections: leafs,
     client_connections: clients,
     subscriptions: account.sublist.size,

@@ -1,10 +1,11 @@
 // The monitoring paths, what answers each, and the key its requests are counted under in /varz.
 
 import { accountz } from './accountz.js';
-import { gatewayz, jsz, leafz, routez } from './absent-subsystems.js';
+import { gatewayz, leafz, routez } from './absent-subsystems.js';
 import { connz } from './connz.js';
 import type { EndpointHandler } from './context.js';
 import { healthz } from './healthz.js';
+import { jsz } from './jsz.js';
 import { subsz } from './subsz.js';
 import { varz } from './varz.js';
 

@@ -1,9 +1,12 @@
-// /healthz: ok once the client listener is up, an error while it is not (starting, lame duck).
-// The JetStream parameters are decoded (and rejected when malformed) as nats-server does; with no
-// JetStream running there is nothing further for them to check.
+// /healthz as nats-server 2.9.10 answers it: an error while the client listener is not up (starting, lame
+// duck); with JetStream configured, unavailable until it runs and has recovered its streams. A single
+// server has no meta group or replicated assets, so js-enabled-only and js-server-only check no further.
 
 import type { EndpointContext, EndpointReply } from './context.js';
 import { compactJson } from './json.js';
+
+/** nats-server's JSNotEnabledErr as its ApiError.Error() prints it. */
+const JETSTREAM_NOT_ENABLED = 'JetStream not enabled (10076)';
 
 export function healthz(ctx: EndpointContext): EndpointReply {
   const q = ctx.query;
@@ -12,8 +15,14 @@ export function healthz(ctx: EndpointContext): EndpointReply {
   q.bool('js-server-only');
   const { source } = ctx;
   if (source.port === 0 || source.lameDuck) {
-    const body = { status: 'error', error: 'failed to be ready for connections after 1ms: server' };
-    return { kind: 'json', status: 503, body: compactJson(body) };
+    return unhealthy({ status: 'error', error: 'failed to be ready for connections after 1ms: server' });
+  }
+  if (source.opts.jetstream !== undefined && source.jetStreamSource?.ready !== true) {
+    return unhealthy({ status: 'unavailable', error: JETSTREAM_NOT_ENABLED });
   }
   return { kind: 'json', status: 200, body: compactJson({ status: 'ok' }) };
+}
+
+function unhealthy(body: { status: string; error: string }): EndpointReply {
+  return { kind: 'json', status: 503, body: compactJson(body) };
 }

@@ -16,3 +16,16 @@ export function indentedJson(value: unknown): string {
 export function compactJson(value: unknown): string {
   return JSON.stringify(value).replace(GO_ESCAPED, escapeLikeGo);
 }
+
+/** Marks a bigint inside the JSON text until it is written out as a bare number. */
+const BIGINT_MARK = '\u0000bigint:';
+const MARKED_BIGINT = /"\\u0000bigint:(-?[0-9]+)"/g;
+
+function markBigInt(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? BIGINT_MARK + value.toString() : value;
+}
+
+/** indentedJson for values holding bigints (Go's uint64 beyond 2^53), written as exact numbers. */
+export function indentedJsonWithBigInts(value: unknown): string {
+  return JSON.stringify(value, markBigInt, 2).replace(GO_ESCAPED, escapeLikeGo).replace(MARKED_BIGINT, '$1');
+}

@@ -3,6 +3,7 @@
 
 import type { Options } from '../config/index.js';
 import type { Router } from '../core/index.js';
+import type { JetStreamMonitorSource } from './jetstream-source.js';
 
 export interface MonitorLog {
   error(msg: string): void;
@@ -18,4 +19,6 @@ export interface MonitorSource {
   readonly port: number;
   readonly lameDuck: boolean;
   readonly log: MonitorLog;
+  /** The running JetStream service; null while JetStream is off or could not start. */
+  readonly jetStreamSource: JetStreamMonitorSource | null;
 }

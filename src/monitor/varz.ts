@@ -1,8 +1,11 @@
 // /varz: server identity, limits, and counters. Sub-objects of subsystems this server does not run
-// (cluster, gateway, leaf, mqtt, websocket, jetstream) are empty objects, as in nats-server.
+// (cluster, gateway, leaf, mqtt, websocket, jetstream when off) are empty objects, as in nats-server.
 
+import type { JetStreamConfig } from '../config/index.js';
 import type { EndpointContext, EndpointReply } from './context.js';
 import { rfc3339Nano, uptime } from './format.js';
+import { jetStreamConfigJson, jetStreamStatsJson } from './jetstream-format.js';
+import type { JetStreamMonitorSource } from './jetstream-source.js';
 import { indentedJson } from './json.js';
 import { coreCount } from './process-usage.js';
 
@@ -48,7 +51,7 @@ export function varz(ctx: EndpointContext): EndpointReply {
     leaf: {},
     mqtt: {},
     websocket: {},
-    jetstream: {},
+    jetstream: jetStreamVarz(source.jetStreamSource, opts.jetstream),
     tls_timeout: (opts.tls?.timeoutMs ?? DEFAULT_TLS_TIMEOUT_MS) / 1000,
     write_deadline: opts.writeDeadlineMs * NS_PER_MS,
     start: rfc3339Nano(source.startTime.getTime()),
@@ -74,6 +77,13 @@ export function varz(ctx: EndpointContext): EndpointReply {
     ...(systemAccount !== '' ? { system_account: systemAccount } : {}),
   };
   return { kind: 'json', status: 200, body: indentedJson(body) };
+}
+
+/** JetStream's configuration and usage, without any stream details. */
+function jetStreamVarz(js: JetStreamMonitorSource | null, configured: JetStreamConfig | undefined): Record<string, unknown> {
+  if (js === null) return {};
+  const snap = js.snapshot({ streams: false, consumers: false });
+  return { config: jetStreamConfigJson(snap.config, configured), stats: jetStreamStatsJson(snap) };
 }
 
 /** Go prints map keys sorted. */

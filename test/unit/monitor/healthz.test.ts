@@ -4,12 +4,26 @@ import { healthz } from '../../../src/monitor/healthz.js';
 import type { EndpointContext } from '../../../src/monitor/context.js';
 import { ProcessUsage } from '../../../src/monitor/process-usage.js';
 import { Query } from '../../../src/monitor/query.js';
+import type { JetStreamMonitorSource } from '../../../src/monitor/jetstream-source.js';
 import type { MonitorSource } from '../../../src/monitor/source.js';
 
-// healthz reads only the readiness of the server, so a partial source is enough.
-function ask(state: { port: number; lameDuck: boolean }, query = ''): ReturnType<typeof healthz> {
+interface State {
+  port: number;
+  lameDuck: boolean;
+  /** JetStream configured, and the service (null: not running). */
+  jetstream?: { ready: boolean } | null;
+}
+
+// healthz reads only the readiness of the server and of JetStream, so a partial source is enough.
+function ask(state: State, query = ''): ReturnType<typeof healthz> {
+  const source = {
+    port: state.port,
+    lameDuck: state.lameDuck,
+    opts: state.jetstream === undefined ? {} : { jetstream: {} },
+    jetStreamSource: (state.jetstream ?? null) as JetStreamMonitorSource | null,
+  };
   const ctx: EndpointContext = {
-    source: state as unknown as MonitorSource,
+    source: source as unknown as MonitorSource,
     query: new Query(new URLSearchParams(query)),
     nowMs: Date.now(),
     usage: new ProcessUsage(),
@@ -32,4 +46,16 @@ test('healthz is 503 before the listener is up and in lame duck mode', () => {
     assert.equal(body.status, 'error');
     assert.match(body.error, /^failed to be ready for connections/);
   }
+});
+
+test('healthz with JetStream configured is unavailable until the service runs and has recovered', () => {
+  const unavailable = { kind: 'json', status: 503, body: '{"status":"unavailable","error":"JetStream not enabled (10076)"}' };
+  for (const query of ['', 'js-enabled-only=true', 'js-server-only=1', 'js-enabled=true']) {
+    assert.deepEqual(ask({ port: 4222, lameDuck: false, jetstream: null }, query), unavailable, query);
+    assert.deepEqual(ask({ port: 4222, lameDuck: false, jetstream: { ready: false } }, query), unavailable, query);
+    assert.deepEqual(ask({ port: 4222, lameDuck: false, jetstream: { ready: true } }, query), { kind: 'json', status: 200, body: '{"status":"ok"}' }, query);
+  }
+  // The listener comes first: a server not ready for connections says so, JetStream or not.
+  const reply = ask({ port: 0, lameDuck: false, jetstream: { ready: false } });
+  assert.equal(reply.kind === 'json' ? JSON.parse(reply.body).status : '', 'error');
 });

@@ -9,6 +9,7 @@ import { directGet, directGetSubjects } from './api/direct-get.js';
 import { storageFullError } from './account-limits.js';
 import type { AccountBudget } from './account-limits.js';
 import { Consumer } from './consumer.js';
+import { consumerInfo } from './consumer-info.js';
 import type { ConsumerHost } from './consumer.js';
 import { decodeStoredConsumerConfig } from './consumer-config.js';
 import { Dedupe } from './dedupe.js';
@@ -199,7 +200,7 @@ export class Stream implements ConsumerHost {
 
   /** Each consumer's ConsumerInfo members as CONSUMER.INFO writes them (config included), for /jsz. */
   consumerInfos(): Record<string, unknown>[] {
-    return [];
+    return [...this.consumers.values()].map(consumerInfo);
   }
 
   /**

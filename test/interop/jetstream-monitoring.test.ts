@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { writeTempConf } from '../helpers/conf-file.js';
 import type { TempConf } from '../helpers/conf-file.js';
 import { freePort } from '../helpers/ports.js';
@@ -51,6 +51,11 @@ async function fill(port: number): Promise<void> {
   const jsA = jetstream(a);
   for (let i = 0; i < 5; i++) await jsA.publish(`orders.${i}`, `order ${i}`);
   await jsA.publish('cache.x', 'cached');
+  await jsmA.consumers.add('orders', { durable_name: 'worker', ack_policy: AckPolicy.Explicit });
+  const worker = await jsA.consumers.get('orders', 'worker');
+  const first = await worker.next();
+  first?.ack();
+  await a.flush();
   await jsmA.streams.info('missing').catch(() => undefined);
   const jsmB = await jetstreamManager(b);
   await jsmB.streams.add({ name: 'orders', subjects: ['orders.>'], storage: 'file', max_bytes: 1 << 20 });
@@ -63,7 +68,7 @@ async function get(side: Side, pathAndQuery: string): Promise<{ status: number; 
   return { status: res.status, text: await res.text() };
 }
 
-const MASKED_KEYS = new Set(['server_id', 'now', 'created', 'first_ts', 'last_ts', 'leader']);
+const MASKED_KEYS = new Set(['server_id', 'now', 'created', 'first_ts', 'last_ts', 'leader', 'last_active']);
 
 /**
  * The parsed body with volatile values masked and Go-map-ordered lists sorted by name. Numbers past 2^53

@@ -23,6 +23,17 @@ export class StructFields<T> {
     this.folded = new Map(Object.entries(fields).map(([k, f]) => [k.toLowerCase(), f]));
   }
 
+  /** Fills target from v as decode() does; false (target partly filled) where Go's decoder would refuse v. */
+  tryDecode(target: T, v: JsonValue): boolean {
+    try {
+      this.decode(target, v);
+      return true;
+    } catch (err) {
+      if (err instanceof DecodeError) return false;
+      throw err;
+    }
+  }
+
   /** Fills target from v (an object, or null which changes nothing). */
   decode(target: T, v: JsonValue): void {
     if (v === null) return;

@@ -9,8 +9,9 @@ import { API_HANDLERS } from './api/index.js';
 import type { ApiRequest } from './api/request.js';
 import { apiErrorResponse, apiResponse, parseApiBody } from './api-envelope.js';
 import type { ResponseType } from './api-envelope.js';
-import { isApiError } from './errors.js';
+import { apiError, isApiError } from './errors.js';
 import type { ApiError } from './errors.js';
+import type { StructFields } from './go-decode.js';
 import type { JsonValue } from './json.js';
 import { limitsJson } from './account-limits.js';
 import type { AccountLimits } from './account-limits.js';
@@ -88,6 +89,18 @@ export class JsAccount {
 
   // The API counters count answers as nats-server does: a success counts in `total`, an error in
   // `total` and `errors`; a request left unanswered counts nowhere.
+
+  /**
+   * The request's body decoded into `target` (an empty body leaves it as it is), or undefined after
+   * answering `invalid JSON` as nats-server does for a body its decoder refuses.
+   */
+  decodeBody<T>(req: ApiRequest, type: ResponseType, fields: StructFields<T>, target: T): T | undefined {
+    const body = this.body(req, type);
+    if (body === undefined) return undefined;
+    if (fields.tryDecode(target, body)) return target;
+    this.fail(req.reply, type, apiError('InvalidJSON'));
+    return undefined;
+  }
 
   respond(reply: string, type: ResponseType, members: Record<string, unknown>): void {
     this.apiTotal++;

@@ -1,6 +1,6 @@
 // $JS.API.CONSUMER.INFO, NAMES, LIST and DELETE of a stream's consumers.
 
-import { DecodeError, StructFields, uint64 } from '../go-decode.js';
+import { StructFields, uint64 } from '../go-decode.js';
 import { apiError } from '../errors.js';
 import { ResponseType } from '../api-envelope.js';
 import type { ResponseType as ResponseTypeT } from '../api-envelope.js';
@@ -61,16 +61,8 @@ const PAGE_FIELDS = new StructFields<{ offset: number }>({
 
 function page(acc: JsAccount, req: ApiRequest, type: ResponseTypeT, limit: number): { consumers: Consumer[]; total: number; offset: number } | null {
   if (req.tokens.length !== 3) return null;
-  const body = acc.body(req, type);
-  if (body === undefined) return null;
-  const opts = { offset: 0 };
-  try {
-    PAGE_FIELDS.decode(opts, body);
-  } catch (err) {
-    if (!(err instanceof DecodeError)) throw err;
-    acc.fail(req.reply, type, apiError('InvalidJSON'));
-    return null;
-  }
+  const opts = acc.decodeBody(req, type, PAGE_FIELDS, { offset: 0 });
+  if (opts === undefined) return null;
   const stream = acc.streams.get(req.tokens[2]);
   if (stream === undefined) {
     acc.fail(req.reply, type, apiError('StreamNotFound'));

@@ -1,7 +1,7 @@
 // The message a MSG.GET or DIRECT.GET request names: by sequence, the last on a subject, or the next
 // on a subject at or after a sequence (subjects may be wildcards).
 
-import { DecodeError, StructFields, str, uint64 } from '../go-decode.js';
+import { StructFields, str, uint64 } from '../go-decode.js';
 import type { JsonValue } from '../json.js';
 import type { StoredMsg, StreamStore } from '../store/types.js';
 import { subjectFromText } from '../../util/index.js';
@@ -21,13 +21,7 @@ const FIELDS = new StructFields<MsgGetRequest>({
 /** The decoded request, or null when Go's decoder would refuse the body. */
 export function decodeMsgGet(body: JsonValue): MsgGetRequest | null {
   const req: MsgGetRequest = { seq: 0, lastBySubj: '', nextBySubj: '' };
-  try {
-    FIELDS.decode(req, body);
-  } catch (err) {
-    if (err instanceof DecodeError) return null;
-    throw err;
-  }
-  return req;
+  return FIELDS.tryDecode(req, body) ? req : null;
 }
 
 /** Whether the fields make a request nats-server serves: exactly one way of finding the message. */

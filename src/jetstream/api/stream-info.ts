@@ -1,6 +1,6 @@
 // $JS.API.STREAM.INFO.<stream>, optionally with subject counts (subjects_filter) and deleted sequences.
 
-import { bool, DecodeError, StructFields, str, uint64 } from '../go-decode.js';
+import { bool, StructFields, str, uint64 } from '../go-decode.js';
 import { apiError } from '../errors.js';
 import { streamInfo } from '../stream-info.js';
 import { subjectFromText } from '../../util/index.js';
@@ -26,15 +26,8 @@ const PAGED_ZERO = { total: 0, offset: 0, limit: 0 };
 export const streamInfoApi: ApiHandler = (acc, req) => {
   const type = ResponseType.StreamInfo;
   if (req.tokens.length !== 3) return;
-  const body = acc.body(req, type);
-  if (body === undefined) return;
-  const opts: InfoRequest = { deletedDetails: false, subjectsFilter: '', offset: 0 };
-  try {
-    FIELDS.decode(opts, body);
-  } catch (err) {
-    if (!(err instanceof DecodeError)) throw err;
-    return acc.fail(req.reply, type, apiError('InvalidJSON'));
-  }
+  const opts = acc.decodeBody<InfoRequest>(req, type, FIELDS, { deletedDetails: false, subjectsFilter: '', offset: 0 });
+  if (opts === undefined) return;
   const stream = acc.streams.get(req.tokens[2]);
   if (stream === undefined) return acc.fail(req.reply, type, apiError('StreamNotFound'));
   const info = streamInfo(stream, opts);

@@ -1,8 +1,7 @@
 // $JS.API.STREAM.NAMES and STREAM.LIST: the account's streams, in pages, optionally only those whose
 // subjects collide with a filter subject.
 
-import { DecodeError, StructFields, str, uint64 } from '../go-decode.js';
-import { apiError } from '../errors.js';
+import { StructFields, str, uint64 } from '../go-decode.js';
 import type { JsAccount } from '../js-account.js';
 import type { Stream } from '../stream.js';
 import { PLAIN_INFO, streamInfo } from '../stream-info.js';
@@ -43,16 +42,8 @@ export const streamList: ApiHandler = (acc, req) => {
 
 function selectPage(acc: JsAccount, req: ApiRequest, type: ResponseTypeT, limit: number): { streams: Stream[]; total: number; offset: number } | null {
   if (req.tokens.length !== 2) return null;
-  const body = acc.body(req, type);
-  if (body === undefined) return null;
-  const opts: ListRequest = { offset: 0, subject: '' };
-  try {
-    FIELDS.decode(opts, body);
-  } catch (err) {
-    if (!(err instanceof DecodeError)) throw err;
-    acc.fail(req.reply, type, apiError('InvalidJSON'));
-    return null;
-  }
+  const opts = acc.decodeBody<ListRequest>(req, type, FIELDS, { offset: 0, subject: '' });
+  if (opts === undefined) return null;
   const all = [...acc.streams.values()]
     .filter((s) => opts.subject === '' || s.config.subjects.some((subject) => subjectsCollide(subject, opts.subject)))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -1,6 +1,6 @@
 // $JS.API.STREAM.MSG.DELETE.<stream>: removes one message.
 
-import { bool, DecodeError, StructFields, uint64 } from '../go-decode.js';
+import { bool, StructFields, uint64 } from '../go-decode.js';
 import { apiError, NotPermitted, StoreRefusal } from '../errors.js';
 import { ResponseType } from '../api-envelope.js';
 import type { ApiHandler } from './request.js';
@@ -18,15 +18,8 @@ const FIELDS = new StructFields<DeleteBody>({
 export const streamMsgDelete: ApiHandler = (acc, req) => {
   const type = ResponseType.StreamMsgDelete;
   if (req.tokens.length !== 4) return;
-  const body = acc.body(req, type);
-  if (body === undefined) return;
-  const opts: DeleteBody = { seq: 0, noErase: false };
-  try {
-    FIELDS.decode(opts, body);
-  } catch (err) {
-    if (!(err instanceof DecodeError)) throw err;
-    return acc.fail(req.reply, type, apiError('InvalidJSON'));
-  }
+  const opts = acc.decodeBody<DeleteBody>(req, type, FIELDS, { seq: 0, noErase: false });
+  if (opts === undefined) return;
   const stream = acc.streams.get(req.tokens[3]);
   if (stream === undefined) return acc.fail(req.reply, type, apiError('StreamNotFound'));
   if (stream.config.sealed) return acc.fail(req.reply, type, apiError('StreamSealed'));

@@ -1,6 +1,6 @@
 // $JS.API.STREAM.PURGE.<stream>: all messages, or those of a subject, below a sequence, or all but the newest n.
 
-import { DecodeError, StructFields, str, uint64 } from '../go-decode.js';
+import { StructFields, str, uint64 } from '../go-decode.js';
 import { apiError, NotPermitted } from '../errors.js';
 import type { PurgeRequest } from '../store/types.js';
 import { subjectFromText } from '../../util/index.js';
@@ -22,15 +22,8 @@ const FIELDS = new StructFields<PurgeBody>({
 export const streamPurge: ApiHandler = (acc, req) => {
   const type = ResponseType.StreamPurge;
   if (req.tokens.length !== 3) return;
-  const body = acc.body(req, type);
-  if (body === undefined) return;
-  const opts: PurgeBody = { filter: '', seq: 0, keep: 0 };
-  try {
-    FIELDS.decode(opts, body);
-  } catch (err) {
-    if (!(err instanceof DecodeError)) throw err;
-    return acc.fail(req.reply, type, apiError('InvalidJSON'));
-  }
+  const opts = acc.decodeBody<PurgeBody>(req, type, FIELDS, { filter: '', seq: 0, keep: 0 });
+  if (opts === undefined) return;
   const stream = acc.streams.get(req.tokens[2]);
   if (stream === undefined) return acc.fail(req.reply, type, apiError('StreamNotFound'));
   if (stream.config.sealed) return acc.fail(req.reply, type, apiError('StreamSealed'));

@@ -71,4 +71,44 @@ describe('interop: KV and Object Store consumers against nats-server -js', () =>
     assert.deepEqual(got.leafgate, got.natsServer);
     assert.equal(got.leafgate.hash, createHash('sha256').update(data).digest('hex'));
   });
+
+  test('object store info, meta update, links, delete, seal, status and destroy', async () => {
+    const got = await onBoth(servers(), async (nc) => {
+      const out: string[] = [];
+      const step = async (name: string, fn: () => Promise<unknown>): Promise<void> => {
+        try {
+          const v = await fn();
+          out.push(`${name}: ${JSON.stringify(v, (k, x) => (k === 'mtime' || k === 'nuid' ? '<masked>' : x))}`);
+        } catch (err) {
+          out.push(`${name}: error ${(err as Error).message}`);
+        }
+      };
+      const objm = new Objm(nc);
+      const os = await objm.create('docs', { description: 'manuals' });
+      const other = await objm.create('other');
+      await os.putBlob({ name: 'a.txt', description: 'first' }, Buffer.from('alpha'));
+      await other.putBlob({ name: 'x.txt' }, Buffer.from('xray'));
+      await step('info', () => os.info('a.txt'));
+      await step('update meta', () => os.update('a.txt', { name: 'b.txt', description: 'renamed' }));
+      await step('old name gone', () => os.info('a.txt'));
+      await step('get renamed', async () => Buffer.from((await os.getBlob('b.txt')) ?? []).toString());
+      await step('link', async () => os.link('link.txt', (await os.info('b.txt'))!));
+      await step('get through link', async () => Buffer.from((await os.getBlob('link.txt')) ?? []).toString());
+      await step('link store', () => os.linkStore('other-link', other));
+      await step('delete', () => os.delete('b.txt'));
+      await step('deleted info', () => os.info('b.txt'));
+      await step('list', async () => (await os.list()).map((i) => i.name).sort());
+      await step('status', async () => {
+        const st = await os.status();
+        return { bucket: st.bucket, description: st.description, sealed: st.sealed, size: st.size, storage: st.storage, backing: st.backingStore };
+      });
+      await step('seal', async () => (await os.seal()).sealed);
+      await step('put after seal', () => os.putBlob({ name: 'c.txt' }, Buffer.from('c')));
+      await step('destroy', () => os.destroy());
+      await step('opened after destroy', async () => (await (await objm.open('docs')).status()).bucket);
+      return out;
+    });
+    assert.deepEqual(got.leafgate, got.natsServer);
+    assert.ok(got.natsServer.some((line) => line.startsWith('get through link: "alpha"')), got.natsServer.join('\n'));
+  });
 });

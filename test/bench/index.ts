@@ -20,7 +20,7 @@ export {
   pubFrame,
   subFrame,
 } from './nats-wire.js';
-export { createStream, directGet, directMessage, msgGet, streamState, type StoredMessage, type StreamSetup, type StreamState } from './js-api.js';
+export { createStream, directGet, directMessage, streamState, type StoredMessage, type StreamSetup, type StreamState } from './js-api.js';
 export { JsConnection, type NumberedReplyHandler, type Reply } from './js-connection.js';
 export { NumberedTemplate, WindowedPublisher, numberedPub, publishNumberOf, selfNumberedPub, type WindowResult } from './js-window.js';
 export { measureRestart, type RestartRecord, type RestartSample, type RestartSetup } from './js-restart.js';

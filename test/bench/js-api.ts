@@ -74,12 +74,3 @@ export function directMessage(reply: Reply): StoredMessage | null {
   if (seq === null || subject === null) throw apiError('DIRECT.GET', `reply without Nats-Sequence/Nats-Subject: ${reply.headers.trim()}`);
   return { seq: Number(seq[1]), subject: subject[1] as string, payload: reply.payload };
 }
-
-/** STREAM.MSG.GET by sequence (works without allow_direct); null when the sequence holds no message. */
-export async function msgGet(connection: JsConnection, stream: string, seq: number, timeoutMs?: number): Promise<StoredMessage | null> {
-  const reply = await connection.request(`${API}.STREAM.MSG.GET.${stream}`, JSON.stringify({ seq }), timeoutMs);
-  const body = JSON.parse(reply.payload.toString('utf8')) as { message?: { seq: number; subject: string; data?: string }; error?: { code: number } };
-  if (body.error?.code === 404) return null;
-  if (body.message === undefined) throw apiError('STREAM.MSG.GET', reply.payload.toString('utf8'));
-  return { seq: body.message.seq, subject: body.message.subject, payload: Buffer.from(body.message.data ?? '', 'base64') };
-}

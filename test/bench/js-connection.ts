@@ -51,7 +51,6 @@ export class JsConnection {
   private infoWaiter: Waiter | null;
   private failure: Error | null;
   private closing: boolean;
-  private readonly closeWaiters: Array<() => void>;
 
   private constructor(port: number, name: string) {
     this.inbox = `_INBOX.${randomBytes(6).toString('hex')}`;
@@ -63,7 +62,6 @@ export class JsConnection {
     this.infoWaiter = null;
     this.failure = null;
     this.closing = false;
-    this.closeWaiters = [];
     this.parser = new ServerFrameParser({
       onMsg: (subject, _reply, headers, payload) => this.onMsg(subject, headers, payload),
       onPing: () => this.socket.write(PONG),
@@ -81,7 +79,6 @@ export class JsConnection {
     this.socket.on('error', (error) => this.fail(new ConnectionLostError(`${name}: ${error.message}`)));
     this.socket.on('close', () => {
       if (!this.closing) this.fail(new ConnectionLostError(`${name}: server closed the connection`));
-      for (const waiter of this.closeWaiters.splice(0)) waiter();
     });
   }
 
@@ -141,12 +138,6 @@ export class JsConnection {
       this.pongWaiters.push({ resolve, reject });
       this.socket.write(PING);
     });
-  }
-
-  /** Resolves once the socket has closed (at once if it already has). */
-  closed(): Promise<void> {
-    if (this.socket.destroyed && this.socket.closed) return Promise.resolve();
-    return new Promise((resolve) => this.closeWaiters.push(resolve));
   }
 
   close(): void {

@@ -1,10 +1,17 @@
 /** Runs a scenario against freshly started servers and records what it measured, with RSS and CPU use. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchError } from './errors.js';
 import type { RunRecord } from './report.js';
 import type { Scenario, ScenarioOutcome, ScenarioResult } from './scenarios/index.js';
-import { ServerProcess } from './servers.js';
+import { ServerProcess, withJetStream } from './servers.js';
 import type { SideSetup } from './sides.js';
+
+/** Where JetStream scenarios put their servers' store directories (each removed after its run). */
+export interface RunContext {
+  storeRoot: string;
+}
 
 /** Let a freshly started server settle before its idle RSS is read. */
 const SETTLE_MS = 300;
@@ -15,6 +22,7 @@ interface StartedServer {
   server: ServerProcess;
   idleRssKb: number;
   cpuAtStartS: number;
+  storeDir: string | null;
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
@@ -25,15 +33,27 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function startServer(side: SideSetup): Promise<StartedServer> {
-  const server = await ServerProcess.start(side.label, side.launcher);
+async function startServer(side: SideSetup, scenario: Scenario, context: RunContext): Promise<StartedServer> {
+  const storeDir = scenario.jetstream === undefined ? null : mkdtempSync(join(context.storeRoot, `leafgate-bench-${side.key}-`));
   try {
-    await sleep(SETTLE_MS);
-    return { side, server, idleRssKb: server.memory().rssKb, cpuAtStartS: 0 };
+    const launcher =
+      storeDir === null ? side.launcher : withJetStream(side.launcher, storeDir, side.program === 'leafgate' ? (scenario.jetstream?.leafgateSync ?? null) : null);
+    const server = await ServerProcess.start(side.label, launcher);
+    try {
+      await sleep(SETTLE_MS);
+      return { side, server, idleRssKb: server.memory().rssKb, cpuAtStartS: 0, storeDir };
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
   } catch (error) {
-    await server.stop();
+    removeStore(storeDir);
     throw error;
   }
+}
+
+function removeStore(storeDir: string | null): void {
+  if (storeDir !== null) rmSync(storeDir, { recursive: true, force: true });
 }
 
 function asRunError(error: unknown): RunRecord['error'] {
@@ -81,18 +101,19 @@ function recordFor(
 }
 
 /** One run: a fresh server per side, the scenario driving all of them in turns, then stop them all. */
-export async function runScenario(scenario: Scenario, sides: readonly SideSetup[], rep: number): Promise<RunRecord[]> {
+export async function runScenario(scenario: Scenario, sides: readonly SideSetup[], rep: number, context: RunContext): Promise<RunRecord[]> {
   const started: StartedServer[] = [];
   try {
-    for (const side of sides) started.push(await startServer(side));
+    for (const side of sides) started.push(await startServer(side, scenario, context));
     for (const one of started) one.cpuAtStartS = one.server.cpuSeconds();
     const ports = new Map(started.map(({ side, server }) => [side.key as string, server.port]));
+    const pids = new Map(started.map(({ side, server }) => [side.key as string, server.pid]));
     const beganMs = Date.now();
     const generatorBefore = process.cpuUsage();
     let outcomes: Map<string, ScenarioOutcome> | null = null;
     let failure: Error | null = null;
     try {
-      outcomes = await withTimeout(scenario.run(ports), RUN_TIMEOUT_MS, scenario.id);
+      outcomes = await withTimeout(scenario.run(ports, pids), RUN_TIMEOUT_MS, scenario.id);
     } catch (error) {
       failure = error as Error;
     }
@@ -108,5 +129,6 @@ export async function runScenario(scenario: Scenario, sides: readonly SideSetup[
     });
   } finally {
     await Promise.all(started.map(({ server }) => server.stop()));
+    for (const { storeDir } of started) removeStore(storeDir);
   }
 }

@@ -20,6 +20,11 @@ export {
   pubFrame,
   subFrame,
 } from './nats-wire.js';
+export { createStream, directGet, directMessage, streamState, type StoredMessage, type StreamSetup, type StreamState } from './js-api.js';
+export { JsConnection, type NumberedReplyHandler, type Reply } from './js-connection.js';
+export { NumberedTemplate, WindowedPublisher, numberedPub, publishNumberOf, selfNumberedPub, type WindowResult } from './js-window.js';
+export { measureRestart, type RestartRecord, type RestartSample, type RestartSetup } from './js-restart.js';
+export { ServerFrameParser, type ServerFrameEvents } from './server-frames.js';
 export { USAGE, parseBenchArgs, type BenchOptions, type ServerChoice } from './options.js';
 export { RawConnection, type RawConnectionOptions } from './raw-connection.js';
 export { formatCpuUse, formatTable, summarize, type Cell, type RunRecord, type Side, type SideKey, type SummaryRow } from './report.js';
@@ -31,11 +36,14 @@ export {
   killAllServers,
   leafgateLauncher,
   natsServerLauncher,
+  processWriteBytes,
+  withJetStream,
   type ServerCommand,
   type ServerLauncher,
   type ServerMemory,
+  type SyncSetting,
 } from './servers.js';
-export { benchScenarios, type MetricSpec, type Scenario, type ScenarioOutcome, type ScenarioResult } from './scenarios/index.js';
+export { benchScenarios, jetStreamScenarios, type MetricSpec, type Scenario, type ScenarioOutcome, type ScenarioResult } from './scenarios/index.js';
 export { requestReplyScenario, type RequestReplyConfig } from './scenarios/request-reply.js';
 export { throughputScenario, type ThroughputConfig } from './scenarios/throughput.js';
 export { mean, median, percentile, ratePerSecond } from './stats.js';

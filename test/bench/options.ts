@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { BenchError } from './errors.js';
 
 export type ServerChoice = 'nats' | 'leafgate' | 'both';
@@ -11,6 +12,12 @@ export interface BenchOptions {
   reps: number;
   /** Measure start-up time and idle RSS only, without the load scenarios. */
   startupOnly: boolean;
+  /** Only the JetStream scenarios and the restart measurement (no start-up, no core scenarios). */
+  jsOnly: boolean;
+  /** Messages in the stream the restart measurement builds (and RSS after storing them). */
+  jsMessages: number;
+  /** Where JetStream servers keep their store directories (on the disk under test, not a tmpfs). */
+  storeRoot: string;
   /** Where the JSON results go, relative to the repository root unless absolute. */
   output: string;
   help: boolean;
@@ -22,11 +29,25 @@ export const USAGE = `usage: npm run bench -- [options]   (or: node dist/test/be
   --reps <n>                  runs per scenario, each loading the servers in turns; medians shown (default 3)
   --calibrate                 run nats-server in leafgate's column too: ratios show the harness noise (~1.0)
   --startup-only              only the start-up measurement (time to INFO, idle RSS; 10 rounds, 3 with --quick)
+  --js-only                   only the JetStream scenarios and the restart measurement
+  --js-msgs <n>               messages in the restart measurement's stream (default 1000000, 200000 with --quick)
+  --store-dir <dir>           parent of the JetStream store directories (default the OS temp dir; not a tmpfs)
   --output <file>             JSON results (default .bench/last.json)
   --help                      this text`;
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  const options: BenchOptions = { only: 'both', quick: false, calibrate: false, startupOnly: false, reps: 0, output: '.bench/last.json', help: false };
+  const options: BenchOptions = {
+    only: 'both',
+    quick: false,
+    calibrate: false,
+    startupOnly: false,
+    jsOnly: false,
+    jsMessages: 0,
+    storeRoot: tmpdir(),
+    reps: 0,
+    output: '.bench/last.json',
+    help: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const value = () => {
@@ -37,6 +58,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     if (arg === '--quick') options.quick = true;
     else if (arg === '--calibrate') options.calibrate = true;
     else if (arg === '--startup-only') options.startupOnly = true;
+    else if (arg === '--js-only') options.jsOnly = true;
+    else if (arg === '--js-msgs') options.jsMessages = parseMessages(value());
+    else if (arg === '--store-dir') options.storeRoot = value();
     else if (arg === '--help' || arg === '-h') options.help = true;
     else if (arg === '--only') options.only = parseChoice(value());
     else if (arg === '--reps') options.reps = parseReps(value());
@@ -44,7 +68,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     else throw new BenchError('BENCH_USAGE', `unknown argument ${arg}\n${USAGE}`);
   }
   if (options.reps === 0) options.reps = options.quick ? 1 : 3;
+  if (options.jsMessages === 0) options.jsMessages = options.quick ? 200_000 : 1_000_000;
+  if (options.startupOnly && options.jsOnly) throw new BenchError('BENCH_USAGE', '--startup-only and --js-only exclude each other');
   return options;
+}
+
+function parseMessages(text: string): number {
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 1000) throw new BenchError('BENCH_USAGE', `--js-msgs must be an integer >= 1000, not ${text}`);
+  return count;
 }
 
 function parseChoice(text: string): ServerChoice {

@@ -150,8 +150,8 @@ function formatCell(cell: Cell | null, unit: MetricSpec['unit']): string {
   return text;
 }
 
-function formatValue(value: number, unit: MetricSpec['unit']): string {
-  if (unit === 'msgs/s') return Math.round(value).toLocaleString('en-US');
+export function formatValue(value: number, unit: MetricSpec['unit']): string {
+  if (unit === 'msgs/s' || unit === 'ops/s' || unit === 'B/msg') return Math.round(value).toLocaleString('en-US');
   return value.toFixed(1);
 }
 

@@ -7,9 +7,11 @@ import { dirname, isAbsolute, join, relative } from 'node:path';
 import { BenchError, ServerStartError } from './errors.js';
 import { describeMachine, type MachineInfo } from './machine.js';
 import { USAGE, parseBenchArgs, type BenchOptions } from './options.js';
-import { runScenario } from './execute.js';
-import { formatCpuUse, formatTable, summarize, type RunRecord, type Side } from './report.js';
-import { benchScenarios, type Scenario } from './scenarios/index.js';
+import { runScenario, type RunContext } from './execute.js';
+import { measureRestart, type RestartRecord } from './js-restart.js';
+import { formatRestartTable } from './js-restart-report.js';
+import { formatCpuUse, formatTable, formatValue, summarize, type RunRecord, type Side } from './report.js';
+import { benchScenarios, jetStreamScenarios, type Scenario } from './scenarios/index.js';
 import { REPO_ROOT, killAllServers } from './servers.js';
 import { benchSides, type SideSetup } from './sides.js';
 import { measureStartup, startupSubjects, type StartupSample, type StartupSubject } from './startup.js';
@@ -20,6 +22,8 @@ const EXIT_SETUP_FAILED = 1;
 const EXIT_RUN_FAILED = 2;
 const STARTUP_ROUNDS = 10;
 const STARTUP_ROUNDS_QUICK = 3;
+const RESTART_ROUNDS = 3;
+const RESTART_ROUNDS_QUICK = 1;
 
 interface StartupResults {
   rounds: number;
@@ -35,8 +39,7 @@ function progressLine(scenario: Scenario, record: RunRecord, sides: Side[], reps
   const result = record.result;
   const figures = scenario.metrics.map((metric) => {
     const value = result[metric.key] ?? Number.NaN;
-    const shown = metric.unit === 'msgs/s' ? Math.round(value).toLocaleString('en-US') : value.toFixed(1);
-    return `${metric.label} ${shown} ${metric.unit}`;
+    return `${metric.label} ${formatValue(value, metric.unit)} ${metric.unit}`;
   });
   return `${head}  ${figures.join(', ')}  (server ${record.serverCores.toFixed(2)} cores busy)`;
 }
@@ -58,6 +61,12 @@ function printHeader(options: BenchOptions, machine: MachineInfo, sides: SideSet
       '      spread), ratios the median of the per-run ratios',
   );
   for (const side of sides) console.log(`server ${side.label}: ${side.command}   (cwd ${REPO_ROOT})`);
+  if (!options.startupOnly) {
+    console.log(
+      `JetStream runs add -js -sd <fresh dir under ${options.storeRoot}>; leafgate also -c <file> holding jetstream { sync_interval: "always" | "2m" }\n` +
+        '      as the scenario says; nats-server runs at its default (2.9.10: fsync every 2 minutes)',
+    );
+  }
   if (options.calibrate) console.log('calibration: both columns are nats-server, so every ratio should be close to 1.00x');
   console.log('');
 }
@@ -80,6 +89,18 @@ async function runStartup(options: BenchOptions, natsBinary: string | null): Pro
   return { rounds, subjects, summary: summarizeStartup(subjects, samples), samples };
 }
 
+/** Builds the big stream on each server, then restarts them in turns; prints progress lines. */
+async function runRestart(options: BenchOptions, sides: SideSetup[]): Promise<{ rounds: number; records: RestartRecord[] }> {
+  const rounds = options.quick ? RESTART_ROUNDS_QUICK : RESTART_ROUNDS;
+  console.log(
+    `JetStream restart: store ${options.jsMessages.toLocaleString('en-US')} messages of 128 B (window 256; leafgate at sync_interval 2m,\n` +
+      '  nats-server at its default), stop, then start again over the same store and time spawn -> first answers',
+  );
+  const records = await measureRestart(sides, { messages: options.jsMessages, rounds, storeRoot: options.storeRoot }, (line) => console.log(line));
+  console.log('');
+  return { rounds, records };
+}
+
 function writeJson(path: string, content: unknown): string {
   const file = isAbsolute(path) ? path : join(REPO_ROOT, path);
   mkdirSync(dirname(file), { recursive: true });
@@ -96,11 +117,12 @@ async function main(argv: string[]): Promise<number> {
   const command = ['node', relative(REPO_ROOT, process.argv[1] ?? 'dist/test/bench/run.js'), ...argv].join(' ');
   const { sides, natsBinary } = benchSides(options);
   const machine = describeMachine(natsBinary);
-  const scenarios = options.startupOnly ? [] : benchScenarios(options.quick);
+  const scenarios = options.startupOnly ? [] : [...(options.jsOnly ? [] : benchScenarios(options.quick)), ...jetStreamScenarios(options.quick)];
+  const context: RunContext = { storeRoot: options.storeRoot };
   printHeader(options, machine, sides, command);
 
   const startedAt = new Date();
-  const startup = options.calibrate ? null : await runStartup(options, natsBinary);
+  const startup = options.calibrate || options.jsOnly ? null : await runStartup(options, natsBinary);
   const runs: RunRecord[] = [];
   let setupError: Error | null = null;
   try {
@@ -108,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
       console.log(`${scenario.title}`);
       for (let rep = 0; rep < options.reps; rep++) {
         const order = (index + rep) % 2 === 0 ? sides : [...sides].reverse();
-        const records = await runScenario(scenario, order, rep);
+        const records = await runScenario(scenario, order, rep, context);
         for (const record of records) {
           runs.push(record);
           console.log(progressLine(scenario, record, sides, options.reps));
@@ -123,6 +145,7 @@ async function main(argv: string[]): Promise<number> {
     if (!(error instanceof ServerStartError)) throw error;
     setupError = error;
   }
+  const restart = options.startupOnly || setupError !== null ? null : await runRestart(options, sides);
 
   const rows = summarize(scenarios, runs, sides);
   const failedRuns = runs.filter((run) => run.error !== null);
@@ -137,6 +160,16 @@ async function main(argv: string[]): Promise<number> {
     console.log('');
     console.log(formatCpuUse(scenarios, runs, sides));
   }
+  if (restart !== null) {
+    console.log('');
+    console.log(`JetStream restart with ${options.jsMessages.toLocaleString('en-US')} stored messages of 128 B (restarts: medians of ${restart.rounds})`);
+    console.log(formatRestartTable(restart.records, options.jsMessages));
+  }
+  const failedRestarts = restart?.records.flatMap((record) => [
+    ...(record.error === null ? [] : [`build on ${record.label}: ${record.error}`]),
+    ...record.restarts.filter((sample) => sample.error !== null).map((sample) => `restart ${sample.round + 1} of ${record.label}: ${sample.error}`),
+  ]) ?? [];
+  for (const failure of failedRestarts) console.log(`\nFAILED JetStream ${failure}`);
   for (const sample of failedStarts) console.log(`\nFAILED start-up of ${sample.subject} (round ${sample.round + 1}): ${sample.error}`);
   for (const run of failedRuns) console.log(`\nFAILED ${run.scenario} on ${run.side} (run ${run.rep + 1}): ${run.error?.code}: ${run.error?.message}`);
   if (setupError !== null) console.log(`\nABORTED: ${setupError.message}`);
@@ -151,6 +184,7 @@ async function main(argv: string[]): Promise<number> {
     machine,
     servers: sides.map(({ key, label, command: launch }) => ({ key, label, command: launch, cwd: REPO_ROOT })),
     startup,
+    restart,
     summary: rows,
     runs,
     aborted: setupError === null ? null : setupError.message,
@@ -159,7 +193,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(`\nresults: ${shownFile}  (${((finishedAt.getTime() - startedAt.getTime()) / 1000).toFixed(0)} s)`);
 
   if (setupError !== null) return EXIT_SETUP_FAILED;
-  return failedRuns.length > 0 || failedStarts.length > 0 ? EXIT_RUN_FAILED : EXIT_OK;
+  return failedRuns.length > 0 || failedStarts.length > 0 || failedRestarts.length > 0 ? EXIT_RUN_FAILED : EXIT_OK;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +65,27 @@ export function leafgateLauncher(): ServerLauncher {
     args: ['dist/bin/leafgate.js', '-a', '127.0.0.1', '-p', String(port)],
     cwd: REPO_ROOT,
   });
+}
+
+/** leafgate's `jetstream { sync_interval }`: `always` (its default) or a duration such as `2m`. */
+export type SyncSetting = 'always' | '2m';
+
+/**
+ * The same server with JetStream on, storing in `storeDir`. leafgate gets `sync_interval` from a
+ * config file written there (the flag does not exist); nats-server always runs at its own default.
+ */
+export function withJetStream(launcher: ServerLauncher, storeDir: string, leafgateSync: SyncSetting | null): ServerLauncher {
+  const config = leafgateSync === null ? [] : ['-c', jetStreamConfigFile(storeDir, leafgateSync)];
+  return (port) => {
+    const command = launcher(port);
+    return { ...command, args: [...command.args, '-js', '-sd', storeDir, ...config] };
+  };
+}
+
+function jetStreamConfigFile(storeDir: string, sync: SyncSetting): string {
+  const file = join(storeDir, 'leafgate-bench.conf');
+  writeFileSync(file, `jetstream { sync_interval: "${sync}" }\n`);
+  return file;
 }
 
 export function commandLine(command: ServerCommand): string {
@@ -143,10 +164,8 @@ export class ServerProcess {
 
   /** Starts the server on a free port and resolves once it greets a client with INFO. */
   static async start(label: string, launcher: ServerLauncher): Promise<ServerProcess> {
-    const port = await freePort();
-    const command = launcher(port);
-    const child = spawn(command.file, command.args, { cwd: command.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    const server = new ServerProcess(label, port, command, child);
+    const server = await ServerProcess.launch(label, launcher);
+    const port = server.port;
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (;;) {
       if (server.exitCode !== null) {
@@ -163,6 +182,14 @@ export class ServerProcess {
         await sleep(50);
       }
     }
+  }
+
+  /** Spawns the server on a free port and returns at once, before it listens. */
+  static async launch(label: string, launcher: ServerLauncher): Promise<ServerProcess> {
+    const port = await freePort();
+    const command = launcher(port);
+    const child = spawn(command.file, command.args, { cwd: command.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new ServerProcess(label, port, command, child);
   }
 
   get alive(): boolean {
@@ -182,6 +209,11 @@ export class ServerProcess {
   memory(): ServerMemory {
     const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
     return { rssKb: statusField(status, 'VmRSS'), peakRssKb: statusField(status, 'VmHWM') };
+  }
+
+  /** Bytes the server has caused to be written to storage (/proc/<pid>/io write_bytes). */
+  writeBytes(): number {
+    return processWriteBytes(this.pid);
   }
 
   /** User + system CPU time the server has used since it started. */
@@ -206,6 +238,15 @@ export class ServerProcess {
   kill(): void {
     if (this.exitCode === null) this.child.kill('SIGKILL');
   }
+}
+
+/**
+ * write_bytes of /proc/<pid>/io: bytes the process sent (or dirtied in the page cache for) the block
+ * layer, its threads included. A page dirtied again before writeback counts once.
+ */
+export function processWriteBytes(pid: number): number {
+  const match = /^write_bytes:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+  return match === null ? Number.NaN : Number(match[1]);
 }
 
 function statusField(status: string, field: string): number {

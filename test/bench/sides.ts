@@ -5,6 +5,8 @@ import { commandLine, findNatsServer, leafgateLauncher, natsServerLauncher, type
 /** A table column and how to start its server. */
 export interface SideSetup extends Side {
   launcher: ServerLauncher;
+  /** Which program runs in this column (--calibrate puts nats-server in leafgate's). */
+  program: 'nats-server' | 'leafgate';
 }
 
 export interface BenchSides {
@@ -17,12 +19,12 @@ export interface BenchSides {
 export function benchSides(options: BenchOptions): BenchSides {
   const natsBinary = options.only !== 'leafgate' || options.calibrate ? findNatsServer() : null;
   const sides: SideSetup[] = [];
-  const add = (key: SideKey, label: string, launcher: ServerLauncher) =>
-    sides.push({ key, label, launcher, command: commandLine(launcher(0)).replace(/ 0$/, ' <port>') });
-  if (options.only !== 'leafgate' && natsBinary !== null) add('nats', 'nats-server', natsServerLauncher(natsBinary));
+  const add = (key: SideKey, label: string, launcher: ServerLauncher, program: SideSetup['program']) =>
+    sides.push({ key, label, launcher, program, command: commandLine(launcher(0)).replace(/ 0$/, ' <port>') });
+  if (options.only !== 'leafgate' && natsBinary !== null) add('nats', 'nats-server', natsServerLauncher(natsBinary), 'nats-server');
   if (options.only !== 'nats') {
-    if (options.calibrate && natsBinary !== null) add('leafgate', 'nats-server#2', natsServerLauncher(natsBinary));
-    else add('leafgate', 'leafgate', leafgateLauncher());
+    if (options.calibrate && natsBinary !== null) add('leafgate', 'nats-server#2', natsServerLauncher(natsBinary), 'nats-server');
+    else add('leafgate', 'leafgate', leafgateLauncher(), 'leafgate');
   }
   return { sides, natsBinary };
 }

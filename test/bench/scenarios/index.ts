@@ -1,3 +1,5 @@
+import { jsKvScenario } from './js-kv.js';
+import { jsPublishScenario } from './js-publish.js';
 import { requestReplyScenario } from './request-reply.js';
 import type { Scenario } from './scenario.js';
 import { DELIVERED, PUBLISHED, throughputScenario } from './throughput.js';
@@ -97,4 +99,39 @@ export function benchScenarios(quick: boolean): Scenario[] {
       hotPerRequest: 10,
     }),
   ];
+}
+
+/**
+ * JetStream: every server over a fresh file store, nats-server at its default (fsync every 2
+ * minutes), leafgate at its default (`sync_interval: always`) and at nats-server's setting. Sized
+ * so that the scenarios (3 repetitions, both servers) take about two minutes here.
+ */
+export function jetStreamScenarios(quick: boolean): Scenario[] {
+  const scale = (n: number) => (quick ? Math.round(n / 5) : n);
+  const maxMs = quick ? 4_000 : 10_000;
+  const publish = (payloadSize: number, leafgateSync: 'always' | '2m') =>
+    jsPublishScenario({
+      id: `js-pub-${payloadSize}-${leafgateSync}`,
+      title: `JetStream publish, 256 in flight, ${payloadSize} B, leafgate sync ${leafgateSync}`,
+      payloadSize,
+      window: 256,
+      leafgateSync,
+      count: scale(200_000),
+      warmup: scale(20_000),
+      blocks: 10,
+      maxMs,
+      targetRatio: leafgateSync === 'always' ? 0.6 : 1.0,
+    });
+  const kv = (leafgateSync: 'always' | '2m') =>
+    jsKvScenario({
+      id: `js-kv-${leafgateSync}`,
+      title: `KV put/get round trips, 16 B, leafgate sync ${leafgateSync}`,
+      leafgateSync,
+      valueSize: 16,
+      keys: 100,
+      count: scale(2_000),
+      warmup: scale(200),
+      block: scale(200),
+    });
+  return [publish(16, 'always'), publish(16, '2m'), publish(128, 'always'), publish(128, '2m'), kv('always'), kv('2m')];
 }

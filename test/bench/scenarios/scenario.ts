@@ -1,8 +1,10 @@
+import type { SyncSetting } from '../servers.js';
+
 /** One figure a scenario produces, as shown in the table. */
 export interface MetricSpec {
   key: string;
   label: string;
-  unit: 'msgs/s' | 'µs' | 'MiB';
+  unit: 'msgs/s' | 'ops/s' | 'µs' | 'ms' | 'MiB' | 'B/msg';
   better: 'higher' | 'lower';
   /** leafgate/nats-server ratio the issue asks for, if any. */
   targetRatio?: number;
@@ -30,6 +32,14 @@ export interface Scenario {
   metrics: MetricSpec[];
   /** The server's VmHWM after this scenario is reported as its peak RSS under load. */
   reportsPeakRss: boolean;
-  /** `ports` maps a server key to its port; the answer has one outcome per key. */
-  run(ports: ReadonlyMap<string, number>): Promise<Map<string, ScenarioOutcome>>;
+  /**
+   * Start every server with JetStream over a fresh store directory; leafgate at this sync_interval
+   * (nats-server at its default).
+   */
+  jetstream?: { leafgateSync: SyncSetting };
+  /**
+   * `ports` maps a server key to its port, `pids` (when the servers are local processes) to its
+   * process id; the answer has one outcome per key.
+   */
+  run(ports: ReadonlyMap<string, number>, pids?: ReadonlyMap<string, number>): Promise<Map<string, ScenarioOutcome>>;
 }

@@ -1,0 +1,204 @@
+import { randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import { BenchError, ConnectionLostError } from './errors.js';
+import { PING, PONG } from './nats-wire.js';
+import { ServerFrameParser } from './server-frames.js';
+
+/** A reply to a request: header block (empty when none) and payload, copied out of the read buffer. */
+export interface Reply {
+  headers: string;
+  payload: Buffer;
+}
+
+/** Receives the replies addressed to `<inbox>.<number>` (PubAcks of a windowed publisher). */
+export interface NumberedReplyHandler {
+  /** Views valid only during the call. */
+  onReply(n: number, headers: Buffer, payload: Buffer): void;
+  /** Called once after each read that carried at least one numbered reply. */
+  onReadDone(): void;
+}
+
+interface PendingRequest {
+  resolve(reply: Reply): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+const BYTE_0 = 0x30;
+const BYTE_9 = 0x39;
+const BYTE_R = 0x72;
+const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/**
+ * A raw NATS connection for JetStream load: headers on, one wildcard subscription on its own inbox.
+ * Replies to `<inbox>.r<n>` settle `request()` calls; replies to `<inbox>.<digits>` go to the
+ * numbered-reply handler (a windowed publisher's PubAcks), parsed without allocating.
+ */
+export class JsConnection {
+  readonly inbox: string;
+  private readonly socket: Socket;
+  private readonly parser: ServerFrameParser;
+  private readonly pending: Map<number, PendingRequest>;
+  private readonly pongWaiters: Waiter[];
+  private numbered: NumberedReplyHandler | null;
+  private sawNumbered: boolean;
+  private nextRequest: number;
+  private infoWaiter: Waiter | null;
+  private failure: Error | null;
+  private closing: boolean;
+
+  private constructor(port: number, name: string) {
+    this.inbox = `_INBOX.${randomBytes(6).toString('hex')}`;
+    this.pending = new Map();
+    this.pongWaiters = [];
+    this.numbered = null;
+    this.sawNumbered = false;
+    this.nextRequest = 1;
+    this.infoWaiter = null;
+    this.failure = null;
+    this.closing = false;
+    this.parser = new ServerFrameParser({
+      onMsg: (subject, _reply, headers, payload) => this.onMsg(subject, headers, payload),
+      onPing: () => this.socket.write(PONG),
+      onPong: () => this.pongWaiters.shift()?.resolve(),
+      onInfo: () => {
+        const waiter = this.infoWaiter;
+        this.infoWaiter = null;
+        waiter?.resolve();
+      },
+      onServerError: (text) => this.fail(new ConnectionLostError(`${name}: server said ${text}`)),
+    });
+    this.socket = connect({ host: '127.0.0.1', port });
+    this.socket.setNoDelay(true);
+    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.socket.on('error', (error) => this.fail(new ConnectionLostError(`${name}: ${error.message}`)));
+    this.socket.on('close', () => {
+      if (!this.closing) this.fail(new ConnectionLostError(`${name}: server closed the connection`));
+    });
+  }
+
+  /** Connects, sends CONNECT + SUB <inbox>.* and resolves once the server has processed them. */
+  static async open(port: number, name: string, handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS): Promise<JsConnection> {
+    const connection = new JsConnection(port, name);
+    const timer = setTimeout(() => connection.fail(new ConnectionLostError(`${name}: no handshake within ${handshakeTimeoutMs} ms`)), handshakeTimeoutMs);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        connection.infoWaiter = { resolve, reject };
+      });
+      const options = { verbose: false, pedantic: false, name, lang: 'leafgate-bench', version: '1', protocol: 1, echo: false, headers: true, no_responders: true };
+      connection.socket.write(`CONNECT ${JSON.stringify(options)}\r\nSUB ${connection.inbox}.* 1\r\n`);
+      await connection.flush();
+      return connection;
+    } catch (error) {
+      connection.close();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The error that ended this connection, if any. */
+  get error(): Error | null {
+    return this.failure;
+  }
+
+  setNumberedHandler(handler: NumberedReplyHandler | null): void {
+    this.numbered = handler;
+  }
+
+  /** Writes without waiting for the socket to drain: callers bound what they have in flight. */
+  send(frames: Buffer | string): void {
+    if (this.failure === null) this.socket.write(frames);
+  }
+
+  /** Publishes `body` to `subject` and resolves with the reply; rejects on timeout or a lost connection. */
+  request(subject: string, body: string | Buffer, timeoutMs = 5000): Promise<Reply> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    const id = this.nextRequest++;
+    const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    return new Promise<Reply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new BenchError('BENCH_REQUEST_TIMEOUT', `no reply to ${subject} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      this.socket.write(Buffer.concat([Buffer.from(`PUB ${subject} ${this.inbox}.r${id} ${payload.length}\r\n`, 'latin1'), payload, Buffer.from('\r\n')]));
+    });
+  }
+
+  /** Resolves once the server has processed everything sent before it. */
+  flush(): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    return new Promise<void>((resolve, reject) => {
+      this.pongWaiters.push({ resolve, reject });
+      this.socket.write(PING);
+    });
+  }
+
+  close(): void {
+    this.closing = true;
+    this.socket.destroy();
+  }
+
+  /** Ends the connection with `error`: pending requests reject and a windowed run ends with it. */
+  abort(error: Error): void {
+    this.fail(error);
+  }
+
+  private onData(chunk: Buffer): void {
+    try {
+      this.parser.push(chunk);
+    } catch (error) {
+      this.fail(error as Error);
+      return;
+    }
+    if (this.sawNumbered) {
+      this.sawNumbered = false;
+      this.numbered?.onReadDone();
+    }
+  }
+
+  private onMsg(subject: Buffer, headers: Buffer, payload: Buffer): void {
+    const at = this.inbox.length + 1;
+    if (subject[at] === BYTE_R) {
+      const id = Number(subject.toString('latin1', at + 1));
+      const request = this.pending.get(id);
+      if (request === undefined) return;
+      this.pending.delete(id);
+      clearTimeout(request.timer);
+      request.resolve({ headers: headers.toString('latin1'), payload: Buffer.from(payload) });
+      return;
+    }
+    let n = 0;
+    for (let i = at; i < subject.length; i++) {
+      const digit = subject[i] as number;
+      if (digit < BYTE_0 || digit > BYTE_9) return;
+      n = n * 10 + digit - BYTE_0;
+    }
+    if (this.numbered === null) return;
+    this.sawNumbered = true;
+    this.numbered.onReply(n, headers, payload);
+  }
+
+  private fail(error: Error): void {
+    if (this.failure !== null) return;
+    this.failure = error;
+    const info = this.infoWaiter;
+    this.infoWaiter = null;
+    info?.reject(error);
+    for (const waiter of this.pongWaiters.splice(0)) waiter.reject(error);
+    for (const [id, request] of this.pending) {
+      clearTimeout(request.timer);
+      request.reject(error);
+      this.pending.delete(id);
+    }
+    this.numbered?.onReadDone();
+    this.closing = true;
+    this.socket.destroy();
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * `npm run fault`: kill -9 cycles against leafgate -js (default 100), then the count of acked
+ * messages lost or duplicated over all of them. Exit status 1 when any acked message was lost,
+ * duplicated or stored out of order.
+ *   node dist/test/fault/run.js [--cycles N] [--sync always|2m] [--window N] [--store-dir DIR]
+ */
+import { tmpdir } from 'node:os';
+import { killAllServers, type SyncSetting } from '../bench/servers.js';
+import { runKillCycle, type CycleReport, type KillCycleOptions } from './kill-cycle.js';
+
+const USAGE = 'usage: npm run fault -- [--cycles N (100)] [--sync always|2m (leafgate default)] [--window N (256)] [--store-dir DIR (OS temp dir)]';
+const KILL_AFTER_MS = [20, 1000] as const;
+
+interface FaultOptions {
+  cycles: number;
+  cycle: KillCycleOptions;
+}
+
+function parseArgs(argv: readonly string[]): FaultOptions {
+  const options: FaultOptions = { cycles: 100, cycle: { storeRoot: tmpdir(), window: 256, payloadSize: 64, killAfterMs: KILL_AFTER_MS, sync: null } };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = argv[++i];
+    if (value === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
+    if (arg === '--cycles') options.cycles = positive(arg, value);
+    else if (arg === '--window') options.cycle.window = positive(arg, value);
+    else if (arg === '--store-dir') options.cycle.storeRoot = value;
+    else if (arg === '--sync' && (value === 'always' || value === '2m')) options.cycle.sync = value satisfies SyncSetting;
+    else throw new Error(`bad argument ${arg} ${value}\n${USAGE}`);
+  }
+  return options;
+}
+
+function positive(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, not ${text}`);
+  return n;
+}
+
+function cycleLine(index: number, cycles: number, report: CycleReport): string {
+  const failures = report.lostAcked + report.duplicatedAcked + report.outOfOrder;
+  return (
+    `cycle ${String(index + 1).padStart(String(cycles).length)}/${cycles}: killed ${report.killAfterMs} ms after the first PubAck; ` +
+    `sent ${report.sent}, acked ${report.acked}, stored ${report.stored} (${report.storedUnacked} unacked)` +
+    (failures === 0 ? '' : `; LOST ${report.lostAcked}, DUPLICATED ${report.duplicatedAcked}, OUT OF ORDER ${report.outOfOrder}: ${report.problems.join('; ')}`)
+  );
+}
+
+async function main(argv: string[]): Promise<number> {
+  const options = parseArgs(argv);
+  const { cycle } = options;
+  console.log(
+    `leafgate fault: ${options.cycles} kill -9 cycles; windowed publish (${cycle.window} in flight, ${cycle.payloadSize} B, Nats-Msg-Id) to a file stream, ` +
+      `SIGKILL ${KILL_AFTER_MS[0]}..${KILL_AFTER_MS[1]} ms after the first PubAck, restart on the same store, read back by DIRECT.GET; ` +
+      `sync_interval ${cycle.sync ?? 'default (always)'}`,
+  );
+  const totals = { sent: 0, acked: 0, stored: 0, storedUnacked: 0, lostAcked: 0, duplicatedAcked: 0, outOfOrder: 0 };
+  const began = Date.now();
+  for (let i = 0; i < options.cycles; i++) {
+    const report = await runKillCycle(cycle);
+    console.log(cycleLine(i, options.cycles, report));
+    for (const key of Object.keys(totals) as Array<keyof typeof totals>) totals[key] += report[key];
+  }
+  console.log(
+    `\n${options.cycles} cycles in ${((Date.now() - began) / 1000).toFixed(0)} s: sent ${totals.sent}, acked ${totals.acked}, stored ${totals.stored} ` +
+      `(${totals.storedUnacked} stored without a PubAck), out of order ${totals.outOfOrder}`,
+  );
+  console.log(`lost acked: ${totals.lostAcked}, duplicated acked: ${totals.duplicatedAcked}`);
+  return totals.lostAcked + totals.duplicatedAcked + totals.outOfOrder === 0 ? 0 : 1;
+}
+
+/** Node's test runner loads every .js under a test folder; this script is not a test and stays inert there. */
+if (process.env.NODE_TEST_CONTEXT === undefined) {
+  process.once('SIGINT', () => {
+    killAllServers();
+    process.exit(130);
+  });
+  process.on('exit', killAllServers);
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: Error) => {
+      killAllServers();
+      console.error(error);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -15,4 +15,5 @@ export type { PermissionRules, SubjectRules } from './permissions.js';
 export { isValidSubscribeSubject, isValidLiteralSubject, subjectMatches, tokenCount } from './subject.js';
 export type { AcceptedSocket, AuthFailureOutcome, AuthOutcome, AuthSuccessOutcome, ClientAuthenticator, ConnectionType, CoreLog, TlsUpgrade, TransportSocket } from './transport.js';
 export type { ByteSink } from './outbound.js';
+export { flushQueued } from './outbound.js';
 export { SubjectTransform } from './subject-transform.js';

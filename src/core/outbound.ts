@@ -124,6 +124,14 @@ export function scheduleFlush(f: Flushable): void {
   }
 }
 
+/**
+ * Writes everything queued so far at once. For output made after this turn's flush already ran (a
+ * group commit's acks, made in the same check phase), which would otherwise wait a loop iteration.
+ */
+export function flushQueued(): void {
+  if (dirty.length > 0) flushAll();
+}
+
 function flushAll(): void {
   scheduled = false;
   const list = dirty;

@@ -4,6 +4,7 @@
 
 import { headerValue } from '../protocol/nats/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
+import { flushQueued } from '../core/index.js';
 import type { InternalClient, Subscription } from '../core/index.js';
 import { directGet, directGetSubjects } from './api/direct-get.js';
 import { storageFullError } from './account-limits.js';
@@ -378,6 +379,8 @@ export class Stream implements ConsumerHost {
     }
     if (this.consumers.size > 0) this.wakeConsumers(lastSeq, err);
     else this.appendedSeqs.length = this.appendedSubjects.length = 0;
+    // The commit ran after this turn's output was flushed: what it released goes out now, not a turn later.
+    flushQueued();
   }
 
   /** After a commit: what it covered counts as pending, and the consumers deliver it. */

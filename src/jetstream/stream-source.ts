@@ -47,6 +47,7 @@ export class SourceReader {
   private startNs = 0n;
   /** A start time asked for by an update that moved the filter away from the old one (0 = none). */
   private resumeAtNs = 0n;
+  /** When reading started on the linked origin (0: not yet, so nothing heard from it). */
   private linkedAtMs = 0;
   private lastCopyMs = 0;
   private scheduled = false;
@@ -82,7 +83,7 @@ export class SourceReader {
   link(origin: Stream): void {
     this.origin = origin;
     origin.followers.push(this);
-    this.linkedAtMs = Date.now();
+    this.linkedAtMs = 0;
     this.next = 0;
     // Copying starts on the next turn: after the API reply that created or updated a stream.
     this.schedule();
@@ -143,7 +144,10 @@ export class SourceReader {
   pump(): void {
     const origin = this.origin;
     if (origin === null || this.retryTimer !== null) return;
-    if (this.next === 0 && !this.position(origin)) return;
+    if (this.next === 0) {
+      if (!this.position(origin)) return;
+      this.linkedAtMs = Date.now();
+    }
     const store = origin.store;
     const committed = origin.committedSeq;
     const filter = this.config.filterSubject;
@@ -191,6 +195,10 @@ export class SourceReader {
       return info;
     }
     info.lag = this.next === 0 ? 0 : origin.store.numPending(this.config.filterSubject, this.next, false);
+    if (this.linkedAtMs === 0) {
+      info.active = -1;
+      return info;
+    }
     // Heartbeats reach nats-server's reader every second: it has always heard from a live origin lately.
     const sinceNs = (Date.now() - Math.max(this.lastCopyMs, this.linkedAtMs)) * NS_PER_MS;
     info.active = sinceNs % HEARTBEAT_NS;

@@ -891,7 +891,7 @@ const FROM_BLOCKED = 4;
  * message gives 0, which the caller clamps to the first sequence: nats-server 2.9.10's file store answers so,
  * and a start time in the future then delivers the whole stream (observed).
  */
-function seqFromTime(store: StreamStore, ns: bigint, first: number, last: number): number {
+export function seqFromTime(store: StreamStore, ns: bigint, first: number, last: number): number {
   let lo = first;
   let hi = last + 1;
   while (lo < hi) {

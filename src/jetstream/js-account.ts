@@ -55,9 +55,27 @@ export class JsAccount {
       const stream = new Stream(this, recovered.config, recovered.store, recovered.createdNs);
       this.streams.set(stream.name, stream);
       stream.recoverMsgIds();
+      stream.recoverSources();
       stream.attach();
     }
+    // Every origin is back before any mirror or source starts reading it.
+    this.linkSources();
     this.client.subscribe(API_SUBJECT, null, this.onApi);
+  }
+
+  /**
+   * Links each mirror and source to its origin stream once the account has it: after the recovery,
+   * and whenever a stream is created or updated (an origin created after its mirror, or deleted and
+   * created again, is picked up, as nats-server's retries would).
+   */
+  linkSources(): void {
+    for (const stream of this.streams.values()) {
+      for (const r of stream.readers) {
+        if (r.origin !== null || !r.isLocal) continue;
+        const origin = this.streams.get(r.config.name);
+        if (origin !== undefined && origin !== stream) r.link(origin);
+      }
+    }
   }
 
   stop(): void {

@@ -49,3 +49,14 @@ export function streamInfo(stream: Stream, opts: StreamInfoOptions): Record<stri
     state: streamState(stream, opts),
   };
 }
+
+/**
+ * A StreamInfo with its `mirror` or `sources` (lag, activity, the origin's error), as STREAM.INFO,
+ * STREAM.UPDATE and STREAM.LIST write it; nats-server's STREAM.CREATE reply has neither.
+ */
+export function streamInfoWithSources(stream: Stream, opts: StreamInfoOptions): Record<string, unknown> {
+  const info = streamInfo(stream, opts);
+  if (stream.config.mirror !== null) info.mirror = stream.readers[0].info();
+  else if (stream.readers.length > 0) info.sources = stream.readers.map((r) => r.info());
+  return info;
+}

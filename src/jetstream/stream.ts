@@ -24,6 +24,7 @@ import type { StreamConfig } from './stream-config.js';
 import type { ConsumerConfig } from './consumer-config.js';
 import { subjectToText } from '../util/index.js';
 import { subjectIsSubsetOf } from './subjects.js';
+import { recoverSourceSeqs, SourceReader } from './stream-source.js';
 
 const NS_PER_MS = 1_000_000n;
 /** Stored messages read per turn while the duplicate window is rebuilt after a restart. */
@@ -33,6 +34,7 @@ const MAX_HEADER_BYTES = 65535;
 
 /** nats-server's queue group for direct gets. */
 const DIRECT_GET_QUEUE = '_sys_';
+const DIRECT_GET_PREFIX = '$JS.API.DIRECT.GET.';
 const MSG_ID = 'Nats-Msg-Id';
 const EXPECTED_STREAM = 'Nats-Expected-Stream';
 const EXPECTED_LAST_SEQ = 'Nats-Expected-Last-Sequence';
@@ -46,6 +48,11 @@ export interface StreamHost {
   /** The account's storage, whose budgets this stream's bytes count against. */
   readonly stores: { budgetOf(storage: StreamConfig['storage']): AccountBudget };
   readonly log: { error(msg: string): void };
+}
+
+/** Who may still need a message of an interest or workqueue stream: its consumers and the readers copying it. */
+interface AckHolder {
+  needsAck(seq: number, subject: string): boolean;
 }
 
 /** A stored publish waiting for its commit before its ack goes out. */
@@ -64,6 +71,13 @@ export class Stream implements ConsumerHost {
   private readonly nameJson: string;
   readonly client: InternalClient;
   readonly consumers = new Map<string, Consumer>();
+  /** This stream's mirror or sources, reading their origins. */
+  readers: SourceReader[] = [];
+  /** The mirrors and sources reading this stream. */
+  readonly followers: SourceReader[] = [];
+  /** A mirror's subscriptions answering its origin's direct gets, and that origin's name. */
+  private mirrorDirectSubs: Subscription[] = [];
+  private mirrorDirectOf = '';
   /** The last sequence made durable by a group commit: consumers deliver up to here. */
   committedSeq: number;
   /** Sequences and subjects appended this turn, counted into the consumers' pending at the commit. */
@@ -105,6 +119,20 @@ export class Stream implements ConsumerHost {
     store.setLimits(limitsOf(config));
     store.onCommitted((lastSeq, err) => this.committed(lastSeq, err));
     this.restoreConsumers();
+    this.readers = this.newReaders(config);
+  }
+
+  private newReaders(config: StreamConfig): SourceReader[] {
+    if (config.mirror !== null) return [new SourceReader(this, config.mirror, true)];
+    return config.sources.map((src) => new SourceReader(this, src, false));
+  }
+
+  /** After a restart: where each source stopped, from the stored Nats-Stream-Source headers. */
+  recoverSources(): void {
+    if (this.config.sources.length === 0) return;
+    const state = this.store.state();
+    const seqs = recoverSourceSeqs(this.store, this.readers.map((r) => r.iname));
+    for (const r of this.readers) r.recovered(seqs.get(r.iname) ?? 0, state.lastTimeNs);
   }
 
   get consumerCount(): number {
@@ -154,14 +182,18 @@ export class Stream implements ConsumerHost {
     this.ackReplies.push(reply);
   }
 
-  /** `seq` needs no more acks from `by`: workqueue and interest streams drop what nobody still needs. */
-  acked(seq: number, by: Consumer): void {
+  /**
+   * `seq` needs no more acks from `by`: workqueue and interest streams drop what nobody still needs (a
+   * workqueue's consumers never overlap, but the mirrors and sources reading it must have copied it).
+   */
+  acked(seq: number, by: AckHolder): void {
     const retention = this.config.retention;
     if (retention === 'limits') return;
-    if (retention === 'interest' && this.consumers.size > 1) {
+    if (this.followers.length > 0 || (retention === 'interest' && this.consumers.size > 1)) {
       const m = this.store.load(seq);
       if (m === null) return;
       for (const c of this.consumers.values()) if (c !== by && c.needsAck(seq, m.subject)) return;
+      for (const f of this.followers) if (f !== by && f.needsAck(seq, m.subject)) return;
     }
     this.store.remove(seq);
   }
@@ -183,6 +215,7 @@ export class Stream implements ConsumerHost {
 
   private interestIn(subject: string): boolean {
     for (const c of this.consumers.values()) if (c.filter.matches(subject)) return true;
+    for (const f of this.followers) if (f.matches(subject)) return true;
     return false;
   }
 
@@ -272,6 +305,90 @@ export class Stream implements ConsumerHost {
       this.attach();
     }
     this.scheduleExpiry();
+    this.updateSources(config);
+  }
+
+  /**
+   * Sources added or removed by an update (a mirror cannot change): as nats-server, a new one resumes
+   * after the last message it left here, if any, and one whose filter changed goes on from where it is.
+   */
+  private updateSources(config: StreamConfig): void {
+    if (config.mirror !== null) return;
+    const kept: SourceReader[] = [];
+    const added: SourceReader[] = [];
+    for (const src of config.sources) {
+      const r = this.readers.find((x) => x.iname === src.name);
+      if (r === undefined) added.push(new SourceReader(this, src, false));
+      else {
+        if (r.config.filterSubject !== src.filterSubject) r.refilter(src);
+        else r.config = src;
+        kept.push(r);
+      }
+    }
+    for (const r of this.readers) if (!kept.includes(r)) r.stop();
+    if (added.length > 0) {
+      const seqs = recoverSourceSeqs(this.store, added.map((r) => r.iname));
+      for (const r of added) r.recovered(seqs.get(r.iname) ?? 0, 0n);
+    }
+    this.readers = [...kept, ...added];
+  }
+
+  /**
+   * A message copied from an origin by a mirror (its origin's time, `timeNs`) or a source (stored now,
+   * `timeNs` 0n, and subject to the duplicate window): stored like a publish, without the publish's
+   * Nats-Expected-* checks. False when the store refused it (the reader retries later).
+   */
+  storeCopy(subject: string, hdr: Buffer | null, data: Buffer, timeNs: bigint, dedupe: boolean): boolean {
+    const msgId = dedupe && hdr !== null ? headerValue(hdr, 0, hdr.length, MSG_ID) : null;
+    if (msgId !== null && msgId !== '') {
+      if (this.rebuild !== null) this.finishRebuild();
+      if (this.dedupe.seqOf(msgId, Date.now()) > 0) return true;
+    }
+    const cfg = this.config;
+    const consumers = this.consumers.size > 0;
+    const prevOfSubject = consumers && cfg.maxMsgsPerSubject > 0 ? this.store.lastSeqOfSubject(subject) : 0;
+    const wanted = cfg.retention !== 'interest' || this.interestIn(subject);
+    const lastBefore = this.republisher === null ? 0 : this.store.state().lastSeq;
+    const stored = wanted ? this.store.append(subject, hdr, data, timeNs === 0n ? undefined : timeNs) : this.store.skip();
+    if (typeof stored !== 'number') return false;
+    if (consumers && wanted) {
+      this.appendedSeqs.push(stored);
+      this.appendedSubjects.push(subject);
+      if (prevOfSubject > 0) this.messagesRemoved(prevOfSubject);
+    }
+    if (msgId !== null && msgId !== '') {
+      this.dedupe.remember(msgId, stored, Date.now());
+      this.awaiting.push({ seq: stored, reply: '', msgId });
+    }
+    this.lastMsgId = msgId ?? '';
+    // A roll-up copied from the origin rolls up here too when this stream allows it.
+    const rollup = hdr !== null && cfg.allowRollupHdrs && !cfg.denyPurge ? headerValue(hdr, 0, hdr.length, ROLLUP) : null;
+    if (rollup !== null) {
+      const kind = rollup.toLowerCase();
+      if (kind === 'all') this.purge({ seq: stored });
+      else if (kind === 'sub') this.purge({ filter: subject, seq: stored });
+    }
+    if (this.republisher !== null) this.republisher.republish(subject, stored, lastBefore, hdr, data);
+    if (cfg.maxAge > 0n && this.expiryTimer === null) this.scheduleExpiry();
+    return true;
+  }
+
+  /** A mirror's sequence its origin does not have (filtered out, deleted there): returns it. */
+  skipSeq(): number {
+    return this.store.skip();
+  }
+
+  /**
+   * A mirror of an allow_direct origin answers the origin's direct gets too once it has caught up
+   * (mirror_direct); null stops that.
+   */
+  mirrorDirect(origin: string | null): void {
+    if ((origin ?? '') === this.mirrorDirectOf) return;
+    for (const sub of this.mirrorDirectSubs) this.client.unsubscribe(sub);
+    this.mirrorDirectSubs = [];
+    this.mirrorDirectOf = origin ?? '';
+    if (origin === null) return;
+    for (const subject of directGetSubjects(origin)) this.mirrorDirectSubs.push(this.client.subscribe(subject, DIRECT_GET_QUEUE, this.onDirectGet));
   }
 
   detach(): void {
@@ -352,8 +469,9 @@ export class Stream implements ConsumerHost {
 
   private directGet(msg: PubFrame): void {
     if (msg.reply === '') return;
-    const prefix = directGetSubjects(this.name)[0];
-    const tail = msg.subject.length > prefix.length ? msg.subject.slice(prefix.length + 1) : '';
+    // $JS.API.DIRECT.GET.<stream>[.<subject>]: the stream token is this stream's name or a mirror's origin.
+    const dot = msg.subject.indexOf('.', DIRECT_GET_PREFIX.length);
+    const tail = dot < 0 ? '' : msg.subject.slice(dot + 1);
     directGet(this, tail, msg.data.subarray(msg.start + msg.hdrLen, msg.end), msg.reply, this.sendRaw);
   }
 
@@ -372,6 +490,10 @@ export class Stream implements ConsumerHost {
     }
     this.awaiting = i === awaiting.length ? [] : awaiting.slice(i);
     if (err === null && lastSeq > this.committedSeq) this.committedSeq = lastSeq;
+    for (const r of this.readers) {
+      if (err === null) r.committed();
+      else r.commitFailed();
+    }
     if (err === null && this.ackReplies.length > 0) {
       const replies = this.ackReplies;
       this.ackReplies = [];
@@ -379,6 +501,7 @@ export class Stream implements ConsumerHost {
     }
     if (this.consumers.size > 0) this.wakeConsumers(lastSeq, err);
     else this.appendedSeqs.length = this.appendedSubjects.length = 0;
+    if (err === null) for (const f of this.followers) f.pump();
     // The commit ran after this turn's output was flushed: what it released goes out now, not a turn later.
     flushQueued();
   }
@@ -426,8 +549,16 @@ export class Stream implements ConsumerHost {
     this.expiryTimer.unref();
   }
 
+  /** Stops copying into this stream and out of it. */
+  private stopSources(): void {
+    for (const r of this.readers) r.stop();
+    for (const f of [...this.followers]) f.unlink();
+    this.mirrorDirect(null);
+  }
+
   /** Stops capturing and closes the store (shutdown). */
   close(): void {
+    this.stopSources();
     for (const c of this.consumers.values()) c.close(false);
     this.detach();
     this.store.close();
@@ -435,6 +566,7 @@ export class Stream implements ConsumerHost {
 
   /** Stops capturing and deletes everything stored (STREAM.DELETE). */
   destroy(): void {
+    this.stopSources();
     for (const c of this.consumers.values()) c.close(true);
     this.consumers.clear();
     this.detach();

@@ -6,7 +6,7 @@ import type { JsAccount } from '../js-account.js';
 import { Stream } from '../stream.js';
 import { checkStreamUpdate, decodeStreamConfig, normalizeStreamCreate, normalizeStreamUpdate, streamConfigsEqual, streamsOverlap } from '../stream-config.js';
 import type { StreamConfig } from '../stream-config.js';
-import { PLAIN_INFO, streamInfo } from '../stream-info.js';
+import { PLAIN_INFO, streamInfo, streamInfoWithSources } from '../stream-info.js';
 import { ResponseType } from '../api-envelope.js';
 import type { ApiHandler } from './request.js';
 
@@ -39,6 +39,7 @@ export const streamCreate: ApiHandler = (acc, req) => {
   }
   acc.streams.set(cfg.name, stream);
   stream.attach();
+  acc.linkSources();
   acc.respond(req.reply, type, { ...streamInfo(stream, PLAIN_INFO), did_create: true });
 };
 
@@ -58,7 +59,8 @@ export const streamUpdate: ApiHandler = (acc, req) => {
   if (overlapsAnother(acc, updated)) return acc.fail(req.reply, type, apiError('StreamSubjectOverlap'));
   acc.stores.saveConfig(stream.store, updated, stream.createdNs);
   stream.update(updated);
-  acc.respond(req.reply, type, streamInfo(stream, PLAIN_INFO));
+  acc.linkSources();
+  acc.respond(req.reply, type, streamInfoWithSources(stream, PLAIN_INFO));
 };
 
 function overlapsAnother(acc: JsAccount, cfg: StreamConfig): boolean {

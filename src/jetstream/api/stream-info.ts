@@ -2,7 +2,7 @@
 
 import { bool, StructFields, str, uint64 } from '../go-decode.js';
 import { apiError } from '../errors.js';
-import { streamInfo } from '../stream-info.js';
+import { streamInfoWithSources } from '../stream-info.js';
 import { subjectFromText } from '../../util/index.js';
 import { ResponseType } from '../api-envelope.js';
 import type { ApiHandler } from './request.js';
@@ -30,7 +30,7 @@ export const streamInfoApi: ApiHandler = (acc, req) => {
   if (opts === undefined) return;
   const stream = acc.streams.get(req.tokens[2]);
   if (stream === undefined) return acc.fail(req.reply, type, apiError('StreamNotFound'));
-  const info = streamInfo(stream, opts);
+  const info = streamInfoWithSources(stream, opts);
   let paged = PAGED_ZERO;
   const state = info.state as { subjects?: Record<string, number> };
   if (state.subjects !== undefined) {

@@ -4,7 +4,7 @@
 import { StructFields, str, uint64 } from '../go-decode.js';
 import type { JsAccount } from '../js-account.js';
 import type { Stream } from '../stream.js';
-import { PLAIN_INFO, streamInfo } from '../stream-info.js';
+import { PLAIN_INFO, streamInfoWithSources } from '../stream-info.js';
 import { subjectFromText, subjectToText } from '../../util/index.js';
 import { subjectsCollide } from '../subjects.js';
 import { ResponseType } from '../api-envelope.js';
@@ -36,7 +36,7 @@ export const streamList: ApiHandler = (acc, req) => {
   const type = ResponseType.StreamList;
   const page = selectPage(acc, req, type, LIST_PAGE);
   if (page === null) return;
-  const infos = page.streams.map((s) => streamInfo(s, PLAIN_INFO));
+  const infos = page.streams.map((s) => streamInfoWithSources(s, PLAIN_INFO));
   acc.respond(req.reply, type, { total: page.total, offset: page.offset, limit: LIST_PAGE, streams: infos });
 };
 

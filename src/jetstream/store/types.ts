@@ -95,9 +95,10 @@ export interface StreamStore {
    * Appends one message (the buffers are borrowed: copy what you keep) and returns its sequence, or a
    * refusal. The message is visible to load*() at once; it is durable only once `onCommitted` reports
    * a sequence at or past it. Ack publishes and deliver to consumers only up to that sequence: a
-   * failed commit rolls its appends back and hands their sequences out again.
+   * failed commit rolls its appends back and hands their sequences out again. `timeNs` is the message's
+   * time when it is not now (a mirror keeps its origin's times); max_age still counts from the append.
    */
-  append(subject: string, hdr: Buffer | null, data: Buffer): number | { refused: AppendRefusal };
+  append(subject: string, hdr: Buffer | null, data: Buffer, timeNs?: bigint): number | { refused: AppendRefusal };
   /**
    * Called after each group commit (the writes of one event-loop turn) with the last sequence it covers.
    * With an error (disk full, I/O), every append of that turn is rolled back, from state() too, and

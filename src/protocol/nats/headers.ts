@@ -52,3 +52,23 @@ export function appendHeaders(block: Buffer | null, fields: ReadonlyArray<readon
   const head = block.subarray(0, block.length - 2);
   return Buffer.concat([head, Buffer.from(text + '\r\n', 'latin1')]);
 }
+
+/**
+ * The block without the first line carrying header `name` (as nats-server's removeHeaderIfPresent: the
+ * line must start after a CRLF); null when only the version line would be left.
+ */
+export function removeHeader(block: Buffer, name: string): Buffer | null {
+  const n = name.length;
+  for (let i = 1; i + n < block.length; i++) {
+    if (block[i - 1] !== LF) continue;
+    let k = 0;
+    while (k < n && block[i + k] === name.charCodeAt(k)) k++;
+    if (k !== n || block[i + n] !== COLON) continue;
+    let e = i + n;
+    while (e + 1 < block.length && !(block[e] === CR && block[e + 1] === LF)) e++;
+    if (e + 1 >= block.length) return block;
+    const rest = Buffer.concat([block.subarray(0, i), block.subarray(e + 2)]);
+    return rest.length <= HEADER_VERSION.length + 4 ? null : rest;
+  }
+  return block;
+}

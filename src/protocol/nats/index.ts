@@ -5,4 +5,4 @@ export type { ClientOpHandler } from './parser.js';
 export { WireError, pubViolation, replyViolation, subViolation, subRevokedViolation, subTokensViolation, errFrame } from './errors.js';
 export type { WireErrorText } from './errors.js';
 export { decodeConnect, CONNECT_DEFAULTS } from './connect.js';
-export { headerValue, encodeHeaders, appendHeaders } from './headers.js';
+export { headerValue, encodeHeaders, appendHeaders, removeHeader } from './headers.js';

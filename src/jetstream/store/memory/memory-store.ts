@@ -69,7 +69,7 @@ export class MemoryStore implements StreamStore {
     this.limits = options.limits ?? NO_LIMITS;
   }
 
-  append(subject: string, hdr: Buffer | null, data: Buffer): number | { refused: AppendRefusal } {
+  append(subject: string, hdr: Buffer | null, data: Buffer, at?: bigint): number | { refused: AppendRefusal } {
     const rawLen = (hdr === null ? 0 : hdr.length) + data.length;
     const size = memStoreMsgSize(subject, hdr, data);
     const info = this.subjects.get(subject);
@@ -77,7 +77,7 @@ export class MemoryStore implements StreamStore {
     if (refusal !== 0) return { refused: refusal };
     if (this.budget !== null && !this.budget.reserve(size)) return { refused: AppendRefusal.StorageFull };
     const seq = ++this.lastSeq;
-    const timeNs = this.clock.wallNs();
+    const timeNs = at ?? this.clock.wallNs();
     this.msgs.set(seq, { seq, subject, hdr: hdr === null ? null : Buffer.from(hdr), data: Buffer.from(data), timeNs, storedMs: this.time.nowMs(), size });
     if (this.count === 0) this.firstSeq = seq;
     this.count++;

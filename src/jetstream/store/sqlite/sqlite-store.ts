@@ -158,7 +158,7 @@ export class SqliteStore implements StreamStore {
     }
   }
 
-  append(subject: string, hdr: Buffer | null, data: Buffer): number | { refused: AppendRefusal } {
+  append(subject: string, hdr: Buffer | null, data: Buffer, at?: bigint): number | { refused: AppendRefusal } {
     if (this.failure !== null) return { refused: AppendRefusal.StorageFull };
     const rawLen = (hdr === null ? 0 : hdr.length) + data.length;
     const size = fileStoreMsgSize(subject, hdr, data);
@@ -170,7 +170,7 @@ export class SqliteStore implements StreamStore {
     try {
       this.begin();
       const e = known ?? this.subjects.create(subject);
-      const timeNs = this.clock.wallNs();
+      const timeNs = at ?? this.clock.wallNs();
       this.st.insertMsg.run(seq, e.id, size, timeNs, this.time.nowMs(), hdr, data);
       this.lastSeq = seq;
       this.lastTimeNs = timeNs;

@@ -22,6 +22,15 @@ function maskedInfo(json: string): string {
   return JSON.stringify(parsed);
 }
 
+/**
+ * A create or update reply with its state left out: a new mirror or source starts copying while the
+ * reply is made, so how much it holds then depends on timing, on either server. The state is compared
+ * once both have settled.
+ */
+function stateless(json: string): string {
+  return json.replace(/"state":\{[^}]*\}/, '"state":"<copying>"');
+}
+
 async function both<T>(pair: JetStreamPair, fn: (nc: NatsConnection) => Promise<T>): Promise<[T, T]> {
   return Promise.all([fn(pair.natsServer.nc), fn(pair.leafgate.nc)]);
 }
@@ -73,7 +82,7 @@ describe('JetStream mirrors and sources, leafgate against nats-server -js', () =
     });
     const mirror = JSON.stringify({ name: 'MIR', mirror: { name: 'ORIG', opt_start_seq: 3, filter_subject: 'o.a' } });
     const [mN, mL] = await both(p, (nc) => api(nc, '$JS.API.STREAM.CREATE.MIR', mirror));
-    assert.equal(masked(mL), masked(mN));
+    assert.equal(stateless(masked(mL)), stateless(masked(mN)));
     await both(p, (nc) => settle(nc, 'MIR', (s) => s.last_seq === 7));
     await compareStream(p, 'MIR', 8);
     await both(p, async (nc) => {
@@ -105,7 +114,7 @@ describe('JetStream mirrors and sources, leafgate against nats-server -js', () =
     await both(p, (nc) => settle(nc, 'AGG', (s) => s.messages === 2));
     const withB = { ...agg, sources: [...agg.sources, { name: 'SB', opt_start_seq: 2 }] };
     const [upN, upL] = await both(p, (nc) => api(nc, '$JS.API.STREAM.UPDATE.AGG', JSON.stringify(withB)));
-    assert.equal(maskedInfo(upL), maskedInfo(upN));
+    assert.equal(stateless(maskedInfo(upL)), stateless(maskedInfo(upN)));
     await both(p, (nc) => settle(nc, 'AGG', (s) => s.messages === 4));
     await both(p, async (nc) => {
       await publish(nc, 'a.y', 'a5');
@@ -147,7 +156,7 @@ describe('JetStream mirrors and sources, leafgate against nats-server -js', () =
       await publish(nc, '$KV.cfg.gone', '', { 'KV-Operation': 'DEL' });
     });
     const [cN, cL] = await both(p, (nc) => api(nc, '$JS.API.STREAM.CREATE.KVM', JSON.stringify({ name: 'KVM', mirror: { name: 'KV_cfg' } })));
-    assert.equal(masked(cL), masked(cN));
+    assert.equal(stateless(masked(cL)), stateless(masked(cN)));
     assert.match(cL, /"mirror_direct":true/);
     await both(p, (nc) => settle(nc, 'KVM', (s) => s.last_seq === 4));
     await compareStream(p, 'KVM', 4);

@@ -73,7 +73,11 @@ export class JsAccount {
       for (const r of stream.readers) {
         if (r.origin !== null || !r.isLocal) continue;
         const origin = this.streams.get(r.config.name);
-        if (origin !== undefined && origin !== stream) r.link(origin);
+        if (origin === undefined || origin === stream) continue;
+        r.link(origin);
+        // nats-server links a mirror or source by creating a consumer through its own API, which the
+        // account's API counters show; /jsz and INFO count the link the same way here.
+        this.apiTotal++;
       }
     }
   }

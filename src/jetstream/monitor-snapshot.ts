@@ -3,7 +3,7 @@
 
 import { subjectToText } from '../util/index.js';
 import type { JsAccount } from './js-account.js';
-import { PLAIN_INFO, streamState } from './stream-info.js';
+import { sourceInfos, PLAIN_INFO, streamState } from './stream-info.js';
 import { streamConfigToJson } from './stream-config.js';
 import type { Stream } from './stream.js';
 import { formatTime } from './time.js';
@@ -19,6 +19,9 @@ export interface StreamSnapshot {
   readonly config: Record<string, unknown>;
   readonly state: Record<string, unknown>;
   readonly consumers: readonly Record<string, unknown>[];
+  /** StreamSourceInfo members as STREAM.INFO writes them, for a mirror / a sourcing stream. */
+  readonly mirror?: Record<string, unknown>;
+  readonly sources?: readonly Record<string, unknown>[];
 }
 
 export interface AccountSnapshot {
@@ -100,5 +103,6 @@ function streamSnapshot(stream: Stream, consumers: boolean): StreamSnapshot {
     config: streamConfigToJson(stream.config),
     state: streamState(stream, PLAIN_INFO),
     consumers: consumers ? stream.consumerInfos() : [],
+    ...sourceInfos(stream),
   };
 }

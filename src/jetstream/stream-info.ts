@@ -55,8 +55,11 @@ export function streamInfo(stream: Stream, opts: StreamInfoOptions): Record<stri
  * STREAM.UPDATE and STREAM.LIST write it; nats-server's STREAM.CREATE reply has neither.
  */
 export function streamInfoWithSources(stream: Stream, opts: StreamInfoOptions): Record<string, unknown> {
-  const info = streamInfo(stream, opts);
-  if (stream.config.mirror !== null) info.mirror = stream.readers[0].info();
-  else if (stream.readers.length > 0) info.sources = stream.readers.map((r) => r.info());
-  return info;
+  return { ...streamInfo(stream, opts), ...sourceInfos(stream) };
+}
+
+/** `mirror` for a mirror, `sources` for a sourcing stream, nothing for others (StreamInfo and /jsz alike). */
+export function sourceInfos(stream: Stream): { mirror?: Record<string, unknown>; sources?: Record<string, unknown>[] } {
+  if (stream.readers.length === 0) return {};
+  return stream.config.mirror !== null ? { mirror: stream.readers[0].info() } : { sources: stream.readers.map((r) => r.info()) };
 }

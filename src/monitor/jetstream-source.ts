@@ -29,6 +29,9 @@ export interface JetStreamStreamSnapshot {
   readonly state: Readonly<Record<string, unknown>>;
   /** Each consumer's ConsumerInfo members (config included) as CONSUMER.INFO writes them; empty unless asked for. */
   readonly consumers: readonly Readonly<Record<string, unknown>>[];
+  /** A mirror's or a sourcing stream's StreamSourceInfo members, as STREAM.INFO writes them. */
+  readonly mirror?: Readonly<Record<string, unknown>>;
+  readonly sources?: readonly Readonly<Record<string, unknown>>[];
 }
 
 export interface JetStreamAccountSnapshot {

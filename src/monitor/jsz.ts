@@ -117,6 +117,8 @@ function streamDetail(s: JetStreamStreamSnapshot, opts: JszOptions, leader: stri
     ...(opts.config ? { config: s.config } : {}),
     state: s.state,
     ...(consumers.length > 0 ? { consumer_detail: consumers.map((c) => (opts.config ? c : withoutConfig(c))) } : {}),
+    ...(s.mirror !== undefined ? { mirror: s.mirror } : {}),
+    ...(s.sources !== undefined ? { sources: s.sources } : {}),
   };
 }
 

@@ -14,7 +14,12 @@ export interface Reply {
 export interface NumberedReplyHandler {
   /** Views valid only during the call. */
   onReply(n: number, headers: Buffer, payload: Buffer): void;
-  /** Called once after each read that carried at least one numbered reply. */
+  /**
+   * A message a consumer delivered to the inbox: its subject is the stored message's, not the
+   * inbox, so it is told apart by that. Views valid only during the call.
+   */
+  onDelivered?(reply: Buffer, headers: Buffer, payload: Buffer): void;
+  /** Called once after each read that carried at least one numbered reply or delivered message. */
   onReadDone(): void;
 }
 
@@ -36,11 +41,13 @@ const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /**
  * A raw NATS connection for JetStream load: headers on, one wildcard subscription on its own inbox.
- * Replies to `<inbox>.r<n>` settle `request()` calls; replies to `<inbox>.<digits>` go to the
- * numbered-reply handler (a windowed publisher's PubAcks), parsed without allocating.
+ * Replies to `<inbox>.r<n>` settle `request()` calls; replies to `<inbox>.<digits>` (a windowed
+ * publisher's PubAcks, a pull request's status) and messages a consumer delivers to the inbox go to
+ * the numbered-reply handler, parsed without allocating.
  */
 export class JsConnection {
   readonly inbox: string;
+  private readonly inboxBytes: Buffer;
   private readonly socket: Socket;
   private readonly parser: ServerFrameParser;
   private readonly pending: Map<number, PendingRequest>;
@@ -54,6 +61,7 @@ export class JsConnection {
 
   private constructor(port: number, name: string) {
     this.inbox = `_INBOX.${randomBytes(6).toString('hex')}`;
+    this.inboxBytes = Buffer.from(`${this.inbox}.`, 'latin1');
     this.pending = new Map();
     this.pongWaiters = [];
     this.numbered = null;
@@ -63,7 +71,7 @@ export class JsConnection {
     this.failure = null;
     this.closing = false;
     this.parser = new ServerFrameParser({
-      onMsg: (subject, _reply, headers, payload) => this.onMsg(subject, headers, payload),
+      onMsg: (subject, reply, headers, payload) => this.onMsg(subject, reply, headers, payload),
       onPing: () => this.socket.write(PONG),
       onPong: () => this.pongWaiters.shift()?.resolve(),
       onInfo: () => {
@@ -163,8 +171,14 @@ export class JsConnection {
     }
   }
 
-  private onMsg(subject: Buffer, headers: Buffer, payload: Buffer): void {
-    const at = this.inbox.length + 1;
+  private onMsg(subject: Buffer, reply: Buffer, headers: Buffer, payload: Buffer): void {
+    const at = this.inboxBytes.length;
+    if (subject.length <= at || this.inboxBytes.compare(subject, 0, at) !== 0) {
+      if (this.numbered?.onDelivered === undefined) return;
+      this.sawNumbered = true;
+      this.numbered.onDelivered(reply, headers, payload);
+      return;
+    }
     if (subject[at] === BYTE_R) {
       const id = Number(subject.toString('latin1', at + 1));
       const request = this.pending.get(id);

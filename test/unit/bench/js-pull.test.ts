@@ -11,22 +11,12 @@ import {
   benchPayload,
   createDurablePull,
   createStream,
-  findNatsServer,
   natsServerLauncher,
   numberedPub,
   withJetStream,
 } from '../../bench/index.js';
+import { natsBinary, skip } from './installed-nats-server.js';
 
-function installedNatsServer(): string | null {
-  try {
-    return findNatsServer();
-  } catch {
-    return null;
-  }
-}
-
-const natsBinary = installedNatsServer();
-const skip = natsBinary === null ? 'nats-server is not installed' : false;
 const STREAM = 'PULLTEST';
 const SUBJECT = 'pull.test';
 const MESSAGES = 1_234;

@@ -20,8 +20,9 @@ export {
   pubFrame,
   subFrame,
 } from './nats-wire.js';
-export { createStream, directGet, directMessage, streamState, type StoredMessage, type StreamSetup, type StreamState } from './js-api.js';
+export { createDurablePull, createStream, directGet, directMessage, nextSubject, streamState, type StoredMessage, type StreamSetup, type StreamState } from './js-api.js';
 export { JsConnection, type NumberedReplyHandler, type Reply } from './js-connection.js';
+export { PullReader, type PullResult } from './js-pull.js';
 export { NumberedTemplate, WindowedPublisher, numberedPub, publishNumberOf, selfNumberedPub, type WindowResult } from './js-window.js';
 export { measureRestart, type RestartRecord, type RestartSample, type RestartSetup } from './js-restart.js';
 export { ServerFrameParser, type ServerFrameEvents } from './server-frames.js';

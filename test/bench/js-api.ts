@@ -74,3 +74,14 @@ export function directMessage(reply: Reply): StoredMessage | null {
   if (seq === null || subject === null) throw apiError('DIRECT.GET', `reply without Nats-Sequence/Nats-Subject: ${reply.headers.trim()}`);
   return { seq: Number(seq[1]), subject: subject[1] as string, payload: reply.payload };
 }
+
+/** A durable pull consumer over the whole stream, each message acked on its own. */
+export async function createDurablePull(connection: JsConnection, stream: string, durable: string): Promise<void> {
+  const body = { stream_name: stream, config: { durable_name: durable, deliver_policy: 'all', ack_policy: 'explicit' } };
+  apiReply('CONSUMER.DURABLE.CREATE', await connection.request(`${API}.CONSUMER.DURABLE.CREATE.${stream}.${durable}`, JSON.stringify(body)));
+}
+
+/** The CONSUMER.MSG.NEXT subject of a pull consumer. */
+export function nextSubject(stream: string, consumer: string): string {
+  return `${API}.CONSUMER.MSG.NEXT.${stream}.${consumer}`;
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { connect, type Socket } from 'node:net';
+import { ClientSocket } from './client-socket.js';
 import { BenchError, ConnectionLostError } from './errors.js';
-import { PING, PONG } from './nats-wire.js';
+import { PONG } from './nats-wire.js';
 import { ServerFrameParser } from './server-frames.js';
 
 /** A reply to a request: header block (empty when none) and payload, copied out of the read buffer. */
@@ -14,7 +14,12 @@ export interface Reply {
 export interface NumberedReplyHandler {
   /** Views valid only during the call. */
   onReply(n: number, headers: Buffer, payload: Buffer): void;
-  /** Called once after each read that carried at least one numbered reply. */
+  /**
+   * A message a consumer delivered to the inbox: its subject is the stored message's, not the
+   * inbox, so it is told apart by that. Views valid only during the call.
+   */
+  onDelivered?(reply: Buffer, headers: Buffer, payload: Buffer): void;
+  /** Called once after each read that carried at least one numbered reply or delivered message. */
   onReadDone(): void;
 }
 
@@ -24,11 +29,6 @@ interface PendingRequest {
   timer: NodeJS.Timeout;
 }
 
-interface Waiter {
-  resolve(): void;
-  reject(error: Error): void;
-}
-
 const BYTE_0 = 0x30;
 const BYTE_9 = 0x39;
 const BYTE_R = 0x72;
@@ -36,49 +36,35 @@ const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /**
  * A raw NATS connection for JetStream load: headers on, one wildcard subscription on its own inbox.
- * Replies to `<inbox>.r<n>` settle `request()` calls; replies to `<inbox>.<digits>` go to the
- * numbered-reply handler (a windowed publisher's PubAcks), parsed without allocating.
+ * Replies to `<inbox>.r<n>` settle `request()` calls; replies to `<inbox>.<digits>` (a windowed
+ * publisher's PubAcks, a pull request's status) and messages a consumer delivers to the inbox go to
+ * the numbered-reply handler, parsed without allocating.
  */
-export class JsConnection {
+export class JsConnection extends ClientSocket {
   readonly inbox: string;
-  private readonly socket: Socket;
+  private readonly inboxBytes: Buffer;
+  private readonly name: string;
   private readonly parser: ServerFrameParser;
   private readonly pending: Map<number, PendingRequest>;
-  private readonly pongWaiters: Waiter[];
   private numbered: NumberedReplyHandler | null;
   private sawNumbered: boolean;
   private nextRequest: number;
-  private infoWaiter: Waiter | null;
-  private failure: Error | null;
-  private closing: boolean;
 
   private constructor(port: number, name: string) {
+    super('127.0.0.1', port);
+    this.name = name;
     this.inbox = `_INBOX.${randomBytes(6).toString('hex')}`;
+    this.inboxBytes = Buffer.from(`${this.inbox}.`, 'latin1');
     this.pending = new Map();
-    this.pongWaiters = [];
     this.numbered = null;
     this.sawNumbered = false;
     this.nextRequest = 1;
-    this.infoWaiter = null;
-    this.failure = null;
-    this.closing = false;
     this.parser = new ServerFrameParser({
-      onMsg: (subject, _reply, headers, payload) => this.onMsg(subject, headers, payload),
+      onMsg: (subject, reply, headers, payload) => this.onMsg(subject, reply, headers, payload),
       onPing: () => this.socket.write(PONG),
-      onPong: () => this.pongWaiters.shift()?.resolve(),
-      onInfo: () => {
-        const waiter = this.infoWaiter;
-        this.infoWaiter = null;
-        waiter?.resolve();
-      },
+      onPong: () => this.pongArrived(),
+      onInfo: () => this.infoArrived(),
       onServerError: (text) => this.fail(new ConnectionLostError(`${name}: server said ${text}`)),
-    });
-    this.socket = connect({ host: '127.0.0.1', port });
-    this.socket.setNoDelay(true);
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    this.socket.on('error', (error) => this.fail(new ConnectionLostError(`${name}: ${error.message}`)));
-    this.socket.on('close', () => {
-      if (!this.closing) this.fail(new ConnectionLostError(`${name}: server closed the connection`));
     });
   }
 
@@ -87,9 +73,7 @@ export class JsConnection {
     const connection = new JsConnection(port, name);
     const timer = setTimeout(() => connection.fail(new ConnectionLostError(`${name}: no handshake within ${handshakeTimeoutMs} ms`)), handshakeTimeoutMs);
     try {
-      await new Promise<void>((resolve, reject) => {
-        connection.infoWaiter = { resolve, reject };
-      });
+      await connection.waitForInfo();
       const options = { verbose: false, pedantic: false, name, lang: 'leafgate-bench', version: '1', protocol: 1, echo: false, headers: true, no_responders: true };
       connection.socket.write(`CONNECT ${JSON.stringify(options)}\r\nSUB ${connection.inbox}.* 1\r\n`);
       await connection.flush();
@@ -102,23 +86,18 @@ export class JsConnection {
     }
   }
 
-  /** The error that ended this connection, if any. */
-  get error(): Error | null {
-    return this.failure;
-  }
-
   setNumberedHandler(handler: NumberedReplyHandler | null): void {
     this.numbered = handler;
   }
 
   /** Writes without waiting for the socket to drain: callers bound what they have in flight. */
   send(frames: Buffer | string): void {
-    if (this.failure === null) this.socket.write(frames);
+    if (this.error === null) this.socket.write(frames);
   }
 
   /** Publishes `body` to `subject` and resolves with the reply; rejects on timeout or a lost connection. */
   request(subject: string, body: string | Buffer, timeoutMs = 5000): Promise<Reply> {
-    if (this.failure !== null) return Promise.reject(this.failure);
+    if (this.error !== null) return Promise.reject(this.error);
     const id = this.nextRequest++;
     const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     return new Promise<Reply>((resolve, reject) => {
@@ -131,26 +110,7 @@ export class JsConnection {
     });
   }
 
-  /** Resolves once the server has processed everything sent before it. */
-  flush(): Promise<void> {
-    if (this.failure !== null) return Promise.reject(this.failure);
-    return new Promise<void>((resolve, reject) => {
-      this.pongWaiters.push({ resolve, reject });
-      this.socket.write(PING);
-    });
-  }
-
-  close(): void {
-    this.closing = true;
-    this.socket.destroy();
-  }
-
-  /** Ends the connection with `error`: pending requests reject and a windowed run ends with it. */
-  abort(error: Error): void {
-    this.fail(error);
-  }
-
-  private onData(chunk: Buffer): void {
+  protected onData(chunk: Buffer): void {
     try {
       this.parser.push(chunk);
     } catch (error) {
@@ -163,8 +123,14 @@ export class JsConnection {
     }
   }
 
-  private onMsg(subject: Buffer, headers: Buffer, payload: Buffer): void {
-    const at = this.inbox.length + 1;
+  private onMsg(subject: Buffer, reply: Buffer, headers: Buffer, payload: Buffer): void {
+    const at = this.inboxBytes.length;
+    if (subject.length <= at || this.inboxBytes.compare(subject, 0, at) !== 0) {
+      if (this.numbered?.onDelivered === undefined) return;
+      this.sawNumbered = true;
+      this.numbered.onDelivered(reply, headers, payload);
+      return;
+    }
     if (subject[at] === BYTE_R) {
       const id = Number(subject.toString('latin1', at + 1));
       const request = this.pending.get(id);
@@ -185,20 +151,17 @@ export class JsConnection {
     this.numbered.onReply(n, headers, payload);
   }
 
-  private fail(error: Error): void {
-    if (this.failure !== null) return;
-    this.failure = error;
-    const info = this.infoWaiter;
-    this.infoWaiter = null;
-    info?.reject(error);
-    for (const waiter of this.pongWaiters.splice(0)) waiter.reject(error);
+  protected lostMessage(what: string): string {
+    return `${this.name}: ${what}`;
+  }
+
+  /** Pending requests reject, and a windowed run or a pull ends with the error. */
+  protected onFail(error: Error): void {
     for (const [id, request] of this.pending) {
       clearTimeout(request.timer);
       request.reject(error);
       this.pending.delete(id);
     }
     this.numbered?.onReadDone();
-    this.closing = true;
-    this.socket.destroy();
   }
 }

@@ -1,17 +1,20 @@
 /**
  * A big file stream, stored and served again after a restart: each server stores N messages of
  * 128 B with a windowed publisher (leafgate at sync_interval 2m, nats-server at its default, so the
- * build is quick), with its write_bytes and RSS on the way; then it is stopped and started again
- * over the same store a few times, each time measuring how long from spawn() until a client gets
- * INFO, a STREAM.INFO answer counting all N messages, and a DIRECT.GET of the last one.
+ * build is quick), with its write_bytes and RSS on the way, then read back whole by a durable pull
+ * consumer (fetches of 500, each message acked); then it is stopped and started again over the same
+ * store a few times, each time measuring how long from spawn() until a client gets INFO, a
+ * STREAM.INFO answer counting all N messages, a DIRECT.GET of the last one, and a message from a
+ * fetch on a durable consumer made before the first restart (asked for in that order).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { hrtime } from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchError } from './errors.js';
-import { createStream, directGet, streamState } from './js-api.js';
+import { createDurablePull, createStream, directGet, streamState } from './js-api.js';
 import { JsConnection } from './js-connection.js';
+import { PullReader } from './js-pull.js';
 import { WindowedPublisher, numberedPub } from './js-window.js';
 import { benchPayload } from './nats-wire.js';
 import { ServerProcess, processWriteBytes, withJetStream, type ServerLauncher, type SyncSetting } from './servers.js';
@@ -34,6 +37,8 @@ export interface RestartRecord {
   writeBytesPerMsg: number | null;
   rssTenthKb: number | null;
   rssFullKb: number | null;
+  /** Messages read and acked per second by the pull consumer after the build. */
+  pullMsgsPerS: number | null;
   restarts: RestartSample[];
   error: string | null;
 }
@@ -43,6 +48,8 @@ export interface RestartSample {
   infoMs: number | null;
   streamInfoMs: number | null;
   lastMessageMs: number | null;
+  /** Until a fetch on the durable consumer made before the restart returned a message. */
+  firstFetchMs: number | null;
   /** VmRSS once the last message was served. */
   rssKb: number | null;
   error: string | null;
@@ -58,6 +65,11 @@ const BUILD_SYNC: SyncSetting = '2m';
 const READY_TIMEOUT_MS = 60_000;
 const RETRY_MS = 2;
 const PAYLOAD = benchPayload(PAYLOAD_SIZE);
+/** The consumer the build's read-back goes through, and the one each restart fetches from. */
+const READ_CONSUMER = 'READ';
+const FETCH_CONSUMER = 'FETCH';
+const PULL_BATCH = 500;
+const FETCH_TIMEOUT_MS = 1000;
 
 interface Subject {
   side: SideSetup;
@@ -100,9 +112,36 @@ async function build(subject: Subject, messages: number, progress: (line: string
     subject.record.rssFullKb = vmRssKb(server);
     const state = await streamState(connection, STREAM);
     if (state.messages !== messages) throw new BenchError('BENCH_BUILD', `stream holds ${state.messages} messages after ${messages} PubAcks`);
+    progress(`  ${subject.side.label}: reading them back through a pull consumer`);
+    subject.record.pullMsgsPerS = await readBack(connection, messages);
+    await createDurablePull(connection, STREAM, FETCH_CONSUMER);
   } finally {
     connection?.close();
     await server.stop();
+  }
+}
+
+/** Reads the whole stream through a new durable pull consumer with explicit acks; returns msgs/s. */
+async function readBack(connection: JsConnection, messages: number): Promise<number> {
+  await createDurablePull(connection, STREAM, READ_CONSUMER);
+  const result = await new PullReader(connection, STREAM, READ_CONSUMER, PULL_BATCH).read(messages);
+  await connection.flush();
+  return result.received / (Number(result.endNs - result.startNs) / 1e9);
+}
+
+/**
+ * Fetches one message from the durable consumer until one comes; a status reply (no messages yet)
+ * or no reply at all (the consumer not loaded yet) means try again.
+ */
+async function firstFetch(connection: JsConnection, deadline: number): Promise<void> {
+  for (;;) {
+    try {
+      await new PullReader(connection, STREAM, FETCH_CONSUMER, 1).read(1, FETCH_TIMEOUT_MS);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline || connection.error !== null) throw error;
+      await sleep(RETRY_MS);
+    }
   }
 }
 
@@ -134,7 +173,7 @@ async function streamWhenServed(connection: JsConnection, messages: number, dead
 }
 
 async function restartOnce(subject: Subject, round: number): Promise<RestartSample> {
-  const sample: RestartSample = { round, infoMs: null, streamInfoMs: null, lastMessageMs: null, rssKb: null, error: null };
+  const sample: RestartSample = { round, infoMs: null, streamInfoMs: null, lastMessageMs: null, firstFetchMs: null, rssKb: null, error: null };
   const began = hrtime.bigint();
   const server = await ServerProcess.launch(subject.side.label, subject.launcher);
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -147,6 +186,8 @@ async function restartOnce(subject: Subject, round: number): Promise<RestartSamp
     const last = await directGet(connection, STREAM, lastSeq);
     if (last === null || last.payload.length !== PAYLOAD_SIZE) throw new BenchError('BENCH_RESTART', `DIRECT.GET of the last message (${lastSeq}) found ${last === null ? 'nothing' : `${last.payload.length} bytes`}`);
     sample.lastMessageMs = msSince(began);
+    await firstFetch(connection, deadline);
+    sample.firstFetchMs = msSince(began);
     sample.rssKb = vmRssKb(server);
   } catch (error) {
     sample.error = `${(error as Error).message}\n${server.recentOutput}`;
@@ -175,6 +216,7 @@ export async function measureRestart(sides: readonly SideSetup[], setup: Restart
         writeBytesPerMsg: null,
         rssTenthKb: null,
         rssFullKb: null,
+        pullMsgsPerS: null,
         restarts: [],
         error: null,
       },
@@ -194,7 +236,7 @@ export async function measureRestart(sides: readonly SideSetup[], setup: Restart
       for (const subject of round % 2 === 0 ? built : [...built].reverse()) {
         const sample = await restartOnce(subject, round);
         subject.record.restarts.push(sample);
-        parts.push(sample.error === null ? `${subject.side.label} ${sample.lastMessageMs?.toFixed(0)} ms` : `${subject.side.label} FAILED`);
+        parts.push(sample.error === null ? `${subject.side.label} ${sample.firstFetchMs?.toFixed(0)} ms` : `${subject.side.label} FAILED`);
       }
       progress(`  restart ${round + 1}/${setup.rounds}: ${parts.join(', ')}`);
     }

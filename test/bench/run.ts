@@ -94,7 +94,8 @@ async function runRestart(options: BenchOptions, sides: SideSetup[]): Promise<{ 
   const rounds = options.quick ? RESTART_ROUNDS_QUICK : RESTART_ROUNDS;
   console.log(
     `JetStream restart: store ${options.jsMessages.toLocaleString('en-US')} messages of 128 B (window 256; leafgate at sync_interval 2m,\n` +
-      '  nats-server at its default), stop, then start again over the same store and time spawn -> first answers',
+      '  nats-server at its default), read them back through a durable pull consumer (fetches of 500, each message acked),\n' +
+      '  stop, then start again over the same store and time spawn -> first answers',
   );
   const records = await measureRestart(sides, { messages: options.jsMessages, rounds, storeRoot: options.storeRoot }, (line) => console.log(line));
   console.log('');

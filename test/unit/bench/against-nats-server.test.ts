@@ -9,7 +9,6 @@ import {
   RawConnection,
   ServerProcess,
   benchPayload,
-  findNatsServer,
   msgFrame,
   natsServerLauncher,
   pubFrame,
@@ -19,17 +18,8 @@ import {
   type ScenarioOutcome,
   type ScenarioResult,
 } from '../../bench/index.js';
+import { natsBinary, skip } from './installed-nats-server.js';
 
-function installedNatsServer(): string | null {
-  try {
-    return findNatsServer();
-  } catch {
-    return null;
-  }
-}
-
-const natsBinary = installedNatsServer();
-const skip = natsBinary === null ? 'nats-server is not installed' : false;
 
 /** Polls until `done()` or the deadline; the test then asserts on the state itself. */
 async function waitUntil(done: () => boolean, deadlineMs = 10_000): Promise<void> {

@@ -8,7 +8,7 @@ import { formatTime } from './time.js';
 
 /** The members of a ConsumerInfo after `type`. */
 export function consumerInfo(c: Consumer): Record<string, unknown> {
-  c.processWaiting(Date.now());
+  c.waiting.process(Date.now());
   const info: Record<string, unknown> = {
     stream_name: subjectToText(c.host.name),
     name: subjectToText(c.name),

@@ -15,6 +15,7 @@ import { goDuration } from '../util/index.js';
 import type { ConsumerConfig } from './consumer-config.js';
 import { FLOW_CONTROL_REQUEST, idleHeartbeat, PullStatus } from './errors.js';
 import { parsePullRequest } from './pull-request.js';
+import { WaitQueue, WaitingRequest } from './pull-waiting.js';
 import { subjectFilter } from './store/filter.js';
 import type { SubjectFilter } from './store/filter.js';
 import type { ConsumerState, StoredMsg, StreamStore } from './store/types.js';
@@ -43,33 +44,6 @@ class Pending {
   constructor(cseq: number, timeMs: number) {
     this.cseq = cseq;
     this.timeMs = timeMs;
-  }
-}
-
-/** A queued pull request. */
-class WaitingRequest {
-  readonly reply: string;
-  /** Messages still wanted. */
-  n: number;
-  /** Bytes still allowed; 0 = no limit. */
-  b: number;
-  readonly maxBytes: boolean;
-  /** Messages delivered to it. */
-  d = 0;
-  readonly noWait: boolean;
-  /** Epoch ms; 0 = never. */
-  readonly expiresAt: number;
-  readonly hbMs: number;
-  hbNext: number;
-  constructor(reply: string, n: number, b: number, noWait: boolean, expiresAt: number, hbMs: number, now: number) {
-    this.reply = reply;
-    this.n = n;
-    this.b = b;
-    this.maxBytes = b > 0;
-    this.noWait = noWait;
-    this.expiresAt = expiresAt;
-    this.hbMs = hbMs;
-    this.hbNext = hbMs > 0 ? now + hbMs : 0;
   }
 }
 
@@ -120,7 +94,8 @@ export class Consumer {
   private lss: number[] | null = null;
   private lssIdx = 0;
   private lssResume = 0;
-  readonly waiting: WaitingRequest[] = [];
+  /** The pull requests waiting for messages. */
+  readonly waiting: WaitQueue;
   lastDeliveredNs = 0n;
   lastAckNs = 0n;
 
@@ -142,8 +117,6 @@ export class Consumer {
   private replayTimer: NodeJS.Timeout | null = null;
   private ackTimer: NodeJS.Timeout | null = null;
   private ackDueMs = 0;
-  private waitTimer: NodeJS.Timeout | null = null;
-  private waitDueMs = 0;
   private pollTimer: NodeJS.Timeout | null = null;
   private hbTimer: NodeJS.Timeout | null = null;
   private inactiveTimer: NodeJS.Timeout | null = null;
@@ -165,6 +138,11 @@ export class Consumer {
     this.fcPrefix = `$JS.FC.${host.name}.${name}.`;
     this.acks = config.ackPolicy !== 'none';
     this.push = config.deliverSubject !== '';
+    this.waiting = new WaitQueue(
+      host.client,
+      (reply, text) => this.status(reply, text),
+      () => idleHeartbeat(this.dseq - 1, this.sseq - 1, null),
+    );
     const now = Date.now();
     this.unboundSinceMs = now;
     this.lastActiveMs = now;
@@ -354,7 +332,7 @@ export class Consumer {
       if (push) {
         to = this.config.deliverSubject;
       } else {
-        const wr = this.nextWaiting(m.subject.length + reply.length + size);
+        const wr = this.waiting.next(m.subject.length + reply.length + size);
         if (wr === null) break;
         to = wr.reply;
       }
@@ -365,7 +343,7 @@ export class Consumer {
         if (this.flowControlAfter(size)) return;
       }
     }
-    if (!push && exhausted) this.endNoWait();
+    if (!push && exhausted) this.waiting.endNoWait();
   }
 
   /** The next message to send, without taking it: redeliveries first, then new messages up to the committed sequence. */
@@ -472,46 +450,6 @@ export class Consumer {
     if (this.host.retention !== 'limits') this.host.acked(seq, this);
   }
 
-  /** The headers-only form and sizes aside, whether a pull request can take a message of `size` bytes. */
-  private nextWaiting(size: number): WaitingRequest | null {
-    const waiting = this.waiting;
-    const client = this.host.client;
-    while (waiting.length > 0) {
-      const wr = waiting[0];
-      if (wr.maxBytes) {
-        if (size > wr.b) {
-          this.status(wr.reply, PullStatus.messageSizeExceedsMaxBytes(wr.n, wr.b));
-          waiting.shift();
-          continue;
-        }
-        wr.b -= size;
-        // Exactly used up: this one goes out and the request is done.
-        if (wr.b === 0) wr.n = 1;
-      }
-      if ((wr.expiresAt === 0 || Date.now() < wr.expiresAt) && client.hasSubscribers(wr.reply)) {
-        wr.d++;
-        wr.n--;
-        waiting.shift();
-        if (wr.n > 0) waiting.push(wr);
-        if (wr.hbMs > 0) wr.hbNext = Date.now() + wr.hbMs;
-        return wr;
-      }
-      waiting.shift();
-    }
-    return null;
-  }
-
-  /** Out of messages: no_wait requests that got some end with a 408 (nats-server processWaiting at end of stream). */
-  private endNoWait(): void {
-    const waiting = this.waiting;
-    for (let i = 0; i < waiting.length; i++) {
-      const wr = waiting[i];
-      if (!wr.noWait || wr.d === 0) continue;
-      this.status(wr.reply, PullStatus.requestTimeout(wr.n, wr.b));
-      waiting.splice(i--, 1);
-    }
-  }
-
   /** replay original: true when `m` must wait to keep the stream's original spacing. */
   private replayDelay(m: StoredMsg): boolean {
     if (this.config.replayPolicy !== 'original') return false;
@@ -603,64 +541,20 @@ export class Consumer {
     if (opts.maxBytes > 0 && c.maxBytes > 0 && opts.maxBytes > c.maxBytes) return this.status(reply, PullStatus.exceededMaxRequestMaxBytes(c.maxBytes));
     const now = Date.now();
     this.lastActiveMs = now;
-    if (this.waiting.length >= c.maxWaiting) this.processWaiting(now);
+    if (this.waiting.length >= c.maxWaiting) this.waiting.process(now);
     if (opts.noWait) {
       const msgsPending = this.numPending() + this.rdq.length;
       if (msgsPending === 0 && opts.expires === 0n) return this.status(reply, PullStatus.NoMessages);
       if (msgsPending > 0) {
-        let batchPending = 0;
-        for (const wr of this.waiting) batchPending += wr.n;
-        if (msgsPending < batchPending) return this.status(reply, PullStatus.RequestsPending);
+        if (msgsPending < this.waiting.batchPending()) return this.status(reply, PullStatus.RequestsPending);
       }
     }
     if (this.waiting.length >= c.maxWaiting) return this.status(reply, PullStatus.ExceededMaxWaiting);
     const expiresAt = opts.expires > 0n ? now + Number(opts.expires / NS_PER_MS) : 0;
     const wr = new WaitingRequest(reply, batch, opts.maxBytes, opts.noWait, expiresAt, Number(opts.idleHeartbeat / NS_PER_MS), now);
-    this.waiting.push(wr);
+    this.waiting.add(wr);
     this.pump();
-    if (this.waiting.includes(wr)) this.armWaitTimer(now);
-  }
-
-  /** Expired requests get a 408, requests nobody listens to any more are dropped, heartbeats go out. */
-  processWaiting(now: number): void {
-    const waiting = this.waiting;
-    const client = this.host.client;
-    for (let i = 0; i < waiting.length; i++) {
-      const wr = waiting[i];
-      if (wr.expiresAt > 0 && now >= wr.expiresAt) {
-        this.status(wr.reply, PullStatus.requestTimeout(wr.n, wr.b));
-        waiting.splice(i--, 1);
-        continue;
-      }
-      if (!client.hasSubscribers(wr.reply)) {
-        waiting.splice(i--, 1);
-        continue;
-      }
-      if (wr.hbNext > 0 && now >= wr.hbNext) {
-        this.status(wr.reply, idleHeartbeat(this.dseq - 1, this.sseq - 1, null));
-        wr.hbNext = now + wr.hbMs;
-      }
-    }
-  }
-
-  private armWaitTimer(now: number): void {
-    let due = 0;
-    for (const wr of this.waiting) {
-      if (wr.expiresAt > 0 && (due === 0 || wr.expiresAt < due)) due = wr.expiresAt;
-      if (wr.hbNext > 0 && (due === 0 || wr.hbNext < due)) due = wr.hbNext;
-    }
-    if (due === 0 || (this.waitTimer !== null && this.waitDueMs <= due)) return;
-    if (this.waitTimer !== null) clearTimeout(this.waitTimer);
-    this.waitDueMs = due;
-    this.waitTimer = setTimeout(() => this.waitTimerFired(), Math.max(1, due - now));
-    this.waitTimer.unref();
-  }
-
-  private waitTimerFired(): void {
-    this.waitTimer = null;
-    const now = Date.now();
-    this.processWaiting(now);
-    this.armWaitTimer(now);
+    if (this.waiting.has(wr)) this.waiting.armTimer(now);
   }
 
   private status(reply: string, text: string): void {
@@ -873,10 +767,9 @@ export class Consumer {
   close(deleted: boolean): void {
     if (this.closed) return;
     this.closed = true;
-    for (const t of [this.ackTimer, this.waitTimer, this.inactiveTimer, this.replayTimer]) if (t !== null) clearTimeout(t);
+    for (const t of [this.ackTimer, this.inactiveTimer, this.replayTimer]) if (t !== null) clearTimeout(t);
     for (const t of [this.pollTimer, this.hbTimer]) if (t !== null) clearInterval(t);
-    if (deleted) for (const wr of this.waiting) this.status(wr.reply, PullStatus.ConsumerDeleted);
-    this.waiting.length = 0;
+    this.waiting.clear(deleted);
   }
 }
 

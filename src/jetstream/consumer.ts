@@ -8,14 +8,17 @@
 // the store (one indexed lookup from the cursor), builds its ack subject and hands it to the account's InternalClient.deliver().
 // The stream keeps the per-message cost flat: no closures, no promises, one timer per consumer for acks.
 
-import { randomBytes } from 'node:crypto';
-
 import type { InternalClient } from '../core/index.js';
+import { appendHeaders } from '../protocol/nats/index.js';
 import { goDuration } from '../util/index.js';
+import { AckKind, ackKind, nakDelayMs, nextRequestBody } from './ack-body.js';
 import type { ConsumerConfig } from './consumer-config.js';
 import { FLOW_CONTROL_REQUEST, idleHeartbeat, PullStatus } from './errors.js';
+import { FlowControl } from './flow-control.js';
 import { parsePullRequest } from './pull-request.js';
+import { RedeliveryQueue } from './redelivery-queue.js';
 import { WaitQueue, WaitingRequest } from './pull-waiting.js';
+import { seqFromTime } from './store/index.js';
 import { subjectFilter } from './store/filter.js';
 import type { SubjectFilter } from './store/filter.js';
 import type { ConsumerState, StoredMsg, StreamStore } from './store/types.js';
@@ -48,25 +51,12 @@ class Pending {
 }
 
 const NS_PER_MS = 1_000_000n;
+const MSG_SIZE = 'Nats-Msg-Size';
+const FLOW_CONTROL = Buffer.from(FLOW_CONTROL_REQUEST, 'latin1');
 const EMPTY = Buffer.alloc(0);
 /** How often a push consumer looks whether its deliver subject has subscribers (core has no interest events yet). */
 const INTEREST_POLL_MS = 50;
-/** Flow control: the window of unanswered bytes starts here and doubles with each answer up to the limit. */
-const FC_WINDOW_START = 2 * 1024 * 1024;
-const FC_WINDOW_MAX = 32 * 1024 * 1024;
-const MSG_SIZE = 'Nats-Msg-Size';
-const NAK = '-NAK';
-const NXT = '+NXT';
 
-const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-
-/** `n` random letters and digits (ephemeral consumer names, flow-control subjects). */
-export function randomToken(n: number): string {
-  const bytes = randomBytes(n);
-  let s = '';
-  for (let i = 0; i < n; i++) s += ALNUM[bytes[i] % ALNUM.length];
-  return s;
-}
 
 export class Consumer {
   readonly host: ConsumerHost;
@@ -85,8 +75,7 @@ export class Consumer {
   readonly pending = new Map<number, Pending>();
   /** Times delivered, for messages delivered more than once. */
   readonly rdc = new Map<number, number>();
-  private rdq: number[] = [];
-  private readonly rdqSet = new Set<number>();
+  private readonly rdq = new RedeliveryQueue();
   /** Messages matching the filter at or after the cursor, kept as messages come and go. */
   npc = 0;
   private npcStale = false;
@@ -100,17 +89,13 @@ export class Consumer {
   lastAckNs = 0n;
 
   private readonly ackPrefix: string;
-  private readonly fcPrefix: string;
   private readonly acks: boolean;
   private readonly push: boolean;
   private bound = false;
   private unboundSinceMs: number;
   private lastActiveMs: number;
   private lastSendMs = 0;
-  private fcWindow = FC_WINDOW_START;
-  private fcBytes = 0;
-  private fcSize = 0;
-  private fcId = '';
+  private readonly fc: FlowControl;
   /** replay original: the previous delivery's stored time and when it went out. */
   private replayLastNs = 0n;
   private replayLastMs = 0;
@@ -135,7 +120,7 @@ export class Consumer {
     this.durable = config.durableName !== '';
     this.filter = subjectFilter(config.filterSubject);
     this.ackPrefix = `$JS.ACK.${host.name}.${name}.`;
-    this.fcPrefix = `$JS.FC.${host.name}.${name}.`;
+    this.fc = new FlowControl(`$JS.FC.${host.name}.${name}.`);
     this.acks = config.ackPolicy !== 'none';
     this.push = config.deliverSubject !== '';
     this.waiting = new WaitQueue(
@@ -271,10 +256,7 @@ export class Consumer {
         this.pending.delete(seq);
         this.rdc.delete(seq);
       }
-      if (this.rdq.length > 0) {
-        this.rdq = this.rdq.filter((s) => s > this.asflr);
-        for (const s of [...this.rdqSet]) if (s <= this.asflr) this.rdqSet.delete(s);
-      }
+      this.rdq.dropUpTo(this.asflr);
     }
     this.npcStale = true;
     if (this.durable) this.host.store.saveConsumerState(this.name, this.snapshot());
@@ -303,7 +285,7 @@ export class Consumer {
   private pass(): void {
     const push = this.push;
     if (push) {
-      if (!this.bound || this.fcBytes > this.fcWindow) return;
+      if (!this.bound || this.fc.stalled) return;
     } else if (this.waiting.length === 0) return;
     if (this.npcStale) this.numPending();
     const client = this.host.client;
@@ -324,7 +306,7 @@ export class Consumer {
       let hdr = m.hdr;
       let body = m.data;
       if (headersOnly) {
-        hdr = withMsgSize(hdr, body.length);
+        hdr = appendHeaders(hdr, [[MSG_SIZE, String(body.length)]]);
         body = EMPTY;
       }
       const size = (hdr === null ? 0 : hdr.length) + body.length;
@@ -351,7 +333,7 @@ export class Consumer {
     const store = this.host.store;
     const maxDeliver = this.config.maxDeliver;
     while (this.rdq.length > 0) {
-      const seq = this.rdq[0];
+      const seq = this.rdq.first();
       const dc = (this.rdc.get(seq) ?? 1) + 1;
       const m = maxDeliver > 0 && dc > maxDeliver ? null : store.load(seq);
       if (m !== null) {
@@ -360,7 +342,6 @@ export class Consumer {
         return m;
       }
       this.rdq.shift();
-      this.rdqSet.delete(seq);
       // Past max_deliver nats-server drops the message from pending but keeps counting it as redelivered.
       if (maxDeliver > 0 && dc > maxDeliver) {
         this.pending.delete(seq);
@@ -410,7 +391,6 @@ export class Consumer {
     switch (this.nextFrom) {
       case FROM_RDQ:
         this.rdq.shift();
-        this.rdqSet.delete(m.seq);
         return;
       case FROM_LSS:
         this.lssIdx++;
@@ -497,25 +477,14 @@ export class Consumer {
   /** True when delivery must stop until the client answers flow control. */
   private flowControlAfter(size: number): boolean {
     if (!this.config.flowControl) return false;
-    this.fcBytes += size;
-    if (this.fcId === '' && this.fcBytes > this.fcWindow / 2) {
-      this.fcId = this.fcPrefix + randomToken(4);
-      this.fcSize = this.fcBytes;
-      this.host.client.publish(this.config.deliverSubject, this.fcId, Buffer.from(FLOW_CONTROL_REQUEST, 'latin1'), null);
-    } else if (this.fcId !== '' && this.fcBytes - this.fcSize >= this.fcWindow) {
-      this.fcSize += size;
-    }
-    return this.fcBytes > this.fcWindow;
+    const request = this.fc.sent(size);
+    if (request !== null) this.host.client.publish(this.config.deliverSubject, request, FLOW_CONTROL, null);
+    return this.fc.stalled;
   }
 
-  /** An answer on a `$JS.FC` subject: only the latest request counts. */
+  /** An answer on a `$JS.FC` subject. */
   flowControlReply(subject: string): void {
-    if (subject !== this.fcId) return;
-    this.fcBytes = Math.max(0, this.fcBytes - this.fcSize);
-    this.fcId = '';
-    this.fcSize = 0;
-    if (this.fcWindow < FC_WINDOW_MAX) this.fcWindow = Math.min(FC_WINDOW_MAX, this.fcWindow * 2);
-    this.pump();
+    if (this.fc.answered(subject)) this.pump();
   }
 
   private heartbeatTick(hbMs: number): void {
@@ -523,7 +492,7 @@ export class Consumer {
     const now = Date.now();
     if (now - this.lastSendMs < hbMs) return;
     this.lastSendMs = now;
-    const hb = idleHeartbeat(this.dseq - 1, this.sseq - 1, this.fcId === '' ? null : this.fcId);
+    const hb = idleHeartbeat(this.dseq - 1, this.sseq - 1, this.fc.outstanding);
     this.host.client.publish(this.config.deliverSubject, '', Buffer.from(hb, 'latin1'), null);
   }
 
@@ -567,17 +536,25 @@ export class Consumer {
   ack(tokens: readonly string[], body: Buffer, reply: string): void {
     const sseq = Number(tokens[5]);
     const cseq = Number(tokens[6]);
-    const text = body.length > 16 ? body.toString('latin1', 0, 16) : body.toString('latin1');
     let ackAck = reply !== '';
     let saved = false;
-    if (body.length === 0 || text === '+ACK' || text === '+OK') saved = this.ackMsg(sseq, cseq);
-    else if (text.startsWith(NAK)) this.nak(sseq, cseq, body.toString('latin1', NAK.length).trim());
-    else if (text === '+WPI') this.progress(sseq);
-    else if (text.startsWith(NXT)) {
-      ackAck = false;
-      this.ackMsg(sseq, cseq);
-      if (reply !== '') this.request(reply, body.subarray(NXT.length));
-    } else if (text === '+TERM') saved = this.ackMsg(sseq, cseq);
+    switch (ackKind(body)) {
+      case AckKind.Ack:
+      case AckKind.Term:
+        saved = this.ackMsg(sseq, cseq);
+        break;
+      case AckKind.Nak:
+        this.nak(sseq, cseq, nakDelayMs(body));
+        break;
+      case AckKind.Progress:
+        this.progress(sseq);
+        break;
+      case AckKind.Next:
+        ackAck = false;
+        this.ackMsg(sseq, cseq);
+        if (reply !== '') this.request(reply, nextRequestBody(body));
+        break;
+    }
     if (!ackAck) return;
     // An acknowledged ack must survive a crash: the answer waits for the commit that holds it.
     if (saved && this.host.store.kind === 'file') this.host.replyAfterCommit(reply);
@@ -612,7 +589,7 @@ export class Consumer {
         }
       }
       this.rdc.delete(sseq);
-      this.dropRedelivery(sseq);
+      this.rdq.drop(sseq);
       this.lastAckNs = BigInt(now) * NS_PER_MS;
       if (this.durable) this.host.store.consumerAcked(this.name, sseq, this.asflr, this.adflr);
       if (p !== undefined && this.host.retention !== 'limits') this.host.acked(sseq, this);
@@ -625,7 +602,7 @@ export class Consumer {
         if (seq > sseq) break;
         this.pending.delete(seq);
         this.rdc.delete(seq);
-        this.dropRedelivery(seq);
+        this.rdq.drop(seq);
       }
       this.lastAckNs = BigInt(now) * NS_PER_MS;
       if (this.durable) this.host.store.consumerAcked(this.name, 0, this.asflr, this.adflr);
@@ -635,19 +612,18 @@ export class Consumer {
     return this.durable;
   }
 
-  private nak(sseq: number, cseq: number, rest: string): void {
+  private nak(sseq: number, cseq: number, delayMs: number): void {
     if (cseq <= this.adflr || cseq >= this.dseq) return;
     const p = this.pending.get(sseq);
     if (p === undefined) return;
     this.lastActiveMs = Date.now();
-    const delayMs = nakDelayMs(rest);
     if (delayMs > 0) {
       const now = Date.now();
       p.timeMs = now - this.ackWaitMs(this.rdc.get(sseq) ?? 1) + delayMs;
       this.armAckTimerAt(now, now + delayMs);
       return;
     }
-    this.queueRedelivery(sseq);
+    this.rdq.add(sseq);
     this.pump();
   }
 
@@ -669,7 +645,7 @@ export class Consumer {
   private armAckTimer(now: number): void {
     let due = 0;
     for (const [seq, p] of this.pending) {
-      if (this.rdqSet.has(seq)) continue;
+      if (this.rdq.has(seq)) continue;
       const d = p.timeMs + this.ackWaitMs(this.rdc.get(seq) ?? 1);
       if (due === 0 || d < due) due = d;
     }
@@ -692,26 +668,14 @@ export class Consumer {
     const now = Date.now();
     let queued = false;
     for (const [seq, p] of this.pending) {
-      if (this.rdqSet.has(seq)) continue;
+      if (this.rdq.has(seq)) continue;
       if (p.timeMs + this.ackWaitMs(this.rdc.get(seq) ?? 1) <= now) {
-        this.queueRedelivery(seq);
+        this.rdq.add(seq);
         queued = true;
       }
     }
     if (queued) this.pump();
     this.armAckTimer(now);
-  }
-
-  private queueRedelivery(seq: number): void {
-    if (this.rdqSet.has(seq)) return;
-    this.rdqSet.add(seq);
-    this.rdq.push(seq);
-  }
-
-  private dropRedelivery(seq: number): void {
-    if (!this.rdqSet.delete(seq)) return;
-    const i = this.rdq.indexOf(seq);
-    if (i >= 0) this.rdq.splice(i, 1);
   }
 
   /** A pending message that left the stream. */
@@ -778,41 +742,3 @@ const FROM_RDQ = 1;
 const FROM_LSS = 2;
 const FROM_STREAM = 3;
 const FROM_BLOCKED = 4;
-
-/**
- * The first sequence stored at or after `ns` (a binary search over the stream's times). A time after the last
- * message gives 0, which the caller clamps to the first sequence: nats-server 2.9.10's file store answers so,
- * and a start time in the future then delivers the whole stream (observed).
- */
-export function seqFromTime(store: StreamStore, ns: bigint, first: number, last: number): number {
-  let lo = first;
-  let hi = last + 1;
-  while (lo < hi) {
-    const mid = Math.floor((lo + hi) / 2);
-    const m = store.loadNext('', mid);
-    if (m === null || m.seq > last) hi = mid;
-    else if (m.timeNs >= ns) hi = mid;
-    else lo = m.seq + 1;
-  }
-  return lo > last ? 0 : lo;
-}
-
-/** A headers-only delivery's header block: the stored one (or a new one) with `Nats-Msg-Size`. */
-function withMsgSize(hdr: Buffer | null, size: number): Buffer {
-  const line = `${MSG_SIZE}: ${size}\r\n\r\n`;
-  if (hdr === null || hdr.length < 4) return Buffer.from(`NATS/1.0\r\n${line}`, 'latin1');
-  return Buffer.concat([hdr.subarray(0, hdr.length - 2), Buffer.from(line, 'latin1')]);
-}
-
-/** The delay of `-NAK {"delay": ns}` or `-NAK <Go duration>` in ms; 0 = redeliver now. */
-function nakDelayMs(rest: string): number {
-  if (rest === '') return 0;
-  if (rest.startsWith('{')) {
-    const m = /"delay"\s*:\s*(\d+)/.exec(rest);
-    return m === null ? 0 : Number(BigInt(m[1]) / NS_PER_MS);
-  }
-  const d = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)$/.exec(rest);
-  if (d === null) return 0;
-  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  return Number(d[1]) * unit[d[2]];
-}

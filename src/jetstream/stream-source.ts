@@ -9,7 +9,7 @@
 import { appendHeaders, headerValue, removeHeader } from '../protocol/nats/index.js';
 import { apiError } from './errors.js';
 import type { ApiError } from './errors.js';
-import { seqFromTime } from './consumer.js';
+import { seqFromTime } from './store/index.js';
 import { subjectFilter } from './store/filter.js';
 import type { SubjectFilter } from './store/filter.js';
 import type { StoredMsg, StreamStore } from './store/types.js';

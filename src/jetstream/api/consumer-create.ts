@@ -4,7 +4,7 @@
 
 import { apiError, isApiError } from '../errors.js';
 import { parseApiBody, ResponseType } from '../api-envelope.js';
-import { randomToken } from '../consumer.js';
+import { randomToken } from '../random-token.js';
 import { consumerInfo } from '../consumer-info.js';
 import {
   checkConsumerConfig,

@@ -9,3 +9,4 @@ export { MemoryStore, memStoreMsgSize } from './memory/index.js';
 export type { MemoryStoreOptions } from './memory/index.js';
 export { openSqliteStore, SqliteStore, fileStoreMsgSize } from './sqlite/index.js';
 export type { SqliteStoreOptions } from './sqlite/index.js';
+export { seqFromTime } from './seq-from-time.js';

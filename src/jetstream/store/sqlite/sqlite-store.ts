@@ -3,8 +3,10 @@
 //
 // Group commit: the first write of an event-loop turn opens a transaction and schedules its commit
 // with setImmediate; every append, removal and consumer update of the turn runs inside it, so reads
-// see them at once, and one commit (one fsync with sync 'always') makes them durable together. The
-// commit listeners then hear the last sequence, and the stream acks the publishes up to it.
+// see them at once, and one commit makes them durable together. With sync 'always' the commit
+// listeners hear the last sequence once an fdatasync of the WAL that started after the commit has
+// finished (wal-sync.ts), and the stream acks the publishes up to it; the event loop goes on parsing
+// and committing the next batch meanwhile. With an interval they hear it right after the commit.
 //
 // State is kept as counters (messages, bytes, last sequence and time, subjects) updated with each
 // change and written in the same commit, so opening a store reads one row and two index ends; it
@@ -35,6 +37,7 @@ import { Statements } from './statements.js';
 import type { MsgRow, RowInfo } from './statements.js';
 import { SubjectTable } from './subjects.js';
 import type { SubjectEntry } from './subjects.js';
+import { WalSync } from './wal-sync.js';
 
 export interface SqliteStoreOptions {
   /** The database file; or give `dir` and `name` for `<dir>/<name>.db` (the name escaped for a file name). */
@@ -75,6 +78,13 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 /** Rows fetched per step when dropping messages from the front. */
 const FRONT_BATCH = 256;
 
+/** What the commit listeners will hear, in commit order, once it is durable. */
+interface Notice {
+  lastSeq: number;
+  err: Error | null;
+  durable: boolean;
+}
+
 interface Counters {
   count: number;
   bytes: number;
@@ -113,8 +123,11 @@ export class SqliteStore implements StreamStore {
   private failure: { err: StoreWriteError; lastSeq: number } | null = null;
   /** Subjects whose last sequence went away in the current removal. */
   private readonly lastGone = new Set<SubjectEntry>();
+  private readonly fsyncEachCommit: boolean;
+  private readonly walSync: WalSync;
+  /** Commits (and failures after them) whose listeners wait for a sync, oldest first. */
+  private readonly notices: Notice[] = [];
   private syncTimer: NodeJS.Timeout | null = null;
-  private walFd: number | null = null;
   private unsynced = false;
   private closed = false;
 
@@ -124,7 +137,9 @@ export class SqliteStore implements StreamStore {
     this.limits = options.limits ?? NO_LIMITS;
     this.budget = options.budget ?? null;
     const sync = options.sync ?? 'always';
-    const db = openDatabase(file, sync === 'always');
+    this.fsyncEachCommit = sync === 'always';
+    this.walSync = new WalSync(file);
+    const db = openDatabase(file);
     try {
       const wallMs = Number(this.clock.wallNs() / 1_000_000n);
       const fromVersion = schemaVersion(db);
@@ -455,7 +470,8 @@ export class SqliteStore implements StreamStore {
     this.commitTurn();
     this.closed = true;
     if (this.syncTimer !== null) clearInterval(this.syncTimer);
-    if (this.walFd !== null) fs.closeSync(this.walFd);
+    if (this.notices.length > 0) this.syncBeforeClose();
+    this.walSync.close();
     this.budget?.release(this.bytes);
     this.db.close();
   }
@@ -633,8 +649,47 @@ export class SqliteStore implements StreamStore {
     }
     const failure = this.failure;
     this.failure = null;
-    if (failure !== null) for (const l of this.listeners) l(failure.lastSeq, failure.err);
-    if (committed) for (const l of this.listeners) l(this.lastSeq, null);
+    if (failure !== null) this.notify(failure.lastSeq, failure.err, false);
+    if (committed) this.notify(this.lastSeq, null, this.fsyncEachCommit);
+  }
+
+  /** Tells the listeners, in commit order; a commit that needs a sync first waits for it. */
+  private notify(lastSeq: number, err: Error | null, needsSync: boolean): void {
+    if (!needsSync && this.notices.length === 0) {
+      for (const l of this.listeners) l(lastSeq, err);
+      return;
+    }
+    const notice: Notice = { lastSeq, err, durable: !needsSync };
+    this.notices.push(notice);
+    if (!needsSync) return;
+    this.walSync.sync((syncErr) => {
+      if (notice.durable) return;
+      notice.durable = true;
+      if (syncErr !== null) notice.err = new StoreWriteError(this.file, false, { cause: syncErr });
+      this.releaseNotices();
+    });
+  }
+
+  private releaseNotices(): void {
+    const notices = this.notices;
+    let i = 0;
+    for (; i < notices.length && notices[i].durable; i++) for (const l of this.listeners) l(notices[i].lastSeq, notices[i].err);
+    notices.splice(0, i);
+  }
+
+  /** Closing with commits that wait for their sync: one sync here, then their listeners. */
+  private syncBeforeClose(): void {
+    let err: Error | null = null;
+    try {
+      this.walSync.syncNow();
+    } catch (e) {
+      err = new StoreWriteError(this.file, false, { cause: e });
+    }
+    for (const n of this.notices) {
+      if (!n.durable && err !== null) n.err = err;
+      n.durable = true;
+    }
+    this.releaseNotices();
   }
 
   /**
@@ -675,12 +730,10 @@ export class SqliteStore implements StreamStore {
   /** With a sync interval: makes the commits since the last sync durable (see database.ts). */
   private syncWal(): void {
     if (!this.unsynced || this.closed) return;
-    try {
-      this.walFd ??= fs.openSync(`${this.file}-wal`, 'r');
-      fs.fsyncSync(this.walFd);
-      this.unsynced = false;
-    } catch {
+    this.unsynced = false;
+    this.walSync.sync((err) => {
       // Retried at the next interval; a checkpoint syncs the same data meanwhile.
-    }
+      if (err !== null) this.unsynced = true;
+    });
   }
 }

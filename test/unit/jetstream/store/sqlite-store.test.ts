@@ -15,7 +15,7 @@ import { openDatabase } from '../../../../src/jetstream/store/sqlite/database.js
 import { migrate, SCHEMA_VERSION } from '../../../../src/jetstream/store/sqlite/schema.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 import { FakeClock, YEAR_MS } from './fake-clock.js';
-import { limits, nextTurn, put, seqs, text } from './stores.js';
+import { CommitLog, limits, nextTurn, put, seqs, text } from './stores.js';
 
 function open(t: TestContext, file: string, options: Omit<SqliteStoreOptions, 'file'> = {}): SqliteStore {
   const store = openSqliteStore({ file, ...options });
@@ -78,26 +78,46 @@ test('a stream purged empty reopens at the same sequences', (t) => {
   assert.equal(put(again, 'a'), 6);
 });
 
-test('appends of one turn are one commit; listeners hear each commit in order', async (t) => {
+test('appends of one turn are one commit; listeners hear each commit in order once it is synced', async (t) => {
   const file = tempDir(t).path('S.db');
   const store = open(t, file);
   const heard: number[] = [];
+  let heardTwo: () => void = () => {};
+  const two = new Promise<void>((resolve) => (heardTwo = resolve));
   store.onCommitted((seq, err) => {
     assert.equal(err, null);
     heard.push(seq);
+    if (heard.length === 2) heardTwo();
   });
   for (let i = 0; i < 500; i++) put(store, `s.${i % 7}`);
   // Visible before the commit, on the same connection.
   assert.equal(store.load(500)?.subject, 's.2');
   await nextTurn();
+  // Committed but not yet synced: the listeners wait; the next turn commits on meanwhile.
   for (let i = 0; i < 3; i++) put(store, 'x');
-  await nextTurn();
-  await nextTurn();
+  await two;
   assert.deepEqual(heard, [500, 503]);
-  // What was committed is in the file for another reader.
-  const reader = openDatabase(file, true);
+  store.close();
+  const reader = openDatabase(file);
   t.after(() => reader.close());
   assert.equal(reader.prepare('SELECT count(*) FROM msgs').pluck().get(), 503);
+});
+
+test('an open stream file is locked against a second connection', (t) => {
+  const file = tempDir(t).path('S.db');
+  const store = open(t, file);
+  put(store, 'a');
+  assert.throws(() => openDatabase(file), (e: unknown) => (e as { code?: string }).code === 'SQLITE_BUSY');
+});
+
+test('closing with commits that wait for their sync: the listeners hear them before close returns', (t) => {
+  const file = tempDir(t).path('S.db');
+  const store = open(t, file);
+  const heard: number[] = [];
+  store.onCommitted((seq) => heard.push(seq));
+  for (let i = 0; i < 4; i++) put(store, 'a');
+  store.close();
+  assert.deepEqual(heard, [4]);
 });
 
 test('sync_interval as a duration: commits ack without fsync and reach the file', async (t) => {
@@ -116,7 +136,7 @@ test('sync_interval as a duration: commits ack without fsync and reach the file'
 test('a file of schema version 1 is upgraded: messages keep the age their timestamps give them', (t) => {
   const file = tempDir(t).path('S.db');
   const clock = new FakeClock();
-  const old = openDatabase(file, true);
+  const old = openDatabase(file);
   migrate(old, clock.wall, 1);
   const insert = old.prepare('INSERT INTO msgs (seq, sid, size, time_ns, hdr, data) VALUES (?, 1, 32, ?, NULL, ?)');
   old.prepare("INSERT INTO subjects (id, subject, msgs, last_seq) VALUES (1, CAST('a' AS BLOB), 2, 2)").run();
@@ -134,7 +154,7 @@ test('a file of schema version 1 is upgraded: messages keep the age their timest
   assert.equal(store.expire(), 50_000);
   assert.deepEqual(seqs(store), [2]);
   store.close();
-  const check = openDatabase(file, true);
+  const check = openDatabase(file);
   t.after(() => check.close());
   assert.equal(check.pragma('user_version', { simple: true }), SCHEMA_VERSION);
 });
@@ -142,7 +162,7 @@ test('a file of schema version 1 is upgraded: messages keep the age their timest
 test('a file from a newer schema is refused, naming the file', (t) => {
   const file = tempDir(t).path('S.db');
   open(t, file).close();
-  const db = openDatabase(file, true);
+  const db = openDatabase(file);
   db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
   db.close();
   assert.throws(() => openSqliteStore({ file }), (e: unknown) => e instanceof StoreVersionError && e.file === file);
@@ -239,11 +259,11 @@ test('a full disk: the failed commit is reported and rolled back, reads go on, w
   });
   const store = openSqliteStore({ file });
   stores.push(store);
-  const heard: Array<[number, string | null]> = [];
-  store.onCommitted((seq, err) => heard.push([seq, err === null ? null : (err as Error & { code: string }).code]));
+  const log = new CommitLog(store);
+  const codeOf = (err: Error | null): string | null => (err === null ? null : (err as Error & { code: string }).code);
   put(store, 'keep', 'first');
   store.saveConsumer('c', '{}', 1n);
-  await nextTurn();
+  await log.heardCount(1);
   // Take most of the space, then write turns until a commit fails.
   const filler = path.join(disk.dir, 'filler');
   fs.writeFileSync(filler, Buffer.alloc(700 * 1024));
@@ -255,11 +275,11 @@ test('a full disk: the failed commit is reported and rolled back, reads go on, w
       const r = store.append('bulk', null, Buffer.alloc(4096, turn));
       if (typeof r !== 'number') break;
     }
-    await nextTurn();
-    const last = heard[heard.length - 1];
-    if (last[1] !== null) {
-      failedAt = last[0];
-      assert.equal(last[1], 'STORE_FULL');
+    await log.heardCount(log.heard.length + 1);
+    const [lastSeq, err] = log.last;
+    if (err !== null) {
+      failedAt = lastSeq;
+      assert.equal(codeOf(err), 'STORE_FULL');
       assert.equal(store.state().lastSeq, committed, 'the failed turn is rolled back from the state');
     }
   }
@@ -272,8 +292,8 @@ test('a full disk: the failed commit is reported and rolled back, reads go on, w
   fs.rmSync(filler);
   const seq = put(store, 'after', 'space is back');
   assert.equal(seq, state.lastSeq + 1);
-  await nextTurn();
-  assert.deepEqual(heard[heard.length - 1], [seq, null]);
+  await log.heardCount(log.heard.length + 1);
+  assert.deepEqual(log.last, [seq, null]);
   const consumer = store.loadConsumers()[0].state;
   store.close();
   const again = openSqliteStore({ file });

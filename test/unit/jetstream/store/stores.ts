@@ -49,6 +49,31 @@ export function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/**
+ * What a store's commit listeners heard. With sync 'always' they hear a commit only once its WAL sync
+ * is done, a thread-pool job later than the turn: `heardCount(n)` waits for that instead of a turn.
+ */
+export class CommitLog {
+  readonly heard: Array<[number, Error | null]> = [];
+  private waiters: Array<{ count: number; resolve: () => void }> = [];
+
+  constructor(store: StreamStore) {
+    store.onCommitted((seq, err) => {
+      this.heard.push([seq, err]);
+      this.waiters = this.waiters.filter((w) => (w.count <= this.heard.length ? (w.resolve(), false) : true));
+    });
+  }
+
+  heardCount(count: number): Promise<void> {
+    if (this.heard.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ count, resolve }));
+  }
+
+  get last(): [number, Error | null] {
+    return this.heard[this.heard.length - 1];
+  }
+}
+
 export function text(b: Buffer | null | undefined): string | null {
   return b === null || b === undefined ? null : b.toString('latin1');
 }

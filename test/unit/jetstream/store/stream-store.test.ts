@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { AppendRefusal, StorageBudget } from '../../../../src/jetstream/store/index.js';
 import type { ConsumerState, StreamStore } from '../../../../src/jetstream/store/index.js';
 import { FakeClock, YEAR_MS } from './fake-clock.js';
-import { nextTurn, put, seqs, STORE_KINDS, text } from './stores.js';
+import { CommitLog, nextTurn, put, seqs, STORE_KINDS, text } from './stores.js';
 
 /** Sequences 1..6 on these subjects. */
 const SEED = ['a.1', 'a.2', 'b.1', 'a.1', 'b.2', 'a.1'];
@@ -57,15 +57,11 @@ for (const kind of STORE_KINDS) {
     test('skip uses a sequence without storing: an empty store moves its first sequence, a non-empty one counts a gap', async (t) => {
       const clock = new FakeClock();
       const store = kind.open(t, { clock });
-      const committed: number[] = [];
-      store.onCommitted((lastSeq, err) => {
-        assert.equal(err, null);
-        committed.push(lastSeq);
-      });
+      const log = new CommitLog(store);
       assert.equal(store.skip(), 1);
       assert.equal(store.skip(), 2);
-      await nextTurn();
-      assert.deepEqual(committed, [2]);
+      await log.heardCount(1);
+      assert.deepEqual(log.heard, [[2, null]]);
       const empty = store.state();
       assert.deepEqual([empty.msgs, empty.firstSeq, empty.lastSeq, empty.lastTimeNs, empty.numDeleted], [0, 3, 2, clock.wallNs(), 0]);
       assert.equal(put(store, 'a'), 3);
@@ -397,15 +393,14 @@ for (const kind of STORE_KINDS) {
 
     test('commit listeners hear the last sequence of each turn, after the turn', async (t) => {
       const store = kind.open(t);
-      const heard: Array<[number, Error | null]> = [];
-      store.onCommitted((seq, err) => heard.push([seq, err]));
+      const log = new CommitLog(store);
       for (let i = 0; i < 100; i++) put(store, 'a');
-      assert.deepEqual(heard, []);
-      await nextTurn();
-      assert.deepEqual(heard, [[100, null]]);
+      assert.deepEqual(log.heard, []);
+      await log.heardCount(1);
+      assert.deepEqual(log.heard, [[100, null]]);
       put(store, 'b');
-      await nextTurn();
-      assert.deepEqual(heard, [
+      await log.heardCount(2);
+      assert.deepEqual(log.heard, [
         [100, null],
         [101, null],
       ]);

@@ -180,6 +180,7 @@ export class Stream implements ConsumerHost {
 
   replyAfterCommit(reply: string): void {
     this.ackReplies.push(reply);
+    this.store.commitThisTurn();
   }
 
   /**

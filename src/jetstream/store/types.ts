@@ -142,7 +142,10 @@ export interface StreamStore {
   saveConfig(json: string, createdNs: bigint): void;
   loadConfig(): { json: string; createdNs: bigint } | null;
 
-  /** Consumer configuration and state, kept with the stream's data and written in the appends' group commit. */
+  /**
+   * Consumer configuration and state, kept with the stream's data and written in the appends' group
+   * commit; deliveries and acks alone may wait a little for one (see commitThisTurn).
+   */
   saveConsumer(name: string, configJson: string, createdNs: bigint): void;
   /** Replaces the consumer's whole state (a reset); the incremental calls below are the usual path. */
   saveConsumerState(name: string, state: ConsumerState): void;
@@ -157,6 +160,11 @@ export interface StreamStore {
    */
   consumerAcked(name: string, streamSeq: number, ackFloorStreamSeq: number, ackFloorConsumerSeq: number): void;
   removeConsumer(name: string): void;
+  /**
+   * Deliveries and acks may wait a little for a commit of their own; this makes the end of the current
+   * turn commit them (an ack whose sender waits for its confirmation).
+   */
+  commitThisTurn(): void;
   loadConsumers(): Array<{ name: string; configJson: string; createdNs: bigint; state: ConsumerState | null }>;
 
   /** Commits what is pending and closes. */

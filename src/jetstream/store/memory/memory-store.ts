@@ -277,6 +277,10 @@ export class MemoryStore implements StreamStore {
     this.consumers.delete(name);
   }
 
+  commitThisTurn(): void {
+    // Nothing waits: the memory store's state is current at once.
+  }
+
   loadConsumers(): Array<{ name: string; configJson: string; createdNs: bigint; state: ConsumerState | null }> {
     return [...this.consumers].map(([name, c]) => ({ name, configJson: c.configJson, createdNs: c.createdNs, state: c.state === null ? null : copyConsumerState(c.state) }));
   }

@@ -1,7 +1,8 @@
 // Consumers' configuration and state, kept in the stream's file. The table holds what the store
 // last wrote (bounded by each consumer's pending acks, i.e. max_ack_pending) and what changed since
-// the last commit: a commit writes only the changes (a delivery is one row in, an ack one row out),
-// and a failed commit keeps them to write again with the next one.
+// the last commit: a commit writes only the changes (a delivery is one row in, an ack one row out;
+// a delivery acked before the commit, nothing), and a failed commit keeps them to write again with
+// the next one.
 
 import { copyConsumerState, emptyConsumerState, recordAck, recordDelivery } from '../consumer-state.js';
 import type { ConsumerState } from '../types.js';
@@ -19,6 +20,8 @@ interface ConsumerRecord {
   dropUpTo: number;
   /** Stream sequences whose pending row changed. */
   readonly changed: Set<number>;
+  /** Stream sequences with a pending row in the file (as of the last flush). */
+  readonly stored: Set<number>;
 }
 
 export interface LoadedConsumer {
@@ -56,6 +59,7 @@ export class ConsumerTable {
     this.st = st;
     for (const row of st.readConsumers.all() as ConsumerRow[]) {
       let state: ConsumerState | null = null;
+      const stored = new Set<number>();
       if (row.has_state !== 0n) {
         state = emptyConsumerState();
         state.deliveredStreamSeq = Number(row.delivered_stream_seq);
@@ -63,11 +67,12 @@ export class ConsumerTable {
         state.ackFloorStreamSeq = Number(row.ack_floor_stream_seq);
         state.ackFloorConsumerSeq = Number(row.ack_floor_consumer_seq);
         for (const p of st.readPending.all(row.name) as PendingRow[]) {
+          stored.add(p.stream_seq);
           state.pending.set(p.stream_seq, { consumerSeq: p.consumer_seq, timeMs: p.time_ms });
           if (p.deliveries > 1) state.redelivered.set(p.stream_seq, p.deliveries);
         }
       }
-      this.records.set(row.name, { ...clean(), configJson: row.config, createdNs: row.created_ns, state });
+      this.records.set(row.name, { ...clean(), stored, configJson: row.config, createdNs: row.created_ns, state });
     }
   }
 
@@ -131,15 +136,26 @@ export class ConsumerTable {
       const c = this.records.get(name) as ConsumerRecord;
       if (c.configDirty) st.upsertConsumer.run(name, c.configJson, c.createdNs);
       const s = c.state;
+      const stored = c.stored;
       if (c.replace) {
         st.deletePendingAll.run(name);
-        if (s !== null) for (const [seq, p] of s.pending) st.upsertPending.run(name, seq, p.consumerSeq, p.timeMs, s.redelivered.get(seq) ?? 1);
+        stored.clear();
+        if (s !== null) {
+          for (const [seq, p] of s.pending) {
+            st.upsertPending.run(name, seq, p.consumerSeq, p.timeMs, s.redelivered.get(seq) ?? 1);
+            stored.add(seq);
+          }
+        }
       } else if (s !== null) {
-        if (c.dropUpTo > 0) st.deletePendingUpTo.run(name, c.dropUpTo);
+        if (c.dropUpTo > 0) dropStoredUpTo(st, name, stored, c.dropUpTo);
         for (const seq of c.changed) {
           const p = s.pending.get(seq);
-          if (p === undefined) st.deletePending.run(name, seq);
-          else st.upsertPending.run(name, seq, p.consumerSeq, p.timeMs, s.redelivered.get(seq) ?? 1);
+          if (p === undefined) {
+            if (stored.delete(seq)) st.deletePending.run(name, seq);
+          } else {
+            st.upsertPending.run(name, seq, p.consumerSeq, p.timeMs, s.redelivered.get(seq) ?? 1);
+            stored.add(seq);
+          }
         }
       }
       if (s !== null && (c.stateDirty || c.replace)) st.writeConsumerState.run(s.deliveredStreamSeq, s.deliveredConsumerSeq, s.ackFloorStreamSeq, s.ackFloorConsumerSeq, name);
@@ -161,11 +177,30 @@ export class ConsumerTable {
     this.removed.clear();
   }
 
-  get hasChanges(): boolean {
-    return this.touched.size > 0 || this.removed.size > 0;
+  /**
+   * The flushed changes were rolled back: which pending rows the file holds is no longer known, so
+   * the next commit rewrites them for every consumer it touched.
+   */
+  rolledBack(): void {
+    for (const name of this.touched) {
+      const c = this.records.get(name);
+      if (c !== undefined) c.replace = true;
+    }
   }
 }
 
+/** Drops the pending rows at or below the ack floor, with one statement when there are any. */
+function dropStoredUpTo(st: Statements, name: string, stored: Set<number>, floor: number): void {
+  let any = false;
+  for (const seq of stored) {
+    if (seq <= floor) {
+      stored.delete(seq);
+      any = true;
+    }
+  }
+  if (any) st.deletePendingUpTo.run(name, floor);
+}
+
 function clean(): Omit<ConsumerRecord, 'configJson' | 'createdNs' | 'state'> {
-  return { configDirty: false, stateDirty: false, replace: false, dropUpTo: 0, changed: new Set() };
+  return { configDirty: false, stateDirty: false, replace: false, dropUpTo: 0, changed: new Set(), stored: new Set() };
 }

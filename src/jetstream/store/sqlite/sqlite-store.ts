@@ -75,6 +75,14 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   return new SqliteStore(file, options);
 }
 
+/**
+ * How long deliveries and acks alone wait for a commit. A pull consumer's batch is usually delivered
+ * and acked within it, so its pending-ack rows are never written at all; what a crash can cost is
+ * redeliveries (at-least-once, as nats-server's periodic consumer flush does). An ack whose sender
+ * waits for its confirmation, and any other write, commits them at the end of the turn.
+ */
+const CONSUMER_FLUSH_MS = 50;
+
 /** Rows fetched per step when dropping messages from the front. */
 const FRONT_BATCH = 256;
 
@@ -128,6 +136,7 @@ export class SqliteStore implements StreamStore {
   /** Commits (and failures after them) whose listeners wait for a sync, oldest first. */
   private readonly notices: Notice[] = [];
   private syncTimer: NodeJS.Timeout | null = null;
+  private consumerTimer: NodeJS.Timeout | null = null;
   private unsynced = false;
   private closed = false;
 
@@ -447,11 +456,15 @@ export class SqliteStore implements StreamStore {
 
   consumerDelivered(name: string, streamSeq: number, consumerSeq: number, timeMs: number, deliveries: number): void {
     this.consumers.delivered(name, streamSeq, consumerSeq, timeMs, deliveries);
-    this.beginOrReport();
+    this.consumerChanged();
   }
 
   consumerAcked(name: string, streamSeq: number, ackFloorStreamSeq: number, ackFloorConsumerSeq: number): void {
     this.consumers.acked(name, streamSeq, ackFloorStreamSeq, ackFloorConsumerSeq);
+    this.consumerChanged();
+  }
+
+  commitThisTurn(): void {
     this.beginOrReport();
   }
 
@@ -470,6 +483,7 @@ export class SqliteStore implements StreamStore {
     this.commitTurn();
     this.closed = true;
     if (this.syncTimer !== null) clearInterval(this.syncTimer);
+    if (this.consumerTimer !== null) clearTimeout(this.consumerTimer);
     if (this.notices.length > 0) this.syncBeforeClose();
     this.walSync.close();
     this.budget?.release(this.bytes);
@@ -615,6 +629,17 @@ export class SqliteStore implements StreamStore {
     }
   }
 
+  /** Deliveries and acks ride along with this turn's commit if there is one, else wait CONSUMER_FLUSH_MS. */
+  private consumerChanged(): void {
+    if (this.inTxn) return;
+    this.consumerTimer ??= setTimeout(this.onConsumerFlush, CONSUMER_FLUSH_MS);
+  }
+
+  private readonly onConsumerFlush = (): void => {
+    this.consumerTimer = null;
+    if (!this.closed) this.beginOrReport();
+  };
+
   private scheduleCommit(): void {
     if (this.commitScheduled) return;
     this.commitScheduled = true;
@@ -641,6 +666,10 @@ export class SqliteStore implements StreamStore {
         this.configDirty = false;
         this.consumers.committed();
         this.subjects.committed();
+        if (this.consumerTimer !== null) {
+          clearTimeout(this.consumerTimer);
+          this.consumerTimer = null;
+        }
         this.unsynced = true;
         committed = true;
       } catch (err) {
@@ -708,6 +737,7 @@ export class SqliteStore implements StreamStore {
       }
     }
     this.inTxn = false;
+    this.consumers.rolledBack();
     const b = this.before;
     if (b !== null) {
       if (this.bytes > b.bytes) this.budget?.release(this.bytes - b.bytes);

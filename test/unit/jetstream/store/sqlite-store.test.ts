@@ -120,6 +120,31 @@ test('closing with commits that wait for their sync: the listeners hear them bef
   assert.deepEqual(heard, [4]);
 });
 
+test('deliveries and acks alone wait a little for their commit, or commit this turn when asked', async (t) => {
+  const file = tempDir(t).path('S.db');
+  const store = open(t, file);
+  const log = new CommitLog(store);
+  for (let i = 0; i < 4; i++) put(store, 'a');
+  store.saveConsumer('c', '{}', 1n);
+  await log.heardCount(1);
+  for (let seq = 1; seq <= 4; seq++) store.consumerDelivered('c', seq, seq, 100, 1);
+  store.consumerAcked('c', 1, 1, 1);
+  store.consumerAcked('c', 3, 1, 1);
+  await nextTurn();
+  await nextTurn();
+  assert.equal(log.heard.length, 1, 'no commit at the end of the turn');
+  await log.heardCount(2);
+  store.consumerAcked('c', 2, 3, 3);
+  store.commitThisTurn();
+  await log.heardCount(3);
+  store.close();
+  const db = openDatabase(file);
+  t.after(() => db.close());
+  // 1 and 3 were acked before their delivery was ever written; 2 went with the floor; 4 is pending.
+  assert.deepEqual(db.prepare('SELECT stream_seq FROM consumer_pending').pluck().all(), [4]);
+  assert.deepEqual(db.prepare('SELECT ack_floor_stream_seq, delivered_stream_seq FROM consumers').raw().get(), [3, 4]);
+});
+
 test('sync_interval as a duration: commits ack without fsync and reach the file', async (t) => {
   const file = tempDir(t).path('S.db');
   const store = open(t, file, { sync: 20 });

@@ -63,6 +63,8 @@ export interface SublistStats {
 
 export class Sublist<T extends SublistEntry> {
   private readonly root = new Level<T>();
+  /** Queue groups of the match in progress, emptied after each (a match never re-enters). */
+  private readonly groups = new Map<string, T[]>();
   private cache: Map<string, MatchResult<T>> | null;
   /** Subjects matched once and not cached yet, newer and older generation (see the admission above). */
   private seen = new Set<string>();
@@ -138,11 +140,16 @@ export class Sublist<T extends SublistEntry> {
       }
     }
     const psubs: T[] = [];
-    const groups = new Map<string, T[]>();
+    const groups = this.groups;
     const tokens = subject.split('.');
     // A subject with an empty token matches nothing (nats-server), not even `*`.
     if (!tokens.includes('')) matchLevel(this.root, tokens, 0, psubs, groups);
-    const result: MatchResult<T> = { psubs, qsubs: groups.size === 0 ? NO_QSUBS : [...groups.values()] };
+    let qsubs: readonly (readonly T[])[] = NO_QSUBS;
+    if (groups.size > 0) {
+      qsubs = [...groups.values()];
+      groups.clear();
+    }
+    const result: MatchResult<T> = { psubs, qsubs };
     if (cache !== null) this.admit(cache, subject, result);
     return result;
   }

@@ -4,9 +4,40 @@
 import { encodeJson } from './json.js';
 import type { ApiError } from './errors.js';
 
-/** `stream` is already JSON-quoted text of the stream name. */
-export function pubAck(streamJson: string, seq: number, duplicate: boolean): string {
-  return duplicate ? `{"stream":${streamJson}, "seq":${seq},"duplicate": true}` : `{"stream":${streamJson}, "seq":${seq}}`;
+const ACK_END = Buffer.from('}', 'latin1');
+const DUPLICATE_END = Buffer.from(',"duplicate": true}', 'latin1');
+/** Digits of the largest sequence (2^64), with room to spare. */
+const SEQ_DIGITS = 24;
+
+/**
+ * A stream's PubAcks, written into one buffer: a PubAck goes out once per stored message, and its
+ * bytes are only borrowed by the publish that sends them (well below KEEP_BY_REFERENCE).
+ */
+export class PubAckWriter {
+  private readonly buf: Buffer;
+  private readonly seqAt: number;
+
+  /** `streamJson` is the JSON-quoted stream name. */
+  constructor(streamJson: string) {
+    const prefix = Buffer.from(`{"stream":${streamJson}, "seq":`, 'utf8');
+    this.buf = Buffer.allocUnsafe(prefix.length + SEQ_DIGITS + DUPLICATE_END.length);
+    this.seqAt = prefix.copy(this.buf, 0);
+  }
+
+  /** The PubAck of `seq`; a view valid until the next call. */
+  ack(seq: number, duplicate: boolean): Buffer {
+    const buf = this.buf;
+    let n = this.seqAt + writeDigits(buf, this.seqAt, seq);
+    n += (duplicate ? DUPLICATE_END : ACK_END).copy(buf, n);
+    return buf.subarray(0, n);
+  }
+}
+
+function writeDigits(buf: Buffer, at: number, value: number): number {
+  let len = 1;
+  for (let v = value; v >= 10; v = Math.floor(v / 10)) len++;
+  for (let i = at + len - 1, v = value; i >= at; i--, v = Math.floor(v / 10)) buf[i] = 0x30 + (v % 10);
+  return len;
 }
 
 /** A refused publish: the error, with `stream` and `seq: 0` present as nats-server sends them. */

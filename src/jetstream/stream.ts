@@ -16,7 +16,7 @@ import { decodeStoredConsumerConfig } from './consumer-config.js';
 import { Dedupe } from './dedupe.js';
 import { apiError, StoreRefusal, NotPermitted } from './errors.js';
 import type { ApiError } from './errors.js';
-import { pubAck, pubAckError } from './pub-ack.js';
+import { PubAckWriter, pubAckError } from './pub-ack.js';
 import { Republisher } from './republish.js';
 import { AppendRefusal } from './store/types.js';
 import type { PurgeRequest, StoreLimits, StreamStore } from './store/types.js';
@@ -69,6 +69,7 @@ export class Stream implements ConsumerHost {
   readonly createdNs: bigint;
   /** The name as JSON text, for the PubAcks. */
   private readonly nameJson: string;
+  private readonly acks: PubAckWriter;
   readonly client: InternalClient;
   readonly consumers = new Map<string, Consumer>();
   /** This stream's mirror or sources, reading their origins. */
@@ -114,6 +115,7 @@ export class Stream implements ConsumerHost {
     this.log = host.log;
     this.committedSeq = store.state().lastSeq;
     this.nameJson = JSON.stringify(subjectToText(config.name));
+    this.acks = new PubAckWriter(this.nameJson);
     this.dedupe = new Dedupe(Number(config.duplicateWindow / NS_PER_MS));
     this.republisher = Republisher.of(config, this.client);
     store.setLimits(limitsOf(config));
@@ -417,7 +419,7 @@ export class Stream implements ConsumerHost {
       if (msgId !== null && msgId !== '') {
         if (this.rebuild !== null) this.finishRebuild();
         const seq = this.dedupe.seqOf(msgId, Date.now());
-        if (seq > 0) return this.answer(reply, pubAck(this.nameJson, seq, true));
+        if (seq > 0) return this.sendAck(reply, seq, true);
       }
       const lastSubjectSeq = headerValue(data, hs, he, EXPECTED_LAST_SUBJECT_SEQ);
       if (lastSubjectSeq !== null) {
@@ -486,7 +488,7 @@ export class Stream implements ConsumerHost {
         if (a.msgId !== null) this.dedupe.forget(a.msgId);
         if (a.reply !== '') this.answer(a.reply, pubAckError(this.nameJson, apiError('StreamStoreFailed', { err: err.message })));
       } else if (a.reply !== '') {
-        this.answer(a.reply, pubAck(this.nameJson, a.seq, false));
+        this.sendAck(a.reply, a.seq, false);
       }
     }
     this.awaiting = i === awaiting.length ? [] : awaiting.slice(i);
@@ -528,6 +530,11 @@ export class Stream implements ConsumerHost {
 
   private refuse(reply: string, err: ApiError): void {
     if (reply !== '' && !this.config.noAck) this.answer(reply, pubAckError(this.nameJson, err));
+  }
+
+  private sendAck(reply: string, seq: number, duplicate: boolean): void {
+    if (reply === '') return;
+    this.client.publish(reply, '', null, this.acks.ack(seq, duplicate));
   }
 
   private answer(reply: string, json: string): void {

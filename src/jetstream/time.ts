@@ -5,6 +5,7 @@
 export const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 
 const NS_PER_MS = 1_000_000n;
+const NS_PER_S = 1_000_000_000n;
 
 /** A time read from a JSON body: the instant, and the UTC offset it was written with (Go writes it back so). */
 export interface ZonedTime {
@@ -19,16 +20,39 @@ export interface ZonedTime {
  */
 export function formatTime(ns: bigint, offsetMinutes = 0): string {
   if (ns === 0n) return GO_ZERO_TIME;
-  const local = ns + BigInt(offsetMinutes * 60) * 1_000_000_000n;
-  let ms = local / NS_PER_MS;
-  let sub = local % NS_PER_MS;
-  if (sub < 0n) {
-    sub += NS_PER_MS;
-    ms -= 1n;
+  const local = ns + BigInt(offsetMinutes * 60) * NS_PER_S;
+  let secs = local / NS_PER_S;
+  let sub = Number(local - secs * NS_PER_S);
+  if (sub < 0) {
+    sub += 1_000_000_000;
+    secs -= 1n;
   }
-  const iso = new Date(Number(ms)).toISOString();
-  const fraction = (iso.slice(20, 23) + sub.toString().padStart(6, '0')).replace(/0+$/, '');
-  return `${iso.slice(0, 19)}${fraction === '' ? '' : `.${fraction}`}${offsetMinutes === 0 ? 'Z' : offsetText(offsetMinutes)}`;
+  return `${secondText(Number(secs))}${fractionText(sub)}${offsetMinutes === 0 ? 'Z' : offsetText(offsetMinutes)}`;
+}
+
+// Stored messages come in time order: consecutive calls mostly fall in the same second.
+let cachedSecond = Number.NaN;
+let cachedSecondText = '';
+
+/** `YYYY-MM-DDTHH:MM:SS` of a second since the epoch. */
+function secondText(second: number): string {
+  if (second !== cachedSecond) {
+    cachedSecondText = new Date(second * 1000).toISOString().slice(0, 19);
+    cachedSecond = second;
+  }
+  return cachedSecondText;
+}
+
+/** `.` and up to nine digits, trailing zeros dropped; empty for a whole second. */
+function fractionText(ns: number): string {
+  if (ns === 0) return '';
+  let digits = 9;
+  let v = ns;
+  while (v % 10 === 0) {
+    v /= 10;
+    digits--;
+  }
+  return `.${String(v).padStart(digits, '0')}`;
 }
 
 function offsetText(minutes: number): string {

@@ -14,9 +14,22 @@ function readBootId(): string {
 
 let bootId: string | null = null;
 
+// Both clocks are read for every stored message: the wall clock as a bigint made once per millisecond,
+// the monotonic one from performance.now() (the same clock as hrtime, without a bigint per read).
+let wallMs = 0;
+let wallNs = 0n;
+const monoOriginMs = Number(process.hrtime.bigint() / 1_000_000n) - performance.now();
+
 export const systemClock: StoreClock = {
-  wallNs: () => BigInt(Date.now()) * 1_000_000n,
+  wallNs: () => {
+    const ms = Date.now();
+    if (ms !== wallMs) {
+      wallMs = ms;
+      wallNs = BigInt(ms) * 1_000_000n;
+    }
+    return wallNs;
+  },
   // process.hrtime reads CLOCK_MONOTONIC on Linux: counted from boot, so two processes of one boot agree.
-  monoMs: () => Number(process.hrtime.bigint() / 1_000_000n),
+  monoMs: () => Math.floor(monoOriginMs + performance.now()),
   bootId: () => (bootId ??= readBootId()),
 };

@@ -103,6 +103,26 @@ test('appends of one turn are one commit; listeners hear each commit in order on
   assert.equal(reader.prepare('SELECT count(*) FROM msgs').pluck().get(), 503);
 });
 
+test('a new stream file has 1 KiB pages; a file made with other pages keeps them', (t) => {
+  const dir = tempDir(t);
+  const fresh = dir.path('new.db');
+  open(t, fresh).close();
+  const older = dir.path('old.db');
+  const made = openDatabase(older);
+  // The page size of a WAL file changes only out of WAL mode, with a VACUUM.
+  made.pragma('journal_mode = DELETE');
+  made.pragma('page_size = 4096');
+  made.exec('VACUUM');
+  made.pragma('journal_mode = WAL');
+  made.close();
+  open(t, older).close();
+  for (const [file, size] of [[fresh, 1024], [older, 4096]] as const) {
+    const db = openDatabase(file);
+    assert.equal(db.pragma('page_size', { simple: true }), size, file);
+    db.close();
+  }
+});
+
 test('an open stream file is locked against a second connection', (t) => {
   const file = tempDir(t).path('S.db');
   const store = open(t, file);

@@ -160,10 +160,11 @@ export class MemoryStore implements StreamStore {
     if (keep > 0) {
       const total = this.matchingCount(f);
       if (keep >= total) return 0;
-      maxRemove = total - keep;
+      // Without a filter, keep purges below last - keep + 1, as nats-server's compaction does, which
+      // keeps fewer than `keep` when some of the last ones were deleted.
+      if (!f.all) maxRemove = total - keep;
     }
     let removed = 0;
-    // Without a filter, keep purges below last - keep + 1, as nats-server's compaction does.
     const end = f.all && keep > 0 ? this.lastSeq - keep + 1 : below > 0 ? below : this.lastSeq + 1;
     for (let s = this.firstSeq; s < end && removed < maxRemove && this.count > 0; s++) {
       const m = this.msgs.get(s);

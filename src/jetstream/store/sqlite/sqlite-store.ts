@@ -37,6 +37,7 @@ import { Statements } from './statements.js';
 import type { MsgRow, RowInfo } from './statements.js';
 import { SubjectTable } from './subjects.js';
 import type { SubjectEntry } from './subjects.js';
+import { READ_AHEAD_ROWS, ReadAhead } from './read-ahead.js';
 import { WalSync } from './wal-sync.js';
 
 export interface SqliteStoreOptions {
@@ -83,6 +84,12 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
  */
 const CONSUMER_FLUSH_MS = 50;
 
+/** With sync 'always': appends after which a turn commits what it has so far (commitEarly). */
+const EARLY_COMMIT_APPENDS = 64;
+
+/** Average stored message size (bytes) above which loadNext reads no rows ahead. */
+const READ_AHEAD_MAX_AVERAGE = 8 * 1024;
+
 /** Rows fetched per step when dropping messages from the front. */
 const FRONT_BATCH = 256;
 
@@ -126,11 +133,14 @@ export class SqliteStore implements StreamStore {
   /** The counters when the open transaction began, restored if it rolls back. */
   private before: Counters | null = null;
   private inTxn = false;
+  /** Appends in the open transaction. */
+  private txnAppends = 0;
   private commitScheduled = false;
   /** A transaction of this turn that failed: reported at the end of the turn; appends refused until then. */
   private failure: { err: StoreWriteError; lastSeq: number } | null = null;
   /** Subjects whose last sequence went away in the current removal. */
   private readonly lastGone = new Set<SubjectEntry>();
+  private readonly readAhead = new ReadAhead();
   private readonly fsyncEachCommit: boolean;
   private readonly walSync: WalSync;
   /** Commits (and failures after them) whose listeners wait for a sync, oldest first. */
@@ -206,6 +216,7 @@ export class SqliteStore implements StreamStore {
       this.bytes += size;
       this.subjects.added(e, seq);
       this.enforceLimits(e);
+      if (this.fsyncEachCommit && ++this.txnAppends >= EARLY_COMMIT_APPENDS) this.commitEarly();
       return seq;
     } catch (err) {
       if (this.lastSeq !== seq) this.budget?.release(size);
@@ -242,7 +253,7 @@ export class SqliteStore implements StreamStore {
   loadNext(filter: string, seq: number): StoredMsg | null {
     const f = subjectFilter(filter);
     const from = Math.max(seq, this.firstSeq);
-    if (f.all) return this.toMsg(this.st.nextMsg.get(from) as MsgRow | undefined);
+    if (f.all) return this.toMsg(this.nextInOrder(from));
     if (f.literal) {
       const e = this.subjects.get(filter);
       return e === null || e.msgs === 0 ? null : this.toMsg(this.st.nextMsgOfSubject.get(e.id, from) as MsgRow | undefined);
@@ -500,6 +511,18 @@ export class SqliteStore implements StreamStore {
     return { seq: Number(row.seq), subject: this.subjects.byIdOf(Number(row.sid)).subject, hdr: row.hdr, data: row.data, timeNs: row.time_ns };
   }
 
+  /** The first message at or after `from`, through the read-ahead windows. */
+  private nextInOrder(from: number): MsgRow | undefined {
+    const kept = this.readAhead.next(from);
+    if (kept !== undefined) return kept;
+    // Windows of large messages would hold megabytes: those are read one at a time.
+    const ahead = this.readAhead.continues(from) && this.bytes <= this.count * READ_AHEAD_MAX_AVERAGE;
+    const rows = ahead ? (this.st.nextMsgs.all(from, READ_AHEAD_ROWS) as MsgRow[]) : [this.st.nextMsg.get(from) as MsgRow | undefined];
+    const first = rows[0];
+    if (first !== undefined) this.readAhead.keep(rows as MsgRow[], ahead ? READ_AHEAD_ROWS : 1, this.lastSeq);
+    return first;
+  }
+
   /** The filter's slot in filter_subjects, 0 when it matches no subject. */
   private filterSlot(f: SubjectFilter): number {
     const m = this.subjects.matching(f);
@@ -553,6 +576,7 @@ export class SqliteStore implements StreamStore {
   /** Deletes one message and its share of the counters; settleRemovals() finishes the job. */
   private dropRow(r: RowInfo): void {
     this.st.deleteMsg.run(r.seq);
+    this.readAhead.removed(r.seq);
     this.count--;
     this.bytes -= r.size;
     this.budget?.release(r.size);
@@ -583,6 +607,7 @@ export class SqliteStore implements StreamStore {
     const n = this.count;
     this.begin();
     this.st.deleteAllMsgs.run();
+    this.readAhead.clear();
     this.st.deleteAllSubjects.run();
     this.subjects.reset(0);
     this.budget?.release(this.bytes);
@@ -617,6 +642,7 @@ export class SqliteStore implements StreamStore {
     };
     this.st.begin.run();
     this.inTxn = true;
+    this.txnAppends = 0;
     this.scheduleCommit();
   }
 
@@ -652,34 +678,46 @@ export class SqliteStore implements StreamStore {
   };
 
   private commitTurn(): void {
-    let committed = false;
-    if (this.inTxn) {
-      try {
-        this.subjects.sync();
-        this.consumers.flush();
-        if (this.config !== null && this.configDirty) this.st.writeConfig.run(this.config.json, this.config.createdNs);
-        const cp = this.time.checkpoint();
-        this.st.writeStream.run(this.count, this.bytes, this.lastSeq, this.lastTimeNs, this.subjects.live, cp.storedMs, cp.wallMs, cp.monoMs, cp.bootId);
-        this.st.commit.run();
-        this.inTxn = false;
-        this.before = null;
-        this.configDirty = false;
-        this.consumers.committed();
-        this.subjects.committed();
-        if (this.consumerTimer !== null) {
-          clearTimeout(this.consumerTimer);
-          this.consumerTimer = null;
-        }
-        this.unsynced = true;
-        committed = true;
-      } catch (err) {
-        this.abortTurn(err);
-      }
-    }
+    const committed = this.inTxn && this.commitTxn();
     const failure = this.failure;
     this.failure = null;
     if (failure !== null) this.notify(failure.lastSeq, failure.err, false);
     if (committed) this.notify(this.lastSeq, null, this.fsyncEachCommit);
+  }
+
+  /**
+   * With sync 'always', a turn that brings many appends commits them in parts: the first part's sync
+   * then runs while the loop stores the rest, and its acks go out sooner, so a publisher's next
+   * messages arrive while the disk works instead of after it.
+   */
+  private commitEarly(): void {
+    if (this.commitTxn()) this.notify(this.lastSeq, null, true);
+  }
+
+  /** Commits the open transaction; false when that failed (abortTurn() has then run). */
+  private commitTxn(): boolean {
+    try {
+      this.subjects.sync();
+      this.consumers.flush();
+      if (this.config !== null && this.configDirty) this.st.writeConfig.run(this.config.json, this.config.createdNs);
+      const cp = this.time.checkpoint();
+      this.st.writeStream.run(this.count, this.bytes, this.lastSeq, this.lastTimeNs, this.subjects.live, cp.storedMs, cp.wallMs, cp.monoMs, cp.bootId);
+      this.st.commit.run();
+      this.inTxn = false;
+      this.before = null;
+      this.configDirty = false;
+      this.consumers.committed();
+      this.subjects.committed();
+      if (this.consumerTimer !== null) {
+        clearTimeout(this.consumerTimer);
+        this.consumerTimer = null;
+      }
+      this.unsynced = true;
+      return true;
+    } catch (err) {
+      this.abortTurn(err);
+      return false;
+    }
   }
 
   /** Tells the listeners, in commit order; a commit that needs a sync first waits for it. */
@@ -738,6 +776,7 @@ export class SqliteStore implements StreamStore {
     }
     this.inTxn = false;
     this.consumers.rolledBack();
+    this.readAhead.clear();
     const b = this.before;
     if (b !== null) {
       if (this.bytes > b.bytes) this.budget?.release(this.bytes - b.bytes);

@@ -32,6 +32,7 @@ export class Statements {
   readonly insertMsg: Statement;
   readonly loadMsg: Statement;
   readonly nextMsg: Statement;
+  readonly nextMsgs: Statement;
   readonly nextMsgOfSubject: Statement;
   /** `+sid` keeps the planner on the seq order, stopping at the first match, not sorting each subject's rows. */
   readonly nextMsgOfSubjects: Statement;
@@ -94,6 +95,7 @@ export class Statements {
     this.insertMsg = db.prepare('INSERT INTO msgs (seq, sid, size, time_ns, stored_ms, hdr, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.loadMsg = db.prepare(`SELECT ${MSG_COLUMNS} FROM msgs WHERE seq = ?`).safeIntegers(true);
     this.nextMsg = db.prepare(`SELECT ${MSG_COLUMNS} FROM msgs WHERE seq >= ? ORDER BY seq LIMIT 1`).safeIntegers(true);
+    this.nextMsgs = db.prepare(`SELECT ${MSG_COLUMNS} FROM msgs WHERE seq >= ? ORDER BY seq LIMIT ?`).safeIntegers(true);
     this.nextMsgOfSubject = db.prepare(`SELECT ${MSG_COLUMNS} FROM msgs WHERE sid = ? AND seq >= ? ORDER BY seq LIMIT 1`).safeIntegers(true);
     this.nextMsgOfSubjects = db.prepare(`SELECT ${MSG_COLUMNS} FROM msgs WHERE seq >= ? AND +${IN_SUBJECTS} ORDER BY seq LIMIT 1`).safeIntegers(true);
     this.lastMsg = db.prepare(`SELECT ${MSG_COLUMNS} FROM msgs ORDER BY seq DESC LIMIT 1`).safeIntegers(true);

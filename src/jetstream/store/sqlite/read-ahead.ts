@@ -1,0 +1,77 @@
+// Reading the stream in order, a window of rows at a time.
+//
+// A consumer working through a backlog asks for the first message after the one it was just given,
+// one call per message. One query per call costs 7.5 µs a row here; one query for 32 rows, 4.8 µs a
+// row. So each call's rows are kept as a window: a call that continues one is served from it, and a
+// call that continues a window that ran out reads the next rows ahead. A few windows are kept, for
+// consumers reading the same stream at different places, the least recently used one replaced.
+
+import type { MsgRow } from './statements.js';
+
+/** Rows a call that continues a window reads ahead. */
+export const READ_AHEAD_ROWS = 32;
+/** Windows kept. */
+const WINDOWS = 4;
+
+interface Window {
+  rows: MsgRow[];
+  /** Index of the row the next call in step is given. */
+  next: number;
+  /** Every stored row from rows[0] up to this sequence is in `rows`. */
+  coveredTo: number;
+}
+
+export class ReadAhead {
+  private windows: Window[] = [];
+
+  /** The first stored row at or after `from` when a window knows it, else undefined: query. */
+  next(from: number): MsgRow | undefined {
+    const ws = this.windows;
+    for (let i = 0; i < ws.length; i++) {
+      const w = ws[i];
+      const row = w.rows[w.next];
+      // A window answers for sequences after the row it served last, up to its next row.
+      if (row === undefined || from > Number(row.seq) || from <= Number(w.rows[w.next - 1].seq)) continue;
+      w.next++;
+      if (i > 0) {
+        ws.splice(i, 1);
+        ws.unshift(w);
+      }
+      return row;
+    }
+    return undefined;
+  }
+
+  /** Whether a call for `from` goes on where a window ran out: then it is worth reading ahead. */
+  continues(from: number): boolean {
+    for (const w of this.windows) {
+      if (w.next === w.rows.length && from > Number(w.rows[w.next - 1].seq) && from <= w.coveredTo + 1) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Rows a query for at most `limit` rows returned (the first one given to the caller) when the
+   * stream's last sequence was `lastSeq`.
+   */
+  keep(rows: MsgRow[], limit: number, lastSeq: number): void {
+    const coveredTo = rows.length === limit ? Number(rows[rows.length - 1].seq) : lastSeq;
+    const ws = this.windows;
+    // The window this continues, if any, makes room; else the least recently used one.
+    let i = ws.findIndex((w) => w.next === w.rows.length && Number(rows[0].seq) > Number(w.rows[w.next - 1].seq) && Number(rows[0].seq) <= w.coveredTo + 1);
+    if (i < 0 && ws.length === WINDOWS) i = WINDOWS - 1;
+    if (i >= 0) ws.splice(i, 1);
+    ws.unshift({ rows, next: 1, coveredTo });
+  }
+
+  /** `seq` was removed: a window that holds it, or might, goes. */
+  removed(seq: number): void {
+    const ws = this.windows;
+    for (let i = ws.length - 1; i >= 0; i--) if (seq >= Number(ws[i].rows[0].seq) && seq <= ws[i].coveredTo) ws.splice(i, 1);
+  }
+
+  /** Everything may have changed (a purge of all, a rollback). */
+  clear(): void {
+    if (this.windows.length > 0) this.windows = [];
+  }
+}

@@ -1,0 +1,58 @@
+// The SQLite store serves in-order reads from rows read ahead: whatever happens between the reads
+// (appends, removals, purges, limits, other readers, a rolled-back turn), every read must give what
+// the memory store gives for the same history.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { MemoryStore } from '../../../../src/jetstream/store/index.js';
+import { READ_AHEAD_ROWS } from '../../../../src/jetstream/store/sqlite/read-ahead.js';
+import { limits, put, STORE_KINDS } from './stores.js';
+
+/** A small deterministic generator, so a failure replays. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const sqlite = STORE_KINDS.find((k) => k.name === 'sqlite')!;
+
+for (const seed of [1, 2, 3]) {
+  test(`readers walking the stream in step see what the memory store shows (seed ${seed})`, (t) => {
+    const rnd = random(seed);
+    const maxMsgs = 400;
+    const file = sqlite.open(t, { limits: { maxMsgs } });
+    const memory = new MemoryStore({ limits: limits({ maxMsgs }) });
+    t.after(() => memory.close());
+    // Readers' next sequences: three walking in step, restarted at random places now and then.
+    const readers = [0, 0, 0];
+    let reads = 0;
+    for (let step = 0; step < 3000; step++) {
+      const r = rnd();
+      if (r < 0.35) {
+        const subject = `s.${Math.floor(rnd() * 5)}`;
+        assert.equal(put(file, subject, `m${step}`), put(memory, subject, `m${step}`));
+      } else if (r < 0.4) {
+        const state = memory.state();
+        const seq = state.firstSeq + Math.floor(rnd() * Math.max(1, state.lastSeq - state.firstSeq + 1));
+        assert.equal(file.remove(seq), memory.remove(seq));
+      } else if (r < 0.405) {
+        const keep = Math.floor(rnd() * 50);
+        assert.equal(file.purge({ keep }), memory.purge({ keep }));
+      } else {
+        const i = Math.floor(rnd() * readers.length);
+        if (rnd() < 0.02) readers[i] = Math.floor(rnd() * (memory.state().lastSeq + 2));
+        const want = memory.loadNext('', readers[i]);
+        const got = file.loadNext('', readers[i]);
+        assert.equal(got?.seq ?? null, want?.seq ?? null, `reader ${i} from ${readers[i]} at step ${step}`);
+        assert.equal(got?.data.toString('latin1') ?? null, want?.data.toString('latin1') ?? null);
+        readers[i] = want === null ? readers[i] : want.seq + 1;
+        reads++;
+      }
+    }
+    assert.ok(reads > READ_AHEAD_ROWS * 20, 'enough reads to go through windows');
+  });
+}

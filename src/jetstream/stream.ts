@@ -18,6 +18,7 @@ import { apiError, StoreRefusal, NotPermitted } from './errors.js';
 import type { ApiError } from './errors.js';
 import { pubAck, pubAckError } from './pub-ack.js';
 import { Republisher } from './republish.js';
+import type { Advisories } from './advisories.js';
 import { AppendRefusal } from './store/types.js';
 import type { PurgeRequest, StoreLimits, StreamStore } from './store/types.js';
 import type { StreamConfig } from './stream-config.js';
@@ -45,6 +46,7 @@ const ROLLUP = 'Nats-Rollup';
 /** What a stream needs from its account: the client it captures with and its consumers deliver through. */
 export interface StreamHost {
   readonly client: InternalClient;
+  readonly advisories: Advisories;
   /** The account's storage, whose budgets this stream's bytes count against. */
   readonly stores: { budgetOf(storage: StreamConfig['storage']): AccountBudget };
   readonly log: { error(msg: string): void };
@@ -70,6 +72,7 @@ export class Stream implements ConsumerHost {
   /** The name as JSON text, for the PubAcks. */
   private readonly nameJson: string;
   readonly client: InternalClient;
+  readonly advisories: Advisories;
   readonly consumers = new Map<string, Consumer>();
   /** This stream's mirror or sources, reading their origins. */
   readers: SourceReader[] = [];
@@ -111,6 +114,7 @@ export class Stream implements ConsumerHost {
     this.store = store;
     this.createdNs = createdNs;
     this.client = host.client;
+    this.advisories = host.advisories;
     this.log = host.log;
     this.committedSeq = store.state().lastSeq;
     this.nameJson = JSON.stringify(subjectToText(config.name));
@@ -170,6 +174,7 @@ export class Stream implements ConsumerHost {
   deleteConsumer(c: Consumer): void {
     if (this.consumers.get(c.name) !== c) return;
     this.consumers.delete(c.name);
+    this.advisories.consumerAction(this.name, c.name, 'delete');
     c.close(true);
     if (c.durable) this.store.removeConsumer(c.name);
   }

@@ -551,7 +551,7 @@ export class Consumer {
         this.host.advisories.terminated(this, sseq, cseq, Number(tokens[4]));
         break;
       case AckKind.Nak:
-        this.nak(sseq, cseq, nakDelayMs(body), tokens);
+        this.nak(sseq, cseq, Number(tokens[4]), nakDelayMs(body));
         break;
       case AckKind.Progress:
         this.progress(sseq);
@@ -627,11 +627,11 @@ export class Consumer {
     return this.durable;
   }
 
-  private nak(sseq: number, cseq: number, delayMs: number, tokens: readonly string[]): void {
+  private nak(sseq: number, cseq: number, dc: number, delayMs: number): void {
     if (cseq <= this.adflr || cseq >= this.dseq) return;
     const p = this.pending.get(sseq);
     if (p === undefined) return;
-    this.host.advisories.naked(this, sseq, cseq, Number(tokens[4]));
+    this.host.advisories.naked(this, sseq, cseq, dc);
     this.lastActiveMs = Date.now();
     if (delayMs > 0) {
       const now = Date.now();

@@ -165,7 +165,7 @@ export class Server {
     const { JetStream } = await import('./jetstream/index.js');
     this.jetstream = new JetStream(
       this.router,
-      { dir: storage.dataDir, syncInterval: config.syncInterval, maxMemoryStore: storage.maxMemory, maxFileStore: storage.maxStore, accounts: accounts.limits, domain: config.domain },
+      { dir: storage.dataDir, syncInterval: config.syncInterval, maxMemoryStore: storage.maxMemory, maxFileStore: storage.maxStore, accounts: accounts.limits, domain: config.domain, serverName: this.opts.serverName !== '' ? this.opts.serverName : this.id },
       this.log,
     );
     try {

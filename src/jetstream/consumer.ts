@@ -12,6 +12,7 @@ import type { InternalClient } from '../core/index.js';
 import { appendHeaders } from '../protocol/nats/index.js';
 import { goDuration } from '../util/index.js';
 import { AckKind, ackKind, nakDelayMs, nextRequestBody } from './ack-body.js';
+import type { Advisories } from './advisories.js';
 import type { ConsumerConfig } from './consumer-config.js';
 import { FLOW_CONTROL_REQUEST, idleHeartbeat, PullStatus } from './errors.js';
 import { FlowControl } from './flow-control.js';
@@ -28,6 +29,7 @@ export interface ConsumerHost {
   readonly name: string;
   readonly store: StreamStore;
   readonly client: InternalClient;
+  readonly advisories: Advisories;
   readonly retention: 'limits' | 'interest' | 'workqueue';
   /** The last sequence the store's group commit made durable: nothing above it is delivered. */
   readonly committedSeq: number;
@@ -344,6 +346,7 @@ export class Consumer {
       this.rdq.shift();
       // Past max_deliver nats-server drops the message from pending but keeps counting it as redelivered.
       if (maxDeliver > 0 && dc > maxDeliver) {
+        if (dc === maxDeliver + 1) this.host.advisories.maxDeliveries(this, seq, maxDeliver);
         this.pending.delete(seq);
         this.rdc.set(seq, dc);
         if (this.durable) this.host.store.consumerAcked(this.name, seq, this.asflr, this.adflr);
@@ -540,17 +543,22 @@ export class Consumer {
     let saved = false;
     switch (ackKind(body)) {
       case AckKind.Ack:
-      case AckKind.Term:
+        this.sampleAck(sseq, cseq, tokens);
         saved = this.ackMsg(sseq, cseq);
         break;
+      case AckKind.Term:
+        saved = this.ackMsg(sseq, cseq);
+        this.host.advisories.terminated(this, sseq, cseq, Number(tokens[4]));
+        break;
       case AckKind.Nak:
-        this.nak(sseq, cseq, nakDelayMs(body));
+        this.nak(sseq, cseq, Number(tokens[4]), nakDelayMs(body));
         break;
       case AckKind.Progress:
         this.progress(sseq);
         break;
       case AckKind.Next:
         ackAck = false;
+        this.sampleAck(sseq, cseq, tokens);
         this.ackMsg(sseq, cseq);
         if (reply !== '') this.request(reply, nextRequestBody(body));
         break;
@@ -559,6 +567,13 @@ export class Consumer {
     // An acknowledged ack must survive a crash: the answer waits for the commit that holds it.
     if (saved && this.host.store.kind === 'file') this.host.replyAfterCommit(reply);
     else this.host.client.publish(reply, '', null, null);
+  }
+
+  /** The ack metric of sample_freq: for explicit acks of pending messages, taken before the ack removes them. */
+  private sampleAck(sseq: number, cseq: number, tokens: readonly string[]): void {
+    if (this.config.sampleFreq === '' || this.config.ackPolicy !== 'explicit') return;
+    const p = this.pending.get(sseq);
+    if (p !== undefined) this.host.advisories.ackSampled(this, sseq, cseq, Number(tokens[4]), p.timeMs);
   }
 
   /** Applies an ack; true when it was written to the store. */
@@ -612,10 +627,11 @@ export class Consumer {
     return this.durable;
   }
 
-  private nak(sseq: number, cseq: number, delayMs: number): void {
+  private nak(sseq: number, cseq: number, dc: number, delayMs: number): void {
     if (cseq <= this.adflr || cseq >= this.dseq) return;
     const p = this.pending.get(sseq);
     if (p === undefined) return;
+    this.host.advisories.naked(this, sseq, cseq, dc);
     this.lastActiveMs = Date.now();
     if (delayMs > 0) {
       const now = Date.now();

@@ -2,9 +2,11 @@
 // streams' subjects, the streams themselves, and the API counters. Accounts never see each other's
 // streams: each has its own client, its own subject space and its own folder.
 
-import type { Account, InternalClient, Router } from '../core/index.js';
+import type { Account, Connection, InternalClient, Router } from '../core/index.js';
 import { ConnectionKind } from '../core/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
+import { Advisories } from './advisories.js';
+import type { AdvisoryOrigin } from './advisories.js';
 import { API_HANDLERS } from './api/index.js';
 import type { ApiRequest } from './api/request.js';
 import { apiErrorResponse, apiResponse, parseApiBody } from './api-envelope.js';
@@ -35,18 +37,22 @@ export class JsAccount {
   readonly streams = new Map<string, Stream>();
   readonly stores: StreamStores;
   readonly log: JsAccountLog;
+  readonly advisories: Advisories;
   apiTotal = 0;
   apiErrors = 0;
-  private readonly onApi = (msg: PubFrame): void => this.api(msg);
+  /** The request being answered, which the API audit advisory repeats; null outside a handler. */
+  private answering: { subject: string; body: Buffer; from: Connection } | null = null;
+  private readonly onApi = (msg: PubFrame, _sub: unknown, from: Connection): void => this.api(msg, from);
 
   readonly limits: AccountLimits;
 
-  constructor(router: Router, account: Account, stores: StreamStores, limits: AccountLimits, log: JsAccountLog) {
+  constructor(router: Router, account: Account, stores: StreamStores, limits: AccountLimits, log: JsAccountLog, origin: AdvisoryOrigin) {
     this.account = account;
     this.stores = stores;
     this.limits = limits;
     this.log = log;
     this.client = router.createInternalClient(ConnectionKind.JetStream, account, `JetStream ${account.name}`);
+    this.advisories = new Advisories(this.client, origin);
   }
 
   /** Recovers the account's streams from its folder, then starts answering the API. */
@@ -88,7 +94,7 @@ export class JsAccount {
     this.client.close('Server Shutdown');
   }
 
-  private api(msg: PubFrame): void {
+  private api(msg: PubFrame, from: Connection): void {
     const reply = msg.reply;
     // Requests without a reply subject have nobody to answer (nats-server ignores them too).
     if (reply === '') return;
@@ -97,7 +103,14 @@ export class JsAccount {
     // Unknown verbs get no answer at all, as from nats-server.
     if (handler === undefined) return;
     const req: ApiRequest = { tokens, reply, body: msg.data.subarray(msg.start + msg.hdrLen, msg.end) };
-    handler(this, req);
+    // Saved and restored: an answer delivered in-process may carry a request of its own.
+    const outer = this.answering;
+    this.answering = { subject: msg.subject, body: req.body, from };
+    try {
+      handler(this, req);
+    } finally {
+      this.answering = outer;
+    }
   }
 
   /** The request's JSON body; an empty body is `null`. Undefined after answering `invalid JSON`. */
@@ -126,20 +139,27 @@ export class JsAccount {
 
   respond(reply: string, type: ResponseType, members: Record<string, unknown>): void {
     this.apiTotal++;
-    this.send(reply, apiResponse(type, members));
+    this.answer(reply, apiResponse(type, members));
   }
 
   /** An error answer, with the zero members nats-server writes beside the error for that reply type. */
   fail(reply: string, type: ResponseType, err: ApiError): void {
     this.apiTotal++;
     this.apiErrors++;
-    this.send(reply, apiErrorResponse(type, err));
+    this.answer(reply, apiErrorResponse(type, err));
   }
 
   /** An error that nats-server answers as a plain response: counted in `total` only (MSG.DELETE's store errors). */
   failAsResponse(reply: string, type: ResponseType, err: ApiError): void {
     this.apiTotal++;
-    this.send(reply, apiErrorResponse(type, err));
+    this.answer(reply, apiErrorResponse(type, err));
+  }
+
+  /** Sends an API answer, then its audit advisory, as nats-server's sendAPIResponse does. */
+  private answer(reply: string, json: string): void {
+    this.send(reply, json);
+    const req = this.answering;
+    if (req !== null) this.advisories.apiAudit(req.from, req.subject, req.body, json);
   }
 
   send(reply: string, json: string): void {

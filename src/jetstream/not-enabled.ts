@@ -2,8 +2,10 @@
 // in the reply type of the verb asked, as nats-server answers it, so clients learn why at once.
 
 import { ConnectionKind } from '../core/index.js';
-import type { Account, InternalClient, Router } from '../core/index.js';
+import type { Account, Connection, InternalClient, Router } from '../core/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
+import { Advisories } from './advisories.js';
+import type { AdvisoryOrigin } from './advisories.js';
 import { apiErrorResponse, ResponseType } from './api-envelope.js';
 import { apiError } from './errors.js';
 
@@ -31,18 +33,23 @@ const VERB_TYPES: ReadonlyMap<string, ResponseType> = new Map([
 
 export class NotEnabledResponder {
   private readonly client: InternalClient;
+  private readonly advisories: Advisories;
 
-  constructor(router: Router, account: Account) {
+  constructor(router: Router, account: Account, origin: AdvisoryOrigin) {
     this.client = router.createInternalClient(ConnectionKind.JetStream, account, `JetStream ${account.name} (not enabled)`);
-    this.client.subscribe(`${API_PREFIX}>`, null, (msg) => this.answer(msg));
+    this.advisories = new Advisories(this.client, origin);
+    this.client.subscribe(`${API_PREFIX}>`, null, (msg, _sub, from) => this.answer(msg, from));
   }
 
-  private answer(msg: PubFrame): void {
+  private answer(msg: PubFrame, from: Connection): void {
     if (msg.reply === '') return;
     const tokens = msg.subject.slice(API_PREFIX.length).split('.');
     const type = VERB_TYPES.get(tokens.slice(0, 3).join('.')) ?? VERB_TYPES.get(tokens.slice(0, 2).join('.')) ?? VERB_TYPES.get(tokens[0]);
     if (type === undefined) return;
-    this.client.publish(msg.reply, '', null, Buffer.from(apiErrorResponse(type, apiError('NotEnabledForAccount')), 'utf8'));
+    const json = apiErrorResponse(type, apiError('NotEnabledForAccount'));
+    this.client.publish(msg.reply, '', null, Buffer.from(json, 'utf8'));
+    // nats-server audits this answer too, into the account that asked.
+    this.advisories.apiAudit(from, msg.subject, msg.data.subarray(msg.start + msg.hdrLen, msg.end), json);
   }
 
   stop(): void {

@@ -5,6 +5,7 @@ import path from 'node:path';
 
 import type { Router } from '../core/index.js';
 import type { AccountLimits } from './account-limits.js';
+import type { AdvisoryOrigin } from './advisories.js';
 import { AccountBudget } from './account-limits.js';
 import { JsAccount } from './js-account.js';
 import type { JsAccountLog } from './js-account.js';
@@ -24,8 +25,10 @@ export interface JetStreamOptions {
   readonly maxFileStore: number;
   /** Accounts with JetStream enabled, with their limits; every other account is told it has none. */
   readonly accounts: ReadonlyMap<string, AccountLimits>;
-  /** JetStream domain ('' = none); shown by monitoring. */
+  /** JetStream domain ('' = none); shown by monitoring and in advisories. */
   readonly domain?: string;
+  /** The server's name (its id when none is configured), which advisories carry. */
+  readonly serverName?: string;
   readonly clock?: StoreClock;
 }
 
@@ -55,14 +58,18 @@ export class JetStream {
       if (account === null) continue;
       const budgets = { file: new AccountBudget(limits.maxStore, this.fileBudget), memory: new AccountBudget(limits.maxMemory, this.memoryBudget) };
       const stores = new StreamStores(path.join(this.opts.dir, name), this.opts, this.log, budgets);
-      const acc = new JsAccount(this.router, account, stores, limits, this.log);
+      const acc = new JsAccount(this.router, account, stores, limits, this.log, this.origin());
       acc.start();
       this.accounts.set(name, acc);
     }
     for (const account of this.router.accounts.values()) {
-      if (!this.accounts.has(account.name) && !account.isSystem) this.disabled.push(new NotEnabledResponder(this.router, account));
+      if (!this.accounts.has(account.name) && !account.isSystem) this.disabled.push(new NotEnabledResponder(this.router, account, this.origin()));
     }
     this.ready = true;
+  }
+
+  private origin(): AdvisoryOrigin {
+    return { server: this.opts.serverName ?? '', domain: this.opts.domain ?? '' };
   }
 
   stop(): void {

@@ -18,6 +18,7 @@ import { apiError, StoreRefusal, NotPermitted } from './errors.js';
 import type { ApiError } from './errors.js';
 import { PubAckWriter, pubAckError } from './pub-ack.js';
 import { Republisher } from './republish.js';
+import type { Advisories } from './advisories.js';
 import { AppendRefusal } from './store/types.js';
 import type { PurgeRequest, StoreLimits, StreamStore } from './store/types.js';
 import type { StreamConfig } from './stream-config.js';
@@ -45,6 +46,7 @@ const ROLLUP = 'Nats-Rollup';
 /** What a stream needs from its account: the client it captures with and its consumers deliver through. */
 export interface StreamHost {
   readonly client: InternalClient;
+  readonly advisories: Advisories;
   /** The account's storage, whose budgets this stream's bytes count against. */
   readonly stores: { budgetOf(storage: StreamConfig['storage']): AccountBudget };
   readonly log: { error(msg: string): void };
@@ -71,6 +73,7 @@ export class Stream implements ConsumerHost {
   private readonly nameJson: string;
   private readonly acks: PubAckWriter;
   readonly client: InternalClient;
+  readonly advisories: Advisories;
   readonly consumers = new Map<string, Consumer>();
   /** This stream's mirror or sources, reading their origins. */
   readers: SourceReader[] = [];
@@ -112,6 +115,7 @@ export class Stream implements ConsumerHost {
     this.store = store;
     this.createdNs = createdNs;
     this.client = host.client;
+    this.advisories = host.advisories;
     this.log = host.log;
     this.committedSeq = store.state().lastSeq;
     this.nameJson = JSON.stringify(subjectToText(config.name));
@@ -172,6 +176,7 @@ export class Stream implements ConsumerHost {
   deleteConsumer(c: Consumer): void {
     if (this.consumers.get(c.name) !== c) return;
     this.consumers.delete(c.name);
+    this.advisories.consumerAction(this.name, c.name, 'delete');
     c.close(true);
     if (c.durable) this.store.removeConsumer(c.name);
   }

@@ -80,3 +80,25 @@ export function parseTime(text: string): ZonedTime | null {
 function isLeap(y: number): boolean {
   return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
 }
+
+/**
+ * How far wallClockNs may be from the wall clock before it takes the wall clock again: past Date.now()'s own
+ * millisecond and a little slewing, so a step of the clock (NTP) shows at once.
+ */
+const RESYNC_NS = 2_000_000n;
+let wallMinusMono = BigInt(Date.now()) * NS_PER_MS - process.hrtime.bigint();
+
+/**
+ * The wall-clock time in nanoseconds, for the times Go writes with RFC3339Nano (advisories): the monotonic
+ * clock's resolution, set on the wall clock and set again when the wall clock has been stepped.
+ */
+export function wallClockNs(): bigint {
+  const ns = process.hrtime.bigint() + wallMinusMono;
+  const wall = BigInt(Date.now()) * NS_PER_MS;
+  const drift = ns - wall;
+  if (drift > RESYNC_NS || drift < -RESYNC_NS) {
+    wallMinusMono = wall - process.hrtime.bigint();
+    return wall;
+  }
+  return ns;
+}

@@ -55,6 +55,7 @@ export const consumerCreate: ApiHandler = (acc, req) => {
   if (isApiError(named)) return acc.fail(req.reply, type, named);
   const createdNs = BigInt(Date.now()) * 1_000_000n;
   const consumer = stream.addConsumer(named.name, named.config, createdNs, encodeJson(consumerConfigToJson(named.config)));
+  acc.advisories.consumerAction(stream.name, consumer.name, 'create');
   acc.respond(req.reply, type, consumerInfo(consumer));
 };
 

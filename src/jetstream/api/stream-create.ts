@@ -40,6 +40,7 @@ export const streamCreate: ApiHandler = (acc, req) => {
   acc.streams.set(cfg.name, stream);
   stream.attach();
   acc.linkSources();
+  acc.advisories.streamAction(stream.name, 'create');
   acc.respond(req.reply, type, { ...streamInfo(stream, PLAIN_INFO), did_create: true });
 };
 
@@ -60,6 +61,7 @@ export const streamUpdate: ApiHandler = (acc, req) => {
   acc.stores.saveConfig(stream.store, updated, stream.createdNs);
   stream.update(updated);
   acc.linkSources();
+  acc.advisories.streamAction(stream.name, 'modify');
   acc.respond(req.reply, type, streamInfoWithSources(stream, PLAIN_INFO));
 };
 

@@ -13,6 +13,8 @@ export const streamDelete: ApiHandler = (acc, req) => {
   const stream = acc.streams.get(req.tokens[2]);
   if (stream === undefined) return acc.fail(req.reply, type, apiError('StreamNotFound'));
   acc.streams.delete(stream.name);
+  // Sent whether or not removing the files fails, as nats-server sends them when it stops the stream.
+  acc.advisories.streamDeleted(stream.name, stream.consumers.keys());
   try {
     stream.destroy();
   } catch (err) {

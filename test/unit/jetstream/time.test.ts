@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { GO_ZERO_TIME, formatTime, parseTime } from '../../../src/jetstream/time.js';
+import { GO_ZERO_TIME, formatTime, parseTime, wallClockNs } from '../../../src/jetstream/time.js';
 
 const formats: readonly [ns: bigint, offsetMinutes: number, want: string][] = [
   [0n, 0, GO_ZERO_TIME],
@@ -38,3 +38,16 @@ for (const [text, want] of parses) {
     assert.deepEqual(parseTime(text), want);
   });
 }
+
+test('wallClockNs is the wall clock, finer than a millisecond', () => {
+  const ms = 1_000_000n;
+  for (let i = 0; i < 1000; i++) {
+    const before = BigInt(Date.now()) * ms;
+    const ns = wallClockNs();
+    const after = BigInt(Date.now()) * ms;
+    // Within Date.now()'s own millisecond and the 2 ms wallClockNs allows before it follows the wall clock again.
+    assert.ok(ns >= before - 3n * ms && ns <= after + 3n * ms, `${ns} between ${before} and ${after}`);
+  }
+  const fine = Array.from({ length: 50 }, () => wallClockNs() % ms);
+  assert.ok(fine.some((sub) => sub !== 0n), 'some readings carry sub-millisecond digits');
+});

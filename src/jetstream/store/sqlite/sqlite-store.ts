@@ -3,10 +3,10 @@
 //
 // Group commit: the first write of an event-loop turn opens a transaction and schedules its commit
 // with setImmediate; every append, removal and consumer update of the turn runs inside it, so reads
-// see them at once, and one commit makes them durable together. With sync 'always' the commit
-// listeners hear the last sequence once an fdatasync of the WAL that started after the commit has
-// finished (wal-sync.ts), and the stream acks the publishes up to it; the event loop goes on parsing
-// and committing the next batch meanwhile. With an interval they hear it right after the commit.
+// see them at once, and one commit makes them durable together (with sync 'always', a turn of many
+// appends commits in parts: commitEarly). The commit listeners hear the last sequence when it is
+// durable (commit-reporter.ts), and the stream acks the publishes up to it; the event loop goes on
+// parsing and committing the next batch meanwhile.
 //
 // State is kept as counters (messages, bytes, last sequence and time, subjects) updated with each
 // change and written in the same commit, so opening a store reads one row and two index ends; it
@@ -30,6 +30,7 @@ import { StoredTime } from '../stored-time.js';
 import type { StoredTimeCheckpoint } from '../stored-time.js';
 import { AppendRefusal } from '../types.js';
 import type { ConsumerState, PurgeRequest, StoreClock, StoredMsg, StoreLimits, StreamStore, StreamStoreState } from '../types.js';
+import { CommitReporter } from './commit-reporter.js';
 import { ConsumerTable } from './consumers.js';
 import { isDamage, openDatabase } from './database.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './schema.js';
@@ -38,7 +39,6 @@ import type { MsgRow, RowInfo } from './statements.js';
 import { SubjectTable } from './subjects.js';
 import type { SubjectEntry } from './subjects.js';
 import { READ_AHEAD_ROWS, ReadAhead } from './read-ahead.js';
-import { WalSync } from './wal-sync.js';
 
 export interface SqliteStoreOptions {
   /** The database file; or give `dir` and `name` for `<dir>/<name>.db` (the name escaped for a file name). */
@@ -93,13 +93,6 @@ const READ_AHEAD_MAX_AVERAGE = 8 * 1024;
 /** Rows fetched per step when dropping messages from the front. */
 const FRONT_BATCH = 256;
 
-/** What the commit listeners will hear, in commit order, once it is durable. */
-interface Notice {
-  lastSeq: number;
-  err: Error | null;
-  durable: boolean;
-}
-
 interface Counters {
   count: number;
   bytes: number;
@@ -120,7 +113,7 @@ export class SqliteStore implements StreamStore {
   private readonly clock: StoreClock;
   private readonly time: StoredTime;
   private readonly budget: StorageBudget | null;
-  private readonly listeners: Array<(lastSeq: number, err: Error | null) => void> = [];
+  private readonly reporter: CommitReporter;
   private limits: StoreLimits;
   private config: { json: string; createdNs: bigint } | null;
   private configDirty = false;
@@ -141,13 +134,7 @@ export class SqliteStore implements StreamStore {
   /** Subjects whose last sequence went away in the current removal. */
   private readonly lastGone = new Set<SubjectEntry>();
   private readonly readAhead = new ReadAhead();
-  private readonly fsyncEachCommit: boolean;
-  private readonly walSync: WalSync;
-  /** Commits (and failures after them) whose listeners wait for a sync, oldest first. */
-  private readonly notices: Notice[] = [];
-  private syncTimer: NodeJS.Timeout | null = null;
   private consumerTimer: NodeJS.Timeout | null = null;
-  private unsynced = false;
   private closed = false;
 
   constructor(file: string, options: SqliteStoreOptions) {
@@ -156,8 +143,6 @@ export class SqliteStore implements StreamStore {
     this.limits = options.limits ?? NO_LIMITS;
     this.budget = options.budget ?? null;
     const sync = options.sync ?? 'always';
-    this.fsyncEachCommit = sync === 'always';
-    this.walSync = new WalSync(file);
     const db = openDatabase(file);
     try {
       const wallMs = Number(this.clock.wallNs() / 1_000_000n);
@@ -186,10 +171,7 @@ export class SqliteStore implements StreamStore {
     }
     this.db = db;
     this.budget?.charge(this.bytes);
-    if (sync !== 'always') {
-      this.syncTimer = setInterval(() => this.syncWal(), Math.max(1, sync));
-      this.syncTimer.unref();
-    }
+    this.reporter = new CommitReporter(file, sync);
   }
 
   append(subject: string, hdr: Buffer | null, data: Buffer, at?: bigint): number | { refused: AppendRefusal } {
@@ -216,7 +198,7 @@ export class SqliteStore implements StreamStore {
       this.bytes += size;
       this.subjects.added(e, seq);
       this.enforceLimits(e);
-      if (this.fsyncEachCommit && ++this.txnAppends >= EARLY_COMMIT_APPENDS) this.commitEarly();
+      if (this.reporter.syncEachCommit && ++this.txnAppends >= EARLY_COMMIT_APPENDS) this.commitEarly();
       return seq;
     } catch (err) {
       if (this.lastSeq !== seq) this.budget?.release(size);
@@ -243,7 +225,7 @@ export class SqliteStore implements StreamStore {
   }
 
   onCommitted(listener: (lastSeq: number, err: Error | null) => void): void {
-    this.listeners.push(listener);
+    this.reporter.listen(listener);
   }
 
   load(seq: number): StoredMsg | null {
@@ -493,10 +475,8 @@ export class SqliteStore implements StreamStore {
     this.beginOrReport();
     this.commitTurn();
     this.closed = true;
-    if (this.syncTimer !== null) clearInterval(this.syncTimer);
     if (this.consumerTimer !== null) clearTimeout(this.consumerTimer);
-    if (this.notices.length > 0) this.syncBeforeClose();
-    this.walSync.close();
+    this.reporter.close();
     this.budget?.release(this.bytes);
     this.db.close();
   }
@@ -681,8 +661,8 @@ export class SqliteStore implements StreamStore {
     const committed = this.inTxn && this.commitTxn();
     const failure = this.failure;
     this.failure = null;
-    if (failure !== null) this.notify(failure.lastSeq, failure.err, false);
-    if (committed) this.notify(this.lastSeq, null, this.fsyncEachCommit);
+    if (failure !== null) this.reporter.failed(failure.lastSeq, failure.err);
+    if (committed) this.reporter.committed(this.lastSeq);
   }
 
   /**
@@ -691,7 +671,7 @@ export class SqliteStore implements StreamStore {
    * messages arrive while the disk works instead of after it.
    */
   private commitEarly(): void {
-    if (this.commitTxn()) this.notify(this.lastSeq, null, true);
+    if (this.commitTxn()) this.reporter.committed(this.lastSeq);
   }
 
   /** Commits the open transaction; false when that failed (abortTurn() has then run). */
@@ -712,51 +692,11 @@ export class SqliteStore implements StreamStore {
         clearTimeout(this.consumerTimer);
         this.consumerTimer = null;
       }
-      this.unsynced = true;
       return true;
     } catch (err) {
       this.abortTurn(err);
       return false;
     }
-  }
-
-  /** Tells the listeners, in commit order; a commit that needs a sync first waits for it. */
-  private notify(lastSeq: number, err: Error | null, needsSync: boolean): void {
-    if (!needsSync && this.notices.length === 0) {
-      for (const l of this.listeners) l(lastSeq, err);
-      return;
-    }
-    const notice: Notice = { lastSeq, err, durable: !needsSync };
-    this.notices.push(notice);
-    if (!needsSync) return;
-    this.walSync.sync((syncErr) => {
-      if (notice.durable) return;
-      notice.durable = true;
-      if (syncErr !== null) notice.err = new StoreWriteError(this.file, false, { cause: syncErr });
-      this.releaseNotices();
-    });
-  }
-
-  private releaseNotices(): void {
-    const notices = this.notices;
-    let i = 0;
-    for (; i < notices.length && notices[i].durable; i++) for (const l of this.listeners) l(notices[i].lastSeq, notices[i].err);
-    notices.splice(0, i);
-  }
-
-  /** Closing with commits that wait for their sync: one sync here, then their listeners. */
-  private syncBeforeClose(): void {
-    let err: Error | null = null;
-    try {
-      this.walSync.syncNow();
-    } catch (e) {
-      err = new StoreWriteError(this.file, false, { cause: e });
-    }
-    for (const n of this.notices) {
-      if (!n.durable && err !== null) n.err = err;
-      n.durable = true;
-    }
-    this.releaseNotices();
   }
 
   /**
@@ -794,15 +734,5 @@ export class SqliteStore implements StreamStore {
     const full = code === 'SQLITE_FULL';
     this.failure = { err: new StoreWriteError(this.file, full, { cause: err }), lastSeq: Math.max(attempted, this.failure?.lastSeq ?? 0) };
     this.scheduleCommit();
-  }
-
-  /** With a sync interval: makes the commits since the last sync durable (see database.ts). */
-  private syncWal(): void {
-    if (!this.unsynced || this.closed) return;
-    this.unsynced = false;
-    this.walSync.sync((err) => {
-      // Retried at the next interval; a checkpoint syncs the same data meanwhile.
-      if (err !== null) this.unsynced = true;
-    });
   }
 }

@@ -1,6 +1,8 @@
 // The duplicate window of a stream: Nats-Msg-Id -> the sequence that stored it, forgotten once the
 // window has passed. Ids arrive in time order, so expiry walks a queue from its head.
 
+export const MSG_ID = 'Nats-Msg-Id';
+
 interface Entry {
   seq: number;
   atMs: number;

@@ -13,7 +13,9 @@ import { Consumer } from './consumer.js';
 import { consumerInfo } from './consumer-info.js';
 import type { ConsumerHost } from './consumer.js';
 import { decodeStoredConsumerConfig } from './consumer-config.js';
-import { Dedupe } from './dedupe.js';
+import { Dedupe, MSG_ID } from './dedupe.js';
+import { DedupeRebuild, lastMsgIdOf } from './dedupe-rebuild.js';
+import { unmetExpectation } from './publish-expectations.js';
 import { apiError, StoreRefusal, NotPermitted } from './errors.js';
 import type { ApiError } from './errors.js';
 import { PubAckWriter, pubAckError } from './pub-ack.js';
@@ -28,19 +30,13 @@ import { subjectIsSubsetOf } from './subjects.js';
 import { recoverSourceSeqs, SourceReader } from './stream-source.js';
 
 const NS_PER_MS = 1_000_000n;
-/** Stored messages read per turn while the duplicate window is rebuilt after a restart. */
-const REBUILD_CHUNK = 2048;
 /** nats-server refuses header blocks larger than this (10097). */
 const MAX_HEADER_BYTES = 65535;
 
 /** nats-server's queue group for direct gets. */
 const DIRECT_GET_QUEUE = '_sys_';
 const DIRECT_GET_PREFIX = '$JS.API.DIRECT.GET.';
-const MSG_ID = 'Nats-Msg-Id';
 const EXPECTED_STREAM = 'Nats-Expected-Stream';
-const EXPECTED_LAST_SEQ = 'Nats-Expected-Last-Sequence';
-const EXPECTED_LAST_SUBJECT_SEQ = 'Nats-Expected-Last-Subject-Sequence';
-const EXPECTED_LAST_MSG_ID = 'Nats-Expected-Last-Msg-Id';
 const ROLLUP = 'Nats-Rollup';
 
 /** What a stream needs from its account: the client it captures with and its consumers deliver through. */
@@ -97,7 +93,7 @@ export class Stream implements ConsumerHost {
   /** The Nats-Msg-Id of the last stored message ('' when it had none), for Nats-Expected-Last-Msg-Id. */
   private lastMsgId = '';
   /** After a restart: the stored messages whose Msg-Ids still have to go back into the duplicate window. */
-  private rebuild: { next: number; last: number } | null = null;
+  private rebuild: DedupeRebuild | null = null;
   private expiryTimer: NodeJS.Timeout | null = null;
   private readonly onMsg = (msg: PubFrame): void => this.ingest(msg);
   private readonly onDirectGet = (msg: PubFrame): void => this.directGet(msg);
@@ -245,50 +241,10 @@ export class Stream implements ConsumerHost {
     return [...this.consumers.values()].map(consumerInfo);
   }
 
-  /**
-   * After a restart the duplicate window and the last Msg-Id come back from the stored messages, as
-   * nats-server rebuilds them: the messages of the last duplicate_window are read in chunks after the
-   * start, so a big stream serves at once; a publish carrying a Msg-Id before that is done finishes it.
-   */
+  /** After a restart: the last Msg-Id, and the duplicate window from the stored messages (dedupe-rebuild.ts). */
   recoverMsgIds(): void {
-    const state = this.store.state();
-    if (state.msgs === 0) return;
-    const last = this.store.load(state.lastSeq);
-    this.lastMsgId = last?.hdr != null ? (headerValue(last.hdr, 0, last.hdr.length, MSG_ID) ?? '') : '';
-    if (this.config.duplicateWindow <= 0n) return;
-    const sinceNs = BigInt(Date.now()) * NS_PER_MS - this.config.duplicateWindow;
-    // Stored times rise with the sequence: the window starts at the first message not older than it.
-    let lo = state.firstSeq;
-    let hi = state.lastSeq;
-    while (lo < hi) {
-      const mid = lo + Math.floor((hi - lo) / 2);
-      const m = this.store.loadNext('', mid);
-      if (m === null || m.timeNs >= sinceNs) hi = mid;
-      else lo = m.seq + 1;
-    }
-    this.rebuild = { next: lo, last: state.lastSeq };
-    setImmediate(() => this.rebuildChunk());
-  }
-
-  private rebuildChunk(): void {
-    const r = this.rebuild;
-    if (r === null) return;
-    for (let n = 0; n < REBUILD_CHUNK; n++) {
-      const m = r.next <= r.last ? this.store.loadNext('', r.next) : null;
-      if (m === null || m.seq > r.last) {
-        this.rebuild = null;
-        return;
-      }
-      r.next = m.seq + 1;
-      if (m.hdr === null) continue;
-      const id = headerValue(m.hdr, 0, m.hdr.length, MSG_ID);
-      if (id !== null && id !== '') this.dedupe.remember(id, m.seq, Number(m.timeNs / NS_PER_MS));
-    }
-    setImmediate(() => this.rebuildChunk());
-  }
-
-  private finishRebuild(): void {
-    while (this.rebuild !== null) this.rebuildChunk();
+    this.lastMsgId = lastMsgIdOf(this.store);
+    this.rebuild = DedupeRebuild.start(this.store, this.dedupe, this.config.duplicateWindow);
   }
 
   /** Starts capturing the stream's subjects. */
@@ -349,7 +305,7 @@ export class Stream implements ConsumerHost {
   storeCopy(subject: string, hdr: Buffer | null, data: Buffer, timeNs: bigint, dedupe: boolean): boolean {
     const msgId = dedupe && hdr !== null ? headerValue(hdr, 0, hdr.length, MSG_ID) : null;
     if (msgId !== null && msgId !== '') {
-      if (this.rebuild !== null) this.finishRebuild();
+      this.rebuild?.finish();
       if (this.dedupe.seqOf(msgId, Date.now()) > 0) return true;
     }
     const cfg = this.config;
@@ -400,6 +356,7 @@ export class Stream implements ConsumerHost {
   }
 
   detach(): void {
+    this.rebuild?.stop();
     this.rebuild = null;
     for (const sub of this.subs) this.client.unsubscribe(sub);
     this.subs = [];
@@ -422,22 +379,12 @@ export class Stream implements ConsumerHost {
       if (expectedStream !== null && expectedStream !== this.name) return this.refuse(reply, apiError('StreamNotMatch'));
       msgId = headerValue(data, hs, he, MSG_ID);
       if (msgId !== null && msgId !== '') {
-        if (this.rebuild !== null) this.finishRebuild();
+        this.rebuild?.finish();
         const seq = this.dedupe.seqOf(msgId, Date.now());
         if (seq > 0) return this.sendAck(reply, seq, true);
       }
-      const lastSubjectSeq = headerValue(data, hs, he, EXPECTED_LAST_SUBJECT_SEQ);
-      if (lastSubjectSeq !== null) {
-        const actual = this.store.lastSeqOfSubject(subject);
-        if (Number(lastSubjectSeq) !== actual) return this.refuse(reply, apiError('StreamWrongLastSequence', { seq: actual }));
-      }
-      const lastSeq = headerValue(data, hs, he, EXPECTED_LAST_SEQ);
-      if (lastSeq !== null) {
-        const actual = this.store.state().lastSeq;
-        if (Number(lastSeq) !== actual) return this.refuse(reply, apiError('StreamWrongLastSequence', { seq: actual }));
-      }
-      const lastMsgId = headerValue(data, hs, he, EXPECTED_LAST_MSG_ID);
-      if (lastMsgId !== null && lastMsgId !== this.lastMsgId) return this.refuse(reply, apiError('StreamWrongLastMsgID', { id: this.lastMsgId }));
+      const unmet = unmetExpectation(data, hs, he, subject, this.store, this.lastMsgId);
+      if (unmet !== null) return this.refuse(reply, unmet);
     }
     const rollup = hdrLen > 0 ? headerValue(data, hs, he, ROLLUP) : null;
     if (rollup !== null) {

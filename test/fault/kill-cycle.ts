@@ -165,7 +165,10 @@ export async function runKillCycle(options: KillCycleOptions): Promise<CycleRepo
     server = await ServerProcess.start('leafgate', launcher);
     const { acks, sent, killAfterMs } = await publishUntilKilled(server, options);
     server = await ServerProcess.start('leafgate', launcher);
-    const connection = await whenJetStreamServes(server.port);
+    const restarted = server;
+    const connection = await whenJetStreamServes(server.port).catch((error: Error) => {
+      throw new BenchError('FAULT_RESTART', `${error.message}\nserver output after the restart:\n${restarted.recentOutput}`);
+    });
     try {
       const stored = await readStream(connection);
       return { killAfterMs, sent, acked: acks.size, ...checkStored(acks, stored) };

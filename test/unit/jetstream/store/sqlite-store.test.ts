@@ -206,6 +206,40 @@ test('a file from a newer schema is refused, naming the file', (t) => {
   assert.throws(() => openSqliteStore({ file }), (e: unknown) => e instanceof StoreVersionError && e.file === file);
 });
 
+test('a file cut short by a checkpoint a crash interrupted opens from its WAL', async (t) => {
+  const dir = tempDir(t);
+  const file = dir.path('S.db');
+  const first = openSqliteStore({ file });
+  for (let i = 0; i < 200; i++) put(first, `s.${i}`, 'x'.repeat(200));
+  first.close();
+  const pagesBefore = fs.statSync(file).size;
+  const store = openSqliteStore({ file });
+  const committed = new Promise<void>((resolve) => store.onCommitted((seq) => seq === 2200 && resolve()));
+  for (let i = 0; i < 2000; i++) put(store, `t.${i}`, 'y'.repeat(200));
+  await committed;
+  // The files as a crash leaves them, then page 1 as the interrupted checkpoint wrote it: from the
+  // WAL's last frame of page 1, so the header counts pages the file does not have yet.
+  const crashed = dir.path('crashed.db');
+  fs.copyFileSync(file, crashed);
+  fs.copyFileSync(`${file}-wal`, `${crashed}-wal`);
+  store.close();
+  const wal = fs.readFileSync(`${crashed}-wal`);
+  const pageSize = wal.readUInt32BE(8);
+  let page1: Buffer | null = null;
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) if (wal.readUInt32BE(at) === 1) page1 = wal.subarray(at + 24, at + 24 + pageSize);
+  assert.ok(page1 !== null, 'the WAL holds page 1');
+  const fd = fs.openSync(crashed, 'r+');
+  fs.writeSync(fd, page1, 0, pageSize, 0);
+  fs.closeSync(fd);
+  assert.ok(page1.readUInt32BE(28) * pageSize > fs.statSync(crashed).size, 'the header counts more pages than the file has');
+  assert.equal(fs.statSync(crashed).size, pagesBefore);
+
+  const recovered = openSqliteStore({ file: crashed });
+  t.after(() => recovered.close());
+  assert.equal(recovered.state().msgs, 2200);
+  assert.equal(text(recovered.load(2200)?.data), 'y'.repeat(200));
+});
+
 test('a damaged file fails to open with an error naming it', (t) => {
   const dir = tempDir(t);
   const garbage = dir.write('garbage.db', 'this is not a database, only some text that is long enough to look like a header.......');

@@ -4,11 +4,12 @@
 //
 // Delivery is pull-driven from one place, pump(): the stream calls it after a group commit (never past the
 // committed sequence), a pull request, an ack that frees max_ack_pending, a due redelivery, a deliver
-// subject gaining interest or a flow-control answer call it too. Each pass loads the next message from
+// subject gaining interest (an account interest event, no polling), the rate limit's timer or a
+// flow-control answer call it too. Each pass loads the next message from
 // the store (one indexed lookup from the cursor), builds its ack subject and hands it to the account's InternalClient.deliver().
 // The stream keeps the per-message cost flat: no closures, no promises, one timer per consumer for acks.
 
-import type { InternalClient } from '../core/index.js';
+import type { Account, InterestWatch, InternalClient } from '../core/index.js';
 import { appendHeaders } from '../protocol/nats/index.js';
 import { goDuration } from '../util/index.js';
 import { AckKind, ackKind, nakDelayMs, nextRequestBody } from './ack-body.js';
@@ -16,6 +17,7 @@ import type { ConsumerConfig } from './consumer-config.js';
 import { FLOW_CONTROL_REQUEST, idleHeartbeat, PullStatus } from './errors.js';
 import { FlowControl } from './flow-control.js';
 import { parsePullRequest } from './pull-request.js';
+import { RateLimiter } from './rate-limit.js';
 import { RedeliveryQueue } from './redelivery-queue.js';
 import { WaitQueue, WaitingRequest } from './pull-waiting.js';
 import { seqFromTime } from './store/index.js';
@@ -28,6 +30,8 @@ export interface ConsumerHost {
   readonly name: string;
   readonly store: StreamStore;
   readonly client: InternalClient;
+  /** The stream's max_msg_size (0 or less: none) sizes a push consumer's rate-limit burst. */
+  readonly config: { readonly maxMsgSize: number };
   readonly retention: 'limits' | 'interest' | 'workqueue';
   /** The last sequence the store's group commit made durable: nothing above it is delivered. */
   readonly committedSeq: number;
@@ -54,9 +58,6 @@ const NS_PER_MS = 1_000_000n;
 const MSG_SIZE = 'Nats-Msg-Size';
 const FLOW_CONTROL = Buffer.from(FLOW_CONTROL_REQUEST, 'latin1');
 const EMPTY = Buffer.alloc(0);
-/** How often a push consumer looks whether its deliver subject has subscribers (core has no interest events yet). */
-const INTEREST_POLL_MS = 50;
-
 
 export class Consumer {
   readonly host: ConsumerHost;
@@ -91,7 +92,13 @@ export class Consumer {
   private readonly ackPrefix: string;
   private readonly acks: boolean;
   private readonly push: boolean;
+  /** push_bound: the deliver subject (in the deliver group, if any) has a subscriber now. */
   private bound = false;
+  private interest: InterestWatch | null = null;
+  private readonly onInterest = (interested: boolean): void => this.interestChanged(interested);
+  /** rate_limit_bps of a push consumer; null when unlimited. */
+  private limiter: RateLimiter | null = null;
+  private rateTimer: NodeJS.Timeout | null = null;
   private unboundSinceMs: number;
   private lastActiveMs: number;
   private lastSendMs = 0;
@@ -102,7 +109,6 @@ export class Consumer {
   private replayTimer: NodeJS.Timeout | null = null;
   private ackTimer: NodeJS.Timeout | null = null;
   private ackDueMs = 0;
-  private pollTimer: NodeJS.Timeout | null = null;
   private hbTimer: NodeJS.Timeout | null = null;
   private inactiveTimer: NodeJS.Timeout | null = null;
   private pumping = false;
@@ -187,8 +193,8 @@ export class Consumer {
 
   private begin(): void {
     if (this.push) {
-      this.pollTimer = setInterval(() => this.pollInterest(), INTEREST_POLL_MS);
-      this.pollTimer.unref();
+      this.watchDeliverSubject();
+      this.limiter = this.newLimiter();
       if (this.config.idleHeartbeat > 0n) {
         const hb = Number(this.config.idleHeartbeat / NS_PER_MS);
         this.hbTimer = setInterval(() => this.heartbeatTick(hb), Math.max(1, Math.floor(hb / 2)));
@@ -313,6 +319,7 @@ export class Consumer {
       let to: string;
       if (push) {
         to = this.config.deliverSubject;
+        if (this.limiter !== null && this.rateDelay(m.subject.length + reply.length + size)) return;
       } else {
         const wr = this.waiting.next(m.subject.length + reply.length + size);
         if (wr === null) break;
@@ -321,9 +328,8 @@ export class Consumer {
       this.take(m);
       this.delivered(m.seq, cseq, dc);
       client.deliver(to, m.subject, reply, hdr, body);
-      if (push) {
-        if (this.flowControlAfter(size)) return;
-      }
+      // The delivery itself may have ended the interest (the subscriber's UNSUB max).
+      if (push && (this.flowControlAfter(size) || !this.bound)) return;
     }
     if (!push && exhausted) this.waiting.endNoWait();
   }
@@ -454,15 +460,31 @@ export class Consumer {
     return false;
   }
 
-  // ---- push: interest, flow control, heartbeats
+  // ---- push: interest, rate limit, flow control, heartbeats
 
-  private pollInterest(): void {
-    const bound = this.host.client.hasSubscribers(this.config.deliverSubject);
-    if (bound === this.bound) return;
-    this.bound = bound;
-    if (bound) {
-      this.pump();
-    } else {
+  /**
+   * Watches the deliver subject as nats-server does: only subscriptions to exactly that subject count,
+   * plain ones without a deliver_group, members of that group with one. A subscriber already there
+   * binds after the current work, so a create's response (with its num_pending) goes out first.
+   */
+  private watchDeliverSubject(): void {
+    this.interest?.stop();
+    const c = this.config;
+    const rule = { queue: c.deliverGroup === '' ? null : c.deliverGroup, exact: true };
+    const w = (this.host.client.account as Account).watchInterest(c.deliverSubject, rule, this.onInterest);
+    this.interest = w;
+    if (w.interested === this.bound) return;
+    queueMicrotask(() => {
+      if (this.interest === w) this.interestChanged(w.interested);
+    });
+  }
+
+  private interestChanged(interested: boolean): void {
+    if (interested === this.bound || this.closed) return;
+    this.bound = interested;
+    // Told inside the subscriber's SUB: deliveries follow once that is done, as nats-server's do.
+    if (interested) queueMicrotask(() => this.pump());
+    else {
       this.unboundSinceMs = Date.now();
       this.armInactivity();
     }
@@ -470,8 +492,29 @@ export class Consumer {
 
   /** Whether the deliver subject has subscribers now (push_bound). */
   isBound(): boolean {
-    if (!this.push) return false;
-    return this.host.client.hasSubscribers(this.config.deliverSubject);
+    return this.push && this.bound;
+  }
+
+  /** nats-server's burst: the stream's max_msg_size, or else the largest payload the server takes. */
+  private newLimiter(): RateLimiter | null {
+    const bps = this.config.rateLimitBps;
+    if (bps <= 0) return null;
+    const maxMsgSize = this.host.config.maxMsgSize;
+    return new RateLimiter(bps, maxMsgSize > 0 ? maxMsgSize : this.host.client.maxPayload, Date.now());
+  }
+
+  /** True when a delivery of `bytes` (subject, ack reply, headers and payload) must wait for the rate limit. */
+  private rateDelay(bytes: number): boolean {
+    const delay = (this.limiter as RateLimiter).delayFor(bytes, Date.now());
+    if (delay === 0) return false;
+    if (this.rateTimer === null && delay !== Infinity) {
+      this.rateTimer = setTimeout(() => {
+        this.rateTimer = null;
+        this.pump();
+      }, delay);
+      this.rateTimer.unref();
+    }
+    return true;
   }
 
   /** True when delivery must stop until the client answers flow control. */
@@ -718,12 +761,14 @@ export class Consumer {
 
   /** A new config (an update that passed the rules). */
   updated(config: ConsumerConfig): void {
-    const refilter = config.filterSubject !== this.config.filterSubject;
+    const old = this.config;
     this.config = config;
-    if (refilter) {
+    if (config.filterSubject !== old.filterSubject) {
       this.filter = subjectFilter(config.filterSubject);
       this.npcStale = true;
     }
+    if (this.push && (config.deliverSubject !== old.deliverSubject || config.deliverGroup !== old.deliverGroup)) this.watchDeliverSubject();
+    if (this.push && config.rateLimitBps !== old.rateLimitBps) this.limiter = this.newLimiter();
     this.pump();
   }
 
@@ -731,8 +776,9 @@ export class Consumer {
   close(deleted: boolean): void {
     if (this.closed) return;
     this.closed = true;
-    for (const t of [this.ackTimer, this.inactiveTimer, this.replayTimer]) if (t !== null) clearTimeout(t);
-    for (const t of [this.pollTimer, this.hbTimer]) if (t !== null) clearInterval(t);
+    for (const t of [this.ackTimer, this.inactiveTimer, this.replayTimer, this.rateTimer]) if (t !== null) clearTimeout(t);
+    if (this.hbTimer !== null) clearInterval(this.hbTimer);
+    this.interest?.stop();
     this.waiting.clear(deleted);
   }
 }

@@ -5,8 +5,8 @@
 // Delivery is pull-driven from one place, pump(): the stream calls it after a group commit (never past the
 // committed sequence), a pull request, an ack that frees max_ack_pending, a due redelivery, a deliver
 // subject gaining interest (an account interest event, no polling), the rate limit's timer or a
-// flow-control answer call it too. Each pass loads the next message from
-// the store (one indexed lookup from the cursor), builds its ack subject and hands it to the account's InternalClient.deliver().
+// flow-control answer call it too. Each pass loads the next message from the store (one indexed lookup
+// from the cursor), builds its ack subject and hands it to the account's InternalClient.deliver().
 // The stream keeps the per-message cost flat: no closures, no promises, one timer per consumer for acks.
 
 import type { Account, InterestWatch, InternalClient } from '../core/index.js';
@@ -99,6 +99,8 @@ export class Consumer {
   /** rate_limit_bps of a push consumer; null when unlimited. */
   private limiter: RateLimiter | null = null;
   private rateTimer: NodeJS.Timeout | null = null;
+  /** A delivery taken off the stream that waits for the rate limit (nats-server reserves, then sleeps). */
+  private held: HeldDelivery | null = null;
   private unboundSinceMs: number;
   private lastActiveMs: number;
   private lastSendMs = 0;
@@ -292,6 +294,7 @@ export class Consumer {
     const push = this.push;
     if (push) {
       if (!this.bound || this.fc.stalled) return;
+      if (this.held !== null && (this.rateTimer !== null || !this.sendHeld())) return;
     } else if (this.waiting.length === 0) return;
     if (this.npcStale) this.numPending();
     const client = this.host.client;
@@ -319,7 +322,7 @@ export class Consumer {
       let to: string;
       if (push) {
         to = this.config.deliverSubject;
-        if (this.limiter !== null && this.rateDelay(m.subject.length + reply.length + size)) return;
+        if (this.limiter !== null && this.rateLimited(m, reply, hdr, body, cseq, dc)) return;
       } else {
         const wr = this.waiting.next(m.subject.length + reply.length + size);
         if (wr === null) break;
@@ -503,11 +506,18 @@ export class Consumer {
     return new RateLimiter(bps, maxMsgSize > 0 ? maxMsgSize : this.host.client.maxPayload, Date.now());
   }
 
-  /** True when a delivery of `bytes` (subject, ack reply, headers and payload) must wait for the rate limit. */
-  private rateDelay(bytes: number): boolean {
-    const delay = (this.limiter as RateLimiter).delayFor(bytes, Date.now());
+  /**
+   * Reserves the delivery's bytes (subject, ack reply, headers and payload, as nats-server counts them).
+   * When it must wait, the message is taken off the stream now and held until its time: meanwhile the
+   * info shows the cursor past it and the consumer sequence not yet, as nats-server's does.
+   */
+  private rateLimited(m: StoredMsg, reply: string, hdr: Uint8Array | null, body: Uint8Array, cseq: number, dc: number): boolean {
+    const size = m.subject.length + reply.length + (hdr === null ? 0 : hdr.length) + body.length;
+    const delay = (this.limiter as RateLimiter).reserve(size, Date.now());
     if (delay === 0) return false;
-    if (this.rateTimer === null && delay !== Infinity) {
+    this.take(m);
+    this.held = new HeldDelivery(m, reply, hdr, body, cseq, dc);
+    if (delay !== Infinity) {
       this.rateTimer = setTimeout(() => {
         this.rateTimer = null;
         this.pump();
@@ -515,6 +525,15 @@ export class Consumer {
       this.rateTimer.unref();
     }
     return true;
+  }
+
+  /** Sends the held delivery; false when delivery must stop after it (flow control, interest gone). */
+  private sendHeld(): boolean {
+    const h = this.held as HeldDelivery;
+    this.held = null;
+    this.delivered(h.msg.seq, h.cseq, h.dc);
+    this.host.client.deliver(this.config.deliverSubject, h.msg.subject, h.reply, h.hdr, h.body);
+    return !this.flowControlAfter((h.hdr === null ? 0 : h.hdr.length) + h.body.length) && this.bound;
   }
 
   /** True when delivery must stop until the client answers flow control. */
@@ -780,6 +799,24 @@ export class Consumer {
     if (this.hbTimer !== null) clearInterval(this.hbTimer);
     this.interest?.stop();
     this.waiting.clear(deleted);
+  }
+}
+
+/** A push delivery waiting for its rate-limit tokens, with the ack reply it was given when taken. */
+class HeldDelivery {
+  readonly msg: StoredMsg;
+  readonly reply: string;
+  readonly hdr: Uint8Array | null;
+  readonly body: Uint8Array;
+  readonly cseq: number;
+  readonly dc: number;
+  constructor(msg: StoredMsg, reply: string, hdr: Uint8Array | null, body: Uint8Array, cseq: number, dc: number) {
+    this.msg = msg;
+    this.reply = reply;
+    this.hdr = hdr;
+    this.body = body;
+    this.cseq = cseq;
+    this.dc = dc;
   }
 }
 

@@ -1,7 +1,7 @@
 // rate_limit_bps of a push consumer: a token bucket over delivered bytes, as nats-server paces with
 // golang.org/x/time/rate. The bucket holds up to `burst` bytes (the stream's max_msg_size, or else the
-// server's max_payload), starts full and refills at bps / 8 bytes per second; a delivery of n bytes
-// takes n tokens once the bucket has them.
+// server's max_payload), starts full and refills at bps / 8 bytes per second. A delivery reserves its
+// bytes at once (the bucket may go below zero) and goes out when the bucket is back at zero.
 
 export class RateLimiter {
   private readonly bytesPerMs: number;
@@ -18,21 +18,18 @@ export class RateLimiter {
   }
 
   /**
-   * 0 when `bytes` may go out at `nowMs` (its tokens are taken), otherwise the milliseconds until they
-   * may (nothing is taken). A delivery bigger than the whole bucket waits for a full bucket: in
-   * nats-server it would wait forever.
+   * Reserves `bytes` at `nowMs`: how many milliseconds the delivery must wait (0: it may go now;
+   * Infinity below 8 bits a second, where no byte ever comes back). A delivery bigger than the whole
+   * bucket reserves just the bucket: nats-server would never send it.
    */
-  delayFor(bytes: number, nowMs: number): number {
+  reserve(bytes: number, nowMs: number): number {
     if (nowMs > this.lastMs) {
       this.tokens = Math.min(this.burst, this.tokens + (nowMs - this.lastMs) * this.bytesPerMs);
       this.lastMs = nowMs;
     }
-    const need = Math.min(bytes, this.burst);
-    if (this.tokens >= need) {
-      this.tokens -= need;
-      return 0;
-    }
-    if (this.bytesPerMs <= 0) return Infinity;
-    return Math.max(1, Math.ceil((need - this.tokens) / this.bytesPerMs));
+    this.tokens -= Math.min(bytes, this.burst);
+    if (this.tokens >= 0) return 0;
+    if (this.bytesPerMs === 0) return Infinity;
+    return Math.ceil(-this.tokens / this.bytesPerMs);
   }
 }

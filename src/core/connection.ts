@@ -58,14 +58,14 @@ export abstract class Connection {
 
   protected addSub(sub: Subscription): void {
     this.subs.set(sub.sid, sub);
-    (this.account as Account).sublist.insert(sub);
+    (this.account as Account).insert(sub);
   }
 
   removeSub(sub: Subscription): void {
     if (sub.closed) return;
     sub.closed = true;
     this.subs.delete(sub.sid);
-    (this.account as Account).sublist.remove(sub);
+    (this.account as Account).remove(sub);
   }
 
   protected removeAllSubs(): void {
@@ -74,11 +74,11 @@ export abstract class Connection {
 
   /** On close the subscriptions leave the sublist but stay listed, for /connz?state=closed. */
   protected retireSubs(): void {
-    const sublist = (this.account as Account | null)?.sublist;
+    const account = this.account as Account | null;
     for (const sub of this.subs.values()) {
       if (sub.closed) continue;
       sub.closed = true;
-      sublist?.remove(sub);
+      account?.remove(sub);
     }
   }
 }

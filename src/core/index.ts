@@ -6,6 +6,8 @@ export { InternalClient } from './internal-client.js';
 export { ClosedConnection, REDACTED_TOKEN } from './closed-connection.js';
 export type { ClosedSubscription, ConnectSummary } from './closed-connection.js';
 export { Account } from './account.js';
+export { InterestWatch } from './interest.js';
+export type { InterestListener, InterestRule } from './interest.js';
 export { Subscription } from './subscription.js';
 export type { MsgHandler } from './subscription.js';
 export { Sublist } from './sublist.js';

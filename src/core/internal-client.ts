@@ -67,6 +67,11 @@ export class InternalClient extends Connection {
     return this.send(to, subject, reply, hdr, body);
   }
 
+  /** The largest message a publish may carry (the server's max_payload). */
+  get maxPayload(): number {
+    return this.router.limits.maxPayload;
+  }
+
   /** Whether anyone in this client's account subscribes to `subject`. */
   hasSubscribers(subject: string): boolean {
     const r = (this.account as Account).sublist.match(subject);

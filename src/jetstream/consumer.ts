@@ -4,11 +4,12 @@
 //
 // Delivery is pull-driven from one place, pump(): the stream calls it after a group commit (never past the
 // committed sequence), a pull request, an ack that frees max_ack_pending, a due redelivery, a deliver
-// subject gaining interest or a flow-control answer call it too. Each pass loads the next message from
-// the store (one indexed lookup from the cursor), builds its ack subject and hands it to the account's InternalClient.deliver().
+// subject gaining interest (an account interest event, no polling), the rate limit's timer or a
+// flow-control answer call it too. Each pass loads the next message from the store (one indexed lookup
+// from the cursor), builds its ack subject and hands it to the account's InternalClient.deliver().
 // The stream keeps the per-message cost flat: no closures, no promises, one timer per consumer for acks.
 
-import type { InternalClient } from '../core/index.js';
+import type { Account, InterestWatch, InternalClient } from '../core/index.js';
 import { appendHeaders } from '../protocol/nats/index.js';
 import { goDuration } from '../util/index.js';
 import { AckKind, ackKind, nakDelayMs, nextRequestBody } from './ack-body.js';
@@ -17,6 +18,7 @@ import type { ConsumerConfig } from './consumer-config.js';
 import { FLOW_CONTROL_REQUEST, idleHeartbeat, PullStatus } from './errors.js';
 import { FlowControl } from './flow-control.js';
 import { parsePullRequest } from './pull-request.js';
+import { RateLimiter } from './rate-limit.js';
 import { RedeliveryQueue } from './redelivery-queue.js';
 import { WaitQueue, WaitingRequest } from './pull-waiting.js';
 import { seqFromTime } from './store/index.js';
@@ -30,6 +32,8 @@ export interface ConsumerHost {
   readonly store: StreamStore;
   readonly client: InternalClient;
   readonly advisories: Advisories;
+  /** The stream's max_msg_size (0 or less: none) sizes a push consumer's rate-limit burst. */
+  readonly config: { readonly maxMsgSize: number };
   readonly retention: 'limits' | 'interest' | 'workqueue';
   /** The last sequence the store's group commit made durable: nothing above it is delivered. */
   readonly committedSeq: number;
@@ -56,9 +60,6 @@ const NS_PER_MS = 1_000_000n;
 const MSG_SIZE = 'Nats-Msg-Size';
 const FLOW_CONTROL = Buffer.from(FLOW_CONTROL_REQUEST, 'latin1');
 const EMPTY = Buffer.alloc(0);
-/** How often a push consumer looks whether its deliver subject has subscribers (core has no interest events yet). */
-const INTEREST_POLL_MS = 50;
-
 
 export class Consumer {
   readonly host: ConsumerHost;
@@ -93,7 +94,15 @@ export class Consumer {
   private readonly ackPrefix: string;
   private readonly acks: boolean;
   private readonly push: boolean;
+  /** push_bound: the deliver subject (in the deliver group, if any) has a subscriber now. */
   private bound = false;
+  private interest: InterestWatch | null = null;
+  private readonly onInterest = (interested: boolean): void => this.interestChanged(interested);
+  /** rate_limit_bps of a push consumer; null when unlimited. */
+  private limiter: RateLimiter | null = null;
+  private rateTimer: NodeJS.Timeout | null = null;
+  /** A delivery taken off the stream that waits for the rate limit (nats-server reserves, then sleeps). */
+  private held: HeldDelivery | null = null;
   private unboundSinceMs: number;
   private lastActiveMs: number;
   private lastSendMs = 0;
@@ -104,7 +113,6 @@ export class Consumer {
   private replayTimer: NodeJS.Timeout | null = null;
   private ackTimer: NodeJS.Timeout | null = null;
   private ackDueMs = 0;
-  private pollTimer: NodeJS.Timeout | null = null;
   private hbTimer: NodeJS.Timeout | null = null;
   private inactiveTimer: NodeJS.Timeout | null = null;
   private pumping = false;
@@ -189,8 +197,8 @@ export class Consumer {
 
   private begin(): void {
     if (this.push) {
-      this.pollTimer = setInterval(() => this.pollInterest(), INTEREST_POLL_MS);
-      this.pollTimer.unref();
+      this.watchDeliverSubject();
+      this.limiter = this.newLimiter();
       if (this.config.idleHeartbeat > 0n) {
         const hb = Number(this.config.idleHeartbeat / NS_PER_MS);
         this.hbTimer = setInterval(() => this.heartbeatTick(hb), Math.max(1, Math.floor(hb / 2)));
@@ -288,6 +296,7 @@ export class Consumer {
     const push = this.push;
     if (push) {
       if (!this.bound || this.fc.stalled) return;
+      if (this.held !== null && (this.rateTimer !== null || !this.sendHeld())) return;
     } else if (this.waiting.length === 0) return;
     if (this.npcStale) this.numPending();
     const client = this.host.client;
@@ -315,6 +324,7 @@ export class Consumer {
       let to: string;
       if (push) {
         to = this.config.deliverSubject;
+        if (this.limiter !== null && this.rateLimited(m, reply, hdr, body, cseq, dc)) return;
       } else {
         const wr = this.waiting.next(m.subject.length + reply.length + size);
         if (wr === null) break;
@@ -323,9 +333,8 @@ export class Consumer {
       this.take(m);
       this.delivered(m.seq, cseq, dc);
       client.deliver(to, m.subject, reply, hdr, body);
-      if (push) {
-        if (this.flowControlAfter(size)) return;
-      }
+      // The delivery itself may have ended the interest (the subscriber's UNSUB max).
+      if (push && (this.flowControlAfter(size) || !this.bound)) return;
     }
     if (!push && exhausted) this.waiting.endNoWait();
   }
@@ -457,15 +466,31 @@ export class Consumer {
     return false;
   }
 
-  // ---- push: interest, flow control, heartbeats
+  // ---- push: interest, rate limit, flow control, heartbeats
 
-  private pollInterest(): void {
-    const bound = this.host.client.hasSubscribers(this.config.deliverSubject);
-    if (bound === this.bound) return;
-    this.bound = bound;
-    if (bound) {
-      this.pump();
-    } else {
+  /**
+   * Watches the deliver subject as nats-server does: only subscriptions to exactly that subject count,
+   * plain ones without a deliver_group, members of that group with one. A subscriber already there
+   * binds after the current work, so a create's response (with its num_pending) goes out first.
+   */
+  private watchDeliverSubject(): void {
+    this.interest?.stop();
+    const c = this.config;
+    const rule = { queue: c.deliverGroup === '' ? null : c.deliverGroup, exact: true };
+    const w = (this.host.client.account as Account).watchInterest(c.deliverSubject, rule, this.onInterest);
+    this.interest = w;
+    if (w.interested === this.bound) return;
+    queueMicrotask(() => {
+      if (this.interest === w) this.interestChanged(w.interested);
+    });
+  }
+
+  private interestChanged(interested: boolean): void {
+    if (interested === this.bound || this.closed) return;
+    this.bound = interested;
+    // Told inside the subscriber's SUB: deliveries follow once that is done, as nats-server's do.
+    if (interested) queueMicrotask(() => this.pump());
+    else {
       this.unboundSinceMs = Date.now();
       this.armInactivity();
     }
@@ -473,8 +498,45 @@ export class Consumer {
 
   /** Whether the deliver subject has subscribers now (push_bound). */
   isBound(): boolean {
-    if (!this.push) return false;
-    return this.host.client.hasSubscribers(this.config.deliverSubject);
+    return this.push && this.bound;
+  }
+
+  /** nats-server's burst: the stream's max_msg_size, or else the largest payload the server takes. */
+  private newLimiter(): RateLimiter | null {
+    const bps = this.config.rateLimitBps;
+    if (bps <= 0) return null;
+    const maxMsgSize = this.host.config.maxMsgSize;
+    return new RateLimiter(bps, maxMsgSize > 0 ? maxMsgSize : this.host.client.maxPayload, Date.now());
+  }
+
+  /**
+   * Reserves the delivery's bytes (subject, ack reply, headers and payload, as nats-server counts them).
+   * When it must wait, the message is taken off the stream now and held until its time: meanwhile the
+   * info shows the cursor past it and the consumer sequence not yet, as nats-server's does.
+   */
+  private rateLimited(m: StoredMsg, reply: string, hdr: Uint8Array | null, body: Uint8Array, cseq: number, dc: number): boolean {
+    const size = m.subject.length + reply.length + (hdr === null ? 0 : hdr.length) + body.length;
+    const delay = (this.limiter as RateLimiter).reserve(size, Date.now());
+    if (delay === 0) return false;
+    this.take(m);
+    this.held = new HeldDelivery(m, reply, hdr, body, cseq, dc);
+    if (delay !== Infinity) {
+      this.rateTimer = setTimeout(() => {
+        this.rateTimer = null;
+        this.pump();
+      }, delay);
+      this.rateTimer.unref();
+    }
+    return true;
+  }
+
+  /** Sends the held delivery; false when delivery must stop after it (flow control, interest gone). */
+  private sendHeld(): boolean {
+    const h = this.held as HeldDelivery;
+    this.held = null;
+    this.delivered(h.msg.seq, h.cseq, h.dc);
+    this.host.client.deliver(this.config.deliverSubject, h.msg.subject, h.reply, h.hdr, h.body);
+    return !this.flowControlAfter((h.hdr === null ? 0 : h.hdr.length) + h.body.length) && this.bound;
   }
 
   /** True when delivery must stop until the client answers flow control. */
@@ -734,12 +796,14 @@ export class Consumer {
 
   /** A new config (an update that passed the rules). */
   updated(config: ConsumerConfig): void {
-    const refilter = config.filterSubject !== this.config.filterSubject;
+    const old = this.config;
     this.config = config;
-    if (refilter) {
+    if (config.filterSubject !== old.filterSubject) {
       this.filter = subjectFilter(config.filterSubject);
       this.npcStale = true;
     }
+    if (this.push && (config.deliverSubject !== old.deliverSubject || config.deliverGroup !== old.deliverGroup)) this.watchDeliverSubject();
+    if (this.push && config.rateLimitBps !== old.rateLimitBps) this.limiter = this.newLimiter();
     this.pump();
   }
 
@@ -747,9 +811,28 @@ export class Consumer {
   close(deleted: boolean): void {
     if (this.closed) return;
     this.closed = true;
-    for (const t of [this.ackTimer, this.inactiveTimer, this.replayTimer]) if (t !== null) clearTimeout(t);
-    for (const t of [this.pollTimer, this.hbTimer]) if (t !== null) clearInterval(t);
+    for (const t of [this.ackTimer, this.inactiveTimer, this.replayTimer, this.rateTimer]) if (t !== null) clearTimeout(t);
+    if (this.hbTimer !== null) clearInterval(this.hbTimer);
+    this.interest?.stop();
     this.waiting.clear(deleted);
+  }
+}
+
+/** A push delivery waiting for its rate-limit tokens, with the ack reply it was given when taken. */
+class HeldDelivery {
+  readonly msg: StoredMsg;
+  readonly reply: string;
+  readonly hdr: Uint8Array | null;
+  readonly body: Uint8Array;
+  readonly cseq: number;
+  readonly dc: number;
+  constructor(msg: StoredMsg, reply: string, hdr: Uint8Array | null, body: Uint8Array, cseq: number, dc: number) {
+    this.msg = msg;
+    this.reply = reply;
+    this.hdr = hdr;
+    this.body = body;
+    this.cseq = cseq;
+    this.dc = dc;
   }
 }
 

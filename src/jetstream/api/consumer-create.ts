@@ -39,8 +39,7 @@ export const consumerCreate: ApiHandler = (acc, req) => {
   const key = cfg.durableName !== '' ? cfg.durableName : cfg.name;
   const old = key === '' ? undefined : stream.consumers.get(key);
   if (old !== undefined) {
-    const oldSubject = old.config.deliverSubject;
-    const updated = checkConsumerUpdate(old.config, cfg, oldSubject !== '' && acc.client.hasSubscribers(oldSubject));
+    const updated = checkConsumerUpdate(old.config, cfg, old.isBound());
     if (isApiError(updated)) return acc.fail(req.reply, type, updated);
     if (updated !== old.config) {
       old.updated(updated);

@@ -13,12 +13,12 @@ import type { Account, InterestWatch, InternalClient } from '../core/index.js';
 import { appendHeaders } from '../protocol/nats/index.js';
 import { goDuration } from '../util/index.js';
 import { AckKind, ackKind, nakDelayMs, nextRequestBody } from './ack-body.js';
+import { HeldDelivery, RatePacing, ReplayPacing } from './delivery-pacing.js';
 import type { Advisories } from './advisories.js';
 import type { ConsumerConfig } from './consumer-config.js';
 import { FLOW_CONTROL_REQUEST, idleHeartbeat, PullStatus } from './errors.js';
 import { FlowControl } from './flow-control.js';
 import { parsePullRequest } from './pull-request.js';
-import { RateLimiter } from './rate-limit.js';
 import { RedeliveryQueue } from './redelivery-queue.js';
 import { WaitQueue, WaitingRequest } from './pull-waiting.js';
 import { seqFromTime } from './store/index.js';
@@ -99,18 +99,12 @@ export class Consumer {
   private interest: InterestWatch | null = null;
   private readonly onInterest = (interested: boolean): void => this.interestChanged(interested);
   /** rate_limit_bps of a push consumer; null when unlimited. */
-  private limiter: RateLimiter | null = null;
-  private rateTimer: NodeJS.Timeout | null = null;
-  /** A delivery taken off the stream that waits for the rate limit (nats-server reserves, then sleeps). */
-  private held: HeldDelivery | null = null;
+  private rate: RatePacing | null = null;
   private unboundSinceMs: number;
   private lastActiveMs: number;
   private lastSendMs = 0;
   private readonly fc: FlowControl;
-  /** replay original: the previous delivery's stored time and when it went out. */
-  private replayLastNs = 0n;
-  private replayLastMs = 0;
-  private replayTimer: NodeJS.Timeout | null = null;
+  private readonly replay = new ReplayPacing(() => this.pump());
   private ackTimer: NodeJS.Timeout | null = null;
   private ackDueMs = 0;
   private hbTimer: NodeJS.Timeout | null = null;
@@ -198,7 +192,7 @@ export class Consumer {
   private begin(): void {
     if (this.push) {
       this.watchDeliverSubject();
-      this.limiter = this.newLimiter();
+      this.rate = this.newRatePacing();
       if (this.config.idleHeartbeat > 0n) {
         const hb = Number(this.config.idleHeartbeat / NS_PER_MS);
         this.hbTimer = setInterval(() => this.heartbeatTick(hb), Math.max(1, Math.floor(hb / 2)));
@@ -296,7 +290,8 @@ export class Consumer {
     const push = this.push;
     if (push) {
       if (!this.bound || this.fc.stalled) return;
-      if (this.held !== null && (this.rateTimer !== null || !this.sendHeld())) return;
+      const held = this.rate === null ? null : this.rate.due();
+      if (held === undefined || (held !== null && !this.sendHeld(held))) return;
     } else if (this.waiting.length === 0) return;
     if (this.npcStale) this.numPending();
     const client = this.host.client;
@@ -308,7 +303,7 @@ export class Consumer {
         exhausted = this.nextFrom !== FROM_BLOCKED;
         break;
       }
-      if (this.replayDelay(m)) return;
+      if (this.config.replayPolicy === 'original' && this.replay.mustWait(m)) return;
       const dc = this.nextDc;
       const fresh = this.nextFrom !== FROM_RDQ;
       const cseq = this.dseq;
@@ -324,7 +319,7 @@ export class Consumer {
       let to: string;
       if (push) {
         to = this.config.deliverSubject;
-        if (this.limiter !== null && this.rateLimited(m, reply, hdr, body, cseq, dc)) return;
+        if (this.rate !== null && this.rateLimited(this.rate, m, reply, hdr, body, cseq, dc)) return;
       } else {
         const wr = this.waiting.next(m.subject.length + reply.length + size);
         if (wr === null) break;
@@ -442,30 +437,6 @@ export class Consumer {
     if (this.host.retention !== 'limits') this.host.acked(seq, this);
   }
 
-  /** replay original: true when `m` must wait to keep the stream's original spacing. */
-  private replayDelay(m: StoredMsg): boolean {
-    if (this.config.replayPolicy !== 'original') return false;
-    const now = Date.now();
-    if (this.replayLastNs !== 0n && m.timeNs > this.replayLastNs) {
-      const due = this.replayLastMs + Number((m.timeNs - this.replayLastNs) / NS_PER_MS);
-      if (due > now + 1) {
-        if (this.replayTimer === null) {
-          this.replayTimer = setTimeout(() => {
-            this.replayTimer = null;
-            this.replayLastNs = m.timeNs;
-            this.replayLastMs = Date.now();
-            this.pump();
-          }, due - now);
-          this.replayTimer.unref();
-        }
-        return true;
-      }
-    }
-    this.replayLastNs = m.timeNs;
-    this.replayLastMs = now;
-    return false;
-  }
-
   // ---- push: interest, rate limit, flow control, heartbeats
 
   /**
@@ -502,38 +473,24 @@ export class Consumer {
   }
 
   /** nats-server's burst: the stream's max_msg_size, or else the largest payload the server takes. */
-  private newLimiter(): RateLimiter | null {
+  private newRatePacing(): RatePacing | null {
+    this.rate?.stop();
     const bps = this.config.rateLimitBps;
     if (bps <= 0) return null;
     const maxMsgSize = this.host.config.maxMsgSize;
-    return new RateLimiter(bps, maxMsgSize > 0 ? maxMsgSize : this.host.client.maxPayload, Date.now());
+    return new RatePacing(bps, maxMsgSize > 0 ? maxMsgSize : this.host.client.maxPayload, () => this.pump());
   }
 
-  /**
-   * Reserves the delivery's bytes (subject, ack reply, headers and payload, as nats-server counts them).
-   * When it must wait, the message is taken off the stream now and held until its time: meanwhile the
-   * info shows the cursor past it and the consumer sequence not yet, as nats-server's does.
-   */
-  private rateLimited(m: StoredMsg, reply: string, hdr: Uint8Array | null, body: Uint8Array, cseq: number, dc: number): boolean {
-    const size = m.subject.length + reply.length + (hdr === null ? 0 : hdr.length) + body.length;
-    const delay = (this.limiter as RateLimiter).reserve(size, Date.now());
-    if (delay === 0) return false;
+  /** True when the delivery must wait for the rate limit: then it is taken off the stream and held. */
+  private rateLimited(rate: RatePacing, m: StoredMsg, reply: string, hdr: Uint8Array | null, body: Uint8Array, cseq: number, dc: number): boolean {
+    if (!rate.mustWait(HeldDelivery.size(m, reply, hdr, body))) return false;
     this.take(m);
-    this.held = new HeldDelivery(m, reply, hdr, body, cseq, dc);
-    if (delay !== Infinity) {
-      this.rateTimer = setTimeout(() => {
-        this.rateTimer = null;
-        this.pump();
-      }, delay);
-      this.rateTimer.unref();
-    }
+    rate.hold(new HeldDelivery(m, reply, hdr, body, cseq, dc));
     return true;
   }
 
   /** Sends the held delivery; false when delivery must stop after it (flow control, interest gone). */
-  private sendHeld(): boolean {
-    const h = this.held as HeldDelivery;
-    this.held = null;
+  private sendHeld(h: HeldDelivery): boolean {
     this.delivered(h.msg.seq, h.cseq, h.dc);
     this.host.client.deliver(this.config.deliverSubject, h.msg.subject, h.reply, h.hdr, h.body);
     return !this.flowControlAfter((h.hdr === null ? 0 : h.hdr.length) + h.body.length) && this.bound;
@@ -803,7 +760,7 @@ export class Consumer {
       this.npcStale = true;
     }
     if (this.push && (config.deliverSubject !== old.deliverSubject || config.deliverGroup !== old.deliverGroup)) this.watchDeliverSubject();
-    if (this.push && config.rateLimitBps !== old.rateLimitBps) this.limiter = this.newLimiter();
+    if (this.push && config.rateLimitBps !== old.rateLimitBps) this.rate = this.newRatePacing();
     this.pump();
   }
 
@@ -811,28 +768,12 @@ export class Consumer {
   close(deleted: boolean): void {
     if (this.closed) return;
     this.closed = true;
-    for (const t of [this.ackTimer, this.inactiveTimer, this.replayTimer, this.rateTimer]) if (t !== null) clearTimeout(t);
+    for (const t of [this.ackTimer, this.inactiveTimer]) if (t !== null) clearTimeout(t);
+    this.replay.stop();
+    this.rate?.stop();
     if (this.hbTimer !== null) clearInterval(this.hbTimer);
     this.interest?.stop();
     this.waiting.clear(deleted);
-  }
-}
-
-/** A push delivery waiting for its rate-limit tokens, with the ack reply it was given when taken. */
-class HeldDelivery {
-  readonly msg: StoredMsg;
-  readonly reply: string;
-  readonly hdr: Uint8Array | null;
-  readonly body: Uint8Array;
-  readonly cseq: number;
-  readonly dc: number;
-  constructor(msg: StoredMsg, reply: string, hdr: Uint8Array | null, body: Uint8Array, cseq: number, dc: number) {
-    this.msg = msg;
-    this.reply = reply;
-    this.hdr = hdr;
-    this.body = body;
-    this.cseq = cseq;
-    this.dc = dc;
   }
 }
 

@@ -32,6 +32,7 @@ import { AppendRefusal } from '../types.js';
 import type { ConsumerState, PurgeRequest, StoreClock, StoredMsg, StoreLimits, StreamStore, StreamStoreState } from '../types.js';
 import { CommitReporter } from './commit-reporter.js';
 import { ConsumerTable } from './consumers.js';
+import { InsertBatch } from './insert-batch.js';
 import { isDamage, openDatabase } from './database.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './schema.js';
 import { Statements } from './statements.js';
@@ -108,6 +109,7 @@ export class SqliteStore implements StreamStore {
   readonly file: string;
   private readonly db: Database;
   private readonly st: Statements;
+  private readonly batch: InsertBatch;
   private readonly subjects: SubjectTable;
   private readonly consumers: ConsumerTable;
   private readonly clock: StoreClock;
@@ -150,7 +152,8 @@ export class SqliteStore implements StreamStore {
       if (fromVersion > SCHEMA_VERSION) throw new StoreVersionError(file, fromVersion, SCHEMA_VERSION);
       migrate(db, wallMs);
       this.st = new Statements(db);
-      const row = this.st.readStream.get() as Record<string, bigint | string | null>;
+      this.batch = new InsertBatch(db);
+      const row = this.sql.readStream.get() as Record<string, bigint | string | null>;
       this.count = Number(row.msgs);
       this.bytes = Number(row.bytes);
       this.lastSeq = Number(row.last_seq);
@@ -187,7 +190,11 @@ export class SqliteStore implements StreamStore {
       this.begin();
       const e = known ?? this.subjects.create(subject);
       const timeNs = at ?? this.clock.wallNs();
-      this.st.insertMsg.run(seq, e.id, size, timeNs, this.time.nowMs(), hdr, data);
+      const storedMs = this.time.nowMs();
+      if (!this.batch.add(seq, e.id, size, timeNs, storedMs, hdr, data)) {
+        if (this.batch.pending) this.batch.flush();
+        this.batch.single.run(seq, e.id, size, timeNs, storedMs, hdr, data);
+      }
       this.lastSeq = seq;
       this.lastTimeNs = timeNs;
       if (this.count === 0) {
@@ -229,7 +236,7 @@ export class SqliteStore implements StreamStore {
   }
 
   load(seq: number): StoredMsg | null {
-    return this.toMsg(this.st.loadMsg.get(seq) as MsgRow | undefined);
+    return this.toMsg(this.sql.loadMsg.get(seq) as MsgRow | undefined);
   }
 
   loadNext(filter: string, seq: number): StoredMsg | null {
@@ -238,15 +245,15 @@ export class SqliteStore implements StreamStore {
     if (f.all) return this.toMsg(this.nextInOrder(from));
     if (f.literal) {
       const e = this.subjects.get(filter);
-      return e === null || e.msgs === 0 ? null : this.toMsg(this.st.nextMsgOfSubject.get(e.id, from) as MsgRow | undefined);
+      return e === null || e.msgs === 0 ? null : this.toMsg(this.sql.nextMsgOfSubject.get(e.id, from) as MsgRow | undefined);
     }
     const m = this.subjects.matching(f);
     if (m.size === 0) return null;
-    if (m.ids === null) return this.toMsg(this.st.nextMsgOfSubjects.get(from, m.slot) as MsgRow | undefined);
+    if (m.ids === null) return this.toMsg(this.sql.nextMsgOfSubjects.get(from, m.slot) as MsgRow | undefined);
     // A few subjects: one index seek each beats walking the stream past the others' messages.
     let next: MsgRow | undefined;
     for (const id of m.ids) {
-      const row = this.st.nextMsgOfSubject.get(id, from) as MsgRow | undefined;
+      const row = this.sql.nextMsgOfSubject.get(id, from) as MsgRow | undefined;
       if (row !== undefined && (next === undefined || row.seq < next.seq)) next = row;
     }
     return this.toMsg(next);
@@ -254,7 +261,7 @@ export class SqliteStore implements StreamStore {
 
   loadLast(filter: string): StoredMsg | null {
     const f = subjectFilter(filter);
-    if (f.all) return this.toMsg(this.st.lastMsg.get() as MsgRow | undefined);
+    if (f.all) return this.toMsg(this.sql.lastMsg.get() as MsgRow | undefined);
     if (f.literal) {
       const e = this.subjects.get(filter);
       return e === null || e.msgs === 0 ? null : this.load(e.lastSeq);
@@ -262,7 +269,7 @@ export class SqliteStore implements StreamStore {
     const m = this.subjects.matching(f);
     if (m.size === 0) return null;
     this.syncSubjects();
-    const last = this.st.maxLastOfSubjects.get(m.slot) as number;
+    const last = this.sql.maxLastOfSubjects.get(m.slot) as number;
     return last === 0 ? null : this.load(last);
   }
 
@@ -272,7 +279,7 @@ export class SqliteStore implements StreamStore {
   }
 
   remove(seq: number): boolean {
-    const row = this.st.rowOf.get(seq) as RowInfo | undefined;
+    const row = this.sql.rowOf.get(seq) as RowInfo | undefined;
     if (row === undefined) return false;
     try {
       this.begin();
@@ -306,13 +313,13 @@ export class SqliteStore implements StreamStore {
       let bound = below > 0 ? below : this.lastSeq + 1;
       if (keep > 0) {
         this.syncSubjects();
-        if (keep >= (this.st.sumMsgsOfSubjects.get(slot) as number)) return 0;
-        bound = this.st.newestOfSubjectsAt.get(slot, keep - 1) as number;
+        if (keep >= (this.sql.sumMsgsOfSubjects.get(slot) as number)) return 0;
+        bound = this.sql.newestOfSubjectsAt.get(slot, keep - 1) as number;
       }
       this.begin();
       let first = this.lastSeq + 1;
       for (;;) {
-        const rows = this.st.rowsOfSubjectsBelow.all(slot, bound, FRONT_BATCH) as RowInfo[];
+        const rows = this.sql.rowsOfSubjectsBelow.all(slot, bound, FRONT_BATCH) as RowInfo[];
         if (rows.length === 0) break;
         for (const r of rows) {
           this.dropRow(r);
@@ -332,7 +339,7 @@ export class SqliteStore implements StreamStore {
     if (maxAge <= 0 || this.count === 0) return -1;
     const now = this.time.nowMs();
     const expired = (r: RowInfo): boolean => r.stored_ms + maxAge <= now;
-    let first = (this.st.frontRows.all(this.firstSeq, 1) as RowInfo[])[0];
+    let first = (this.sql.frontRows.all(this.firstSeq, 1) as RowInfo[])[0];
     if (expired(first)) {
       try {
         this.begin();
@@ -342,7 +349,7 @@ export class SqliteStore implements StreamStore {
         return 1000;
       }
       if (this.count === 0) return -1;
-      first = (this.st.frontRows.all(this.firstSeq, 1) as RowInfo[])[0];
+      first = (this.sql.frontRows.all(this.firstSeq, 1) as RowInfo[])[0];
     }
     return first.stored_ms + maxAge - now;
   }
@@ -369,7 +376,7 @@ export class SqliteStore implements StreamStore {
       return out;
     }
     this.syncSubjects();
-    for (const row of this.st.allSubjects.iterate() as Iterable<{ subject: Buffer; msgs: number }>) {
+    for (const row of this.sql.allSubjects.iterate() as Iterable<{ subject: Buffer; msgs: number }>) {
       const subject = row.subject.toString('latin1');
       if (row.msgs > 0 && f.matches(subject)) out.set(subject, row.msgs);
     }
@@ -380,7 +387,7 @@ export class SqliteStore implements StreamStore {
     const out: number[] = [];
     if (this.count === 0) return out;
     let expected = this.firstSeq;
-    for (const seq of this.st.seqsBetween.iterate(this.firstSeq, this.lastSeq) as Iterable<number>) {
+    for (const seq of this.sql.seqsBetween.iterate(this.firstSeq, this.lastSeq) as Iterable<number>) {
       while (expected < seq) out.push(expected++);
       expected = seq + 1;
     }
@@ -393,22 +400,22 @@ export class SqliteStore implements StreamStore {
     if (lastPerSubject) {
       if (f.literal) return this.lastSeqOfSubject(filter) >= Math.max(seq, 1) ? 1 : 0;
       this.syncSubjects();
-      if (f.all) return this.st.countAllSubjectsLastFrom.get(seq) as number;
-      return this.st.countSubjectsLastFrom.get(this.subjects.matching(f).slot, seq) as number;
+      if (f.all) return this.sql.countAllSubjectsLastFrom.get(seq) as number;
+      return this.sql.countSubjectsLastFrom.get(this.subjects.matching(f).slot, seq) as number;
     }
     if (this.count === 0 || seq > this.lastSeq) return 0;
     if (f.all) {
       if (seq <= this.firstSeq) return this.count;
       // Count the shorter side of `seq`.
-      return seq - this.firstSeq < this.lastSeq - seq ? this.count - (this.st.countBelow.get(seq) as number) : (this.st.countFrom.get(seq) as number);
+      return seq - this.firstSeq < this.lastSeq - seq ? this.count - (this.sql.countBelow.get(seq) as number) : (this.sql.countFrom.get(seq) as number);
     }
     const slot = this.filterSlot(f);
     if (slot === 0) return 0;
     if (seq <= this.firstSeq) {
       this.syncSubjects();
-      return this.st.sumMsgsOfSubjects.get(slot) as number;
+      return this.sql.sumMsgsOfSubjects.get(slot) as number;
     }
-    return this.st.countOfSubjectsFrom.get(slot, seq) as number;
+    return this.sql.countOfSubjectsFrom.get(slot, seq) as number;
   }
 
   setLimits(limits: StoreLimits): void {
@@ -419,7 +426,7 @@ export class SqliteStore implements StreamStore {
       this.begin();
       if (perSubject > 0) {
         this.subjects.sync();
-        for (const id of this.st.subjectIdsOver.all(perSubject) as number[]) this.enforceSubjectLimit(this.subjects.byIdOf(id));
+        for (const id of this.sql.subjectIdsOver.all(perSubject) as number[]) this.enforceSubjectLimit(this.subjects.byIdOf(id));
       }
       this.enforceLimits(null);
     } catch (err) {
@@ -486,6 +493,18 @@ export class SqliteStore implements StreamStore {
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(this.file + suffix, { force: true });
   }
 
+  /** The statements, once the queued appends are in the table: every statement but the inserts goes through here. */
+  private get sql(): Statements {
+    if (this.batch.pending) {
+      try {
+        this.batch.flush();
+      } catch (err) {
+        this.abortTurn(err);
+      }
+    }
+    return this.st;
+  }
+
   private toMsg(row: MsgRow | undefined): StoredMsg | null {
     if (row === undefined) return null;
     return { seq: Number(row.seq), subject: this.subjects.byIdOf(Number(row.sid)).subject, hdr: row.hdr, data: row.data, timeNs: row.time_ns };
@@ -497,7 +516,7 @@ export class SqliteStore implements StreamStore {
     if (kept !== undefined) return kept;
     // Windows of large messages would hold megabytes: those are read one at a time.
     const ahead = this.readAhead.continues(from) && this.bytes <= this.count * READ_AHEAD_MAX_AVERAGE;
-    const rows = ahead ? (this.st.nextMsgs.all(from, READ_AHEAD_ROWS) as MsgRow[]) : [this.st.nextMsg.get(from) as MsgRow | undefined];
+    const rows = ahead ? (this.sql.nextMsgs.all(from, READ_AHEAD_ROWS) as MsgRow[]) : [this.sql.nextMsg.get(from) as MsgRow | undefined];
     const first = rows[0];
     if (first !== undefined) this.readAhead.keep(rows as MsgRow[], ahead ? READ_AHEAD_ROWS : 1, this.lastSeq);
     return first;
@@ -510,7 +529,7 @@ export class SqliteStore implements StreamStore {
   }
 
   private oldestOf(e: SubjectEntry | null): RowInfo | null {
-    return e === null || e.msgs === 0 ? null : ((this.st.oldestOfSubject.get(e.id) as RowInfo | undefined) ?? null);
+    return e === null || e.msgs === 0 ? null : ((this.sql.oldestOfSubject.get(e.id) as RowInfo | undefined) ?? null);
   }
 
   /** The per-subject limit for `e` (null: none), then max_msgs and max_bytes from the front. */
@@ -542,7 +561,7 @@ export class SqliteStore implements StreamStore {
     const start = this.firstSeq;
     let from = start;
     outer: for (;;) {
-      const rows = this.st.frontRows.all(from, batch) as RowInfo[];
+      const rows = this.sql.frontRows.all(from, batch) as RowInfo[];
       if (rows.length === 0) break;
       for (const r of rows) {
         if (!drop(r)) break outer;
@@ -555,7 +574,7 @@ export class SqliteStore implements StreamStore {
 
   /** Deletes one message and its share of the counters; settleRemovals() finishes the job. */
   private dropRow(r: RowInfo): void {
-    this.st.deleteMsg.run(r.seq);
+    this.sql.deleteMsg.run(r.seq);
     this.readAhead.removed(r.seq);
     this.count--;
     this.bytes -= r.size;
@@ -567,13 +586,13 @@ export class SqliteStore implements StreamStore {
 
   /** After removals of which the lowest was `lowest`: the first sequence and subjects' last sequences. */
   private settleRemovals(lowest: number): void {
-    for (const e of this.lastGone) if (e.msgs > 0) e.lastSeq = this.st.lastSeqOfSubject.get(e.id) as number;
+    for (const e of this.lastGone) if (e.msgs > 0) e.lastSeq = this.sql.lastSeqOfSubject.get(e.id) as number;
     this.lastGone.clear();
     if (lowest <= this.firstSeq || this.count === 0) this.refreshFirst(this.firstSeq);
   }
 
   private refreshFirst(from: number): void {
-    const row = this.count === 0 ? undefined : (this.st.firstSeqTime.get(from) as { seq: bigint; time_ns: bigint } | undefined);
+    const row = this.count === 0 ? undefined : (this.sql.firstSeqTime.get(from) as { seq: bigint; time_ns: bigint } | undefined);
     if (row === undefined) {
       this.firstSeq = this.lastSeq === 0 ? 0 : this.lastSeq + 1;
       this.firstTimeNs = 0n;
@@ -586,9 +605,9 @@ export class SqliteStore implements StreamStore {
   private purgeAll(): number {
     const n = this.count;
     this.begin();
-    this.st.deleteAllMsgs.run();
+    this.sql.deleteAllMsgs.run();
     this.readAhead.clear();
-    this.st.deleteAllSubjects.run();
+    this.sql.deleteAllSubjects.run();
     this.subjects.reset(0);
     this.budget?.release(this.bytes);
     this.count = 0;
@@ -620,7 +639,7 @@ export class SqliteStore implements StreamStore {
       lastTimeNs: this.lastTimeNs,
       liveSubjects: this.subjects.live,
     };
-    this.st.begin.run();
+    this.sql.begin.run();
     this.inTxn = true;
     this.txnAppends = 0;
     this.scheduleCommit();
@@ -677,12 +696,13 @@ export class SqliteStore implements StreamStore {
   /** Commits the open transaction; false when that failed (abortTurn() has then run). */
   private commitTxn(): boolean {
     try {
+      if (this.batch.pending) this.batch.flush();
       this.subjects.sync();
       this.consumers.flush();
-      if (this.config !== null && this.configDirty) this.st.writeConfig.run(this.config.json, this.config.createdNs);
+      if (this.config !== null && this.configDirty) this.sql.writeConfig.run(this.config.json, this.config.createdNs);
       const cp = this.time.checkpoint();
-      this.st.writeStream.run(this.count, this.bytes, this.lastSeq, this.lastTimeNs, this.subjects.live, cp.storedMs, cp.wallMs, cp.monoMs, cp.bootId);
-      this.st.commit.run();
+      this.sql.writeStream.run(this.count, this.bytes, this.lastSeq, this.lastTimeNs, this.subjects.live, cp.storedMs, cp.wallMs, cp.monoMs, cp.bootId);
+      this.sql.commit.run();
       this.inTxn = false;
       this.before = null;
       this.configDirty = false;
@@ -707,6 +727,7 @@ export class SqliteStore implements StreamStore {
     const code = (err as { code?: unknown }).code;
     if (typeof code !== 'string' || !code.startsWith('SQLITE_')) throw err;
     const attempted = this.lastSeq;
+    this.batch.discard();
     if (this.db.inTransaction) {
       try {
         this.st.rollback.run();

@@ -29,7 +29,6 @@ export class Statements {
   readonly commit: Statement;
   readonly rollback: Statement;
 
-  readonly insertMsg: Statement;
   readonly loadMsg: Statement;
   readonly nextMsg: Statement;
   readonly nextMsgs: Statement;
@@ -92,7 +91,6 @@ export class Statements {
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
 
-    this.insertMsg = db.prepare('INSERT INTO msgs (seq, sid, size, time_ns, stored_ms, hdr, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.loadMsg = db.prepare(`SELECT ${MSG_COLUMNS} FROM msgs WHERE seq = ?`).safeIntegers(true);
     this.nextMsg = db.prepare(`SELECT ${MSG_COLUMNS} FROM msgs WHERE seq >= ? ORDER BY seq LIMIT 1`).safeIntegers(true);
     this.nextMsgs = db.prepare(`SELECT ${MSG_COLUMNS} FROM msgs WHERE seq >= ? ORDER BY seq LIMIT ?`).safeIntegers(true);

@@ -32,14 +32,14 @@ import { AppendRefusal } from '../types.js';
 import type { ConsumerState, PurgeRequest, StoreClock, StoredMsg, StoreLimits, StreamStore, StreamStoreState } from '../types.js';
 import { CommitReporter } from './commit-reporter.js';
 import { ConsumerTable } from './consumers.js';
-import { InsertBatch } from './insert-batch.js';
 import { isDamage, openDatabase } from './database.js';
+import { InsertBatch } from './insert-batch.js';
+import { READ_AHEAD_ROWS, ReadAhead } from './read-ahead.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './schema.js';
 import { Statements } from './statements.js';
 import type { MsgRow, RowInfo } from './statements.js';
 import { SubjectTable } from './subjects.js';
 import type { SubjectEntry } from './subjects.js';
-import { READ_AHEAD_ROWS, ReadAhead } from './read-ahead.js';
 
 export interface SqliteStoreOptions {
   /** The database file; or give `dir` and `name` for `<dir>/<name>.db` (the name escaped for a file name). */

@@ -6,7 +6,7 @@
 // it here only while someone watches: with no watch, SUB and UNSUB pay one size check and deliveries
 // nothing (a delivery only reaches this when an UNSUB max removes its subscription).
 
-import { subjectMatches } from './subject.js';
+import { isValidLiteralSubject, subjectMatches } from './subject.js';
 import type { SublistEntry } from './sublist.js';
 
 /** Which subscriptions count as interest for a watch. */
@@ -31,16 +31,15 @@ export class InterestWatch {
   private readonly listener: InterestListener;
   private readonly registry: InterestWatches;
   /** Counted subscriptions now. */
-  count: number;
+  count = 0;
   stopped = false;
 
-  constructor(registry: InterestWatches, subject: string, rule: InterestRule, listener: InterestListener, count: number) {
+  constructor(registry: InterestWatches, subject: string, rule: InterestRule, listener: InterestListener) {
     this.registry = registry;
     this.subject = subject;
     this.queue = rule.queue;
     this.exact = rule.exact;
     this.listener = listener;
-    this.count = count;
   }
 
   /** Whether the subject has counted subscriptions now. */
@@ -59,12 +58,11 @@ export class InterestWatch {
     return sub.queue === this.queue && (!this.exact || sub.subject === this.subject);
   }
 
-  up(): void {
-    if (this.count++ === 0 && !this.stopped) this.listener(true);
-  }
-
-  down(): void {
-    if (--this.count === 0 && !this.stopped) this.listener(false);
+  /** One counted subscription more (`up`) or fewer; the listener hears the first and the last. */
+  changed(up: boolean): void {
+    if (up ? this.count++ === 0 : --this.count === 0) {
+      if (!this.stopped) this.listener(up);
+    }
   }
 }
 
@@ -81,7 +79,7 @@ export class InterestWatches {
 
   /** Starts a watch whose count begins at the subscriptions `covering` lists (those matching `subject`). */
   watch(subject: string, rule: InterestRule, listener: InterestListener, covering: readonly (readonly SublistEntry[])[]): InterestWatch {
-    const w = new InterestWatch(this, subject, rule, listener, 0);
+    const w = new InterestWatch(this, subject, rule, listener);
     for (const subs of covering) for (const sub of subs) if (w.counts(sub)) w.count++;
     this.bySubject.set(subject, [...(this.bySubject.get(subject) ?? []), w]);
     if (!w.exact) this.coveringWatches++;
@@ -100,30 +98,23 @@ export class InterestWatches {
 
   /** A subscription entered the account's sublist. */
   added(sub: SublistEntry): void {
-    const same = this.bySubject.get(sub.subject);
-    if (same !== undefined) for (const w of same) if (w.counts(sub)) w.up();
-    if (this.coveringWatches > 0 && isWildcard(sub.subject)) {
-      for (const [subject, list] of this.bySubject) {
-        if (!subjectMatches(subject, sub.subject)) continue;
-        for (const w of list) if (w.counts(sub)) w.up();
-      }
-    }
+    this.tell(sub, true);
   }
 
   /** A subscription left the account's sublist. */
   removed(sub: SublistEntry): void {
+    this.tell(sub, false);
+  }
+
+  /** The watches `sub` counts for go up or down: those on its own subject, and those a wildcard covers. */
+  private tell(sub: SublistEntry, up: boolean): void {
     const same = this.bySubject.get(sub.subject);
-    if (same !== undefined) for (const w of same) if (w.counts(sub)) w.down();
-    if (this.coveringWatches > 0 && isWildcard(sub.subject)) {
-      for (const [subject, list] of this.bySubject) {
-        if (!subjectMatches(subject, sub.subject)) continue;
-        for (const w of list) if (w.counts(sub)) w.down();
-      }
+    if (same !== undefined) for (const w of same) if (w.counts(sub)) w.changed(up);
+    // A subscription in the sublist is valid: not a literal subject means it has a wildcard.
+    if (this.coveringWatches === 0 || isValidLiteralSubject(sub.subject)) return;
+    for (const [subject, list] of this.bySubject) {
+      if (!subjectMatches(subject, sub.subject)) continue;
+      for (const w of list) if (w.counts(sub)) w.changed(up);
     }
   }
-}
-
-function isWildcard(subject: string): boolean {
-  for (const t of subject.split('.')) if (t === '*' || t === '>') return true;
-  return false;
 }

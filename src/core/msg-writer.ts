@@ -1,6 +1,6 @@
 // Encodes MSG/HMSG frames straight into a connection's outbound buffer.
 
-import { KEEP_BY_REFERENCE } from '../util/index.js';
+import { KEEP_BY_REFERENCE, writeDecimal } from '../util/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
 import type { ClientConnection } from './client-connection.js';
 import type { Subscription } from './subscription.js';
@@ -48,10 +48,10 @@ export function writeMsg(conn: ClientConnection, sub: Subscription, f: PubFrame)
     b[o++] = 0x20;
   }
   if (hdrLen > 0) {
-    o = f.hdrText.length > 0 ? writeAscii(b, o, f.hdrText) : writeInt(b, o, hdrLen);
+    o = f.hdrText.length > 0 ? writeAscii(b, o, f.hdrText) : writeDecimal(b, o, hdrLen);
     b[o++] = 0x20;
   }
-  o = sizeText.length > 0 ? writeAscii(b, o, sizeText) : writeInt(b, o, size);
+  o = sizeText.length > 0 ? writeAscii(b, o, sizeText) : writeDecimal(b, o, size);
   b[o++] = 0x0d;
   b[o++] = 0x0a;
   if (inline) {
@@ -84,16 +84,4 @@ function writeAscii(b: Buffer, o: number, s: string): number {
   if (n > 16) return o + b.write(s, o, 'latin1');
   for (let i = 0; i < n; i++) b[o + i] = s.charCodeAt(i);
   return o + n;
-}
-
-function writeInt(b: Buffer, o: number, v: number): number {
-  if (v < 10) {
-    b[o] = 0x30 + v;
-    return o + 1;
-  }
-  let digits = 0;
-  for (let t = v; t > 0; t = Math.floor(t / 10)) digits++;
-  let p = o + digits - 1;
-  for (let t = v; t > 0; t = Math.floor(t / 10)) b[p--] = 0x30 + (t % 10);
-  return o + digits;
 }

@@ -1,7 +1,8 @@
 // What a message on a consumer's ack subject says: its body's verb (`+ACK`, `-NAK`, `+WPI`, `+NXT`,
 // `+TERM`; an empty body acks too) and, for a NAK, the delay before the message is sent again.
 
-const NS_PER_MS = 1_000_000n;
+import { NS_PER_MS } from './time.js';
+
 const NAK = '-NAK';
 const NXT = '+NXT';
 

@@ -25,6 +25,7 @@ import { seqFromTime } from './store/index.js';
 import { subjectFilter } from './store/filter.js';
 import type { SubjectFilter } from './store/filter.js';
 import type { ConsumerState, StoredMsg, StreamStore } from './store/types.js';
+import { NS_PER_MS } from './time.js';
 
 /** What a consumer needs from its stream. */
 export interface ConsumerHost {
@@ -56,7 +57,6 @@ class Pending {
   }
 }
 
-const NS_PER_MS = 1_000_000n;
 const MSG_SIZE = 'Nats-Msg-Size';
 const FLOW_CONTROL = Buffer.from(FLOW_CONTROL_REQUEST, 'latin1');
 const EMPTY = Buffer.alloc(0);

@@ -6,8 +6,8 @@ import { headerValue } from '../protocol/nats/index.js';
 import { MSG_ID } from './dedupe.js';
 import type { Dedupe } from './dedupe.js';
 import type { StreamStore } from './store/index.js';
+import { NS_PER_MS } from './time.js';
 
-const NS_PER_MS = 1_000_000n;
 /** Stored messages read per turn. */
 const REBUILD_CHUNK = 2048;
 

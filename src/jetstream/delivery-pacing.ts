@@ -4,8 +4,7 @@
 
 import { RateLimiter } from './rate-limit.js';
 import type { StoredMsg } from './store/index.js';
-
-const NS_PER_MS = 1_000_000n;
+import { NS_PER_MS } from './time.js';
 
 /** A push delivery waiting for its rate-limit tokens, with the ack reply it was given when taken. */
 export class HeldDelivery {

@@ -1,6 +1,7 @@
 // The replies a stream sends a publisher: the PubAck once the message is stored, or the error that
 // refused it. nats-server 2.9 writes them with a space after each comma; clients parse them as JSON.
 
+import { writeDecimal } from '../util/index.js';
 import { encodeJson } from './json.js';
 import type { ApiError } from './errors.js';
 
@@ -27,17 +28,10 @@ export class PubAckWriter {
   /** The PubAck of `seq`; a view valid until the next call. */
   ack(seq: number, duplicate: boolean): Buffer {
     const buf = this.buf;
-    let n = this.seqAt + writeDigits(buf, this.seqAt, seq);
+    let n = writeDecimal(buf, this.seqAt, seq);
     n += (duplicate ? DUPLICATE_END : ACK_END).copy(buf, n);
     return buf.subarray(0, n);
   }
-}
-
-function writeDigits(buf: Buffer, at: number, value: number): number {
-  let len = 1;
-  for (let v = value; v >= 10; v = Math.floor(v / 10)) len++;
-  for (let i = at + len - 1, v = value; i >= at; i--, v = Math.floor(v / 10)) buf[i] = 0x30 + (v % 10);
-  return len;
 }
 
 /** A refused publish: the error, with `stream` and `seq: 0` present as nats-server sends them. */

@@ -28,8 +28,8 @@ import type { ConsumerConfig } from './consumer-config.js';
 import { subjectToText } from '../util/index.js';
 import { subjectIsSubsetOf } from './subjects.js';
 import { recoverSourceSeqs, SourceReader } from './stream-source.js';
+import { NS_PER_MS } from './time.js';
 
-const NS_PER_MS = 1_000_000n;
 /** nats-server refuses header blocks larger than this (10097). */
 const MAX_HEADER_BYTES = 65535;
 

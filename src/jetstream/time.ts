@@ -4,7 +4,7 @@
 /** What Go writes for its zero time.Time (a never-written stream's first_ts, an unset created). */
 export const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 
-const NS_PER_MS = 1_000_000n;
+export const NS_PER_MS = 1_000_000n;
 const NS_PER_S = 1_000_000_000n;
 
 /** A time read from a JSON body: the instant, and the UTC offset it was written with (Go writes it back so). */

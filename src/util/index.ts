@@ -7,3 +7,4 @@ export { listen, ListenError, formatHostPort, reachableUrls } from './listen.js'
 export type { ListenTarget } from './listen.js';
 export { KEEP_BY_REFERENCE, keepBytes } from './borrowed-bytes.js';
 export { subjectFromText, subjectToText } from './subject-text.js';
+export { writeDecimal } from './decimal.js';

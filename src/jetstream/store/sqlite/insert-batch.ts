@@ -70,8 +70,6 @@ export class InsertBatch {
   discard(): void {
     this.rows.length = 0;
     this.used = 0;
-    this.manyParams.fill(null);
-    this.oneParams.fill(null);
   }
 
   private bind(params: unknown[], at: number, from: number): void {

@@ -44,10 +44,7 @@ export class ReadAhead {
 
   /** Whether a call for `from` goes on where a window ran out: then it is worth reading ahead. */
   continues(from: number): boolean {
-    for (const w of this.windows) {
-      if (w.next === w.rows.length && from > Number(w.rows[w.next - 1].seq) && from <= w.coveredTo + 1) return true;
-    }
-    return false;
+    return this.windows.some((w) => ranOutBefore(w, from));
   }
 
   /**
@@ -58,7 +55,8 @@ export class ReadAhead {
     const coveredTo = rows.length === limit ? Number(rows[rows.length - 1].seq) : lastSeq;
     const ws = this.windows;
     // The window this continues, if any, makes room; else the least recently used one.
-    let i = ws.findIndex((w) => w.next === w.rows.length && Number(rows[0].seq) > Number(w.rows[w.next - 1].seq) && Number(rows[0].seq) <= w.coveredTo + 1);
+    const from = Number(rows[0].seq);
+    let i = ws.findIndex((w) => ranOutBefore(w, from));
     if (i < 0 && ws.length === WINDOWS) i = WINDOWS - 1;
     if (i >= 0) ws.splice(i, 1);
     ws.unshift({ rows, next: 1, coveredTo });
@@ -74,4 +72,9 @@ export class ReadAhead {
   clear(): void {
     if (this.windows.length > 0) this.windows = [];
   }
+}
+
+/** `w` has served all its rows, and `from` comes right after what it covers. */
+function ranOutBefore(w: Window, from: number): boolean {
+  return w.next === w.rows.length && from > Number(w.rows[w.next - 1].seq) && from <= w.coveredTo + 1;
 }

@@ -14,6 +14,8 @@ export interface BenchOptions {
   startupOnly: boolean;
   /** Only the JetStream scenarios and the restart measurement (no start-up, no core scenarios). */
   jsOnly: boolean;
+  /** Only the load scenarios whose id starts with this (`restart`: only the restart measurement); null: all. */
+  scenario: string | null;
   /** Messages in the stream the restart measurement builds (and RSS after storing them). */
   jsMessages: number;
   /** Where JetStream servers keep their store directories (on the disk under test, not a tmpfs). */
@@ -30,6 +32,8 @@ export const USAGE = `usage: npm run bench -- [options]   (or: node dist/test/be
   --calibrate                 run nats-server in leafgate's column too: ratios show the harness noise (~1.0)
   --startup-only              only the start-up measurement (time to INFO, idle RSS; 10 rounds, 3 with --quick)
   --js-only                   only the JetStream scenarios and the restart measurement
+  --scenario <prefix>         only the scenarios whose id starts with it (js-kv, js-pub-16, ...; restart: only the
+                              restart measurement), without the start-up measurement
   --js-msgs <n>               messages in the restart measurement's stream (default 1000000, 200000 with --quick)
   --store-dir <dir>           parent of the JetStream store directories (default the OS temp dir; not a tmpfs)
   --output <file>             JSON results (default .bench/last.json)
@@ -42,6 +46,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     calibrate: false,
     startupOnly: false,
     jsOnly: false,
+    scenario: null,
     jsMessages: 0,
     storeRoot: tmpdir(),
     reps: 0,
@@ -59,6 +64,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     else if (arg === '--calibrate') options.calibrate = true;
     else if (arg === '--startup-only') options.startupOnly = true;
     else if (arg === '--js-only') options.jsOnly = true;
+    else if (arg === '--scenario') options.scenario = value();
     else if (arg === '--js-msgs') options.jsMessages = parseMessages(value());
     else if (arg === '--store-dir') options.storeRoot = value();
     else if (arg === '--help' || arg === '-h') options.help = true;
@@ -69,6 +75,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   }
   if (options.reps === 0) options.reps = options.quick ? 1 : 3;
   if (options.jsMessages === 0) options.jsMessages = options.quick ? 200_000 : 1_000_000;
+  if (options.startupOnly && options.scenario !== null) throw new BenchError('BENCH_USAGE', '--startup-only and --scenario exclude each other');
   if (options.startupOnly && options.jsOnly) throw new BenchError('BENCH_USAGE', '--startup-only and --js-only exclude each other');
   return options;
 }

@@ -109,6 +109,13 @@ function writeJson(path: string, content: unknown): string {
   return file;
 }
 
+function selectScenarios(options: BenchOptions): Scenario[] {
+  if (options.startupOnly) return [];
+  const all = [...(options.jsOnly ? [] : benchScenarios(options.quick)), ...jetStreamScenarios(options.quick)];
+  const prefix = options.scenario;
+  return prefix === null ? all : all.filter((scenario) => scenario.id.startsWith(prefix));
+}
+
 async function main(argv: string[]): Promise<number> {
   const options = parseBenchArgs(argv);
   if (options.help) {
@@ -118,12 +125,12 @@ async function main(argv: string[]): Promise<number> {
   const command = ['node', relative(REPO_ROOT, process.argv[1] ?? 'dist/test/bench/run.js'), ...argv].join(' ');
   const { sides, natsBinary } = benchSides(options);
   const machine = describeMachine(natsBinary);
-  const scenarios = options.startupOnly ? [] : [...(options.jsOnly ? [] : benchScenarios(options.quick)), ...jetStreamScenarios(options.quick)];
+  const scenarios = selectScenarios(options);
   const context: RunContext = { storeRoot: options.storeRoot };
   printHeader(options, machine, sides, command);
 
   const startedAt = new Date();
-  const startup = options.calibrate || options.jsOnly ? null : await runStartup(options, natsBinary);
+  const startup = options.calibrate || options.jsOnly || options.scenario !== null ? null : await runStartup(options, natsBinary);
   const runs: RunRecord[] = [];
   let setupError: Error | null = null;
   try {
@@ -146,7 +153,8 @@ async function main(argv: string[]): Promise<number> {
     if (!(error instanceof ServerStartError)) throw error;
     setupError = error;
   }
-  const restart = options.startupOnly || setupError !== null ? null : await runRestart(options, sides);
+  const restartWanted = !options.startupOnly && (options.scenario === null || 'restart'.startsWith(options.scenario));
+  const restart = !restartWanted || setupError !== null ? null : await runRestart(options, sides);
 
   const rows = summarize(scenarios, runs, sides);
   const failedRuns = runs.filter((run) => run.error !== null);

@@ -12,6 +12,8 @@ test('bench arguments: defaults and each option', () => {
     { argv: ['--output', '/tmp/x.json'], expect: { output: '/tmp/x.json' } },
     { argv: [], expect: { jsOnly: false, jsMessages: 1_000_000 } },
     { argv: ['--quick', '--js-only'], expect: { jsOnly: true, jsMessages: 200_000 } },
+    { argv: [], expect: { scenario: null } },
+    { argv: ['--scenario', 'js-kv'], expect: { scenario: 'js-kv' } },
     { argv: ['--js-msgs', '10000000', '--store-dir', '/var/tmp'], expect: { jsMessages: 10_000_000, storeRoot: '/var/tmp' } },
   ];
   for (const { argv, expect } of cases) {
@@ -23,7 +25,7 @@ test('bench arguments: defaults and each option', () => {
 });
 
 test('bad bench arguments are usage errors', () => {
-  for (const argv of [['--only', 'mosquitto'], ['--reps', '0'], ['--reps'], ['--fast'], ['--js-msgs', '1e2'], ['--js-only', '--startup-only']]) {
+  for (const argv of [['--only', 'mosquitto'], ['--reps', '0'], ['--reps'], ['--fast'], ['--js-msgs', '1e2'], ['--js-only', '--startup-only'], ['--scenario'], ['--scenario', 'js-kv', '--startup-only']]) {
     assert.throws(
       () => parseBenchArgs(argv),
       (error: unknown) => error instanceof BenchError && error.code === 'BENCH_USAGE',

@@ -34,7 +34,8 @@ import { CommitReporter } from './commit-reporter.js';
 import { ConsumerTable } from './consumers.js';
 import { isDamage, openDatabase } from './database.js';
 import { InsertBatch } from './insert-batch.js';
-import { READ_AHEAD_ROWS, ReadAhead } from './read-ahead.js';
+import { READ_AHEAD_ROWS, ReadAhead, unpackRows, windowRow } from './read-ahead.js';
+import type { WindowRow } from './read-ahead.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './schema.js';
 import { Statements } from './statements.js';
 import type { MsgRow, RowInfo } from './statements.js';
@@ -242,7 +243,7 @@ export class SqliteStore implements StreamStore {
   loadNext(filter: string, seq: number): StoredMsg | null {
     const f = subjectFilter(filter);
     const from = Math.max(seq, this.firstSeq);
-    if (f.all) return this.toMsg(this.nextInOrder(from));
+    if (f.all) return this.nextInOrder(from);
     if (f.literal) {
       const e = this.subjects.get(filter);
       return e === null || e.msgs === 0 ? null : this.toMsg(this.sql.nextMsgOfSubject.get(e.id, from) as MsgRow | undefined);
@@ -511,15 +512,26 @@ export class SqliteStore implements StreamStore {
   }
 
   /** The first message at or after `from`, through the read-ahead windows. */
-  private nextInOrder(from: number): MsgRow | undefined {
+  private nextInOrder(from: number): StoredMsg | null {
     const kept = this.readAhead.next(from);
-    if (kept !== undefined) return kept;
+    if (kept !== undefined) return this.windowMsg(kept);
     // Windows of large messages would hold megabytes: those are read one at a time.
-    const ahead = this.readAhead.continues(from) && this.bytes <= this.count * READ_AHEAD_MAX_AVERAGE;
-    const rows = ahead ? (this.sql.nextMsgs.all(from, READ_AHEAD_ROWS) as MsgRow[]) : [this.sql.nextMsg.get(from) as MsgRow | undefined];
-    const first = rows[0];
-    if (first !== undefined) this.readAhead.keep(rows as MsgRow[], ahead ? READ_AHEAD_ROWS : 1, this.lastSeq);
-    return first;
+    if (this.readAhead.continues(from) && this.bytes <= this.count * READ_AHEAD_MAX_AVERAGE) {
+      const [numbers, bytes] = this.sql.packedMsgs.get(from, READ_AHEAD_ROWS) as [string, Buffer | null];
+      const rows = unpackRows(numbers, bytes);
+      if (rows.length === 0) return null;
+      this.readAhead.keep(rows, READ_AHEAD_ROWS, this.lastSeq);
+      return this.windowMsg(rows[0]);
+    }
+    const row = this.sql.nextMsg.get(from) as MsgRow | undefined;
+    if (row === undefined) return null;
+    const first = windowRow(row);
+    this.readAhead.keep([first], 1, this.lastSeq);
+    return this.windowMsg(first);
+  }
+
+  private windowMsg(row: WindowRow): StoredMsg {
+    return { seq: row.seq, subject: this.subjects.byIdOf(row.sid).subject, hdr: row.hdr, data: row.data, timeNs: row.timeNs };
   }
 
   /** The filter's slot in filter_subjects, 0 when it matches no subject. */

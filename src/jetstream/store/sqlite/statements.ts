@@ -31,7 +31,12 @@ export class Statements {
 
   readonly loadMsg: Statement;
   readonly nextMsg: Statement;
-  readonly nextMsgs: Statement;
+  /**
+   * Up to ? messages from seq ? on, packed into one row: their numbers as a JSON array (the time as
+   * text, past 2^53) and their header and data bytes back to back. One Buffer per window instead of
+   * one or two per message: 2.2 µs a row here instead of 3.2 (read-ahead.ts unpacks it).
+   */
+  readonly packedMsgs: Statement;
   readonly nextMsgOfSubject: Statement;
   /** `+sid` keeps the planner on the seq order, stopping at the first match, not sorting each subject's rows. */
   readonly nextMsgOfSubjects: Statement;
@@ -93,7 +98,13 @@ export class Statements {
 
     this.loadMsg = db.prepare(`SELECT ${MSG_COLUMNS} FROM msgs WHERE seq = ?`).safeIntegers(true);
     this.nextMsg = db.prepare(`SELECT ${MSG_COLUMNS} FROM msgs WHERE seq >= ? ORDER BY seq LIMIT 1`).safeIntegers(true);
-    this.nextMsgs = db.prepare(`SELECT ${MSG_COLUMNS} FROM msgs WHERE seq >= ? ORDER BY seq LIMIT ?`).safeIntegers(true);
+    this.packedMsgs = db
+      .prepare(
+        `SELECT json_group_array(json_array(seq, sid, CAST(time_ns AS TEXT), length(hdr), length(data)) ORDER BY seq),
+                CAST(group_concat(coalesce(hdr, x'') || data, x'' ORDER BY seq) AS BLOB)
+         FROM (SELECT ${MSG_COLUMNS} FROM msgs WHERE seq >= ? ORDER BY seq LIMIT ?)`,
+      )
+      .raw(true);
     this.nextMsgOfSubject = db.prepare(`SELECT ${MSG_COLUMNS} FROM msgs WHERE sid = ? AND seq >= ? ORDER BY seq LIMIT 1`).safeIntegers(true);
     this.nextMsgOfSubjects = db.prepare(`SELECT ${MSG_COLUMNS} FROM msgs WHERE seq >= ? AND +${IN_SUBJECTS} ORDER BY seq LIMIT 1`).safeIntegers(true);
     this.lastMsg = db.prepare(`SELECT ${MSG_COLUMNS} FROM msgs ORDER BY seq DESC LIMIT 1`).safeIntegers(true);

@@ -32,9 +32,16 @@ for (const seed of [1, 2, 3]) {
     let reads = 0;
     for (let step = 0; step < 3000; step++) {
       const r = rnd();
-      if (r < 0.35) {
+      if (r < 0.25) {
         const subject = `s.${Math.floor(rnd() * 5)}`;
         assert.equal(put(file, subject, `m${step}`), put(memory, subject, `m${step}`));
+      } else if (r < 0.35) {
+        // Bytes of every value (zero, invalid UTF-8), empty data, and headers present, empty or absent.
+        const data = Buffer.from(Array.from({ length: Math.floor(rnd() * 40) }, () => Math.floor(rnd() * 256)));
+        const h = rnd();
+        const hdr = h < 0.4 ? null : h < 0.5 ? Buffer.alloc(0) : Buffer.from(`NATS/1.0\r\nK: \u00ff${step}\r\n\r\n`, 'latin1');
+        const at = BigInt(step) * 1_000_000_007n + 1_700_000_000_000_000_000n;
+        assert.equal(file.append('bin', hdr, data, at), memory.append('bin', hdr, data, at));
       } else if (r < 0.4) {
         const state = memory.state();
         const seq = state.firstSeq + Math.floor(rnd() * Math.max(1, state.lastSeq - state.firstSeq + 1));
@@ -48,7 +55,10 @@ for (const seed of [1, 2, 3]) {
         const want = memory.loadNext('', readers[i]);
         const got = file.loadNext('', readers[i]);
         assert.equal(got?.seq ?? null, want?.seq ?? null, `reader ${i} from ${readers[i]} at step ${step}`);
-        assert.equal(got?.data.toString('latin1') ?? null, want?.data.toString('latin1') ?? null);
+        assert.equal(got?.data.toString('hex') ?? null, want?.data.toString('hex') ?? null);
+        assert.equal(got?.hdr?.toString('hex') ?? null, want?.hdr?.toString('hex') ?? null);
+        assert.equal(got?.subject ?? null, want?.subject ?? null);
+        if (got?.subject === 'bin') assert.equal(got.timeNs, want?.timeNs);
         readers[i] = want === null ? readers[i] : want.seq + 1;
         reads++;
       }

@@ -141,9 +141,7 @@ export class Sublist<T extends SublistEntry> {
     }
     const psubs: T[] = [];
     const groups = this.groups;
-    const tokens = subject.split('.');
-    // A subject with an empty token matches nothing (nats-server), not even `*`.
-    if (!tokens.includes('')) matchLevel(this.root, tokens, 0, psubs, groups);
+    if (!hasEmptyToken(subject)) matchLevel(this.root, subject, 0, psubs, groups);
     let qsubs: readonly (readonly T[])[] = NO_QSUBS;
     if (groups.size > 0) {
       qsubs = [...groups.values()];
@@ -281,17 +279,31 @@ function addNode<T extends SublistEntry>(node: Node<T>, psubs: T[], groups: Map<
   }
 }
 
-function matchLevel<T extends SublistEntry>(level: Level<T>, tokens: string[], i: number, psubs: T[], groups: Map<string, T[]>): void {
-  const last = i === tokens.length - 1;
+/** A subject with an empty token matches nothing (nats-server), not even `*`. */
+function hasEmptyToken(subject: string): boolean {
+  return subject.length === 0 || subject.charCodeAt(0) === DOT || subject.charCodeAt(subject.length - 1) === DOT || subject.includes('..');
+}
+
+const DOT = 0x2e;
+
+/**
+ * Matches the subject's tokens from `start` on under `level`. Tokens are cut as the walk reaches
+ * them, not split up front: most walks end early (an ack subject `$JS.ACK.<stream>.…` of nine
+ * tokens stops at the stream's `>` after three).
+ */
+function matchLevel<T extends SublistEntry>(level: Level<T>, subject: string, start: number, psubs: T[], groups: Map<string, T[]>): void {
+  const dot = subject.indexOf('.', start);
+  const last = dot < 0;
   if (level.fwc !== null) addNode(level.fwc, psubs, groups);
   if (level.pwc !== null) {
     if (last) addNode(level.pwc, psubs, groups);
-    else if (level.pwc.next !== null) matchLevel(level.pwc.next, tokens, i + 1, psubs, groups);
+    else if (level.pwc.next !== null) matchLevel(level.pwc.next, subject, dot + 1, psubs, groups);
   }
-  const node = level.nodes.get(tokens[i]);
+  if (level.nodes.size === 0) return;
+  const node = level.nodes.get(last ? (start === 0 ? subject : subject.slice(start)) : subject.slice(start, dot));
   if (node === undefined) return;
   if (last) addNode(node, psubs, groups);
-  else if (node.next !== null) matchLevel(node.next, tokens, i + 1, psubs, groups);
+  else if (node.next !== null) matchLevel(node.next, subject, dot + 1, psubs, groups);
 }
 
 function collect<T extends SublistEntry>(level: Level<T>, out: T[]): void {

@@ -13,6 +13,7 @@ import type { Account, InterestWatch, InternalClient } from '../core/index.js';
 import { appendHeaders } from '../protocol/nats/index.js';
 import { goDuration } from '../util/index.js';
 import { AckKind, ackKind, nakDelayMs, nextRequestBody } from './ack-body.js';
+import type { AckSubject } from './ack-subject.js';
 import { HeldDelivery, RatePacing, ReplayPacing } from './delivery-pacing.js';
 import type { Advisories } from './advisories.js';
 import type { ConsumerConfig } from './consumer-config.js';
@@ -554,30 +555,30 @@ export class Consumer {
 
   // ---- acks
 
-  /** A message on this consumer's ack subject; `tokens` are the ack subject's (`$JS.ACK.<s>.<c>.<dc>.<sseq>.<cseq>...`). */
-  ack(tokens: readonly string[], body: Buffer, reply: string): void {
-    const sseq = Number(tokens[5]);
-    const cseq = Number(tokens[6]);
+  /** A message on this consumer's ack subject. */
+  ack(subject: AckSubject, body: Buffer, reply: string): void {
+    const sseq = subject.streamSeq;
+    const cseq = subject.consumerSeq;
     let ackAck = reply !== '';
     let saved = false;
     switch (ackKind(body)) {
       case AckKind.Ack:
-        this.sampleAck(sseq, cseq, tokens);
+        this.sampleAck(sseq, cseq, subject.delivered);
         saved = this.ackMsg(sseq, cseq);
         break;
       case AckKind.Term:
         saved = this.ackMsg(sseq, cseq);
-        this.host.advisories.terminated(this, sseq, cseq, Number(tokens[4]));
+        this.host.advisories.terminated(this, sseq, cseq, subject.delivered);
         break;
       case AckKind.Nak:
-        this.nak(sseq, cseq, Number(tokens[4]), nakDelayMs(body));
+        this.nak(sseq, cseq, subject.delivered, nakDelayMs(body));
         break;
       case AckKind.Progress:
         this.progress(sseq);
         break;
       case AckKind.Next:
         ackAck = false;
-        this.sampleAck(sseq, cseq, tokens);
+        this.sampleAck(sseq, cseq, subject.delivered);
         this.ackMsg(sseq, cseq);
         if (reply !== '') this.request(reply, nextRequestBody(body));
         break;
@@ -589,10 +590,10 @@ export class Consumer {
   }
 
   /** The ack metric of sample_freq: for explicit acks of pending messages, taken before the ack removes them. */
-  private sampleAck(sseq: number, cseq: number, tokens: readonly string[]): void {
+  private sampleAck(sseq: number, cseq: number, delivered: number): void {
     if (this.config.sampleFreq === '' || this.config.ackPolicy !== 'explicit') return;
     const p = this.pending.get(sseq);
-    if (p !== undefined) this.host.advisories.ackSampled(this, sseq, cseq, Number(tokens[4]), p.timeMs);
+    if (p !== undefined) this.host.advisories.ackSampled(this, sseq, cseq, delivered, p.timeMs);
   }
 
   /** Applies an ack; true when it was written to the store. */

@@ -9,6 +9,8 @@ import type { InternalClient, Subscription } from '../core/index.js';
 import { directGet, directGetSubjects } from './api/direct-get.js';
 import { storageFullError } from './account-limits.js';
 import type { AccountBudget } from './account-limits.js';
+import { parseAckSubject } from './ack-subject.js';
+import type { AckSubject } from './ack-subject.js';
 import { Consumer } from './consumer.js';
 import { consumerInfo } from './consumer-info.js';
 import type { ConsumerHost } from './consumer.js';
@@ -229,11 +231,10 @@ export class Stream implements ConsumerHost {
   }
 
   private ackMsg(msg: PubFrame): void {
-    const tokens = msg.subject.split('.');
-    if (tokens.length < 9) return;
-    const c = this.consumers.get(tokens[3]);
+    const ack = parseAckSubject(msg.subject);
+    const c = ack === null ? undefined : this.consumers.get(ack.consumer);
     if (c === undefined) return;
-    c.ack(tokens, msg.data.subarray(msg.start + msg.hdrLen, msg.end), msg.reply);
+    c.ack(ack as AckSubject, msg.data.subarray(msg.start + msg.hdrLen, msg.end), msg.reply);
   }
 
   /** Each consumer's ConsumerInfo members as CONSUMER.INFO writes them (config included), for /jsz. */

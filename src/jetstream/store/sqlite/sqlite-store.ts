@@ -204,8 +204,9 @@ export class SqliteStore implements StreamStore {
       }
       this.count++;
       this.bytes += size;
+      const before = e.lastSeq;
       this.subjects.added(e, seq);
-      this.enforceLimits(e);
+      this.enforceLimits(e, before);
       if (this.reporter.syncEachCommit && ++this.txnAppends >= EARLY_COMMIT_APPENDS) this.commitEarly();
       return seq;
     } catch (err) {
@@ -545,8 +546,8 @@ export class SqliteStore implements StreamStore {
   }
 
   /** The per-subject limit for `e` (null: none), then max_msgs and max_bytes from the front. */
-  private enforceLimits(e: SubjectEntry | null): void {
-    if (e !== null) this.enforceSubjectLimit(e);
+  private enforceLimits(e: SubjectEntry | null, before = 0): void {
+    if (e !== null) this.enforceSubjectLimit(e, before);
     const { maxMsgs, maxBytes } = this.limits;
     if (maxMsgs > 0 && this.count > maxMsgs) {
       let excess = this.count - maxMsgs;
@@ -556,9 +557,20 @@ export class SqliteStore implements StreamStore {
     if (maxBytes > 0 && this.bytes > maxBytes) this.dropFront(() => this.bytes > maxBytes, 8);
   }
 
-  private enforceSubjectLimit(e: SubjectEntry): void {
+  /** `before`: the subject's last sequence before the append that called this (0: unknown). */
+  private enforceSubjectLimit(e: SubjectEntry, before = 0): void {
     const max = this.limits.maxMsgsPerSubject;
     if (max <= 0 || e.msgs <= max) return;
+    // A key of a KV bucket (limit 1) updated: its one older message is the subject's last before the
+    // append, deleted by sequence without looking the subject's oldest up.
+    if (e.msgs === 2 && before > 0) {
+      const gone = this.sql.deleteMsgReturning.get(before) as RowInfo | undefined;
+      if (gone !== undefined) {
+        this.dropped(gone);
+        this.settleRemovals(gone.seq);
+        return;
+      }
+    }
     let first = Infinity;
     while (e.msgs > max) {
       const row = this.oldestOf(e) as RowInfo;
@@ -587,6 +599,11 @@ export class SqliteStore implements StreamStore {
   /** Deletes one message and its share of the counters; settleRemovals() finishes the job. */
   private dropRow(r: RowInfo): void {
     this.sql.deleteMsg.run(r.seq);
+    this.dropped(r);
+  }
+
+  /** The counters' side of dropRow(), for a row already deleted. */
+  private dropped(r: RowInfo): void {
     this.readAhead.removed(r.seq);
     this.count--;
     this.bytes -= r.size;

@@ -49,6 +49,7 @@ export class Statements {
   readonly newestOfSubjectsAt: Statement;
   readonly lastSeqOfSubject: Statement;
   readonly deleteMsg: Statement;
+  readonly deleteMsgReturning: Statement;
   readonly deleteAllMsgs: Statement;
   readonly countFrom: Statement;
   readonly countBelow: Statement;
@@ -117,6 +118,7 @@ export class Statements {
     this.newestOfSubjectsAt = db.prepare(`SELECT seq FROM msgs WHERE +${IN_SUBJECTS} ORDER BY seq DESC LIMIT 1 OFFSET ?`).pluck();
     this.lastSeqOfSubject = db.prepare('SELECT max(seq) FROM msgs WHERE sid = ?').pluck();
     this.deleteMsg = db.prepare('DELETE FROM msgs WHERE seq = ?');
+    this.deleteMsgReturning = db.prepare('DELETE FROM msgs WHERE seq = ? RETURNING seq, sid, size, stored_ms');
     this.deleteAllMsgs = db.prepare('DELETE FROM msgs');
     this.countFrom = db.prepare('SELECT count(*) FROM msgs WHERE seq >= ?').pluck();
     this.countBelow = db.prepare('SELECT count(*) FROM msgs WHERE seq < ?').pluck();

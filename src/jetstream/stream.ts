@@ -420,6 +420,7 @@ export class Stream implements ConsumerHost {
     if (this.republisher !== null) this.republisher.republish(subject, stored, lastBefore, hdr, data.subarray(he, msg.end));
     if (reply !== '' && !cfg.noAck) this.awaiting.push({ seq: stored, reply, msgId });
     else if (msgId !== null) this.awaiting.push({ seq: stored, reply: '', msgId });
+    this.store.commitPoint();
     if (cfg.maxAge > 0n && this.expiryTimer === null) this.scheduleExpiry();
   }
 

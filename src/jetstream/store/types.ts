@@ -107,6 +107,12 @@ export interface StreamStore {
    */
   onCommitted(listener: (lastSeq: number, err: Error | null) => void): void;
   /**
+   * A point between appends, where commit listeners may run: a store whose turn has gathered enough
+   * appends commits them now, so their acks go out while the rest of the turn is stored (the
+   * publisher refills its window meanwhile) instead of all at the end of the turn.
+   */
+  commitPoint(): void;
+  /**
    * Uses the next sequence without storing anything (an interest stream's message nobody wants, as
    * nats-server's SkipMsg): the last sequence moves, an empty store's first sequence moves past it, and
    * a non-empty store counts it as deleted. Durable and reported to `onCommitted` like an append.

@@ -101,6 +101,9 @@ export class MemoryStore implements StreamStore {
     return seq;
   }
 
+  /** Memory appends are acknowledged at the end of the turn: nothing to write sooner. */
+  commitPoint(): void {}
+
   onCommitted(listener: (lastSeq: number, err: Error | null) => void): void {
     this.listeners.push(listener);
   }

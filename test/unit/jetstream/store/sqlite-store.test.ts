@@ -79,11 +79,14 @@ test('a stream purged empty reopens at the same sequences', (t) => {
   assert.equal(put(again, 'a'), 6);
 });
 
-test('appends of one turn are one commit, in parts of 64 with sync always; listeners hear each commit in order once it is synced', async (t) => {
+test('appends of one turn are one commit, in parts of 64 at commit points with sync always; listeners hear each commit in order once it is synced', async (t) => {
   const file = tempDir(t).path('S.db');
   const store = open(t, file);
   const log = new CommitLog(store);
-  for (let i = 0; i < 500; i++) put(store, `s.${i % 7}`);
+  for (let i = 0; i < 500; i++) {
+    put(store, `s.${i % 7}`);
+    store.commitPoint();
+  }
   // Visible before the commit, on the same connection.
   assert.equal(store.load(500)?.subject, 's.2');
   await nextTurn();
@@ -95,6 +98,20 @@ test('appends of one turn are one commit, in parts of 64 with sync always; liste
   const reader = openDatabase(file);
   t.after(() => reader.close());
   assert.equal(reader.prepare('SELECT count(*) FROM msgs').pluck().get(), 503);
+});
+
+test('sync_interval as a duration: a turn commits in parts of 128 at commit points, heard at once; without commit points in one', async (t) => {
+  const store = open(t, tempDir(t).path('S.db'), { sync: 60_000 });
+  const log = new CommitLog(store);
+  for (let i = 0; i < 300; i++) {
+    put(store, 's');
+    store.commitPoint();
+    // Heard at the commit point itself, before the turn ends: the acks can go out while it goes on.
+    assert.equal(log.heard.length, Math.floor((i + 1) / 128), `after append ${i + 1}`);
+  }
+  for (let i = 0; i < 200; i++) put(store, 's');
+  await nextTurn();
+  assert.deepEqual(log.heard, [128, 256, 500].map((seq) => [seq, null]));
 });
 
 test('a new stream file has 1 KiB pages; a file made with other pages keeps them', (t) => {

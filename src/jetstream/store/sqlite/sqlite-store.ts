@@ -87,12 +87,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 const CONSUMER_FLUSH_MS = 50;
 
 /**
- * Appends after which a turn commits what it has so far (commitPoint). With 'always' each part's sync
- * overlaps the storing of the next (64 measured best); with an interval a part costs only its commit,
- * and acking the first half of a 256-message window early took the publish bench from 0.67-0.75x to
- * 0.78-0.86x of nats-server (64: 0.77x, 32: 0.66x).
+ * Appends after which a turn commits what it has so far (commitPoint): half the 256-message window of
+ * the publish bench, whose first half is then acked (with 'always': synced) while the second is
+ * stored. Against nats-server, publishing at "2m" went from 0.67-0.75x (one commit a turn) to
+ * 0.78-0.86x; at 'always' 128 measured 0.65-0.77x where 64 measured 0.59-0.66x and 32 0.56-0.64x.
  */
-const EARLY_COMMIT_APPENDS_SYNCED = 64;
 const EARLY_COMMIT_APPENDS = 128;
 
 /** Average stored message size (bytes) above which loadNext reads no rows ahead. */
@@ -240,7 +239,7 @@ export class SqliteStore implements StreamStore {
   }
 
   commitPoint(): void {
-    if (this.inTxn && this.txnAppends >= (this.reporter.syncEachCommit ? EARLY_COMMIT_APPENDS_SYNCED : EARLY_COMMIT_APPENDS)) this.commitEarly();
+    if (this.inTxn && this.txnAppends >= EARLY_COMMIT_APPENDS) this.commitEarly();
   }
 
   onCommitted(listener: (lastSeq: number, err: Error | null) => void): void {

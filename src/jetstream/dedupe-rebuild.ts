@@ -1,6 +1,7 @@
 // After a restart the duplicate window and the last Msg-Id come back from the stored messages, as
-// nats-server rebuilds them: the messages of the last duplicate_window are read in chunks after the
-// start, so a big stream serves at once; a publish carrying a Msg-Id before that is done finishes it.
+// nats-server rebuilds them: the headers of the last duplicate_window's messages are read in chunks
+// after the start, so a big stream serves at once; a publish carrying a Msg-Id before that is done
+// finishes it.
 
 import { headerValue } from '../protocol/nats/index.js';
 import { MSG_ID } from './dedupe.js';
@@ -8,8 +9,8 @@ import type { Dedupe } from './dedupe.js';
 import type { StreamStore } from './store/index.js';
 import { NS_PER_MS } from './time.js';
 
-/** Stored messages read per turn. */
-const REBUILD_CHUNK = 2048;
+/** Sequences whose headers are read per turn (messages without headers cost the store little). */
+const REBUILD_SPAN = 4096;
 
 /** The Msg-Id of the stream's last message ('' when it has none). */
 export function lastMsgIdOf(store: StreamStore): string {
@@ -66,16 +67,12 @@ export class DedupeRebuild {
   }
 
   private step(): void {
-    for (let n = 0; n < REBUILD_CHUNK; n++) {
-      const m = this.next <= this.last ? this.store.loadNext('', this.next) : null;
-      if (m === null || m.seq > this.last) {
-        this.done = true;
-        return;
-      }
-      this.next = m.seq + 1;
-      if (m.hdr === null) continue;
+    const to = Math.min(this.last, this.next + REBUILD_SPAN - 1);
+    for (const m of this.store.headersBetween(this.next, to)) {
       const id = headerValue(m.hdr, 0, m.hdr.length, MSG_ID);
       if (id !== null && id !== '') this.dedupe.remember(id, m.seq, Number(m.timeNs / NS_PER_MS));
     }
+    this.next = to + 1;
+    if (this.next > this.last) this.done = true;
   }
 }

@@ -1,6 +1,6 @@
 // The stream stores: the StreamStore seam, the SQLite file store and the memory store.
 export { AppendRefusal } from './types.js';
-export type { ConsumerState, PurgeRequest, StoreClock, StoredMsg, StoreLimits, StreamStore, StreamStoreState } from './types.js';
+export type { ConsumerState, PurgeRequest, StoreClock, StoredHeaders, StoredMsg, StoreLimits, StreamStore, StreamStoreState } from './types.js';
 export { StorageBudget } from './budget.js';
 export { systemClock } from './clock.js';
 export { NO_LIMITS } from './limits.js';

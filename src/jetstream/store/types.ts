@@ -2,6 +2,13 @@
 // streams) and the memory store alike, so the stream and consumer code never knows which it has.
 
 /** A stored message. Buffers returned by a store belong to the caller (never a view of a reused buffer). */
+/** A stored message's header block, with where and when it was stored. */
+export interface StoredHeaders {
+  seq: number;
+  timeNs: bigint;
+  hdr: Buffer;
+}
+
 export interface StoredMsg {
   seq: number;
   /** Internal subject form (see util subject text): the wire bytes as a latin1 string. */
@@ -124,6 +131,11 @@ export interface StreamStore {
   loadNext(filter: string, seq: number): StoredMsg | null;
   /** The last message whose subject matches `filter` (a literal subject or a wildcard). */
   loadLast(filter: string): StoredMsg | null;
+  /**
+   * The messages from `from` to `to` that carry headers, in order, without their payloads: for state
+   * kept in headers (the duplicate window's Msg-Ids) rebuilt after a restart.
+   */
+  headersBetween(from: number, to: number): StoredHeaders[];
   /** The newest message's sequence on exactly this subject, 0 when there is none. */
   lastSeqOfSubject(subject: string): number;
 

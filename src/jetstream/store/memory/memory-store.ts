@@ -10,7 +10,7 @@ import type { SubjectFilter } from '../filter.js';
 import { discardNewRefusal, NO_LIMITS } from '../limits.js';
 import { StoredTime } from '../stored-time.js';
 import { AppendRefusal } from '../types.js';
-import type { ConsumerState, PurgeRequest, StoreClock, StoredMsg, StoreLimits, StreamStore, StreamStoreState } from '../types.js';
+import type { ConsumerState, PurgeRequest, StoreClock, StoredHeaders, StoredMsg, StoreLimits, StreamStore, StreamStoreState } from '../types.js';
 
 export interface MemoryStoreOptions {
   clock?: StoreClock;
@@ -127,6 +127,15 @@ export class MemoryStore implements StreamStore {
       if (m !== undefined && f.matches(m.subject)) return m;
     }
     return null;
+  }
+
+  headersBetween(from: number, to: number): StoredHeaders[] {
+    const out: StoredHeaders[] = [];
+    for (let s = Math.max(from, this.firstSeq); s <= Math.min(to, this.lastSeq); s++) {
+      const m = this.msgs.get(s);
+      if (m !== undefined && m.hdr !== null) out.push({ seq: s, timeNs: m.timeNs, hdr: m.hdr });
+    }
+    return out;
   }
 
   loadLast(filter: string): StoredMsg | null {

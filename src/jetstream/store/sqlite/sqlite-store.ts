@@ -29,7 +29,7 @@ import { discardNewRefusal, NO_LIMITS } from '../limits.js';
 import { StoredTime } from '../stored-time.js';
 import type { StoredTimeCheckpoint } from '../stored-time.js';
 import { AppendRefusal } from '../types.js';
-import type { ConsumerState, PurgeRequest, StoreClock, StoredMsg, StoreLimits, StreamStore, StreamStoreState } from '../types.js';
+import type { ConsumerState, PurgeRequest, StoreClock, StoredHeaders, StoredMsg, StoreLimits, StreamStore, StreamStoreState } from '../types.js';
 import { CommitReporter } from './commit-reporter.js';
 import { ConsumerTable } from './consumers.js';
 import { isDamage, openDatabase } from './database.js';
@@ -248,6 +248,10 @@ export class SqliteStore implements StreamStore {
 
   load(seq: number): StoredMsg | null {
     return this.toMsg(this.sql.loadMsg.get(seq) as MsgRow | undefined);
+  }
+
+  headersBetween(from: number, to: number): StoredHeaders[] {
+    return (this.sql.headersBetween.all(from, to) as Array<{ seq: bigint; time_ns: bigint; hdr: Buffer }>).map((r) => ({ seq: Number(r.seq), timeNs: r.time_ns, hdr: r.hdr }));
   }
 
   loadNext(filter: string, seq: number): StoredMsg | null {

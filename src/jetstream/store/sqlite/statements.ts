@@ -41,6 +41,8 @@ export class Statements {
   /** `+sid` keeps the planner on the seq order, stopping at the first match, not sorting each subject's rows. */
   readonly nextMsgOfSubjects: Statement;
   readonly lastMsg: Statement;
+  /** Rows without headers are passed over inside SQLite, their payloads never read out. */
+  readonly headersBetween: Statement;
   readonly firstSeqTime: Statement;
   readonly frontRows: Statement;
   readonly rowOf: Statement;
@@ -108,6 +110,7 @@ export class Statements {
       .raw(true);
     this.nextMsgOfSubject = db.prepare(`SELECT ${MSG_COLUMNS} FROM msgs WHERE sid = ? AND seq >= ? ORDER BY seq LIMIT 1`).safeIntegers(true);
     this.nextMsgOfSubjects = db.prepare(`SELECT ${MSG_COLUMNS} FROM msgs WHERE seq >= ? AND +${IN_SUBJECTS} ORDER BY seq LIMIT 1`).safeIntegers(true);
+    this.headersBetween = db.prepare('SELECT seq, time_ns, hdr FROM msgs WHERE seq BETWEEN ? AND ? AND hdr IS NOT NULL ORDER BY seq').safeIntegers(true);
     this.lastMsg = db.prepare(`SELECT ${MSG_COLUMNS} FROM msgs ORDER BY seq DESC LIMIT 1`).safeIntegers(true);
     this.firstSeqTime = db.prepare('SELECT seq, time_ns FROM msgs WHERE seq >= ? ORDER BY seq LIMIT 1').safeIntegers(true);
     this.frontRows = db.prepare('SELECT seq, sid, size, stored_ms FROM msgs WHERE seq >= ? ORDER BY seq LIMIT ?');

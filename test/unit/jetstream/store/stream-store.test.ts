@@ -17,6 +17,18 @@ function seed(store: StreamStore): void {
 
 for (const kind of STORE_KINDS) {
   describe(`${kind.name} store`, () => {
+    test('headersBetween: the messages of a range that carry headers, without payloads, in order', (t) => {
+      const store = kind.open(t);
+      for (let i = 1; i <= 12; i++) put(store, `s.${i % 3}`, `m${i}`, i % 4 === 0 ? null : `NATS/1.0\r\nNats-Msg-Id: id${i}\r\n\r\n`);
+      assert.equal(store.remove(6), true);
+      const got = store.headersBetween(3, 10);
+      assert.deepEqual(got.map((h) => h.seq), [3, 5, 7, 9, 10]);
+      assert.deepEqual(got.map((h) => text(h.hdr)), [3, 5, 7, 9, 10].map((i) => `NATS/1.0\r\nNats-Msg-Id: id${i}\r\n\r\n`));
+      for (const h of got) assert.equal(h.timeNs, store.load(h.seq)?.timeNs);
+      assert.deepEqual(store.headersBetween(13, 20), []);
+      assert.deepEqual(store.headersBetween(0, 2).map((h) => h.seq), [1, 2]);
+    });
+
     test('append hands out sequences; load returns a copy of what was stored', (t) => {
       const clock = new FakeClock();
       const store = kind.open(t, { clock });

@@ -1,2 +1,3 @@
-export { openSqliteStore, SqliteStore, fileStoreMsgSize, storeFileName } from './sqlite-store.js';
-export type { SqliteStoreOptions } from './sqlite-store.js';
+export { openSqliteStore, SqliteStore } from './sqlite-store.js';
+export { fileStoreMsgSize, storeFileName } from './store-file.js';
+export type { SqliteStoreOptions } from './store-file.js';

@@ -16,7 +16,6 @@
 // Memory: the counters, a bounded subject cache (subjects.ts), and the consumers' pending acks.
 
 import fs from 'node:fs';
-import path from 'node:path';
 
 import type { Database } from 'better-sqlite3';
 
@@ -39,34 +38,10 @@ import type { WindowRow } from './read-ahead.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './schema.js';
 import { Statements } from './statements.js';
 import type { MsgRow, RowInfo } from './statements.js';
+import { fileStoreMsgSize, storeFileName } from './store-file.js';
+import type { SqliteStoreOptions } from './store-file.js';
 import { SubjectTable } from './subjects.js';
 import type { SubjectEntry } from './subjects.js';
-
-export interface SqliteStoreOptions {
-  /** The database file; or give `dir` and `name` for `<dir>/<name>.db` (the name escaped for a file name). */
-  file?: string;
-  dir?: string;
-  name?: string;
-  /**
-   * nats-server's sync_interval. 'always' (the default): every commit fsyncs before its appends are
-   * acknowledged. A number of milliseconds: commits do not fsync; the WAL is fsynced at that interval.
-   */
-  sync?: 'always' | number;
-  clock?: StoreClock;
-  limits?: StoreLimits;
-  /** max_file_store (or the account's limit), shared with the other file streams. */
-  budget?: StorageBudget;
-}
-
-/** nats-server's file store accounting. */
-export function fileStoreMsgSize(subject: string, hdr: Buffer | null, data: Buffer): number {
-  return 30 + subject.length + data.length + (hdr === null ? 0 : 4 + hdr.length);
-}
-
-export function storeFileName(dir: string, name: string): string {
-  const safe = encodeURIComponent(name).replace(/^\./, '%2E');
-  return path.join(dir, `${safe}.db`);
-}
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   let file = options.file;

@@ -1,0 +1,33 @@
+// Where a stream's database file lives, the options a store is opened with, and what the file store
+// counts for a message (nats-server's accounting, which limits and account budgets use).
+
+import path from 'node:path';
+
+import type { StorageBudget } from '../budget.js';
+import type { StoreClock, StoreLimits } from '../types.js';
+
+export interface SqliteStoreOptions {
+  /** The database file; or give `dir` and `name` for `<dir>/<name>.db` (the name escaped for a file name). */
+  file?: string;
+  dir?: string;
+  name?: string;
+  /**
+   * nats-server's sync_interval. 'always' (the default): every commit fsyncs before its appends are
+   * acknowledged. A number of milliseconds: commits do not fsync; the WAL is fsynced at that interval.
+   */
+  sync?: 'always' | number;
+  clock?: StoreClock;
+  limits?: StoreLimits;
+  /** max_file_store (or the account's limit), shared with the other file streams. */
+  budget?: StorageBudget;
+}
+
+/** nats-server's file store accounting. */
+export function fileStoreMsgSize(subject: string, hdr: Buffer | null, data: Buffer): number {
+  return 30 + subject.length + data.length + (hdr === null ? 0 : 4 + hdr.length);
+}
+
+export function storeFileName(dir: string, name: string): string {
+  const safe = encodeURIComponent(name).replace(/^\./, '%2E');
+  return path.join(dir, `${safe}.db`);
+}

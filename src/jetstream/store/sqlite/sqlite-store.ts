@@ -184,9 +184,8 @@ export class SqliteStore implements StreamStore {
       }
       this.count++;
       this.bytes += size;
-      const before = e.lastSeq;
       this.subjects.added(e, seq);
-      this.enforceLimits(e, before);
+      this.enforceLimits(e);
       this.txnAppends++;
       return seq;
     } catch (err) {
@@ -534,8 +533,8 @@ export class SqliteStore implements StreamStore {
   }
 
   /** The per-subject limit for `e` (null: none), then max_msgs and max_bytes from the front. */
-  private enforceLimits(e: SubjectEntry | null, before = 0): void {
-    if (e !== null) this.enforceSubjectLimit(e, before);
+  private enforceLimits(e: SubjectEntry | null): void {
+    if (e !== null) this.enforceSubjectLimit(e);
     const { maxMsgs, maxBytes } = this.limits;
     if (maxMsgs > 0 && this.count > maxMsgs) {
       let excess = this.count - maxMsgs;
@@ -545,25 +544,14 @@ export class SqliteStore implements StreamStore {
     if (maxBytes > 0 && this.bytes > maxBytes) this.dropFront(() => this.bytes > maxBytes, 8);
   }
 
-  /** `before`: the subject's last sequence before the append that called this (0: unknown). */
-  private enforceSubjectLimit(e: SubjectEntry, before = 0): void {
+  private enforceSubjectLimit(e: SubjectEntry): void {
     const max = this.limits.maxMsgsPerSubject;
     if (max <= 0 || e.msgs <= max) return;
-    // A key of a KV bucket (limit 1) updated: its one older message is the subject's last before the
-    // append, deleted by sequence without looking the subject's oldest up.
-    if (e.msgs === 2 && before > 0) {
-      const gone = this.sql.deleteMsgReturning.get(before) as RowInfo | undefined;
-      if (gone !== undefined) {
-        this.dropped(gone);
-        this.settleRemovals(gone.seq);
-        return;
-      }
-    }
     let first = Infinity;
     while (e.msgs > max) {
-      const row = this.oldestOf(e) as RowInfo;
-      this.dropRow(row);
-      if (row.seq < first) first = row.seq;
+      const gone = this.sql.deleteOldestOfSubject.get(e.id) as RowInfo;
+      this.dropped(gone);
+      if (gone.seq < first) first = gone.seq;
     }
     this.settleRemovals(first);
   }

@@ -7,36 +7,25 @@
 // ran out reads the next rows ahead. A few windows are kept, for consumers reading the same stream at
 // different places, the least recently used one replaced.
 
-import type { MsgRow } from './statements.js';
-
-/** A message row as the store hands it on; in a window, its bytes are views of the window's buffer. */
-export interface WindowRow {
-  seq: number;
-  sid: number;
-  timeNs: bigint;
-  hdr: Buffer | null;
-  data: Buffer;
-}
+import type { StoredMsg } from '../types.js';
 
 /** One row of a packed window's JSON: seq, sid, time (text), header length (null: none), data length. */
 type PackedNumbers = [number, number, string, number | null, number];
 
-/** The rows of a packedMsgs result, in order; empty when it found none. */
-export function unpackRows(numbers: string, bytes: Buffer | null): WindowRow[] {
+/**
+ * The messages of a packedMsgs result, in order (empty when it found none); their bytes are views of
+ * the result's one buffer, which nothing writes to.
+ */
+export function unpackRows(numbers: string, bytes: Buffer | null, subjectOf: (sid: number) => string): StoredMsg[] {
   const packed = JSON.parse(numbers) as PackedNumbers[];
-  const rows: WindowRow[] = new Array(packed.length);
+  const msgs: StoredMsg[] = new Array(packed.length);
   let at = 0;
   for (let i = 0; i < packed.length; i++) {
     const [seq, sid, time, hdrLen, dataLen] = packed[i];
     const hdr = hdrLen === null ? null : (bytes as Buffer).subarray(at, (at += hdrLen));
-    rows[i] = { seq, sid, timeNs: BigInt(time), hdr, data: (bytes as Buffer).subarray(at, (at += dataLen)) };
+    msgs[i] = { seq, subject: subjectOf(sid), hdr, data: (bytes as Buffer).subarray(at, (at += dataLen)), timeNs: BigInt(time) };
   }
-  return rows;
-}
-
-/** A row read on its own (safe integers) in the window's form. */
-export function windowRow(row: MsgRow): WindowRow {
-  return { seq: Number(row.seq), sid: Number(row.sid), timeNs: row.time_ns, hdr: row.hdr, data: row.data };
+  return msgs;
 }
 
 /** Rows a call that continues a window reads ahead. */
@@ -45,7 +34,7 @@ export const READ_AHEAD_ROWS = 32;
 const WINDOWS = 4;
 
 interface Window {
-  rows: WindowRow[];
+  rows: StoredMsg[];
   /** Index of the row the next call in step is given. */
   next: number;
   /** Every stored row from rows[0] up to this sequence is in `rows`. */
@@ -56,7 +45,7 @@ export class ReadAhead {
   private windows: Window[] = [];
 
   /** The first stored row at or after `from` when a window knows it, else undefined: query. */
-  next(from: number): WindowRow | undefined {
+  next(from: number): StoredMsg | undefined {
     const ws = this.windows;
     for (let i = 0; i < ws.length; i++) {
       const w = ws[i];
@@ -82,7 +71,7 @@ export class ReadAhead {
    * Rows a query for at most `limit` rows returned (the first one given to the caller) when the
    * stream's last sequence was `lastSeq`.
    */
-  keep(rows: WindowRow[], limit: number, lastSeq: number): void {
+  keep(rows: StoredMsg[], limit: number, lastSeq: number): void {
     const coveredTo = rows.length === limit ? rows[rows.length - 1].seq : lastSeq;
     const ws = this.windows;
     // The window this continues, if any, makes room; else the least recently used one.

@@ -33,8 +33,7 @@ import { CommitReporter } from './commit-reporter.js';
 import { ConsumerTable } from './consumers.js';
 import { isDamage, openDatabase } from './database.js';
 import { InsertBatch } from './insert-batch.js';
-import { READ_AHEAD_ROWS, ReadAhead, unpackRows, windowRow } from './read-ahead.js';
-import type { WindowRow } from './read-ahead.js';
+import { READ_AHEAD_ROWS, ReadAhead, unpackRows } from './read-ahead.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './schema.js';
 import { Statements } from './statements.js';
 import type { MsgRow, RowInfo } from './statements.js';
@@ -502,25 +501,21 @@ export class SqliteStore implements StreamStore {
   /** The first message at or after `from`, through the read-ahead windows. */
   private nextInOrder(from: number): StoredMsg | null {
     const kept = this.readAhead.next(from);
-    if (kept !== undefined) return this.windowMsg(kept);
+    if (kept !== undefined) return kept;
     // Windows of large messages would hold megabytes: those are read one at a time.
     if (this.readAhead.continues(from) && this.bytes <= this.count * READ_AHEAD_MAX_AVERAGE) {
       const [numbers, bytes] = this.sql.packedMsgs.get(from, READ_AHEAD_ROWS) as [string, Buffer | null];
-      const rows = unpackRows(numbers, bytes);
-      if (rows.length === 0) return null;
-      this.readAhead.keep(rows, READ_AHEAD_ROWS, this.lastSeq);
-      return this.windowMsg(rows[0]);
+      const msgs = unpackRows(numbers, bytes, this.subjectOf);
+      if (msgs.length === 0) return null;
+      this.readAhead.keep(msgs, READ_AHEAD_ROWS, this.lastSeq);
+      return msgs[0];
     }
-    const row = this.sql.nextMsg.get(from) as MsgRow | undefined;
-    if (row === undefined) return null;
-    const first = windowRow(row);
-    this.readAhead.keep([first], 1, this.lastSeq);
-    return this.windowMsg(first);
+    const msg = this.toMsg(this.sql.nextMsg.get(from) as MsgRow | undefined);
+    if (msg !== null) this.readAhead.keep([msg], 1, this.lastSeq);
+    return msg;
   }
 
-  private windowMsg(row: WindowRow): StoredMsg {
-    return { seq: row.seq, subject: this.subjects.byIdOf(row.sid).subject, hdr: row.hdr, data: row.data, timeNs: row.timeNs };
-  }
+  private readonly subjectOf = (sid: number): string => this.subjects.byIdOf(sid).subject;
 
   /** The filter's slot in filter_subjects, 0 when it matches no subject. */
   private filterSlot(f: SubjectFilter): number {

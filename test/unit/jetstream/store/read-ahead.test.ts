@@ -7,22 +7,14 @@ import { test } from 'node:test';
 
 import { MemoryStore } from '../../../../src/jetstream/store/index.js';
 import { READ_AHEAD_ROWS } from '../../../../src/jetstream/store/sqlite/read-ahead.js';
+import { prng, randomBytes } from '../../core/prng.js';
 import { limits, put, STORE_KINDS } from './stores.js';
-
-/** A small deterministic generator, so a failure replays. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 const sqlite = STORE_KINDS.find((k) => k.name === 'sqlite')!;
 
 for (const seed of [1, 2, 3]) {
   test(`readers walking the stream in step see what the memory store shows (seed ${seed})`, (t) => {
-    const rnd = random(seed);
+    const rnd = prng(seed);
     const maxMsgs = 400;
     const file = sqlite.open(t, { limits: { maxMsgs } });
     const memory = new MemoryStore({ limits: limits({ maxMsgs }) });
@@ -37,7 +29,7 @@ for (const seed of [1, 2, 3]) {
         assert.equal(put(file, subject, `m${step}`), put(memory, subject, `m${step}`));
       } else if (r < 0.35) {
         // Bytes of every value (zero, invalid UTF-8), empty data, and headers present, empty or absent.
-        const data = Buffer.from(Array.from({ length: Math.floor(rnd() * 40) }, () => Math.floor(rnd() * 256)));
+        const data = randomBytes(rnd, Math.floor(rnd() * 40));
         const h = rnd();
         const hdr = h < 0.4 ? null : h < 0.5 ? Buffer.alloc(0) : Buffer.from(`NATS/1.0\r\nK: \u00ff${step}\r\n\r\n`, 'latin1');
         const at = BigInt(step) * 1_000_000_007n + 1_700_000_000_000_000_000n;

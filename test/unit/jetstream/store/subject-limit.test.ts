@@ -8,15 +8,8 @@ import { test } from 'node:test';
 import { MemoryStore, openSqliteStore, fileStoreMsgSize } from '../../../../src/jetstream/store/index.js';
 import type { StreamStore } from '../../../../src/jetstream/store/index.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
+import { prng } from '../../core/prng.js';
 import { limits, nextTurn, put } from './stores.js';
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 const KEYS = 8;
 
@@ -38,7 +31,7 @@ function assertSame(file: StreamStore, memory: StreamStore, when: string): void 
 for (const perSubject of [1, 2]) {
   for (const seed of [7, 8]) {
     test(`max_msgs_per_subject ${perSubject}: updates, removals and purges agree with the memory store (seed ${seed})`, async (t) => {
-      const rnd = random(seed);
+      const rnd = prng(seed);
       const dir = tempDir(t, 'leafgate-kv-');
       const options = { dir: dir.dir, name: 'KV', limits: limits({ maxMsgsPerSubject: perSubject }) };
       let file = openSqliteStore(options);

@@ -10,7 +10,6 @@ import { directGet, directGetSubjects } from './api/direct-get.js';
 import { storageFullError } from './account-limits.js';
 import type { AccountBudget } from './account-limits.js';
 import { parseAckSubject } from './ack-subject.js';
-import type { AckSubject } from './ack-subject.js';
 import { Consumer } from './consumer.js';
 import { consumerInfo } from './consumer-info.js';
 import type { ConsumerHost } from './consumer.js';
@@ -233,8 +232,8 @@ export class Stream implements ConsumerHost {
   private ackMsg(msg: PubFrame): void {
     const ack = parseAckSubject(msg.subject);
     const c = ack === null ? undefined : this.consumers.get(ack.consumer);
-    if (c === undefined) return;
-    c.ack(ack as AckSubject, msg.data.subarray(msg.start + msg.hdrLen, msg.end), msg.reply);
+    if (ack === null || c === undefined) return;
+    c.ack(ack, msg.data.subarray(msg.start + msg.hdrLen, msg.end), msg.reply);
   }
 
   /** Each consumer's ConsumerInfo members as CONSUMER.INFO writes them (config included), for /jsz. */

@@ -3,6 +3,7 @@ export { AppendRefusal } from './types.js';
 export type { ConsumerState, PurgeRequest, StoreClock, StoredHeaders, StoredMsg, StoreLimits, StreamStore, StreamStoreState } from './types.js';
 export { StorageBudget } from './budget.js';
 export { systemClock } from './clock.js';
+export { COMMIT_POINT_APPENDS } from './commit-point.js';
 export { NO_LIMITS } from './limits.js';
 export { StoreDamagedError, StoreVersionError, StoreWriteError } from './errors.js';
 export { MemoryStore, memStoreMsgSize } from './memory/index.js';

@@ -1,12 +1,13 @@
 // The memory store: a stream held in a Map by sequence, for `storage: memory` streams. Nothing
-// survives the process; a commit is immediate and its listeners are told on the next turn, so the
-// stream code sees the same order of events as with the file store.
+// survives the process; a commit is immediate and its listeners are told at the end of the turn, or
+// at a commit point once the turn has gathered many appends, as with the file store.
 
 import type { StorageBudget } from '../budget.js';
 import { systemClock } from '../clock.js';
 import { copyConsumerState, emptyConsumerState, recordAck, recordDelivery } from '../consumer-state.js';
 import { subjectFilter } from '../filter.js';
 import type { SubjectFilter } from '../filter.js';
+import { COMMIT_POINT_APPENDS } from '../commit-point.js';
 import { discardNewRefusal, NO_LIMITS } from '../limits.js';
 import { StoredTime } from '../stored-time.js';
 import { AppendRefusal } from '../types.js';
@@ -60,6 +61,8 @@ export class MemoryStore implements StreamStore {
   private lastSeq = 0;
   private lastTimeNs = 0n;
   private notifyScheduled = false;
+  /** Appends since the listeners last heard of a commit (see commit-point.ts). */
+  private appendsSinceNotice = 0;
   private closed = false;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -89,6 +92,7 @@ export class MemoryStore implements StreamStore {
       info.last = seq;
     }
     this.enforceLimits(subject);
+    this.appendsSinceNotice++;
     this.scheduleNotify();
     return seq;
   }
@@ -101,8 +105,9 @@ export class MemoryStore implements StreamStore {
     return seq;
   }
 
-  /** Memory appends are acknowledged at the end of the turn: nothing to write sooner. */
-  commitPoint(): void {}
+  commitPoint(): void {
+    if (this.appendsSinceNotice >= COMMIT_POINT_APPENDS) this.notify();
+  }
 
   onCommitted(listener: (lastSeq: number, err: Error | null) => void): void {
     this.listeners.push(listener);
@@ -390,8 +395,12 @@ export class MemoryStore implements StreamStore {
     this.notifyScheduled = true;
     setImmediate(() => {
       this.notifyScheduled = false;
-      if (this.closed) return;
-      for (const l of this.listeners) l(this.lastSeq, null);
+      if (!this.closed) this.notify();
     });
+  }
+
+  private notify(): void {
+    this.appendsSinceNotice = 0;
+    for (const l of this.listeners) l(this.lastSeq, null);
   }
 }

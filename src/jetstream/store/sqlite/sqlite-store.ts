@@ -21,6 +21,7 @@ import type { Database } from 'better-sqlite3';
 
 import type { StorageBudget } from '../budget.js';
 import { systemClock } from '../clock.js';
+import { COMMIT_POINT_APPENDS } from '../commit-point.js';
 import { StoreDamagedError, StoreVersionError, StoreWriteError } from '../errors.js';
 import { subjectFilter } from '../filter.js';
 import type { SubjectFilter } from '../filter.js';
@@ -59,14 +60,6 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
  * waits for its confirmation, and any other write, commits them at the end of the turn.
  */
 const CONSUMER_FLUSH_MS = 50;
-
-/**
- * Appends after which a turn commits what it has so far (commitPoint): half the 256-message window of
- * the publish bench, whose first half is then acked (with 'always': synced) while the second is
- * stored. Against nats-server, publishing at "2m" went from 0.67-0.75x (one commit a turn) to
- * 0.78-0.86x; at 'always' 128 measured 0.65-0.77x where 64 measured 0.59-0.66x and 32 0.56-0.64x.
- */
-const EARLY_COMMIT_APPENDS = 128;
 
 /** Average stored message size (bytes) above which loadNext reads no rows ahead. */
 const READ_AHEAD_MAX_AVERAGE = 8 * 1024;
@@ -212,7 +205,7 @@ export class SqliteStore implements StreamStore {
   }
 
   commitPoint(): void {
-    if (this.inTxn && this.txnAppends >= EARLY_COMMIT_APPENDS) this.commitEarly();
+    if (this.inTxn && this.txnAppends >= COMMIT_POINT_APPENDS) this.commitEarly();
   }
 
   onCommitted(listener: (lastSeq: number, err: Error | null) => void): void {

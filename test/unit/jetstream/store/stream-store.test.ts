@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { AppendRefusal, StorageBudget } from '../../../../src/jetstream/store/index.js';
+import { AppendRefusal, COMMIT_POINT_APPENDS, StorageBudget } from '../../../../src/jetstream/store/index.js';
 import type { ConsumerState, StreamStore } from '../../../../src/jetstream/store/index.js';
 import { FakeClock, YEAR_MS } from './fake-clock.js';
 import { CommitLog, nextTurn, put, seqs, STORE_KINDS, text } from './stores.js';
@@ -416,6 +416,20 @@ for (const kind of STORE_KINDS) {
         [50, null],
         [51, null],
       ]);
+    });
+
+    test('a turn of many appends is heard in parts of COMMIT_POINT_APPENDS at its commit points', async (t) => {
+      const store = kind.open(t);
+      const log = new CommitLog(store);
+      const total = 2 * COMMIT_POINT_APPENDS + 44;
+      for (let i = 0; i < total; i++) {
+        put(store, 's');
+        store.commitPoint();
+      }
+      // Without commit points, one report for the whole turn.
+      for (let i = 0; i < 10; i++) put(store, 's');
+      await log.heardCount(3);
+      assert.deepEqual(log.heard, [COMMIT_POINT_APPENDS, 2 * COMMIT_POINT_APPENDS, total + 10].map((seq) => [seq, null]));
     });
   });
 }

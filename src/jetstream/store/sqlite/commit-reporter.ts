@@ -2,8 +2,9 @@
 //
 // sync_interval 'always': a commit's listeners hear it once an fdatasync of the WAL that started
 // after the commit has finished (wal-sync.ts); a failure after it waits its turn, so the listeners
-// hear every outcome in commit order. An interval: listeners hear each commit at once, and the WAL is
-// fdatasynced at that interval when something was committed since the last sync.
+// hear every outcome in commit order. An interval: listeners hear each commit (or append log write)
+// at once, and the WAL and the append log are fdatasynced at that interval when something was
+// committed since the last sync.
 
 import { StoreWriteError } from '../errors.js';
 import { WalSync } from './wal-sync.js';
@@ -27,6 +28,8 @@ export class CommitReporter {
   private readonly notices: Notice[] = [];
   private readonly timer: NodeJS.Timeout | null = null;
   private unsynced = false;
+  /** Other files that hold acknowledged writes (the append log), synced with the WAL at the interval. */
+  private readonly alsoSynced: Array<{ sync(done: (err: Error | null) => void): void }> = [];
 
   constructor(file: string, sync: 'always' | number) {
     this.file = file;
@@ -40,6 +43,10 @@ export class CommitReporter {
 
   listen(listener: CommitListener): void {
     this.listeners.push(listener);
+  }
+
+  syncAlso(file: { sync(done: (err: Error | null) => void): void }): void {
+    this.alsoSynced.push(file);
   }
 
   committed(lastSeq: number): void {
@@ -96,9 +103,11 @@ export class CommitReporter {
   private syncInterval(): void {
     if (!this.unsynced) return;
     this.unsynced = false;
-    this.walSync.sync((err) => {
-      // Retried at the next interval; a checkpoint syncs the same data meanwhile.
+    // Retried at the next interval; a checkpoint syncs the same data meanwhile.
+    const retry = (err: Error | null): void => {
       if (err !== null) this.unsynced = true;
-    });
+    };
+    this.walSync.sync(retry);
+    for (const file of this.alsoSynced) file.sync(retry);
   }
 }

@@ -8,6 +8,11 @@
 // durable (commit-reporter.ts), and the stream acks the publishes up to it; the event loop goes on
 // parsing and committing the next batch meanwhile.
 //
+// With sync_interval a duration, a turn that only appended is made durable by one write to the
+// append log (append-log.ts) instead, and the transaction stays open across turns: it commits every
+// LOG_COMMIT_MS, or at the end of a turn with any other change (a removal, a purge, a consumer or
+// configuration saved), and the log is emptied after each commit.
+//
 // State is kept as counters (messages, bytes, last sequence and time, subjects) updated with each
 // change and written in the same commit, so opening a store reads one row and two index ends; it
 // never walks the messages. Limits find what to drop through the sequence order (the oldest message
@@ -30,6 +35,7 @@ import { StoredTime } from '../stored-time.js';
 import type { StoredTimeCheckpoint } from '../stored-time.js';
 import { AppendRefusal } from '../types.js';
 import type { ConsumerState, PurgeRequest, StoreClock, StoredHeaders, StoredMsg, StoreLimits, StreamStore, StreamStoreState } from '../types.js';
+import { AppendLog } from './append-log.js';
 import { CommitReporter } from './commit-reporter.js';
 import { ConsumerTable } from './consumers.js';
 import { isDamage, openDatabase } from './database.js';
@@ -60,6 +66,17 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
  * waits for its confirmation, and any other write, commits them at the end of the turn.
  */
 const CONSUMER_FLUSH_MS = 50;
+
+/**
+ * How long an open transaction whose appends are in the append log waits for its commit. The
+ * commit writes each page the appends touched once rather than once a turn; what a crash costs
+ * meanwhile is nothing acked (the log replays it), only consumer deliveries and acks riding along
+ * (redeliveries, as with CONSUMER_FLUSH_MS).
+ */
+const LOG_COMMIT_MS = 100;
+
+/** Log size at which the transaction commits at the end of the turn instead of waiting. */
+const LOG_MAX_BYTES = 8 * 1024 * 1024;
 
 /** Average stored message size (bytes) above which loadNext reads no rows ahead. */
 const READ_AHEAD_MAX_AVERAGE = 8 * 1024;
@@ -101,13 +118,23 @@ export class SqliteStore implements StreamStore {
   /** The counters when the open transaction began, restored if it rolls back. */
   private before: Counters | null = null;
   private inTxn = false;
-  /** Appends in the open transaction. */
-  private txnAppends = 0;
+  /** Appends (and skips) the commit listeners have not heard of yet. */
+  private unreported = 0;
+  /** With sync_interval a duration: where a turn of appends is made durable before its commit. */
+  private readonly log: AppendLog | null;
+  /** The open transaction holds a change the append log cannot replay: the turn ends with a commit. */
+  private mustCommit = false;
+  /** A failed commit rolled back appends the log holds: the next transaction applies them first. */
+  private logBehind = false;
+  private reapplying = false;
+  private logCommitTimer: NodeJS.Timeout | null = null;
   private commitScheduled = false;
   /** A transaction of this turn that failed: reported at the end of the turn; appends refused until then. */
   private failure: { err: StoreWriteError; lastSeq: number } | null = null;
   /** Subjects whose last sequence went away in the current removal. */
   private readonly lastGone = new Set<SubjectEntry>();
+  /** Subjects past the per-subject limit since the last settle(). */
+  private readonly overLimit = new Set<SubjectEntry>();
   private readonly readAhead = new ReadAhead();
   private consumerTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -148,38 +175,31 @@ export class SqliteStore implements StreamStore {
     this.db = db;
     this.budget?.charge(this.bytes);
     this.reporter = new CommitReporter(file, sync);
+    this.log = null;
+    if (sync !== 'always') {
+      const log = new AppendLog(`${file}-appends`);
+      this.log = log;
+      this.reporter.syncAlso(log);
+      this.logBehind = log.size > 0;
+      // Committed at the end of the turn; a failure there is reported like any other.
+      if (this.logBehind && this.beginOrReport() && !this.inTxn) log.reset();
+    }
   }
 
   append(subject: string, hdr: Buffer | null, data: Buffer, at?: bigint): number | { refused: AppendRefusal } {
     if (this.failure !== null) return { refused: AppendRefusal.StorageFull };
+    if (this.logBehind && !this.beginOrReport()) return { refused: AppendRefusal.StorageFull };
+    if (this.limits.discard === 'new') this.settle();
     const rawLen = (hdr === null ? 0 : hdr.length) + data.length;
     const size = fileStoreMsgSize(subject, hdr, data);
     const known = this.subjects.get(subject);
     const refusal = discardNewRefusal(this.limits, this.count, this.bytes, known === null ? 0 : known.msgs, rawLen, () => this.oldestOf(known)?.size ?? 0);
     if (refusal !== 0) return { refused: refusal };
-    if (this.budget !== null && !this.budget.reserve(size)) return { refused: AppendRefusal.StorageFull };
+    if (!this.reserve(size)) return { refused: AppendRefusal.StorageFull };
     const seq = this.lastSeq + 1;
     try {
       this.begin();
-      const e = known ?? this.subjects.create(subject);
-      const timeNs = at ?? this.clock.wallNs();
-      const storedMs = this.time.nowMs();
-      if (!this.batch.add(seq, e.id, size, timeNs, storedMs, hdr, data)) {
-        if (this.batch.pending) this.batch.flush();
-        this.batch.single.run(seq, e.id, size, timeNs, storedMs, hdr, data);
-      }
-      this.lastSeq = seq;
-      this.lastTimeNs = timeNs;
-      if (this.count === 0) {
-        this.firstSeq = seq;
-        this.firstTimeNs = timeNs;
-      }
-      this.count++;
-      this.bytes += size;
-      this.subjects.added(e, seq);
-      this.enforceLimits(e);
-      this.txnAppends++;
-      return seq;
+      return this.store(subject, known, hdr, data, at ?? this.clock.wallNs(), this.time.nowMs(), size, true);
     } catch (err) {
       if (this.lastSeq !== seq) this.budget?.release(size);
       this.abortTurn(err);
@@ -188,24 +208,12 @@ export class SqliteStore implements StreamStore {
   }
 
   skip(): number {
-    const seq = this.lastSeq + 1;
-    try {
-      this.begin();
-    } catch (err) {
-      this.abortTurn(err);
-      return seq;
-    }
-    this.lastSeq = seq;
-    this.lastTimeNs = this.clock.wallNs();
-    if (this.count === 0) {
-      this.firstSeq = seq + 1;
-      this.firstTimeNs = 0n;
-    }
-    return seq;
+    if (!this.beginOrReport()) return this.lastSeq + 1;
+    return this.skipAt(this.clock.wallNs(), true);
   }
 
   commitPoint(): void {
-    if (this.inTxn && this.txnAppends >= COMMIT_POINT_APPENDS) this.commitEarly();
+    if (this.inTxn && this.unreported >= COMMIT_POINT_APPENDS) this.commitEarly();
   }
 
   onCommitted(listener: (lastSeq: number, err: Error | null) => void): void {
@@ -213,14 +221,17 @@ export class SqliteStore implements StreamStore {
   }
 
   load(seq: number): StoredMsg | null {
+    this.settle();
     return this.toMsg(this.sql.loadMsg.get(seq) as MsgRow | undefined);
   }
 
   headersBetween(from: number, to: number): StoredHeaders[] {
+    this.settle();
     return (this.sql.headersBetween.all(from, to) as Array<{ seq: bigint; time_ns: bigint; hdr: Buffer }>).map((r) => ({ seq: Number(r.seq), timeNs: r.time_ns, hdr: r.hdr }));
   }
 
   loadNext(filter: string, seq: number): StoredMsg | null {
+    this.settle();
     const f = subjectFilter(filter);
     const from = Math.max(seq, this.firstSeq);
     if (f.all) return this.nextInOrder(from);
@@ -241,6 +252,7 @@ export class SqliteStore implements StreamStore {
   }
 
   loadLast(filter: string): StoredMsg | null {
+    this.settle();
     const f = subjectFilter(filter);
     if (f.all) return this.toMsg(this.sql.lastMsg.get() as MsgRow | undefined);
     if (f.literal) {
@@ -260,10 +272,11 @@ export class SqliteStore implements StreamStore {
   }
 
   remove(seq: number): boolean {
+    this.settle();
     const row = this.sql.rowOf.get(seq) as RowInfo | undefined;
     if (row === undefined) return false;
     try {
-      this.begin();
+      this.beginChange();
       this.dropRow(row);
       this.settleRemovals(row.seq);
       return true;
@@ -274,6 +287,7 @@ export class SqliteStore implements StreamStore {
   }
 
   purge(req: PurgeRequest): number {
+    this.settle();
     const f = subjectFilter(req.filter ?? '');
     // nats-server treats a purge "below sequence 1" as no sequence bound.
     const below = req.seq !== undefined && req.seq > 1 ? req.seq : 0;
@@ -285,7 +299,7 @@ export class SqliteStore implements StreamStore {
         if (keep >= this.count) return 0;
         // Without a filter, keep purges below last - keep + 1, as nats-server's compaction does.
         const bound = keep > 0 ? this.lastSeq - keep + 1 : below;
-        this.begin();
+        this.beginChange();
         this.dropFront((r) => r.seq < bound);
         return before - this.count;
       }
@@ -297,7 +311,7 @@ export class SqliteStore implements StreamStore {
         if (keep >= (this.sql.sumMsgsOfSubjects.get(slot) as number)) return 0;
         bound = this.sql.newestOfSubjectsAt.get(slot, keep - 1) as number;
       }
-      this.begin();
+      this.beginChange();
       let first = this.lastSeq + 1;
       for (;;) {
         const rows = this.sql.rowsOfSubjectsBelow.all(slot, bound, FRONT_BATCH) as RowInfo[];
@@ -316,6 +330,7 @@ export class SqliteStore implements StreamStore {
   }
 
   expire(): number {
+    this.settle();
     const maxAge = this.limits.maxAgeMs;
     if (maxAge <= 0 || this.count === 0) return -1;
     const now = this.time.nowMs();
@@ -323,7 +338,7 @@ export class SqliteStore implements StreamStore {
     let first = (this.sql.frontRows.all(this.firstSeq, 1) as RowInfo[])[0];
     if (expired(first)) {
       try {
-        this.begin();
+        this.beginChange();
         this.dropFront(expired);
       } catch (err) {
         this.abortTurn(err);
@@ -336,6 +351,7 @@ export class SqliteStore implements StreamStore {
   }
 
   state(): StreamStoreState {
+    this.settle();
     return {
       msgs: this.count,
       bytes: this.bytes,
@@ -349,6 +365,7 @@ export class SqliteStore implements StreamStore {
   }
 
   subjectsState(filter: string): Map<string, number> {
+    this.settle();
     const f = subjectFilter(filter);
     const out = new Map<string, number>();
     if (f.literal) {
@@ -365,6 +382,7 @@ export class SqliteStore implements StreamStore {
   }
 
   deletedSeqs(): number[] {
+    this.settle();
     const out: number[] = [];
     if (this.count === 0) return out;
     let expected = this.firstSeq;
@@ -377,6 +395,7 @@ export class SqliteStore implements StreamStore {
   }
 
   numPending(filter: string, seq: number, lastPerSubject: boolean): number {
+    this.settle();
     const f = subjectFilter(filter);
     if (lastPerSubject) {
       if (f.literal) return this.lastSeqOfSubject(filter) >= Math.max(seq, 1) ? 1 : 0;
@@ -400,11 +419,14 @@ export class SqliteStore implements StreamStore {
   }
 
   setLimits(limits: StoreLimits): void {
+    this.settle();
     this.limits = limits;
+    // The log's appends were stored under the limits it starts with: a commit empties it first.
+    if (this.log !== null && !this.log.empty) this.changeOrReport();
     const perSubject = limits.maxMsgsPerSubject;
     if (perSubject <= 0 && !(limits.maxMsgs > 0 && this.count > limits.maxMsgs) && !(limits.maxBytes > 0 && this.bytes > limits.maxBytes)) return;
     try {
-      this.begin();
+      this.beginChange();
       if (perSubject > 0) {
         this.subjects.sync();
         for (const id of this.sql.subjectIdsOver.all(perSubject) as number[]) this.enforceSubjectLimit(this.subjects.byIdOf(id));
@@ -418,7 +440,7 @@ export class SqliteStore implements StreamStore {
   saveConfig(json: string, createdNs: bigint): void {
     this.config = { json, createdNs };
     this.configDirty = true;
-    this.beginOrReport();
+    this.changeOrReport();
   }
 
   loadConfig(): { json: string; createdNs: bigint } | null {
@@ -427,12 +449,12 @@ export class SqliteStore implements StreamStore {
 
   saveConsumer(name: string, configJson: string, createdNs: bigint): void {
     this.consumers.save(name, configJson, createdNs);
-    this.beginOrReport();
+    this.changeOrReport();
   }
 
   saveConsumerState(name: string, state: ConsumerState): void {
     this.consumers.saveState(name, state);
-    this.beginOrReport();
+    this.changeOrReport();
   }
 
   consumerDelivered(name: string, streamSeq: number, consumerSeq: number, timeMs: number, deliveries: number): void {
@@ -446,12 +468,12 @@ export class SqliteStore implements StreamStore {
   }
 
   commitThisTurn(): void {
-    this.beginOrReport();
+    this.changeOrReport();
   }
 
   removeConsumer(name: string): void {
     this.consumers.remove(name);
-    this.beginOrReport();
+    this.changeOrReport();
   }
 
   loadConsumers(): Array<{ name: string; configJson: string; createdNs: bigint; state: ConsumerState | null }> {
@@ -460,10 +482,12 @@ export class SqliteStore implements StreamStore {
 
   close(): void {
     if (this.closed) return;
-    this.beginOrReport();
+    this.changeOrReport();
     this.commitTurn();
     this.closed = true;
     if (this.consumerTimer !== null) clearTimeout(this.consumerTimer);
+    if (this.logCommitTimer !== null) clearTimeout(this.logCommitTimer);
+    this.log?.close();
     this.reporter.close();
     this.budget?.release(this.bytes);
     this.db.close();
@@ -471,7 +495,7 @@ export class SqliteStore implements StreamStore {
 
   destroy(): void {
     this.close();
-    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(this.file + suffix, { force: true });
+    for (const suffix of ['', '-wal', '-shm', '-appends']) fs.rmSync(this.file + suffix, { force: true });
   }
 
   /** The statements, once the queued appends are in the table: every statement but the inserts goes through here. */
@@ -484,6 +508,25 @@ export class SqliteStore implements StreamStore {
       }
     }
     return this.st;
+  }
+
+  /** Drops what the per-subject limit left for later (see store()): before anything reads the store. */
+  private settle(): void {
+    if (this.overLimit.size === 0) return;
+    try {
+      for (const e of this.overLimit) this.enforceSubjectLimit(e);
+      this.overLimit.clear();
+    } catch (err) {
+      this.abortTurn(err);
+    }
+  }
+
+  /** Room in the storage budget, counting what settle() would free. */
+  private reserve(size: number): boolean {
+    if (this.budget === null || this.budget.reserve(size)) return true;
+    if (this.overLimit.size === 0) return false;
+    this.settle();
+    return this.budget.reserve(size);
   }
 
   private toMsg(row: MsgRow | undefined): StoredMsg | null {
@@ -597,7 +640,7 @@ export class SqliteStore implements StreamStore {
 
   private purgeAll(): number {
     const n = this.count;
-    this.begin();
+    this.beginChange();
     this.sql.deleteAllMsgs.run();
     this.readAhead.clear();
     this.sql.deleteAllSubjects.run();
@@ -621,8 +664,9 @@ export class SqliteStore implements StreamStore {
   }
 
   private begin(): void {
-    if (this.inTxn) return;
     if (this.closed) throw new Error(`stream store ${this.file} is closed`);
+    this.scheduleCommit();
+    if (this.inTxn) return;
     this.before = {
       count: this.count,
       bytes: this.bytes,
@@ -634,17 +678,111 @@ export class SqliteStore implements StreamStore {
     };
     this.sql.begin.run();
     this.inTxn = true;
-    this.txnAppends = 0;
-    this.scheduleCommit();
+    if (this.logBehind) this.applyLog();
   }
 
-  /** begin() for writes that return nothing: a failure reaches the commit listeners. */
-  private beginOrReport(): void {
+  /** begin() for a change the append log cannot replay: this turn ends with a commit. */
+  private beginChange(): void {
+    this.begin();
+    this.mustCommit = true;
+  }
+
+  /** begin() where a failure reaches the commit listeners; false when it failed. */
+  private beginOrReport(): boolean {
     try {
       this.begin();
+      return true;
+    } catch (err) {
+      this.abortTurn(err);
+      return false;
+    }
+  }
+
+  /** beginChange() for writes that return nothing: a failure reaches the commit listeners. */
+  private changeOrReport(): void {
+    try {
+      this.beginChange();
     } catch (err) {
       this.abortTurn(err);
     }
+  }
+
+  /**
+   * Stores a message as the next sequence in the open transaction, with the limits enforced;
+   * `toLog`: also into the append log (false when it comes from there).
+   */
+  private store(subject: string, known: SubjectEntry | null, hdr: Buffer | null, data: Buffer, timeNs: bigint, storedMs: number, size: number, toLog: boolean): number {
+    const seq = this.lastSeq + 1;
+    const e = known ?? this.subjects.create(subject);
+    if (!this.batch.add(seq, e.id, size, timeNs, storedMs, hdr, data)) {
+      if (this.batch.pending) this.batch.flush();
+      this.batch.single.run(seq, e.id, size, timeNs, storedMs, hdr, data);
+    }
+    if (toLog && this.log !== null) {
+      if (this.log.empty) this.log.limits(this.limits);
+      this.log.append(seq, timeNs, storedMs, subject, hdr, data);
+    }
+    this.lastSeq = seq;
+    this.lastTimeNs = timeNs;
+    if (this.count === 0) {
+      this.firstSeq = seq;
+      this.firstTimeNs = timeNs;
+    }
+    this.count++;
+    this.bytes += size;
+    this.subjects.added(e, seq);
+    const { maxMsgs, maxBytes, maxMsgsPerSubject } = this.limits;
+    // The per-subject limit alone drops each subject's oldest messages, the same ones whenever it
+    // runs (so a replay of the append log ends the same): a turn's acks go out before it runs.
+    if (maxMsgs > 0 || maxBytes > 0) this.enforceLimits(e);
+    else if (maxMsgsPerSubject > 0 && e.msgs > maxMsgsPerSubject) this.overLimit.add(e);
+    this.unreported++;
+    return seq;
+  }
+
+  /** Uses the next sequence for nothing, in the open transaction. */
+  private skipAt(timeNs: bigint, toLog: boolean): number {
+    const seq = this.lastSeq + 1;
+    if (toLog && this.log !== null) {
+      if (this.log.empty) this.log.limits(this.limits);
+      this.log.skip(seq, timeNs);
+    }
+    this.lastSeq = seq;
+    this.lastTimeNs = timeNs;
+    if (this.count === 0) {
+      this.firstSeq = seq + 1;
+      this.firstTimeNs = 0n;
+    }
+    this.unreported++;
+    return seq;
+  }
+
+  /**
+   * Applies what the append log holds past the stored state (after a restart, or a failed commit
+   * that rolled it back) to the open transaction, which commits LOG_COMMIT_MS later.
+   */
+  private applyLog(): void {
+    const log = this.log as AppendLog;
+    const current = this.limits;
+    this.logBehind = false;
+    try {
+      for (const r of log.read()) {
+        if (r.kind === 'limits') this.limits = r.limits;
+        else if (r.seq <= this.lastSeq) continue;
+        else if (r.kind === 'skip') this.skipAt(r.timeNs, false);
+        else {
+          const size = fileStoreMsgSize(r.subject, r.hdr, r.data);
+          this.budget?.charge(size);
+          this.store(r.subject, this.subjects.get(r.subject), r.hdr, r.data, r.timeNs, r.storedMs, size, false);
+        }
+      }
+    } catch (err) {
+      this.logBehind = true;
+      throw err;
+    }
+    // Its publishers heard of these long ago.
+    this.unreported = 0;
+    if (this.limits !== current) this.setLimits(current);
   }
 
   /** Deliveries and acks ride along with this turn's commit if there is one, else wait CONSUMER_FLUSH_MS. */
@@ -655,7 +793,7 @@ export class SqliteStore implements StreamStore {
 
   private readonly onConsumerFlush = (): void => {
     this.consumerTimer = null;
-    if (!this.closed) this.beginOrReport();
+    if (!this.closed) this.changeOrReport();
   };
 
   private scheduleCommit(): void {
@@ -670,11 +808,13 @@ export class SqliteStore implements StreamStore {
   };
 
   private commitTurn(): void {
-    const committed = this.inTxn && this.commitTxn();
+    if (this.logBehind && !this.inTxn) this.beginOrReport();
+    const committed = this.inTxn && this.finishTurn();
     const failure = this.failure;
     this.failure = null;
     if (failure !== null) this.reporter.failed(failure.lastSeq, failure.err);
     if (committed) this.reporter.committed(this.lastSeq);
+    this.settle();
   }
 
   /**
@@ -683,11 +823,39 @@ export class SqliteStore implements StreamStore {
    * meanwhile instead of after the turn.
    */
   private commitEarly(): void {
-    if (this.commitTxn()) this.reporter.committed(this.lastSeq);
+    if (this.finishTurn()) this.reporter.committed(this.lastSeq);
   }
+
+  /**
+   * Makes the turn's writes durable: a turn that only appended, with sync_interval a duration, by
+   * writing them to the append log; any other by a commit. True when there is something to report.
+   */
+  private finishTurn(): boolean {
+    const log = this.log;
+    if (log === null || this.mustCommit || log.size >= LOG_MAX_BYTES) return this.commitTxn();
+    this.logCommitTimer ??= setTimeout(this.onLogCommit, LOG_COMMIT_MS);
+    if (this.unreported === 0) return false;
+    try {
+      log.write();
+    } catch {
+      // The log could not take them (a full disk): the commit makes the whole transaction durable, or fails it.
+      return this.commitTxn();
+    }
+    this.unreported = 0;
+    return true;
+  }
+
+  private readonly onLogCommit = (): void => {
+    this.logCommitTimer = null;
+    if (this.closed || !this.inTxn) return;
+    const unreported = this.unreported > 0;
+    if (this.commitTxn() && unreported) this.reporter.committed(this.lastSeq);
+  };
 
   /** Commits the open transaction; false when that failed (abortTurn() has then run). */
   private commitTxn(): boolean {
+    this.settle();
+    if (!this.inTxn) return false;
     try {
       if (this.batch.pending) this.batch.flush();
       this.subjects.sync();
@@ -705,6 +873,13 @@ export class SqliteStore implements StreamStore {
         clearTimeout(this.consumerTimer);
         this.consumerTimer = null;
       }
+      this.mustCommit = false;
+      this.unreported = 0;
+      if (this.log !== null) {
+        if (this.logCommitTimer !== null) clearTimeout(this.logCommitTimer);
+        this.logCommitTimer = null;
+        this.log.reset();
+      }
       return true;
     } catch (err) {
       this.abortTurn(err);
@@ -714,13 +889,21 @@ export class SqliteStore implements StreamStore {
 
   /**
    * A write failed: roll the transaction back and the counters with it. The messages of the turn are
-   * gone; consumer and config changes stay pending and are written again with the next commit.
+   * gone; consumer and config changes stay pending and are written again with the next commit, and
+   * appends of earlier turns that the append log holds are applied again by the next transaction.
    */
   private abortTurn(err: unknown): void {
     const code = (err as { code?: unknown }).code;
     if (typeof code !== 'string' || !code.startsWith('SQLITE_')) throw err;
     const attempted = this.lastSeq;
     this.batch.discard();
+    this.overLimit.clear();
+    this.mustCommit = false;
+    this.unreported = 0;
+    if (this.log !== null) {
+      this.log.discard();
+      if (this.log.size > 0) this.logBehind = true;
+    }
     if (this.db.inTransaction) {
       try {
         this.st.rollback.run();
@@ -748,5 +931,11 @@ export class SqliteStore implements StreamStore {
     const full = code === 'SQLITE_FULL';
     this.failure = { err: new StoreWriteError(this.file, full, { cause: err }), lastSeq: Math.max(attempted, this.failure?.lastSeq ?? 0) };
     this.scheduleCommit();
+    // What was acknowledged stays readable: applied again at once (once: a failure of that waits for the next write).
+    if (this.logBehind && !this.reapplying) {
+      this.reapplying = true;
+      this.beginOrReport();
+      this.reapplying = false;
+    }
   }
 }

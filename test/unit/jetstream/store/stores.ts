@@ -13,7 +13,7 @@ export interface OpenOptions {
 }
 
 export interface StoreKind {
-  readonly name: 'memory' | 'sqlite';
+  readonly name: 'memory' | 'sqlite' | 'sqlite, sync_interval 60s';
   open(t: TestContext, options?: OpenOptions): StreamStore;
   size(subject: string, hdr: Buffer | null, data: Buffer): number;
 }
@@ -37,6 +37,17 @@ export const STORE_KINDS: readonly StoreKind[] = [
     open: (t, o = {}) => {
       const dir = tempDir(t, 'leafgate-store-');
       const store = openSqliteStore({ dir: dir.dir, name: 'S', limits: limits(o.limits), clock: o.clock, budget: o.budget });
+      t.after(() => store.close());
+      return store;
+    },
+    size: fileStoreMsgSize,
+  },
+  {
+    // Appends acked through the append log, committed later.
+    name: 'sqlite, sync_interval 60s',
+    open: (t, o = {}) => {
+      const dir = tempDir(t, 'leafgate-store-');
+      const store = openSqliteStore({ dir: dir.dir, name: 'S', sync: 60_000, limits: limits(o.limits), clock: o.clock, budget: o.budget });
       t.after(() => store.close());
       return store;
     },

@@ -28,37 +28,40 @@ function assertSame(file: StreamStore, memory: StreamStore, when: string): void 
   for (let k = 0; k < KEYS; k++) assert.equal(file.loadLast(`kv.${k}`)?.seq ?? null, memory.loadLast(`kv.${k}`)?.seq ?? null, `${when}: last of kv.${k}`);
 }
 
-for (const perSubject of [1, 2]) {
-  for (const seed of [7, 8]) {
-    test(`max_msgs_per_subject ${perSubject}: updates, removals and purges agree with the memory store (seed ${seed})`, async (t) => {
-      const rnd = prng(seed);
-      const dir = tempDir(t, 'leafgate-kv-');
-      const options = { dir: dir.dir, name: 'KV', limits: limits({ maxMsgsPerSubject: perSubject }) };
-      let file = openSqliteStore(options);
-      t.after(() => file.close());
-      const memory = new MemoryStore({ limits: limits({ maxMsgsPerSubject: perSubject }) });
-      t.after(() => memory.close());
-      for (let step = 0; step < 1500; step++) {
-        const r = rnd();
-        if (r < 0.85) {
-          const key = `kv.${Math.floor(rnd() * KEYS)}`;
-          assert.equal(put(file, key, `v${step}`), put(memory, key, `v${step}`));
-        } else if (r < 0.95) {
-          const state = memory.state();
-          const seq = state.firstSeq + Math.floor(rnd() * Math.max(1, state.lastSeq - state.firstSeq + 1));
-          assert.equal(file.remove(seq), memory.remove(seq), `remove ${seq} at step ${step}`);
-        } else if (r < 0.98) {
-          const filter = `kv.${Math.floor(rnd() * KEYS)}`;
-          assert.equal(file.purge({ filter }), memory.purge({ filter }), `purge ${filter} at step ${step}`);
-        } else {
-          await nextTurn();
-        }
-        if (step % 100 === 99) assertSame(file, memory, `step ${step}`);
+for (const [perSubject, seed, sync] of [
+  [1, 7, 'always'],
+  [1, 8, 60_000],
+  [2, 7, 60_000],
+  [2, 8, 'always'],
+] as const) {
+  test(`max_msgs_per_subject ${perSubject}, sync_interval ${sync}: updates, removals and purges agree with the memory store (seed ${seed})`, async (t) => {
+    const rnd = prng(seed);
+    const dir = tempDir(t, 'leafgate-kv-');
+    const options = { dir: dir.dir, name: 'KV', sync, limits: limits({ maxMsgsPerSubject: perSubject }) };
+    let file = openSqliteStore(options);
+    t.after(() => file.close());
+    const memory = new MemoryStore({ limits: limits({ maxMsgsPerSubject: perSubject }) });
+    t.after(() => memory.close());
+    for (let step = 0; step < 1500; step++) {
+      const r = rnd();
+      if (r < 0.85) {
+        const key = `kv.${Math.floor(rnd() * KEYS)}`;
+        assert.equal(put(file, key, `v${step}`), put(memory, key, `v${step}`));
+      } else if (r < 0.95) {
+        const state = memory.state();
+        const seq = state.firstSeq + Math.floor(rnd() * Math.max(1, state.lastSeq - state.firstSeq + 1));
+        assert.equal(file.remove(seq), memory.remove(seq), `remove ${seq} at step ${step}`);
+      } else if (r < 0.98) {
+        const filter = `kv.${Math.floor(rnd() * KEYS)}`;
+        assert.equal(file.purge({ filter }), memory.purge({ filter }), `purge ${filter} at step ${step}`);
+      } else {
+        await nextTurn();
       }
-      await nextTurn();
-      file.close();
-      file = openSqliteStore(options);
-      assertSame(file, memory, 'reopened');
-    });
-  }
+      if (step % 100 === 99) assertSame(file, memory, `step ${step}`);
+    }
+    await nextTurn();
+    file.close();
+    file = openSqliteStore(options);
+    assertSame(file, memory, 'reopened');
+  });
 }

@@ -1,0 +1,225 @@
+// The appends a stream file has acknowledged but not yet committed to SQLite, with sync_interval a
+// duration.
+//
+// At that setting an ack promises what nats-server's does: the message survives the process being
+// killed (it is in the operating system's page cache), and reaches the disk at the sync interval.
+// One write() of the turn's appends to this file keeps that promise for a few microseconds, where
+// an SQLite commit of the turn costs tens (it rewrites every page it touched: a KV put measured
+// 19 µs of commit in a 125 µs round trip). So a turn of appends only is written here and acked; its
+// rows go into SQLite's open transaction, which commits every LOG_COMMIT_MS or so (sqlite-store.ts)
+// and then empties this file. Opening a store replays the records past SQLite's last sequence.
+// The file starts with the limits the appends were stored under (they evict the same messages when
+// replayed; changing them commits and empties the file first).
+//
+// A record: length (u32) and CRC-32 (u32) of the body, then the body: kind (u8), sequence (f64),
+// time in ns (i64), stored time in ms (f64), subject length (u16), header length (i32, -1 for none),
+// data length (u32), and the subject, header and data bytes (the limits: their JSON as the data). A
+// write cut short by a crash leaves a
+// record whose length or CRC does not check: reading stops there, at the last whole record.
+
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+
+import type { StoreLimits } from '../types.js';
+
+const HEAD = 8;
+const FIXED = 1 + 8 + 8 + 8 + 2 + 4 + 4;
+const KIND_APPEND = 1;
+const KIND_SKIP = 2;
+const KIND_LIMITS = 3;
+const INITIAL_BYTES = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
+
+export interface LoggedAppend {
+  kind: 'append';
+  seq: number;
+  timeNs: bigint;
+  storedMs: number;
+  subject: string;
+  hdr: Buffer | null;
+  data: Buffer;
+}
+
+export interface LoggedSkip {
+  kind: 'skip';
+  seq: number;
+  timeNs: bigint;
+}
+
+export interface LoggedLimits {
+  kind: 'limits';
+  limits: StoreLimits;
+}
+
+export type LoggedRecord = LoggedAppend | LoggedSkip | LoggedLimits;
+
+export class AppendLog {
+  readonly file: string;
+  private readonly fd: number;
+  /** Where the next write goes: the file's length as far as this log has written it. */
+  private offset = 0;
+  /** Records added since the last write, encoded. */
+  private buf = Buffer.allocUnsafe(INITIAL_BYTES);
+  private used = 0;
+
+  constructor(file: string) {
+    this.file = file;
+    this.fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
+    this.offset = fs.fstatSync(this.fd).size;
+  }
+
+  /** Bytes in the file, written records only. */
+  get size(): number {
+    return this.offset;
+  }
+
+  get pending(): boolean {
+    return this.used > 0;
+  }
+
+  /** Nothing written nor added since the file was emptied. */
+  get empty(): boolean {
+    return this.offset === 0 && this.used === 0;
+  }
+
+  append(seq: number, timeNs: bigint, storedMs: number, subject: string, hdr: Buffer | null, data: Buffer, kind = KIND_APPEND): void {
+    const hdrLen = hdr === null ? 0 : hdr.length;
+    const at = this.reserve(FIXED + subject.length + hdrLen + data.length);
+    const buf = this.buf;
+    let p = buf.writeUInt8(kind, at + HEAD);
+    p = buf.writeDoubleLE(seq, p);
+    p = buf.writeBigInt64LE(timeNs, p);
+    p = buf.writeDoubleLE(storedMs, p);
+    p = buf.writeUInt16LE(subject.length, p);
+    p = buf.writeInt32LE(hdr === null ? -1 : hdrLen, p);
+    p = buf.writeUInt32LE(data.length, p);
+    p += buf.write(subject, p, 'latin1');
+    if (hdr !== null) p += hdr.copy(buf, p);
+    p += data.copy(buf, p);
+    this.seal(at, p);
+  }
+
+  skip(seq: number, timeNs: bigint): void {
+    this.append(seq, timeNs, 0, '', null, EMPTY, KIND_SKIP);
+  }
+
+  limits(limits: StoreLimits): void {
+    this.append(0, 0n, 0, '', null, Buffer.from(JSON.stringify(limits)), KIND_LIMITS);
+  }
+
+  /**
+   * Writes the records added since the last write. On an error nothing of them counts: the file is
+   * cut back to where they began (so a restart cannot replay a part of them) and they are dropped.
+   */
+  write(): void {
+    if (this.used === 0) return;
+    const n = this.used;
+    this.used = 0;
+    try {
+      let done = 0;
+      while (done < n) done += fs.writeSync(this.fd, this.buf, done, n - done, this.offset + done);
+    } catch (err) {
+      try {
+        fs.ftruncateSync(this.fd, this.offset);
+      } catch {
+        // Past a failed cut a restart may replay records whose publishers were told they failed: a
+        // duplicate, never a loss (their Nats-Msg-Id still finds them).
+      }
+      throw err;
+    }
+    this.offset += n;
+  }
+
+  /** Drops records added since the last write. */
+  discard(): void {
+    this.used = 0;
+  }
+
+  /**
+   * Empties the file: everything in it is committed to SQLite. If the file cannot be cut, its records
+   * stay, and a replay skips them (their sequences are stored).
+   */
+  reset(): void {
+    this.used = 0;
+    if (this.offset === 0) return;
+    try {
+      fs.ftruncateSync(this.fd, 0);
+      this.offset = 0;
+    } catch {
+      // Kept, as said above.
+    }
+  }
+
+  /** Syncs the file to disk (at the sync interval). */
+  sync(done: (err: Error | null) => void): void {
+    fs.fdatasync(this.fd, done);
+  }
+
+  /** Every whole record in the file, in order. */
+  read(): LoggedRecord[] {
+    const size = fs.fstatSync(this.fd).size;
+    const file = Buffer.allocUnsafe(size);
+    let got = 0;
+    while (got < size) {
+      const n = fs.readSync(this.fd, file, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    const out: LoggedRecord[] = [];
+    let p = 0;
+    while (p + HEAD + FIXED <= got) {
+      const len = file.readUInt32LE(p);
+      const end = p + HEAD + len;
+      if (len < FIXED || end > got) break;
+      const body = file.subarray(p + HEAD, end);
+      if (zlib.crc32(body) !== file.readUInt32LE(p + 4)) break;
+      out.push(decode(body));
+      p = end;
+    }
+    // A torn tail is cut off, so that nothing of it is left behind the next write.
+    if (p < size) fs.ftruncateSync(this.fd, p);
+    this.offset = p;
+    return out;
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+
+  private reserve(body: number): number {
+    const need = this.used + HEAD + body;
+    if (need > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, this.used);
+      this.buf = bigger;
+    }
+    const at = this.used;
+    this.used = need;
+    return at;
+  }
+
+  private seal(at: number, end: number): void {
+    const body = this.buf.subarray(at + HEAD, end);
+    this.buf.writeUInt32LE(body.length, at);
+    this.buf.writeUInt32LE(zlib.crc32(body), at + 4);
+  }
+}
+
+function decode(body: Buffer): LoggedRecord {
+  const kind = body.readUInt8(0);
+  const seq = body.readDoubleLE(1);
+  const timeNs = body.readBigInt64LE(9);
+  if (kind === KIND_SKIP) return { kind: 'skip', seq, timeNs };
+  const storedMs = body.readDoubleLE(17);
+  const subjectLen = body.readUInt16LE(25);
+  const hdrLen = body.readInt32LE(27);
+  const dataLen = body.readUInt32LE(31);
+  let p = FIXED;
+  const subject = body.toString('latin1', p, p + subjectLen);
+  p += subjectLen;
+  const hdr = hdrLen < 0 ? null : body.subarray(p, p + hdrLen);
+  p += Math.max(hdrLen, 0);
+  const data = body.subarray(p, p + dataLen);
+  if (kind === KIND_LIMITS) return { kind: 'limits', limits: JSON.parse(data.toString()) as StoreLimits };
+  return { kind: 'append', seq, timeNs, storedMs, subject, hdr, data };
+}

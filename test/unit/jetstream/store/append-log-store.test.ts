@@ -1,0 +1,180 @@
+// The file store with sync_interval a duration: a turn of appends is acked once the append log has
+// it, SQLite commits later. A crash is simulated by copying the store's files while it is open (what
+// kill -9 would leave on disk): the copy must hold everything the listeners heard.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { TestContext } from 'node:test';
+
+import { openSqliteStore } from '../../../../src/jetstream/store/index.js';
+import type { SqliteStore, StoreLimits, StreamStore } from '../../../../src/jetstream/store/index.js';
+import { smallDisk } from '../../../helpers/small-disk.js';
+import { tempDir } from '../../../helpers/temp-dir.js';
+import { prng, randomBytes } from '../../core/prng.js';
+import { CommitLog, limits, nextTurn, put, seqs, text } from './stores.js';
+
+const SYNC = 60_000;
+
+function open(t: TestContext, file: string, partial: Partial<StoreLimits> = {}): SqliteStore {
+  const store = openSqliteStore({ file, sync: SYNC, limits: limits(partial) });
+  t.after(() => store.close());
+  return store;
+}
+
+/** The store's files as a crash would leave them, copied to `to`; without the append log when `withLog` is false. */
+function crashCopy(file: string, to: string, withLog = true): string {
+  for (const suffix of ['', '-wal', ...(withLog ? ['-appends'] : [])]) {
+    if (fs.existsSync(file + suffix)) fs.copyFileSync(file + suffix, to + suffix);
+  }
+  return to;
+}
+
+async function until(what: string, done: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(done(), what);
+}
+
+function assertSameMessages(copy: StreamStore, live: StreamStore, when: string): void {
+  const a = copy.state();
+  const b = live.state();
+  assert.deepEqual(a, b, `${when}: state`);
+  assert.deepEqual(seqs(copy), seqs(live), `${when}: sequences`);
+  for (const seq of seqs(live)) {
+    const m = copy.load(seq);
+    const n = live.load(seq);
+    assert.deepEqual([m?.subject, text(m?.hdr), m?.data.toString('hex'), m?.timeNs], [n?.subject, text(n?.hdr), n?.data.toString('hex'), n?.timeNs], `${when}: seq ${seq}`);
+  }
+  assert.deepEqual([...copy.subjectsState('>')].sort(), [...live.subjectsState('>')].sort(), `${when}: subjects`);
+}
+
+test('a turn of appends is heard once the append log has it; the commit follows and empties the log', async (t) => {
+  const dir = tempDir(t);
+  const file = dir.path('S.db');
+  const store = open(t, file);
+  const log = new CommitLog(store);
+  for (let i = 0; i < 10; i++) put(store, `s.${i % 3}`, `m${i}`);
+  await nextTurn();
+  assert.deepEqual(log.heard, [[10, null]]);
+  assert.ok(fs.statSync(`${file}-appends`).size > 0, 'the turn is in the append log');
+  const withoutLog = open(t, crashCopy(file, dir.path('no-log.db'), false));
+  assert.equal(withoutLog.state().msgs, 0, 'and not yet committed to SQLite');
+  const withLog = open(t, crashCopy(file, dir.path('log.db')));
+  assertSameMessages(withLog, store, 'replayed');
+
+  await until('the commit empties the log', () => fs.statSync(`${file}-appends`).size === 0);
+  const committed = open(t, crashCopy(file, dir.path('committed.db'), false));
+  assertSameMessages(committed, store, 'committed');
+  assert.deepEqual(log.heard, [[10, null]], 'the commit itself is not reported again');
+});
+
+test('a change the log cannot replay (a removal) commits at the end of its turn', async (t) => {
+  const dir = tempDir(t);
+  const file = dir.path('S.db');
+  const store = open(t, file);
+  for (let i = 0; i < 5; i++) put(store, 's');
+  await nextTurn();
+  assert.ok(fs.statSync(`${file}-appends`).size > 0);
+  assert.equal(store.remove(2), true);
+  put(store, 's');
+  await nextTurn();
+  assert.equal(fs.statSync(`${file}-appends`).size, 0);
+  const copy = open(t, crashCopy(file, dir.path('copy.db'), false));
+  assert.deepEqual(seqs(copy), [1, 3, 4, 5, 6]);
+});
+
+test('a write of the log cut short by the crash: the store opens with every whole record', async (t) => {
+  const dir = tempDir(t);
+  const file = dir.path('S.db');
+  const store = open(t, file);
+  for (let turn = 0; turn < 3; turn++) {
+    for (let i = 0; i < 4; i++) put(store, 's', `t${turn}m${i}`);
+    await nextTurn();
+  }
+  const copy = crashCopy(file, dir.path('copy.db'));
+  fs.truncateSync(`${copy}-appends`, fs.statSync(`${copy}-appends`).size - 3);
+  const reopened = open(t, copy);
+  assert.deepEqual(seqs(reopened), Array.from({ length: 11 }, (_, i) => i + 1));
+  assert.equal(text(reopened.load(11)?.data), 't2m2');
+  // It goes on from there, and that survives the next crash too.
+  assert.equal(put(reopened, 's', 'after'), 12);
+  await nextTurn();
+  const again = open(t, crashCopy(copy, dir.path('again.db')));
+  assert.deepEqual(seqs(again), Array.from({ length: 12 }, (_, i) => i + 1));
+  assert.equal(text(again.load(12)?.data), 'after');
+});
+
+for (const [name, partial] of [
+  ['max_msgs_per_subject 2', { maxMsgsPerSubject: 2 }],
+  ['max_msgs_per_subject 1 and max_msgs 40', { maxMsgsPerSubject: 1, maxMsgs: 40 }],
+  ['max_bytes 3000', { maxBytes: 3000 }],
+] as const) {
+  test(`${name}: a crash after any turn leaves what the store held (seeded random appends and skips)`, async (t) => {
+    const dir = tempDir(t);
+    const file = dir.path('S.db');
+    const store = open(t, file, partial);
+    const rnd = prng(11);
+    let copies = 0;
+    for (let turn = 0; turn < 40; turn++) {
+      const n = 1 + Math.floor(rnd() * 20);
+      for (let i = 0; i < n; i++) {
+        if (rnd() < 0.05) {
+          store.skip();
+          continue;
+        }
+        const hdr = rnd() < 0.3 ? Buffer.from(`NATS/1.0\r\nI: ${turn}.${i}\r\n\r\n`) : null;
+        const r = store.append(`kv.${Math.floor(rnd() * 6)}`, hdr, randomBytes(rnd, Math.floor(rnd() * 200)));
+        assert.equal(typeof r, 'number');
+      }
+      await nextTurn();
+      if (turn % 7 === 6) {
+        const copy = open(t, crashCopy(file, dir.path(`copy-${copies++}.db`)));
+        assertSameMessages(copy, store, `turn ${turn}`);
+      }
+    }
+  });
+}
+
+test('a full disk: what was acked stays readable and survives reopening; a refused turn is reported; writes resume with space', async (t) => {
+  const disk = smallDisk('1m');
+  if ('skip' in disk) return t.skip(disk.skip);
+  const file = path.join(disk.dir, 'S.db');
+  const stores: SqliteStore[] = [];
+  t.after(() => {
+    for (const s of stores) s.close();
+    disk.release();
+  });
+  const store = openSqliteStore({ file, sync: SYNC });
+  stores.push(store);
+  const log = new CommitLog(store);
+  const filler = path.join(disk.dir, 'filler');
+  fs.writeFileSync(filler, Buffer.alloc(700 * 1024));
+  let acked = 0;
+  let failed = false;
+  for (let turn = 0; turn < 200 && !failed; turn++) {
+    for (let i = 0; i < 8; i++) if (typeof store.append('bulk', null, Buffer.alloc(4096, turn)) !== 'number') break;
+    await log.heardCount(log.heard.length + 1);
+    // The commit LOG_COMMIT_MS after a turn may be what fails: give it the time.
+    if (turn % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 150));
+    for (const [seq, err] of log.heard) {
+      if (err === null) acked = Math.max(acked, seq);
+      else failed = true;
+    }
+  }
+  assert.ok(failed, 'the disk never filled');
+  assert.ok(acked > 0);
+  const state = store.state();
+  assert.ok(state.lastSeq >= acked, `acked ${acked}, state ${state.lastSeq}`);
+  for (let seq = 1; seq <= acked; seq++) assert.equal(store.load(seq)?.data[0], Math.floor((seq - 1) / 8), `seq ${seq}`);
+
+  fs.rmSync(filler);
+  const seq = put(store, 'after', 'space is back');
+  await until('the write after is heard', () => log.last[0] === seq && log.last[1] === null);
+  store.close();
+  const again = openSqliteStore({ file, sync: SYNC });
+  stores.push(again);
+  assert.equal(again.state().lastSeq, seq);
+  for (let s = 1; s <= acked; s++) assert.equal(again.load(s)?.data[0], Math.floor((s - 1) / 8), `reopened: seq ${s}`);
+  assert.equal(text(again.load(seq)?.data), 'space is back');
+});

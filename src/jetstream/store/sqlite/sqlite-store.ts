@@ -29,7 +29,6 @@ import { systemClock } from '../clock.js';
 import { COMMIT_POINT_APPENDS } from '../commit-point.js';
 import { StoreDamagedError, StoreVersionError, StoreWriteError } from '../errors.js';
 import { subjectFilter } from '../filter.js';
-import type { SubjectFilter } from '../filter.js';
 import { discardNewRefusal, NO_LIMITS } from '../limits.js';
 import { StoredTime } from '../stored-time.js';
 import type { StoredTimeCheckpoint } from '../stored-time.js';
@@ -38,12 +37,13 @@ import type { ConsumerState, PurgeRequest, StoreClock, StoredHeaders, StoredMsg,
 import { AppendLog } from './append-log.js';
 import { CommitReporter } from './commit-reporter.js';
 import { ConsumerTable } from './consumers.js';
+import { StreamCounters } from './counters.js';
 import { isDamage, openDatabase } from './database.js';
 import { InsertBatch } from './insert-batch.js';
-import { READ_AHEAD_ROWS, ReadAhead, unpackRows } from './read-ahead.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './schema.js';
 import { Statements } from './statements.js';
-import type { MsgRow, RowInfo } from './statements.js';
+import { StoreReads } from './store-reads.js';
+import type { RowInfo } from './statements.js';
 import { fileStoreMsgSize, storeFileName } from './store-file.js';
 import type { SqliteStoreOptions } from './store-file.js';
 import { SubjectTable } from './subjects.js';
@@ -78,21 +78,8 @@ const LOG_COMMIT_MS = 100;
 /** Log size at which the transaction commits at the end of the turn instead of waiting. */
 const LOG_MAX_BYTES = 8 * 1024 * 1024;
 
-/** Average stored message size (bytes) above which loadNext reads no rows ahead. */
-const READ_AHEAD_MAX_AVERAGE = 8 * 1024;
-
 /** Rows fetched per step when dropping messages from the front. */
 const FRONT_BATCH = 256;
-
-interface Counters {
-  count: number;
-  bytes: number;
-  firstSeq: number;
-  firstTimeNs: bigint;
-  lastSeq: number;
-  lastTimeNs: bigint;
-  liveSubjects: number;
-}
 
 export class SqliteStore implements StreamStore {
   readonly kind = 'file' as const;
@@ -109,14 +96,9 @@ export class SqliteStore implements StreamStore {
   private limits: StoreLimits;
   private config: { json: string; createdNs: bigint } | null;
   private configDirty = false;
-  private count: number;
-  private bytes: number;
-  private firstSeq = 0;
-  private firstTimeNs = 0n;
-  private lastSeq: number;
-  private lastTimeNs: bigint;
-  /** The counters when the open transaction began, restored if it rolls back. */
-  private before: Counters | null = null;
+  private readonly c = new StreamCounters();
+  /** The counters (and live subjects) when the open transaction began, restored if it rolls back. */
+  private before: { counters: StreamCounters; liveSubjects: number } | null = null;
   private inTxn = false;
   /** Appends (and skips) the commit listeners have not heard of yet. */
   private unreported = 0;
@@ -135,7 +117,7 @@ export class SqliteStore implements StreamStore {
   private readonly lastGone = new Set<SubjectEntry>();
   /** Subjects past the per-subject limit since the last settle(). */
   private readonly overLimit = new Set<SubjectEntry>();
-  private readonly readAhead = new ReadAhead();
+  private readonly reads: StoreReads;
   private consumerTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -154,10 +136,10 @@ export class SqliteStore implements StreamStore {
       this.st = new Statements(db);
       this.batch = new InsertBatch(db);
       const row = this.sql.readStream.get() as Record<string, bigint | string | null>;
-      this.count = Number(row.msgs);
-      this.bytes = Number(row.bytes);
-      this.lastSeq = Number(row.last_seq);
-      this.lastTimeNs = row.last_time_ns as bigint;
+      this.c.count = Number(row.msgs);
+      this.c.bytes = Number(row.bytes);
+      this.c.lastSeq = Number(row.last_seq);
+      this.c.lastTimeNs = row.last_time_ns as bigint;
       this.config = row.config === null ? null : { json: row.config as string, createdNs: row.created_ns as bigint };
       const checkpoint: StoredTimeCheckpoint | null =
         fromVersion === 0
@@ -165,6 +147,7 @@ export class SqliteStore implements StreamStore {
           : { storedMs: Number(row.clock_stored_ms), wallMs: Number(row.clock_wall_ms), monoMs: Number(row.clock_mono_ms), bootId: row.clock_boot_id as string };
       this.time = new StoredTime(this.clock, checkpoint);
       this.subjects = new SubjectTable(this.st, Number(row.num_subjects));
+      this.reads = new StoreReads({ counters: this.c, sql: () => this.sql, syncSubjects: () => this.syncSubjects() }, this.subjects);
       this.consumers = new ConsumerTable(this.st);
       this.refreshFirst(1);
     } catch (e) {
@@ -173,7 +156,7 @@ export class SqliteStore implements StreamStore {
       throw e;
     }
     this.db = db;
-    this.budget?.charge(this.bytes);
+    this.budget?.charge(this.c.bytes);
     this.reporter = new CommitReporter(file, sync);
     this.log = null;
     if (sync !== 'always') {
@@ -181,7 +164,7 @@ export class SqliteStore implements StreamStore {
       this.log = log;
       this.reporter.syncAlso(log);
       this.logBehind = log.size > 0;
-      // Committed at the end of the turn; a failure there is reported like any other.
+      // Applied now, committed with the next commit; a failure is reported like any other.
       if (this.logBehind && this.beginOrReport() && !this.inTxn) log.reset();
     }
   }
@@ -193,22 +176,22 @@ export class SqliteStore implements StreamStore {
     const rawLen = (hdr === null ? 0 : hdr.length) + data.length;
     const size = fileStoreMsgSize(subject, hdr, data);
     const known = this.subjects.get(subject);
-    const refusal = discardNewRefusal(this.limits, this.count, this.bytes, known === null ? 0 : known.msgs, rawLen, () => this.oldestOf(known)?.size ?? 0);
+    const refusal = discardNewRefusal(this.limits, this.c.count, this.c.bytes, known === null ? 0 : known.msgs, rawLen, () => this.oldestOf(known)?.size ?? 0);
     if (refusal !== 0) return { refused: refusal };
     if (!this.reserve(size)) return { refused: AppendRefusal.StorageFull };
-    const seq = this.lastSeq + 1;
+    const seq = this.c.lastSeq + 1;
     try {
       this.begin();
       return this.store(subject, known, hdr, data, at ?? this.clock.wallNs(), this.time.nowMs(), size, true);
     } catch (err) {
-      if (this.lastSeq !== seq) this.budget?.release(size);
+      if (this.c.lastSeq !== seq) this.budget?.release(size);
       this.abortTurn(err);
       return { refused: AppendRefusal.StorageFull };
     }
   }
 
   skip(): number {
-    if (!this.beginOrReport()) return this.lastSeq + 1;
+    if (!this.beginOrReport()) return this.c.lastSeq + 1;
     return this.skipAt(this.clock.wallNs(), true);
   }
 
@@ -222,53 +205,26 @@ export class SqliteStore implements StreamStore {
 
   load(seq: number): StoredMsg | null {
     this.settle();
-    return this.toMsg(this.sql.loadMsg.get(seq) as MsgRow | undefined);
+    return this.reads.load(seq);
   }
 
   headersBetween(from: number, to: number): StoredHeaders[] {
     this.settle();
-    return (this.sql.headersBetween.all(from, to) as Array<{ seq: bigint; time_ns: bigint; hdr: Buffer }>).map((r) => ({ seq: Number(r.seq), timeNs: r.time_ns, hdr: r.hdr }));
+    return this.reads.headersBetween(from, to);
   }
 
   loadNext(filter: string, seq: number): StoredMsg | null {
     this.settle();
-    const f = subjectFilter(filter);
-    const from = Math.max(seq, this.firstSeq);
-    if (f.all) return this.nextInOrder(from);
-    if (f.literal) {
-      const e = this.subjects.get(filter);
-      return e === null || e.msgs === 0 ? null : this.toMsg(this.sql.nextMsgOfSubject.get(e.id, from) as MsgRow | undefined);
-    }
-    const m = this.subjects.matching(f);
-    if (m.size === 0) return null;
-    if (m.ids === null) return this.toMsg(this.sql.nextMsgOfSubjects.get(from, m.slot) as MsgRow | undefined);
-    // A few subjects: one index seek each beats walking the stream past the others' messages.
-    let next: MsgRow | undefined;
-    for (const id of m.ids) {
-      const row = this.sql.nextMsgOfSubject.get(id, from) as MsgRow | undefined;
-      if (row !== undefined && (next === undefined || row.seq < next.seq)) next = row;
-    }
-    return this.toMsg(next);
+    return this.reads.loadNext(filter, seq);
   }
 
   loadLast(filter: string): StoredMsg | null {
     this.settle();
-    const f = subjectFilter(filter);
-    if (f.all) return this.toMsg(this.sql.lastMsg.get() as MsgRow | undefined);
-    if (f.literal) {
-      const e = this.subjects.get(filter);
-      return e === null || e.msgs === 0 ? null : this.load(e.lastSeq);
-    }
-    const m = this.subjects.matching(f);
-    if (m.size === 0) return null;
-    this.syncSubjects();
-    const last = this.sql.maxLastOfSubjects.get(m.slot) as number;
-    return last === 0 ? null : this.load(last);
+    return this.reads.loadLast(filter);
   }
 
   lastSeqOfSubject(subject: string): number {
-    const e = this.subjects.get(subject);
-    return e === null || e.msgs === 0 ? 0 : e.lastSeq;
+    return this.reads.lastSeqOfSubject(subject);
   }
 
   remove(seq: number): boolean {
@@ -292,27 +248,27 @@ export class SqliteStore implements StreamStore {
     // nats-server treats a purge "below sequence 1" as no sequence bound.
     const below = req.seq !== undefined && req.seq > 1 ? req.seq : 0;
     const keep = req.keep ?? 0;
-    const before = this.count;
+    const before = this.c.count;
     try {
       if (f.all) {
         if (below === 0 && keep === 0) return this.purgeAll();
-        if (keep >= this.count) return 0;
+        if (keep >= this.c.count) return 0;
         // Without a filter, keep purges below last - keep + 1, as nats-server's compaction does.
-        const bound = keep > 0 ? this.lastSeq - keep + 1 : below;
+        const bound = keep > 0 ? this.c.lastSeq - keep + 1 : below;
         this.beginChange();
         this.dropFront((r) => r.seq < bound);
-        return before - this.count;
+        return before - this.c.count;
       }
-      const slot = this.filterSlot(f);
+      const slot = this.reads.filterSlot(f);
       if (slot === 0) return 0;
-      let bound = below > 0 ? below : this.lastSeq + 1;
+      let bound = below > 0 ? below : this.c.lastSeq + 1;
       if (keep > 0) {
         this.syncSubjects();
         if (keep >= (this.sql.sumMsgsOfSubjects.get(slot) as number)) return 0;
         bound = this.sql.newestOfSubjectsAt.get(slot, keep - 1) as number;
       }
       this.beginChange();
-      let first = this.lastSeq + 1;
+      let first = this.c.lastSeq + 1;
       for (;;) {
         const rows = this.sql.rowsOfSubjectsBelow.all(slot, bound, FRONT_BATCH) as RowInfo[];
         if (rows.length === 0) break;
@@ -322,7 +278,7 @@ export class SqliteStore implements StreamStore {
         }
       }
       this.settleRemovals(first);
-      return before - this.count;
+      return before - this.c.count;
     } catch (err) {
       this.abortTurn(err);
       return 0;
@@ -332,10 +288,10 @@ export class SqliteStore implements StreamStore {
   expire(): number {
     this.settle();
     const maxAge = this.limits.maxAgeMs;
-    if (maxAge <= 0 || this.count === 0) return -1;
+    if (maxAge <= 0 || this.c.count === 0) return -1;
     const now = this.time.nowMs();
     const expired = (r: RowInfo): boolean => r.stored_ms + maxAge <= now;
-    let first = (this.sql.frontRows.all(this.firstSeq, 1) as RowInfo[])[0];
+    let first = (this.sql.frontRows.all(this.c.firstSeq, 1) as RowInfo[])[0];
     if (expired(first)) {
       try {
         this.beginChange();
@@ -344,78 +300,30 @@ export class SqliteStore implements StreamStore {
         this.abortTurn(err);
         return 1000;
       }
-      if (this.count === 0) return -1;
-      first = (this.sql.frontRows.all(this.firstSeq, 1) as RowInfo[])[0];
+      if (this.c.count === 0) return -1;
+      first = (this.sql.frontRows.all(this.c.firstSeq, 1) as RowInfo[])[0];
     }
     return first.stored_ms + maxAge - now;
   }
 
   state(): StreamStoreState {
     this.settle();
-    return {
-      msgs: this.count,
-      bytes: this.bytes,
-      firstSeq: this.firstSeq,
-      firstTimeNs: this.count === 0 ? 0n : this.firstTimeNs,
-      lastSeq: this.lastSeq,
-      lastTimeNs: this.lastTimeNs,
-      numSubjects: this.subjects.live,
-      numDeleted: this.count === 0 ? 0 : this.lastSeq - this.firstSeq + 1 - this.count,
-    };
+    return this.c.state(this.subjects.live);
   }
 
   subjectsState(filter: string): Map<string, number> {
     this.settle();
-    const f = subjectFilter(filter);
-    const out = new Map<string, number>();
-    if (f.literal) {
-      const e = this.subjects.get(filter);
-      if (e !== null && e.msgs > 0) out.set(filter, e.msgs);
-      return out;
-    }
-    this.syncSubjects();
-    for (const row of this.sql.allSubjects.iterate() as Iterable<{ subject: Buffer; msgs: number }>) {
-      const subject = row.subject.toString('latin1');
-      if (row.msgs > 0 && f.matches(subject)) out.set(subject, row.msgs);
-    }
-    return out;
+    return this.reads.subjectsState(filter);
   }
 
   deletedSeqs(): number[] {
     this.settle();
-    const out: number[] = [];
-    if (this.count === 0) return out;
-    let expected = this.firstSeq;
-    for (const seq of this.sql.seqsBetween.iterate(this.firstSeq, this.lastSeq) as Iterable<number>) {
-      while (expected < seq) out.push(expected++);
-      expected = seq + 1;
-    }
-    while (expected <= this.lastSeq) out.push(expected++);
-    return out;
+    return this.reads.deletedSeqs();
   }
 
   numPending(filter: string, seq: number, lastPerSubject: boolean): number {
     this.settle();
-    const f = subjectFilter(filter);
-    if (lastPerSubject) {
-      if (f.literal) return this.lastSeqOfSubject(filter) >= Math.max(seq, 1) ? 1 : 0;
-      this.syncSubjects();
-      if (f.all) return this.sql.countAllSubjectsLastFrom.get(seq) as number;
-      return this.sql.countSubjectsLastFrom.get(this.subjects.matching(f).slot, seq) as number;
-    }
-    if (this.count === 0 || seq > this.lastSeq) return 0;
-    if (f.all) {
-      if (seq <= this.firstSeq) return this.count;
-      // Count the shorter side of `seq`.
-      return seq - this.firstSeq < this.lastSeq - seq ? this.count - (this.sql.countBelow.get(seq) as number) : (this.sql.countFrom.get(seq) as number);
-    }
-    const slot = this.filterSlot(f);
-    if (slot === 0) return 0;
-    if (seq <= this.firstSeq) {
-      this.syncSubjects();
-      return this.sql.sumMsgsOfSubjects.get(slot) as number;
-    }
-    return this.sql.countOfSubjectsFrom.get(slot, seq) as number;
+    return this.reads.numPending(filter, seq, lastPerSubject);
   }
 
   setLimits(limits: StoreLimits): void {
@@ -424,7 +332,7 @@ export class SqliteStore implements StreamStore {
     // The log's appends were stored under the limits it starts with: a commit empties it first.
     if (this.log !== null && !this.log.empty) this.changeOrReport();
     const perSubject = limits.maxMsgsPerSubject;
-    if (perSubject <= 0 && !(limits.maxMsgs > 0 && this.count > limits.maxMsgs) && !(limits.maxBytes > 0 && this.bytes > limits.maxBytes)) return;
+    if (perSubject <= 0 && !(limits.maxMsgs > 0 && this.c.count > limits.maxMsgs) && !(limits.maxBytes > 0 && this.c.bytes > limits.maxBytes)) return;
     try {
       this.beginChange();
       if (perSubject > 0) {
@@ -489,7 +397,7 @@ export class SqliteStore implements StreamStore {
     if (this.logCommitTimer !== null) clearTimeout(this.logCommitTimer);
     this.log?.close();
     this.reporter.close();
-    this.budget?.release(this.bytes);
+    this.budget?.release(this.c.bytes);
     this.db.close();
   }
 
@@ -529,36 +437,6 @@ export class SqliteStore implements StreamStore {
     return this.budget.reserve(size);
   }
 
-  private toMsg(row: MsgRow | undefined): StoredMsg | null {
-    if (row === undefined) return null;
-    return { seq: Number(row.seq), subject: this.subjects.byIdOf(Number(row.sid)).subject, hdr: row.hdr, data: row.data, timeNs: row.time_ns };
-  }
-
-  /** The first message at or after `from`, through the read-ahead windows. */
-  private nextInOrder(from: number): StoredMsg | null {
-    const kept = this.readAhead.next(from);
-    if (kept !== undefined) return kept;
-    // Windows of large messages would hold megabytes: those are read one at a time.
-    if (this.readAhead.continues(from) && this.bytes <= this.count * READ_AHEAD_MAX_AVERAGE) {
-      const [numbers, bytes] = this.sql.packedMsgs.get(from, READ_AHEAD_ROWS) as [string, Buffer | null];
-      const msgs = unpackRows(numbers, bytes, this.subjectOf);
-      if (msgs.length === 0) return null;
-      this.readAhead.keep(msgs, READ_AHEAD_ROWS, this.lastSeq);
-      return msgs[0];
-    }
-    const msg = this.toMsg(this.sql.nextMsg.get(from) as MsgRow | undefined);
-    if (msg !== null) this.readAhead.keep([msg], 1, this.lastSeq);
-    return msg;
-  }
-
-  private readonly subjectOf = (sid: number): string => this.subjects.byIdOf(sid).subject;
-
-  /** The filter's slot in filter_subjects, 0 when it matches no subject. */
-  private filterSlot(f: SubjectFilter): number {
-    const m = this.subjects.matching(f);
-    return m.size === 0 ? 0 : m.slot;
-  }
-
   private oldestOf(e: SubjectEntry | null): RowInfo | null {
     return e === null || e.msgs === 0 ? null : ((this.sql.oldestOfSubject.get(e.id) as RowInfo | undefined) ?? null);
   }
@@ -567,12 +445,12 @@ export class SqliteStore implements StreamStore {
   private enforceLimits(e: SubjectEntry | null): void {
     if (e !== null) this.enforceSubjectLimit(e);
     const { maxMsgs, maxBytes } = this.limits;
-    if (maxMsgs > 0 && this.count > maxMsgs) {
-      let excess = this.count - maxMsgs;
+    if (maxMsgs > 0 && this.c.count > maxMsgs) {
+      let excess = this.c.count - maxMsgs;
       this.dropFront(() => excess-- > 0, Math.min(excess, FRONT_BATCH));
     }
     // An append past max_bytes usually drops one or a few messages: fetch a few at a time.
-    if (maxBytes > 0 && this.bytes > maxBytes) this.dropFront(() => this.bytes > maxBytes, 8);
+    if (maxBytes > 0 && this.c.bytes > maxBytes) this.dropFront(() => this.c.bytes > maxBytes, 8);
   }
 
   private enforceSubjectLimit(e: SubjectEntry): void {
@@ -589,7 +467,7 @@ export class SqliteStore implements StreamStore {
 
   /** Drops messages from the front while `drop` says so (it sees them oldest first). */
   private dropFront(drop: (r: RowInfo) => boolean, batch: number = FRONT_BATCH): void {
-    const start = this.firstSeq;
+    const start = this.c.firstSeq;
     let from = start;
     outer: for (;;) {
       const rows = this.sql.frontRows.all(from, batch) as RowInfo[];
@@ -611,9 +489,9 @@ export class SqliteStore implements StreamStore {
 
   /** The counters' side of dropRow(), for a row already deleted. */
   private dropped(r: RowInfo): void {
-    this.readAhead.removed(r.seq);
-    this.count--;
-    this.bytes -= r.size;
+    this.reads.readAhead.removed(r.seq);
+    this.c.count--;
+    this.c.bytes -= r.size;
     this.budget?.release(r.size);
     const e = this.subjects.byIdOf(r.sid);
     this.subjects.removed(e);
@@ -624,32 +502,32 @@ export class SqliteStore implements StreamStore {
   private settleRemovals(lowest: number): void {
     for (const e of this.lastGone) if (e.msgs > 0) e.lastSeq = this.sql.lastSeqOfSubject.get(e.id) as number;
     this.lastGone.clear();
-    if (lowest <= this.firstSeq || this.count === 0) this.refreshFirst(this.firstSeq);
+    if (lowest <= this.c.firstSeq || this.c.count === 0) this.refreshFirst(this.c.firstSeq);
   }
 
   private refreshFirst(from: number): void {
-    const row = this.count === 0 ? undefined : (this.sql.firstSeqTime.get(from) as { seq: bigint; time_ns: bigint } | undefined);
+    const row = this.c.count === 0 ? undefined : (this.sql.firstSeqTime.get(from) as { seq: bigint; time_ns: bigint } | undefined);
     if (row === undefined) {
-      this.firstSeq = this.lastSeq === 0 ? 0 : this.lastSeq + 1;
-      this.firstTimeNs = 0n;
+      this.c.firstSeq = this.c.lastSeq === 0 ? 0 : this.c.lastSeq + 1;
+      this.c.firstTimeNs = 0n;
     } else {
-      this.firstSeq = Number(row.seq);
-      this.firstTimeNs = row.time_ns;
+      this.c.firstSeq = Number(row.seq);
+      this.c.firstTimeNs = row.time_ns;
     }
   }
 
   private purgeAll(): number {
-    const n = this.count;
+    const n = this.c.count;
     this.beginChange();
     this.sql.deleteAllMsgs.run();
-    this.readAhead.clear();
+    this.reads.readAhead.clear();
     this.sql.deleteAllSubjects.run();
     this.subjects.reset(0);
-    this.budget?.release(this.bytes);
-    this.count = 0;
-    this.bytes = 0;
-    this.firstSeq = this.lastSeq + 1;
-    this.firstTimeNs = 0n;
+    this.budget?.release(this.c.bytes);
+    this.c.count = 0;
+    this.c.bytes = 0;
+    this.c.firstSeq = this.c.lastSeq + 1;
+    this.c.firstTimeNs = 0n;
     return n;
   }
 
@@ -667,15 +545,7 @@ export class SqliteStore implements StreamStore {
     if (this.closed) throw new Error(`stream store ${this.file} is closed`);
     this.scheduleCommit();
     if (this.inTxn) return;
-    this.before = {
-      count: this.count,
-      bytes: this.bytes,
-      firstSeq: this.firstSeq,
-      firstTimeNs: this.firstTimeNs,
-      lastSeq: this.lastSeq,
-      lastTimeNs: this.lastTimeNs,
-      liveSubjects: this.subjects.live,
-    };
+    this.before = { counters: this.c.snapshot(), liveSubjects: this.subjects.live };
     this.sql.begin.run();
     this.inTxn = true;
     if (this.logBehind) this.applyLog();
@@ -712,24 +582,14 @@ export class SqliteStore implements StreamStore {
    * `toLog`: also into the append log (false when it comes from there).
    */
   private store(subject: string, known: SubjectEntry | null, hdr: Buffer | null, data: Buffer, timeNs: bigint, storedMs: number, size: number, toLog: boolean): number {
-    const seq = this.lastSeq + 1;
+    const seq = this.c.lastSeq + 1;
     const e = known ?? this.subjects.create(subject);
     if (!this.batch.add(seq, e.id, size, timeNs, storedMs, hdr, data)) {
       if (this.batch.pending) this.batch.flush();
       this.batch.single.run(seq, e.id, size, timeNs, storedMs, hdr, data);
     }
-    if (toLog && this.log !== null) {
-      if (this.log.empty) this.log.limits(this.limits);
-      this.log.append(seq, timeNs, storedMs, subject, hdr, data);
-    }
-    this.lastSeq = seq;
-    this.lastTimeNs = timeNs;
-    if (this.count === 0) {
-      this.firstSeq = seq;
-      this.firstTimeNs = timeNs;
-    }
-    this.count++;
-    this.bytes += size;
+    if (toLog) this.logged()?.append(seq, timeNs, storedMs, subject, hdr, data);
+    this.c.added(seq, timeNs, size);
     this.subjects.added(e, seq);
     const { maxMsgs, maxBytes, maxMsgsPerSubject } = this.limits;
     // The per-subject limit alone drops each subject's oldest messages, the same ones whenever it
@@ -742,19 +602,18 @@ export class SqliteStore implements StreamStore {
 
   /** Uses the next sequence for nothing, in the open transaction. */
   private skipAt(timeNs: bigint, toLog: boolean): number {
-    const seq = this.lastSeq + 1;
-    if (toLog && this.log !== null) {
-      if (this.log.empty) this.log.limits(this.limits);
-      this.log.skip(seq, timeNs);
-    }
-    this.lastSeq = seq;
-    this.lastTimeNs = timeNs;
-    if (this.count === 0) {
-      this.firstSeq = seq + 1;
-      this.firstTimeNs = 0n;
-    }
+    const seq = this.c.lastSeq + 1;
+    if (toLog) this.logged()?.skip(seq, timeNs);
+    this.c.skipped(seq, timeNs);
     this.unreported++;
     return seq;
+  }
+
+  /** The append log, if there is one, with the limits at its start. */
+  private logged(): AppendLog | null {
+    const log = this.log;
+    if (log !== null && log.empty) log.limits(this.limits);
+    return log;
   }
 
   /**
@@ -768,7 +627,7 @@ export class SqliteStore implements StreamStore {
     try {
       for (const r of log.read()) {
         if (r.kind === 'limits') this.limits = r.limits;
-        else if (r.seq <= this.lastSeq) continue;
+        else if (r.seq <= this.c.lastSeq) continue;
         else if (r.kind === 'skip') this.skipAt(r.timeNs, false);
         else {
           const size = fileStoreMsgSize(r.subject, r.hdr, r.data);
@@ -813,7 +672,7 @@ export class SqliteStore implements StreamStore {
     const failure = this.failure;
     this.failure = null;
     if (failure !== null) this.reporter.failed(failure.lastSeq, failure.err);
-    if (committed) this.reporter.committed(this.lastSeq);
+    if (committed) this.reporter.committed(this.c.lastSeq);
     this.settle();
   }
 
@@ -823,7 +682,7 @@ export class SqliteStore implements StreamStore {
    * meanwhile instead of after the turn.
    */
   private commitEarly(): void {
-    if (this.finishTurn()) this.reporter.committed(this.lastSeq);
+    if (this.finishTurn()) this.reporter.committed(this.c.lastSeq);
   }
 
   /**
@@ -849,7 +708,7 @@ export class SqliteStore implements StreamStore {
     this.logCommitTimer = null;
     if (this.closed || !this.inTxn) return;
     const unreported = this.unreported > 0;
-    if (this.commitTxn() && unreported) this.reporter.committed(this.lastSeq);
+    if (this.commitTxn() && unreported) this.reporter.committed(this.c.lastSeq);
   };
 
   /** Commits the open transaction; false when that failed (abortTurn() has then run). */
@@ -862,7 +721,7 @@ export class SqliteStore implements StreamStore {
       this.consumers.flush();
       if (this.config !== null && this.configDirty) this.sql.writeConfig.run(this.config.json, this.config.createdNs);
       const cp = this.time.checkpoint();
-      this.sql.writeStream.run(this.count, this.bytes, this.lastSeq, this.lastTimeNs, this.subjects.live, cp.storedMs, cp.wallMs, cp.monoMs, cp.bootId);
+      this.sql.writeStream.run(this.c.count, this.c.bytes, this.c.lastSeq, this.c.lastTimeNs, this.subjects.live, cp.storedMs, cp.wallMs, cp.monoMs, cp.bootId);
       this.sql.commit.run();
       this.inTxn = false;
       this.before = null;
@@ -895,7 +754,7 @@ export class SqliteStore implements StreamStore {
   private abortTurn(err: unknown): void {
     const code = (err as { code?: unknown }).code;
     if (typeof code !== 'string' || !code.startsWith('SQLITE_')) throw err;
-    const attempted = this.lastSeq;
+    const attempted = this.c.lastSeq;
     this.batch.discard();
     this.overLimit.clear();
     this.mustCommit = false;
@@ -913,17 +772,13 @@ export class SqliteStore implements StreamStore {
     }
     this.inTxn = false;
     this.consumers.rolledBack();
-    this.readAhead.clear();
+    this.reads.readAhead.clear();
     const b = this.before;
     if (b !== null) {
-      if (this.bytes > b.bytes) this.budget?.release(this.bytes - b.bytes);
-      else this.budget?.charge(b.bytes - this.bytes);
-      this.count = b.count;
-      this.bytes = b.bytes;
-      this.firstSeq = b.firstSeq;
-      this.firstTimeNs = b.firstTimeNs;
-      this.lastSeq = b.lastSeq;
-      this.lastTimeNs = b.lastTimeNs;
+      const bytes = b.counters.bytes;
+      if (this.c.bytes > bytes) this.budget?.release(this.c.bytes - bytes);
+      else this.budget?.charge(bytes - this.c.bytes);
+      this.c.restore(b.counters);
       this.subjects.reset(b.liveSubjects);
       this.before = null;
     }

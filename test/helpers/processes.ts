@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT, findNatsServer } from '../bench/servers.js';
-import { freePort, waitForPort } from './ports.js';
+import { freePort, listensOn, waitForPort } from './ports.js';
 
 export { REPO_ROOT, findNatsServer };
 
@@ -57,26 +57,51 @@ function startProcess(name: ServerProcess['name'], cmd: string, baseArgs: string
   };
 }
 
+/** Thrown when another process listens on the port the server was given: the caller tries another. */
+class PortTakenError extends Error {}
+
 async function started(p: ServerProcess): Promise<ServerProcess> {
   const exitedEarly = p.exited().then((code) => {
-    throw new Error(`${p.name} exited (${code}) before listening:\n${p.output()}`);
+    const taken = /address already in use|EADDRINUSE/i.test(p.output());
+    throw taken ? new PortTakenError(`port ${p.port} taken`) : new Error(`${p.name} exited (${code}) before listening:\n${p.output()}`);
   });
-  await Promise.race([waitForPort(p.port), exitedEarly]);
+  const listening = async (): Promise<void> => {
+    for (;;) {
+      await waitForPort(p.port);
+      if (listensOn(p.pid, p.port)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  try {
+    await Promise.race([listening(), exitedEarly]);
+  } catch (err) {
+    await p.stop();
+    throw err;
+  }
   exitedEarly.catch(() => undefined);
   return p;
 }
 
-export async function startLeafgate(opts: StartOptions = {}): Promise<ServerProcess> {
-  const port = opts.port ?? (await freePort());
-  const address = opts.port === undefined ? ['-a', '127.0.0.1', '-p', String(port)] : [];
-  if (opts.executable !== undefined) return started(startProcess('leafgate', opts.executable, address, opts, port));
-  return started(startProcess('leafgate', process.execPath, [LEAFGATE_MAIN, ...address], opts, port));
+/** Starts on a free port of its own; a port another test's server took meanwhile is tried again. */
+async function startOnFreePort(opts: StartOptions, start: (port: number, address: string[]) => ServerProcess): Promise<ServerProcess> {
+  if (opts.port !== undefined) return started(start(opts.port, []));
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return await started(start(port, ['-a', '127.0.0.1', '-p', String(port)]));
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || attempt === 5) throw err;
+    }
+  }
 }
 
-export async function startNatsServer(opts: StartOptions = {}): Promise<ServerProcess> {
-  const port = opts.port ?? (await freePort());
-  const base = opts.port === undefined ? ['-a', '127.0.0.1', '-p', String(port)] : [];
-  return started(startProcess('nats-server', findNatsServer(), base, opts, port));
+export function startLeafgate(opts: StartOptions = {}): Promise<ServerProcess> {
+  const [cmd, main] = opts.executable !== undefined ? [opts.executable, []] : [process.execPath, [LEAFGATE_MAIN]];
+  return startOnFreePort(opts, (port, address) => startProcess('leafgate', cmd, [...main, ...address], opts, port));
+}
+
+export function startNatsServer(opts: StartOptions = {}): Promise<ServerProcess> {
+  return startOnFreePort(opts, (port, address) => startProcess('nats-server', findNatsServer(), address, opts, port));
 }
 
 /** Runs the leafgate bin to completion (for flag errors, --help, -t, --signal). */

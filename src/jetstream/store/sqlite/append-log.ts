@@ -11,18 +11,22 @@
 // The file starts with the limits the appends were stored under (they evict the same messages when
 // replayed; changing them commits and empties the file first).
 //
-// A record: length (u32) and CRC-32 (u32) of the body, then the body: kind (u8), sequence (f64),
-// time in ns (i64), stored time in ms (f64), subject length (u16), header length (i32, -1 for none),
-// data length (u32), and the subject, header and data bytes (the limits: their JSON as the data). A
-// write cut short by a crash leaves a
-// record whose length or CRC does not check: reading stops there, at the last whole record.
+// Each write is one block: its length (u32) and CRC-32 (u32), then its records. A record: the
+// body's length (u32), then the body: kind (u8), sequence (f64), time in ns (i64), stored time in
+// ms (f64), subject length (u16), header length (i32, -1 for none), data length (u32), and the
+// subject, header and data bytes (the limits: their JSON as the data). A write cut short by a crash
+// leaves a block whose length or CRC does not check: reading stops there, at the last whole block.
+// None of that block's appends was acked (the ack waits for the write), so all of it may go.
 
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 
 import type { StoreLimits } from '../types.js';
 
-const HEAD = 8;
+/** A block's length and CRC. */
+const BLOCK_HEAD = 8;
+/** A record's length. */
+const RECORD_HEAD = 4;
 const FIXED = 1 + 8 + 8 + 8 + 2 + 4 + 4;
 const KIND_APPEND = 1;
 const KIND_SKIP = 2;
@@ -58,9 +62,9 @@ export class AppendLog {
   private readonly fd: number;
   /** Where the next write goes: the file's length as far as this log has written it. */
   private offset = 0;
-  /** Records added since the last write, encoded. */
+  /** The block of records added since the last write, its head left free until the write. */
   private buf = Buffer.allocUnsafe(INITIAL_BYTES);
-  private used = 0;
+  private used = BLOCK_HEAD;
 
   constructor(file: string) {
     this.file = file;
@@ -74,19 +78,19 @@ export class AppendLog {
   }
 
   get pending(): boolean {
-    return this.used > 0;
+    return this.used > BLOCK_HEAD;
   }
 
   /** Nothing written nor added since the file was emptied. */
   get empty(): boolean {
-    return this.offset === 0 && this.used === 0;
+    return this.offset === 0 && this.used === BLOCK_HEAD;
   }
 
   append(seq: number, timeNs: bigint, storedMs: number, subject: string, hdr: Buffer | null, data: Buffer, kind = KIND_APPEND): void {
     const hdrLen = hdr === null ? 0 : hdr.length;
     const at = this.reserve(FIXED + subject.length + hdrLen + data.length);
     const buf = this.buf;
-    let p = buf.writeUInt8(kind, at + HEAD);
+    let p = buf.writeUInt8(kind, at);
     p = buf.writeDoubleLE(seq, p);
     p = buf.writeBigInt64LE(timeNs, p);
     p = buf.writeDoubleLE(storedMs, p);
@@ -96,7 +100,7 @@ export class AppendLog {
     p += buf.write(subject, p, 'latin1');
     if (hdr !== null) p += hdr.copy(buf, p);
     p += data.copy(buf, p);
-    this.seal(at, p);
+    buf.writeUInt32LE(p - at, at - RECORD_HEAD);
   }
 
   skip(seq: number, timeNs: bigint): void {
@@ -112,9 +116,11 @@ export class AppendLog {
    * cut back to where they began (so a restart cannot replay a part of them) and they are dropped.
    */
   write(): void {
-    if (this.used === 0) return;
+    if (this.used === BLOCK_HEAD) return;
     const n = this.used;
-    this.used = 0;
+    this.used = BLOCK_HEAD;
+    this.buf.writeUInt32LE(n - BLOCK_HEAD, 0);
+    this.buf.writeUInt32LE(zlib.crc32(this.buf.subarray(BLOCK_HEAD, n)), 4);
     try {
       let done = 0;
       while (done < n) done += fs.writeSync(this.fd, this.buf, done, n - done, this.offset + done);
@@ -132,7 +138,7 @@ export class AppendLog {
 
   /** Drops records added since the last write. */
   discard(): void {
-    this.used = 0;
+    this.used = BLOCK_HEAD;
   }
 
   /**
@@ -140,7 +146,7 @@ export class AppendLog {
    * stay, and a replay skips them (their sequences are stored).
    */
   reset(): void {
-    this.used = 0;
+    this.used = BLOCK_HEAD;
     if (this.offset === 0) return;
     try {
       fs.ftruncateSync(this.fd, 0);
@@ -167,13 +173,14 @@ export class AppendLog {
     }
     const out: LoggedRecord[] = [];
     let p = 0;
-    while (p + HEAD + FIXED <= got) {
-      const len = file.readUInt32LE(p);
-      const end = p + HEAD + len;
-      if (len < FIXED || end > got) break;
-      const body = file.subarray(p + HEAD, end);
-      if (zlib.crc32(body) !== file.readUInt32LE(p + 4)) break;
-      out.push(decode(body));
+    while (p + BLOCK_HEAD <= got) {
+      const end = p + BLOCK_HEAD + file.readUInt32LE(p);
+      if (end > got || zlib.crc32(file.subarray(p + BLOCK_HEAD, end)) !== file.readUInt32LE(p + 4)) break;
+      for (let r = p + BLOCK_HEAD; r < end; ) {
+        const bodyEnd = r + RECORD_HEAD + file.readUInt32LE(r);
+        out.push(decode(file.subarray(r + RECORD_HEAD, bodyEnd)));
+        r = bodyEnd;
+      }
       p = end;
     }
     // A torn tail is cut off, so that nothing of it is left behind the next write.
@@ -186,22 +193,17 @@ export class AppendLog {
     fs.closeSync(this.fd);
   }
 
+  /** Room for a record's body in the block; returns where the body starts. */
   private reserve(body: number): number {
-    const need = this.used + HEAD + body;
+    const need = this.used + RECORD_HEAD + body;
     if (need > this.buf.length) {
       const bigger = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
       this.buf.copy(bigger, 0, 0, this.used);
       this.buf = bigger;
     }
-    const at = this.used;
+    const at = this.used + RECORD_HEAD;
     this.used = need;
     return at;
-  }
-
-  private seal(at: number, end: number): void {
-    const body = this.buf.subarray(at + HEAD, end);
-    this.buf.writeUInt32LE(body.length, at);
-    this.buf.writeUInt32LE(zlib.crc32(body), at + 4);
   }
 }
 

@@ -1,5 +1,5 @@
-// The append log's file: records read back as written, a write cut short anywhere loses only its own
-// records, and emptying it leaves nothing to replay.
+// The append log's file: records read back as written, a write cut short anywhere loses its own
+// records (all of them) and nothing before, and emptying it leaves nothing to replay.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -57,12 +57,16 @@ test('records read back as written: the limits, subjects, headers (and none), bi
   assert.deepEqual(plain(again.read()), plain(written));
 });
 
-test('a write cut short at any byte: reading stops after the last whole record, and later writes go on from there', (t) => {
+test('a write cut short at any byte: reading stops after the last whole write, and later writes go on from there', (t) => {
   const dir = tempDir(t);
   const file = dir.path('S.db-appends');
   const log = new AppendLog(file);
-  const written = someRecords(log, prng(4), 1, 6);
-  log.write();
+  const rnd = prng(4);
+  const written: LoggedRecord[] = [];
+  for (let seq = 1; seq <= 6; seq++) {
+    written.push(...someRecords(log, rnd, seq, 1));
+    log.write();
+  }
   log.close();
   const bytes = fs.readFileSync(file);
   const ends: number[] = [];
@@ -86,17 +90,41 @@ test('a write cut short at any byte: reading stops after the last whole record, 
       `cut at ${cut}: the next write replaces the torn tail`,
     );
   }
-  assert.equal(ends.length, written.length, 'every record boundary was reached');
+  assert.equal(ends.length, written.length, 'every write boundary was reached');
 });
 
-test('a damaged byte inside a record ends the reading there (its CRC fails)', (t) => {
-  const file = tempDir(t).path('S.db-appends');
+test("a write's records come back all together or not at all", (t) => {
+  const dir = tempDir(t);
+  const file = dir.path('S.db-appends');
   const log = new AppendLog(file);
-  const written = someRecords(log, prng(5), 1, 3);
+  const first = someRecords(log, prng(9), 1, 3);
+  log.write();
+  someRecords(log, prng(10), 4, 3);
   log.write();
   log.close();
   const bytes = fs.readFileSync(file);
-  // The last byte belongs to the third record.
+  for (let cut = bytes.length - 1; cut > 0 && cut > bytes.length - 200; cut--) {
+    const torn = dir.path(`torn-${cut}`);
+    fs.writeFileSync(torn, bytes.subarray(0, cut));
+    const reader = new AppendLog(torn);
+    const read = reader.read();
+    reader.close();
+    assert.deepEqual(plain(read), plain(first), `cut at ${cut}`);
+  }
+});
+
+test("a damaged byte inside a write ends the reading there (the write's CRC fails)", (t) => {
+  const file = tempDir(t).path('S.db-appends');
+  const log = new AppendLog(file);
+  const rnd = prng(5);
+  const written: LoggedRecord[] = [];
+  for (let seq = 1; seq <= 3; seq++) {
+    written.push(...someRecords(log, rnd, seq, 1));
+    log.write();
+  }
+  log.close();
+  const bytes = fs.readFileSync(file);
+  // The last byte belongs to the third write.
   bytes[bytes.length - 1] ^= 0xff;
   fs.writeFileSync(file, bytes);
   const reader = new AppendLog(file);

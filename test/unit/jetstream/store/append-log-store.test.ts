@@ -10,7 +10,7 @@ import type { TestContext } from 'node:test';
 
 import { openSqliteStore } from '../../../../src/jetstream/store/index.js';
 import type { SqliteStore, StoreLimits, StreamStore } from '../../../../src/jetstream/store/index.js';
-import { smallDisk } from '../../../helpers/small-disk.js';
+import { smallDiskFor } from '../../../helpers/small-disk.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 import { prng, randomBytes } from '../../core/prng.js';
 import { CommitLog, limits, nextTurn, put, seqs, text } from './stores.js';
@@ -137,16 +137,10 @@ for (const [name, partial] of [
 }
 
 test('a full disk: what was acked stays readable and survives reopening; a refused turn is reported; writes resume with space', async (t) => {
-  const disk = smallDisk('1m');
-  if ('skip' in disk) return t.skip(disk.skip);
+  const disk = smallDiskFor(t, '1m');
+  if (disk === null) return;
   const file = path.join(disk.dir, 'S.db');
-  const stores: SqliteStore[] = [];
-  t.after(() => {
-    for (const s of stores) s.close();
-    disk.release();
-  });
-  const store = openSqliteStore({ file, sync: SYNC });
-  stores.push(store);
+  const store = disk.keep(openSqliteStore({ file, sync: SYNC }));
   const log = new CommitLog(store);
   const filler = path.join(disk.dir, 'filler');
   fs.writeFileSync(filler, Buffer.alloc(700 * 1024));
@@ -172,8 +166,7 @@ test('a full disk: what was acked stays readable and survives reopening; a refus
   const seq = put(store, 'after', 'space is back');
   await until('the write after is heard', () => log.last[0] === seq && log.last[1] === null);
   store.close();
-  const again = openSqliteStore({ file, sync: SYNC });
-  stores.push(again);
+  const again = disk.keep(openSqliteStore({ file, sync: SYNC }));
   assert.equal(again.state().lastSeq, seq);
   for (let s = 1; s <= acked; s++) assert.equal(again.load(s)?.data[0], Math.floor((s - 1) / 8), `reopened: seq ${s}`);
   assert.equal(text(again.load(seq)?.data), 'space is back');

@@ -38,6 +38,16 @@ function someRecords(log: AppendLog, rnd: () => number, from: number, n: number)
   return out;
 }
 
+/** `n` records, each in a write of its own. */
+function writeEach(log: AppendLog, rnd: () => number, n: number): LoggedRecord[] {
+  const written: LoggedRecord[] = [];
+  for (let seq = 1; seq <= n; seq++) {
+    written.push(...someRecords(log, rnd, seq, 1));
+    log.write();
+  }
+  return written;
+}
+
 test('records read back as written: the limits, subjects, headers (and none), binary and empty data, skips', (t) => {
   const file = tempDir(t).path('S.db-appends');
   const log = new AppendLog(file);
@@ -61,12 +71,7 @@ test('a write cut short at any byte: reading stops after the last whole write, a
   const dir = tempDir(t);
   const file = dir.path('S.db-appends');
   const log = new AppendLog(file);
-  const rnd = prng(4);
-  const written: LoggedRecord[] = [];
-  for (let seq = 1; seq <= 6; seq++) {
-    written.push(...someRecords(log, rnd, seq, 1));
-    log.write();
-  }
+  const written = writeEach(log, prng(4), 6);
   log.close();
   const bytes = fs.readFileSync(file);
   const ends: number[] = [];
@@ -116,12 +121,7 @@ test("a write's records come back all together or not at all", (t) => {
 test("a damaged byte inside a write ends the reading there (the write's CRC fails)", (t) => {
   const file = tempDir(t).path('S.db-appends');
   const log = new AppendLog(file);
-  const rnd = prng(5);
-  const written: LoggedRecord[] = [];
-  for (let seq = 1; seq <= 3; seq++) {
-    written.push(...someRecords(log, rnd, seq, 1));
-    log.write();
-  }
+  const written = writeEach(log, prng(5), 3);
   log.close();
   const bytes = fs.readFileSync(file);
   // The last byte belongs to the third write.

@@ -12,7 +12,7 @@ import type { SqliteStore, SqliteStoreOptions } from '../../../../src/jetstream/
 import { openDatabase } from '../../../../src/jetstream/store/sqlite/database.js';
 import { BATCH_MAX_BYTES } from '../../../../src/jetstream/store/sqlite/insert-batch.js';
 import { migrate, SCHEMA_VERSION } from '../../../../src/jetstream/store/sqlite/schema.js';
-import { smallDisk } from '../../../helpers/small-disk.js';
+import { smallDiskFor } from '../../../helpers/small-disk.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 import { FakeClock, YEAR_MS } from './fake-clock.js';
 import { CommitLog, limits, nextTurn, put, seqs, text } from './stores.js';
@@ -340,16 +340,10 @@ test('stored time resumes across restarts: exact in one boot, never negative acr
 });
 
 test('a full disk: the failed commit is reported and rolled back, reads go on, writes resume when space returns', async (t) => {
-  const disk = smallDisk('1m');
-  if ('skip' in disk) return t.skip(disk.skip);
+  const disk = smallDiskFor(t, '1m');
+  if (disk === null) return;
   const file = path.join(disk.dir, 'S.db');
-  const stores: SqliteStore[] = [];
-  t.after(() => {
-    for (const s of stores) s.close();
-    disk.release();
-  });
-  const store = openSqliteStore({ file });
-  stores.push(store);
+  const store = disk.keep(openSqliteStore({ file }));
   const log = new CommitLog(store);
   const codeOf = (err: Error | null): string | null => (err === null ? null : (err as Error & { code: string }).code);
   put(store, 'keep', 'first');
@@ -387,8 +381,7 @@ test('a full disk: the failed commit is reported and rolled back, reads go on, w
   assert.deepEqual(log.last, [seq, null]);
   const consumer = store.loadConsumers()[0].state;
   store.close();
-  const again = openSqliteStore({ file });
-  stores.push(again);
+  const again = disk.keep(openSqliteStore({ file }));
   assert.equal(again.state().lastSeq, seq);
   assert.equal(text(again.load(seq)?.data), 'space is back');
   // Consumer updates of the failed turn were written again with the next commit.

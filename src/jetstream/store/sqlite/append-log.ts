@@ -65,11 +65,17 @@ export class AppendLog {
   /** The block of records added since the last write, its head left free until the write. */
   private buf = Buffer.allocUnsafe(INITIAL_BYTES);
   private used = BLOCK_HEAD;
+  /** The next record goes after the limits (the file was emptied, or could not be). */
+  private wantsLimits: boolean;
+  /** Bumped by each reset: a sync that began before it says nothing of what is written after. */
+  private generation = 0;
+  private syncedSinceReset = false;
 
   constructor(file: string) {
     this.file = file;
     this.fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
     this.offset = fs.fstatSync(this.fd).size;
+    this.wantsLimits = this.offset === 0;
   }
 
   /** Bytes in the file, written records only. */
@@ -81,9 +87,19 @@ export class AppendLog {
     return this.used > BLOCK_HEAD;
   }
 
+  /** Records to add start with the limits they are stored under (limits()). */
+  get needsLimits(): boolean {
+    return this.wantsLimits;
+  }
+
   /** Nothing written nor added since the file was emptied. */
   get empty(): boolean {
     return this.offset === 0 && this.used === BLOCK_HEAD;
+  }
+
+  /** Some of what the file holds has been synced to disk since it was last emptied. */
+  get synced(): boolean {
+    return this.syncedSinceReset;
   }
 
   append(seq: number, timeNs: bigint, storedMs: number, subject: string, hdr: Buffer | null, data: Buffer, kind = KIND_APPEND): void {
@@ -109,6 +125,7 @@ export class AppendLog {
 
   limits(limits: StoreLimits): void {
     this.append(0, 0n, 0, '', null, Buffer.from(JSON.stringify(limits)), KIND_LIMITS);
+    this.wantsLimits = false;
   }
 
   /**
@@ -147,18 +164,26 @@ export class AppendLog {
    */
   reset(): void {
     this.used = BLOCK_HEAD;
+    this.wantsLimits = true;
+    this.generation++;
+    this.syncedSinceReset = false;
     if (this.offset === 0) return;
     try {
       fs.ftruncateSync(this.fd, 0);
       this.offset = 0;
     } catch {
-      // Kept, as said above.
+      // Kept, as said above; what follows starts with the limits again.
     }
   }
 
   /** Syncs the file to disk (at the sync interval). */
   sync(done: (err: Error | null) => void): void {
-    fs.fdatasync(this.fd, done);
+    const generation = this.generation;
+    const holds = this.offset > 0;
+    fs.fdatasync(this.fd, (err) => {
+      if (err === null && holds && generation === this.generation) this.syncedSinceReset = true;
+      done(err);
+    });
   }
 
   /** Every whole record in the file, in order. */
@@ -186,6 +211,7 @@ export class AppendLog {
     // A torn tail is cut off, so that nothing of it is left behind the next write.
     if (p < size) fs.ftruncateSync(this.fd, p);
     this.offset = p;
+    this.wantsLimits = p === 0;
     return out;
   }
 

@@ -54,6 +54,16 @@ export class CommitReporter {
     this.report(lastSeq, null, this.syncEachCommit);
   }
 
+  /** A commit whose writes the listeners heard of before (through the append log): synced at the interval. */
+  committedUnheard(): void {
+    this.unsynced = true;
+  }
+
+  /** Syncs the WAL now, on this thread. */
+  syncNow(): void {
+    this.walSync.syncNow();
+  }
+
   failed(lastSeq: number, err: Error): void {
     this.report(lastSeq, err, false);
   }

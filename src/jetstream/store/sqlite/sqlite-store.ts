@@ -19,6 +19,8 @@
 // is the first) and the (subject, seq) index.
 //
 // Memory: the counters, a bounded subject cache (subjects.ts), and the consumers' pending acks.
+//
+// Alongside: the reads (store-reads.ts), dropping messages (drops.ts), the counters (counters.ts).
 
 import fs from 'node:fs';
 
@@ -39,6 +41,7 @@ import { CommitReporter } from './commit-reporter.js';
 import { ConsumerTable } from './consumers.js';
 import { StreamCounters } from './counters.js';
 import { isDamage, openDatabase } from './database.js';
+import { Drops, FRONT_BATCH } from './drops.js';
 import { InsertBatch } from './insert-batch.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './schema.js';
 import { Statements } from './statements.js';
@@ -78,9 +81,6 @@ const LOG_COMMIT_MS = 100;
 /** Log size at which the transaction commits at the end of the turn instead of waiting. */
 const LOG_MAX_BYTES = 8 * 1024 * 1024;
 
-/** Rows fetched per step when dropping messages from the front. */
-const FRONT_BATCH = 256;
-
 export class SqliteStore implements StreamStore {
   readonly kind = 'file' as const;
   readonly file: string;
@@ -113,8 +113,7 @@ export class SqliteStore implements StreamStore {
   private commitScheduled = false;
   /** A transaction of this turn that failed: reported at the end of the turn; appends refused until then. */
   private failure: { err: StoreWriteError; lastSeq: number } | null = null;
-  /** Subjects whose last sequence went away in the current removal. */
-  private readonly lastGone = new Set<SubjectEntry>();
+  private readonly drops: Drops;
   /** Subjects past the per-subject limit since the last settle(). */
   private readonly overLimit = new Set<SubjectEntry>();
   private readonly reads: StoreReads;
@@ -147,9 +146,17 @@ export class SqliteStore implements StreamStore {
           : { storedMs: Number(row.clock_stored_ms), wallMs: Number(row.clock_wall_ms), monoMs: Number(row.clock_mono_ms), bootId: row.clock_boot_id as string };
       this.time = new StoredTime(this.clock, checkpoint);
       this.subjects = new SubjectTable(this.st, Number(row.num_subjects));
-      this.reads = new StoreReads({ counters: this.c, sql: () => this.sql, syncSubjects: () => this.syncSubjects() }, this.subjects);
+      this.reads = new StoreReads({ counters: this.c, sql: () => this.st, syncSubjects: () => this.syncSubjectsOrReport() }, this.subjects);
+      this.drops = new Drops({
+        counters: this.c,
+        subjects: this.subjects,
+        readAhead: this.reads.readAhead,
+        budget: this.budget,
+        sql: () => this.sql,
+        limits: () => this.limits,
+      });
       this.consumers = new ConsumerTable(this.st);
-      this.refreshFirst(1);
+      this.drops.refreshFirst(1);
     } catch (e) {
       db.close();
       if (isDamage(e)) throw new StoreDamagedError(file, (e as Error).message, { cause: e });
@@ -165,26 +172,27 @@ export class SqliteStore implements StreamStore {
       this.reporter.syncAlso(log);
       this.logBehind = log.size > 0;
       // Applied now, committed with the next commit; a failure is reported like any other.
-      if (this.logBehind && this.beginOrReport() && !this.inTxn) log.reset();
+      if (this.logBehind) this.beginOrReport();
     }
   }
 
   append(subject: string, hdr: Buffer | null, data: Buffer, at?: bigint): number | { refused: AppendRefusal } {
-    if (this.failure !== null) return { refused: AppendRefusal.StorageFull };
-    if (this.logBehind && !this.beginOrReport()) return { refused: AppendRefusal.StorageFull };
-    if (this.limits.discard === 'new') this.settle();
+    if (this.failure !== null || (this.logBehind && !this.ready())) return { refused: AppendRefusal.StorageFull };
     const rawLen = (hdr === null ? 0 : hdr.length) + data.length;
     const size = fileStoreMsgSize(subject, hdr, data);
-    const known = this.subjects.get(subject);
-    const refusal = discardNewRefusal(this.limits, this.c.count, this.c.bytes, known === null ? 0 : known.msgs, rawLen, () => this.oldestOf(known)?.size ?? 0);
-    if (refusal !== 0) return { refused: refusal };
-    if (!this.reserve(size)) return { refused: AppendRefusal.StorageFull };
     const seq = this.c.lastSeq + 1;
+    let reserved = false;
     try {
+      if (this.limits.discard === 'new') this.settle();
+      const known = this.subjects.get(subject);
+      const refusal = discardNewRefusal(this.limits, this.c.count, this.c.bytes, known === null ? 0 : known.msgs, rawLen, () => this.oldestOf(known)?.size ?? 0);
+      if (refusal !== 0) return { refused: refusal };
+      reserved = this.reserve(size);
+      if (!reserved) return { refused: AppendRefusal.StorageFull };
       this.begin();
       return this.store(subject, known, hdr, data, at ?? this.clock.wallNs(), this.time.nowMs(), size, true);
     } catch (err) {
-      if (this.c.lastSeq !== seq) this.budget?.release(size);
+      if (reserved && this.c.lastSeq !== seq) this.budget?.release(size);
       this.abortTurn(err);
       return { refused: AppendRefusal.StorageFull };
     }
@@ -204,22 +212,22 @@ export class SqliteStore implements StreamStore {
   }
 
   load(seq: number): StoredMsg | null {
-    this.settle();
+    this.ready();
     return this.reads.load(seq);
   }
 
   headersBetween(from: number, to: number): StoredHeaders[] {
-    this.settle();
+    this.ready();
     return this.reads.headersBetween(from, to);
   }
 
   loadNext(filter: string, seq: number): StoredMsg | null {
-    this.settle();
+    this.ready();
     return this.reads.loadNext(filter, seq);
   }
 
   loadLast(filter: string): StoredMsg | null {
-    this.settle();
+    this.ready();
     return this.reads.loadLast(filter);
   }
 
@@ -228,13 +236,13 @@ export class SqliteStore implements StreamStore {
   }
 
   remove(seq: number): boolean {
-    this.settle();
+    this.ready();
     const row = this.sql.rowOf.get(seq) as RowInfo | undefined;
     if (row === undefined) return false;
     try {
       this.beginChange();
-      this.dropRow(row);
-      this.settleRemovals(row.seq);
+      this.drops.row(row);
+      this.drops.settle(row.seq);
       return true;
     } catch (err) {
       this.abortTurn(err);
@@ -243,7 +251,7 @@ export class SqliteStore implements StreamStore {
   }
 
   purge(req: PurgeRequest): number {
-    this.settle();
+    this.ready();
     const f = subjectFilter(req.filter ?? '');
     // nats-server treats a purge "below sequence 1" as no sequence bound.
     const below = req.seq !== undefined && req.seq > 1 ? req.seq : 0;
@@ -256,7 +264,7 @@ export class SqliteStore implements StreamStore {
         // Without a filter, keep purges below last - keep + 1, as nats-server's compaction does.
         const bound = keep > 0 ? this.c.lastSeq - keep + 1 : below;
         this.beginChange();
-        this.dropFront((r) => r.seq < bound);
+        this.drops.front((r) => r.seq < bound);
         return before - this.c.count;
       }
       const slot = this.reads.filterSlot(f);
@@ -273,11 +281,11 @@ export class SqliteStore implements StreamStore {
         const rows = this.sql.rowsOfSubjectsBelow.all(slot, bound, FRONT_BATCH) as RowInfo[];
         if (rows.length === 0) break;
         for (const r of rows) {
-          this.dropRow(r);
+          this.drops.row(r);
           if (r.seq < first) first = r.seq;
         }
       }
-      this.settleRemovals(first);
+      this.drops.settle(first);
       return before - this.c.count;
     } catch (err) {
       this.abortTurn(err);
@@ -286,7 +294,7 @@ export class SqliteStore implements StreamStore {
   }
 
   expire(): number {
-    this.settle();
+    this.ready();
     const maxAge = this.limits.maxAgeMs;
     if (maxAge <= 0 || this.c.count === 0) return -1;
     const now = this.time.nowMs();
@@ -295,7 +303,7 @@ export class SqliteStore implements StreamStore {
     if (expired(first)) {
       try {
         this.beginChange();
-        this.dropFront(expired);
+        this.drops.front(expired);
       } catch (err) {
         this.abortTurn(err);
         return 1000;
@@ -307,27 +315,27 @@ export class SqliteStore implements StreamStore {
   }
 
   state(): StreamStoreState {
-    this.settle();
+    this.ready();
     return this.c.state(this.subjects.live);
   }
 
   subjectsState(filter: string): Map<string, number> {
-    this.settle();
+    this.ready();
     return this.reads.subjectsState(filter);
   }
 
   deletedSeqs(): number[] {
-    this.settle();
+    this.ready();
     return this.reads.deletedSeqs();
   }
 
   numPending(filter: string, seq: number, lastPerSubject: boolean): number {
-    this.settle();
+    this.ready();
     return this.reads.numPending(filter, seq, lastPerSubject);
   }
 
   setLimits(limits: StoreLimits): void {
-    this.settle();
+    this.ready();
     this.limits = limits;
     // The log's appends were stored under the limits it starts with: a commit empties it first.
     if (this.log !== null && !this.log.empty) this.changeOrReport();
@@ -337,9 +345,9 @@ export class SqliteStore implements StreamStore {
       this.beginChange();
       if (perSubject > 0) {
         this.subjects.sync();
-        for (const id of this.sql.subjectIdsOver.all(perSubject) as number[]) this.enforceSubjectLimit(this.subjects.byIdOf(id));
+        for (const id of this.sql.subjectIdsOver.all(perSubject) as number[]) this.drops.enforceSubjectLimit(this.subjects.byIdOf(id));
       }
-      this.enforceLimits(null);
+      this.drops.enforceLimits(null);
     } catch (err) {
       this.abortTurn(err);
     }
@@ -403,30 +411,39 @@ export class SqliteStore implements StreamStore {
 
   destroy(): void {
     this.close();
-    for (const suffix of ['', '-wal', '-shm', '-appends']) fs.rmSync(this.file + suffix, { force: true });
+    // The log first: a stream made again under this name must never replay it.
+    for (const suffix of ['-appends', '', '-wal', '-shm']) fs.rmSync(this.file + suffix, { force: true });
   }
 
   /** The statements, once the queued appends are in the table: every statement but the inserts goes through here. */
   private get sql(): Statements {
-    if (this.batch.pending) {
-      try {
-        this.batch.flush();
-      } catch (err) {
-        this.abortTurn(err);
-      }
-    }
+    if (this.batch.pending) this.batch.flush();
     return this.st;
+  }
+
+  /**
+   * Brings the store up to date before a call: the append log applied again if a failed commit left
+   * it behind, the per-subject limit's pending drops done, queued rows inserted. A failure rolls back
+   * and is reported (false), and the call starts from the state after it. Inside a write, a failure
+   * throws instead: the write stops there, never going on from values read before the rollback.
+   */
+  private ready(): boolean {
+    try {
+      if (this.logBehind) this.begin();
+      this.settle();
+      if (this.batch.pending) this.batch.flush();
+      return true;
+    } catch (err) {
+      this.abortTurn(err);
+      return false;
+    }
   }
 
   /** Drops what the per-subject limit left for later (see store()): before anything reads the store. */
   private settle(): void {
     if (this.overLimit.size === 0) return;
-    try {
-      for (const e of this.overLimit) this.enforceSubjectLimit(e);
-      this.overLimit.clear();
-    } catch (err) {
-      this.abortTurn(err);
-    }
+    for (const e of this.overLimit) this.drops.enforceSubjectLimit(e);
+    this.overLimit.clear();
   }
 
   /** Room in the storage budget, counting what settle() would free. */
@@ -439,81 +456,6 @@ export class SqliteStore implements StreamStore {
 
   private oldestOf(e: SubjectEntry | null): RowInfo | null {
     return e === null || e.msgs === 0 ? null : ((this.sql.oldestOfSubject.get(e.id) as RowInfo | undefined) ?? null);
-  }
-
-  /** The per-subject limit for `e` (null: none), then max_msgs and max_bytes from the front. */
-  private enforceLimits(e: SubjectEntry | null): void {
-    if (e !== null) this.enforceSubjectLimit(e);
-    const { maxMsgs, maxBytes } = this.limits;
-    if (maxMsgs > 0 && this.c.count > maxMsgs) {
-      let excess = this.c.count - maxMsgs;
-      this.dropFront(() => excess-- > 0, Math.min(excess, FRONT_BATCH));
-    }
-    // An append past max_bytes usually drops one or a few messages: fetch a few at a time.
-    if (maxBytes > 0 && this.c.bytes > maxBytes) this.dropFront(() => this.c.bytes > maxBytes, 8);
-  }
-
-  private enforceSubjectLimit(e: SubjectEntry): void {
-    const max = this.limits.maxMsgsPerSubject;
-    if (max <= 0 || e.msgs <= max) return;
-    let first = Infinity;
-    while (e.msgs > max) {
-      const gone = this.sql.deleteOldestOfSubject.get(e.id) as RowInfo;
-      this.dropped(gone);
-      if (gone.seq < first) first = gone.seq;
-    }
-    this.settleRemovals(first);
-  }
-
-  /** Drops messages from the front while `drop` says so (it sees them oldest first). */
-  private dropFront(drop: (r: RowInfo) => boolean, batch: number = FRONT_BATCH): void {
-    const start = this.c.firstSeq;
-    let from = start;
-    outer: for (;;) {
-      const rows = this.sql.frontRows.all(from, batch) as RowInfo[];
-      if (rows.length === 0) break;
-      for (const r of rows) {
-        if (!drop(r)) break outer;
-        this.dropRow(r);
-      }
-      from = rows[rows.length - 1].seq + 1;
-    }
-    this.settleRemovals(start);
-  }
-
-  /** Deletes one message and its share of the counters; settleRemovals() finishes the job. */
-  private dropRow(r: RowInfo): void {
-    this.sql.deleteMsg.run(r.seq);
-    this.dropped(r);
-  }
-
-  /** The counters' side of dropRow(), for a row already deleted. */
-  private dropped(r: RowInfo): void {
-    this.reads.readAhead.removed(r.seq);
-    this.c.count--;
-    this.c.bytes -= r.size;
-    this.budget?.release(r.size);
-    const e = this.subjects.byIdOf(r.sid);
-    this.subjects.removed(e);
-    if (e.msgs > 0 && e.lastSeq === r.seq) this.lastGone.add(e);
-  }
-
-  /** After removals of which the lowest was `lowest`: the first sequence and subjects' last sequences. */
-  private settleRemovals(lowest: number): void {
-    for (const e of this.lastGone) if (e.msgs > 0) e.lastSeq = this.sql.lastSeqOfSubject.get(e.id) as number;
-    this.lastGone.clear();
-    if (lowest <= this.c.firstSeq || this.c.count === 0) this.refreshFirst(this.c.firstSeq);
-  }
-
-  private refreshFirst(from: number): void {
-    const row = this.c.count === 0 ? undefined : (this.sql.firstSeqTime.get(from) as { seq: bigint; time_ns: bigint } | undefined);
-    if (row === undefined) {
-      this.c.firstSeq = this.c.lastSeq === 0 ? 0 : this.c.lastSeq + 1;
-      this.c.firstTimeNs = 0n;
-    } else {
-      this.c.firstSeq = Number(row.seq);
-      this.c.firstTimeNs = row.time_ns;
-    }
   }
 
   private purgeAll(): number {
@@ -533,9 +475,13 @@ export class SqliteStore implements StreamStore {
 
   /** Subject counts into the table, for the queries that aggregate it. */
   private syncSubjects(): void {
-    if (!this.inTxn) return;
+    if (this.inTxn) this.subjects.sync();
+  }
+
+  /** For reads, which go on with what is there after a failure. */
+  private syncSubjectsOrReport(): void {
     try {
-      this.subjects.sync();
+      this.syncSubjects();
     } catch (err) {
       this.abortTurn(err);
     }
@@ -594,7 +540,7 @@ export class SqliteStore implements StreamStore {
     const { maxMsgs, maxBytes, maxMsgsPerSubject } = this.limits;
     // The per-subject limit alone drops each subject's oldest messages, the same ones whenever it
     // runs (so a replay of the append log ends the same): a turn's acks go out before it runs.
-    if (maxMsgs > 0 || maxBytes > 0) this.enforceLimits(e);
+    if (maxMsgs > 0 || maxBytes > 0) this.drops.enforceLimits(e);
     else if (maxMsgsPerSubject > 0 && e.msgs > maxMsgsPerSubject) this.overLimit.add(e);
     this.unreported++;
     return seq;
@@ -612,7 +558,7 @@ export class SqliteStore implements StreamStore {
   /** The append log, if there is one, with the limits at its start. */
   private logged(): AppendLog | null {
     const log = this.log;
-    if (log !== null && log.empty) log.limits(this.limits);
+    if (log !== null && log.needsLimits) log.limits(this.limits);
     return log;
   }
 
@@ -673,7 +619,8 @@ export class SqliteStore implements StreamStore {
     this.failure = null;
     if (failure !== null) this.reporter.failed(failure.lastSeq, failure.err);
     if (committed) this.reporter.committed(this.c.lastSeq);
-    this.settle();
+    // After the acks: what the turn left for later (its rows, the per-subject limit).
+    this.ready();
   }
 
   /**
@@ -713,9 +660,8 @@ export class SqliteStore implements StreamStore {
 
   /** Commits the open transaction; false when that failed (abortTurn() has then run). */
   private commitTxn(): boolean {
-    this.settle();
-    if (!this.inTxn) return false;
     try {
+      this.settle();
       if (this.batch.pending) this.batch.flush();
       this.subjects.sync();
       this.consumers.flush();
@@ -734,16 +680,27 @@ export class SqliteStore implements StreamStore {
       }
       this.mustCommit = false;
       this.unreported = 0;
-      if (this.log !== null) {
-        if (this.logCommitTimer !== null) clearTimeout(this.logCommitTimer);
-        this.logCommitTimer = null;
-        this.log.reset();
-      }
+      if (this.log !== null) this.emptyLog(this.log);
       return true;
     } catch (err) {
       this.abortTurn(err);
       return false;
     }
+  }
+
+  /** After a commit: the log's records are in SQLite, whose WAL the next interval syncs. */
+  private emptyLog(log: AppendLog): void {
+    if (this.logCommitTimer !== null) clearTimeout(this.logCommitTimer);
+    this.logCommitTimer = null;
+    this.reporter.committedUnheard();
+    try {
+      // Records the interval already synced must not wait for the next one in an unsynced WAL.
+      if (log.synced) this.reporter.syncNow();
+    } catch {
+      // Kept: the next commit empties it; a replay skips what is stored.
+      return;
+    }
+    log.reset();
   }
 
   /**
@@ -782,7 +739,7 @@ export class SqliteStore implements StreamStore {
       this.subjects.reset(b.liveSubjects);
       this.before = null;
     }
-    this.lastGone.clear();
+    this.drops.clear();
     const full = code === 'SQLITE_FULL';
     this.failure = { err: new StoreWriteError(this.file, full, { cause: err }), lastSeq: Math.max(attempted, this.failure?.lastSeq ?? 0) };
     this.scheduleCommit();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 
-import { openSqliteStore } from '../../../../src/jetstream/store/index.js';
+import { AppendRefusal, openSqliteStore } from '../../../../src/jetstream/store/index.js';
 import type { SqliteStore, StoreLimits, StreamStore } from '../../../../src/jetstream/store/index.js';
 import { smallDiskFor } from '../../../helpers/small-disk.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
@@ -170,4 +170,68 @@ test('a full disk: what was acked stays readable and survives reopening; a refus
   assert.equal(again.state().lastSeq, seq);
   for (let s = 1; s <= acked; s++) assert.equal(again.load(s)?.data[0], Math.floor((s - 1) / 8), `reopened: seq ${s}`);
   assert.equal(text(again.load(seq)?.data), 'space is back');
+});
+
+/** Makes the store's next insert of queued rows fail as a full disk does. */
+function failNextInsert(store: SqliteStore): void {
+  const batch = (store as unknown as { batch: { flush(): void; discard(): void } }).batch;
+  const flush = batch.flush.bind(batch);
+  batch.flush = () => {
+    batch.flush = flush;
+    batch.discard();
+    throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+  };
+}
+
+for (const sync of ['always', SYNC] as const) {
+  test(`sync_interval ${sync}: an insert failing inside max_msgs' drops rolls back and stops; nothing acked goes`, async (t) => {
+    const dir = tempDir(t);
+    const file = dir.path('S.db');
+    const options = { file, sync, limits: limits({ maxMsgs: 10 }) };
+    const store = openSqliteStore(options);
+    t.after(() => store.close());
+    const log = new CommitLog(store);
+    for (let i = 1; i <= 10; i++) put(store, 's', `m${i}`);
+    await log.heardCount(1);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    for (let i = 11; i <= 13; i++) put(store, 's', `m${i}`);
+    await log.heardCount(2);
+    const kept = Array.from({ length: 10 }, (_, i) => i + 4);
+    assert.deepEqual(seqs(store), kept);
+    failNextInsert(store);
+    assert.deepEqual(store.append('s', null, Buffer.from('refused')), { refused: AppendRefusal.StorageFull });
+    await until('the failure is heard', () => log.heard.some(([, err]) => err !== null));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.deepEqual(seqs(store), kept, 'live');
+    store.close();
+    const again = openSqliteStore(options);
+    t.after(() => again.close());
+    assert.deepEqual(seqs(again), kept, 'reopened');
+    assert.equal(text(again.load(13)?.data), 'm13');
+  });
+}
+
+test("an insert failing in the per-subject limit's later drops (at a read) rolls back; nothing acked goes", async (t) => {
+  const dir = tempDir(t);
+  const file = dir.path('S.db');
+  const options = { file, sync: SYNC, limits: limits({ maxMsgsPerSubject: 2 }) };
+  const store = openSqliteStore(options);
+  t.after(() => store.close());
+  const log = new CommitLog(store);
+  for (let i = 0; i < 3; i++) put(store, 's', `s${i}`);
+  await log.heardCount(1);
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  for (let i = 0; i < 3; i++) put(store, 'a', `a${i}`);
+  await log.heardCount(2);
+  // Acked: s1, s2 (seqs 2, 3), a1, a2 (5, 6).
+  assert.deepEqual(seqs(store), [2, 3, 5, 6]);
+  put(store, 'a', 'not acked');
+  failNextInsert(store);
+  assert.equal(store.load(2)?.seq, 2, 'the read is served');
+  await until('the failure is heard', () => log.heard.some(([, err]) => err !== null));
+  assert.deepEqual(seqs(store), [2, 3, 5, 6], 'live');
+  store.close();
+  const again = openSqliteStore(options);
+  t.after(() => again.close());
+  assert.deepEqual(seqs(again), [2, 3, 5, 6], 'reopened');
 });

@@ -151,3 +151,23 @@ test('reset empties the file; records added but not written are dropped by disca
   assert.equal(fs.statSync(file).size, 0);
   assert.deepEqual(log.read(), []);
 });
+
+test('synced says a sync covered some of what the file holds since it was emptied; after emptying, the limits come first again', async (t) => {
+  const file = tempDir(t).path('S.db-appends');
+  const log = new AppendLog(file);
+  t.after(() => log.close());
+  assert.equal(log.needsLimits, true);
+  log.limits(NO_LIMITS);
+  assert.equal(log.needsLimits, false);
+  someRecords(log, prng(11), 1, 3);
+  log.write();
+  assert.equal(log.synced, false);
+  const sync = (): Promise<void> => new Promise((resolve, reject) => log.sync((err) => (err === null ? resolve() : reject(err))));
+  await sync();
+  assert.equal(log.synced, true);
+  log.reset();
+  assert.equal(log.synced, false);
+  assert.equal(log.needsLimits, true);
+  await sync();
+  assert.equal(log.synced, false, 'an empty file holds nothing to have synced');
+});

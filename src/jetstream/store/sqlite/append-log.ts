@@ -102,29 +102,16 @@ export class AppendLog {
     return this.syncedSinceReset;
   }
 
-  append(seq: number, timeNs: bigint, storedMs: number, subject: string, hdr: Buffer | null, data: Buffer, kind = KIND_APPEND): void {
-    const hdrLen = hdr === null ? 0 : hdr.length;
-    const at = this.reserve(FIXED + subject.length + hdrLen + data.length);
-    const buf = this.buf;
-    let p = buf.writeUInt8(kind, at);
-    p = buf.writeDoubleLE(seq, p);
-    p = buf.writeBigInt64LE(timeNs, p);
-    p = buf.writeDoubleLE(storedMs, p);
-    p = buf.writeUInt16LE(subject.length, p);
-    p = buf.writeInt32LE(hdr === null ? -1 : hdrLen, p);
-    p = buf.writeUInt32LE(data.length, p);
-    p += buf.write(subject, p, 'latin1');
-    if (hdr !== null) p += hdr.copy(buf, p);
-    p += data.copy(buf, p);
-    buf.writeUInt32LE(p - at, at - RECORD_HEAD);
+  append(seq: number, timeNs: bigint, storedMs: number, subject: string, hdr: Buffer | null, data: Buffer): void {
+    this.add(KIND_APPEND, seq, timeNs, storedMs, subject, hdr, data);
   }
 
   skip(seq: number, timeNs: bigint): void {
-    this.append(seq, timeNs, 0, '', null, EMPTY, KIND_SKIP);
+    this.add(KIND_SKIP, seq, timeNs, 0, '', null, EMPTY);
   }
 
   limits(limits: StoreLimits): void {
-    this.append(0, 0n, 0, '', null, Buffer.from(JSON.stringify(limits)), KIND_LIMITS);
+    this.add(KIND_LIMITS, 0, 0n, 0, '', null, Buffer.from(JSON.stringify(limits)));
     this.wantsLimits = false;
   }
 
@@ -217,6 +204,23 @@ export class AppendLog {
 
   close(): void {
     fs.closeSync(this.fd);
+  }
+
+  private add(kind: number, seq: number, timeNs: bigint, storedMs: number, subject: string, hdr: Buffer | null, data: Buffer): void {
+    const hdrLen = hdr === null ? 0 : hdr.length;
+    const at = this.reserve(FIXED + subject.length + hdrLen + data.length);
+    const buf = this.buf;
+    let p = buf.writeUInt8(kind, at);
+    p = buf.writeDoubleLE(seq, p);
+    p = buf.writeBigInt64LE(timeNs, p);
+    p = buf.writeDoubleLE(storedMs, p);
+    p = buf.writeUInt16LE(subject.length, p);
+    p = buf.writeInt32LE(hdr === null ? -1 : hdrLen, p);
+    p = buf.writeUInt32LE(data.length, p);
+    p += buf.write(subject, p, 'latin1');
+    if (hdr !== null) p += hdr.copy(buf, p);
+    p += data.copy(buf, p);
+    buf.writeUInt32LE(p - at, at - RECORD_HEAD);
   }
 
   /** Room for a record's body in the block; returns where the body starts. */

@@ -1,7 +1,6 @@
 // The StreamStore seam: what a stream needs from its storage, implemented by the SQLite store (file
 // streams) and the memory store alike, so the stream and consumer code never knows which it has.
 
-/** A stored message. Buffers returned by a store belong to the caller (never a view of a reused buffer). */
 /** A stored message's header block, with where and when it was stored. */
 export interface StoredHeaders {
   seq: number;
@@ -9,6 +8,7 @@ export interface StoredHeaders {
   hdr: Buffer;
 }
 
+/** A stored message. Buffers returned by a store belong to the caller (never a view of a reused buffer). */
 export interface StoredMsg {
   seq: number;
   /** Internal subject form (see util subject text): the wire bytes as a latin1 string. */

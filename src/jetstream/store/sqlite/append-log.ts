@@ -58,7 +58,6 @@ export interface LoggedLimits {
 export type LoggedRecord = LoggedAppend | LoggedSkip | LoggedLimits;
 
 export class AppendLog {
-  readonly file: string;
   private readonly fd: number;
   /** Where the next write goes: the file's length as far as this log has written it. */
   private offset = 0;
@@ -72,7 +71,6 @@ export class AppendLog {
   private syncedSinceReset = false;
 
   constructor(file: string) {
-    this.file = file;
     this.fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
     this.offset = fs.fstatSync(this.fd).size;
     this.wantsLimits = this.offset === 0;

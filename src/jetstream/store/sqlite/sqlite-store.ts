@@ -108,6 +108,7 @@ export class SqliteStore implements StreamStore {
   private mustCommit = false;
   /** A failed commit rolled back appends the log holds: the next transaction applies them first. */
   private logBehind = false;
+  /** abortTurn() is applying the log again: a failure of that waits for the next write. */
   private reapplying = false;
   private logCommitTimer: NodeJS.Timeout | null = null;
   private commitScheduled = false;
@@ -165,12 +166,10 @@ export class SqliteStore implements StreamStore {
     this.db = db;
     this.budget?.charge(this.c.bytes);
     this.reporter = new CommitReporter(file, sync);
-    this.log = null;
-    if (sync !== 'always') {
-      const log = new AppendLog(`${file}-appends`);
-      this.log = log;
-      this.reporter.syncAlso(log);
-      this.logBehind = log.size > 0;
+    this.log = sync === 'always' ? null : new AppendLog(`${file}-appends`);
+    if (this.log !== null) {
+      this.reporter.syncAlso(this.log);
+      this.logBehind = this.log.size > 0;
       // Applied now, committed with the next commit; a failure is reported like any other.
       if (this.logBehind) this.beginOrReport();
     }
@@ -539,7 +538,8 @@ export class SqliteStore implements StreamStore {
     this.subjects.added(e, seq);
     const { maxMsgs, maxBytes, maxMsgsPerSubject } = this.limits;
     // The per-subject limit alone drops each subject's oldest messages, the same ones whenever it
-    // runs (so a replay of the append log ends the same): a turn's acks go out before it runs.
+    // runs (so a replay of the append log ends the same): settle() does it later, after the turn's
+    // acks when they go out through the append log.
     if (maxMsgs > 0 || maxBytes > 0) this.drops.enforceLimits(e);
     else if (maxMsgsPerSubject > 0 && e.msgs > maxMsgsPerSubject) this.overLimit.add(e);
     this.unreported++;
@@ -587,6 +587,7 @@ export class SqliteStore implements StreamStore {
     }
     // Its publishers heard of these long ago.
     this.unreported = 0;
+    // Back to the limits the store runs under (the log's may be older, or the defaults at open).
     if (this.limits !== current) this.setLimits(current);
   }
 

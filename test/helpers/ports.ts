@@ -37,15 +37,17 @@ const LISTEN = '0A';
 /**
  * Whether process `pid` holds the socket listening on `port` (Linux: the listener's inode among the
  * process's file descriptors). Two tests may be handed the same free port; the one whose server did
- * not get it must not take the other's server for its own.
+ * not get it must not take the other's server for its own. Without /proc it cannot tell: true.
  */
 export function listensOn(pid: number, port: number): boolean {
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
   const inodes = new Set<string>();
+  let tables = 0;
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text: string;
     try {
       text = fs.readFileSync(table, 'utf8');
+      tables++;
     } catch {
       continue;
     }
@@ -54,6 +56,7 @@ export function listensOn(pid: number, port: number): boolean {
       if (f.length > 9 && f[3] === LISTEN && f[1].endsWith(`:${hexPort}`)) inodes.add(f[9]);
     }
   }
+  if (tables === 0) return true;
   let fds: string[];
   try {
     fds = fs.readdirSync(`/proc/${pid}/fd`);

@@ -66,14 +66,20 @@ async function started(p: ServerProcess): Promise<ServerProcess> {
     throw taken ? new PortTakenError(`port ${p.port} taken`) : new Error(`${p.name} exited (${code}) before listening:\n${p.output()}`);
   });
   const listening = async (): Promise<void> => {
+    const deadline = Date.now() + 10_000;
     for (;;) {
       await waitForPort(p.port);
-      if (listensOn(p.pid, p.port)) return;
+      // Exited meanwhile: exitedEarly tells why.
+      if (p.proc.exitCode !== null || p.proc.signalCode !== null || listensOn(p.pid, p.port)) return;
+      if (Date.now() > deadline) throw new Error(`${p.name} never listened on ${p.port}, which another process holds:\n${p.output()}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
+  const listened = listening();
+  // Whichever loses the race is settled later, and handled.
+  listened.catch(() => undefined);
   try {
-    await Promise.race([listening(), exitedEarly]);
+    await Promise.race([listened, exitedEarly]);
   } catch (err) {
     await p.stop();
     throw err;

@@ -182,17 +182,7 @@ export class AppendLog {
       got += n;
     }
     const out: LoggedRecord[] = [];
-    let p = 0;
-    while (p + BLOCK_HEAD <= got) {
-      const end = p + BLOCK_HEAD + file.readUInt32LE(p);
-      if (end > got || zlib.crc32(file.subarray(p + BLOCK_HEAD, end)) !== file.readUInt32LE(p + 4)) break;
-      for (let r = p + BLOCK_HEAD; r < end; ) {
-        const bodyEnd = r + RECORD_HEAD + file.readUInt32LE(r);
-        out.push(decode(file.subarray(r + RECORD_HEAD, bodyEnd)));
-        r = bodyEnd;
-      }
-      p = end;
-    }
+    const p = decodeBlocks(file.subarray(0, got), out);
     // A torn tail is cut off, so that nothing of it is left behind the next write.
     if (p < size) fs.ftruncateSync(this.fd, p);
     this.offset = p;
@@ -233,6 +223,40 @@ export class AppendLog {
     this.used = need;
     return at;
   }
+}
+
+/**
+ * Reads the log file open as `fd` from `from` to `to` (both at block boundaries, as written) and
+ * calls `each` with its records in order. The records' buffers are valid only during the call.
+ */
+export function readLogRange(fd: number, from: number, to: number, each: (r: LoggedRecord) => void): void {
+  const buf = Buffer.allocUnsafe(to - from);
+  let got = 0;
+  while (got < buf.length) {
+    const n = fs.readSync(fd, buf, got, buf.length - got, from + got);
+    if (n === 0) break;
+    got += n;
+  }
+  const records: LoggedRecord[] = [];
+  const end = decodeBlocks(buf.subarray(0, got), records);
+  if (end !== to - from) throw new Error(`append log: ${to - from - end} bytes past offset ${from + end} do not check`);
+  for (const r of records) each(r);
+}
+
+/** Decodes the whole blocks at the start of `file` into `out`; returns where they end. */
+function decodeBlocks(file: Buffer, out: LoggedRecord[]): number {
+  let p = 0;
+  while (p + BLOCK_HEAD <= file.length) {
+    const end = p + BLOCK_HEAD + file.readUInt32LE(p);
+    if (end > file.length || zlib.crc32(file.subarray(p + BLOCK_HEAD, end)) !== file.readUInt32LE(p + 4)) break;
+    for (let r = p + BLOCK_HEAD; r < end; ) {
+      const bodyEnd = r + RECORD_HEAD + file.readUInt32LE(r);
+      out.push(decode(file.subarray(r + RECORD_HEAD, bodyEnd)));
+      r = bodyEnd;
+    }
+    p = end;
+  }
+  return p;
 }
 
 function decode(body: Buffer): LoggedRecord {

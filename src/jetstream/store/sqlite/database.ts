@@ -61,18 +61,21 @@ export function isDamage(e: unknown): boolean {
  * commit wrote is made durable by the store (wal-sync.ts): after each commit with sync_interval
  * `always`, at the interval otherwise.
  *
- * Exclusive locking: the connection takes the file's lock once and keeps the WAL index in its own
- * memory instead of the shared-memory file, which halves the cost of a small transaction (a KV put,
- * a consumer's acks: 38 µs to 17 µs for a one-row commit here). It also keeps a second server, or any
- * other program, from writing a stream file this one has open.
+ * `exclusive` (sync_interval `always`): the connection takes the file's lock once and keeps the WAL
+ * index in its own memory instead of the shared-memory file, which halves the cost of a small
+ * transaction (a KV put, a consumer's acks: 38 µs to 17 µs for a one-row commit here). It also keeps
+ * a second server, or any other program, from writing a stream file this one has open. With
+ * sync_interval a duration the file is shared with the thread that applies the append log
+ * (log-offload.ts); commits there are per 100 ms or per turn after the acks, where the difference
+ * did not show (KV puts at "2m": 0.98x and 0.95x exclusive, 0.97x and 0.95x shared).
  */
-export function openDatabase(file: string): Database {
+export function openDatabase(file: string, exclusive = true): Database {
   checkFile(file);
   let db: Database | null = null;
   try {
-    // No busy wait: only another process holds the lock of a file this server opens.
+    // No busy wait: the two connections of a shared file never write at the same time (log-offload.ts).
     db = new Sqlite(file, { timeout: 0 });
-    db.pragma('locking_mode = EXCLUSIVE');
+    if (exclusive) db.pragma('locking_mode = EXCLUSIVE');
     // 1 KiB pages for new files (SQLite's default is 4 KiB): a commit rewrites every page it touches
     // (a stream's last leaf, its index leaf, the counters row, a subject's row), so smaller pages cut
     // the bytes a KV put writes from 20.7 KB to 5.7 KB and those of a small message by an eighth,

@@ -9,7 +9,8 @@ import { build } from 'esbuild';
 // Chunk names carry a content hash: a stale chunk from an earlier build must not ship.
 fs.rmSync('dist/bin', { recursive: true, force: true });
 await build({
-  entryPoints: { leafgate: 'dist/src/main.js' },
+  // A stream file's applier thread is started by its file name, beside the chunk that starts it.
+  entryPoints: { leafgate: 'dist/src/main.js', 'log-applier-thread': 'dist/src/jetstream/store/sqlite/log-applier-thread.js' },
   outdir: 'dist/bin',
   bundle: true,
   splitting: true,

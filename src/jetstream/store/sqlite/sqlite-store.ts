@@ -43,6 +43,7 @@ import { StreamCounters } from './counters.js';
 import { isDamage, openDatabase } from './database.js';
 import { Drops, FRONT_BATCH } from './drops.js';
 import { InsertBatch } from './insert-batch.js';
+import { LogOffload } from './log-offload.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './schema.js';
 import { Statements } from './statements.js';
 import { StoreReads } from './store-reads.js';
@@ -111,6 +112,12 @@ export class SqliteStore implements StreamStore {
   /** abortTurn() is applying the log again: a failure of that waits for the next write. */
   private reapplying = false;
   private logCommitTimer: NodeJS.Timeout | null = null;
+  /** With the append log: the thread that applies it while the stream only receives appends. */
+  private readonly offload: LogOffload | null;
+  /** Appends go to the log only; the offload thread has the file (log-offload.ts). */
+  private offloaded = false;
+  /** Nothing but appends since the last log commit: the next one hands the file to the offload thread. */
+  private quiet = false;
   private commitScheduled = false;
   /** A transaction of this turn that failed: reported at the end of the turn; appends refused until then. */
   private failure: { err: StoreWriteError; lastSeq: number } | null = null;
@@ -127,7 +134,7 @@ export class SqliteStore implements StreamStore {
     this.limits = options.limits ?? NO_LIMITS;
     this.budget = options.budget ?? null;
     const sync = options.sync ?? 'always';
-    const db = openDatabase(file);
+    const db = openDatabase(file, sync === 'always');
     try {
       const wallMs = Number(this.clock.wallNs() / 1_000_000n);
       const fromVersion = schemaVersion(db);
@@ -167,6 +174,7 @@ export class SqliteStore implements StreamStore {
     this.budget?.charge(this.c.bytes);
     this.reporter = new CommitReporter(file, sync);
     this.log = sync === 'always' ? null : new AppendLog(`${file}-appends`);
+    this.offload = this.log === null ? null : new LogOffload(file, `${file}-appends`);
     if (this.log !== null) {
       this.reporter.syncAlso(this.log);
       this.logBehind = this.log.size > 0;
@@ -175,7 +183,16 @@ export class SqliteStore implements StreamStore {
     }
   }
 
+  /** The offload thread has the file (log-offload.ts); what the thread did shows once it is claimed back. */
+  get offloading(): boolean {
+    return this.offloaded;
+  }
+
   append(subject: string, hdr: Buffer | null, data: Buffer, at?: bigint): number | { refused: AppendRefusal } {
+    if (this.offloaded) {
+      const seq = this.appendOffloaded(subject, hdr, data, at);
+      if (seq !== 0) return seq;
+    }
     if (this.failure !== null || (this.logBehind && !this.ready())) return { refused: AppendRefusal.StorageFull };
     const rawLen = (hdr === null ? 0 : hdr.length) + data.length;
     const size = fileStoreMsgSize(subject, hdr, data);
@@ -198,12 +215,21 @@ export class SqliteStore implements StreamStore {
   }
 
   skip(): number {
+    if (this.offloaded) {
+      const seq = this.c.lastSeq + 1;
+      const timeNs = this.clock.wallNs();
+      this.logged()?.skip(seq, timeNs);
+      this.c.skipped(seq, timeNs);
+      this.unreported++;
+      this.scheduleCommit();
+      return seq;
+    }
     if (!this.beginOrReport()) return this.c.lastSeq + 1;
     return this.skipAt(this.clock.wallNs(), true);
   }
 
   commitPoint(): void {
-    if (this.inTxn && this.unreported >= COMMIT_POINT_APPENDS) this.commitEarly();
+    if ((this.inTxn || this.offloaded) && this.unreported >= COMMIT_POINT_APPENDS) this.commitEarly();
   }
 
   onCommitted(listener: (lastSeq: number, err: Error | null) => void): void {
@@ -211,30 +237,36 @@ export class SqliteStore implements StreamStore {
   }
 
   load(seq: number): StoredMsg | null {
+    this.touch();
     this.ready();
     return this.reads.load(seq);
   }
 
   headersBetween(from: number, to: number): StoredHeaders[] {
+    this.touch();
     this.ready();
     return this.reads.headersBetween(from, to);
   }
 
   loadNext(filter: string, seq: number): StoredMsg | null {
+    this.touch();
     this.ready();
     return this.reads.loadNext(filter, seq);
   }
 
   loadLast(filter: string): StoredMsg | null {
+    this.touch();
     this.ready();
     return this.reads.loadLast(filter);
   }
 
   lastSeqOfSubject(subject: string): number {
+    this.touch();
     return this.reads.lastSeqOfSubject(subject);
   }
 
   remove(seq: number): boolean {
+    this.touch();
     this.ready();
     const row = this.sql.rowOf.get(seq) as RowInfo | undefined;
     if (row === undefined) return false;
@@ -250,6 +282,7 @@ export class SqliteStore implements StreamStore {
   }
 
   purge(req: PurgeRequest): number {
+    this.touch();
     this.ready();
     const f = subjectFilter(req.filter ?? '');
     // nats-server treats a purge "below sequence 1" as no sequence bound.
@@ -293,6 +326,7 @@ export class SqliteStore implements StreamStore {
   }
 
   expire(): number {
+    this.touch();
     this.ready();
     const maxAge = this.limits.maxAgeMs;
     if (maxAge <= 0 || this.c.count === 0) return -1;
@@ -314,26 +348,31 @@ export class SqliteStore implements StreamStore {
   }
 
   state(): StreamStoreState {
+    this.touch();
     this.ready();
     return this.c.state(this.subjects.live);
   }
 
   subjectsState(filter: string): Map<string, number> {
+    this.touch();
     this.ready();
     return this.reads.subjectsState(filter);
   }
 
   deletedSeqs(): number[] {
+    this.touch();
     this.ready();
     return this.reads.deletedSeqs();
   }
 
   numPending(filter: string, seq: number, lastPerSubject: boolean): number {
+    this.touch();
     this.ready();
     return this.reads.numPending(filter, seq, lastPerSubject);
   }
 
   setLimits(limits: StoreLimits): void {
+    this.touch();
     this.ready();
     this.limits = limits;
     // The log's appends were stored under the limits it starts with: a commit empties it first.
@@ -353,6 +392,7 @@ export class SqliteStore implements StreamStore {
   }
 
   saveConfig(json: string, createdNs: bigint): void {
+    this.touch();
     this.config = { json, createdNs };
     this.configDirty = true;
     this.changeOrReport();
@@ -363,45 +403,54 @@ export class SqliteStore implements StreamStore {
   }
 
   saveConsumer(name: string, configJson: string, createdNs: bigint): void {
+    this.touch();
     this.consumers.save(name, configJson, createdNs);
     this.changeOrReport();
   }
 
   saveConsumerState(name: string, state: ConsumerState): void {
+    this.touch();
     this.consumers.saveState(name, state);
     this.changeOrReport();
   }
 
   consumerDelivered(name: string, streamSeq: number, consumerSeq: number, timeMs: number, deliveries: number): void {
+    this.touch();
     this.consumers.delivered(name, streamSeq, consumerSeq, timeMs, deliveries);
     this.consumerChanged();
   }
 
   consumerAcked(name: string, streamSeq: number, ackFloorStreamSeq: number, ackFloorConsumerSeq: number): void {
+    this.touch();
     this.consumers.acked(name, streamSeq, ackFloorStreamSeq, ackFloorConsumerSeq);
     this.consumerChanged();
   }
 
   commitThisTurn(): void {
+    this.touch();
     this.changeOrReport();
   }
 
   removeConsumer(name: string): void {
+    this.touch();
     this.consumers.remove(name);
     this.changeOrReport();
   }
 
   loadConsumers(): Array<{ name: string; configJson: string; createdNs: bigint; state: ConsumerState | null }> {
+    this.touch();
     return this.consumers.list();
   }
 
   close(): void {
     if (this.closed) return;
+    this.touch();
     this.changeOrReport();
     this.commitTurn();
     this.closed = true;
     if (this.consumerTimer !== null) clearTimeout(this.consumerTimer);
     if (this.logCommitTimer !== null) clearTimeout(this.logCommitTimer);
+    this.offload?.close();
     this.log?.close();
     this.reporter.close();
     this.budget?.release(this.c.bytes);
@@ -436,6 +485,130 @@ export class SqliteStore implements StreamStore {
       this.abortTurn(err);
       return false;
     }
+  }
+
+  /** Any call but an append or a skip: it needs the file, and the next log commit does not hand it over. */
+  private touch(): void {
+    this.quiet = false;
+    if (this.offloaded) this.claim();
+  }
+
+  /**
+   * After a log commit with nothing but appends since the one before: the offload thread takes the
+   * file (log-offload.ts), if no append could need it. A limit that drops messages claims it back
+   * before its first drop; a stream past half its max_msgs or max_bytes stays here, as do those with
+   * max_age or a per-subject limit (every append, or every expiry, would claim it).
+   */
+  private startOffload(): void {
+    const offload = this.offload;
+    if (offload === null || this.offloaded || this.closed || this.inTxn || this.logBehind || this.failure !== null || this.overLimit.size > 0) return;
+    const { maxMsgs, maxBytes, maxAgeMs, maxMsgsPerSubject, discard } = this.limits;
+    if (maxAgeMs > 0 || maxMsgsPerSubject > 0 || discard !== 'old') return;
+    if ((maxMsgs > 0 && this.c.count >= maxMsgs / 2) || (maxBytes > 0 && this.c.bytes >= maxBytes / 2)) return;
+    this.offloaded = offload.start((this.log as AppendLog).size);
+  }
+
+  /**
+   * An append while the offload thread has the file: into the log and the counters only. 0 when it
+   * needs the file (a drop, a full budget, a failed phase): the file is claimed back first.
+   */
+  private appendOffloaded(subject: string, hdr: Buffer | null, data: Buffer, at: bigint | undefined): number {
+    const size = fileStoreMsgSize(subject, hdr, data);
+    const { maxMsgs, maxBytes } = this.limits;
+    const drops = (maxMsgs > 0 && this.c.count >= maxMsgs) || (maxBytes > 0 && this.c.bytes + size > maxBytes);
+    if (drops || this.failure !== null || (this.offload as LogOffload).failed || (this.budget !== null && !this.budget.reserve(size))) {
+      this.claim();
+      return 0;
+    }
+    const seq = this.c.lastSeq + 1;
+    const timeNs = at ?? this.clock.wallNs();
+    (this.logged() as AppendLog).append(seq, timeNs, this.time.nowMs(), subject, hdr, data);
+    this.c.added(seq, timeNs, size);
+    this.unreported++;
+    this.scheduleCommit();
+    return seq;
+  }
+
+  /**
+   * The end of a turn (or a commit point) while the offload thread has the file: its appends are
+   * written to the log and acked, and the thread reads them from there. A log grown to LOG_MAX_BYTES
+   * is emptied, once the thread has committed it, and the thread goes on with the empty log.
+   */
+  private finishOffloadedTurn(): boolean {
+    const log = this.log as AppendLog;
+    if ((this.offload as LogOffload).failed || log.size >= LOG_MAX_BYTES) {
+      // claim() acks the turn's appends, or reports their failure.
+      this.claim();
+      if (this.logBehind || this.failure !== null) return false;
+      this.emptyLog(log);
+      this.startOffload();
+      return false;
+    }
+    if (this.unreported === 0) return false;
+    const err = this.writeOffloaded();
+    if (err !== null) {
+      this.claim(err);
+      return false;
+    }
+    this.unreported = 0;
+    return true;
+  }
+
+  /** Writes the turn's appends to the log and tells the offload thread; the error if the write failed. */
+  private writeOffloaded(): unknown {
+    if (this.unreported === 0) return null;
+    const log = this.log as AppendLog;
+    try {
+      log.write();
+    } catch (err) {
+      return err;
+    }
+    (this.offload as LogOffload).published(log.size);
+    return null;
+  }
+
+  /**
+   * Takes the file back from the offload thread: the turn's appends written to the log, the phase
+   * ended once the thread has committed all of it, and the counters read from the file. The turn's
+   * appends are acked here. What the file lacks (the thread failed, or the log write did:
+   * `writeErr`) is reported as this turn's failure; what of it the log holds is applied again.
+   */
+  private claim(writeErr: unknown = null): void {
+    if (!this.offloaded) return;
+    this.offloaded = false;
+    this.quiet = false;
+    const attempted = this.c.lastSeq;
+    const err = writeErr ?? this.writeOffloaded();
+    const failure = (this.offload as LogOffload).release();
+    this.reloadCounters();
+    if (err === null && failure === null) {
+      if (this.unreported > 0) this.reporter.committed(this.c.lastSeq);
+    } else {
+      const code = (err as { code?: unknown } | null)?.code;
+      const full = err === null ? failure === 'full' : code === 'ENOSPC' || code === 'EDQUOT';
+      const cause = err ?? new Error(`the append log applier thread could not commit (${failure ?? 'other'})`);
+      this.failure = { err: new StoreWriteError(this.file, full, { cause }), lastSeq: Math.max(attempted, this.failure?.lastSeq ?? 0) };
+      this.scheduleCommit();
+    }
+    this.unreported = 0;
+  }
+
+  /** After a phase: the counters and subjects as the file has them; what the log holds past them is applied again. */
+  private reloadCounters(): void {
+    const row = this.st.readStream.get() as Record<string, bigint>;
+    this.subjects.reset(Number(row.num_subjects));
+    this.reads.readAhead.clear();
+    const lastSeq = Number(row.last_seq);
+    if (lastSeq === this.c.lastSeq) return;
+    const bytes = Number(row.bytes);
+    if (this.c.bytes > bytes) this.budget?.release(this.c.bytes - bytes);
+    else this.budget?.charge(bytes - this.c.bytes);
+    this.c.count = Number(row.msgs);
+    this.c.bytes = bytes;
+    this.c.lastSeq = lastSeq;
+    this.c.lastTimeNs = row.last_time_ns;
+    this.drops.refreshFirst(1);
+    this.logBehind = (this.log as AppendLog).size > 0;
   }
 
   /** Drops what the per-subject limit left for later (see store()): before anything reads the store. */
@@ -488,6 +661,7 @@ export class SqliteStore implements StreamStore {
 
   private begin(): void {
     if (this.closed) throw new Error(`stream store ${this.file} is closed`);
+    if (this.offloaded) this.claim();
     this.scheduleCommit();
     if (this.inTxn) return;
     this.before = { counters: this.c.snapshot(), liveSubjects: this.subjects.live };
@@ -615,7 +789,7 @@ export class SqliteStore implements StreamStore {
 
   private commitTurn(): void {
     if (this.logBehind && !this.inTxn) this.beginOrReport();
-    const committed = this.inTxn && this.finishTurn();
+    const committed = (this.inTxn || this.offloaded) && this.finishTurn();
     const failure = this.failure;
     this.failure = null;
     if (failure !== null) this.reporter.failed(failure.lastSeq, failure.err);
@@ -638,6 +812,7 @@ export class SqliteStore implements StreamStore {
    * writing them to the append log; any other by a commit. True when there is something to report.
    */
   private finishTurn(): boolean {
+    if (this.offloaded) return this.finishOffloadedTurn();
     const log = this.log;
     if (log === null || this.mustCommit || log.size >= LOG_MAX_BYTES) return this.commitTxn();
     this.logCommitTimer ??= setTimeout(this.onLogCommit, LOG_COMMIT_MS);
@@ -656,7 +831,10 @@ export class SqliteStore implements StreamStore {
     this.logCommitTimer = null;
     if (this.closed || !this.inTxn) return;
     const unreported = this.unreported > 0;
-    if (this.commitTxn() && unreported) this.reporter.committed(this.c.lastSeq);
+    const committed = this.commitTxn();
+    if (committed && unreported) this.reporter.committed(this.c.lastSeq);
+    if (committed && this.quiet) this.startOffload();
+    this.quiet = true;
   };
 
   /** Commits the open transaction; false when that failed (abortTurn() has then run). */

@@ -9,11 +9,11 @@ import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 
 import { AppendRefusal, openSqliteStore } from '../../../../src/jetstream/store/index.js';
-import type { SqliteStore, StoreLimits, StreamStore } from '../../../../src/jetstream/store/index.js';
+import type { SqliteStore, StoreLimits } from '../../../../src/jetstream/store/index.js';
 import { smallDiskFor } from '../../../helpers/small-disk.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 import { prng, randomBytes } from '../../core/prng.js';
-import { CommitLog, limits, nextTurn, put, seqs, text } from './stores.js';
+import { assertSameMessages, CommitLog, crashCopy, limits, nextTurn, put, seqs, text, until } from './stores.js';
 
 const SYNC = 60_000;
 
@@ -21,32 +21,6 @@ function open(t: TestContext, file: string, partial: Partial<StoreLimits> = {}):
   const store = openSqliteStore({ file, sync: SYNC, limits: limits(partial) });
   t.after(() => store.close());
   return store;
-}
-
-/** The store's files as a crash would leave them, copied to `to`; without the append log when `withLog` is false. */
-function crashCopy(file: string, to: string, withLog = true): string {
-  for (const suffix of ['', '-wal', ...(withLog ? ['-appends'] : [])]) {
-    if (fs.existsSync(file + suffix)) fs.copyFileSync(file + suffix, to + suffix);
-  }
-  return to;
-}
-
-async function until(what: string, done: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  assert.ok(done(), what);
-}
-
-function assertSameMessages(copy: StreamStore, live: StreamStore, when: string): void {
-  const a = copy.state();
-  const b = live.state();
-  assert.deepEqual(a, b, `${when}: state`);
-  assert.deepEqual(seqs(copy), seqs(live), `${when}: sequences`);
-  for (const seq of seqs(live)) {
-    const m = copy.load(seq);
-    const n = live.load(seq);
-    assert.deepEqual([m?.subject, text(m?.hdr), m?.data.toString('hex'), m?.timeNs], [n?.subject, text(n?.hdr), n?.data.toString('hex'), n?.timeNs], `${when}: seq ${seq}`);
-  }
-  assert.deepEqual([...copy.subjectsState('>')].sort(), [...live.subjectsState('>')].sort(), `${when}: subjects`);
 }
 
 test('a turn of appends is heard once the append log has it; the commit follows and empties the log', async (t) => {

@@ -1,5 +1,7 @@
 // The two stores behind one factory, so one table of expectations runs against both.
 
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import type { TestContext } from 'node:test';
 
 import { MemoryStore, memStoreMsgSize, NO_LIMITS, openSqliteStore, fileStoreMsgSize } from '../../../../src/jetstream/store/index.js';
@@ -101,4 +103,30 @@ export function seqs(store: StreamStore, filter = ''): number[] {
   const out: number[] = [];
   for (let m = store.loadNext(filter, 0); m !== null; m = store.loadNext(filter, m.seq + 1)) out.push(m.seq);
   return out;
+}
+
+/** The store's files as a crash would leave them, copied to `to`; without the append log when `withLog` is false. */
+export function crashCopy(file: string, to: string, withLog = true): string {
+  for (const suffix of ['', '-wal', ...(withLog ? ['-appends'] : [])]) {
+    if (fs.existsSync(file + suffix)) fs.copyFileSync(file + suffix, to + suffix);
+  }
+  return to;
+}
+
+export async function until(what: string, done: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(done(), what);
+}
+
+export function assertSameMessages(copy: StreamStore, live: StreamStore, when: string): void {
+  const a = copy.state();
+  const b = live.state();
+  assert.deepEqual(a, b, `${when}: state`);
+  assert.deepEqual(seqs(copy), seqs(live), `${when}: sequences`);
+  for (const seq of seqs(live)) {
+    const m = copy.load(seq);
+    const n = live.load(seq);
+    assert.deepEqual([m?.subject, text(m?.hdr), m?.data.toString('hex'), m?.timeNs], [n?.subject, text(n?.hdr), n?.data.toString('hex'), n?.timeNs], `${when}: seq ${seq}`);
+  }
+  assert.deepEqual([...copy.subjectsState('>')].sort(), [...live.subjectsState('>')].sort(), `${when}: subjects`);
 }

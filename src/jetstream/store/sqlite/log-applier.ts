@@ -1,0 +1,132 @@
+// Applying the append log to SQLite on the store's second thread (log-offload.ts).
+//
+// While a stream only receives appends, the event loop writes each turn's records to the append log
+// and acks them; this reads the log behind it and inserts the records into the stream file through
+// a connection of its own, committing every OFFLOAD_COMMIT_MS. It runs only while the event loop's
+// connection leaves the file alone, so it owns the counters for that time: it reads them from the
+// stream row when a phase begins and writes them back with each commit.
+//
+// The streams that get here have no limit that drops a message on an append (the store claims the
+// file back before any drop), so each record becomes one row and one subject count.
+
+import fs from 'node:fs';
+
+import type { Database, Statement } from 'better-sqlite3';
+
+import { StreamCounters } from './counters.js';
+import { openDatabase } from './database.js';
+import { InsertBatch } from './insert-batch.js';
+import { readLogRange } from './append-log.js';
+import type { LoggedRecord } from './append-log.js';
+import { Statements } from './statements.js';
+import { fileStoreMsgSize } from './store-file.js';
+import { SubjectTable } from './subjects.js';
+
+/** How often a phase commits what it applied. */
+export const OFFLOAD_COMMIT_MS = 100;
+/**
+ * How often a running phase looks for new records: a few hundred a look in a publish flood, read
+ * and inserted together, rather than a wake and a read per turn of the event loop.
+ */
+export const OFFLOAD_NAP_MS = 2;
+
+export class LogApplier {
+  private readonly db: Database;
+  private readonly st: Statements;
+  private readonly batch: InsertBatch;
+  private readonly subjects: SubjectTable;
+  private readonly writeCounters: Statement;
+  private readonly logFd: number;
+  private readonly c = new StreamCounters();
+  /** The largest stored time applied: the stored-time checkpoint the commit leaves (stored-time.ts). */
+  private storedMs = 0;
+  /** Where the next record to read starts in the log. */
+  private offset = 0;
+  private inTxn = false;
+
+  constructor(file: string, logFile: string) {
+    this.db = openDatabase(file, false);
+    try {
+      this.st = new Statements(this.db);
+      this.batch = new InsertBatch(this.db);
+      this.subjects = new SubjectTable(this.st, 0);
+      // The checkpoint says nothing of this process's boot: a restart counts the wall clock's advance
+      // since the commit, never less than 0, so stored time still never goes backwards.
+      this.writeCounters = this.db.prepare(
+        "UPDATE stream SET msgs = ?, bytes = ?, last_seq = ?, last_time_ns = ?, num_subjects = ?, clock_stored_ms = max(clock_stored_ms, ?), clock_wall_ms = ?, clock_mono_ms = 0, clock_boot_id = '' WHERE id = 1",
+      );
+      this.logFd = fs.openSync(logFile, 'r');
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
+  }
+
+  /** Whether there is something to commit. */
+  get pending(): boolean {
+    return this.inTxn;
+  }
+
+  /** A phase begins with the log's records from `from` on: the file's state is read afresh. */
+  begin(from: number): void {
+    const row = this.st.readStream.get() as Record<string, bigint>;
+    this.c.count = Number(row.msgs);
+    this.c.bytes = Number(row.bytes);
+    this.c.lastSeq = Number(row.last_seq);
+    this.c.lastTimeNs = row.last_time_ns;
+    this.storedMs = 0;
+    this.subjects.reset(Number(row.num_subjects));
+    this.offset = from;
+  }
+
+  /** Inserts the log's records up to `end` (a block boundary) into the open transaction. */
+  applyTo(end: number): void {
+    if (end <= this.offset) return;
+    if (!this.inTxn) {
+      this.st.begin.run();
+      this.inTxn = true;
+    }
+    readLogRange(this.logFd, this.offset, end, this.apply);
+    this.offset = end;
+  }
+
+  commit(): void {
+    if (!this.inTxn) return;
+    if (this.batch.pending) this.batch.flush();
+    this.subjects.sync();
+    this.writeCounters.run(this.c.count, this.c.bytes, this.c.lastSeq, this.c.lastTimeNs, this.subjects.live, this.storedMs, Date.now());
+    this.st.commit.run();
+    this.inTxn = false;
+    this.subjects.committed();
+  }
+
+  /** After a failure: what the phase applied since its last commit is gone from the file. */
+  rollback(): void {
+    this.batch.discard();
+    this.inTxn = false;
+    if (this.db.inTransaction) this.st.rollback.run();
+  }
+
+  close(): void {
+    fs.closeSync(this.logFd);
+    this.db.close();
+  }
+
+  private readonly apply = (r: LoggedRecord): void => {
+    // The limits record: nothing here drops a message (see the top of the file).
+    if (r.kind === 'limits' || r.seq <= this.c.lastSeq) return;
+    if (r.kind === 'skip') {
+      this.c.skipped(r.seq, r.timeNs);
+      return;
+    }
+    const e = this.subjects.get(r.subject) ?? this.subjects.create(r.subject);
+    const size = fileStoreMsgSize(r.subject, r.hdr, r.data);
+    if (!this.batch.add(r.seq, e.id, size, r.timeNs, r.storedMs, r.hdr, r.data)) {
+      if (this.batch.pending) this.batch.flush();
+      this.batch.single.run(r.seq, e.id, size, r.timeNs, r.storedMs, r.hdr, r.data);
+    }
+    this.c.added(r.seq, r.timeNs, size);
+    this.subjects.added(e, r.seq);
+    if (r.storedMs > this.storedMs) this.storedMs = r.storedMs;
+  };
+}

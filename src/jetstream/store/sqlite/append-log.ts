@@ -17,6 +17,11 @@
 // subject, header and data bytes (the limits: their JSON as the data). A write cut short by a crash
 // leaves a block whose length or CRC does not check: reading stops there, at the last whole block.
 // None of that block's appends was acked (the ack waits for the write), so all of it may go.
+//
+// While the offload thread applies the log (log-offload.ts), the file is not emptied by a commit
+// of the event loop's: when it grows past its bound it is rotated instead. It is renamed to
+// `<log>.old`, which the thread finishes, commits, and removes, and a new file takes the appends.
+// A replay reads the old file first.
 
 import fs from 'node:fs';
 import zlib from 'node:zlib';
@@ -57,8 +62,16 @@ export interface LoggedLimits {
 
 export type LoggedRecord = LoggedAppend | LoggedSkip | LoggedLimits;
 
+/** The name a rotated log has until the offload thread has committed it and removed it. */
+export function rotatedLogName(file: string): string {
+  return `${file}.old`;
+}
+
 export class AppendLog {
-  private readonly fd: number;
+  private readonly file: string;
+  private fd: number;
+  /** The rotated file, until the offload thread is done with it (dropRotated()). */
+  private rotatedFd: number | null = null;
   /** Where the next write goes: the file's length as far as this log has written it. */
   private offset = 0;
   /** The block of records added since the last write, its head left free until the write. */
@@ -71,6 +84,7 @@ export class AppendLog {
   private syncedSinceReset = false;
 
   constructor(file: string) {
+    this.file = file;
     this.fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
     this.offset = fs.fstatSync(this.fd).size;
     this.wantsLimits = this.offset === 0;
@@ -79,6 +93,16 @@ export class AppendLog {
   /** Bytes in the file, written records only. */
   get size(): number {
     return this.offset;
+  }
+
+  /** Records to replay: in this file, or in a rotated one a crash left behind. */
+  get holdsRecords(): boolean {
+    return this.offset > 0 || fs.existsSync(rotatedLogName(this.file));
+  }
+
+  /** A rotated file is still held open here (the offload thread has not removed it yet). */
+  get rotating(): boolean {
+    return this.rotatedFd !== null;
   }
 
   get pending(): boolean {
@@ -144,14 +168,48 @@ export class AppendLog {
   }
 
   /**
-   * Empties the file: everything in it is committed to SQLite. If the file cannot be cut, its records
-   * stay, and a replay skips them (their sequences are stored).
+   * Renames the file to rotatedLogName() and goes on in a new one, empty; its written records stay
+   * there for the offload thread (called between writes). Throws if the rename or the new file fails,
+   * with this file kept.
+   */
+  rotate(): void {
+    if (this.rotatedFd !== null) throw new Error(`append log ${this.file}: the last rotated file is still there`);
+    const rotated = rotatedLogName(this.file);
+    fs.renameSync(this.file, rotated);
+    let fd: number;
+    try {
+      fd = fs.openSync(this.file, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_TRUNC, 0o644);
+    } catch (err) {
+      fs.renameSync(rotated, this.file);
+      throw err;
+    }
+    this.rotatedFd = this.fd;
+    this.fd = fd;
+    this.offset = 0;
+    this.used = BLOCK_HEAD;
+    this.wantsLimits = true;
+    this.generation++;
+    this.syncedSinceReset = false;
+  }
+
+  /** The offload thread has committed and removed the rotated file. */
+  dropRotated(): void {
+    if (this.rotatedFd === null) return;
+    fs.closeSync(this.rotatedFd);
+    this.rotatedFd = null;
+  }
+
+  /**
+   * Empties the file, and removes a rotated one: everything in them is committed to SQLite. If the
+   * file cannot be cut, its records stay, and a replay skips them (their sequences are stored).
    */
   reset(): void {
     this.used = BLOCK_HEAD;
     this.wantsLimits = true;
     this.generation++;
     this.syncedSinceReset = false;
+    this.dropRotated();
+    fs.rmSync(rotatedLogName(this.file), { force: true });
     if (this.offset === 0) return;
     try {
       fs.ftruncateSync(this.fd, 0);
@@ -161,18 +219,27 @@ export class AppendLog {
     }
   }
 
-  /** Syncs the file to disk (at the sync interval). */
+  /** Syncs the file, and a rotated one still open, to disk (at the sync interval). */
   sync(done: (err: Error | null) => void): void {
     const generation = this.generation;
     const holds = this.offset > 0;
+    const rotated = this.rotatedFd;
     fs.fdatasync(this.fd, (err) => {
       if (err === null && holds && generation === this.generation) this.syncedSinceReset = true;
-      done(err);
+      // A rotated file the thread removes meanwhile is still open here: the sync is harmless.
+      if (err !== null || rotated === null) done(err);
+      else fs.fdatasync(rotated, done);
     });
   }
 
-  /** Every whole record in the file, in order. */
+  /** Every whole record in a rotated file a crash left behind, then in this file, in order. */
   read(): LoggedRecord[] {
+    const out: LoggedRecord[] = [];
+    const rotated = rotatedLogName(this.file);
+    if (fs.existsSync(rotated)) {
+      const whole = fs.readFileSync(rotated);
+      decodeBlocks(whole, out);
+    }
     const size = fs.fstatSync(this.fd).size;
     const file = Buffer.allocUnsafe(size);
     let got = 0;
@@ -181,7 +248,6 @@ export class AppendLog {
       if (n === 0) break;
       got += n;
     }
-    const out: LoggedRecord[] = [];
     const p = decodeBlocks(file.subarray(0, got), out);
     // A torn tail is cut off, so that nothing of it is left behind the next write.
     if (p < size) fs.ftruncateSync(this.fd, p);
@@ -191,6 +257,7 @@ export class AppendLog {
   }
 
   close(): void {
+    this.dropRotated();
     fs.closeSync(this.fd);
   }
 

@@ -30,6 +30,12 @@ function sleep(wake: number, end: number): void {
   Atomics.store(cells, CELL.sleeping, 0);
 }
 
+/** Commits, then removes a rotated log file the commit has made redundant. */
+function commit(applier: LogApplier): void {
+  applier.commit();
+  if (applier.removeRotated()) Atomics.store(cells, CELL.rotatedPending, 0);
+}
+
 function run(): void {
   let applier: LogApplier | null = null;
   let phase = false;
@@ -49,14 +55,19 @@ function run(): void {
     try {
       applier ??= new LogApplier(data.file, data.logFile);
       if (!phase) {
-        applier.begin(Atomics.load(cells, CELL.logFrom));
+        applier.begin(Atomics.load(cells, CELL.logFrom), Atomics.load(cells, CELL.logGeneration));
+        Atomics.store(cells, CELL.begunPhase, Atomics.load(cells, CELL.phase));
         phase = true;
         lastCommit = Date.now();
       }
+      const generation = Atomics.load(cells, CELL.logGeneration);
+      if (generation !== applier.rotations) applier.rotated(Atomics.load(cells, CELL.rotatedEnd), generation);
       const end = Atomics.load(cells, CELL.logEnd);
+      // Rotated again meanwhile: that end may be the next file's.
+      if (Atomics.load(cells, CELL.logGeneration) !== generation) continue;
       applier.applyTo(end);
       if (command === Command.Release) {
-        applier.commit();
+        commit(applier);
         phase = false;
         lastEnd = -1;
         released();
@@ -68,7 +79,7 @@ function run(): void {
         lastNews = now;
       }
       if (now - lastCommit >= OFFLOAD_COMMIT_MS) {
-        applier.commit();
+        commit(applier);
         lastCommit = now;
       }
       if (!applier.pending && now - lastNews >= OFFLOAD_COMMIT_MS) sleep(wake, end);

@@ -16,7 +16,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { StreamCounters } from './counters.js';
 import { openDatabase } from './database.js';
 import { InsertBatch } from './insert-batch.js';
-import { readLogRange } from './append-log.js';
+import { readLogRange, rotatedLogName } from './append-log.js';
 import type { LoggedRecord } from './append-log.js';
 import { Statements } from './statements.js';
 import { fileStoreMsgSize } from './store-file.js';
@@ -36,7 +36,14 @@ export class LogApplier {
   private readonly batch: InsertBatch;
   private readonly subjects: SubjectTable;
   private readonly writeCounters: Statement;
-  private readonly logFd: number;
+  private readonly logFile: string;
+  private logFd: number;
+  /** The log's rotations seen (log-offload-protocol.ts). */
+  private generation = 0;
+  /** A rotated file applied, to remove once committed. */
+  private rotatedApplied = false;
+  private walFd: number | null = null;
+  private readonly walFile: string;
   private readonly c = new StreamCounters();
   /** The largest stored time applied: the stored-time checkpoint the commit leaves (stored-time.ts). */
   private storedMs = 0;
@@ -55,6 +62,8 @@ export class LogApplier {
       this.writeCounters = this.db.prepare(
         "UPDATE stream SET msgs = ?, bytes = ?, last_seq = ?, last_time_ns = ?, num_subjects = ?, clock_stored_ms = max(clock_stored_ms, ?), clock_wall_ms = ?, clock_mono_ms = 0, clock_boot_id = '' WHERE id = 1",
       );
+      this.logFile = logFile;
+      this.walFile = `${file}-wal`;
       this.logFd = fs.openSync(logFile, 'r');
     } catch (e) {
       this.db.close();
@@ -67,8 +76,13 @@ export class LogApplier {
     return this.inTxn;
   }
 
-  /** A phase begins with the log's records from `from` on: the file's state is read afresh. */
-  begin(from: number): void {
+  /**
+   * A phase begins with the log's records from `from` on, its rotations counted from `generation`:
+   * the file's state is read afresh, and the log's file opened again (it may be another by now).
+   */
+  begin(from: number, generation: number): void {
+    this.reopenLog();
+    this.generation = generation;
     const row = this.st.readStream.get() as Record<string, bigint>;
     this.c.count = Number(row.msgs);
     this.c.bytes = Number(row.bytes);
@@ -90,6 +104,34 @@ export class LogApplier {
     this.offset = end;
   }
 
+  /** The log was rotated: its records up to `rotatedEnd` applied from the old file, the new one read from its start. */
+  rotated(rotatedEnd: number, generation: number): void {
+    this.applyTo(rotatedEnd);
+    this.reopenLog();
+    this.offset = 0;
+    this.generation = generation;
+    this.rotatedApplied = true;
+  }
+
+  /** The log rotations this phase has followed. */
+  get rotations(): number {
+    return this.generation;
+  }
+
+  /**
+   * After a commit: a rotated file whose records it holds is removed, once the WAL with them is on
+   * disk (the file may have been synced at an interval: what it promised must not wait for the next).
+   * True when it was.
+   */
+  removeRotated(): boolean {
+    if (!this.rotatedApplied || this.inTxn) return false;
+    this.walFd ??= fs.openSync(this.walFile, 'r');
+    fs.fdatasyncSync(this.walFd);
+    fs.rmSync(rotatedLogName(this.logFile), { force: true });
+    this.rotatedApplied = false;
+    return true;
+  }
+
   commit(): void {
     if (!this.inTxn) return;
     if (this.batch.pending) this.batch.flush();
@@ -109,7 +151,13 @@ export class LogApplier {
 
   close(): void {
     fs.closeSync(this.logFd);
+    if (this.walFd !== null) fs.closeSync(this.walFd);
     this.db.close();
+  }
+
+  private reopenLog(): void {
+    fs.closeSync(this.logFd);
+    this.logFd = fs.openSync(this.logFile, 'r');
   }
 
   private readonly apply = (r: LoggedRecord): void => {

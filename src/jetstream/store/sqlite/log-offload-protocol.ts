@@ -16,9 +16,19 @@ export const CELL = {
   failure: 5,
   /** 1 while the thread sleeps until woken: only then does a new logEnd need a wake. */
   sleeping: 6,
+  /** Bumped when the log is rotated (append-log.ts); logEnd then refers to the new file. */
+  logGeneration: 7,
+  /** Where the rotated file's records end. */
+  rotatedEnd: 8,
+  /** 1 from a rotation until the thread has committed the rotated file and removed it. */
+  rotatedPending: 9,
+  /** Bumped by each start. */
+  phase: 10,
+  /** The phase the thread has begun: it has the log's file open, so the log may be rotated. */
+  begunPhase: 11,
 } as const;
 
-export const CELL_COUNT = 7;
+export const CELL_COUNT = 12;
 
 export const Command = {
   Idle: 0,

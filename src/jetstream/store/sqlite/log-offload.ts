@@ -58,6 +58,7 @@ export class LogOffload {
     Atomics.store(this.cells, CELL.failure, Failure.None);
     Atomics.store(this.cells, CELL.logFrom, logFrom);
     Atomics.store(this.cells, CELL.logEnd, logFrom);
+    Atomics.add(this.cells, CELL.phase, 1);
     Atomics.store(this.cells, CELL.command, Command.Run);
     this.running = true;
     this.wake();
@@ -69,6 +70,29 @@ export class LogOffload {
     Atomics.store(this.cells, CELL.logEnd, logEnd);
     // A running thread looks every OFFLOAD_NAP_MS: waking it each turn cost the event loop more than it saved.
     if (Atomics.load(this.cells, CELL.sleeping) === 1) this.wake();
+  }
+
+  /** The log was rotated after its records up to `rotatedEnd`; the next ones go to the new file. */
+  rotated(rotatedEnd: number): void {
+    const cells = this.cells;
+    Atomics.store(cells, CELL.rotatedEnd, rotatedEnd);
+    Atomics.store(cells, CELL.rotatedPending, 1);
+    Atomics.store(cells, CELL.logEnd, 0);
+    Atomics.add(cells, CELL.logGeneration, 1);
+    this.wake();
+  }
+
+  /**
+   * The thread has begun the running phase, with the log's file open: before that, a rotation would
+   * leave it opening the new file for records that are in the old one.
+   */
+  get begun(): boolean {
+    return Atomics.load(this.cells, CELL.begunPhase) === Atomics.load(this.cells, CELL.phase);
+  }
+
+  /** The thread has committed the last rotated file and removed it. */
+  get rotatedDone(): boolean {
+    return Atomics.load(this.cells, CELL.rotatedPending) === 0;
   }
 
   /**

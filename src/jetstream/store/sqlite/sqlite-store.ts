@@ -177,7 +177,7 @@ export class SqliteStore implements StreamStore {
     this.offload = this.log === null ? null : new LogOffload(file, `${file}-appends`);
     if (this.log !== null) {
       this.reporter.syncAlso(this.log);
-      this.logBehind = this.log.size > 0;
+      this.logBehind = this.log.holdsRecords;
       // Applied now, committed with the next commit; a failure is reported like any other.
       if (this.logBehind) this.beginOrReport();
     }
@@ -460,7 +460,7 @@ export class SqliteStore implements StreamStore {
   destroy(): void {
     this.close();
     // The log first: a stream made again under this name must never replay it.
-    for (const suffix of ['-appends', '', '-wal', '-shm']) fs.rmSync(this.file + suffix, { force: true });
+    for (const suffix of ['-appends.old', '-appends', '', '-wal', '-shm']) fs.rmSync(this.file + suffix, { force: true });
   }
 
   /** The statements, once the queued appends are in the table: every statement but the inserts goes through here. */
@@ -532,11 +532,15 @@ export class SqliteStore implements StreamStore {
   /**
    * The end of a turn (or a commit point) while the offload thread has the file: its appends are
    * written to the log and acked, and the thread reads them from there. A log grown to LOG_MAX_BYTES
-   * is emptied, once the thread has committed it, and the thread goes on with the empty log.
+   * is rotated (append-log.ts) without waiting for the thread, once the thread has the log open and
+   * has finished the last rotated file; one grown to twice that (the thread cannot keep up) is
+   * emptied after claiming the file back, and the file handed over again.
    */
   private finishOffloadedTurn(): boolean {
     const log = this.log as AppendLog;
-    if ((this.offload as LogOffload).failed || log.size >= LOG_MAX_BYTES) {
+    const offload = this.offload as LogOffload;
+    if (log.rotating && offload.rotatedDone) log.dropRotated();
+    if (offload.failed || log.size >= 2 * LOG_MAX_BYTES) {
       // claim() acks the turn's appends, or reports their failure.
       this.claim();
       if (this.logBehind || this.failure !== null) return false;
@@ -551,7 +555,19 @@ export class SqliteStore implements StreamStore {
       return false;
     }
     this.unreported = 0;
+    if (log.size >= LOG_MAX_BYTES && !log.rotating && offload.begun) this.rotateOffloaded(log, offload);
     return true;
+  }
+
+  private rotateOffloaded(log: AppendLog, offload: LogOffload): void {
+    const end = log.size;
+    try {
+      log.rotate();
+    } catch {
+      // Kept as it is: at twice its bound the file is claimed back and the log emptied instead.
+      return;
+    }
+    offload.rotated(end);
   }
 
   /** Writes the turn's appends to the log and tells the offload thread; the error if the write failed. */
@@ -579,7 +595,10 @@ export class SqliteStore implements StreamStore {
     this.quiet = false;
     const attempted = this.c.lastSeq;
     const err = writeErr ?? this.writeOffloaded();
-    const failure = (this.offload as LogOffload).release();
+    const offload = this.offload as LogOffload;
+    const failure = offload.release();
+    const log = this.log as AppendLog;
+    if (log.rotating && offload.rotatedDone) log.dropRotated();
     this.reloadCounters();
     if (err === null && failure === null) {
       if (this.unreported > 0) this.reporter.committed(this.c.lastSeq);
@@ -608,7 +627,7 @@ export class SqliteStore implements StreamStore {
     this.c.lastSeq = lastSeq;
     this.c.lastTimeNs = row.last_time_ns;
     this.drops.refreshFirst(1);
-    this.logBehind = (this.log as AppendLog).size > 0;
+    this.logBehind = (this.log as AppendLog).holdsRecords;
   }
 
   /** Drops what the per-subject limit left for later (see store()): before anything reads the store. */
@@ -897,7 +916,7 @@ export class SqliteStore implements StreamStore {
     this.unreported = 0;
     if (this.log !== null) {
       this.log.discard();
-      if (this.log.size > 0) this.logBehind = true;
+      if (this.log.holdsRecords) this.logBehind = true;
     }
     if (this.db.inTransaction) {
       try {

@@ -107,8 +107,14 @@ export function seqs(store: StreamStore, filter = ''): number[] {
 
 /** The store's files as a crash would leave them, copied to `to`; without the append log when `withLog` is false. */
 export function crashCopy(file: string, to: string, withLog = true): string {
-  for (const suffix of ['', '-wal', ...(withLog ? ['-appends'] : [])]) {
-    if (fs.existsSync(file + suffix)) fs.copyFileSync(file + suffix, to + suffix);
+  // The logs first: the offload thread may commit a rotated log and remove it meanwhile, and the
+  // WAL copied after has what it committed.
+  for (const suffix of [...(withLog ? ['-appends.old', '-appends'] : []), '', '-wal']) {
+    try {
+      fs.copyFileSync(file + suffix, to + suffix);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
   }
   return to;
 }

@@ -87,9 +87,19 @@ export class StreamStores {
     const store: StreamStore =
       config.storage === 'memory'
         ? new MemoryStore({ clock: this.clock, budget: this.memoryBudget })
-        : openSqliteStore({ dir: this.dir, name: config.name, sync: this.settings.syncInterval, clock: this.clock, budget: this.fileBudget });
+        : openSqliteStore({ dir: this.dir, name: config.name, sync: this.settings.syncInterval, clock: this.clock, budget: this.fileBudget, pageSize: this.pageSizeFor(config) });
     this.saveConfig(store, config, createdNs);
     return { config, store, createdNs };
+  }
+
+  /**
+   * At sync_interval a duration a stream without a per-subject limit takes its appends through the
+   * offload thread in 100 ms commits, where 4 KiB pages took a quarter of the write calls (128 B
+   * publish at "2m": 0.89x and 0.92x with 1 KiB pages, 0.98x and 1.03x with 4 KiB). A KV bucket
+   * commits each turn's updates, and its small pages are what keep the bytes of a put low.
+   */
+  private pageSizeFor(config: StreamConfig): 1024 | 4096 {
+    return this.settings.syncInterval !== 'always' && config.maxMsgsPerSubject <= 0 ? 4096 : 1024;
   }
 
   saveConfig(store: StreamStore, config: StreamConfig, createdNs: bigint): void {

@@ -69,19 +69,20 @@ export function isDamage(e: unknown): boolean {
  * (log-offload.ts); commits there are per 100 ms or per turn after the acks, where the difference
  * did not show (KV puts at "2m": 0.98x and 0.95x exclusive, 0.97x and 0.95x shared).
  */
-export function openDatabase(file: string, exclusive = true): Database {
+export function openDatabase(file: string, exclusive = true, pageSize: 1024 | 4096 = 1024): Database {
   checkFile(file);
   let db: Database | null = null;
   try {
     // No busy wait: the two connections of a shared file never write at the same time (log-offload.ts).
     db = new Sqlite(file, { timeout: 0 });
     if (exclusive) db.pragma('locking_mode = EXCLUSIVE');
-    // 1 KiB pages for new files (SQLite's default is 4 KiB): a commit rewrites every page it touches
-    // (a stream's last leaf, its index leaf, the counters row, a subject's row), so smaller pages cut
-    // the bytes a KV put writes from 20.7 KB to 5.7 KB and those of a small message by an eighth,
-    // which is what wears an SD card; 128 KiB messages are stored about a sixth slower. An existing
-    // file keeps the page size it was made with.
-    db.pragma('page_size = 1024');
+    // 1 KiB pages for new files by default (SQLite's is 4 KiB): a commit rewrites every page it
+    // touches (a stream's last leaf, its index leaf, the counters row, a subject's row), so smaller
+    // pages cut the bytes a KV put writes from 20.7 KB to 5.7 KB and those of a small message by an
+    // eighth, which is what wears an SD card; 128 KiB messages are stored about a sixth slower. Where
+    // commits are large (SqliteStoreOptions.pageSize) 4 KiB pages take a quarter of the write calls.
+    // An existing file keeps the page size it was made with.
+    db.pragma(`page_size = ${pageSize}`);
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new Error(`journal_mode is ${String(mode)}, not wal`);
     db.pragma('synchronous = NORMAL');
@@ -89,8 +90,8 @@ export function openDatabase(file: string, exclusive = true): Database {
     // a page rewritten by many commits (a subject's index leaf, the counters row) reaches the
     // database file once per checkpoint, which cut the bytes written per stored message by a quarter
     // with 1000 subjects (README figures).
-    const pageSize = db.pragma('page_size', { simple: true }) as number;
-    db.pragma(`wal_autocheckpoint = ${Math.ceil((32 * 1024 * 1024) / pageSize)}`);
+    const filePageSize = db.pragma('page_size', { simple: true }) as number;
+    db.pragma(`wal_autocheckpoint = ${Math.ceil((32 * 1024 * 1024) / filePageSize)}`);
     // The WAL is truncated back to this after a checkpoint rather than keeping its largest size.
     db.pragma('journal_size_limit = 67108864');
     // Room for the index leaves of many subjects written at once (the default is 2 MiB); an upper bound, not an allocation.

@@ -134,7 +134,7 @@ export class SqliteStore implements StreamStore {
     this.limits = options.limits ?? NO_LIMITS;
     this.budget = options.budget ?? null;
     const sync = options.sync ?? 'always';
-    const db = openDatabase(file, sync === 'always');
+    const db = openDatabase(file, sync === 'always', options.pageSize);
     try {
       const wallMs = Number(this.clock.wallNs() / 1_000_000n);
       const fromVersion = schemaVersion(db);

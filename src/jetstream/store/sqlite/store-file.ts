@@ -20,6 +20,12 @@ export interface SqliteStoreOptions {
   limits?: StoreLimits;
   /** max_file_store (or the account's limit), shared with the other file streams. */
   budget?: StorageBudget;
+  /**
+   * The page size of a new file (an existing one keeps its own): 1024 (the default) where commits
+   * are small, as a KV bucket's are; 4096 for a stream taking appends in bulk through the offload
+   * thread, whose commits write many pages each (database.ts).
+   */
+  pageSize?: 1024 | 4096;
 }
 
 /** nats-server's file store accounting. */

@@ -137,7 +137,12 @@ export class LogOffload {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(new URL('./log-applier-thread.js', import.meta.url), { workerData: this.data });
+    // The thread's garbage is each look's records, gone by the next: a small young generation keeps
+    // its memory down (a 1M-message build: 169 MB of RSS with V8's default, 154 MB with 4 MB).
+    const worker = new Worker(new URL('./log-applier-thread.js', import.meta.url), {
+      workerData: this.data,
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    });
     worker.unref();
     worker.on('error', (err) => {
       this.threadError = err;

@@ -116,7 +116,7 @@ export class SqliteStore implements StreamStore {
   private readonly offload: LogOffload | null;
   /** Appends go to the log only; the offload thread has the file (log-offload.ts). */
   private offloaded = false;
-  /** Nothing but appends since the last log commit: the next one hands the file to the offload thread. */
+  /** Nothing but appends since the last commit: the next log commit hands the file to the offload thread. */
   private quiet = false;
   private commitScheduled = false;
   /** A transaction of this turn that failed: reported at the end of the turn; appends refused until then. */
@@ -494,7 +494,7 @@ export class SqliteStore implements StreamStore {
   }
 
   /**
-   * After a log commit with nothing but appends since the one before: the offload thread takes the
+   * After a log commit with nothing but appends since the commit before: the offload thread takes the
    * file (log-offload.ts), if no append could need it. A limit that drops messages claims it back
    * before its first drop; a stream past half its max_msgs or max_bytes stays here, as do those with
    * max_age or a per-subject limit (every append, or every expiry, would claim it).
@@ -850,10 +850,10 @@ export class SqliteStore implements StreamStore {
     this.logCommitTimer = null;
     if (this.closed || !this.inTxn) return;
     const unreported = this.unreported > 0;
+    const quiet = this.quiet;
     const committed = this.commitTxn();
     if (committed && unreported) this.reporter.committed(this.c.lastSeq);
-    if (committed && this.quiet) this.startOffload();
-    this.quiet = true;
+    if (committed && quiet) this.startOffload();
   };
 
   /** Commits the open transaction; false when that failed (abortTurn() has then run). */
@@ -878,6 +878,7 @@ export class SqliteStore implements StreamStore {
       }
       this.mustCommit = false;
       this.unreported = 0;
+      this.quiet = true;
       if (this.log !== null) this.emptyLog(this.log);
       return true;
     } catch (err) {

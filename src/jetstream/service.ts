@@ -11,8 +11,8 @@ import { JsAccount } from './js-account.js';
 import type { JsAccountLog } from './js-account.js';
 import { jetStreamSnapshot } from './monitor-snapshot.js';
 import type { JetStreamSnapshot, SnapshotDetail } from './monitor-snapshot.js';
-import { StorageBudget } from './store/index.js';
-import type { StoreClock } from './store/index.js';
+import { lockStoreFolder, StorageBudget } from './store/index.js';
+import type { FolderLock, StoreClock } from './store/index.js';
 import { StreamStores } from './stream-stores.js';
 import { NotEnabledResponder } from './not-enabled.js';
 
@@ -43,6 +43,8 @@ export class JetStream {
   private readonly memoryBudget: StorageBudget;
   /** Set once every account's streams are recovered and the API answers (healthz). */
   ready = false;
+  /** The store directory, held while JetStream runs: one server at a time (folder-lock.ts). */
+  private lock: FolderLock | null = null;
 
   constructor(router: Router, opts: JetStreamOptions, log: JsAccountLog) {
     this.router = router;
@@ -53,6 +55,7 @@ export class JetStream {
   }
 
   start(): void {
+    this.lock = lockStoreFolder(this.opts.dir);
     for (const [name, limits] of this.opts.accounts) {
       const account = this.router.findAccount(name);
       if (account === null) continue;
@@ -78,6 +81,8 @@ export class JetStream {
     this.accounts.clear();
     for (const responder of this.disabled) responder.stop();
     this.disabled.length = 0;
+    this.lock?.release();
+    this.lock = null;
   }
 
   /** Totals for /varz and /jsz. */

@@ -24,6 +24,18 @@ export class StoreVersionError extends Error {
   }
 }
 
+/** The store directory is locked by another process (another server on the same store_dir). */
+export class StoreLockedError extends Error {
+  readonly code = 'STORE_LOCKED';
+  readonly dir: string;
+
+  constructor(dir: string, options?: { cause?: unknown }) {
+    super(`store directory ${dir} is in use by another process`, options);
+    this.name = 'StoreLockedError';
+    this.dir = dir;
+  }
+}
+
 /** A group commit that failed; its appends were rolled back. `full`: the disk (not a limit) is full. */
 export class StoreWriteError extends Error {
   readonly code: 'STORE_FULL' | 'STORE_IO';

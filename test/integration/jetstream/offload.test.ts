@@ -2,7 +2,8 @@
 // (log-offload.ts), started from the shipped bin. Publishes through the official client, in bursts
 // with pauses that let the thread take the file, then a read that claims it back, more bursts, and
 // kill -9: every acknowledged message is there after the restart. A new stream's file has 4 KiB
-// pages, a KV bucket's 1 KiB (stream-stores.ts).
+// pages, a KV bucket's 1 KiB (stream-stores.ts). The stream file is shared with that thread, so the
+// store directory has a lock of its own: a second server on it does not start.
 
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import Sqlite from 'better-sqlite3';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
-import { startLeafgate } from '../../helpers/processes.js';
+import { runLeafgate, startLeafgate } from '../../helpers/processes.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const BURSTS = 8;
@@ -72,3 +73,20 @@ test('sync_interval 2m: bursts of publishes through the thread that applies the 
     assert.equal(m?.string(), `${burst}.${i}`);
   }
 });
+
+for (const sync of ['always', '2m']) {
+  test(`sync_interval ${sync}: a second server on the same store directory refuses to start, and the first keeps serving`, async (t) => {
+    const dir = tempDir(t);
+    const conf = dir.write('leafgate.conf', `jetstream { store_dir: "${dir.path('js')}", sync_interval: "${sync}" }\n`);
+    const first = await startLeafgate({ args: ['-c', conf] });
+    t.after(() => first.stop());
+    const nc = await connect({ port: first.port });
+    t.after(() => nc.close());
+    await (await jetstreamManager(nc)).streams.add({ name: 'orders', subjects: ['orders.>'] });
+    const second = await runLeafgate(['-c', conf, '-p', '-1'], { timeoutMs: 10_000 });
+    assert.notEqual(second.code, 0);
+    assert.match(second.stderr + second.stdout, /Can't start JetStream: store directory .* is in use by another process/);
+    const ack = await jetstream(nc).publish('orders.1', 'still here');
+    assert.equal(ack.seq, 1);
+  });
+}

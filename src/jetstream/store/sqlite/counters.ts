@@ -34,6 +34,14 @@ export class StreamCounters {
     }
   }
 
+  /** The counters the stream row holds (the first sequence is not among them: it is found in the table). */
+  readRow(row: Record<string, unknown>): void {
+    this.count = Number(row.msgs);
+    this.bytes = Number(row.bytes);
+    this.lastSeq = Number(row.last_seq);
+    this.lastTimeNs = row.last_time_ns as bigint;
+  }
+
   /** A copy, to restore() after a rollback. */
   snapshot(): StreamCounters {
     const s = new StreamCounters();

@@ -87,10 +87,7 @@ export class LogApplier {
     this.reopenLog();
     this.generation = generation;
     const row = this.st.readStream.get() as Record<string, bigint>;
-    this.c.count = Number(row.msgs);
-    this.c.bytes = Number(row.bytes);
-    this.c.lastSeq = Number(row.last_seq);
-    this.c.lastTimeNs = row.last_time_ns;
+    this.c.readRow(row);
     this.storedMs = 0;
     this.subjects.reset(Number(row.num_subjects));
     this.offset = from;

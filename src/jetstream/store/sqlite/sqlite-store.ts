@@ -43,7 +43,8 @@ import { StreamCounters } from './counters.js';
 import { isDamage, openDatabase } from './database.js';
 import { Drops, FRONT_BATCH } from './drops.js';
 import { InsertBatch } from './insert-batch.js';
-import { LogOffload } from './log-offload.js';
+import { LOG_MAX_BYTES, OffloadPhase } from './offload-phase.js';
+import type { OffloadHost } from './offload-phase.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './schema.js';
 import { Statements } from './statements.js';
 import { StoreReads } from './store-reads.js';
@@ -79,9 +80,6 @@ const CONSUMER_FLUSH_MS = 50;
  */
 const LOG_COMMIT_MS = 100;
 
-/** Log size at which the transaction commits at the end of the turn instead of waiting. */
-const LOG_MAX_BYTES = 8 * 1024 * 1024;
-
 export class SqliteStore implements StreamStore {
   readonly kind = 'file' as const;
   readonly file: string;
@@ -113,9 +111,7 @@ export class SqliteStore implements StreamStore {
   private reapplying = false;
   private logCommitTimer: NodeJS.Timeout | null = null;
   /** With the append log: the thread that applies it while the stream only receives appends. */
-  private readonly offload: LogOffload | null;
-  /** Appends go to the log only; the offload thread has the file (log-offload.ts). */
-  private offloaded = false;
+  private readonly phase: OffloadPhase | null;
   /** Nothing but appends since the last commit: the next log commit hands the file to the offload thread. */
   private quiet = false;
   private commitScheduled = false;
@@ -143,10 +139,7 @@ export class SqliteStore implements StreamStore {
       this.st = new Statements(db);
       this.batch = new InsertBatch(db);
       const row = this.sql.readStream.get() as Record<string, bigint | string | null>;
-      this.c.count = Number(row.msgs);
-      this.c.bytes = Number(row.bytes);
-      this.c.lastSeq = Number(row.last_seq);
-      this.c.lastTimeNs = row.last_time_ns as bigint;
+      this.c.readRow(row);
       this.config = row.config === null ? null : { json: row.config as string, createdNs: row.created_ns as bigint };
       const checkpoint: StoredTimeCheckpoint | null =
         fromVersion === 0
@@ -174,7 +167,7 @@ export class SqliteStore implements StreamStore {
     this.budget?.charge(this.c.bytes);
     this.reporter = new CommitReporter(file, sync);
     this.log = sync === 'always' ? null : new AppendLog(`${file}-appends`);
-    this.offload = this.log === null ? null : new LogOffload(file, `${file}-appends`);
+    this.phase = this.log === null ? null : new OffloadPhase(this.offloadHost(this.log), file, `${file}-appends`);
     if (this.log !== null) {
       this.reporter.syncAlso(this.log);
       this.logBehind = this.log.holdsRecords;
@@ -185,12 +178,12 @@ export class SqliteStore implements StreamStore {
 
   /** The offload thread has the file (log-offload.ts); what the thread did shows once it is claimed back. */
   get offloading(): boolean {
-    return this.offloaded;
+    return this.phase?.active === true;
   }
 
   append(subject: string, hdr: Buffer | null, data: Buffer, at?: bigint): number | { refused: AppendRefusal } {
-    if (this.offloaded) {
-      const seq = this.appendOffloaded(subject, hdr, data, at);
+    if (this.phase?.active === true) {
+      const seq = this.phase.append(subject, hdr, data, at);
       if (seq !== 0) return seq;
     }
     if (this.failure !== null || (this.logBehind && !this.ready())) return { refused: AppendRefusal.StorageFull };
@@ -215,21 +208,15 @@ export class SqliteStore implements StreamStore {
   }
 
   skip(): number {
-    if (this.offloaded) {
-      const seq = this.c.lastSeq + 1;
-      const timeNs = this.clock.wallNs();
-      this.logged()?.skip(seq, timeNs);
-      this.c.skipped(seq, timeNs);
-      this.unreported++;
-      this.scheduleCommit();
-      return seq;
-    }
+    if (this.phase?.active === true) return this.phase.skip();
     if (!this.beginOrReport()) return this.c.lastSeq + 1;
     return this.skipAt(this.clock.wallNs(), true);
   }
 
   commitPoint(): void {
-    if ((this.inTxn || this.offloaded) && this.unreported >= COMMIT_POINT_APPENDS) this.commitEarly();
+    if (this.phase?.active === true) {
+      if (this.phase.pending >= COMMIT_POINT_APPENDS) this.phase.finishTurn();
+    } else if (this.inTxn && this.unreported >= COMMIT_POINT_APPENDS) this.commitEarly();
   }
 
   onCommitted(listener: (lastSeq: number, err: Error | null) => void): void {
@@ -450,7 +437,7 @@ export class SqliteStore implements StreamStore {
     this.closed = true;
     if (this.consumerTimer !== null) clearTimeout(this.consumerTimer);
     if (this.logCommitTimer !== null) clearTimeout(this.logCommitTimer);
-    this.offload?.close();
+    this.phase?.close();
     this.log?.close();
     this.reporter.close();
     this.budget?.release(this.c.bytes);
@@ -490,126 +477,29 @@ export class SqliteStore implements StreamStore {
   /** Any call but an append or a skip: it needs the file, and the next log commit does not hand it over. */
   private touch(): void {
     this.quiet = false;
-    if (this.offloaded) this.claim();
+    this.phase?.claim();
   }
 
-  /**
-   * After a log commit with nothing but appends since the commit before: the offload thread takes the
-   * file (log-offload.ts), if no append could need it. A limit that drops messages claims it back
-   * before its first drop; a stream past half its max_msgs or max_bytes stays here, as do those with
-   * max_age or a per-subject limit (every append, or every expiry, would claim it).
-   */
-  private startOffload(): void {
-    const offload = this.offload;
-    if (offload === null || this.offloaded || this.closed || this.inTxn || this.logBehind || this.failure !== null || this.overLimit.size > 0) return;
-    const { maxMsgs, maxBytes, maxAgeMs, maxMsgsPerSubject, discard } = this.limits;
-    if (maxAgeMs > 0 || maxMsgsPerSubject > 0 || discard !== 'old') return;
-    if ((maxMsgs > 0 && this.c.count >= maxMsgs / 2) || (maxBytes > 0 && this.c.bytes >= maxBytes / 2)) return;
-    this.offloaded = offload.start((this.log as AppendLog).size);
-  }
-
-  /**
-   * An append while the offload thread has the file: into the log and the counters only. 0 when it
-   * needs the file (a drop, a full budget, a failed phase): the file is claimed back first.
-   */
-  private appendOffloaded(subject: string, hdr: Buffer | null, data: Buffer, at: bigint | undefined): number {
-    const size = fileStoreMsgSize(subject, hdr, data);
-    const { maxMsgs, maxBytes } = this.limits;
-    const drops = (maxMsgs > 0 && this.c.count >= maxMsgs) || (maxBytes > 0 && this.c.bytes + size > maxBytes);
-    if (drops || this.failure !== null || (this.offload as LogOffload).failed || (this.budget !== null && !this.budget.reserve(size))) {
-      this.claim();
-      return 0;
-    }
-    const seq = this.c.lastSeq + 1;
-    const timeNs = at ?? this.clock.wallNs();
-    (this.logged() as AppendLog).append(seq, timeNs, this.time.nowMs(), subject, hdr, data);
-    this.c.added(seq, timeNs, size);
-    this.unreported++;
-    this.scheduleCommit();
-    return seq;
-  }
-
-  /**
-   * The end of a turn (or a commit point) while the offload thread has the file: its appends are
-   * written to the log and acked, and the thread reads them from there. A log grown to LOG_MAX_BYTES
-   * is rotated (append-log.ts) without waiting for the thread, once the thread has the log open and
-   * has finished the last rotated file; one grown to twice that (the thread cannot keep up) is
-   * emptied after claiming the file back, and the file handed over again.
-   */
-  private finishOffloadedTurn(): boolean {
-    const log = this.log as AppendLog;
-    const offload = this.offload as LogOffload;
-    if (log.rotating && offload.rotatedDone) log.dropRotated();
-    if (offload.failed || log.size >= 2 * LOG_MAX_BYTES) {
-      // claim() acks the turn's appends, or reports their failure.
-      this.claim();
-      if (this.logBehind || this.failure !== null) return false;
-      this.emptyLog(log);
-      this.startOffload();
-      return false;
-    }
-    if (this.unreported === 0) return false;
-    const err = this.writeOffloaded();
-    if (err !== null) {
-      this.claim(err);
-      return false;
-    }
-    this.unreported = 0;
-    if (log.size >= LOG_MAX_BYTES && !log.rotating && offload.begun) this.rotateOffloaded(log, offload);
-    return true;
-  }
-
-  private rotateOffloaded(log: AppendLog, offload: LogOffload): void {
-    const end = log.size;
-    try {
-      log.rotate();
-    } catch {
-      // Kept as it is: at twice its bound the file is claimed back and the log emptied instead.
-      return;
-    }
-    offload.rotated(end);
-  }
-
-  /** Writes the turn's appends to the log and tells the offload thread; the error if the write failed. */
-  private writeOffloaded(): unknown {
-    if (this.unreported === 0) return null;
-    const log = this.log as AppendLog;
-    try {
-      log.write();
-    } catch (err) {
-      return err;
-    }
-    (this.offload as LogOffload).published(log.size);
-    return null;
-  }
-
-  /**
-   * Takes the file back from the offload thread: the turn's appends written to the log, the phase
-   * ended once the thread has committed all of it, and the counters read from the file. The turn's
-   * appends are acked here. What the file lacks (the thread failed, or the log write did:
-   * `writeErr`) is reported as this turn's failure; what of it the log holds is applied again.
-   */
-  private claim(writeErr: unknown = null): void {
-    if (!this.offloaded) return;
-    this.offloaded = false;
-    this.quiet = false;
-    const attempted = this.c.lastSeq;
-    const err = writeErr ?? this.writeOffloaded();
-    const offload = this.offload as LogOffload;
-    const failure = offload.release();
-    const log = this.log as AppendLog;
-    if (log.rotating && offload.rotatedDone) log.dropRotated();
-    this.reloadCounters();
-    if (err === null && failure === null) {
-      if (this.unreported > 0) this.reporter.committed(this.c.lastSeq);
-    } else {
-      const code = (err as { code?: unknown } | null)?.code;
-      const full = err === null ? failure === 'full' : code === 'ENOSPC' || code === 'EDQUOT';
-      const cause = err ?? new Error(`the append log applier thread could not commit (${failure ?? 'other'})`);
-      this.failure = { err: new StoreWriteError(this.file, full, { cause }), lastSeq: Math.max(attempted, this.failure?.lastSeq ?? 0) };
-      this.scheduleCommit();
-    }
-    this.unreported = 0;
+  private offloadHost(log: AppendLog): OffloadHost {
+    return {
+      file: this.file,
+      counters: this.c,
+      log,
+      budget: this.budget,
+      limits: () => this.limits,
+      logged: () => this.logged() as AppendLog,
+      storedNowMs: () => this.time.nowMs(),
+      wallNs: () => this.clock.wallNs(),
+      scheduleCommit: () => this.scheduleCommit(),
+      ack: (lastSeq) => this.reporter.committed(lastSeq),
+      fail: (err, attempted) => {
+        this.failure = { err, lastSeq: Math.max(attempted, this.failure?.lastSeq ?? 0) };
+        this.scheduleCommit();
+      },
+      settled: () => !this.closed && !this.inTxn && !this.logBehind && this.failure === null && this.overLimit.size === 0,
+      reload: () => this.reloadCounters(),
+      emptyLog: () => this.emptyLog(log),
+    };
   }
 
   /** After a phase: the counters and subjects as the file has them; what the log holds past them is applied again. */
@@ -617,15 +507,11 @@ export class SqliteStore implements StreamStore {
     const row = this.st.readStream.get() as Record<string, bigint>;
     this.subjects.reset(Number(row.num_subjects));
     this.reads.readAhead.clear();
-    const lastSeq = Number(row.last_seq);
-    if (lastSeq === this.c.lastSeq) return;
-    const bytes = Number(row.bytes);
-    if (this.c.bytes > bytes) this.budget?.release(this.c.bytes - bytes);
-    else this.budget?.charge(bytes - this.c.bytes);
-    this.c.count = Number(row.msgs);
-    this.c.bytes = bytes;
-    this.c.lastSeq = lastSeq;
-    this.c.lastTimeNs = row.last_time_ns;
+    if (Number(row.last_seq) === this.c.lastSeq) return;
+    const bytes = this.c.bytes;
+    this.c.readRow(row);
+    if (bytes > this.c.bytes) this.budget?.release(bytes - this.c.bytes);
+    else this.budget?.charge(this.c.bytes - bytes);
     this.drops.refreshFirst(1);
     this.logBehind = (this.log as AppendLog).holdsRecords;
   }
@@ -680,7 +566,7 @@ export class SqliteStore implements StreamStore {
 
   private begin(): void {
     if (this.closed) throw new Error(`stream store ${this.file} is closed`);
-    if (this.offloaded) this.claim();
+    this.phase?.claim();
     this.scheduleCommit();
     if (this.inTxn) return;
     this.before = { counters: this.c.snapshot(), liveSubjects: this.subjects.live };
@@ -808,7 +694,8 @@ export class SqliteStore implements StreamStore {
 
   private commitTurn(): void {
     if (this.logBehind && !this.inTxn) this.beginOrReport();
-    const committed = (this.inTxn || this.offloaded) && this.finishTurn();
+    if (this.phase?.active === true) this.phase.finishTurn();
+    const committed = this.inTxn && this.finishTurn();
     const failure = this.failure;
     this.failure = null;
     if (failure !== null) this.reporter.failed(failure.lastSeq, failure.err);
@@ -831,8 +718,8 @@ export class SqliteStore implements StreamStore {
    * writing them to the append log; any other by a commit. True when there is something to report.
    */
   private finishTurn(): boolean {
-    if (this.offloaded) return this.finishOffloadedTurn();
     const log = this.log;
+    // A log at its bound commits at the end of the turn instead of waiting.
     if (log === null || this.mustCommit || log.size >= LOG_MAX_BYTES) return this.commitTxn();
     this.logCommitTimer ??= setTimeout(this.onLogCommit, LOG_COMMIT_MS);
     if (this.unreported === 0) return false;
@@ -853,7 +740,7 @@ export class SqliteStore implements StreamStore {
     const quiet = this.quiet;
     const committed = this.commitTxn();
     if (committed && unreported) this.reporter.committed(this.c.lastSeq);
-    if (committed && quiet) this.startOffload();
+    if (committed && quiet) this.phase?.start();
   };
 
   /** Commits the open transaction; false when that failed (abortTurn() has then run). */

@@ -37,6 +37,35 @@ export class Drops {
     this.lastGone.clear();
   }
 
+  /** Every message (a purge without a filter or bound). */
+  all(): void {
+    const h = this.host;
+    const c = h.counters;
+    h.sql().deleteAllMsgs.run();
+    h.readAhead.clear();
+    h.sql().deleteAllSubjects.run();
+    h.subjects.reset(0);
+    h.budget?.release(c.bytes);
+    c.count = 0;
+    c.bytes = 0;
+    c.firstSeq = c.lastSeq + 1;
+    c.firstTimeNs = 0n;
+  }
+
+  /** The messages below `bound` on the subjects of filter slot `slot` (a filtered purge), then settle(). */
+  subjectsBelow(slot: number, bound: number): void {
+    let first = this.host.counters.lastSeq + 1;
+    for (;;) {
+      const rows = this.host.sql().rowsOfSubjectsBelow.all(slot, bound, FRONT_BATCH) as RowInfo[];
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        this.row(r);
+        if (r.seq < first) first = r.seq;
+      }
+    }
+    this.settle(first);
+  }
+
   /** The per-subject limit for `e` (null: none), then max_msgs and max_bytes from the front. */
   enforceLimits(e: SubjectEntry | null): void {
     if (e !== null) this.enforceSubjectLimit(e);

@@ -1,4 +1,5 @@
-export { openSqliteStore, SqliteStore } from './sqlite-store.js';
+export { openSqliteStore } from './open-store.js';
+export { SqliteStore } from './sqlite-store.js';
 export { lockStoreFolder } from './folder-lock.js';
 export type { FolderLock } from './folder-lock.js';
 export { fileStoreMsgSize, storeFileName } from './store-file.js';

@@ -41,7 +41,7 @@ import { CommitReporter } from './commit-reporter.js';
 import { ConsumerTable } from './consumers.js';
 import { StreamCounters } from './counters.js';
 import { isDamage, openDatabase } from './database.js';
-import { Drops, FRONT_BATCH } from './drops.js';
+import { Drops } from './drops.js';
 import { InsertBatch } from './insert-batch.js';
 import { LOG_MAX_BYTES, OffloadPhase } from './offload-phase.js';
 import type { OffloadHost } from './offload-phase.js';
@@ -49,20 +49,10 @@ import { migrate, SCHEMA_VERSION, schemaVersion } from './schema.js';
 import { Statements } from './statements.js';
 import { StoreReads } from './store-reads.js';
 import type { RowInfo } from './statements.js';
-import { fileStoreMsgSize, storeFileName } from './store-file.js';
+import { fileStoreMsgSize } from './store-file.js';
 import type { SqliteStoreOptions } from './store-file.js';
 import { SubjectTable } from './subjects.js';
 import type { SubjectEntry } from './subjects.js';
-
-export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
-  let file = options.file;
-  if (file === undefined) {
-    if (options.dir === undefined || options.name === undefined) throw new TypeError('openSqliteStore needs a file, or a dir and a name');
-    fs.mkdirSync(options.dir, { recursive: true });
-    file = storeFileName(options.dir, options.name);
-  }
-  return new SqliteStore(file, options);
-}
 
 /**
  * How long deliveries and acks alone wait for a commit. A pull consumer's batch is usually delivered
@@ -224,26 +214,22 @@ export class SqliteStore implements StreamStore {
   }
 
   load(seq: number): StoredMsg | null {
-    this.touch();
-    this.ready();
+    this.prepare();
     return this.reads.load(seq);
   }
 
   headersBetween(from: number, to: number): StoredHeaders[] {
-    this.touch();
-    this.ready();
+    this.prepare();
     return this.reads.headersBetween(from, to);
   }
 
   loadNext(filter: string, seq: number): StoredMsg | null {
-    this.touch();
-    this.ready();
+    this.prepare();
     return this.reads.loadNext(filter, seq);
   }
 
   loadLast(filter: string): StoredMsg | null {
-    this.touch();
-    this.ready();
+    this.prepare();
     return this.reads.loadLast(filter);
   }
 
@@ -253,8 +239,7 @@ export class SqliteStore implements StreamStore {
   }
 
   remove(seq: number): boolean {
-    this.touch();
-    this.ready();
+    this.prepare();
     const row = this.sql.rowOf.get(seq) as RowInfo | undefined;
     if (row === undefined) return false;
     try {
@@ -269,8 +254,7 @@ export class SqliteStore implements StreamStore {
   }
 
   purge(req: PurgeRequest): number {
-    this.touch();
-    this.ready();
+    this.prepare();
     const f = subjectFilter(req.filter ?? '');
     // nats-server treats a purge "below sequence 1" as no sequence bound.
     const below = req.seq !== undefined && req.seq > 1 ? req.seq : 0;
@@ -295,16 +279,7 @@ export class SqliteStore implements StreamStore {
         bound = this.sql.newestOfSubjectsAt.get(slot, keep - 1) as number;
       }
       this.beginChange();
-      let first = this.c.lastSeq + 1;
-      for (;;) {
-        const rows = this.sql.rowsOfSubjectsBelow.all(slot, bound, FRONT_BATCH) as RowInfo[];
-        if (rows.length === 0) break;
-        for (const r of rows) {
-          this.drops.row(r);
-          if (r.seq < first) first = r.seq;
-        }
-      }
-      this.drops.settle(first);
+      this.drops.subjectsBelow(slot, bound);
       return before - this.c.count;
     } catch (err) {
       this.abortTurn(err);
@@ -313,8 +288,7 @@ export class SqliteStore implements StreamStore {
   }
 
   expire(): number {
-    this.touch();
-    this.ready();
+    this.prepare();
     const maxAge = this.limits.maxAgeMs;
     if (maxAge <= 0 || this.c.count === 0) return -1;
     const now = this.time.nowMs();
@@ -335,32 +309,27 @@ export class SqliteStore implements StreamStore {
   }
 
   state(): StreamStoreState {
-    this.touch();
-    this.ready();
+    this.prepare();
     return this.c.state(this.subjects.live);
   }
 
   subjectsState(filter: string): Map<string, number> {
-    this.touch();
-    this.ready();
+    this.prepare();
     return this.reads.subjectsState(filter);
   }
 
   deletedSeqs(): number[] {
-    this.touch();
-    this.ready();
+    this.prepare();
     return this.reads.deletedSeqs();
   }
 
   numPending(filter: string, seq: number, lastPerSubject: boolean): number {
-    this.touch();
-    this.ready();
+    this.prepare();
     return this.reads.numPending(filter, seq, lastPerSubject);
   }
 
   setLimits(limits: StoreLimits): void {
-    this.touch();
-    this.ready();
+    this.prepare();
     this.limits = limits;
     // The log's appends were stored under the limits it starts with: a commit empties it first.
     if (this.log !== null && !this.log.empty) this.changeOrReport();
@@ -480,6 +449,12 @@ export class SqliteStore implements StreamStore {
     this.phase?.claim();
   }
 
+  /** touch(), then ready(): what a read or a removal starts with. */
+  private prepare(): boolean {
+    this.touch();
+    return this.ready();
+  }
+
   private offloadHost(log: AppendLog): OffloadHost {
     return {
       file: this.file,
@@ -538,15 +513,7 @@ export class SqliteStore implements StreamStore {
   private purgeAll(): number {
     const n = this.c.count;
     this.beginChange();
-    this.sql.deleteAllMsgs.run();
-    this.reads.readAhead.clear();
-    this.sql.deleteAllSubjects.run();
-    this.subjects.reset(0);
-    this.budget?.release(this.c.bytes);
-    this.c.count = 0;
-    this.c.bytes = 0;
-    this.c.firstSeq = this.c.lastSeq + 1;
-    this.c.firstTimeNs = 0n;
+    this.drops.all();
     return n;
   }
 

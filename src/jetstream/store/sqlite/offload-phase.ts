@@ -11,7 +11,9 @@ import type { StoreLimits } from '../types.js';
 import type { AppendLog } from './append-log.js';
 import type { StreamCounters } from './counters.js';
 import { LogOffload } from './log-offload.js';
+import type { ReadAhead } from './read-ahead.js';
 import { fileStoreMsgSize } from './store-file.js';
+import type { SubjectTable } from './subjects.js';
 
 /** What the phase needs of its store. */
 export interface OffloadHost {
@@ -19,6 +21,8 @@ export interface OffloadHost {
   readonly counters: StreamCounters;
   readonly log: AppendLog;
   readonly budget: StorageBudget | null;
+  readonly subjects: SubjectTable;
+  readonly readAhead: ReadAhead;
   limits(): StoreLimits;
   /** The log, with the limits it is stored under at its start. */
   logged(): AppendLog;
@@ -32,8 +36,12 @@ export interface OffloadHost {
   fail(err: StoreWriteError, attempted: number): void;
   /** No failure waits to be reported, nothing waits to be applied again, no transaction is open. */
   settled(): boolean;
-  /** After a phase: the counters as the file has them (and what the log holds past them applied again). */
-  reload(): void;
+  /** The stream row as the file has it. */
+  streamRow(): Record<string, bigint>;
+  /** The first sequence found again in the table. */
+  refreshFirst(): void;
+  /** The next transaction applies again what the log holds past the file. */
+  applyLogAgain(): void;
   /** Everything the log holds is committed: the log starts again empty. */
   emptyLog(): void;
 }
@@ -155,7 +163,7 @@ export class OffloadPhase {
     const err = writeErr ?? this.write();
     const failure = this.offload.release();
     if (h.log.rotating && this.offload.rotatedDone) h.log.dropRotated();
-    h.reload();
+    this.reload();
     if (err === null && failure === null) {
       if (this.unwritten > 0) h.ack(h.counters.lastSeq);
     } else {
@@ -169,6 +177,22 @@ export class OffloadPhase {
 
   close(): void {
     this.offload.close();
+  }
+
+  /** After the phase: the counters and subjects as the file has them; what the log holds past them is applied again. */
+  private reload(): void {
+    const h = this.host;
+    const c = h.counters;
+    const row = h.streamRow();
+    h.subjects.reset(Number(row.num_subjects));
+    h.readAhead.clear();
+    if (Number(row.last_seq) === c.lastSeq) return;
+    const bytes = c.bytes;
+    c.readRow(row);
+    if (bytes > c.bytes) h.budget?.release(bytes - c.bytes);
+    else h.budget?.charge(c.bytes - bytes);
+    h.refreshFirst();
+    h.applyLogAgain();
   }
 
   private rotate(log: AppendLog): void {

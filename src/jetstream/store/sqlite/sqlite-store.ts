@@ -472,23 +472,13 @@ export class SqliteStore implements StreamStore {
         this.scheduleCommit();
       },
       settled: () => !this.closed && !this.inTxn && !this.logBehind && this.failure === null && this.overLimit.size === 0,
-      reload: () => this.reloadCounters(),
+      subjects: this.subjects,
+      readAhead: this.reads.readAhead,
+      streamRow: () => this.st.readStream.get() as Record<string, bigint>,
+      refreshFirst: () => this.drops.refreshFirst(1),
+      applyLogAgain: () => (this.logBehind = log.holdsRecords),
       emptyLog: () => this.emptyLog(log),
     };
-  }
-
-  /** After a phase: the counters and subjects as the file has them; what the log holds past them is applied again. */
-  private reloadCounters(): void {
-    const row = this.st.readStream.get() as Record<string, bigint>;
-    this.subjects.reset(Number(row.num_subjects));
-    this.reads.readAhead.clear();
-    if (Number(row.last_seq) === this.c.lastSeq) return;
-    const bytes = this.c.bytes;
-    this.c.readRow(row);
-    if (bytes > this.c.bytes) this.budget?.release(bytes - this.c.bytes);
-    else this.budget?.charge(this.c.bytes - bytes);
-    this.drops.refreshFirst(1);
-    this.logBehind = (this.log as AppendLog).holdsRecords;
   }
 
   /** Drops what the per-subject limit left for later (see store()): before anything reads the store. */

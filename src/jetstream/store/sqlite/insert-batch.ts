@@ -19,7 +19,7 @@ const ROW_FIELDS = 9;
 const INSERT = 'INSERT INTO msgs (seq, sid, size, time_ns, stored_ms, hdr, data) VALUES ';
 
 export class InsertBatch {
-  readonly single: Statement;
+  private readonly single: Statement;
   private readonly many: Statement;
   private readonly arena = Buffer.allocUnsafe(ARENA_BYTES);
   private used = 0;
@@ -36,8 +36,8 @@ export class InsertBatch {
     return this.rows.length > 0;
   }
 
-  /** False when the message does not fit: flush(), then insert it with `single`. */
-  add(seq: number, sid: number, size: number, timeNs: bigint, storedMs: number, hdr: Buffer | null, data: Buffer): boolean {
+  /** False when the message does not fit. */
+  private add(seq: number, sid: number, size: number, timeNs: bigint, storedMs: number, hdr: Buffer | null, data: Buffer): boolean {
     const bytes = (hdr === null ? 0 : hdr.length) + data.length;
     if (bytes > BATCH_MAX_BYTES || this.used + bytes > ARENA_BYTES) return false;
     const hdrAt = hdr === null ? -1 : this.used;
@@ -46,6 +46,13 @@ export class InsertBatch {
     this.used += data.copy(this.arena, this.used);
     this.rows.push(seq, sid, size, timeNs, storedMs, hdrAt, hdr === null ? 0 : hdr.length, dataAt, data.length);
     return true;
+  }
+
+  /** Queues the row, or inserts it at once (after the queued ones) when it does not fit. */
+  insert(seq: number, sid: number, size: number, timeNs: bigint, storedMs: number, hdr: Buffer | null, data: Buffer): void {
+    if (this.add(seq, sid, size, timeNs, storedMs, hdr, data)) return;
+    if (this.pending) this.flush();
+    this.single.run(seq, sid, size, timeNs, storedMs, hdr, data);
   }
 
   /** Inserts every queued row. On an error the rows are dropped: the caller rolls the transaction back. */

@@ -49,11 +49,10 @@ export class LogOffload {
 
   /**
    * Starts a phase with the log's records from `logFrom` on; the caller has committed and holds no
-   * transaction. False when the thread is gone.
+   * transaction. Nothing starts when the thread is gone.
    */
-  start(logFrom: number): boolean {
-    if (this.threadError !== null) return false;
-    if (this.running) return true;
+  start(logFrom: number): void {
+    if (this.threadError !== null || this.running) return;
     this.worker ??= this.spawn();
     Atomics.store(this.cells, CELL.failure, Failure.None);
     Atomics.store(this.cells, CELL.logFrom, logFrom);
@@ -62,7 +61,6 @@ export class LogOffload {
     Atomics.store(this.cells, CELL.command, Command.Run);
     this.running = true;
     this.wake();
-    return true;
   }
 
   /** The log's written records now end at `logEnd`. */

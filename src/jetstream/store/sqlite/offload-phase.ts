@@ -55,7 +55,6 @@ export const LOG_MAX_BYTES = 8 * 1024 * 1024;
 export class OffloadPhase {
   private readonly host: OffloadHost;
   private readonly offload: LogOffload;
-  private running = false;
   /** Appends since the last log write. */
   private unwritten = 0;
 
@@ -66,7 +65,7 @@ export class OffloadPhase {
 
   /** The thread has the file. */
   get active(): boolean {
-    return this.running;
+    return this.offload.active;
   }
 
   /** Appends since the last log write, which a commit point may write. */
@@ -82,11 +81,11 @@ export class OffloadPhase {
    */
   start(): void {
     const h = this.host;
-    if (this.running || !h.settled()) return;
+    if (this.offload.active || !h.settled()) return;
     const { maxMsgs, maxBytes, maxAgeMs, maxMsgsPerSubject, discard } = h.limits();
     if (maxAgeMs > 0 || maxMsgsPerSubject > 0 || discard !== 'old') return;
     if ((maxMsgs > 0 && h.counters.count >= maxMsgs / 2) || (maxBytes > 0 && h.counters.bytes >= maxBytes / 2)) return;
-    this.running = this.offload.start(h.log.size);
+    this.offload.start(h.log.size);
   }
 
   /** An append into the log and the counters; 0 when it needs the file (a drop, a full budget, a failed phase): claimed back first. */
@@ -156,8 +155,7 @@ export class OffloadPhase {
    * failure; what of it the log holds is applied again.
    */
   claim(writeErr: unknown = null): void {
-    if (!this.running) return;
-    this.running = false;
+    if (!this.offload.active) return;
     const h = this.host;
     const attempted = h.counters.lastSeq;
     const err = writeErr ?? this.write();

@@ -156,8 +156,9 @@ export class SqliteStore implements StreamStore {
     this.db = db;
     this.budget?.charge(this.c.bytes);
     this.reporter = new CommitReporter(file, sync);
-    this.log = sync === 'always' ? null : new AppendLog(`${file}-appends`);
-    this.phase = this.log === null ? null : new OffloadPhase(this.offloadHost(this.log), file, `${file}-appends`);
+    const logFile = `${file}-appends`;
+    this.log = sync === 'always' ? null : new AppendLog(logFile);
+    this.phase = this.log === null ? null : new OffloadPhase(this.offloadHost(this.log), file, logFile);
     if (this.log !== null) {
       this.reporter.syncAlso(this.log);
       this.logBehind = this.log.holdsRecords;
@@ -565,10 +566,7 @@ export class SqliteStore implements StreamStore {
   private store(subject: string, known: SubjectEntry | null, hdr: Buffer | null, data: Buffer, timeNs: bigint, storedMs: number, size: number, toLog: boolean): number {
     const seq = this.c.lastSeq + 1;
     const e = known ?? this.subjects.create(subject);
-    if (!this.batch.add(seq, e.id, size, timeNs, storedMs, hdr, data)) {
-      if (this.batch.pending) this.batch.flush();
-      this.batch.single.run(seq, e.id, size, timeNs, storedMs, hdr, data);
-    }
+    this.batch.insert(seq, e.id, size, timeNs, storedMs, hdr, data);
     if (toLog) this.logged()?.append(seq, timeNs, storedMs, subject, hdr, data);
     this.c.added(seq, timeNs, size);
     this.subjects.added(e, seq);

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { TestContext } from 'node:test';
 import { REPO_ROOT, findNatsServer } from '../bench/servers.js';
 import { freePort, listensOn, waitForPort } from './ports.js';
 
@@ -127,4 +128,17 @@ export function runLeafgate(args: readonly string[], opts: { cwd?: string; timeo
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * kill -9 `first`, a leafgate started with `args`, then a leafgate with the same arguments over the
+ * same store, stopped when `t` ends. `first` should be stopped when `t` ends too (a test failing
+ * before the kill would leave it running): stop() of a killed server returns at once.
+ */
+export async function restartAfterKill(t: TestContext, first: ServerProcess, args: readonly string[]): Promise<ServerProcess> {
+  first.proc.kill('SIGKILL');
+  await first.exited();
+  const second = await startLeafgate({ args });
+  t.after(() => second.stop());
+  return second;
 }

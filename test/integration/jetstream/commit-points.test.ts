@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { startLeafgate } from '../../helpers/processes.js';
+import { restartAfterKill, startLeafgate } from '../../helpers/processes.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const MESSAGES = 1000;
@@ -16,6 +16,7 @@ for (const sync of ['always', '2m']) {
     const dir = tempDir(t);
     const conf = dir.write('leafgate.conf', `jetstream { store_dir: "${dir.path('js')}", sync_interval: "${sync}" }\n`);
     const first = await startLeafgate({ args: ['-c', conf] });
+    t.after(() => first.stop());
     let nc = await connect({ port: first.port });
     await (await jetstreamManager(nc)).streams.add({ name: 'burst', subjects: ['burst.*'], storage: StorageType.File });
     const js = jetstream(nc);
@@ -26,11 +27,8 @@ for (const sync of ['always', '2m']) {
     );
     assert.ok(acks.every((a) => a.stream === 'burst' && !a.duplicate));
     await nc.close();
-    first.proc.kill('SIGKILL');
-    await first.exited();
 
-    const second = await startLeafgate({ args: ['-c', conf] });
-    t.after(() => second.stop());
+    const second = await restartAfterKill(t, first, ['-c', conf]);
     nc = await connect({ port: second.port });
     t.after(() => nc.close());
     const jsm = await jetstreamManager(nc);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
-import { startLeafgate } from '../../helpers/processes.js';
+import { restartAfterKill, startLeafgate } from '../../helpers/processes.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const KEYS = 20;
@@ -17,6 +17,7 @@ for (const sync of ['always', '2m']) {
     const dir = tempDir(t);
     const conf = dir.write('leafgate.conf', `jetstream { store_dir: "${dir.path('js')}", sync_interval: "${sync}" }\n`);
     const first = await startLeafgate({ args: ['-c', conf] });
+    t.after(() => first.stop());
     let nc = await connect({ port: first.port });
     const kv = await new Kvm(nc).create('config', { history: 2 });
     let revision = 0;
@@ -26,12 +27,9 @@ for (const sync of ['always', '2m']) {
       revision = await kv.put(`k${KEYS - 1}`, `r${round}`);
     }
     assert.equal(revision, KEYS * ROUNDS);
-    first.proc.kill('SIGKILL');
-    await first.exited();
     await nc.close().catch(() => undefined);
 
-    const second = await startLeafgate({ args: ['-c', conf] });
-    t.after(() => second.stop());
+    const second = await restartAfterKill(t, first, ['-c', conf]);
     nc = await connect({ port: second.port });
     t.after(() => nc.close());
     const again = await new Kvm(nc).open('config');

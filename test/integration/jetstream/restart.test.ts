@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { connect, headers } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { startLeafgate } from '../../helpers/processes.js';
+import { restartAfterKill, startLeafgate } from '../../helpers/processes.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 async function publish(nc: NatsConnection, subject: string, body: string, hdrs: Record<string, string>): Promise<Record<string, unknown>> {
@@ -17,6 +17,7 @@ async function publish(nc: NatsConnection, subject: string, body: string, hdrs: 
 test('after a restart (also kill -9) a retried Msg-Id is a duplicate and the last Msg-Id is known', async (t) => {
   const tmp = tempDir(t);
   const first = await startLeafgate({ args: ['-js', '-sd', tmp.dir] });
+  t.after(() => first.stop());
   let nc = await connect({ port: first.port });
   const created = await nc.request('$JS.API.STREAM.CREATE.orders', JSON.stringify({ name: 'orders', subjects: ['orders.*'] }));
   assert.equal(JSON.parse(created.string()).error, undefined);
@@ -24,11 +25,8 @@ test('after a restart (also kill -9) a retried Msg-Id is a duplicate and the las
   assert.deepEqual(await publish(nc, 'orders.new', 'a', { 'Nats-Msg-Id': 'id-1' }), { stream: 'orders', seq: 3001 });
   assert.deepEqual(await publish(nc, 'orders.new', 'b', { 'Nats-Msg-Id': 'id-2' }), { stream: 'orders', seq: 3002 });
   await nc.close();
-  first.proc.kill('SIGKILL');
-  await first.exited();
 
-  const second = await startLeafgate({ args: ['-js', '-sd', tmp.dir] });
-  t.after(() => second.stop());
+  const second = await restartAfterKill(t, first, ['-js', '-sd', tmp.dir]);
   nc = await connect({ port: second.port });
   t.after(() => nc.close());
   assert.deepEqual(await publish(nc, 'orders.new', 'a again', { 'Nats-Msg-Id': 'id-1' }), { stream: 'orders', seq: 3001, duplicate: true });

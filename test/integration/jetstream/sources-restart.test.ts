@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { startLeafgate } from '../../helpers/processes.js';
+import { restartAfterKill, startLeafgate } from '../../helpers/processes.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 interface Msg {
@@ -42,6 +42,7 @@ const sourceHeader = (m: Msg): string => /Nats-Stream-Source: ([^\r]*)/.exec(Buf
 test('after kill -9 a mirror and a source go on without gaps or duplicates', async (t) => {
   const tmp = tempDir(t);
   const first = await startLeafgate({ args: ['-js', '-sd', tmp.dir] });
+  t.after(() => first.stop());
   let nc = await connect({ port: first.port });
   await api(nc, '$JS.API.STREAM.CREATE.ORIG', JSON.stringify({ name: 'ORIG', subjects: ['o.>'] }));
   await api(nc, '$JS.API.STREAM.CREATE.MIR', JSON.stringify({ name: 'MIR', mirror: { name: 'ORIG' } }));
@@ -50,11 +51,8 @@ test('after kill -9 a mirror and a source go on without gaps or duplicates', asy
   for (let i = 1; i <= 400; i++) acks.push(nc.request(`o.${i % 3}`, `m${i}`, { timeout: 5000 }));
   await Promise.all(acks);
   await nc.close();
-  first.proc.kill('SIGKILL');
-  await first.exited();
 
-  const second = await startLeafgate({ args: ['-js', '-sd', tmp.dir] });
-  t.after(() => second.stop());
+  const second = await restartAfterKill(t, first, ['-js', '-sd', tmp.dir]);
   nc = await connect({ port: second.port });
   t.after(() => nc.close());
   for (let i = 401; i <= 450; i++) await nc.request(`o.${i % 3}`, `m${i}`, { timeout: 5000 });

@@ -27,6 +27,7 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 
 import type { StoreLimits } from '../types.js';
+import { fileStoreMsgSizeOf } from './store-file.js';
 
 /** A block's length and CRC. */
 const BLOCK_HEAD = 8;
@@ -293,21 +294,88 @@ export class AppendLog {
 }
 
 /**
- * Reads the log file open as `fd` from `from` to `to` (both at block boundaries, as written) and
- * calls `each` with its records in order. The records' buffers are valid only during the call.
+ * A record of the log as it lies in a read buffer (LogRangeReader): numbers decoded, the subject,
+ * header and data left in `buf` where they are. Valid only during the call that gets it.
  */
-export function readLogRange(fd: number, from: number, to: number, each: (r: LoggedRecord) => void): void {
-  const buf = Buffer.allocUnsafe(to - from);
-  let got = 0;
-  while (got < buf.length) {
-    const n = fs.readSync(fd, buf, got, buf.length - got, from + got);
-    if (n === 0) break;
-    got += n;
+export class LogRecordView {
+  kind = 0;
+  seq = 0;
+  timeNs = 0n;
+  storedMs = 0;
+  buf: Buffer = EMPTY;
+  subjectAt = 0;
+  subjectLen = 0;
+  /** -1 for none. */
+  hdrLen = -1;
+  hdrAt = 0;
+  dataAt = 0;
+  dataLen = 0;
+
+  get isAppend(): boolean {
+    return this.kind === KIND_APPEND;
   }
-  const records: LoggedRecord[] = [];
-  const end = decodeBlocks(buf.subarray(0, got), records);
-  if (end !== to - from) throw new Error(`append log: ${to - from - end} bytes past offset ${from + end} do not check`);
-  for (const r of records) each(r);
+
+  get isSkip(): boolean {
+    return this.kind === KIND_SKIP;
+  }
+
+  get storedSize(): number {
+    return fileStoreMsgSizeOf(this.subjectLen, this.hdrLen, this.dataLen);
+  }
+
+  subject(): string {
+    return this.buf.toString('latin1', this.subjectAt, this.subjectAt + this.subjectLen);
+  }
+}
+
+/**
+ * Reads ranges of a log file the offload thread follows, in place: one buffer and one view for
+ * every record, where a replay's decode makes an object and two buffers a record (at a hundred
+ * thousand records a second, that garbage cost the thread a tenth of its time).
+ */
+export class LogRangeReader {
+  private buf = Buffer.allocUnsafe(INITIAL_BYTES);
+  private readonly view = new LogRecordView();
+
+  /**
+   * Reads the log file open as `fd` from `from` to `to` (both at block boundaries, as written) and
+   * calls `each` with its records in order.
+   */
+  read(fd: number, from: number, to: number, each: (r: LogRecordView) => void): void {
+    const len = to - from;
+    if (this.buf.length < len) this.buf = Buffer.allocUnsafe(Math.max(len, this.buf.length * 2));
+    const buf = this.buf;
+    let got = 0;
+    while (got < len) {
+      const n = fs.readSync(fd, buf, got, len - got, from + got);
+      if (n === 0) break;
+      got += n;
+    }
+    const v = this.view;
+    v.buf = buf;
+    let p = 0;
+    while (p + BLOCK_HEAD <= got) {
+      const end = p + BLOCK_HEAD + buf.readUInt32LE(p);
+      if (end > got || zlib.crc32(buf.subarray(p + BLOCK_HEAD, end)) !== buf.readUInt32LE(p + 4)) break;
+      for (let r = p + BLOCK_HEAD; r < end; ) {
+        const at = r + RECORD_HEAD;
+        r = at + buf.readUInt32LE(r);
+        v.kind = buf[at];
+        v.seq = buf.readDoubleLE(at + 1);
+        v.timeNs = buf.readBigInt64LE(at + 9);
+        v.storedMs = buf.readDoubleLE(at + 17);
+        v.subjectLen = buf.readUInt16LE(at + 25);
+        v.hdrLen = buf.readInt32LE(at + 27);
+        v.dataLen = buf.readUInt32LE(at + 31);
+        v.subjectAt = at + FIXED;
+        v.hdrAt = v.subjectAt + v.subjectLen;
+        v.dataAt = v.hdrAt + Math.max(v.hdrLen, 0);
+        each(v);
+      }
+      p = end;
+    }
+    if (p !== len) throw new Error(`append log: ${len - p} bytes past offset ${from + p} do not check`);
+  }
 }
 
 /** Decodes the whole blocks at the start of `file` into `out`; returns where they end. */

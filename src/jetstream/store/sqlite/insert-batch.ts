@@ -36,23 +36,28 @@ export class InsertBatch {
     return this.rows.length > 0;
   }
 
-  /** False when the message does not fit. */
-  private add(seq: number, sid: number, size: number, timeNs: bigint, storedMs: number, hdr: Buffer | null, data: Buffer): boolean {
-    const bytes = (hdr === null ? 0 : hdr.length) + data.length;
-    if (bytes > BATCH_MAX_BYTES || this.used + bytes > ARENA_BYTES) return false;
-    const hdrAt = hdr === null ? -1 : this.used;
-    if (hdr !== null) this.used += hdr.copy(this.arena, this.used);
-    const dataAt = this.used;
-    this.used += data.copy(this.arena, this.used);
-    this.rows.push(seq, sid, size, timeNs, storedMs, hdrAt, hdr === null ? 0 : hdr.length, dataAt, data.length);
-    return true;
+  /**
+   * Queues the row, or inserts it at once (after the queued ones) when it does not fit. The bytes
+   * are copied: they need not outlive the call.
+   */
+  insert(seq: number, sid: number, size: number, timeNs: bigint, storedMs: number, hdr: Buffer | null, data: Buffer): void {
+    this.insertFrom(seq, sid, size, timeNs, storedMs, hdr ?? data, 0, hdr === null ? -1 : hdr.length, data, 0, data.length);
   }
 
-  /** Queues the row, or inserts it at once (after the queued ones) when it does not fit. */
-  insert(seq: number, sid: number, size: number, timeNs: bigint, storedMs: number, hdr: Buffer | null, data: Buffer): void {
-    if (this.add(seq, sid, size, timeNs, storedMs, hdr, data)) return;
+  /** insert() with the header (`hdrLen` -1: none) and the data given as ranges of buffers. */
+  insertFrom(seq: number, sid: number, size: number, timeNs: bigint, storedMs: number, hdrSrc: Buffer, hdrAt: number, hdrLen: number, dataSrc: Buffer, dataAt: number, dataLen: number): void {
+    const bytes = Math.max(hdrLen, 0) + dataLen;
+    if (bytes <= BATCH_MAX_BYTES && this.used + bytes <= ARENA_BYTES) {
+      const arenaHdrAt = hdrLen < 0 ? -1 : this.used;
+      if (hdrLen > 0) this.used += hdrSrc.copy(this.arena, this.used, hdrAt, hdrAt + hdrLen);
+      const arenaDataAt = this.used;
+      this.used += dataSrc.copy(this.arena, this.used, dataAt, dataAt + dataLen);
+      this.rows.push(seq, sid, size, timeNs, storedMs, arenaHdrAt, Math.max(hdrLen, 0), arenaDataAt, dataLen);
+      return;
+    }
     if (this.pending) this.flush();
-    this.single.run(seq, sid, size, timeNs, storedMs, hdr, data);
+    const hdr = hdrLen < 0 ? null : hdrSrc.subarray(hdrAt, hdrAt + hdrLen);
+    this.single.run(seq, sid, size, timeNs, storedMs, hdr, dataSrc.subarray(dataAt, dataAt + dataLen));
   }
 
   /** Inserts every queued row. On an error the rows are dropped: the caller rolls the transaction back. */

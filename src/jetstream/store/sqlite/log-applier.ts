@@ -16,11 +16,11 @@ import type { Database, Statement } from 'better-sqlite3';
 import { StreamCounters } from './counters.js';
 import { openDatabase } from './database.js';
 import { InsertBatch } from './insert-batch.js';
-import { readLogRange, rotatedLogName } from './append-log.js';
-import type { LoggedRecord } from './append-log.js';
+import { LogRangeReader, rotatedLogName } from './append-log.js';
+import type { LogRecordView } from './append-log.js';
 import { Statements } from './statements.js';
-import { fileStoreMsgSize } from './store-file.js';
 import { SubjectTable } from './subjects.js';
+import type { SubjectEntry } from './subjects.js';
 import { WalSync } from './wal-sync.js';
 
 /** How often a phase commits what it applied. */
@@ -50,6 +50,15 @@ export class LogApplier {
   /** Where the next record to read starts in the log. */
   private offset = 0;
   private inTxn = false;
+  private readonly reader = new LogRangeReader();
+  /**
+   * The subject of the last record applied, its bytes and its entry: a flood to a few subjects finds
+   * its entry without making a string a record. Forgotten at each commit (the table may drop its
+   * cache then).
+   */
+  private lastSubject = Buffer.allocUnsafe(256);
+  private lastSubjectLen = -1;
+  private lastEntry: SubjectEntry | null = null;
 
   constructor(file: string, logFile: string) {
     this.db = openDatabase(file, false);
@@ -90,6 +99,7 @@ export class LogApplier {
     this.c.readRow(row);
     this.storedMs = 0;
     this.subjects.reset(Number(row.num_subjects));
+    this.lastEntry = null;
     this.offset = from;
   }
 
@@ -100,7 +110,7 @@ export class LogApplier {
       this.st.begin.run();
       this.inTxn = true;
     }
-    readLogRange(this.logFd, this.offset, end, this.apply);
+    this.reader.read(this.logFd, this.offset, end, this.apply);
     this.offset = end;
   }
 
@@ -138,6 +148,7 @@ export class LogApplier {
     this.writeCounters.run(this.c.count, this.c.bytes, this.c.lastSeq, this.c.lastTimeNs, this.subjects.live, this.storedMs, Date.now());
     this.st.commit.run();
     this.inTxn = false;
+    this.lastEntry = null;
     this.subjects.committed();
   }
 
@@ -145,6 +156,7 @@ export class LogApplier {
   rollback(): void {
     this.batch.discard();
     this.inTxn = false;
+    this.lastEntry = null;
     if (this.db.inTransaction) this.st.rollback.run();
   }
 
@@ -159,18 +171,30 @@ export class LogApplier {
     this.logFd = fs.openSync(this.logFile, 'r');
   }
 
-  private readonly apply = (r: LoggedRecord): void => {
+  private readonly apply = (r: LogRecordView): void => {
     // The limits record: nothing here drops a message (see the top of the file).
-    if (r.kind === 'limits' || r.seq <= this.c.lastSeq) return;
-    if (r.kind === 'skip') {
+    if ((!r.isAppend && !r.isSkip) || r.seq <= this.c.lastSeq) return;
+    if (r.isSkip) {
       this.c.skipped(r.seq, r.timeNs);
       return;
     }
-    const e = this.subjects.get(r.subject) ?? this.subjects.create(r.subject);
-    const size = fileStoreMsgSize(r.subject, r.hdr, r.data);
-    this.batch.insert(r.seq, e.id, size, r.timeNs, r.storedMs, r.hdr, r.data);
+    const e = this.entryOf(r);
+    const size = r.storedSize;
+    this.batch.insertFrom(r.seq, e.id, size, r.timeNs, r.storedMs, r.buf, r.hdrAt, r.hdrLen, r.buf, r.dataAt, r.dataLen);
     this.c.added(r.seq, r.timeNs, size);
     this.subjects.added(e, r.seq);
     if (r.storedMs > this.storedMs) this.storedMs = r.storedMs;
   };
+
+  private entryOf(r: LogRecordView): SubjectEntry {
+    const len = r.subjectLen;
+    if (this.lastEntry !== null && len === this.lastSubjectLen && r.buf.compare(this.lastSubject, 0, len, r.subjectAt, r.subjectAt + len) === 0) return this.lastEntry;
+    const subject = r.subject();
+    const e = this.subjects.get(subject) ?? this.subjects.create(subject);
+    if (this.lastSubject.length < len) this.lastSubject = Buffer.allocUnsafe(len);
+    r.buf.copy(this.lastSubject, 0, r.subjectAt, r.subjectAt + len);
+    this.lastSubjectLen = len;
+    this.lastEntry = e;
+    return e;
+  }
 }

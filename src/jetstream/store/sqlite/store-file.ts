@@ -30,7 +30,12 @@ export interface SqliteStoreOptions {
 
 /** nats-server's file store accounting. */
 export function fileStoreMsgSize(subject: string, hdr: Buffer | null, data: Buffer): number {
-  return 30 + subject.length + data.length + (hdr === null ? 0 : 4 + hdr.length);
+  return fileStoreMsgSizeOf(subject.length, hdr === null ? -1 : hdr.length, data.length);
+}
+
+/** fileStoreMsgSize() from the lengths (`hdrLen` -1: no header). */
+export function fileStoreMsgSizeOf(subjectLen: number, hdrLen: number, dataLen: number): number {
+  return 30 + subjectLen + dataLen + (hdrLen < 0 ? 0 : 4 + hdrLen);
 }
 
 export function storeFileName(dir: string, name: string): string {

@@ -55,7 +55,16 @@ export class InternalClient extends Connection {
    * does not change afterwards.
    */
   publish(subject: string, reply: string, hdr: Uint8Array | null, body: Uint8Array | null): number {
-    return this.send(subject, '', reply, hdr, body);
+    return this.send(subject, '', reply, hdr, body, false);
+  }
+
+  /**
+   * Answers a request on its reply subject, which the requester uses for this one answer (a
+   * publish's ack, an API response): routed as publish() does, without the match cache's memory of
+   * subjects seen before, which a hundred thousand one-off subjects a second would only churn.
+   */
+  answer(replySubject: string, hdr: Uint8Array | null, body: Uint8Array | null): number {
+    return this.send(replySubject, '', '', hdr, body, true);
   }
 
   /**
@@ -64,7 +73,7 @@ export class InternalClient extends Connection {
    */
   deliver(to: string, subject: string, reply: string, hdr: Uint8Array | null, body: Uint8Array | null): number {
     this.outMsgs++;
-    return this.send(to, subject, reply, hdr, body);
+    return this.send(to, subject, reply, hdr, body, false);
   }
 
   /** The largest message a publish may carry (the server's max_payload). */
@@ -78,7 +87,7 @@ export class InternalClient extends Connection {
     return r.psubs.length > 0 || r.qsubs.length > 0;
   }
 
-  private send(subject: string, deliverAs: string, reply: string, hdr: Uint8Array | null, body: Uint8Array | null): number {
+  private send(subject: string, deliverAs: string, reply: string, hdr: Uint8Array | null, body: Uint8Array | null, oneOff: boolean): number {
     if (this.closed) return 0;
     const f = (this.frames[this.depth] ??= new OwnedFrame());
     f.fill(subject, deliverAs, reply, hdr, body);
@@ -86,7 +95,7 @@ export class InternalClient extends Connection {
     this.inBytes += f.end;
     this.depth++;
     try {
-      return this.router.route(this, f);
+      return this.router.route(this, f, oneOff);
     } finally {
       this.depth--;
       f.release();

@@ -143,11 +143,14 @@ export class Router {
     return `INFO ${JSON.stringify(info)} \r\n`;
   }
 
-  /** Delivers a publish to every matching subscription; returns how many deliveries were made. */
-  route(pub: Connection, f: PubFrame): number {
+  /**
+   * Delivers a publish to every matching subscription; returns how many deliveries were made.
+   * `oneOff`: the subject is a reply subject answered once (Sublist.match's `admit`).
+   */
+  route(pub: Connection, f: PubFrame, oneOff = false): number {
     const acc = pub.account as Account;
     const subject = f.subject;
-    const r = acc.sublist.match(subject);
+    const r = acc.sublist.match(subject, !oneOff);
     const echo = pub.opts.echo;
     let n = 0;
     const psubs = r.psubs;

@@ -129,7 +129,11 @@ export class Sublist<T extends SublistEntry> {
     return true;
   }
 
-  match(subject: string): MatchResult<T> {
+  /**
+   * The entries matching `subject`. `admit` false: a subject used once (a request's reply subject),
+   * not worth remembering for the cache's admission (nor the cost of doing so).
+   */
+  match(subject: string, admit = true): MatchResult<T> {
     this.matches++;
     const cache = this.cache;
     if (cache !== null) {
@@ -148,7 +152,7 @@ export class Sublist<T extends SublistEntry> {
       groups.clear();
     }
     const result: MatchResult<T> = { psubs, qsubs };
-    if (cache !== null) this.admit(cache, subject, result);
+    if (cache !== null && admit) this.admit(cache, subject, result);
     return result;
   }
 

@@ -163,7 +163,7 @@ export class JsAccount {
   }
 
   send(reply: string, json: string): void {
-    this.client.publish(reply, '', null, Buffer.from(json, 'utf8'));
+    this.client.answer(reply, null, Buffer.from(json, 'utf8'));
   }
 
   /** What the config checks need to know about the account's other streams. */

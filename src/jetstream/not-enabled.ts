@@ -47,7 +47,7 @@ export class NotEnabledResponder {
     const type = VERB_TYPES.get(tokens.slice(0, 3).join('.')) ?? VERB_TYPES.get(tokens.slice(0, 2).join('.')) ?? VERB_TYPES.get(tokens[0]);
     if (type === undefined) return;
     const json = apiErrorResponse(type, apiError('NotEnabledForAccount'));
-    this.client.publish(msg.reply, '', null, Buffer.from(json, 'utf8'));
+    this.client.answer(msg.reply, null, Buffer.from(json, 'utf8'));
     // nats-server audits this answer too, into the account that asked.
     this.advisories.apiAudit(from, msg.subject, msg.data.subarray(msg.start + msg.hdrLen, msg.end), json);
   }

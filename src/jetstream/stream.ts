@@ -100,7 +100,7 @@ export class Stream implements ConsumerHost {
   private readonly onDirectGet = (msg: PubFrame): void => this.directGet(msg);
   private readonly onAck = (msg: PubFrame): void => this.ackMsg(msg);
   private readonly onFlowControl = (msg: PubFrame): void => this.consumers.get(msg.subject.split('.')[3])?.flowControlReply(msg.subject);
-  private readonly sendRaw = (reply: string, hdr: Buffer, data: Buffer | null): void => void this.client.publish(reply, '', hdr, data);
+  private readonly sendRaw = (reply: string, hdr: Buffer, data: Buffer | null): void => void this.client.answer(reply, hdr, data);
 
   /** The account's budget this stream's bytes count against: says which limit refused an append. */
   private readonly budget: AccountBudget;
@@ -453,7 +453,7 @@ export class Stream implements ConsumerHost {
     if (err === null && this.ackReplies.length > 0) {
       const replies = this.ackReplies;
       this.ackReplies = [];
-      for (const r of replies) this.client.publish(r, '', null, null);
+      for (const r of replies) this.client.answer(r, null, null);
     }
     if (this.consumers.size > 0) this.wakeConsumers(lastSeq, err);
     else this.appendedSeqs.length = this.appendedSubjects.length = 0;
@@ -487,12 +487,12 @@ export class Stream implements ConsumerHost {
 
   private sendAck(reply: string, seq: number, duplicate: boolean): void {
     if (reply === '') return;
-    this.client.publish(reply, '', null, this.acks.ack(seq, duplicate));
+    this.client.answer(reply, null, this.acks.ack(seq, duplicate));
   }
 
   private answer(reply: string, json: string): void {
     if (reply === '') return;
-    this.client.publish(reply, '', null, Buffer.from(json, 'utf8'));
+    this.client.answer(reply, null, Buffer.from(json, 'utf8'));
   }
 
   /** Messages past max_age leave on a timer set for the next one due, not by scanning. */

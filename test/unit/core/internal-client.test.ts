@@ -122,6 +122,25 @@ test('a publish from code reaches clients as MSG or HMSG with exact bytes', asyn
   assert.deepEqual([ic.inMsgs, router.stats.inMsgs, router.stats.outMsgs], [4, 4, 8]);
 });
 
+test('answer() delivers to the reply subject like a publish, and leaves the match cache alone', async (t) => {
+  const router = testRouter(t);
+  const service = internal(router, 'service');
+  const requester = await memoryClient(router, HEADERS);
+  requester.send('SUB _INBOX.r.* 4\r\n');
+  const watcher = internal(router, 'watcher');
+  const { seen, handler } = recorder();
+  watcher.subscribe('_INBOX.>', null, handler);
+  const hdr = 'NATS/1.0\r\n\r\n';
+  for (let i = 1; i <= 3; i++) assert.equal(service.answer(`_INBOX.r.${i % 2}`, latin1(hdr), latin1(`a${i}`)), 2);
+  assert.equal(await requester.received(), [1, 2, 3].map((i) => `HMSG _INBOX.r.${i % 2} 4 ${hdr.length} ${hdr.length + 2}\r\n${hdr}a${i}\r\n`).join(''));
+  assert.deepEqual(
+    seen.map((s) => [s.subject, s.reply, s.body]),
+    [1, 2, 3].map((i) => [`_INBOX.r.${i % 2}`, '', `a${i}`]),
+  );
+  assert.equal(router.globalAccount().sublist.stats().num_cache, 0, 'answered subjects are not cached, even one answered twice');
+  assert.deepEqual([service.inMsgs, router.stats.inMsgs], [3, 3]);
+});
+
 test('a handler publishing from inside its delivery (nested twice) leaves the outer deliveries intact', async (t) => {
   const router = testRouter(t);
   const events: string[] = [];

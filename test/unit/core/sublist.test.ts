@@ -165,6 +165,17 @@ test('cache: one-off subjects (unique inbox replies) do not push hot subjects ou
   assert.equal(Math.round(hotHits), 20_000, 'every hot match was a hit');
 });
 
+test('cache: a match that does not admit (a reply subject) neither caches its subject nor counts it as seen', () => {
+  const sl = build([entry('inbox', '_INBOX.abc.*')]);
+  for (let i = 0; i < 3; i++) assert.deepEqual(view(sl.match('_INBOX.abc.1', false)).psubs, ['inbox']);
+  assert.equal(sl.stats().num_cache, 0, 'never cached');
+  sl.match('_INBOX.abc.1');
+  assert.equal(sl.stats().num_cache, 0, 'its first admitted match is its first sighting');
+  sl.match('_INBOX.abc.1');
+  assert.equal(sl.stats().num_cache, 1);
+  assert.equal(sl.match('_INBOX.abc.1', false), sl.match('_INBOX.abc.1'), 'a cached subject is still a hit');
+});
+
 test('cache: subjects seen once are remembered for 2048 to 4096 other subjects, then forgotten', () => {
   const sl = build([entry('n', 'n.*')]);
   sl.match('n.hot');

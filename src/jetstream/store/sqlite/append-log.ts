@@ -83,6 +83,10 @@ export class AppendLog {
   /** Bumped by each reset: a sync that began before it says nothing of what is written after. */
   private generation = 0;
   private syncedSinceReset = false;
+  /** The last record's time, and its low and high 32 bits. */
+  private timeNs = 0n;
+  private timeLow = 0;
+  private timeHigh = 0;
 
   constructor(file: string) {
     this.file = file;
@@ -268,7 +272,9 @@ export class AppendLog {
     const buf = this.buf;
     let p = buf.writeUInt8(kind, at);
     p = buf.writeDoubleLE(seq, p);
-    p = buf.writeBigInt64LE(timeNs, p);
+    if (timeNs !== this.timeNs) this.setTime(timeNs);
+    p = buf.writeUInt32LE(this.timeLow, p);
+    p = buf.writeInt32LE(this.timeHigh, p);
     p = buf.writeDoubleLE(storedMs, p);
     p = buf.writeUInt16LE(subject.length, p);
     p = buf.writeInt32LE(hdr === null ? -1 : hdrLen, p);
@@ -277,6 +283,13 @@ export class AppendLog {
     if (hdr !== null) p += hdr.copy(buf, p);
     p += data.copy(buf, p);
     buf.writeUInt32LE(p - at, at - RECORD_HEAD);
+  }
+
+  /** The time's two halves, made when it changes (once a millisecond: see clock.ts), not a record. */
+  private setTime(timeNs: bigint): void {
+    this.timeNs = timeNs;
+    this.timeLow = Number(BigInt.asUintN(32, timeNs));
+    this.timeHigh = Number(BigInt.asIntN(32, timeNs >> 32n));
   }
 
   /** Room for a record's body in the block; returns where the body starts. */

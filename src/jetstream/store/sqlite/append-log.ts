@@ -364,64 +364,50 @@ export class LogRangeReader {
       if (n === 0) break;
       got += n;
     }
-    const v = this.view;
-    v.buf = buf;
-    let p = 0;
-    while (p + BLOCK_HEAD <= got) {
-      const end = p + BLOCK_HEAD + buf.readUInt32LE(p);
-      if (end > got || zlib.crc32(buf.subarray(p + BLOCK_HEAD, end)) !== buf.readUInt32LE(p + 4)) break;
-      for (let r = p + BLOCK_HEAD; r < end; ) {
-        const at = r + RECORD_HEAD;
-        r = at + buf.readUInt32LE(r);
-        v.kind = buf[at];
-        v.seq = buf.readDoubleLE(at + 1);
-        v.timeNs = buf.readBigInt64LE(at + 9);
-        v.storedMs = buf.readDoubleLE(at + 17);
-        v.subjectLen = buf.readUInt16LE(at + 25);
-        v.hdrLen = buf.readInt32LE(at + 27);
-        v.dataLen = buf.readUInt32LE(at + 31);
-        v.subjectAt = at + FIXED;
-        v.hdrAt = v.subjectAt + v.subjectLen;
-        v.dataAt = v.hdrAt + Math.max(v.hdrLen, 0);
-        each(v);
-      }
-      p = end;
-    }
+    const p = scanBlocks(buf, got, this.view, each);
     if (p !== len) throw new Error(`append log: ${len - p} bytes past offset ${from + p} do not check`);
   }
 }
 
-/** Decodes the whole blocks at the start of `file` into `out`; returns where they end. */
-function decodeBlocks(file: Buffer, out: LoggedRecord[]): number {
+/**
+ * Calls `each` with the records of the whole blocks in the first `len` bytes of `buf`, through
+ * `view`; returns where those blocks end.
+ */
+function scanBlocks(buf: Buffer, len: number, view: LogRecordView, each: (r: LogRecordView) => void): number {
+  view.buf = buf;
   let p = 0;
-  while (p + BLOCK_HEAD <= file.length) {
-    const end = p + BLOCK_HEAD + file.readUInt32LE(p);
-    if (end > file.length || zlib.crc32(file.subarray(p + BLOCK_HEAD, end)) !== file.readUInt32LE(p + 4)) break;
+  while (p + BLOCK_HEAD <= len) {
+    const end = p + BLOCK_HEAD + buf.readUInt32LE(p);
+    if (end > len || zlib.crc32(buf.subarray(p + BLOCK_HEAD, end)) !== buf.readUInt32LE(p + 4)) break;
     for (let r = p + BLOCK_HEAD; r < end; ) {
-      const bodyEnd = r + RECORD_HEAD + file.readUInt32LE(r);
-      out.push(decode(file.subarray(r + RECORD_HEAD, bodyEnd)));
-      r = bodyEnd;
+      const at = r + RECORD_HEAD;
+      r = at + buf.readUInt32LE(r);
+      view.kind = buf[at];
+      view.seq = buf.readDoubleLE(at + 1);
+      view.timeNs = buf.readBigInt64LE(at + 9);
+      view.storedMs = buf.readDoubleLE(at + 17);
+      view.subjectLen = buf.readUInt16LE(at + 25);
+      view.hdrLen = buf.readInt32LE(at + 27);
+      view.dataLen = buf.readUInt32LE(at + 31);
+      view.subjectAt = at + FIXED;
+      view.hdrAt = view.subjectAt + view.subjectLen;
+      view.dataAt = view.hdrAt + Math.max(view.hdrLen, 0);
+      each(view);
     }
     p = end;
   }
   return p;
 }
 
-function decode(body: Buffer): LoggedRecord {
-  const kind = body.readUInt8(0);
-  const seq = body.readDoubleLE(1);
-  const timeNs = body.readBigInt64LE(9);
-  if (kind === KIND_SKIP) return { kind: 'skip', seq, timeNs };
-  const storedMs = body.readDoubleLE(17);
-  const subjectLen = body.readUInt16LE(25);
-  const hdrLen = body.readInt32LE(27);
-  const dataLen = body.readUInt32LE(31);
-  let p = FIXED;
-  const subject = body.toString('latin1', p, p + subjectLen);
-  p += subjectLen;
-  const hdr = hdrLen < 0 ? null : body.subarray(p, p + hdrLen);
-  p += Math.max(hdrLen, 0);
-  const data = body.subarray(p, p + dataLen);
-  if (kind === KIND_LIMITS) return { kind: 'limits', limits: JSON.parse(data.toString()) as StoreLimits };
-  return { kind: 'append', seq, timeNs, storedMs, subject, hdr, data };
+/** Decodes the whole blocks at the start of `file` into `out` (records of their own); returns where they end. */
+function decodeBlocks(file: Buffer, out: LoggedRecord[]): number {
+  return scanBlocks(file, file.length, new LogRecordView(), (v) => out.push(recordOf(v)));
+}
+
+function recordOf(v: LogRecordView): LoggedRecord {
+  if (v.kind === KIND_SKIP) return { kind: 'skip', seq: v.seq, timeNs: v.timeNs };
+  const data = v.buf.subarray(v.dataAt, v.dataAt + v.dataLen);
+  if (v.kind === KIND_LIMITS) return { kind: 'limits', limits: JSON.parse(data.toString()) as StoreLimits };
+  const hdr = v.hdrLen < 0 ? null : v.buf.subarray(v.hdrAt, v.hdrAt + v.hdrLen);
+  return { kind: 'append', seq: v.seq, timeNs: v.timeNs, storedMs: v.storedMs, subject: v.subject(), hdr, data };
 }

@@ -34,8 +34,8 @@ function resolveOptions(cmd: RunCommand, readConfigFile: ConfigFileRead | null):
     warnings = loaded.warnings;
   }
   const flags: OptionLayer = { ...cmd.flags };
-  // --user/--pass/--auth override single fields; the file's users list stays.
-  if (flags.auth !== undefined && fileLayer.auth !== undefined) flags.auth = { ...fileLayer.auth, ...flags.auth, users: fileLayer.auth.users };
+  // --user/--pass/--auth override single fields; the file's users lists stay.
+  if (flags.auth !== undefined && fileLayer.auth !== undefined) flags.auth = { ...fileLayer.auth, ...flags.auth, users: fileLayer.auth.users, ...(fileLayer.auth.nkeys !== undefined && { nkeys: fileLayer.auth.nkeys }) };
   const opts = mergeOptions(fileLayer, flags);
   return { opts, warnings };
 }

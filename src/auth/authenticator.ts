@@ -1,12 +1,14 @@
 // Decides who a CONNECT is and which account it lands in, in nats-server's order
-// (server/auth.go processClientOrLeafAuthentication): users, then token, then the single user.
+// (server/auth.go processClientOrLeafAuthentication): an NKEY user when CONNECT names a key and such
+// users exist, then users, then token, then the single user.
 import type { ConnectOptions } from '../protocol/nats/index.js';
 import { AuthConfigError } from './errors.js';
+import { newNonce, verifiesNonce } from './nonce.js';
 import { isBcryptHash, verifySecret } from './password.js';
 import type { ClientAuthenticator } from '../core/index.js';
 import { GLOBAL_ACCOUNT } from '../util/index.js';
 import type { AuthContext, AuthFailure, AuthFailureReason, AuthOptions, AuthResult, AuthSuccess } from './types.js';
-import { buildUserTable, connectionTypeAllowed, type AuthUser } from './user-table.js';
+import { buildNkeyTable, buildUserTable, connectionTypeAllowed, type AuthIdentity, type AuthUser } from './user-table.js';
 
 const DEFAULT_AUTH_TIMEOUT_MS = 2000;
 // With TLS the CONNECT deadline must outlast the handshake deadline.
@@ -25,6 +27,7 @@ export class Authenticator implements ClientAuthenticator {
   /** How long a new connection may take to send CONNECT. */
   readonly timeoutMs: number;
   private readonly users: ReadonlyMap<string, AuthUser>;
+  private readonly nkeys: ReadonlyMap<string, AuthIdentity>;
   private readonly hasUsers: boolean;
   private readonly noAuthUser: AuthUser | undefined;
   private readonly anonymousIntoGlobal: boolean;
@@ -36,18 +39,23 @@ export class Authenticator implements ClientAuthenticator {
   constructor(options: AuthOptions) {
     const { auth } = options;
     this.users = buildUserTable(auth, options.accounts);
+    this.nkeys = buildNkeyTable(auth, options.accounts);
     this.noAuthUser = resolveNoAuthUser(auth.noAuthUser, this.users);
     this.anonymousIntoGlobal = letsAnonymousIntoGlobal(options);
     this.hasUsers = this.users.size > 0 || this.anonymousIntoGlobal;
     this.token = auth.token || undefined;
     this.singleUser = auth.user || undefined;
     this.singlePassword = auth.password ?? '';
-    this.configured = this.hasUsers || this.token !== undefined || this.singleUser !== undefined;
+    this.configured = this.hasUsers || this.nkeys.size > 0 || this.token !== undefined || this.singleUser !== undefined;
     this.advertiseRequired = this.configured && this.noAuthUser === undefined;
     this.noAuthLogin = this.noAuthUser === undefined ? null : success(this.noAuthUser);
     this.refusedBeforeConnect = this.failure('BAD_CREDENTIALS', '');
     this.timeoutMs = authTimeoutMs(options);
     this.accounts = accountNamesOf(options);
+  }
+
+  newNonce(): string {
+    return this.nkeys.size > 0 ? newNonce() : '';
   }
 
   async authenticate(connect: ConnectOptions, ctx: AuthContext): Promise<AuthResult> {
@@ -58,6 +66,8 @@ export class Authenticator implements ClientAuthenticator {
     // nats-server rejects these after authenticating; the outcome is the same, so skip the work.
     if (connect.account || connect.new_account === true) return this.failure('LEGACY_ACCOUNT', this.userTried(user, anonymous));
     if (!this.configured) return GLOBAL_LOGIN;
+    const nkey = connect.nkey ?? '';
+    if (this.nkeys.size > 0 && nkey !== '') return this.nkeyLogin(nkey, connect.sig ?? '', ctx);
 
     if (this.hasUsers) {
       if (anonymous) {
@@ -101,6 +111,14 @@ export class Authenticator implements ClientAuthenticator {
     return (await verifySecret(u.password, pass)) ? success(u) : this.failure('BAD_CREDENTIALS', name);
   }
 
+  /** An NKEY user signs the nonce its INFO carried with the key's seed. */
+  private nkeyLogin(nkey: string, sig: string, ctx: AuthContext): AuthResult {
+    const u = this.nkeys.get(nkey);
+    if (u === undefined) return this.failure('UNKNOWN_USER', nkey);
+    if (!connectionTypeAllowed(u, ctx.connectionType)) return this.failure('CONNECTION_TYPE_NOT_ALLOWED', nkey);
+    return verifiesNonce(nkey, ctx.nonce ?? '', sig) ? success(u) : this.failure('BAD_CREDENTIALS', nkey);
+  }
+
   /** The user name a failure names: what CONNECT gave, or the no_auth_user it stood for. */
   private userTried(user: string, anonymous: boolean): string {
     return anonymous && this.noAuthUser !== undefined ? this.noAuthUser.name : user;
@@ -108,11 +126,11 @@ export class Authenticator implements ClientAuthenticator {
 
   /** nats-server names the user tried only when users are configured. */
   private failure(reason: AuthFailureReason, user: string): AuthFailure {
-    return this.users.size > 0 ? { ok: false, reason, user } : { ok: false, reason };
+    return this.users.size > 0 || this.nkeys.size > 0 ? { ok: false, reason, user } : { ok: false, reason };
   }
 }
 
-function success(u: AuthUser): AuthSuccess {
+function success(u: AuthIdentity): AuthSuccess {
   return u.permissions === undefined
     ? { ok: true, user: u.name, account: u.account }
     : { ok: true, user: u.name, account: u.account, permissions: u.permissions };
@@ -136,7 +154,7 @@ function resolveNoAuthUser(name: string | undefined, users: ReadonlyMap<string, 
 // it; later releases (nats-server #4605) skip it then, and so do we.
 function letsAnonymousIntoGlobal(o: AuthOptions): boolean {
   const { auth, accounts } = o;
-  if (auth.noAuthUser || auth.token || auth.user || auth.users.length > 0) return false;
+  if (auth.noAuthUser || auth.token || auth.user || auth.users.length > 0 || (auth.nkeys?.length ?? 0) > 0) return false;
   return accounts.length === 1 && accounts[0]?.name === o.systemAccount;
 }
 

@@ -20,9 +20,18 @@ export interface UserSpec {
   readonly allowedConnectionTypes?: readonly string[];
 }
 
+/** A user known by its NKEY public key (`U...`), which signs the connection's nonce. */
+export interface NkeyUserSpec {
+  readonly nkey: string;
+  readonly permissions?: PermissionRules;
+  /** Connection type names (STANDARD, WEBSOCKET, ...); absent or empty = all. */
+  readonly allowedConnectionTypes?: readonly string[];
+}
+
 export interface AccountSpec {
   readonly name: string;
   readonly users: readonly UserSpec[];
+  readonly nkeys?: readonly NkeyUserSpec[];
   readonly defaultPermissions?: PermissionRules;
 }
 
@@ -33,6 +42,7 @@ export interface AuthorizationSpec {
   readonly password?: string;
   /** Users bound to the global account. */
   readonly users: readonly UserSpec[];
+  readonly nkeys?: readonly NkeyUserSpec[];
   /** CONNECT deadline; undefined or 0 = 2s, or the TLS handshake timeout + 1s with TLS. */
   readonly timeoutMs?: number;
   readonly defaultPermissions?: PermissionRules;
@@ -50,6 +60,8 @@ export interface AuthOptions {
 
 export interface AuthContext {
   readonly connectionType: ConnectionType;
+  /** The nonce this connection's INFO carried (absent or '' for none). */
+  readonly nonce?: string;
 }
 
 export interface AuthSuccess {

@@ -6,7 +6,7 @@ import type { ConfEntry, ConfNode, SourcePos } from './conf-tree.js';
 import type { UserEntry } from './from-conf-auth.js';
 import { GLOBAL_ACCOUNT } from '../util/index.js';
 import { readAccountJetStream } from './from-conf-account-jetstream.js';
-import { readUsers, withDefaultPermissions } from './from-conf-auth.js';
+import { readUsers, splitUsers, withDefaultPermissions } from './from-conf-auth.js';
 import { readPermissions } from './from-conf-permissions.js';
 import type { AccountConfig, JetStreamAccountLimits, PermissionsConfig } from './options.js';
 
@@ -75,9 +75,11 @@ function readAccount(issues: Issues, accountEntry: ConfEntry): AccountRead | und
     }
   }
   users = withDefaultPermissions(users, defaultPermissions);
+  const { users: byName, nkeys } = splitUsers(users);
   const account: AccountConfig = {
     name,
-    users: users.map((u) => u.config),
+    users: byName,
+    ...(nkeys.length > 0 && { nkeys }),
     ...(defaultPermissions !== undefined && { defaultPermissions }),
     ...(jetstream !== undefined && { jetstream }),
   };

@@ -1,6 +1,6 @@
 // `authorization { }` and user lists (shared with accounts { X { users: [...] } }).
 
-import { GLOBAL_ACCOUNT } from '../util/index.js';
+import { decodePublicKey, GLOBAL_ACCOUNT, NkeyRole } from '../util/index.js';
 import type { Field, Issues } from './conf-reader.js';
 import {
   describeNode,
@@ -15,16 +15,27 @@ import {
 import type { ConfEntry, SourcePos } from './conf-tree.js';
 import { DurationError, parseGoDurationMs } from './durations.js';
 import { readPermissions } from './from-conf-permissions.js';
-import type { PermissionsConfig, UserConfig } from './options.js';
+import type { NkeyUserConfig, PermissionsConfig, UserConfig } from './options.js';
 
 /** Name of the global account, home of the authorization block's users. */
 
 const CONNECTION_TYPES = new Set(['STANDARD', 'WEBSOCKET', 'LEAFNODE', 'LEAFNODE_WS', 'MQTT', 'MQTT_WS']);
 
-/** A configured user and where it was declared, for duplicate and conflict messages. */
+/** A configured user (by name and password, or by NKEY) and where it was declared, for duplicate and conflict messages. */
 export interface UserEntry {
-  readonly config: UserConfig;
+  readonly config: UserConfig | NkeyUserConfig;
   readonly pos: SourcePos;
+}
+
+/** The entries' users by name and by NKEY, as the options keep them (nats-server's Users and Nkeys). */
+export function splitUsers(entries: readonly UserEntry[]): { users: UserConfig[]; nkeys: NkeyUserConfig[] } {
+  const users: UserConfig[] = [];
+  const nkeys: NkeyUserConfig[] = [];
+  for (const { config } of entries) {
+    if ('nkey' in config) nkeys.push(config);
+    else users.push(config);
+  }
+  return { users, nkeys };
 }
 
 export interface AuthorizationBlock {
@@ -54,7 +65,7 @@ function readUser(issues: Issues, item: Field, account: string): UserEntry | und
   }
   let user: string | undefined;
   let password: string | undefined;
-  let nkeyEntry: ConfEntry | undefined;
+  let nkey: string | undefined;
   let permissions: PermissionsConfig | undefined;
   let allowedConnectionTypes: string[] | undefined;
   for (const [key, entry] of lowerCased(item.node)) {
@@ -69,7 +80,7 @@ function readUser(issues: Issues, item: Field, account: string): UserEntry | und
         password = readString(issues, field);
         break;
       case 'nkey':
-        if (readString(issues, field) !== undefined) nkeyEntry = entry;
+        nkey = readString(issues, field);
         break;
       case 'permission':
       case 'permissions':
@@ -85,29 +96,29 @@ function readUser(issues: Issues, item: Field, account: string): UserEntry | und
         issues.unknownField(entry);
     }
   }
-  if (nkeyEntry !== undefined) {
+  const rights = {
+    ...(permissions !== undefined && { permissions }),
+    ...(allowedConnectionTypes !== undefined && { allowedConnectionTypes }),
+  };
+  if (nkey !== undefined) {
+    if (decodePublicKey(NkeyRole.User, nkey) === null) {
+      issues.error(item.pos, 'Not a valid public nkey for a user');
+      return undefined;
+    }
     if (user !== undefined || password !== undefined) {
       issues.error(item.pos, 'Nkey users do not take usernames or passwords');
-    } else {
-      issues.unsupportedAccessControl(nkeyEntry.pos, 'nkey users are');
+      return undefined;
     }
-    return undefined;
+    return { config: { nkey, account, ...rights }, pos: item.pos };
   }
   if (user === undefined) {
     issues.error(item.pos, 'User entry requires a user');
     return undefined;
   }
-  const config: UserConfig = {
-    user,
-    password: password ?? '',
-    account,
-    ...(permissions !== undefined && { permissions }),
-    ...(allowedConnectionTypes !== undefined && { allowedConnectionTypes }),
-  };
-  return { config, pos: item.pos };
+  return { config: { user, password: password ?? '', account, ...rights }, pos: item.pos };
 }
 
-/** `users: [ {user, password, permissions, allowed_connection_types}, ... ]` bound to `account`. */
+/** `users: [ {user, password | nkey, permissions, allowed_connection_types}, ... ]` bound to `account`. */
 export function readUsers(issues: Issues, field: Field, account: string): UserEntry[] | undefined {
   if (field.node.kind !== 'array') {
     issues.error(field.pos, `Expected users field to be an array, got ${describeNode(field.node)}`);

@@ -11,7 +11,7 @@ import { ConfigError } from './errors.js';
 import type { AccountsBlock } from './from-conf-accounts.js';
 import { readAccounts } from './from-conf-accounts.js';
 import type { AuthorizationBlock } from './from-conf-auth.js';
-import { readAuthorization } from './from-conf-auth.js';
+import { readAuthorization, splitUsers } from './from-conf-auth.js';
 import { readJetStream } from './from-conf-jetstream.js';
 import { readTls } from './from-conf-tls.js';
 import type { AuthConfig, OptionLayer } from './options.js';
@@ -412,13 +412,16 @@ class TopLevelMapping {
     }
     const seen = new Set<string>();
     for (const u of [...accountUsers, ...(auth?.users ?? [])]) {
-      if (seen.has(u.config.user)) this.issues.error(u.pos, `Duplicate user ${JSON.stringify(u.config.user)} detected`);
-      seen.add(u.config.user);
+      const [kind, id] = 'nkey' in u.config ? ['nkey', u.config.nkey] : ['user', u.config.user];
+      if (seen.has(`${kind} ${id}`)) this.issues.error(u.pos, `Duplicate ${kind} ${JSON.stringify(id)} detected`);
+      seen.add(`${kind} ${id}`);
     }
 
     if (auth !== undefined || this.noAuthUser !== undefined) {
+      const { users: byName, nkeys } = splitUsers(auth?.users ?? []);
       const config: AuthConfig = {
-        users: (auth?.users ?? []).map((u) => u.config),
+        users: byName,
+        ...(nkeys.length > 0 && { nkeys }),
         ...(auth?.token !== undefined && { token: auth.token }),
         ...(auth?.user !== undefined && { user: auth.user }),
         ...(auth?.password !== undefined && { password: auth.password }),

@@ -29,6 +29,16 @@ export interface UserConfig {
   readonly allowedConnectionTypes?: readonly string[];
 }
 
+/** A user known by its NKEY public key (`users: [{ nkey: U... }]`). */
+export interface NkeyUserConfig {
+  readonly nkey: string;
+  /** Account the user is bound to; "$G" for users of the top-level authorization block. */
+  readonly account: string;
+  readonly permissions?: PermissionsConfig;
+  /** Upper-cased connection types (STANDARD, WEBSOCKET, ...); absent = all. */
+  readonly allowedConnectionTypes?: readonly string[];
+}
+
 /**
  * An account's JetStream limits (nats-server's JetStreamAccountLimits). Byte and count limits below 0 mean
  * unlimited (bounded only by the server's stores); a byte limit of 0 allows no storage of that kind, while
@@ -65,6 +75,7 @@ export const UNLIMITED_ACCOUNT_JETSTREAM: JetStreamAccountLimits = Object.freeze
 export interface AccountConfig {
   readonly name: string;
   readonly users: readonly UserConfig[];
+  readonly nkeys?: readonly NkeyUserConfig[];
   readonly defaultPermissions?: PermissionsConfig;
   /** The account's `jetstream` setting; absent when it says nothing (or `disabled`). */
   readonly jetstream?: JetStreamAccountLimits;
@@ -86,6 +97,7 @@ export interface AuthConfig {
   readonly password?: string;
   /** Users of the top-level authorization block (account "$G"). */
   readonly users: readonly UserConfig[];
+  readonly nkeys?: readonly NkeyUserConfig[];
   /** Deadline for CONNECT when auth is required; undefined = 2s, or TLS timeout + 1s with TLS. */
   readonly timeoutMs?: number;
   readonly defaultPermissions?: PermissionsConfig;

@@ -114,7 +114,7 @@ function describeAuth(oldOpts: Options, newOpts: Options): string[] {
   if (a.token !== b.token) lines.push('authorization token');
   if (a.timeoutMs !== b.timeoutMs) lines.push(`authorization timeout = ${(b.timeoutMs ?? 0) / 1000}`);
   // Default permissions are copied into the users they apply to, so they change the users too.
-  if (!deepEqual(a.users, b.users) || !deepEqual(a.defaultPermissions, b.defaultPermissions)) lines.push('authorization users');
+  if (!deepEqual(a.users, b.users) || !deepEqual(a.nkeys, b.nkeys) || !deepEqual(a.defaultPermissions, b.defaultPermissions)) lines.push('authorization users');
   if (a.noAuthUser !== b.noAuthUser) lines.push(`no_auth_user = ${b.noAuthUser ?? ''}`);
   return lines;
 }

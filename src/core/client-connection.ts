@@ -38,6 +38,8 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
   tlsVersion = '';
   tlsCipher = '';
   lastActivity: number;
+  /** What this client's INFO gave it to sign ('' for nothing): the authenticator checks the signature. */
+  nonce = '';
 
   private readonly router: Router;
   private readonly onError = (err: Error): void => this.onSocketError(err);
@@ -88,6 +90,7 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
   begin(accepted: AcceptedSocket): void {
     this.socket.on('error', this.onError);
     this.socket.on('close', this.onClose);
+    this.nonce = this.router.authenticator.newNonce();
     this.sendNow(Buffer.from(this.router.infoFor(this), 'utf8'));
     this.login.startDeadline();
     this.keepalive.arm(this.router.limits.pingIntervalMs);

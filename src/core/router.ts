@@ -139,7 +139,7 @@ export class Router {
   }
 
   infoFor(conn: ClientConnection, extra?: Partial<ServerInfo>): string {
-    const info: ServerInfo = { ...this.info, client_id: conn.cid, client_ip: conn.ip, ...extra };
+    const info: ServerInfo = { ...this.info, client_id: conn.cid, client_ip: conn.ip, ...(conn.nonce !== '' && { nonce: conn.nonce }), ...extra };
     return `INFO ${JSON.stringify(info)} \r\n`;
   }
 

@@ -68,7 +68,10 @@ export interface ClientAuthenticator {
   /** The failure logged for a client refused before it sent CONNECT. */
   readonly refusedBeforeConnect: AuthFailureOutcome;
   readonly timeoutMs: number;
-  authenticate(connect: ConnectOptions, ctx: { connectionType: ConnectionType }): Promise<AuthOutcome>;
+  /** A fresh nonce for a new client's INFO, which it signs to log in; '' when no login needs one. */
+  newNonce(): string;
+  /** `nonce`: what the client's INFO carried ('' for none). */
+  authenticate(connect: ConnectOptions, ctx: { connectionType: ConnectionType; nonce: string }): Promise<AuthOutcome>;
 }
 
 /** The logger core writes to (util's Logger fits). */

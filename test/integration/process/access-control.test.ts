@@ -13,8 +13,6 @@ const cases: { name: string; body: string; at: string; key: string }[] = [
   { name: 'operator', body: 'operator: "/etc/nats/op.jwt"\nresolver: MEMORY\n', at: '3:1', key: 'operator' },
   { name: 'trusted_keys', body: `trusted_keys: ["O${NKEY.slice(1)}"]\n`, at: '3:1', key: 'trusted_keys' },
   { name: 'resolver_preload', body: 'resolver_preload {\n  A: "jwt"\n}\n', at: '3:1', key: 'resolver_preload' },
-  { name: 'nkey users in an account', body: `accounts {\n  A { users: [ { nkey: "${NKEY}" } ] }\n}\n`, at: '4:18', key: 'nkey users' },
-  { name: 'nkey users in authorization', body: `authorization {\n  users: [ { nkey: "${NKEY}" } ]\n}\n`, at: '4:14', key: 'nkey users' },
 ];
 
 for (const c of cases) {

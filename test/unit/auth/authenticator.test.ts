@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import bcrypt from 'bcryptjs';
+import { createUser } from '@nats-io/nkeys';
 import { AuthConfigError, Authenticator, type AccountSpec, type AuthContext, type AuthOptions, type AuthorizationSpec, type AuthResult } from '../../../src/auth/index.js';
 import type { ConnectOptions } from '../../../src/protocol/nats/types.js';
 
@@ -258,4 +259,65 @@ test('accountNames: $G, declared accounts and the system account', () => {
   const a = auth({});
   a.accountNames().push('MUTATED');
   assert.deepEqual(a.accountNames(), ['$G', '$SYS']);
+});
+
+/** A user key pair, and CONNECT's fields signing `nonce` with it (base64url, as the clients send). */
+function nkeyUser(): { nkey: string; signs: (nonce: string, encoding?: BufferEncoding) => Partial<ConnectOptions> } {
+  const kp = createUser();
+  const nkey = kp.getPublicKey();
+  return { nkey, signs: (nonce, encoding = 'base64url') => ({ nkey, sig: Buffer.from(kp.sign(Buffer.from(nonce))).toString(encoding) }) };
+}
+
+test('nkey users: a fresh 15-character nonce per connection, and a login by signing it', async () => {
+  const alice = nkeyUser();
+  const bob = nkeyUser();
+  const a = auth({ nkeys: [{ nkey: alice.nkey }] }, { accounts: [{ name: 'B', users: [], nkeys: [{ nkey: bob.nkey, permissions: { publish: { allow: ['b.>'] } } }] }] });
+  assert.equal(a.configured, true);
+  assert.equal(a.advertiseRequired, true);
+  const nonce = a.newNonce();
+  assert.match(nonce, /^[A-Za-z0-9_-]{15}$/);
+  assert.notEqual(a.newNonce(), nonce);
+  const ctx: AuthContext = { connectionType: 'STANDARD', nonce };
+  assert.deepEqual(await login(a, alice.signs(nonce), ctx), { ok: true, user: alice.nkey, account: '$G' });
+  assert.deepEqual(await login(a, alice.signs(nonce, 'base64'), ctx), { ok: true, user: alice.nkey, account: '$G' }, 'standard base64 too');
+  assert.deepEqual(await login(a, bob.signs(nonce), ctx), { ok: true, user: bob.nkey, account: 'B', permissions: { publish: { allow: ['b.>'] } } });
+});
+
+test('nkey users: a signature of another nonce, by another key, missing or not base64, and an unknown key are refused', async () => {
+  const alice = nkeyUser();
+  const stranger = nkeyUser();
+  const a = auth({ nkeys: [{ nkey: alice.nkey, allowedConnectionTypes: ['STANDARD'] }] });
+  const nonce = a.newNonce();
+  const ctx: AuthContext = { connectionType: 'STANDARD', nonce };
+  const refused = (reason: string, user = alice.nkey) => ({ ok: false, reason, user });
+  assert.deepEqual(await login(a, alice.signs(a.newNonce()), ctx), refused('BAD_CREDENTIALS'));
+  assert.deepEqual(await login(a, { ...stranger.signs(nonce), nkey: alice.nkey }, ctx), refused('BAD_CREDENTIALS'));
+  assert.deepEqual(await login(a, { nkey: alice.nkey }, ctx), refused('BAD_CREDENTIALS'));
+  assert.deepEqual(await login(a, { nkey: alice.nkey, sig: '!!not base64!!' }, ctx), refused('BAD_CREDENTIALS'));
+  assert.deepEqual(await login(a, alice.signs(nonce), { connectionType: 'STANDARD', nonce: '' }), refused('BAD_CREDENTIALS'), 'no nonce was sent');
+  assert.deepEqual(await login(a, stranger.signs(nonce), ctx), refused('UNKNOWN_USER', stranger.nkey));
+  assert.deepEqual(await login(a, alice.signs(nonce), { connectionType: 'WEBSOCKET', nonce }), refused('CONNECTION_TYPE_NOT_ALLOWED'));
+  assert.deepEqual(await login(a, {}, ctx), { ok: false, reason: 'BAD_CREDENTIALS', user: '' }, 'no key: nothing else is configured');
+});
+
+test('nkey users beside password users: CONNECT with a key takes the key path, without one the password path', async () => {
+  const alice = nkeyUser();
+  const a = auth({ users: [user('carol', 'pw')], nkeys: [{ nkey: alice.nkey }] });
+  const nonce = a.newNonce();
+  const ctx: AuthContext = { connectionType: 'STANDARD', nonce };
+  assert.equal((await login(a, alice.signs(nonce), ctx)).ok, true);
+  assert.deepEqual(await login(a, { user: 'carol', pass: 'pw' }, ctx), { ok: true, user: 'carol', account: '$G' });
+  assert.equal((await login(a, { ...alice.signs(a.newNonce()), user: 'carol', pass: 'pw' }, ctx)).ok, false, 'a bad signature does not fall back to the password');
+});
+
+test('without nkey users there is no nonce, and a key in CONNECT is ignored', async () => {
+  const alice = nkeyUser();
+  const a = auth({ users: [user('carol', 'pw')] });
+  assert.equal(a.newNonce(), '');
+  assert.deepEqual(await login(a, { ...alice.signs('x'), user: 'carol', pass: 'pw' }), { ok: true, user: 'carol', account: '$G' });
+});
+
+test('the same nkey twice is a configuration error', () => {
+  const alice = nkeyUser();
+  assert.throws(() => auth({ nkeys: [{ nkey: alice.nkey }] }, { accounts: [{ name: 'A', users: [], nkeys: [{ nkey: alice.nkey }] }] }), (e: unknown) => e instanceof AuthConfigError && /duplicate nkey/.test(e.message));
 });

@@ -348,12 +348,21 @@ test('warnings: integer seconds for ping_interval and write_deadline', () => {
   ]);
 });
 
-test('nkey users are refused, in authorization and in accounts', () => {
-  const nkey = 'UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4';
-  assert.deepEqual(problemsOf(`authorization { users: [ { nkey: "${nkey}" }, { user: a, password: b } ] }`), [
-    `c.conf:1:28: nkey users are ${REFUSED}`,
-  ]);
-  assert.deepEqual(problemsOf(`accounts {\n  A { users: [ { nkey: "${nkey}" } ] }\n}`), [`c.conf:2:18: nkey users are ${REFUSED}`]);
+const NKEY = 'UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4';
+
+test('nkey users: in authorization and in accounts, with permissions, default permissions and connection types', () => {
+  const other = 'UC6NLCN7AS34YOJVCYD4PJ3QB7QGLYG5B5IMBT25VW5K4TNUJODM7BOX';
+  const layer = layerOf(`
+    authorization {
+      default_permissions: { publish: "p.>" }
+      users: [ { nkey: "${NKEY}" }, { user: a, password: b } ]
+    }
+    accounts { A { users: [ { nkey: ${other}, permissions: { subscribe: "s.>" }, allowed_connection_types: [websocket] } ] } }
+  `);
+  assert.deepEqual(layer.auth?.users, [{ user: 'a', password: 'b', account: '$G', permissions: { publish: { allow: ['p.>'] } } }]);
+  assert.deepEqual(layer.auth?.nkeys, [{ nkey: NKEY, account: '$G', permissions: { publish: { allow: ['p.>'] } } }]);
+  assert.deepEqual(layer.accounts?.[0]?.nkeys, [{ nkey: other, account: 'A', permissions: { subscribe: { allow: ['s.>'] } }, allowedConnectionTypes: ['WEBSOCKET'] }]);
+  assert.deepEqual(layer.accounts?.[0]?.users, []);
 });
 
 // ---- errors --------------------------------------------------------------------------------------
@@ -399,7 +408,10 @@ const failures: { name: string; text: string; problems: string[] }[] = [
   { name: 'unknown user field', text: 'authorization { users: [ { user: a, pasword: b } ] }', problems: ['c.conf:1:37: unknown field "pasword"'] },
   { name: 'user without name', text: 'authorization { users: [ { password: b } ] }', problems: ['c.conf:1:26: User entry requires a user'] },
   { name: 'users not an array', text: 'authorization { users: { user: a } }', problems: ['c.conf:1:17: Expected users field to be an array, got map'] },
-  { name: 'nkey user with a name', text: 'authorization { users: [ { nkey: "U1", user: a } ] }', problems: ['c.conf:1:26: Nkey users do not take usernames or passwords'] },
+  { name: 'nkey user with a name', text: `authorization { users: [ { nkey: "${NKEY}", user: a } ] }`, problems: ['c.conf:1:26: Nkey users do not take usernames or passwords'] },
+  { name: 'nkey that is not a user key', text: 'authorization { users: [ { nkey: "U1" } ] }', problems: ['c.conf:1:26: Not a valid public nkey for a user'] },
+  { name: 'nkey user with a seed', text: 'accounts { A { users: [ { nkey: SUAIBDPBAUTWCWBKIO6XHQNINK5FWJW4OHLXC3HQ2KFE4PEJUA44CNHTC4 } ] } }', problems: ['c.conf:1:25: Not a valid public nkey for a user'] },
+  { name: 'duplicate nkeys across accounts', text: `accounts {\n  A { users: [ { nkey: ${NKEY} } ] }\n  B { users: [ { nkey: ${NKEY} } ] }\n}`, problems: [`c.conf:3:16: Duplicate nkey "${NKEY}" detected`] },
   { name: 'unknown permission field', text: 'authorization { users: [ { user: a, permissions: { publsh: "x" } } ] }', problems: ['c.conf:1:52: Unknown field "publsh" parsing permissions'] },
   { name: 'unknown subject permission field', text: 'authorization { users: [ { user: a, permissions: { publish: { alow: "x" } } } ] }', problems: ['c.conf:1:63: Unknown field name "alow" parsing subject permissions, only \'allow\' or \'deny\' are permitted'] },
   { name: 'invalid subject', text: 'authorization { users: [ { user: a, permissions: { publish: "a..b" } } ] }', problems: ['c.conf:1:52: subject "a..b" is not a valid subject'] },

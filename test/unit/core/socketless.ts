@@ -83,6 +83,7 @@ export function usersAuthenticator(users: Record<string, PermissionRules | undef
   return {
     configured: true,
     advertiseRequired: true,
+    newNonce: () => '',
     noAuthLogin: null,
     refusedBeforeConnect: { ok: false },
     timeoutMs: 2000,
@@ -107,7 +108,7 @@ export function routerConfig(log: CoreLog = QUIET_LOG): RouterConfig {
       pingMax: 2,
       writeDeadlineMs: 10_000,
     },
-    authenticator: { configured: false, advertiseRequired: false, noAuthLogin: null, refusedBeforeConnect: { ok: false }, timeoutMs: 2000, authenticate: () => Promise.resolve({ ok: false }) },
+    authenticator: { configured: false, advertiseRequired: false, noAuthLogin: null, refusedBeforeConnect: { ok: false }, timeoutMs: 2000, newNonce: () => '', authenticate: () => Promise.resolve({ ok: false }) },
     log,
     info: { server_id: 'TEST', server_name: 'TEST', version: '2.9.10', proto: 1, go: 'node', host: '127.0.0.1', port: 4222, headers: true, max_payload: 1 << 20 },
     accountNames: [],

@@ -6,9 +6,10 @@ import type { ConfEntry, ConfNode, SourcePos } from './conf-tree.js';
 import type { UserEntry } from './from-conf-auth.js';
 import { GLOBAL_ACCOUNT } from '../util/index.js';
 import { readAccountJetStream } from './from-conf-account-jetstream.js';
+import { readMappings } from './from-conf-mappings.js';
 import { readUsers, splitUsers, withDefaultPermissions } from './from-conf-auth.js';
 import { readPermissions } from './from-conf-permissions.js';
-import type { AccountConfig, JetStreamAccountLimits, PermissionsConfig } from './options.js';
+import type { AccountConfig, JetStreamAccountLimits, MappingConfig, PermissionsConfig } from './options.js';
 
 export interface AccountsBlock {
   readonly accounts: readonly AccountConfig[];
@@ -19,7 +20,7 @@ export interface AccountsBlock {
 }
 
 /** Account keys accepted but not acted upon yet. */
-const LATER_ACCOUNT_KEYS = new Set(['nkey', 'exports', 'imports', 'mappings', 'maps', 'limits']);
+const LATER_ACCOUNT_KEYS = new Set(['nkey', 'exports', 'imports', 'limits']);
 
 function reservedName(issues: Issues, name: string, pos: SourcePos): boolean {
   if (name !== GLOBAL_ACCOUNT) return false;
@@ -60,12 +61,15 @@ function readAccount(issues: Issues, accountEntry: ConfEntry): AccountRead | und
   let usersPos: SourcePos | undefined;
   let defaultPermissions: PermissionsConfig | undefined;
   let jetstream: JetStreamAccountLimits | undefined;
+  let mappings: MappingConfig[] | undefined;
   for (const [key, entry] of lowerCased(accountEntry.value)) {
     if (key === 'users') {
       usersPos = entry.pos;
       users = readUsers(issues, fieldOf(entry), name) ?? [];
     } else if (key === 'default_permissions') {
       defaultPermissions = readPermissions(issues, fieldOf(entry));
+    } else if (key === 'mappings' || key === 'maps') {
+      mappings = readMappings(issues, entry);
     } else if (key === 'jetstream') {
       jetstream = readAccountJetStream(issues, entry);
     } else if (LATER_ACCOUNT_KEYS.has(key)) {
@@ -81,6 +85,7 @@ function readAccount(issues: Issues, accountEntry: ConfEntry): AccountRead | und
     users: byName,
     ...(nkeys.length > 0 && { nkeys }),
     ...(defaultPermissions !== undefined && { defaultPermissions }),
+    ...(mappings !== undefined && mappings.length > 0 && { mappings }),
     ...(jetstream !== undefined && { jetstream }),
   };
   return { account, users, ...(usersPos !== undefined && { usersPos }) };

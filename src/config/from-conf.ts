@@ -10,6 +10,7 @@ import { DurationError, parseGoDurationMs } from './durations.js';
 import { ConfigError } from './errors.js';
 import type { AccountsBlock } from './from-conf-accounts.js';
 import { readAccounts } from './from-conf-accounts.js';
+import { readMappings } from './from-conf-mappings.js';
 import type { AuthorizationBlock } from './from-conf-auth.js';
 import { readAuthorization, splitUsers } from './from-conf-auth.js';
 import { readJetStream } from './from-conf-jetstream.js';
@@ -59,8 +60,6 @@ const LATER_KEYS: ReadonlySet<string> = new Set([
   'websocket',
   'ws',
   'mqtt',
-  'mappings',
-  'maps',
   'server_tags',
   'default_js_domain',
   'ocsp',
@@ -272,6 +271,12 @@ class TopLevelMapping {
       case 'authorization':
         this.authorization = readAuthorization(issues, entry);
         return;
+      case 'mappings':
+      case 'maps': {
+        const mappings = readMappings(issues, entry);
+        if (mappings !== undefined) this.layer.mappings = mappings;
+        return;
+      }
       case 'accounts':
         this.accounts = readAccounts(issues, entry);
         return;

@@ -29,6 +29,18 @@ export interface UserConfig {
   readonly allowedConnectionTypes?: readonly string[];
 }
 
+export interface MappingDestinationConfig {
+  readonly subject: string;
+  /** Percent, 0–100. */
+  readonly weight: number;
+}
+
+/** A subject mapping: publishes to `source` go to one of `destinations`, by weight. */
+export interface MappingConfig {
+  readonly source: string;
+  readonly destinations: readonly MappingDestinationConfig[];
+}
+
 /** A user known by its NKEY public key (`users: [{ nkey: U... }]`). */
 export interface NkeyUserConfig {
   readonly nkey: string;
@@ -77,6 +89,8 @@ export interface AccountConfig {
   readonly users: readonly UserConfig[];
   readonly nkeys?: readonly NkeyUserConfig[];
   readonly defaultPermissions?: PermissionsConfig;
+  /** The account's subject mappings, in the order they apply. */
+  readonly mappings?: readonly MappingConfig[];
   /** The account's `jetstream` setting; absent when it says nothing (or `disabled`). */
   readonly jetstream?: JetStreamAccountLimits;
 }
@@ -165,6 +179,8 @@ export interface Options {
 
   readonly auth: AuthConfig;
   readonly accounts: readonly AccountConfig[];
+  /** The top-level `mappings`: the global account's. */
+  readonly mappings: readonly MappingConfig[];
   readonly systemAccount: string;
   readonly noSystemAccount: boolean;
 
@@ -199,6 +215,7 @@ export const RELOADABLE: ReadonlySet<keyof Options> = new Set<keyof Options>([
   'allowNonTls',
   'auth',
   'accounts',
+  'mappings',
   'systemAccount',
   'noSystemAccount',
   'clientAdvertise',
@@ -234,6 +251,7 @@ export const DEFAULTS: Options = Object.freeze({
   allowNonTls: false,
   auth: Object.freeze({ users: Object.freeze([]) }),
   accounts: Object.freeze([]),
+  mappings: Object.freeze([]),
   systemAccount: '$SYS',
   noSystemAccount: false,
   noHeaderSupport: false,

@@ -79,6 +79,8 @@ const DESCRIBE: Partial<Record<keyof Options, Describe>> = {
   allowNonTls: value('allow_non_tls', (o) => o.allowNonTls),
   auth: describeAuth,
   accounts: fixed('accounts'),
+  // nats-server reloads a mappings block as part of the accounts.
+  mappings: fixed('accounts'),
   systemAccount: fixed('accounts'),
   noSystemAccount: fixed('accounts'),
   clientAdvertise: value('client_advertise', (o) => o.clientAdvertise),

@@ -5,6 +5,7 @@ import type { InterestListener, InterestRule, InterestWatch } from './interest.j
 import { Sublist } from './sublist.js';
 import type { Subscription } from './subscription.js';
 import type { ClientConnection } from './client-connection.js';
+import type { SubjectMappings } from '../util/index.js';
 
 export class Account {
   readonly name: string;
@@ -12,6 +13,8 @@ export class Account {
   /** Clients only: code inside the server (internal clients) is not listed as a connection. */
   readonly conns = new Set<ClientConnection>();
   readonly isSystem: boolean;
+  /** Where clients' publishes to some subjects go instead (null: none, the usual case). */
+  mappings: SubjectMappings | null = null;
   private readonly watches = new InterestWatches();
 
   constructor(name: string, isSystem: boolean, useCache: boolean) {

@@ -4,7 +4,6 @@
 
 import { ClientParser, ParseErrorKind, decodeConnect, WireError, errFrame, pubViolation, replyViolation, subTokensViolation, subViolation } from '../protocol/nats/index.js';
 import type { ClientOpHandler, ConnectOptions, PubFrame } from '../protocol/nats/index.js';
-import { subjectToText } from '../util/index.js';
 import { ClientLogin } from './client-login.js';
 import { Connection, ConnectionKind } from './connection.js';
 import { Keepalive } from './keepalive.js';
@@ -15,7 +14,7 @@ import type { Flushable } from './outbound.js';
 import type { PermissionRules } from './permissions.js';
 import { ProducerStall } from './producer-stall.js';
 import type { StallOwner } from './producer-stall.js';
-import { isValidLiteralSubject, isValidSubscribeSubject, subjectMatches, tokenCount } from './subject.js';
+import { isValidLiteralSubject, isValidSubscribeSubject, subjectMatches, subjectToText, tokenCount } from '../util/index.js';
 import { Subscription } from './subscription.js';
 import { startTransport } from './tls-start.js';
 import type { TransportStartOwner } from './tls-start.js';
@@ -241,8 +240,17 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
     this.inMsgs++;
     this.inBytes += size;
     this.keepalive.active = true;
-    const subject = frame.subject;
+    let subject = frame.subject;
     if (this.opts.pedantic && !isValidLiteralSubject(subject)) this.sendErr(WireError.InvalidPublishSubject);
+    const mappings = (this.account as Account).mappings;
+    if (mappings !== null) {
+      const mapped = mappings.map(subject);
+      if (mapped !== null) {
+        if (router.log.traceEnabled) router.log.trace(`${this.label()} - <<- [MAPPING ${subjectToText(subject)} -> ${subjectToText(mapped)}]`);
+        frame.mapTo(mapped);
+        subject = mapped;
+      }
+    }
     if (subject.charCodeAt(0) === 0x5f && subject.startsWith('_GR_.')) return this.pubDenied(subject);
     if (this.perms !== null && !this.perms.canPublish(subject)) return this.pubDenied(subject);
     const reply = frame.reply;

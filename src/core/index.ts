@@ -1,5 +1,5 @@
 export { Router } from './router.js';
-export type { Limits, RouterConfig, RouterStats } from './router.js';
+export type { AccountMapping, Limits, RouterConfig, RouterStats } from './router.js';
 export { Connection, ConnectionKind } from './connection.js';
 export { ClientConnection } from './client-connection.js';
 export { InternalClient } from './internal-client.js';
@@ -14,8 +14,9 @@ export { Sublist } from './sublist.js';
 export type { MatchResult, SublistStats, SublistEntry } from './sublist.js';
 export { Permissions } from './permissions.js';
 export type { PermissionRules, SubjectRules } from './permissions.js';
-export { isValidSubscribeSubject, isValidLiteralSubject, subjectMatches, tokenCount } from './subject.js';
+export { isValidSubscribeSubject, isValidLiteralSubject, subjectMatches, tokenCount, SubjectTransform } from '../util/index.js';
 export type { AcceptedSocket, AuthFailureOutcome, AuthOutcome, AuthSuccessOutcome, ClientAuthenticator, ConnectionType, CoreLog, TlsUpgrade, TransportSocket } from './transport.js';
 export type { ByteSink } from './outbound.js';
 export { flushQueued } from './outbound.js';
-export { SubjectTransform } from './subject-transform.js';
+export { MappingError, SubjectMappings } from '../util/index.js';
+export type { MappingDestination } from '../util/index.js';

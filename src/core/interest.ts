@@ -6,7 +6,7 @@
 // it here only while someone watches: with no watch, SUB and UNSUB pay one size check and deliveries
 // nothing (a delivery only reaches this when an UNSUB max removes its subscription).
 
-import { isValidLiteralSubject, subjectMatches } from './subject.js';
+import { isValidLiteralSubject, subjectMatches } from '../util/index.js';
 import type { SublistEntry } from './sublist.js';
 
 /** Which subscriptions count as interest for a watch. */

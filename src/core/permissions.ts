@@ -1,6 +1,6 @@
 // Per-user publish/subscribe permissions, with allow_responses.
 
-import { subjectMatches } from './subject.js';
+import { subjectMatches } from '../util/index.js';
 
 export interface SubjectRules {
   readonly allow?: readonly string[];

@@ -3,7 +3,8 @@
 
 import type { PubFrame, ServerInfo } from '../protocol/nats/index.js';
 import { WireError } from '../protocol/nats/index.js';
-import { GLOBAL_ACCOUNT, subjectToText } from '../util/index.js';
+import { GLOBAL_ACCOUNT, MappingError, SubjectMappings, subjectToText } from '../util/index.js';
+import type { MappingDestination } from '../util/index.js';
 import { Account } from './account.js';
 import { ClosedConnection } from './closed-connection.js';
 import { ClientConnection } from './client-connection.js';
@@ -32,6 +33,8 @@ export interface RouterConfig {
   /** INFO fields common to every client; client_id and client_ip are added per connection. */
   readonly info: Omit<ServerInfo, 'client_id' | 'client_ip'>;
   readonly accountNames: readonly string[];
+  /** Each account's subject mappings, in the order they apply (accounts without any are absent). */
+  readonly mappings: ReadonlyMap<string, readonly AccountMapping[]>;
   readonly systemAccount: string;
   readonly noHeaderSupport: boolean;
   readonly maxTracedMsgLen: number;
@@ -97,6 +100,7 @@ export class Router {
     this.maxTracedMsgLen = cfg.maxTracedMsgLen;
     this.systemAccount = cfg.systemAccount;
     this.syncAccounts(cfg.accountNames);
+    for (const acc of this.accounts.values()) acc.mappings = mappingsOf(acc.name, cfg.mappings.get(acc.name));
   }
 
   private syncAccounts(names: readonly string[]): void {
@@ -241,3 +245,23 @@ export class Router {
   }
 }
 
+/** A subject mapping as configured: its source and weighted destinations. */
+export interface AccountMapping {
+  readonly source: string;
+  readonly destinations: readonly MappingDestination[];
+}
+
+/** The account's mappings, or null for none; throws a MappingError for one that cannot be. */
+function mappingsOf(account: string, list: readonly AccountMapping[] | undefined): SubjectMappings | null {
+  if (list === undefined || list.length === 0) return null;
+  const mappings = new SubjectMappings();
+  for (const m of list) {
+    try {
+      mappings.add(m.source, m.destinations);
+    } catch (err) {
+      if (err instanceof MappingError) err.message = `account ${JSON.stringify(account)}: ${err.message}`;
+      throw err;
+    }
+  }
+  return mappings;
+}

@@ -10,7 +10,7 @@
 // set nearly the cache's size to be seen twice amid the one-offs: those never get in, repeated
 // subjects get in on their second publish, with no special case for any subject prefix.
 
-import { matchesTokens } from './subject.js';
+import { matchesTokens } from '../util/index.js';
 
 /** What a sublist stores; the router knows the concrete type. */
 export interface SublistEntry {

@@ -25,7 +25,8 @@ export function accountz(ctx: EndpointContext): EndpointReply {
 
 /**
  * Accounts are (re)built from the configuration, so its load time is when each was last updated.
- * This server has no JWT accounts, imports, exports or mappings, so those fields stay out.
+ * This server has no JWT accounts, imports or exports yet, so those fields stay out; nor does it list
+ * an account's subject mappings here yet.
  */
 function accountDetail(account: Account, router: Router, updated: Date, js: JetStreamMonitorSource | null): Record<string, unknown> {
   let clients = 0;

@@ -9,3 +9,7 @@ export type { ListenTarget } from './listen.js';
 export { KEEP_BY_REFERENCE, keepBytes } from './borrowed-bytes.js';
 export { subjectFromText, subjectToText } from './subject-text.js';
 export { writeDecimal } from './decimal.js';
+export { isValidLiteralSubject, isValidSubscribeSubject, matchesTokens, subjectMatches, tokenCount } from './subject.js';
+export { SubjectTransform } from './subject-transform.js';
+export { MappingError, SubjectMappings } from './subject-mapping.js';
+export type { MappingDestination } from './subject-mapping.js';

@@ -51,6 +51,15 @@ export class PubFrame {
     return this.end - this.start;
   }
 
+  /** Routes this publish to `subject` instead (an account's subject mapping): receivers are told it too. */
+  mapTo(subject: string): void {
+    this.subject = subject;
+    const n = subject.length;
+    if (n > this.subjectBytes.length) this.subjectBytes = Buffer.allocUnsafe(n);
+    this.subjectBytes.write(subject, 0, 'latin1');
+    this.subjectLen = n;
+  }
+
   /** Headers and body as a view (allocates; for slow paths). */
   get payload(): Buffer {
     return this.data.subarray(this.start, this.end);

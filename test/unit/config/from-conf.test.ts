@@ -209,7 +209,7 @@ accounts {
   ]);
 });
 
-test('accounts: exports, imports, mappings are accepted with warnings', () => {
+test('accounts: exports and imports are accepted with warnings', () => {
   const text = `accounts {
   APP {
     users: [ { user: a, password: b } ]
@@ -228,7 +228,6 @@ test('accounts: exports, imports, mappings are accepted with warnings', () => {
   assert.deepEqual(warnings, [
     'c.conf:5:5: accounts.APP.exports is not supported yet, ignored',
     'c.conf:6:5: accounts.APP.imports is not supported yet, ignored',
-    'c.conf:7:5: accounts.APP.mappings is not supported yet, ignored',
   ]);
 });
 
@@ -295,8 +294,6 @@ test('warnings: keys of later subsystems load with a warning each', () => {
     'websocket { port: 8080, no_tls: true }',
     'ws { port: 8080 }',
     'mqtt { port: 1883 }',
-    'mappings { "a": "b" }',
-    'maps { "a": "b" }',
     'server_tags: ["a:b"]',
     'default_js_domain { A: d }',
     'ocsp: false',
@@ -365,6 +362,18 @@ test('nkey users: in authorization and in accounts, with permissions, default pe
   assert.deepEqual(layer.accounts?.[0]?.users, []);
 });
 
+test('mappings: top-level and per account, plain and weighted; cluster-scoped entries never apply here', () => {
+  const layer = layerOf(`
+    mappings { "a.*": "b.$1", w: [ { destination: x, weight: "40%" }, { dest: y, weight: 20 }, { destination: z, weight: 100, cluster: c1 } ] }
+    accounts { A { maps: { s: t } } }
+  `);
+  assert.deepEqual(layer.mappings, [
+    { source: 'a.*', destinations: [{ subject: 'b.$1', weight: 100 }] },
+    { source: 'w', destinations: [{ subject: 'x', weight: 40 }, { subject: 'y', weight: 20 }] },
+  ]);
+  assert.deepEqual(layer.accounts?.[0]?.mappings, [{ source: 's', destinations: [{ subject: 't', weight: 100 }] }]);
+});
+
 // ---- errors --------------------------------------------------------------------------------------
 
 const failures: { name: string; text: string; problems: string[] }[] = [
@@ -420,6 +429,14 @@ const failures: { name: string; text: string; problems: string[] }[] = [
   { name: 'bad allow_responses', text: 'authorization { users: [ { user: a, permissions: { allow_responses: "yes" } } ] }', problems: ['c.conf:1:52: error parsing response permissions, expected a boolean or a map'] },
   { name: 'bad allow_responses expiry', text: 'authorization { users: [ { user: a, permissions: { allow_responses: { expires: 5 } } } ] }', problems: ['c.conf:1:71: error parsing expires, not a duration string'] },
   { name: 'bad connection type', text: 'authorization { users: [ { user: a, allowed_connection_types: ["STANDARD", "FOO"] } ] }', problems: ['c.conf:1:37: invalid connection types ["FOO"]'] },
+  { name: 'mapping weight not a number', text: 'mappings { a: [ { destination: b, weight: "x%" } ] }', problems: ['c.conf:1:43: Invalid weight "x" for mapping destination'] },
+  { name: 'mapping weight above 100', text: 'mappings { a: [ { destination: b, weight: 120 } ] }', problems: ['c.conf:1:43: Invalid weight 120 for mapping destination'] },
+  { name: 'mapping weight missing', text: 'mappings { a: [ { destination: b } ] }', problems: ['c.conf:1:17: Missing weight for mapping destination "b"'] },
+  { name: 'mapping destination field unknown', text: 'mappings { a: [ { to: b, weight: 1 } ] }', problems: ['c.conf:1:19: Unknown field "to" for mapping destination'] },
+  { name: 'mapping destination of another type', text: 'mappings { a: 1 }', problems: ['c.conf:1:15: Unknown type integer 1 for mapping destination'] },
+  { name: 'mapping function not computed yet', text: 'accounts { A { mappings { a.*: "p.{{partition(3,1)}}" } } }', problems: ['c.conf:1:27: Error adding mapping for "a.*": the function {{partition(3,1)}} in "p.{{partition(3,1)}}" is not supported yet'] },
+  { name: 'mapping destination that does not fit its source', text: 'mappings { "a.*": "b.$2" }', problems: ['c.conf:1:13: Error adding mapping for "a.*": invalid mapping destination "b.$2"'] },
+  { name: 'mapping weights above 100 together', text: 'mappings { a: [ { destination: b, weight: 60 }, { destination: c, weight: 60 } ] }', problems: ['c.conf:1:12: Error adding mapping for "a": total weight needs to be <= 100'] },
   { name: 'unknown tls field', text: 'tls {\n  cert_file: c\n  key_file: k\n  verify_peer: true\n}', problems: ['c.conf:4:3: error parsing tls config, unknown field ["verify_peer"]'] },
   { name: 'tls without key file', text: 'tls { cert_file: c }', problems: ['c.conf:1:1: error parsing tls config, cert_file and key_file are both required'] },
   { name: 'tls verify not boolean', text: 'tls { cert_file: c, key_file: k, verify: "yes" }', problems: ["c.conf:1:34: error parsing tls config, expected 'verify' to be a boolean"] },

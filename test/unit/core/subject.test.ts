@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { isValidLiteralSubject, isValidSubscribeSubject, subjectMatches, tokenCount } from '../../../src/core/index.js';
-import { matchesTokens } from '../../../src/core/subject.js';
+import { matchesTokens } from '../../../src/util/index.js';
 
 const subscribeSubjects: readonly [string, boolean][] = [
   ['foo', true],

@@ -1,4 +1,4 @@
-// Subject rules shared by subscriptions, permissions and publishes.
+// Subject rules shared by subscriptions, permissions, publishes and the configuration's checks.
 
 /** A subscription subject: no empty token, `>` only as the last token (nats-server sublist Insert). */
 export function isValidSubscribeSubject(subject: string): boolean {

@@ -1,0 +1,117 @@
+// An account's subject mappings (`mappings { src: dest }`): a client's publish to a subject that
+// matches a mapping's source is routed to one of its destinations instead, chosen by weight
+// (nats-server's Account.AddWeightedMappings and selectMappedSubject, as 2.9 has them).
+//
+// Mappings are tried in the order they were added; the first whose source matches wins. Weights are
+// percentages; when a mapping's weights add up to less than 100 the rest goes to the source subject
+// itself, unless the source is one of the destinations (then the rest is dropped, on purpose).
+
+import { SubjectTransform } from './subject-transform.js';
+import { isValidSubscribeSubject, subjectMatches } from './subject.js';
+
+export interface MappingDestination {
+  readonly subject: string;
+  /** 0–100. */
+  readonly weight: number;
+}
+
+/** Why a mapping could not be added: nats-server's words. */
+export class MappingError extends Error {
+  constructor(source: string, reason: string) {
+    super(`Error adding mapping for ${JSON.stringify(source)}: ${reason}`);
+    this.name = 'MappingError';
+  }
+}
+
+interface WeightedTransform {
+  readonly transform: SubjectTransform;
+  /** The cumulative weight: chosen when the draw is below it (and above the one before). */
+  readonly upTo: number;
+}
+
+interface Mapping {
+  readonly source: string;
+  readonly literal: boolean;
+  readonly dests: readonly WeightedTransform[];
+}
+
+export class SubjectMappings {
+  private readonly mappings: Mapping[] = [];
+
+  /** Adds (or replaces) the mapping of `source`; throws a MappingError when it cannot be. */
+  add(source: string, dests: readonly MappingDestination[]): void {
+    if (!isValidSubscribeSubject(source)) throw new MappingError(source, 'invalid subject');
+    const seen = new Set<string>();
+    const weighted: { transform: SubjectTransform; weight: number }[] = [];
+    let total = 0;
+    for (const d of dests) {
+      if (seen.has(d.subject)) throw new MappingError(source, `duplicate entry for ${JSON.stringify(d.subject)}`);
+      seen.add(d.subject);
+      if (d.weight > 100) throw new MappingError(source, 'individual weights need to be <= 100');
+      total += d.weight;
+      if (total > 100) throw new MappingError(source, 'total weight needs to be <= 100');
+      weighted.push({ transform: transformOf(source, d.subject), weight: d.weight });
+    }
+    if (total !== 100 && !seen.has(source)) {
+      weighted.push({ transform: transformOf(source, asDestination(source)), weight: dests.length === 0 ? 100 : 100 - total });
+    }
+    weighted.sort((a, b) => a.weight - b.weight);
+    let upTo = 0;
+    const mapping: Mapping = {
+      source,
+      literal: !source.split('.').some((t) => t === '*' || t === '>'),
+      dests: weighted.map((w) => ({ transform: w.transform, upTo: (upTo += w.weight) })),
+    };
+    const at = this.mappings.findIndex((m) => m.source === source);
+    if (at >= 0) this.mappings[at] = mapping;
+    else this.mappings.push(mapping);
+  }
+
+  get size(): number {
+    return this.mappings.length;
+  }
+
+  /**
+   * Where a publish to `subject` goes: null when no mapping's source matches it; '' when its
+   * mapping's weights leave this message out.
+   */
+  map(subject: string): string | null {
+    const m = this.find(subject);
+    if (m === null) return null;
+    const dests = m.dests;
+    let d: WeightedTransform | undefined;
+    if (dests.length === 1 && dests[0]!.upTo === 100) d = dests[0];
+    else {
+      const draw = Math.floor(Math.random() * 100);
+      d = dests.find((x) => draw < x.upTo);
+    }
+    return d === undefined ? '' : d.transform.transform(subject);
+  }
+
+  private find(subject: string): Mapping | null {
+    for (const m of this.mappings) {
+      if (m.literal ? m.source === subject : subjectMatches(subject, m.source)) return m;
+    }
+    return null;
+  }
+}
+
+/** A destination token that calls a function other than wildcard(n), which this server does not compute yet. */
+const OTHER_FUNCTION = /^\{\{(?!\s*wildcard\s*\()/i;
+
+function transformOf(source: string, dest: string): SubjectTransform {
+  const fn = dest.split('.').find((t) => OTHER_FUNCTION.test(t));
+  if (fn !== undefined) throw new MappingError(source, `the function ${fn} in ${JSON.stringify(dest)} is not supported yet`);
+  const t = SubjectTransform.create(source, dest);
+  if (t === null) throw new MappingError(source, `invalid mapping destination ${JSON.stringify(dest)}`);
+  return t;
+}
+
+/** The source as a destination that maps every subject it matches to itself: its `*`s as `$1`, `$2`, ... */
+function asDestination(source: string): string {
+  let n = 0;
+  return source
+    .split('.')
+    .map((t) => (t === '*' ? `$${++n}` : t))
+    .join('.');
+}

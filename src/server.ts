@@ -246,10 +246,22 @@ export class Server {
     this.opts = next;
     const authChanged = changed.some((k) => k === 'auth' || k === 'accounts' || k === 'systemAccount' || k === 'noSystemAccount');
     this.router.reconfigure(this.routerConfig(next), authChanged);
+    if (changed.includes('tls')) this.recheckPinnedCerts(next);
     if (changed.includes('jetstream')) void this.restartJetStream(next);
     this.configLoadTime = new Date();
     for (const line of describeChanges(previous, next, changed)) this.log.info(`Reloaded: ${line}`);
     this.log.info('Reloaded server configuration');
+  }
+
+  /** After a reload: TLS clients whose certificate is no longer pinned are closed, as nats-server does. */
+  private recheckPinnedCerts(opts: Options): void {
+    const pinned = opts.tls?.pinnedCerts;
+    if (pinned === undefined) return;
+    const allowed = new Set(pinned);
+    const out = [...this.router.conns.values()].filter((c) => c.tlsVersion !== '' && !allowed.has(c.tlsPeerKeyId));
+    if (out.length === 0) return;
+    this.log.info(`Disconnect ${out.length} clients due to pinned certs reload`);
+    for (const c of out) c.close('TLS Handshake Error');
   }
 
   /** Lame duck mode: stop accepting, tell clients, then close them gradually and exit. */
@@ -365,6 +377,7 @@ function loadTls(tls: NonNullable<Options['tls']>): TlsUpgrader {
     key: fs.readFileSync(tls.keyFile),
     ...(tls.caFile !== undefined ? { ca: fs.readFileSync(tls.caFile) } : {}),
     verify: tls.verify,
+    ...(tls.pinnedCerts !== undefined ? { pinnedCerts: new Set(tls.pinnedCerts) } : {}),
   });
 }
 

@@ -45,22 +45,18 @@ function readTimeoutMs(issues: Issues, field: Field): number | undefined {
   return tlsError(issues, field, `'timeout' wrong type (${describeNode(node)})`);
 }
 
-/** Checks a list-valued key nats-server knows but leafgate does not apply yet. */
-function checkNonEmptyStringList(issues: Issues, field: Field, pattern?: RegExp): void {
-  if (field.node.kind !== 'array') {
-    tlsError(issues, field, `expected '${field.name}' to be an array`);
-    return;
-  }
-  if (field.node.items.length === 0 && pattern === undefined) {
-    tlsError(issues, field, `'${field.name}' cannot be empty`);
-    return;
-  }
+/** A list of strings (cipher_suites, pinned_certs ...); those `pattern` refuses are reported and left out. */
+function readTlsStringList(issues: Issues, field: Field, pattern?: RegExp): string[] | undefined {
+  if (field.node.kind !== 'array') return tlsError(issues, field, `expected '${field.name}' to be an array`);
+  if (field.node.items.length === 0 && pattern === undefined) return tlsError(issues, field, `'${field.name}' cannot be empty`);
+  const out: string[] = [];
   for (const item of field.node.items) {
     const value = readString(issues, { name: field.name, pos: item.pos, node: item });
     if (value !== undefined && pattern !== undefined && !pattern.test(value)) {
       tlsError(issues, field, `'${field.name}' entry ${value} does not look like a hex-encoded SHA-256`);
-    }
+    } else if (value !== undefined) out.push(value);
   }
+  return out;
 }
 
 export function readTls(issues: Issues, entry: ConfEntry, path: string): TlsConfig | undefined {
@@ -70,6 +66,7 @@ export function readTls(issues: Issues, entry: ConfEntry, path: string): TlsConf
   let caFile: string | undefined;
   let verify = false;
   let timeoutMs = DEFAULT_TLS_TIMEOUT_MS;
+  let pinnedCerts: string[] | undefined;
   for (const [key, child] of lowerCased(entry.value)) {
     const field = fieldOf(child);
     switch (key) {
@@ -100,12 +97,11 @@ export function readTls(issues: Issues, entry: ConfEntry, path: string): TlsConf
         break;
       case 'cipher_suites':
       case 'curve_preferences':
-        checkNonEmptyStringList(issues, field);
+        readTlsStringList(issues, field);
         issues.unsupported(child, `${path}.${child.key}`);
         break;
       case 'pinned_certs':
-        checkNonEmptyStringList(issues, field, PINNED_CERT);
-        issues.unsupportedAccessControl(child.pos, `${path}.${child.key} is`);
+        pinnedCerts = readTlsStringList(issues, field, PINNED_CERT)?.map((hex) => hex.toLowerCase());
         break;
       case 'connection_rate_limit':
         if (readInteger(issues, field) !== undefined) issues.unsupported(child, `${path}.${child.key}`);
@@ -118,5 +114,5 @@ export function readTls(issues: Issues, entry: ConfEntry, path: string): TlsConf
     issues.error(entry.pos, 'error parsing tls config, cert_file and key_file are both required');
     return undefined;
   }
-  return { certFile, keyFile, ...(caFile !== undefined && { caFile }), verify, timeoutMs };
+  return { certFile, keyFile, ...(caFile !== undefined && { caFile }), verify, timeoutMs, ...(pinnedCerts !== undefined && { pinnedCerts }) };
 }

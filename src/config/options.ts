@@ -103,6 +103,8 @@ export interface TlsConfig {
   readonly verify: boolean;
   /** Handshake deadline. */
   readonly timeoutMs: number;
+  /** `pinned_certs`: SHA-256 of the accepted client certificates' public keys (SPKI), lower-case hex. */
+  readonly pinnedCerts?: readonly string[];
 }
 
 export interface AuthConfig {

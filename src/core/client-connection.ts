@@ -36,6 +36,8 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
   readonly port: number;
   tlsVersion = '';
   tlsCipher = '';
+  /** The client certificate's key id (TlsUpgrade.peerKeyId); '' without TLS or a certificate. */
+  tlsPeerKeyId = '';
   lastActivity: number;
   /** What this client's INFO gave it to sign ('' for nothing): the authenticator checks the signature. */
   nonce = '';
@@ -109,6 +111,7 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
     this.socket = up.socket;
     this.tlsVersion = up.version;
     this.tlsCipher = up.cipher;
+    this.tlsPeerKeyId = up.peerKeyId;
     this.socket.on('error', this.onError);
     this.socket.on('close', this.onClose);
     this.attach(null);

@@ -25,6 +25,8 @@ export interface TlsUpgrade {
   readonly socket: TransportSocket;
   readonly version: string;
   readonly cipher: string;
+  /** SHA-256 of the client certificate's public key (SPKI), hex, as `pinned_certs` lists it; '' without one. */
+  readonly peerKeyId: string;
 }
 
 /** Connection types as nats-server names them in allowed_connection_types. */

@@ -29,12 +29,24 @@ export interface TlsCredentials {
   readonly key: Buffer;
   readonly ca?: Buffer;
   readonly verify: boolean;
+  /** `pinned_certs`: the only client certificate keys accepted (peerKeyId, lower-case hex). */
+  readonly pinnedCerts?: ReadonlySet<string>;
 }
 
 export interface UpgradedSocket {
   readonly socket: tls.TLSSocket;
   readonly version: string;
   readonly cipher: string;
+  /** SHA-256 of the client certificate's SubjectPublicKeyInfo, hex; '' when it sent none. */
+  readonly peerKeyId: string;
+}
+
+/** Why a handshake that completed is refused anyway. */
+export class CertificateNotPinnedError extends Error {
+  constructor() {
+    super('certificate not pinned');
+    this.name = 'CertificateNotPinnedError';
+  }
 }
 
 /** Upgrades an accepted socket; `alreadyRead` is the start of the handshake when it was read to sniff TLS. */
@@ -68,7 +80,13 @@ export function createTlsUpgrader(creds: TlsCredentials): TlsUpgrader {
       return;
     }
     pending.delete(key);
-    p.resolve(upgraded(socket));
+    const up = upgraded(socket);
+    if (creds.pinnedCerts !== undefined && !creds.pinnedCerts.has(up.peerKeyId)) {
+      socket.destroy();
+      p.reject(new CertificateNotPinnedError());
+      return;
+    }
+    p.resolve(up);
   });
   server.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => {
     const key = peerKey(socket);
@@ -97,5 +115,14 @@ export function createTlsUpgrader(creds: TlsCredentials): TlsUpgrader {
 }
 
 function upgraded(socket: tls.TLSSocket): UpgradedSocket {
-  return { socket, version: socket.getProtocol() ?? '', cipher: socket.getCipher()?.standardName ?? '' };
+  return { socket, version: socket.getProtocol() ?? '', cipher: socket.getCipher()?.standardName ?? '', peerKeyId: peerKeyId(socket) };
+}
+
+/** nats-server's key id of a certificate: the SHA-256 of its SubjectPublicKeyInfo, in hex. */
+function peerKeyId(socket: tls.TLSSocket): string {
+  const raw = socket.getPeerCertificate(false)?.raw;
+  if (raw === undefined) return '';
+  const crypto = requireBuiltin('node:crypto') as typeof import('node:crypto');
+  const spki = new crypto.X509Certificate(raw).publicKey.export({ type: 'spki', format: 'der' });
+  return crypto.createHash('sha256').update(spki).digest('hex');
 }

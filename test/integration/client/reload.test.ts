@@ -2,12 +2,18 @@
 // and a change that needs a restart is refused whole.
 
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { test } from 'node:test';
+
+import { connect } from '@nats-io/transport-node';
+
 import { mergeOptions } from '../../../src/config/index.js';
 import type { OptionLayer, Options } from '../../../src/config/index.js';
 import { Server } from '../../../src/server.js';
 import { Logger } from '../../../src/util/index.js';
 import { RawClient } from '../../helpers/raw-client.js';
+import { createTestPki } from '../../helpers/tls-certs.js';
 
 async function reloadableServer(first: OptionLayer): Promise<{ server: Server; logs: string[]; next(layer: OptionLayer): void }> {
   const logs: string[] = [];
@@ -77,4 +83,27 @@ test('a client accepted while auth was required connects normally after a reload
   client.send('CONNECT {"verbose":false}\r\nSUB x 1\r\nPUB x 2\r\nhi\r\n');
   assert.equal(await client.sync(), 'MSG x 1 2\r\nhi\r\n');
   client.close();
+});
+
+test('a reload changing pinned_certs closes the TLS clients whose certificate it no longer pins, and only them', async (t) => {
+  const pki = createTestPki();
+  t.after(() => pki.remove());
+  const keyId = (certFile: string): string =>
+    crypto.createHash('sha256').update(new crypto.X509Certificate(fs.readFileSync(certFile)).publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  const tls = (pinned: string[]): OptionLayer => ({ tls: { certFile: pki.serverCert, keyFile: pki.serverKey, caFile: pki.caFile, verify: true, timeoutMs: 2000, pinnedCerts: pinned } });
+  const both = [keyId(pki.clientCert), keyId(pki.chainedClientCert)];
+  const { server, logs, next } = await reloadableServer(tls(both));
+  t.after(() => server.shutdown());
+  const open = (certFile: string, keyFile: string) => connect({ servers: `127.0.0.1:${server.port}`, reconnect: false, tls: { caFile: pki.caFile, certFile, keyFile } });
+  const kept = await open(pki.clientCert, pki.clientKey);
+  const dropped = await open(pki.chainedClientCert, pki.chainedClientKey);
+  t.after(() => kept.close());
+  next(tls([both[0] as string]));
+  server.reload();
+  await dropped.closed();
+  assert.equal(dropped.isClosed(), true);
+  await kept.flush();
+  assert.equal(kept.isClosed(), false, 'the still pinned client stays');
+  assert.ok(logs.some((l) => l.includes('Disconnect 1 clients due to pinned certs reload')), logs.join(''));
+  await assert.rejects(open(pki.chainedClientCert, pki.chainedClientKey), 'a new connection with the unpinned certificate is refused too');
 });

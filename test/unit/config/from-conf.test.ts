@@ -268,19 +268,20 @@ test('tls: other known keys are accepted with warnings', () => {
 
 const REFUSED = 'not supported yet; refusing to start rather than run without the access control it sets';
 
-test('tls: settings that decide which client certificates are accepted, or who a client is, are refused', () => {
+test('tls: settings that decide who a client is, or check its URLs, are refused', () => {
   const text = `tls {
   cert_file: c
   key_file: k
   verify_and_map: true
-  pinned_certs: ["${'a'.repeat(64)}"]
   verify_cert_and_check_known_urls: true
 }`;
-  assert.deepEqual(problemsOf(text), [
-    `c.conf:4:3: tls.verify_and_map is ${REFUSED}`,
-    `c.conf:5:3: tls.pinned_certs is ${REFUSED}`,
-    `c.conf:6:3: tls.verify_cert_and_check_known_urls is ${REFUSED}`,
-  ]);
+  assert.deepEqual(problemsOf(text), [`c.conf:4:3: tls.verify_and_map is ${REFUSED}`, `c.conf:5:3: tls.verify_cert_and_check_known_urls is ${REFUSED}`]);
+});
+
+test('tls: pinned_certs are read in lower case; an entry that is not a hex SHA-256 is an error', () => {
+  const upper = 'AB'.repeat(32);
+  assert.deepEqual(layerOf(`tls { cert_file: c, key_file: k, verify: true, pinned_certs: ["${upper}"] }`).tls?.pinnedCerts, [upper.toLowerCase()]);
+  assert.deepEqual(problemsOf('tls { cert_file: c, key_file: k, pinned_certs: ["abc"] }'), ["c.conf:1:34: error parsing tls config, 'pinned_certs' entry abc does not look like a hex-encoded SHA-256"]);
 });
 
 // ---- warnings ------------------------------------------------------------------------------------

@@ -25,8 +25,7 @@ export function accountz(ctx: EndpointContext): EndpointReply {
 
 /**
  * Accounts are (re)built from the configuration, so its load time is when each was last updated.
- * This server has no JWT accounts, imports or exports yet, so those fields stay out; nor does it list
- * an account's subject mappings here yet.
+ * This server has no JWT accounts, imports or exports yet, so those fields stay out.
  */
 function accountDetail(account: Account, router: Router, updated: Date, js: JetStreamMonitorSource | null): Record<string, unknown> {
   let clients = 0;
@@ -45,6 +44,7 @@ function accountDetail(account: Account, router: Router, updated: Date, js: JetS
     leafnode_connections: leafs,
     client_connections: clients,
     subscriptions: account.sublist.size,
+    ...(account.mappings !== null && { mappings: account.mappings.describe() }),
     sublist_stats: account.sublist.stats(),
   };
 }

@@ -24,6 +24,8 @@ export class MappingError extends Error {
 }
 
 interface WeightedTransform {
+  /** The destination as given (the source's own, `$n` for its wildcards, when added for the rest). */
+  readonly subject: string;
   readonly transform: SubjectTransform;
   /** The cumulative weight: chosen when the draw is below it (and above the one before). */
   readonly upTo: number;
@@ -42,7 +44,7 @@ export class SubjectMappings {
   add(source: string, dests: readonly MappingDestination[]): void {
     if (!isValidSubscribeSubject(source)) throw new MappingError(source, 'invalid subject');
     const seen = new Set<string>();
-    const weighted: { transform: SubjectTransform; weight: number }[] = [];
+    const weighted: { subject: string; transform: SubjectTransform; weight: number }[] = [];
     let total = 0;
     for (const d of dests) {
       if (seen.has(d.subject)) throw new MappingError(source, `duplicate entry for ${JSON.stringify(d.subject)}`);
@@ -50,17 +52,18 @@ export class SubjectMappings {
       if (d.weight > 100) throw new MappingError(source, 'individual weights need to be <= 100');
       total += d.weight;
       if (total > 100) throw new MappingError(source, 'total weight needs to be <= 100');
-      weighted.push({ transform: transformOf(source, d.subject), weight: d.weight });
+      weighted.push({ subject: d.subject, transform: transformOf(source, d.subject), weight: d.weight });
     }
     if (total !== 100 && !seen.has(source)) {
-      weighted.push({ transform: transformOf(source, asDestination(source)), weight: dests.length === 0 ? 100 : 100 - total });
+      const self = asDestination(source);
+      weighted.push({ subject: self, transform: transformOf(source, self), weight: dests.length === 0 ? 100 : 100 - total });
     }
     weighted.sort((a, b) => a.weight - b.weight);
     let upTo = 0;
     const mapping: Mapping = {
       source,
       literal: !source.split('.').some((t) => t === '*' || t === '>'),
-      dests: weighted.map((w) => ({ transform: w.transform, upTo: (upTo += w.weight) })),
+      dests: weighted.map((w) => ({ subject: w.subject, transform: w.transform, upTo: (upTo += w.weight) })),
     };
     const at = this.mappings.findIndex((m) => m.source === source);
     if (at >= 0) this.mappings[at] = mapping;
@@ -69,6 +72,18 @@ export class SubjectMappings {
 
   get size(): number {
     return this.mappings.length;
+  }
+
+  /**
+   * Each source's destinations as /accountz lists them (nats-server's ExtMap): in the order they
+   * are drawn, each with its cumulative weight, sources sorted.
+   */
+  describe(): Record<string, { subject: string; weight: number }[]> {
+    const out: Record<string, { subject: string; weight: number }[]> = {};
+    for (const m of [...this.mappings].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0))) {
+      out[m.source] = m.dests.map((d) => ({ subject: d.subject, weight: d.upTo }));
+    }
+    return out;
   }
 
   /**

@@ -52,7 +52,7 @@ async function deliveries(port: number, user: string, publisher: string, pubs: r
 }
 
 describe('subject mappings: leafgate vs nats-server', () => {
-  const servers = serverPair(CONF);
+  const servers = serverPair(CONF, { monitoring: true });
   const both = async <T>(want: T, observe: (port: number) => Promise<T>): Promise<void> => {
     const { natsServer, leafgate } = servers();
     const [fromNats, fromLeafgate] = [await observe(natsServer.port), await observe(leafgate.port)];
@@ -87,5 +87,20 @@ describe('subject mappings: leafgate vs nats-server', () => {
       fromG: await deliveries(port, 'g', 'g', ['src']),
       inB: await deliveries(port, 'b', 'b', ['src']),
     }));
+  });
+
+  test('/accountz lists each account\'s mappings as nats-server does (sources sorted, weights cumulative, the rest on the source)', async () => {
+    const { httpPort } = servers();
+    const mappingsOf = async (port: number, acc: string): Promise<unknown> => {
+      const res = await fetch(`http://127.0.0.1:${port}/accountz?acc=${encodeURIComponent(acc)}`);
+      return ((await res.json()) as { account_detail: { mappings?: unknown } }).account_detail.mappings ?? null;
+    };
+    for (const acc of ['$G', 'A', 'B']) {
+      const fromNats = await mappingsOf(httpPort.natsServer, acc);
+      const fromLeafgate = await mappingsOf(httpPort.leafgate, acc);
+      assert.deepEqual(fromLeafgate, fromNats, acc);
+      assert.equal(fromNats === null, acc === 'B', `${acc}: mappings listed only where there are some`);
+    }
+    assert.deepEqual(await mappingsOf(httpPort.leafgate, 'A'), { denied: [{ subject: 'other', weight: 100 }], src: [{ subject: 'mapped.x', weight: 100 }] });
   });
 });

@@ -15,12 +15,16 @@ export interface MappingDestination {
   readonly weight: number;
 }
 
-/** Why a mapping could not be added: nats-server's words. */
+/** Why a mapping could not be added, in nats-server's words. */
 export class MappingError extends Error {
-  constructor(source: string, reason: string) {
-    super(`Error adding mapping for ${JSON.stringify(source)}: ${reason}`);
+  constructor(message: string) {
+    super(message);
     this.name = 'MappingError';
   }
+}
+
+function refused(source: string, reason: string): MappingError {
+  return new MappingError(`Error adding mapping for ${JSON.stringify(source)}: ${reason}`);
 }
 
 interface WeightedTransform {
@@ -42,16 +46,16 @@ export class SubjectMappings {
 
   /** Adds (or replaces) the mapping of `source`; throws a MappingError when it cannot be. */
   add(source: string, dests: readonly MappingDestination[]): void {
-    if (!isValidSubscribeSubject(source)) throw new MappingError(source, 'invalid subject');
+    if (!isValidSubscribeSubject(source)) throw new MappingError(`Subject ${JSON.stringify(source)} is not a valid subject`);
     const seen = new Set<string>();
     const weighted: { subject: string; transform: SubjectTransform; weight: number }[] = [];
     let total = 0;
     for (const d of dests) {
-      if (seen.has(d.subject)) throw new MappingError(source, `duplicate entry for ${JSON.stringify(d.subject)}`);
+      if (seen.has(d.subject)) throw refused(source, `duplicate entry for ${JSON.stringify(d.subject)}`);
       seen.add(d.subject);
-      if (d.weight > 100) throw new MappingError(source, 'individual weights need to be <= 100');
+      if (d.weight > 100) throw refused(source, 'individual weights need to be <= 100');
       total += d.weight;
-      if (total > 100) throw new MappingError(source, 'total weight needs to be <= 100');
+      if (total > 100) throw refused(source, 'total weight needs to be <= 100');
       weighted.push({ subject: d.subject, transform: transformOf(source, d.subject), weight: d.weight });
     }
     if (total !== 100 && !seen.has(source)) {
@@ -111,15 +115,10 @@ export class SubjectMappings {
   }
 }
 
-/** A destination token that calls a function other than wildcard(n), which this server does not compute yet. */
-const OTHER_FUNCTION = /^\{\{(?!\s*wildcard\s*\()/i;
-
 function transformOf(source: string, dest: string): SubjectTransform {
-  const fn = dest.split('.').find((t) => OTHER_FUNCTION.test(t));
-  if (fn !== undefined) throw new MappingError(source, `the function ${fn} in ${JSON.stringify(dest)} is not supported yet`);
-  const t = SubjectTransform.create(source, dest);
-  if (t === null) throw new MappingError(source, `invalid mapping destination ${JSON.stringify(dest)}`);
-  return t;
+  const p = SubjectTransform.parse(source, dest);
+  if ('error' in p) throw new MappingError(`Error adding mapping for ${JSON.stringify(source)} to ${JSON.stringify(dest)} : ${p.error}`);
+  return p.transform;
 }
 
 /** The source as a destination that maps every subject it matches to itself: its `*`s as `$1`, `$2`, ... */

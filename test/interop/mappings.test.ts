@@ -17,6 +17,12 @@ mappings {
   "split": [ { destination: "left", weight: "50%" }, { destination: "right", weight: 50 } ]
   "part": [ { destination: "part.a", weight: 30 } ]
   "lossy": [ { destination: "lossy", weight: 0 }, { destination: "kept", weight: 40 } ]
+  "part.*.*": "parted.{{partition(7,1,2)}}.$1"
+  "sp.*": "sp.{{split(1,-)}}"
+  "sl.*": "sl.{{ SplitFromLeft(1, 2) }}"
+  "sr.*": "sr.{{splitFromRight(1,2)}}"
+  "cl.*": "cl.{{sliceFromLeft(1,2)}}"
+  "cr.*": "cr.{{sliceFromRight(1,2)}}"
 }
 accounts {
   A: {
@@ -62,6 +68,16 @@ describe('subject mappings: leafgate vs nats-server', () => {
   test('literal, wildcard ($n and {{wildcard(n)}}) and > mappings; other subjects untouched', async () => {
     const want = { got: { 'orders.created': 1, 'b.2.a.1': 1, 'wild.q.r': 1, 're.y.x': 1, 'a.1.c.2': 1, 'orders.old': 1 }, errors: '' };
     await both(want, (port) => deliveries(port, 'g', 'g', ['orders.new', 'a.1.b.2', 'w.q.r', 're.x.y', 'a.1.c.2', 'orders.old']));
+  });
+
+  test('functions: partition (nats-server\'s hash), split, splitFromLeft/Right, sliceFromLeft/Right', async () => {
+    const pubs = ['part.a.b', 'part.order-1.eu', 'part.order-2.eu', 'part.x.y', 'part.\u00e9t\u00e9.z', 'sp.a-b--c-', 'sp.---', 'sl.abcde', 'sl.a', 'sr.abcde', 'cl.abcdefg', 'cl.ab', 'cr.abcdefg', 'cr.abcdef'];
+    const { natsServer, leafgate } = servers();
+    const fromNats = await deliveries(natsServer.port, 'g', 'g', pubs);
+    const fromLeafgate = await deliveries(leafgate.port, 'g', 'g', pubs);
+    assert.deepEqual(fromLeafgate, fromNats);
+    assert.equal(fromNats.errors, '');
+    assert.ok(Object.keys(fromNats.got).some((s) => s.startsWith('parted.')) && fromNats.got['sl.ab.cde'] === 1, JSON.stringify(fromNats.got));
   });
 
   test('weighted destinations: every message goes to one of them; weights under 100 leave the rest on the source unless it is listed', async () => {

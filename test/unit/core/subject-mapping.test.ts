@@ -48,12 +48,13 @@ test('weights: each destination gets about its share; what they leave goes to th
 });
 
 test('bad mappings are refused with nats-server words', () => {
-  const refused = (src: string, dests: { subject: string; weight: number }[], reason: string) =>
-    assert.throws(() => new SubjectMappings().add(src, dests), (e: unknown) => e instanceof MappingError && e.message === `Error adding mapping for ${JSON.stringify(src)}: ${reason}`);
-  refused('a..b', [{ subject: 'x', weight: 100 }], 'invalid subject');
-  refused('a', [{ subject: 'x', weight: 50 }, { subject: 'x', weight: 50 }], 'duplicate entry for "x"');
-  refused('a', [{ subject: 'x', weight: 101 }], 'individual weights need to be <= 100');
-  refused('a', [{ subject: 'x', weight: 60 }, { subject: 'y', weight: 60 }], 'total weight needs to be <= 100');
-  refused('a.*', [{ subject: 'b.$2', weight: 100 }], 'invalid mapping destination "b.$2"');
-  refused('a.*', [{ subject: 'b.*', weight: 100 }], 'invalid mapping destination "b.*"');
+  const refused = (src: string, dests: { subject: string; weight: number }[], message: string) =>
+    assert.throws(() => new SubjectMappings().add(src, dests), (e: unknown) => e instanceof MappingError && e.message === message);
+  refused('a..b', [{ subject: 'x', weight: 100 }], 'Subject "a..b" is not a valid subject');
+  refused('a', [{ subject: 'x', weight: 50 }, { subject: 'x', weight: 50 }], 'Error adding mapping for "a": duplicate entry for "x"');
+  refused('a', [{ subject: 'x', weight: 101 }], 'Error adding mapping for "a": individual weights need to be <= 100');
+  refused('a', [{ subject: 'x', weight: 60 }, { subject: 'y', weight: 60 }], 'Error adding mapping for "a": total weight needs to be <= 100');
+  refused('a.*', [{ subject: 'b.$2', weight: 100 }], 'Error adding mapping for "a.*" to "b.$2" : invalid mapping destination: wildcard index out of range in $2: [2]');
+  refused('a.*', [{ subject: 'b.*', weight: 100 }], 'Error adding mapping for "a.*" to "b.*" : invalid subject');
+  refused('a.*.*', [{ subject: 'b.$1', weight: 100 }], 'Error adding mapping for "a.*.*" to "b.$1" : invalid mapping destination: not using all of the token wildcard(s) in b.$1');
 });

@@ -57,7 +57,7 @@ async function rawLogin(port: number, fields: (nonce: string) => Record<string, 
 const signed = (kp: typeof alice, text: string, encoding: BufferEncoding = 'base64url') => ({ nkey: kp.getPublicKey(), sig: Buffer.from(kp.sign(Buffer.from(text))).toString(encoding) });
 
 describe('nkey users: leafgate vs nats-server', () => {
-  const servers = serverPair(CONF);
+  const servers = serverPair(CONF, { monitoring: true });
   /** `want` is what nats-server is observed to give; leafgate must give the same. */
   const both = async <T>(want: T, observe: (port: number) => Promise<T>): Promise<void> => {
     const { natsServer, leafgate } = servers();
@@ -94,6 +94,19 @@ describe('nkey users: leafgate vs nats-server', () => {
         }),
       ),
     );
+  });
+
+  test('/connz?auth=1 names an nkey user by its key, with its account', async () => {
+    const { natsServer, leafgate, httpPort } = servers();
+    const observe = async (port: number, http: number) =>
+      withClient(port, bob, async (nc) => {
+        const cid = nc.info?.client_id;
+        const res = await fetch(`http://127.0.0.1:${http}/connz?auth=1&acc=B`);
+        const conn = ((await res.json()) as { connections: { cid: number; authorized_user?: string; account?: string }[] }).connections.find((c) => c.cid === cid);
+        return { authorized_user: conn?.authorized_user, account: conn?.account };
+      });
+    const want = { authorized_user: bob.getPublicKey(), account: 'B' };
+    assert.deepEqual({ natsServer: await observe(natsServer.port, httpPort.natsServer), leafgate: await observe(leafgate.port, httpPort.leafgate) }, { natsServer: want, leafgate: want });
   });
 
   test("an nkey user's permissions apply", async () => {

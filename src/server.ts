@@ -364,7 +364,7 @@ function authOptionsOf(opts: Options): AuthOptions {
   return {
     auth: opts.auth,
     accounts: opts.accounts,
-    ...(opts.tls !== undefined ? { tls: { timeoutMs: opts.tls.timeoutMs } } : {}),
+    ...(opts.tls !== undefined ? { tls: { timeoutMs: opts.tls.timeoutMs, verifyAndMap: opts.tls.verifyAndMap === true } } : {}),
     systemAccount: opts.systemAccount,
     noSystemAccount: opts.noSystemAccount,
   };

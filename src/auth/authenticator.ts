@@ -3,6 +3,7 @@
 // users exist, then users, then token, then the single user.
 import type { ConnectOptions } from '../protocol/nats/index.js';
 import { AuthConfigError } from './errors.js';
+import { certUser } from './cert-user.js';
 import { newNonce, verifiesNonce } from './nonce.js';
 import { isBcryptHash, verifySecret } from './password.js';
 import type { ClientAuthenticator } from '../core/index.js';
@@ -28,6 +29,8 @@ export class Authenticator implements ClientAuthenticator {
   readonly timeoutMs: number;
   private readonly users: ReadonlyMap<string, AuthUser>;
   private readonly nkeys: ReadonlyMap<string, AuthIdentity>;
+  /** `verify_and_map`: with users configured, the client certificate names the user. */
+  private readonly tlsMap: boolean;
   private readonly hasUsers: boolean;
   private readonly noAuthUser: AuthUser | undefined;
   private readonly anonymousIntoGlobal: boolean;
@@ -40,6 +43,7 @@ export class Authenticator implements ClientAuthenticator {
     const { auth } = options;
     this.users = buildUserTable(auth, options.accounts);
     this.nkeys = buildNkeyTable(auth, options.accounts);
+    this.tlsMap = options.tls?.verifyAndMap === true;
     this.noAuthUser = resolveNoAuthUser(auth.noAuthUser, this.users);
     this.anonymousIntoGlobal = letsAnonymousIntoGlobal(options);
     this.hasUsers = this.users.size > 0 || this.anonymousIntoGlobal;
@@ -70,6 +74,7 @@ export class Authenticator implements ClientAuthenticator {
     if (this.nkeys.size > 0 && nkey !== '') return this.nkeyLogin(nkey, connect.sig ?? '', ctx);
 
     if (this.hasUsers) {
+      if (this.tlsMap) return this.certLogin(connect.pass ?? '', ctx);
       if (anonymous) {
         const login = this.anonymousLogin(ctx);
         if (login !== undefined) return login;
@@ -109,6 +114,21 @@ export class Authenticator implements ClientAuthenticator {
     if (u === undefined) return this.failure('UNKNOWN_USER', name);
     if (!connectionTypeAllowed(u, ctx.connectionType)) return this.failure('CONNECTION_TYPE_NOT_ALLOWED', name);
     return (await verifySecret(u.password, pass)) ? success(u) : this.failure('BAD_CREDENTIALS', name);
+  }
+
+  /**
+   * The user the client certificate names (cert-user.ts); CONNECT's user name is not looked at, its
+   * password still is (users for certificates are usually configured without one).
+   */
+  private async certLogin(pass: string, ctx: AuthContext): Promise<AuthResult> {
+    const id = ctx.tlsIdentity ?? null;
+    if (id === null) return this.failure('BAD_CREDENTIALS', '');
+    const u = certUser(id, this.users.entries(), (name) => {
+      const found = this.users.get(name);
+      return found !== undefined && connectionTypeAllowed(found, ctx.connectionType) ? found : undefined;
+    });
+    if (u === undefined) return this.failure('UNKNOWN_USER', '');
+    return (await verifySecret(u.password, pass)) ? success(u) : this.failure('BAD_CREDENTIALS', u.name);
   }
 
   /** An NKEY user signs the nonce its INFO carried with the key's seed. */

@@ -1,6 +1,7 @@
 // What the authenticator is built from, what it is asked and what it answers. Declared here rather
 // than taken from config (auth does not import config); server.ts maps the options onto these.
 import type { ConnectionType, PermissionRules } from '../core/index.js';
+import type { CertIdentity } from '../util/index.js';
 
 export const CONNECTION_TYPES: ReadonlySet<string> = new Set<ConnectionType>([
   'STANDARD',
@@ -52,8 +53,8 @@ export interface AuthorizationSpec {
 export interface AuthOptions {
   readonly auth: AuthorizationSpec;
   readonly accounts: readonly AccountSpec[];
-  /** Present when clients use TLS: its handshake deadline. */
-  readonly tls?: { readonly timeoutMs: number };
+  /** Present when clients use TLS: its handshake deadline, and whether the certificate names the user (`verify_and_map`). */
+  readonly tls?: { readonly timeoutMs: number; readonly verifyAndMap?: boolean };
   readonly systemAccount: string;
   readonly noSystemAccount: boolean;
 }
@@ -62,6 +63,8 @@ export interface AuthContext {
   readonly connectionType: ConnectionType;
   /** The nonce this connection's INFO carried (absent or '' for none). */
   readonly nonce?: string;
+  /** What the client's certificate names; absent or null without one. */
+  readonly tlsIdentity?: CertIdentity | null;
 }
 
 export interface AuthSuccess {

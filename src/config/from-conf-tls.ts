@@ -67,6 +67,7 @@ export function readTls(issues: Issues, entry: ConfEntry, path: string): TlsConf
   let verify = false;
   let timeoutMs = DEFAULT_TLS_TIMEOUT_MS;
   let pinnedCerts: string[] | undefined;
+  let verifyAndMap = false;
   for (const [key, child] of lowerCased(entry.value)) {
     const field = fieldOf(child);
     switch (key) {
@@ -90,8 +91,13 @@ export function readTls(issues: Issues, entry: ConfEntry, path: string): TlsConf
       case 'insecure':
         if (readFlag(issues, field) !== undefined) issues.unsupported(child, `${path}.${child.key}`);
         break;
-      // These decide who a client is or whether its certificate is accepted.
       case 'verify_and_map':
+        if (readFlag(issues, field) === true) {
+          verifyAndMap = true;
+          verify = true;
+        }
+        break;
+      // Checks a client certificate's names against the URLs of routes and gateways, which do not exist here.
       case 'verify_cert_and_check_known_urls':
         if (readFlag(issues, field) === true) issues.unsupportedAccessControl(child.pos, `${path}.${child.key} is`);
         break;
@@ -114,5 +120,5 @@ export function readTls(issues: Issues, entry: ConfEntry, path: string): TlsConf
     issues.error(entry.pos, 'error parsing tls config, cert_file and key_file are both required');
     return undefined;
   }
-  return { certFile, keyFile, ...(caFile !== undefined && { caFile }), verify, timeoutMs, ...(pinnedCerts !== undefined && { pinnedCerts }) };
+  return { certFile, keyFile, ...(caFile !== undefined && { caFile }), verify, timeoutMs, ...(pinnedCerts !== undefined && { pinnedCerts }), ...(verifyAndMap && { verifyAndMap }) };
 }

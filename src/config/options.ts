@@ -105,6 +105,8 @@ export interface TlsConfig {
   readonly timeoutMs: number;
   /** `pinned_certs`: SHA-256 of the accepted client certificates' public keys (SPKI), lower-case hex. */
   readonly pinnedCerts?: readonly string[];
+  /** `verify_and_map`: verify, and take the user from the client certificate. */
+  readonly verifyAndMap?: boolean;
 }
 
 export interface AuthConfig {

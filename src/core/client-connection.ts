@@ -15,6 +15,7 @@ import type { PermissionRules } from './permissions.js';
 import { ProducerStall } from './producer-stall.js';
 import type { StallOwner } from './producer-stall.js';
 import { isValidLiteralSubject, isValidSubscribeSubject, subjectMatches, subjectToText, tokenCount } from '../util/index.js';
+import type { CertIdentity } from '../util/index.js';
 import { Subscription } from './subscription.js';
 import { startTransport } from './tls-start.js';
 import type { TransportStartOwner } from './tls-start.js';
@@ -38,6 +39,8 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
   tlsCipher = '';
   /** The client certificate's key id (TlsUpgrade.peerKeyId); '' without TLS or a certificate. */
   tlsPeerKeyId = '';
+  /** Who the client certificate names (TlsUpgrade.peerIdentity). */
+  tlsIdentity: CertIdentity | null = null;
   lastActivity: number;
   /** What this client's INFO gave it to sign ('' for nothing): the authenticator checks the signature. */
   nonce = '';
@@ -112,6 +115,7 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
     this.tlsVersion = up.version;
     this.tlsCipher = up.cipher;
     this.tlsPeerKeyId = up.peerKeyId;
+    this.tlsIdentity = up.peerIdentity;
     this.socket.on('error', this.onError);
     this.socket.on('close', this.onClose);
     this.attach(null);

@@ -56,7 +56,7 @@ export class ClientLogin {
   }
 
   private authenticate(auth: ClientAuthenticator): void {
-    auth.authenticate(this.conn.opts, { connectionType: this.conn.type, nonce: this.conn.nonce }).then(
+    auth.authenticate(this.conn.opts, { connectionType: this.conn.type, nonce: this.conn.nonce, tlsIdentity: this.conn.tlsIdentity }).then(
       (outcome) => {
         // A reload while the check ran: decide with the configuration now in force.
         if (this.router.authenticator !== auth && !this.conn.closed) return this.authenticate(this.router.authenticator);
@@ -120,7 +120,7 @@ export class ClientLogin {
       conn.perms = null;
       return;
     }
-    auth.authenticate(conn.opts, { connectionType: conn.type, nonce: conn.nonce }).then(
+    auth.authenticate(conn.opts, { connectionType: conn.type, nonce: conn.nonce, tlsIdentity: conn.tlsIdentity }).then(
       (outcome) => conn.guard(() => this.rechecked(outcome)),
       () => conn.guard(() => this.rechecked(NO_USER)),
     );

@@ -1,6 +1,7 @@
 // What core needs from a transport: a byte stream (a node socket fits) plus how it was accepted.
 
 import type { ConnectOptions } from '../protocol/nats/index.js';
+import type { CertIdentity } from '../util/index.js';
 import type { ByteSink } from './outbound.js';
 import type { PermissionRules } from './permissions.js';
 
@@ -27,6 +28,8 @@ export interface TlsUpgrade {
   readonly cipher: string;
   /** SHA-256 of the client certificate's public key (SPKI), hex, as `pinned_certs` lists it; '' without one. */
   readonly peerKeyId: string;
+  /** Who the client certificate names (for `verify_and_map`); null without one. */
+  readonly peerIdentity: CertIdentity | null;
 }
 
 /** Connection types as nats-server names them in allowed_connection_types. */
@@ -72,8 +75,8 @@ export interface ClientAuthenticator {
   readonly timeoutMs: number;
   /** A fresh nonce for a new client's INFO, which it signs to log in; '' when no login needs one. */
   newNonce(): string;
-  /** `nonce`: what the client's INFO carried ('' for none). */
-  authenticate(connect: ConnectOptions, ctx: { connectionType: ConnectionType; nonce: string }): Promise<AuthOutcome>;
+  /** `nonce`: what the client's INFO carried ('' for none); `tlsIdentity`: its certificate's names, null without one. */
+  authenticate(connect: ConnectOptions, ctx: { connectionType: ConnectionType; nonce: string; tlsIdentity: CertIdentity | null }): Promise<AuthOutcome>;
 }
 
 /** The logger core writes to (util's Logger fits). */

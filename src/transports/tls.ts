@@ -13,6 +13,8 @@ import type tls from 'node:tls';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 
+import type { CertIdentity } from '../util/index.js';
+
 /**
  * node:tls takes megabytes and milliseconds to load, and most gateways run without TLS: they
  * are loaded with the first upgrader, synchronously (the server builds upgraders on start and on reload alike).
@@ -39,6 +41,7 @@ export interface UpgradedSocket {
   readonly cipher: string;
   /** SHA-256 of the client certificate's SubjectPublicKeyInfo, hex; '' when it sent none. */
   readonly peerKeyId: string;
+  readonly peerIdentity: CertIdentity | null;
 }
 
 /** Why a handshake that completed is refused anyway. */
@@ -115,7 +118,28 @@ export function createTlsUpgrader(creds: TlsCredentials): TlsUpgrader {
 }
 
 function upgraded(socket: tls.TLSSocket): UpgradedSocket {
-  return { socket, version: socket.getProtocol() ?? '', cipher: socket.getCipher()?.standardName ?? '', peerKeyId: peerKeyId(socket) };
+  return { socket, version: socket.getProtocol() ?? '', cipher: socket.getCipher()?.standardName ?? '', peerKeyId: peerKeyId(socket), peerIdentity: peerIdentity(socket) };
+}
+
+/** The names in the client certificate: its subject alternative names and its subject's attributes. */
+function peerIdentity(socket: tls.TLSSocket): CertIdentity | null {
+  const cert = socket.getPeerCertificate(false);
+  if (cert?.raw === undefined) return null;
+  const emails: string[] = [];
+  const dnsNames: string[] = [];
+  const uris: string[] = [];
+  for (const name of (cert.subjectaltname ?? '').split(', ')) {
+    const colon = name.indexOf(':');
+    const value = name.slice(colon + 1);
+    if (name.startsWith('email:')) emails.push(value);
+    else if (name.startsWith('DNS:')) dnsNames.push(value);
+    else if (name.startsWith('URI:')) uris.push(value);
+  }
+  const subject: [string, string][] = [];
+  for (const [type, value] of Object.entries(cert.subject ?? {})) {
+    for (const v of Array.isArray(value) ? value : [value]) subject.push([type, String(v)]);
+  }
+  return { emails, dnsNames, uris, subject };
 }
 
 /** nats-server's key id of a certificate: the SHA-256 of its SubjectPublicKeyInfo, in hex. */

@@ -13,3 +13,4 @@ export { isValidLiteralSubject, isValidSubscribeSubject, matchesTokens, subjectM
 export { SubjectTransform } from './subject-transform.js';
 export { MappingError, SubjectMappings } from './subject-mapping.js';
 export type { MappingDestination } from './subject-mapping.js';
+export type { CertIdentity } from './cert-identity.js';

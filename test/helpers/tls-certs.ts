@@ -58,3 +58,13 @@ export function createTestPki(): TestPki {
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/**
+ * Another client certificate from the PKI's CA, with a subject of its own (`/O=Acme/CN=dave`) and
+ * subject alternative names if given (`email:a@example.com,DNS:a.example.com`); returns its files.
+ */
+export function issueClientCert(pki: TestPki, name: string, subject: string, subjectAltName?: string): { cert: string; key: string } {
+  const san = subjectAltName === undefined ? '' : `subjectAltName=${subjectAltName}\n`;
+  issue(pki.dir, name, subject, `${san}extendedKeyUsage=clientAuth\n`);
+  return { cert: path.join(pki.dir, `${name}.pem`), key: path.join(pki.dir, `${name}-key.pem`) };
+}

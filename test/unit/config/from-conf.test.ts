@@ -268,14 +268,9 @@ test('tls: other known keys are accepted with warnings', () => {
 
 const REFUSED = 'not supported yet; refusing to start rather than run without the access control it sets';
 
-test('tls: settings that decide who a client is, or check its URLs, are refused', () => {
-  const text = `tls {
-  cert_file: c
-  key_file: k
-  verify_and_map: true
-  verify_cert_and_check_known_urls: true
-}`;
-  assert.deepEqual(problemsOf(text), [`c.conf:4:3: tls.verify_and_map is ${REFUSED}`, `c.conf:5:3: tls.verify_cert_and_check_known_urls is ${REFUSED}`]);
+test('tls: verify_and_map turns verify on; checking known URLs (routes, gateways) is refused', () => {
+  assert.deepEqual(layerOf('tls { cert_file: c, key_file: k, verify_and_map: true }').tls, { certFile: 'c', keyFile: 'k', verify: true, timeoutMs: 2000, verifyAndMap: true });
+  assert.deepEqual(problemsOf('tls {\n  cert_file: c\n  key_file: k\n  verify_cert_and_check_known_urls: true\n}'), [`c.conf:4:3: tls.verify_cert_and_check_known_urls is ${REFUSED}`]);
 });
 
 test('tls: pinned_certs are read in lower case; an entry that is not a hex SHA-256 is an error', () => {

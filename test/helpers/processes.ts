@@ -15,6 +15,8 @@ export const LEAFGATE_MAIN = path.join(REPO_ROOT, 'dist/bin/leafgate.js');
 export interface ServerProcess {
   readonly name: 'leafgate' | 'nats-server';
   readonly port: number;
+  /** The monitoring port when started with `monitor`; 0 otherwise. */
+  readonly httpPort: number;
   readonly pid: number;
   readonly proc: ChildProcess;
   /** Everything the process wrote to stdout and stderr so far. */
@@ -33,9 +35,11 @@ export interface StartOptions {
   readonly cwd?: string;
   /** leafgate only: run this executable (a link to the bin) instead of `node dist/bin/leafgate.js`. */
   readonly executable?: string;
+  /** Also monitoring (`-m`) on a free port of its own, chosen again with the client port when taken. */
+  readonly monitor?: boolean;
 }
 
-function startProcess(name: ServerProcess['name'], cmd: string, baseArgs: string[], opts: StartOptions, port: number): ServerProcess {
+function startProcess(name: ServerProcess['name'], cmd: string, baseArgs: string[], opts: StartOptions, port: number, httpPort: number): ServerProcess {
   const proc = spawn(cmd, [...baseArgs, ...(opts.args ?? [])], { cwd: opts.cwd ?? REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -44,6 +48,7 @@ function startProcess(name: ServerProcess['name'], cmd: string, baseArgs: string
   return {
     name,
     port,
+    httpPort,
     pid: proc.pid ?? 0,
     proc,
     output: () => out,
@@ -89,13 +94,15 @@ async function started(p: ServerProcess): Promise<ServerProcess> {
   return p;
 }
 
-/** Starts on a free port of its own; a port another test's server took meanwhile is tried again. */
-async function startOnFreePort(opts: StartOptions, start: (port: number, address: string[]) => ServerProcess): Promise<ServerProcess> {
-  if (opts.port !== undefined) return started(start(opts.port, []));
+/** Starts on free ports of its own; ports another test's server took meanwhile are chosen again. */
+async function startOnFreePort(opts: StartOptions, start: (port: number, address: string[], httpPort: number) => ServerProcess): Promise<ServerProcess> {
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const httpPort = opts.monitor === true ? await freePort() : 0;
+    const monitor = httpPort === 0 ? [] : ['-m', String(httpPort)];
+    const port = opts.port ?? (await freePort());
+    const address = opts.port === undefined ? ['-a', '127.0.0.1', '-p', String(port)] : [];
     try {
-      return await started(start(port, ['-a', '127.0.0.1', '-p', String(port)]));
+      return await started(start(port, [...address, ...monitor], httpPort));
     } catch (err) {
       if (!(err instanceof PortTakenError) || attempt === 5) throw err;
     }
@@ -104,11 +111,11 @@ async function startOnFreePort(opts: StartOptions, start: (port: number, address
 
 export function startLeafgate(opts: StartOptions = {}): Promise<ServerProcess> {
   const [cmd, main] = opts.executable !== undefined ? [opts.executable, []] : [process.execPath, [LEAFGATE_MAIN]];
-  return startOnFreePort(opts, (port, address) => startProcess('leafgate', cmd, [...main, ...address], opts, port));
+  return startOnFreePort(opts, (port, address, httpPort) => startProcess('leafgate', cmd, [...main, ...address], opts, port, httpPort));
 }
 
 export function startNatsServer(opts: StartOptions = {}): Promise<ServerProcess> {
-  return startOnFreePort(opts, (port, address) => startProcess('nats-server', findNatsServer(), address, opts, port));
+  return startOnFreePort(opts, (port, address, httpPort) => startProcess('nats-server', findNatsServer(), address, opts, port, httpPort));
 }
 
 /** Runs the leafgate bin to completion (for flag errors, --help, -t, --signal). */

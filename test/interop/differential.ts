@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { writeTempConf } from '../helpers/conf-file.js';
 import type { TempConf } from '../helpers/conf-file.js';
-import { freePort } from '../helpers/ports.js';
 import { startLeafgate, startNatsServer } from '../helpers/processes.js';
 import type { ServerProcess } from '../helpers/processes.js';
 import { expectedObservations, runScript } from './script.js';
@@ -25,13 +24,9 @@ export function serverPair(conf?: string, opts: { readonly monitoring?: boolean 
   before(async () => {
     file = conf === undefined ? null : writeTempConf(conf);
     const args = file === null ? [] : ['-c', file.path];
-    const httpPort = opts.monitoring === true ? { natsServer: await freePort(), leafgate: await freePort() } : { natsServer: 0, leafgate: 0 };
-    const monitor = (port: number): string[] => (port === 0 ? [] : ['-m', String(port)]);
-    const [natsServer, leafgate] = await Promise.all([
-      startNatsServer({ args: [...args, ...monitor(httpPort.natsServer)] }),
-      startLeafgate({ args: [...args, ...monitor(httpPort.leafgate)] }),
-    ]);
-    pair = { natsServer, leafgate, httpPort };
+    const monitor = opts.monitoring === true;
+    const [natsServer, leafgate] = await Promise.all([startNatsServer({ args, monitor }), startLeafgate({ args, monitor })]);
+    pair = { natsServer, leafgate, httpPort: { natsServer: natsServer.httpPort, leafgate: leafgate.httpPort } };
   });
   after(async () => {
     await Promise.all([pair?.natsServer.stop(), pair?.leafgate.stop()]);

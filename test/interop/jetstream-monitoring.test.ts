@@ -13,7 +13,6 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { writeTempConf } from '../helpers/conf-file.js';
 import type { TempConf } from '../helpers/conf-file.js';
-import { freePort } from '../helpers/ports.js';
 import { startLeafgate, startNatsServer } from '../helpers/processes.js';
 import type { ServerProcess } from '../helpers/processes.js';
 
@@ -36,9 +35,8 @@ interface Side {
 
 async function startSide(start: typeof startLeafgate, conf: string, prefix: string): Promise<Side> {
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  const httpPort = await freePort();
-  const server = await start({ args: ['-c', conf, '-js', '-sd', storeDir, '-m', String(httpPort)] });
-  return { server, httpPort, storeDir };
+  const server = await start({ args: ['-c', conf, '-js', '-sd', storeDir], monitor: true });
+  return { server, httpPort: server.httpPort, storeDir };
 }
 
 /** Two streams in A (one in memory with a byte limit, which reserves it), one of the same name in B. */

@@ -121,9 +121,9 @@ test('-DV gives both [DBG] and [TRC]; -T=false drops the timestamps', async (t) 
 });
 
 test('-m serves /varz and /healthz', async (t) => {
-  const httpPort = await freePort();
-  const lg = await startLeafgate({ args: ['-m', String(httpPort)] });
+  const lg = await startLeafgate({ monitor: true });
   t.after(() => lg.stop());
+  const httpPort = lg.httpPort;
 
   const health = await fetch(`http://127.0.0.1:${httpPort}/healthz`);
   assert.equal(health.status, 200);

@@ -1,6 +1,7 @@
 // Decides who a CONNECT is and which account it lands in, in nats-server's order
 // (server/auth.go processClientOrLeafAuthentication): an NKEY user when CONNECT names a key and such
-// users exist, then users, then token, then the single user.
+// users exist, then users (named by the client certificate with verify_and_map, else by CONNECT),
+// then token, then the single user.
 import type { ConnectOptions } from '../protocol/nats/index.js';
 import { AuthConfigError } from './errors.js';
 import { certUser } from './cert-user.js';

@@ -9,10 +9,10 @@ import { Authenticator } from './auth/index.js';
 import type { AuthOptions } from './auth/index.js';
 import { describeChanges, diffOptions, jetStreamAccounts, resolveJetStreamStorage } from './config/index.js';
 import type { JetStreamConfig, Options } from './config/index.js';
-import { Router } from './core/index.js';
-import type { RouterConfig } from './core/index.js';
+import { ConnectionKind, Router } from './core/index.js';
+import type { MsgHandler, RouterConfig } from './core/index.js';
 import type { JetStream } from './jetstream/index.js';
-import type { JetStreamMonitorSource, MonitorServer } from './monitor/index.js';
+import type { JetStreamMonitorSource, MonitorServer, SystemRequests } from './monitor/index.js';
 import { NATS_COMPAT_VERSION } from './protocol/nats/index.js';
 import { boundPort, createTlsUpgrader, listenTcp } from './transports/index.js';
 import type { TlsUpgrader } from './transports/index.js';
@@ -154,6 +154,7 @@ export class Server {
     this.router.reconfigure(this.routerConfig(opts));
     if (this.tls !== null) this.log.info(opts.allowNonTls ? 'TLS offered to client connections' : 'TLS required for client connections');
     this.log.info(`Listening for client connections on ${formatHostPort(opts.host, this.clientPort)}`);
+    this.answerSystemRequests();
     this.writePortsFile();
     this.log.info('Server is ready');
   }
@@ -262,6 +263,28 @@ export class Server {
     if (out.length === 0) return;
     this.log.info(`Disconnect ${out.length} clients due to pinned certs reload`);
     for (const c of out) c.close('TLS Handshake Error');
+  }
+
+  /**
+   * `$SYS.REQ.SERVER.PING[.*]` and `$SYS.REQ.SERVER.<id>.*` in the system account, answered by the
+   * monitoring endpoints (loaded with the first request: most gateways are never asked).
+   */
+  private answerSystemRequests(): void {
+    const account = this.opts.noSystemAccount ? null : this.router.findAccount(this.opts.systemAccount);
+    if (account === null) return;
+    const client = this.router.createInternalClient(ConnectionKind.System, account, 'System requests');
+    let answerer: Promise<SystemRequests> | null = null;
+    const onRequest: MsgHandler = (msg) => {
+      if (msg.reply === '') return;
+      const { subject, reply } = msg;
+      const body = msg.data.toString('utf8', msg.start + msg.hdrLen, msg.end);
+      answerer ??= import('./monitor/index.js').then((m) => new m.SystemRequests(this));
+      void answerer.then((requests) => {
+        const answer = requests.answer(subject, body);
+        if (answer !== null) client.answer(reply, null, Buffer.from(answer, 'utf8'));
+      });
+    };
+    for (const subject of ['$SYS.REQ.SERVER.PING', '$SYS.REQ.SERVER.PING.*', `$SYS.REQ.SERVER.${this.id}.*`]) client.subscribe(subject, null, onRequest);
   }
 
   /** Lame duck mode: stop accepting, tell clients, then close them gradually and exit. */

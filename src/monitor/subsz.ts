@@ -18,10 +18,26 @@ type Subsz = { server_id: string; now: string } & SublistStats & {
   total: number;
   offset: number;
   limit: number;
-  subscriptions_list: SubDetail[];
+  subscriptions_list?: SubDetail[];
 };
 
+/** /subsz over HTTP: nats-server 2.9 answers with the statistics alone when there is no list to show. */
 export function subsz(ctx: EndpointContext): EndpointReply {
+  const body = subszBody(ctx);
+  return reply(body.subscriptions_list === undefined ? statsOf(body) : body);
+}
+
+/** `$SYS.REQ.SERVER.*.SUBSZ`: the whole answer, the list left out when empty. */
+export function subszRequest(ctx: EndpointContext): EndpointReply {
+  return reply(subszBody(ctx));
+}
+
+function statsOf(body: Subsz): SublistStats {
+  const { server_id: _id, now: _now, total: _total, offset: _offset, limit: _limit, subscriptions_list: _list, ...stats } = body;
+  return stats;
+}
+
+function subszBody(ctx: EndpointContext): Subsz {
   const q = ctx.query;
   const wantList = q.bool('subs');
   let offset = q.int('offset');
@@ -38,18 +54,16 @@ export function subsz(ctx: EndpointContext): EndpointReply {
     if (accName === '' || acc.name === accName) accounts.push(acc);
   }
   const stats = sumSublistStats(accounts);
-  if (!wantList) return reply(stats);
-
   const details: SubDetail[] = [];
-  for (const acc of accounts) {
-    for (const sub of acc.sublist.all()) {
-      if (test === '' || subjectMatches(test, sub.subject)) details.push(subDetail(sub, sub.conn, true));
+  if (wantList) {
+    for (const acc of accounts) {
+      for (const sub of acc.sublist.all()) {
+        if (test === '' || subjectMatches(test, sub.subject)) details.push(subDetail(sub, sub.conn, true));
+      }
     }
   }
   const page = details.slice(Math.min(offset, details.length), Math.min(offset + limit, details.length));
-  // nats-server 2.9 answers with the statistics alone when the list is empty.
-  if (page.length === 0) return reply(stats);
-  const body: Subsz = {
+  return {
     server_id: ctx.source.id,
     now: rfc3339Nano(ctx.nowMs),
     ...stats,
@@ -57,9 +71,8 @@ export function subsz(ctx: EndpointContext): EndpointReply {
     total: page.length,
     offset,
     limit,
-    subscriptions_list: page,
+    ...(page.length > 0 && { subscriptions_list: page }),
   };
-  return reply(body);
 }
 
 function reply(body: SublistStats | Subsz): EndpointReply {

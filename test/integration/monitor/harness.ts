@@ -61,6 +61,9 @@ export async function startMonitored(layer: OptionLayer = {}): Promise<Monitored
 }
 
 /** Go's RFC3339Nano in UTC. */
+/** The system account's request subscriptions ($SYS.REQ.SERVER.PING, .PING.*, .<id>.*) every server has. */
+export const SERVER_SUBSCRIPTIONS = 3;
+
 export const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 /** nats-server's uptime layout. */
 export const UPTIME = /^(\d+y)?(\d+d)?(\d+h)?(\d+m)?\d+s$/;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RFC3339, startMonitored } from './harness.js';
+import { RFC3339, SERVER_SUBSCRIPTIONS, startMonitored } from './harness.js';
 
 const STATS_KEYS = ['num_subscriptions', 'num_cache', 'num_inserts', 'num_removes', 'num_matches', 'cache_hit_rate', 'max_fanout', 'avg_fanout'];
 
@@ -19,8 +19,8 @@ test('/subsz without subs is the sublist statistics alone', async (t) => {
   await nc.flush();
   const s = await m.json('/subsz');
   assert.deepEqual(Object.keys(s), STATS_KEYS);
-  assert.equal(s.num_subscriptions, 2);
-  assert.equal(s.num_inserts, 2);
+  assert.equal(s.num_subscriptions, 2 + SERVER_SUBSCRIPTIONS);
+  assert.equal(s.num_inserts, 2 + SERVER_SUBSCRIPTIONS);
 });
 
 test('/subsz?subs=1 lists subscriptions with account, and filters with test', async (t) => {
@@ -36,9 +36,9 @@ test('/subsz?subs=1 lists subscriptions with account, and filters with test', as
   assert.deepEqual(Object.keys(s), ['server_id', 'now', ...STATS_KEYS, 'total', 'offset', 'limit', 'subscriptions_list']);
   assert.equal(s.server_id, m.server.id);
   assert.match(s.now as string, RFC3339);
-  assert.equal(s.total, 3);
+  assert.equal(s.total, 3 + SERVER_SUBSCRIPTIONS);
   assert.equal(s.limit, 1024);
-  const subjects = s.subscriptions_list.map((d) => d.subject).sort();
+  const subjects = s.subscriptions_list.filter((d) => d.account === '$G').map((d) => d.subject).sort();
   assert.deepEqual(subjects, ['foo.*', 'foo.bar', 'other']);
   const queued = s.subscriptions_list.find((d) => d.subject === 'foo.*');
   assert.deepEqual(Object.keys(queued ?? {}), ['account', 'subject', 'qgroup', 'sid', 'msgs', 'cid']);
@@ -57,11 +57,12 @@ test('/subsz?subs=1 lists subscriptions with account, and filters with test', as
   const empty = await m.json('/subsz?subs=1&test=nothing.here');
   assert.deepEqual(Object.keys(empty), STATS_KEYS, 'an empty list gives the statistics alone');
 
-  const otherAccount = await m.json('/subsz?subs=1&acc=$SYS');
-  assert.equal(otherAccount.num_subscriptions, 0);
+  const otherAccount = await m.json<Subsz>('/subsz?subs=1&acc=$SYS');
+  assert.equal(otherAccount.num_subscriptions, SERVER_SUBSCRIPTIONS, 'only the server\'s own requests there');
+  assert.ok(otherAccount.subscriptions_list.every((d) => d.account === '$SYS' && String(d.subject).startsWith('$SYS.REQ.SERVER.')));
 
   const alias = await m.json<Subsz>('/subscriptionsz?subs=true');
-  assert.equal(alias.total, 3);
+  assert.equal(alias.total, 3 + SERVER_SUBSCRIPTIONS);
 });
 
 test('/subsz rejects a wildcard test subject and bad flags', async (t) => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NATS_COMPAT_VERSION } from '../../../src/protocol/nats/index.js';
-import { RFC3339, UPTIME, startMonitored } from './harness.js';
+import { RFC3339, SERVER_SUBSCRIPTIONS, UPTIME, startMonitored } from './harness.js';
 
 interface Varz {
   [key: string]: unknown;
@@ -50,7 +50,7 @@ test('/varz reports identity, limits and counters in nats-server shape', async (
   assert.equal(v.out_msgs, 2);
   assert.equal(v.in_bytes, 7);
   assert.equal(v.out_bytes, 7);
-  assert.equal(v.subscriptions, 1);
+  assert.equal(v.subscriptions, 1 + SERVER_SUBSCRIPTIONS);
   assert.equal(v.system_account, '$SYS');
   assert.ok(v.http_req_stats['/varz'] >= 2);
 });

@@ -1,0 +1,137 @@
+// The system account's server requests: `$SYS.REQ.SERVER.PING[.<ENDPOINT>]` (every server answers)
+// and `$SYS.REQ.SERVER.<id>.<ENDPOINT>` (this one). The answers are the monitoring endpoints' own,
+// their options taken from the request's JSON (nats-server's field names) instead of a query string,
+// wrapped as nats-server wraps them: `{"server": {...}, "data": ...}`, or `"statsz"` for a PING.
+
+import { WallClock } from './clock.js';
+import { connz } from './connz.js';
+import type { EndpointContext, EndpointHandler } from './context.js';
+import { BadRequestError } from './errors.js';
+import { rfc3339Nano } from './format.js';
+import { healthz } from './healthz.js';
+import { accountz } from './accountz.js';
+import { jsz } from './jsz.js';
+import { ProcessUsage, coreCount } from './process-usage.js';
+import { Query } from './query.js';
+import type { MonitorSource } from './source.js';
+import { subszRequest } from './subsz.js';
+import { varz } from './varz.js';
+
+type OptionNames = Readonly<Record<string, string>>;
+
+/** Each endpoint, and how its JSON options (nats-server's *Options structs) become query parameters. */
+const ENDPOINTS: Readonly<Record<string, { readonly handler: EndpointHandler; readonly options: OptionNames }>> = {
+  VARZ: { handler: varz, options: {} },
+  CONNZ: {
+    handler: connz,
+    options: { sort: 'sort', auth: 'auth', subscriptions: 'subs', offset: 'offset', limit: 'limit', cid: 'cid', state: 'state', user: 'user', acc: 'acc', mqtt_client: 'mqtt_client' },
+  },
+  SUBSZ: { handler: subszRequest, options: { offset: 'offset', limit: 'limit', subscriptions: 'subs', account: 'acc', test: 'test' } },
+  HEALTHZ: { handler: healthz, options: { 'js-enabled-only': 'js-enabled-only', 'js-server-only': 'js-server-only' } },
+  JSZ: {
+    handler: jsz,
+    options: { account: 'acc', accounts: 'accounts', streams: 'streams', consumer: 'consumers', config: 'config', leader_only: 'leader-only', offset: 'offset', limit: 'limit' },
+  },
+  ACCOUNTZ: { handler: accountz, options: { account: 'acc' } },
+};
+
+/** ConnState as the JSON carries it. */
+const STATES = ['open', 'closed', 'all'];
+
+export class SystemRequests {
+  private readonly source: MonitorSource;
+  private readonly clock = new WallClock();
+  private readonly usage = new ProcessUsage();
+  /** nats-server numbers each system message it sends. */
+  private seq = 0;
+
+  constructor(source: MonitorSource) {
+    this.source = source;
+  }
+
+  /**
+   * The answer to a request on `subject` with JSON options `body` ('' for none), or null when the
+   * subject names no endpoint this answers.
+   */
+  answer(subject: string, body: string): string | null {
+    const tokens = subject.split('.');
+    // $SYS.REQ.SERVER.PING[.<ENDPOINT>] or $SYS.REQ.SERVER.<id>.<ENDPOINT>
+    const name = tokens[3] === 'PING' ? (tokens[4] ?? 'STATSZ') : tokens[4];
+    if (name === undefined || tokens.length > 5) return null;
+    if (name === 'STATSZ') return this.wrap('statsz', JSON.stringify(this.statsz()));
+    const endpoint = ENDPOINTS[name];
+    if (endpoint === undefined) return null;
+    let reply;
+    try {
+      const ctx: EndpointContext = { source: this.source, query: new Query(queryOf(body, endpoint.options)), nowMs: this.clock.nowMs(), usage: this.usage, requestCounts: new Map() };
+      reply = endpoint.handler(ctx);
+    } catch (err) {
+      if (!(err instanceof BadRequestError)) throw err;
+      return this.wrap('error', JSON.stringify({ code: 400, description: err.message }));
+    }
+    return reply.kind === 'json' ? this.wrap('data', reply.body) : null;
+  }
+
+  private wrap(key: string, json: string): string {
+    const s = this.source;
+    const js = s.jetStreamSource !== null;
+    const server = {
+      name: s.opts.serverName !== '' ? s.opts.serverName : s.id,
+      host: s.opts.host,
+      id: s.id,
+      ...(s.opts.jetstream?.domain ? { domain: s.opts.jetstream.domain } : {}),
+      ver: s.router.serverInfo.version,
+      seq: ++this.seq,
+      jetstream: js,
+      time: rfc3339Nano(this.clock.nowMs()),
+    };
+    return `{"server":${JSON.stringify(server)},"${key}":${json}}`;
+  }
+
+  private statsz(): Record<string, unknown> {
+    const s = this.source;
+    const r = s.router;
+    let subscriptions = 0;
+    let active = 0;
+    for (const acc of r.accounts.values()) {
+      subscriptions += acc.sublist.size;
+      if (acc.conns.size > 0) active++;
+    }
+    const usage = this.usage.sample();
+    return {
+      start: rfc3339Nano(s.startTime.getTime()),
+      mem: usage.mem,
+      cores: coreCount(),
+      cpu: usage.cpu,
+      connections: r.conns.size,
+      total_connections: r.stats.totalConnections,
+      active_accounts: active,
+      subscriptions,
+      sent: { msgs: r.stats.outMsgs, bytes: r.stats.outBytes },
+      received: { msgs: r.stats.inMsgs, bytes: r.stats.inBytes },
+      slow_consumers: r.stats.slowConsumers,
+      active_servers: 1,
+    };
+  }
+}
+
+/** The request's JSON options as the query parameters the endpoint reads. */
+function queryOf(body: string, names: OptionNames): URLSearchParams {
+  const params = new URLSearchParams();
+  if (body.trim() === '') return params;
+  let options: unknown;
+  try {
+    options = JSON.parse(body);
+  } catch {
+    throw new BadRequestError('Error decoding request options');
+  }
+  if (options === null || typeof options !== 'object') return params;
+  for (const [key, value] of Object.entries(options as Record<string, unknown>)) {
+    const name = names[key];
+    if (name === undefined || value === null || value === undefined || value === false || value === '' || value === 0) continue;
+    if (key === 'state' && typeof value === 'number') params.set(name, STATES[value] ?? String(value));
+    else params.set(name, String(value));
+  }
+  if ((options as Record<string, unknown>).subscriptions_detail === true) params.set('subs', 'detail');
+  return params;
+}

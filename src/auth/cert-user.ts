@@ -63,20 +63,16 @@ type Attribute = readonly [type: string, value: string];
 /** A user whose name parses as a distinguished name of the subject's attributes: in order first, then in any order. */
 function dnMatch<U>(id: CertIdentity, users: Iterable<[string, U]>, accept: (name: string) => U | undefined): U | undefined {
   const cert: Attribute[][] = id.subject.map(([t, v]) => [[certType(t), v]]);
-  const reordered: string[] = [];
+  const dns: [string, Attribute[][]][] = [];
   for (const [name] of users) {
     const dn = parseDn(name);
-    if (dn === null) continue;
-    if (dn.length === cert.length && dn.every((rdn, i) => rdnEqual(rdn, cert[i] as Attribute[]))) {
-      const u = accept(name);
-      if (u !== undefined) return u;
-    }
-    reordered.push(name);
+    if (dn !== null && dn.length === cert.length) dns.push([name, dn]);
   }
-  for (const name of reordered) {
-    const dn = parseDn(name) as Attribute[][];
-    if (dn.length === cert.length && dn.every((rdn) => cert.some((c) => rdnEqual(rdn, c)))) {
-      const u = accept(name);
+  const inOrder = (dn: Attribute[][]): boolean => dn.every((rdn, i) => rdnEqual(rdn, cert[i] as Attribute[]));
+  const anyOrder = (dn: Attribute[][]): boolean => dn.every((rdn) => cert.some((c) => rdnEqual(rdn, c)));
+  for (const matches of [inOrder, anyOrder]) {
+    for (const [name, dn] of dns) {
+      const u = matches(dn) ? accept(name) : undefined;
       if (u !== undefined) return u;
     }
   }

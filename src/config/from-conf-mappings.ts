@@ -5,7 +5,8 @@ import type { Issues } from './conf-reader.js';
 import { describeNode, fieldOf, lowerCased, typeError } from './conf-reader.js';
 import type { ConfEntry, ConfNode } from './conf-tree.js';
 import { MappingError, SubjectMappings } from '../util/index.js';
-import type { MappingConfig, MappingDestinationConfig } from './options.js';
+import type { MappingDestination } from '../util/index.js';
+import type { MappingConfig } from './options.js';
 
 export function readMappings(issues: Issues, entry: ConfEntry): MappingConfig[] | undefined {
   if (entry.value.kind !== 'map') return typeError(issues, fieldOf(entry), 'a map of subject mappings');
@@ -27,13 +28,13 @@ export function readMappings(issues: Issues, entry: ConfEntry): MappingConfig[] 
   return mappings;
 }
 
-function readDestinations(issues: Issues, node: ConfNode): MappingDestinationConfig[] | undefined {
+function readDestinations(issues: Issues, node: ConfNode): MappingDestination[] | undefined {
   if (node.kind === 'string') return [{ subject: node.value, weight: 100 }];
   if (node.kind !== 'array') {
     issues.error(node.pos, `Unknown type ${describeNode(node)} for mapping destination`);
     return undefined;
   }
-  const dests: MappingDestinationConfig[] = [];
+  const dests: MappingDestination[] = [];
   for (const item of node.items) {
     if (item.kind !== 'map') {
       issues.error(item.pos, `Expected an entry for the mapping destination, got ${describeNode(item)}`);

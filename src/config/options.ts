@@ -1,4 +1,5 @@
 // Typed, frozen server options. Produced by config (file) and cli (flags); read by everything else.
+import type { MappingSpec } from '../util/index.js';
 
 /** Subjects (and `"subject queue"` entries) in the internal byte-string form, as they arrive on the wire. */
 export interface SubjectPermission {
@@ -29,17 +30,8 @@ export interface UserConfig {
   readonly allowedConnectionTypes?: readonly string[];
 }
 
-export interface MappingDestinationConfig {
-  readonly subject: string;
-  /** Percent, 0–100. */
-  readonly weight: number;
-}
-
-/** A subject mapping: publishes to `source` go to one of `destinations`, by weight. */
-export interface MappingConfig {
-  readonly source: string;
-  readonly destinations: readonly MappingDestinationConfig[];
-}
+/** A subject mapping (`mappings {}`): the shape the router builds from. */
+export type MappingConfig = MappingSpec;
 
 /** A user known by its NKEY public key (`users: [{ nkey: U... }]`). */
 export interface NkeyUserConfig {

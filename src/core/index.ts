@@ -1,5 +1,5 @@
 export { Router } from './router.js';
-export type { AccountMapping, Limits, RouterConfig, RouterStats } from './router.js';
+export type { Limits, RouterConfig, RouterStats } from './router.js';
 export { Connection, ConnectionKind } from './connection.js';
 export { ClientConnection } from './client-connection.js';
 export { InternalClient } from './internal-client.js';
@@ -19,4 +19,4 @@ export type { AcceptedSocket, AuthFailureOutcome, AuthOutcome, AuthSuccessOutcom
 export type { ByteSink } from './outbound.js';
 export { flushQueued } from './outbound.js';
 export { MappingError, SubjectMappings } from '../util/index.js';
-export type { MappingDestination } from '../util/index.js';
+export type { MappingDestination, MappingSpec } from '../util/index.js';

@@ -4,7 +4,7 @@
 import type { PubFrame, ServerInfo } from '../protocol/nats/index.js';
 import { WireError } from '../protocol/nats/index.js';
 import { GLOBAL_ACCOUNT, MappingError, SubjectMappings, subjectToText } from '../util/index.js';
-import type { MappingDestination } from '../util/index.js';
+import type { MappingSpec } from '../util/index.js';
 import { Account } from './account.js';
 import { ClosedConnection } from './closed-connection.js';
 import { ClientConnection } from './client-connection.js';
@@ -34,7 +34,7 @@ export interface RouterConfig {
   readonly info: Omit<ServerInfo, 'client_id' | 'client_ip'>;
   readonly accountNames: readonly string[];
   /** Each account's subject mappings, in the order they apply (accounts without any are absent). */
-  readonly mappings: ReadonlyMap<string, readonly AccountMapping[]>;
+  readonly mappings: ReadonlyMap<string, readonly MappingSpec[]>;
   readonly systemAccount: string;
   readonly noHeaderSupport: boolean;
   readonly maxTracedMsgLen: number;
@@ -245,23 +245,13 @@ export class Router {
   }
 }
 
-/** A subject mapping as configured: its source and weighted destinations. */
-export interface AccountMapping {
-  readonly source: string;
-  readonly destinations: readonly MappingDestination[];
-}
-
-/** The account's mappings, or null for none; throws a MappingError for one that cannot be. */
-function mappingsOf(account: string, list: readonly AccountMapping[] | undefined): SubjectMappings | null {
-  if (list === undefined || list.length === 0) return null;
-  const mappings = new SubjectMappings();
-  for (const m of list) {
-    try {
-      mappings.add(m.source, m.destinations);
-    } catch (err) {
-      if (err instanceof MappingError) err.message = `account ${JSON.stringify(account)}: ${err.message}`;
-      throw err;
-    }
+/** The account's mappings, or null for none; throws a MappingError naming the account for one that cannot be. */
+function mappingsOf(account: string, specs: readonly MappingSpec[] | undefined): SubjectMappings | null {
+  if (specs === undefined || specs.length === 0) return null;
+  try {
+    return SubjectMappings.of(specs);
+  } catch (err) {
+    if (err instanceof MappingError) err.message = `account ${JSON.stringify(account)}: ${err.message}`;
+    throw err;
   }
-  return mappings;
 }

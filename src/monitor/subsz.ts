@@ -23,21 +23,16 @@ type Subsz = { server_id: string; now: string } & SublistStats & {
 
 /** /subsz over HTTP: nats-server 2.9 answers with the statistics alone when there is no list to show. */
 export function subsz(ctx: EndpointContext): EndpointReply {
-  const body = subszBody(ctx);
-  return reply(body.subscriptions_list === undefined ? statsOf(body) : body);
+  const { stats, body } = subszBody(ctx);
+  return reply(body.subscriptions_list === undefined ? stats : body);
 }
 
 /** `$SYS.REQ.SERVER.*.SUBSZ`: the whole answer, the list left out when empty. */
 export function subszRequest(ctx: EndpointContext): EndpointReply {
-  return reply(subszBody(ctx));
+  return reply(subszBody(ctx).body);
 }
 
-function statsOf(body: Subsz): SublistStats {
-  const { server_id: _id, now: _now, total: _total, offset: _offset, limit: _limit, subscriptions_list: _list, ...stats } = body;
-  return stats;
-}
-
-function subszBody(ctx: EndpointContext): Subsz {
+function subszBody(ctx: EndpointContext): { stats: SublistStats; body: Subsz } {
   const q = ctx.query;
   const wantList = q.bool('subs');
   let offset = q.int('offset');
@@ -63,7 +58,7 @@ function subszBody(ctx: EndpointContext): Subsz {
     }
   }
   const page = details.slice(Math.min(offset, details.length), Math.min(offset + limit, details.length));
-  return {
+  const body: Subsz = {
     server_id: ctx.source.id,
     now: rfc3339Nano(ctx.nowMs),
     ...stats,
@@ -73,6 +68,7 @@ function subszBody(ctx: EndpointContext): Subsz {
     limit,
     ...(page.length > 0 && { subscriptions_list: page }),
   };
+  return { stats, body };
 }
 
 function reply(body: SublistStats | Subsz): EndpointReply {

@@ -118,13 +118,19 @@ export function createTlsUpgrader(creds: TlsCredentials): TlsUpgrader {
 }
 
 function upgraded(socket: tls.TLSSocket): UpgradedSocket {
-  return { socket, version: socket.getProtocol() ?? '', cipher: socket.getCipher()?.standardName ?? '', peerKeyId: peerKeyId(socket), peerIdentity: peerIdentity(socket) };
+  const cert = socket.getPeerCertificate(false);
+  const has = cert?.raw !== undefined;
+  return {
+    socket,
+    version: socket.getProtocol() ?? '',
+    cipher: socket.getCipher()?.standardName ?? '',
+    peerKeyId: has ? peerKeyId(cert.raw) : '',
+    peerIdentity: has ? peerIdentity(cert) : null,
+  };
 }
 
 /** The names in the client certificate: its subject alternative names and its subject's attributes. */
-function peerIdentity(socket: tls.TLSSocket): CertIdentity | null {
-  const cert = socket.getPeerCertificate(false);
-  if (cert?.raw === undefined) return null;
+function peerIdentity(cert: tls.PeerCertificate): CertIdentity {
   const emails: string[] = [];
   const dnsNames: string[] = [];
   const uris: string[] = [];
@@ -142,10 +148,8 @@ function peerIdentity(socket: tls.TLSSocket): CertIdentity | null {
   return { emails, dnsNames, uris, subject };
 }
 
-/** nats-server's key id of a certificate: the SHA-256 of its SubjectPublicKeyInfo, in hex. */
-function peerKeyId(socket: tls.TLSSocket): string {
-  const raw = socket.getPeerCertificate(false)?.raw;
-  if (raw === undefined) return '';
+/** nats-server's key id of a certificate (its DER bytes): the SHA-256 of its SubjectPublicKeyInfo, in hex. */
+function peerKeyId(raw: Buffer): string {
   const crypto = requireBuiltin('node:crypto') as typeof import('node:crypto');
   const spki = new crypto.X509Certificate(raw).publicKey.export({ type: 'spki', format: 'der' });
   return crypto.createHash('sha256').update(spki).digest('hex');

@@ -12,5 +12,5 @@ export { writeDecimal } from './decimal.js';
 export { isValidLiteralSubject, isValidSubscribeSubject, matchesTokens, subjectMatches, tokenCount } from './subject.js';
 export { SubjectTransform } from './subject-transform.js';
 export { MappingError, SubjectMappings } from './subject-mapping.js';
-export type { MappingDestination } from './subject-mapping.js';
+export type { MappingDestination, MappingSpec } from './subject-mapping.js';
 export type { CertIdentity } from './cert-identity.js';

@@ -7,12 +7,18 @@
 // itself, unless the source is one of the destinations (then the rest is dropped, on purpose).
 
 import { SubjectTransform } from './subject-transform.js';
-import { isValidSubscribeSubject, subjectMatches } from './subject.js';
+import { isValidSubscribeSubject, matchesTokens } from './subject.js';
 
 export interface MappingDestination {
   readonly subject: string;
   /** 0–100. */
   readonly weight: number;
+}
+
+/** A mapping as configured (the config's `mappings {}` entries, the router's input). */
+export interface MappingSpec {
+  readonly source: string;
+  readonly destinations: readonly MappingDestination[];
 }
 
 /** Why a mapping could not be added, in nats-server's words. */
@@ -37,7 +43,8 @@ interface WeightedTransform {
 
 interface Mapping {
   readonly source: string;
-  readonly literal: boolean;
+  /** The source's tokens, split once (matchesTokens walks the subject without allocating); null for a literal source. */
+  readonly tokens: readonly string[] | null;
   readonly dests: readonly WeightedTransform[];
 }
 
@@ -64,9 +71,10 @@ export class SubjectMappings {
     }
     weighted.sort((a, b) => a.weight - b.weight);
     let upTo = 0;
+    const tokens = source.split('.');
     const mapping: Mapping = {
       source,
-      literal: !source.split('.').some((t) => t === '*' || t === '>'),
+      tokens: tokens.some((t) => t === '*' || t === '>') ? tokens : null,
       dests: weighted.map((w) => ({ subject: w.subject, transform: w.transform, upTo: (upTo += w.weight) })),
     };
     const at = this.mappings.findIndex((m) => m.source === source);
@@ -109,9 +117,16 @@ export class SubjectMappings {
 
   private find(subject: string): Mapping | null {
     for (const m of this.mappings) {
-      if (m.literal ? m.source === subject : subjectMatches(subject, m.source)) return m;
+      if (m.tokens === null ? m.source === subject : matchesTokens(subject, m.tokens)) return m;
     }
     return null;
+  }
+
+  /** The mappings of `specs`, in their order; throws a MappingError for one that cannot be. */
+  static of(specs: readonly MappingSpec[]): SubjectMappings {
+    const mappings = new SubjectMappings();
+    for (const m of specs) mappings.add(m.source, m.destinations);
+    return mappings;
   }
 }
 

@@ -16,7 +16,7 @@ import type { JetStreamMonitorSource, MonitorServer, SystemRequests } from './mo
 import { NATS_COMPAT_VERSION } from './protocol/nats/index.js';
 import { boundPort, createTlsUpgrader, listenTcp } from './transports/index.js';
 import type { TlsUpgrader } from './transports/index.js';
-import { GLOBAL_ACCOUNT, ListenError, formatGoDuration, formatHostPort, generateServerId, reachableUrls } from './util/index.js';
+import { GLOBAL_ACCOUNT, linkAccounts, ListenError, formatGoDuration, formatHostPort, generateServerId, reachableUrls } from './util/index.js';
 import type { Logger } from './util/index.js';
 
 /** Re-reads the configuration (file, then flags) for a reload. */
@@ -104,6 +104,7 @@ export class Server {
       },
       accountNames: authenticator.accountNames(),
       mappings: new Map([[GLOBAL_ACCOUNT, opts.mappings], ...opts.accounts.map((a) => [a.name, a.mappings ?? []] as const)]),
+      links: linkAccounts(opts.accounts).accounts,
       systemAccount: opts.systemAccount,
       noHeaderSupport: opts.noHeaderSupport,
       maxTracedMsgLen: opts.maxTracedMsgLen,

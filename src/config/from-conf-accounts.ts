@@ -4,8 +4,10 @@ import type { Issues } from './conf-reader.js';
 import { fieldOf, itemsOf, lowerCased, readString, typeError } from './conf-reader.js';
 import type { ConfEntry, ConfNode, SourcePos } from './conf-tree.js';
 import type { UserEntry } from './from-conf-auth.js';
-import { GLOBAL_ACCOUNT } from '../util/index.js';
+import { GLOBAL_ACCOUNT, linkAccounts } from '../util/index.js';
 import { readAccountJetStream } from './from-conf-account-jetstream.js';
+import { readExports, readImports } from './from-conf-links.js';
+import type { ExportsRead, ImportsRead } from './from-conf-links.js';
 import { readMappings } from './from-conf-mappings.js';
 import { readUsers, splitUsers, withDefaultPermissions } from './from-conf-auth.js';
 import { readPermissions } from './from-conf-permissions.js';
@@ -20,7 +22,7 @@ export interface AccountsBlock {
 }
 
 /** Account keys accepted but not acted upon yet. */
-const LATER_ACCOUNT_KEYS = new Set(['nkey', 'exports', 'imports', 'limits']);
+const LATER_ACCOUNT_KEYS = new Set(['nkey', 'limits']);
 
 function reservedName(issues: Issues, name: string, pos: SourcePos): boolean {
   if (name !== GLOBAL_ACCOUNT) return false;
@@ -62,6 +64,8 @@ function readAccount(issues: Issues, accountEntry: ConfEntry): AccountRead | und
   let defaultPermissions: PermissionsConfig | undefined;
   let jetstream: JetStreamAccountLimits | undefined;
   let mappings: MappingConfig[] | undefined;
+  let exports: ExportsRead | undefined;
+  let imports: ImportsRead | undefined;
   for (const [key, entry] of lowerCased(accountEntry.value)) {
     if (key === 'users') {
       usersPos = entry.pos;
@@ -72,6 +76,10 @@ function readAccount(issues: Issues, accountEntry: ConfEntry): AccountRead | und
       mappings = readMappings(issues, entry);
     } else if (key === 'jetstream') {
       jetstream = readAccountJetStream(issues, entry);
+    } else if (key === 'exports') {
+      exports = readExports(issues, entry);
+    } else if (key === 'imports') {
+      imports = readImports(issues, entry);
     } else if (LATER_ACCOUNT_KEYS.has(key)) {
       issues.unsupported(entry, `accounts.${name}.${entry.key}`);
     } else {
@@ -87,6 +95,10 @@ function readAccount(issues: Issues, accountEntry: ConfEntry): AccountRead | und
     ...(defaultPermissions !== undefined && { defaultPermissions }),
     ...(mappings !== undefined && mappings.length > 0 && { mappings }),
     ...(jetstream !== undefined && { jetstream }),
+    ...(exports !== undefined && exports.streams.length > 0 && { streamExports: exports.streams }),
+    ...(exports !== undefined && exports.services.length > 0 && { serviceExports: exports.services }),
+    ...(imports !== undefined && imports.streams.length > 0 && { streamImports: imports.streams }),
+    ...(imports !== undefined && imports.services.length > 0 && { serviceImports: imports.services }),
   };
   return { account, users, ...(usersPos !== undefined && { usersPos }) };
 }
@@ -108,5 +120,7 @@ export function readAccounts(issues: Issues, entry: ConfEntry): AccountsBlock | 
     users.push(...read.users);
     if (read.users.length > 0) firstUsersPos ??= read.usersPos;
   }
+  // nats-server links imports to exports once every account is read, and reports at the block.
+  if (issues.errors.length === 0) for (const message of linkAccounts(accounts).errors) issues.error(entry.pos, message);
   return { accounts, users, ...(firstUsersPos !== undefined && { firstUsersPos }) };
 }

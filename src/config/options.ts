@@ -1,5 +1,5 @@
 // Typed, frozen server options. Produced by config (file) and cli (flags); read by everything else.
-import type { MappingSpec } from '../util/index.js';
+import type { ExportSpec, MappingSpec, ServiceExportSpec, ServiceImportSpec, StreamImportSpec } from '../util/index.js';
 
 /** Subjects (and `"subject queue"` entries) in the internal byte-string form, as they arrive on the wire. */
 export interface SubjectPermission {
@@ -85,6 +85,10 @@ export interface AccountConfig {
   readonly mappings?: readonly MappingConfig[];
   /** The account's `jetstream` setting; absent when it says nothing (or `disabled`). */
   readonly jetstream?: JetStreamAccountLimits;
+  readonly streamExports?: readonly ExportSpec[];
+  readonly serviceExports?: readonly ServiceExportSpec[];
+  readonly streamImports?: readonly StreamImportSpec[];
+  readonly serviceImports?: readonly ServiceImportSpec[];
 }
 
 export interface TlsConfig {

@@ -3,9 +3,12 @@
 import { InterestWatches } from './interest.js';
 import type { InterestListener, InterestRule, InterestWatch } from './interest.js';
 import { Sublist } from './sublist.js';
+import { isValidLiteralSubject, subjectMatches } from '../util/index.js';
 import type { Subscription } from './subscription.js';
 import type { ClientConnection } from './client-connection.js';
 import type { SubjectMappings } from '../util/index.js';
+import type { ServiceExport, ServiceImport } from './service-import.js';
+import type { StreamImport } from './stream-import.js';
 
 export class Account {
   readonly name: string;
@@ -15,6 +18,20 @@ export class Account {
   readonly isSystem: boolean;
   /** Where clients' publishes to some subjects go instead (null: none, the usual case). */
   mappings: SubjectMappings | null = null;
+  /** Streams this account imports: each subscription that can take one gets a shadow in the exporter. */
+  streamImports: readonly StreamImport[] = [];
+  /** Services this account imports, each with its internal subscription on the imported subject. */
+  serviceImports: readonly ServiceImport[] = [];
+  /** Services this account exports (for /accountz and the response threshold). */
+  serviceExports: readonly ServiceExport[] = [];
+  /** Streams this account exports, with who may import them (null: anyone). */
+  streamExports: readonly { readonly subject: string; readonly accounts: readonly string[] | null }[] = [];
+  /** Pending answers to requests that reached this account through an import, by their `_R_` subject. */
+  readonly responses = new Map<string, ServiceImport>();
+  /** `_R_.<6 random>.`: the reply prefix of requests that reach this account through an import. */
+  replyPrefix = '';
+  /** This account's requesters' reply subjects with the response imports waiting on them. */
+  readonly awaitedReplies = new Map<string, ServiceImport[]>();
   private readonly watches = new InterestWatches();
 
   constructor(name: string, isSystem: boolean, useCache: boolean) {
@@ -25,13 +42,81 @@ export class Account {
 
   /** Puts a subscription into the subject space. Every connection kind subscribes through here. */
   insert(sub: Subscription): void {
+    this.insertHere(sub);
+    if (this.streamImports.length > 0) this.addShadows(sub);
+  }
+
+  /** Takes a subscription out of the subject space (a no-op when it is not there), with its shadows. */
+  remove(sub: Subscription): void {
+    this.removeHere(sub);
+    const shadows = sub.shadows;
+    if (shadows !== null) {
+      sub.shadows = null;
+      for (const shadow of shadows) {
+        shadow.closed = true;
+        (shadow.streamImport as StreamImport).exporter.removeHere(shadow);
+      }
+    }
+    if (this.awaitedReplies.size > 0) this.replyInterestMayBeLost(sub.subject);
+  }
+
+  /**
+   * Gives every subscription its shadows for the current stream imports (after they changed), or
+   * takes them all away (none left).
+   */
+  reshadow(): void {
+    for (const sub of this.sublist.all()) {
+      if (sub.origin !== null) continue;
+      const shadows = sub.shadows;
+      if (shadows !== null) {
+        sub.shadows = null;
+        for (const shadow of shadows) (shadow.streamImport as StreamImport).exporter.removeHere(shadow);
+      }
+      if (this.streamImports.length > 0) this.addShadows(sub);
+    }
+  }
+
+  private insertHere(sub: Subscription): void {
     this.sublist.insert(sub);
     if (this.watches.size > 0) this.watches.added(sub);
   }
 
-  /** Takes a subscription out of the subject space (a no-op when it is not there). */
-  remove(sub: Subscription): void {
+  private removeHere(sub: Subscription): void {
     if (this.sublist.remove(sub) && this.watches.size > 0) this.watches.removed(sub);
+  }
+
+  /** A shadow lives in the exporter's subject space only: it gets no shadows of its own there. */
+  private addShadows(sub: Subscription): void {
+    const tokens = sub.subject.split('.');
+    const wildcard = tokens.includes('*') || tokens[tokens.length - 1] === '>';
+    let shadows: Subscription[] | null = null;
+    for (const im of this.streamImports) {
+      const shadow = im.shadowFor(sub, tokens, wildcard);
+      if (shadow === null) continue;
+      im.exporter.insertHere(shadow);
+      (shadows ??= []).push(shadow);
+    }
+    sub.shadows = shadows;
+  }
+
+  /**
+   * A requester's reply subject may have lost its last subscriber: the answers still waiting for it
+   * are dropped (nats-server's checkForReverseEntry).
+   */
+  private replyInterestMayBeLost(subject: string): void {
+    if (isValidLiteralSubject(subject)) {
+      if (this.awaitedReplies.has(subject)) this.dropIfUnwanted(subject);
+      return;
+    }
+    for (const reply of [...this.awaitedReplies.keys()]) if (subjectMatches(reply, subject)) this.dropIfUnwanted(reply);
+  }
+
+  private dropIfUnwanted(reply: string): void {
+    const r = this.sublist.match(reply, false);
+    if (r.psubs.length > 0 || r.qsubs.length > 0) return;
+    const waiting = this.awaitedReplies.get(reply) as ServiceImport[];
+    this.awaitedReplies.delete(reply);
+    for (const rsi of waiting) rsi.owner.responses.delete(rsi.from);
   }
 
   /**

@@ -11,7 +11,7 @@ import type { Account } from './account.js';
 import type { ClientConnection } from './client-connection.js';
 
 /** nats-server's numbering (client.go): monitoring shows the names, and routes and leafs keep theirs when they come. */
-export const ConnectionKind = { Client: 0, System: 3, JetStream: 5 } as const;
+export const ConnectionKind = { Client: 0, System: 3, JetStream: 5, Account: 6 } as const;
 export type ConnectionKind = (typeof ConnectionKind)[keyof typeof ConnectionKind];
 
 export abstract class Connection {

@@ -4,12 +4,17 @@
 import type { PubFrame, ServerInfo } from '../protocol/nats/index.js';
 import { WireError } from '../protocol/nats/index.js';
 import { GLOBAL_ACCOUNT, MappingError, SubjectMappings, subjectToText } from '../util/index.js';
-import type { MappingSpec } from '../util/index.js';
+import type { LinkedAccount, MappingSpec } from '../util/index.js';
 import { Account } from './account.js';
 import { ClosedConnection } from './closed-connection.js';
 import { ClientConnection } from './client-connection.js';
-import type { Connection, ConnectionKind } from './connection.js';
+import { ConnectionKind } from './connection.js';
+import type { Connection } from './connection.js';
+import { FrameView } from './frame-view.js';
 import { InternalClient } from './internal-client.js';
+import { ServiceExport, ServiceImport } from './service-import.js';
+import { ServiceRouting } from './service-routing.js';
+import { StreamImport } from './stream-import.js';
 import { writeMsg } from './msg-writer.js';
 import type { Subscription } from './subscription.js';
 import type { AcceptedSocket, ClientAuthenticator, CoreLog } from './transport.js';
@@ -35,6 +40,8 @@ export interface RouterConfig {
   readonly accountNames: readonly string[];
   /** Each account's subject mappings, in the order they apply (accounts without any are absent). */
   readonly mappings: ReadonlyMap<string, readonly MappingSpec[]>;
+  /** Each account's exports and imports, linked (accounts without any may be absent). */
+  readonly links: ReadonlyMap<string, LinkedAccount>;
   readonly systemAccount: string;
   readonly noHeaderSupport: boolean;
   readonly maxTracedMsgLen: number;
@@ -71,9 +78,17 @@ export class Router {
   private info!: RouterConfig['info'];
   private nextCid = 1;
   private useSublistCache: boolean;
+  private readonly services: ServiceRouting;
+  /** Each account's internal client for its import and response subscriptions, made on first need. */
+  private readonly accountClients = new Map<Account, InternalClient>();
+  /** Frames of shadow deliveries, one per nesting level (a handler may publish while one is delivered). */
+  private readonly shadowViews: FrameView[] = [];
+  private shadowDepth = 0;
+  private links: ReadonlyMap<string, LinkedAccount> = new Map();
 
   constructor(cfg: RouterConfig) {
     this.useSublistCache = cfg.useSublistCache;
+    this.services = new ServiceRouting(this);
     this.adopt(cfg);
   }
 
@@ -101,6 +116,61 @@ export class Router {
     this.systemAccount = cfg.systemAccount;
     this.syncAccounts(cfg.accountNames);
     for (const acc of this.accounts.values()) acc.mappings = mappingsOf(acc.name, cfg.mappings.get(acc.name));
+    if (cfg.links !== this.links) this.bindLinks(cfg.links);
+  }
+
+  /**
+   * Binds the accounts' exports and imports: service imports subscribe their subjects in the importer,
+   * and every subscription gets the shadows the stream imports call for (none left when none are).
+   */
+  private bindLinks(links: ReadonlyMap<string, LinkedAccount>): void {
+    this.links = links;
+    let shadowed = false;
+    for (const acc of this.accounts.values()) shadowed ||= acc.streamImports.length > 0;
+    const exportsOf = new Map<Account, Map<string, ServiceExport>>();
+    for (const acc of this.accounts.values()) {
+      const linked = links.get(acc.name);
+      const own = new Map<string, ServiceExport>();
+      for (const e of linked?.serviceExports ?? []) own.set(e.subject, new ServiceExport(acc, e.subject, e.responseType, e.responseThresholdMs));
+      exportsOf.set(acc, own);
+      acc.serviceExports = [...own.values()];
+      acc.streamExports = linked?.streamExports ?? [];
+    }
+    for (const acc of this.accounts.values()) {
+      for (const si of acc.serviceImports) if (si.sub !== null) this.accountClient(acc).unsubscribe(si.sub);
+      const linked = links.get(acc.name);
+      const streams: StreamImport[] = [];
+      const services: ServiceImport[] = [];
+      for (const im of linked?.streamImports ?? []) {
+        const exporter = this.accounts.get(im.exporter);
+        if (exporter !== undefined) streams.push(new StreamImport(exporter, im));
+      }
+      for (const im of linked?.serviceImports ?? []) {
+        const exporter = this.accounts.get(im.exporter);
+        if (exporter === undefined) continue;
+        const exp = exportsOf.get(exporter)?.get(im.export.subject) ?? new ServiceExport(exporter, im.export.subject, im.export.responseType, im.export.responseThresholdMs);
+        services.push(new ServiceImport(acc, exporter, im.from, im.to, im.transform, im.usePub, im.share, exp, false));
+      }
+      acc.streamImports = streams;
+      acc.serviceImports = services;
+      for (const si of services) this.services.listen(si);
+    }
+    for (const acc of this.accounts.values()) shadowed ||= acc.streamImports.length > 0;
+    if (shadowed) for (const acc of this.accounts.values()) acc.reshadow();
+  }
+
+  /** The internal client that holds `acc`'s import and response subscriptions. */
+  accountClient(acc: Account): InternalClient {
+    let client = this.accountClients.get(acc);
+    if (client === undefined) {
+      client = this.createInternalClient(ConnectionKind.Account, acc, `Account ${acc.name}`);
+      this.accountClients.set(acc, client);
+    }
+    return client;
+  }
+
+  get serverName(): string {
+    return this.info.server_name;
   }
 
   private syncAccounts(names: readonly string[]): void {
@@ -152,7 +222,23 @@ export class Router {
    * `oneOff`: the subject is a reply subject answered once (Sublist.match's `admit`).
    */
   route(pub: Connection, f: PubFrame, oneOff = false): number {
-    const acc = pub.account as Account;
+    const n = this.deliverIn(pub.account as Account, pub, f, oneOff, false);
+    const stats = this.stats;
+    stats.inMsgs++;
+    stats.inBytes += f.end - f.start;
+    return n;
+  }
+
+  /** Delivers a message that came into `acc` through a service import (ServiceRouting's). */
+  routeImported(acc: Account, pub: Connection, f: PubFrame, oneOff: boolean): number {
+    return this.deliverIn(acc, pub, f, oneOff, true);
+  }
+
+  /**
+   * The delivery loop. A message that came through a service import is not passed on to the shadows
+   * of stream imports (nats-server does not re-export it).
+   */
+  private deliverIn(acc: Account, pub: Connection, f: PubFrame, oneOff: boolean, viaService: boolean): number {
     const subject = f.subject;
     const r = acc.sublist.match(subject, !oneOff);
     const echo = pub.opts.echo;
@@ -162,6 +248,10 @@ export class Router {
       const sub = psubs[i];
       const c = sub.conn;
       if ((c === pub && !echo) || c.closed || sub.closed) continue;
+      if (sub.streamImport !== null) {
+        if (!viaService && this.deliverShadow(sub, f, pub)) n++;
+        continue;
+      }
       if (c.perms !== null && c.perms.filtersDelivery && c.perms.deniesDelivery(subject)) continue;
       if (sub.handler !== null) this.handOver(sub, f, pub);
       else if (this.deliver(c as ClientConnection, sub, f)) pub.stallFor(c as ClientConnection);
@@ -176,6 +266,11 @@ export class Router {
         const sub = members[(startAt + k) % count];
         const c = sub.conn;
         if ((c === pub && !echo) || c.closed || sub.closed) continue;
+        if (sub.streamImport !== null) {
+          if (viaService || !this.deliverShadow(sub, f, pub)) continue;
+          n++;
+          break;
+        }
         if (c.perms !== null && c.perms.filtersDelivery && c.perms.deniesDelivery(subject)) continue;
         if (sub.handler !== null) this.handOver(sub, f, pub);
         else if (this.deliver(c as ClientConnection, sub, f)) pub.stallFor(c as ClientConnection);
@@ -183,10 +278,35 @@ export class Router {
         break;
       }
     }
-    const stats = this.stats;
-    stats.inMsgs++;
-    stats.inBytes += f.end - f.start;
     return n;
+  }
+
+  /**
+   * A delivery to a stream import's shadow: the importer's subscriber gets the message under its own
+   * account's subject (a JetStream delivery keeps the stored message's subject, as in nats-server).
+   * Counts against the subscription it shadows. False when its permissions refuse the subject.
+   */
+  private deliverShadow(shadow: Subscription, f: PubFrame, pub: Connection): boolean {
+    const im = shadow.streamImport as StreamImport;
+    const sub = shadow.origin as Subscription;
+    const c = shadow.conn;
+    let frame = f;
+    let depth = -1;
+    if (f.deliverAs === '' && !im.keepsSubject) {
+      depth = this.shadowDepth++;
+      frame = (this.shadowViews[depth] ??= new FrameView()).show(f, im.deliveredSubject(f.subject));
+    }
+    try {
+      if (c.perms !== null && c.perms.filtersDelivery && c.perms.deniesDelivery(frame.receivedSubject)) return false;
+      if (sub.handler !== null) this.handOver(sub, frame, pub);
+      else if (this.deliver(c as ClientConnection, sub, frame)) pub.stallFor(c as ClientConnection);
+      return true;
+    } finally {
+      if (depth >= 0) {
+        (this.shadowViews[depth] as FrameView).release();
+        this.shadowDepth--;
+      }
+    }
   }
 
   /** Writes one delivery; true when the receiver is filling up and the publisher should stall. */

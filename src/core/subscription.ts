@@ -2,6 +2,7 @@
 
 import type { PubFrame } from '../protocol/nats/index.js';
 import type { Connection } from './connection.js';
+import type { StreamImport } from './stream-import.js';
 
 /**
  * How an internal subscription takes a message: called during delivery with the publish itself, whose
@@ -24,6 +25,15 @@ export class Subscription {
   closed = false;
   /** Index in its sublist node (kept by the sublist). */
   slot = -1;
+  /**
+   * Set on a shadow: the copy of a subscription that a stream import puts into the exporting
+   * account, delivering there under the importer's subject. Null for an ordinary subscription.
+   */
+  streamImport: StreamImport | null = null;
+  /** A shadow's subscription (its deliveries count there); null for an ordinary one. */
+  origin: Subscription | null = null;
+  /** An ordinary subscription's shadows in exporting accounts; null when it has none. */
+  shadows: Subscription[] | null = null;
 
   constructor(conn: Connection, subject: string, queue: string | null, sid: string, handler: MsgHandler | null = null) {
     this.conn = conn;

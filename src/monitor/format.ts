@@ -3,18 +3,10 @@
 
 import { goDuration } from '../util/index.js';
 
+export { rfc3339Nano } from '../util/index.js';
+
 const NS_PER_US = 1_000;
 const NS_PER_MS = 1_000_000;
-
-/** Epoch milliseconds (fractions kept to the microsecond) as Go's RFC3339Nano in UTC: trailing zeros of the fraction dropped. */
-export function rfc3339Nano(epochMs: number): string {
-  const micros = Math.round(epochMs * 1000);
-  const seconds = Math.floor(micros / 1_000_000);
-  const fracNs = (micros - seconds * 1_000_000) * NS_PER_US;
-  const base = new Date(seconds * 1000).toISOString().slice(0, 19);
-  const frac = String(fracNs).padStart(9, '0').replace(/0+$/, '');
-  return frac === '' ? `${base}Z` : `${base}.${frac}Z`;
-}
 
 /** nats-server's uptime layout: whole seconds as `45s`, `1m2s`, `3h0m4s`, `2d3h4m5s`, `1y2d3h4m5s`. */
 export function uptime(ms: number): string {

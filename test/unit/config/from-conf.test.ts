@@ -209,26 +209,71 @@ accounts {
   ]);
 });
 
-test('accounts: exports and imports are accepted with warnings', () => {
+test('accounts: exports and imports are read and linked', () => {
   const text = `accounts {
   APP {
     users: [ { user: a, password: b } ]
     jetstream: enabled
-    exports: [ { stream: "events.>" }, { service: "svc.echo", response: singleton } ]
+    exports: [ { stream: "events.>", accounts: [OTHER] }, { service: "svc.echo", response: stream, threshold: "5s" } ]
     imports: [ { stream: { account: OTHER, subject: "feed.>" }, prefix: other } ]
     mappings: { "old.>": "new.>" }
   }
-  OTHER { jetstream { max_mem: 1G } }
+  OTHER {
+    jetstream { max_mem: 1G }
+    exports: [ { stream: "feed.>" } ]
+    imports: [ { service: { account: APP, subject: "svc.echo" }, to: "echo", share: true } ]
+  }
 }`;
   const { layer, warnings } = load(text);
-  assert.deepEqual(
-    layer.accounts?.map((a) => a.name),
-    ['APP', 'OTHER'],
-  );
-  assert.deepEqual(warnings, [
-    'c.conf:5:5: accounts.APP.exports is not supported yet, ignored',
-    'c.conf:6:5: accounts.APP.imports is not supported yet, ignored',
-  ]);
+  assert.deepEqual(warnings, []);
+  const [app, other] = layer.accounts ?? [];
+  assert.deepEqual(app?.streamExports, [{ subject: 'events.>', accounts: ['OTHER'] }]);
+  assert.deepEqual(app?.serviceExports, [{ subject: 'svc.echo', responseType: 'Streamed', responseThresholdMs: 5000 }]);
+  assert.deepEqual(app?.streamImports, [{ account: 'OTHER', subject: 'feed.>', prefix: 'other' }]);
+  assert.deepEqual(other?.serviceImports, [{ account: 'APP', subject: 'svc.echo', to: 'echo', share: true }]);
+});
+
+test('accounts: imports that cannot link are errors at the accounts block, in nats-server\'s words', () => {
+  const text = `accounts {
+  A { exports: [ { stream: "priv.>", accounts: [B] }, { service: "a.>" } ], imports: [ { service: { account: B, subject: "b.>" }, to: "a.>" } ] }
+  B {
+    exports: [ { service: "b.>" } ]
+    imports: [
+      { stream: { account: A, subject: "nope.>" } }
+      { stream: { account: A, subject: "priv.>" }, prefix: "p.*" }
+      { service: { account: Z, subject: "x" } }
+      { service: { account: A, subject: "a.>" }, to: "b.>" }
+    ]
+  }
+  C { imports: [ { stream: { account: A, subject: "priv.>" } } ] }
+}`;
+  assert.throws(() => load(text), (err: { problems?: string[] }) => {
+    assert.deepEqual(err.problems, [
+      'c.conf:1:1: Error adding stream import "nope.>": stream import not authorized',
+      'c.conf:1:1: Error adding stream import "priv.>": stream import prefix can not contain wildcard tokens',
+      'c.conf:1:1: Error adding stream import "priv.>": stream import not authorized',
+      'c.conf:1:1: "Z" account not defined for service import',
+      'c.conf:1:1: Error adding service import "a.>": import forms a cycle',
+    ]);
+    return true;
+  });
+});
+
+test('accounts: a malformed export or import is an error where it is written', () => {
+  const text = `accounts {
+  A { exports: [ { service: "q", response: bogus, threshold: "x" }, { stream: "s", response: stream } ] }
+  B { imports: [ { service: { account: A, subject: "q" }, to: "z" }, { service: { account: A, subject: "q" }, to: "z" }, { stream: { account: A } } ] }
+}`;
+  assert.throws(() => load(text), (err: { problems?: string[] }) => {
+    assert.deepEqual(err.problems?.map((p) => p.replace(/^c\.conf:\d+:\d+: /, '')), [
+      'Unknown response type: "bogus"',
+      'Expected response threshold to be a parseable time duration, got "x"',
+      'Detected response directive on non-service',
+      'Duplicate service import subject "z", previously used in import for account "A", subject "q"',
+      'Expect an account name and a subject',
+    ]);
+    return true;
+  });
 });
 
 // ---- tls -----------------------------------------------------------------------------------------

@@ -113,6 +113,7 @@ export function routerConfig(log: CoreLog = QUIET_LOG): RouterConfig {
     info: { server_id: 'TEST', server_name: 'TEST', version: '2.9.10', proto: 1, go: 'node', host: '127.0.0.1', port: 4222, headers: true, max_payload: 1 << 20 },
     accountNames: [],
     mappings: new Map(),
+    links: new Map(),
     systemAccount: '$SYS',
     noHeaderSupport: false,
     maxTracedMsgLen: 0,

@@ -1,0 +1,245 @@
+// Requests through service imports and their answers (nats-server's processServiceImport): a request
+// goes into the exporting account with a reply subject of that account's (`_R_.<prefix>.<token>`) and
+// the requester's details in a Nats-Request-Info header; the responder's answer on that reply comes
+// back to the requester's own reply subject, once for a singleton service, until the threshold
+// passes or an empty message ends it for a streamed or chunked one. Nothing else crosses.
+
+import { ResponseType, rfc3339Nano } from '../util/index.js';
+import type { PubFrame } from '../protocol/nats/index.js';
+import type { Account } from './account.js';
+import { ClientConnection } from './client-connection.js';
+import { ConnectionKind } from './connection.js';
+import type { Connection } from './connection.js';
+import { FrameView } from './frame-view.js';
+import type { InternalClient } from './internal-client.js';
+import { ServiceImport } from './service-import.js';
+import type { ServiceExport } from './service-import.js';
+
+/** The header nats-server puts the requester's details in. */
+const REQUEST_INFO = 'Nats-Request-Info';
+const JS_ACK_PREFIX = '$JS.ACK.';
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const NATS_HDR = 'NATS/1.0\r\n';
+
+/** What ServiceRouting needs of the router. */
+export interface ServiceRouter {
+  /** Delivers `f` to `acc`'s subscriptions as a message that came through a service import. */
+  routeImported(acc: Account, pub: Connection, f: PubFrame, oneOff: boolean): number;
+  /** The internal client that holds an account's import and response subscriptions. */
+  accountClient(acc: Account): InternalClient;
+  readonly serverName: string;
+}
+
+export class ServiceRouting {
+  private readonly router: ServiceRouter;
+  /**
+   * Exports being crossed by the deliveries in progress, with whose publish crosses each: a publish
+   * that comes round to an export it already crossed stops there (an answer published from inside a
+   * delivery is another publish).
+   */
+  private readonly chain: ServiceExport[] = [];
+  private readonly chainPubs: Connection[] = [];
+  private readonly views: FrameView[] = [];
+
+  constructor(router: ServiceRouter) {
+    this.router = router;
+  }
+
+  /** Subscribes an account's service import on its subject. */
+  listen(si: ServiceImport): void {
+    si.sub = this.router.accountClient(si.owner).subscribe(si.from, null, (f, _sub, pub) => this.cross(si, f, pub));
+  }
+
+  /** A message on an import's subject (a request), or on a pending response's `_R_` subject (an answer). */
+  cross(si: ServiceImport, f: PubFrame, pub: Connection): void {
+    const chain = this.chain;
+    for (let i = chain.length - 1; i >= 0; i--) if (chain[i] === si.export && this.chainPubs[i] === pub) return;
+    let reply = '';
+    let rsi: ServiceImport | null = null;
+    if (f.reply !== '') {
+      // A pull consumer's acks keep their subject: the requester acks through an import of its own.
+      if (f.reply.startsWith(JS_ACK_PREFIX)) reply = f.reply;
+      else {
+        rsi = this.addResponse(si, f.reply);
+        reply = rsi.from;
+      }
+    }
+    let to = si.isResponse ? si.to : si.targetSubject(f.subject);
+    const mappings = si.target.mappings;
+    if (mappings !== null) to = mappings.map(to) ?? to;
+
+    const view = (this.views[chain.length] ??= new FrameView()).show(f, to);
+    view.setReply(reply);
+    if (!si.isResponse) {
+      const info = this.requestInfo(si, f, pub);
+      if (info !== null) withHeader(view, f, info);
+    }
+    chain.push(si.export);
+    this.chainPubs.push(pub);
+    let delivered: number;
+    try {
+      delivered = this.router.routeImported(si.target, pub, view, si.isResponse);
+    } finally {
+      chain.pop();
+      this.chainPubs.pop();
+      view.release();
+    }
+
+    const streamed = si.responseType !== ResponseType.Singleton;
+    if (streamed && delivered > 0) si.ts = Date.now();
+    if (delivered === 0) {
+      if (si.isResponse) this.removeResponse(si);
+      else if (rsi !== null) this.removeResponse(rsi);
+    } else if (si.isResponse && (!streamed || f.end - f.start === 0)) this.removeResponse(si);
+  }
+
+  /** The answer to a request that left `si.owner` with `reply`: a response import the other way. */
+  private addResponse(si: ServiceImport, reply: string): ServiceImport {
+    const responder = si.target;
+    const requester = si.owner;
+    const from = this.newReply(responder);
+    const rsi = new ServiceImport(responder, requester, from, reply, null, false, si.share, si.export, true);
+    rsi.ts = Date.now();
+    responder.responses.set(from, rsi);
+    const waiting = requester.awaitedReplies.get(reply);
+    if (waiting === undefined) requester.awaitedReplies.set(reply, [rsi]);
+    else waiting.push(rsi);
+    this.watchThreshold(si.export);
+    return rsi;
+  }
+
+  private removeResponse(rsi: ServiceImport): void {
+    if (!rsi.owner.responses.delete(rsi.from)) return;
+    const awaited = rsi.target.awaitedReplies;
+    const waiting = awaited.get(rsi.to);
+    if (waiting === undefined) return;
+    const at = waiting.indexOf(rsi);
+    if (at >= 0) waiting.splice(at, 1);
+    if (waiting.length === 0) awaited.delete(rsi.to);
+  }
+
+  /** `_R_.<account prefix>.<6 random>`; the first one subscribes the account's `_R_.<prefix>.>`. */
+  private newReply(acc: Account): string {
+    if (acc.replyPrefix === '') {
+      acc.replyPrefix = `_R_.${randomBase62(6)}.`;
+      this.router.accountClient(acc).subscribe(`${acc.replyPrefix}>`, null, (f, _sub, pub) => {
+        const rsi = acc.responses.get(f.subject);
+        if (rsi !== undefined) this.cross(rsi, f, pub);
+      });
+    }
+    return acc.replyPrefix + randomBase62(6);
+  }
+
+  /** Drops the export's answers that have waited longer than its threshold, while any are pending. */
+  private watchThreshold(se: ServiceExport): void {
+    if (se.timer !== null) return;
+    se.timer = setTimeout(() => {
+      se.timer = null;
+      const oldest = Date.now() - se.thresholdMs;
+      let left = 0;
+      for (const rsi of [...se.account.responses.values()]) {
+        if (rsi.export !== se) continue;
+        if (rsi.ts <= oldest) this.removeResponse(rsi);
+        else left++;
+      }
+      if (left > 0) this.watchThreshold(se);
+    }, se.thresholdMs);
+    se.timer.unref();
+  }
+
+  /**
+   * The Nats-Request-Info value a request carries into the exporter: the requester's account and
+   * RTT, all its details when the import shares them; a request already carried through an import
+   * keeps its requester and names the account it passed (`svc`).
+   */
+  private requestInfo(si: ServiceImport, f: PubFrame, pub: Connection): string | null {
+    const sysImport = si.target.isSystem;
+    if (this.chainPubs.includes(pub) && f.hdrLen > 0) {
+      const carried = headerValue(f, REQUEST_INFO);
+      if (carried !== null) {
+        try {
+          const ci = JSON.parse(carried) as Record<string, unknown>;
+          ci['svc'] = si.owner.name;
+          if (!si.share && sysImport) ci['server'] ??= this.router.serverName;
+          return requestInfoJson(ci);
+        } catch {
+          return null;
+        }
+      }
+    }
+    if (pub.kind === ConnectionKind.System) return null;
+    const ci: Record<string, unknown> = { acc: (pub.account as Account).name };
+    const client = pub instanceof ClientConnection ? pub : null;
+    if (client !== null) ci['rtt'] = Math.round(client.rttMs * 1e6);
+    if (si.share) {
+      ci['server'] = this.router.serverName;
+      ci['kind'] = pub.kind === ConnectionKind.Client ? 'Client' : pub.kind === ConnectionKind.JetStream ? 'JetStream' : 'Account';
+      ci['id'] = pub.cid;
+      ci['start'] = rfc3339Nano(pub.start.getTime());
+      if (client !== null) {
+        ci['host'] = client.ip;
+        ci['user'] = client.user;
+        ci['name'] = client.opts.name;
+        ci['lang'] = client.opts.lang;
+        ci['ver'] = client.opts.version;
+        ci['client_type'] = 'nats';
+      }
+    } else if (sysImport) ci['server'] = this.router.serverName;
+    return requestInfoJson(ci);
+  }
+}
+
+/** Go's ClientInfo field order; empty values are left out as its omitempty does. */
+const CLIENT_INFO_ORDER = ['start', 'host', 'id', 'acc', 'svc', 'user', 'name', 'lang', 'ver', 'rtt', 'server', 'cluster', 'alts', 'stop', 'jwt', 'issuer_key', 'name_tag', 'tags', 'kind', 'client_type', 'client_id'];
+
+function requestInfoJson(ci: Record<string, unknown>): string {
+  const out: Record<string, unknown> = {};
+  for (const k of CLIENT_INFO_ORDER) {
+    const v = ci[k];
+    if (v === undefined || v === null || v === '' || v === 0) {
+      if (k === 'acc') out[k] = v ?? '';
+      continue;
+    }
+    out[k] = v;
+  }
+  return JSON.stringify(out);
+}
+
+function randomBase62(n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += BASE62[Math.floor(Math.random() * 62)];
+  return s;
+}
+
+/** The value of header `key` in the frame's header block, or null. */
+function headerValue(f: PubFrame, key: string): string | null {
+  const block = f.data.toString('latin1', f.start, f.start + f.hdrLen);
+  const at = block.indexOf(`\r\n${key}:`);
+  if (at < 0) return null;
+  const end = block.indexOf('\r\n', at + 2);
+  return block.slice(at + 2 + key.length + 1, end < 0 ? undefined : end).trim();
+}
+
+/**
+ * Gives the view the frame's headers and body with `Nats-Request-Info: <info>` as the last header,
+ * any earlier one of that name taken out (nats-server's setHeader).
+ */
+function withHeader(view: FrameView, f: PubFrame, info: string): void {
+  const line = `${REQUEST_INFO}: ${info}\r\n`;
+  let head: string;
+  if (f.hdrLen > 0) {
+    let block = f.data.toString('latin1', f.start, f.start + f.hdrLen - 2);
+    const at = block.indexOf(`\r\n${REQUEST_INFO}:`);
+    if (at >= 0) {
+      const end = block.indexOf('\r\n', at + 2);
+      block = block.slice(0, at + 2) + (end < 0 ? '' : block.slice(end + 2));
+    }
+    head = `${block}${line}\r\n`;
+  } else head = `${NATS_HDR}${line}\r\n`;
+  const bodyStart = f.start + f.hdrLen;
+  const headLen = Buffer.byteLength(head, 'latin1');
+  const out = Buffer.allocUnsafe(headLen + (f.end - bodyStart));
+  out.write(head, 0, 'latin1');
+  f.data.copy(out, headLen, bodyStart, f.end);
+  view.setData(out, headLen);
+}

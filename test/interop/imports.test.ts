@@ -1,0 +1,232 @@
+// Differential: exports and imports between accounts from the configuration, driven through the
+// official client against nats-server and leafgate with the same file. What crosses an import, under
+// which subject, with which reply and header, and what does not cross.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connect } from '@nats-io/transport-node';
+import type { Msg, NatsConnection } from '@nats-io/transport-node';
+import { serverPair } from './differential.js';
+
+const CONF = `
+server_name: imports
+accounts {
+  A: {
+    users: [ { user: a, password: a } ]
+    exports: [
+      { stream: "events.>" }
+      { stream: "private.>", accounts: [B] }
+      { stream: "orders.*.*" }
+      { stream: "metrics.>" }
+      { service: "svc.echo" }
+      { service: "svc.stream", response: stream }
+      { service: "svc.chunk", response: chunked }
+      { service: "svc.wild.*" }
+      { service: "svc.private", accounts: [C] }
+      { service: "svc.share" }
+    ]
+  }
+  B: {
+    users: [ { user: b, password: b } ]
+    imports: [
+      { stream: { account: A, subject: "events.>" }, prefix: "a" }
+      { stream: { account: A, subject: "private.>" } }
+      { stream: { account: A, subject: "orders.*.*" }, to: "ord.*.*" }
+      { stream: { account: A, subject: "metrics.>" }, to: "m.>" }
+      { service: { account: A, subject: "svc.echo" }, to: "echo" }
+      { service: { account: A, subject: "svc.stream" } }
+      { service: { account: A, subject: "svc.chunk" } }
+      { service: { account: A, subject: "svc.wild.*" }, to: "w.*" }
+      { service: { account: A, subject: "svc.share" }, share: true }
+    ]
+  }
+  C: {
+    users: [ { user: c, password: c } ]
+    imports: [ { service: { account: A, subject: "svc.private" } } ]
+  }
+}
+`;
+
+async function as(port: number, user: string): Promise<NatsConnection> {
+  return connect({ servers: `127.0.0.1:${port}`, user, pass: user, reconnect: false });
+}
+
+/** Subjects (sorted) a subscription got until the connection's round trip after `act`. */
+async function collect(nc: NatsConnection, subject: string, act: () => Promise<void>): Promise<string[]> {
+  const got: string[] = [];
+  const sub = nc.subscribe(subject, {
+    callback: (_err, m) => {
+      got.push(m.subject);
+    },
+  });
+  await nc.flush();
+  await act();
+  await sleep(50);
+  await nc.flush();
+  sub.unsubscribe();
+  return got.sort();
+}
+
+/** The Nats-Request-Info a responder saw, with the values that differ from run to run masked. */
+function requestInfo(m: Msg): Record<string, unknown> | null {
+  const raw = m.headers?.get('Nats-Request-Info');
+  if (raw === undefined || raw === '') return null;
+  const info = JSON.parse(raw) as Record<string, unknown>;
+  for (const k of ['start', 'host', 'id', 'rtt']) if (k in info) info[k] = typeof info[k];
+  return info;
+}
+
+describe('exports and imports: leafgate vs nats-server', () => {
+  const servers = serverPair(CONF);
+  const both = async (observe: (port: number) => Promise<unknown>): Promise<unknown> => {
+    const { natsServer, leafgate } = servers();
+    const fromNats = await observe(natsServer.port);
+    const fromLeafgate = await observe(leafgate.port);
+    assert.deepEqual(fromLeafgate, fromNats);
+    return fromNats;
+  };
+
+  test('stream imports: prefix, private export, wildcard `to` mapping; nothing reaches an account without the import', async () => {
+    const seen = await both(async (port) => {
+      const [a, b, c] = await Promise.all([as(port, 'a'), as(port, 'b'), as(port, 'c')]);
+      try {
+        const publish = async (): Promise<void> => {
+          for (const s of ['events.x', 'events.y.z', 'private.p', 'orders.1.2', 'metrics.cpu.load', 'other.q']) a.publish(s, s);
+          await a.flush();
+        };
+        const inB = await collect(b, '>', publish);
+        const inBNarrow = await collect(b, 'a.events.y.*', publish);
+        const inBOverlap = await collect(b, 'ord.*.1', publish);
+        const inC = await collect(c, '>', publish);
+        return { inB, inBNarrow, inBOverlap, inC };
+      } finally {
+        await Promise.all([a.close(), b.close(), c.close()]);
+      }
+    });
+    assert.deepEqual(seen, {
+      inB: ['a.events.x', 'a.events.y.z', 'm.cpu.load', 'ord.1.2', 'private.p'],
+      inBNarrow: ['a.events.y.z'],
+      inBOverlap: [],
+      inC: [],
+    });
+  });
+
+  test('service imports: `to` remapping, wildcards, the reply comes back once, the responder sees Nats-Request-Info', async () => {
+    const seen = await both(async (port) => {
+      const [a, b] = await Promise.all([as(port, 'a'), as(port, 'b')]);
+      try {
+        const requests: unknown[] = [];
+        a.subscribe('svc.>', {
+          callback: (_err, m) => {
+            requests.push({ subject: m.subject, replyPrefix: m.reply?.slice(0, 4), info: requestInfo(m), data: m.string() });
+            if (m.subject === 'svc.echo' || m.subject.startsWith('svc.wild.')) {
+              m.respond(`re:${m.string()}`);
+              m.respond('second answer');
+            }
+          },
+        });
+        await a.flush();
+        const echo = await b.request('echo', 'hi', { timeout: 2000 });
+        const wild = await b.request('w.thing', 'w', { timeout: 2000 });
+        const inbox = '_INBOX.fixed.echo';
+        const answers = await collect(b, inbox, async () => {
+          b.publish('echo', 'again', { reply: inbox });
+          await b.flush();
+          await sleep(100);
+        });
+        return { echo: echo.string(), wild: wild.string(), answers, requests };
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+    assert.equal((seen as { echo: string }).echo, 're:hi');
+    assert.deepEqual((seen as { answers: string[] }).answers.length, 1, 'a singleton service answers once');
+  });
+
+  test('streamed and chunked responses: every answer arrives until an empty one ends the reply', async () => {
+    const seen = await both(async (port) => {
+      const [a, b] = await Promise.all([as(port, 'a'), as(port, 'b')]);
+      try {
+        for (const svc of ['svc.stream', 'svc.chunk']) {
+          a.subscribe(svc, {
+            callback: (_err, m) => {
+              for (let i = 0; i < 3; i++) m.respond(`${i}`);
+              m.respond('');
+              m.respond('after the end');
+            },
+          });
+        }
+        await a.flush();
+        const got: Record<string, string[]> = {};
+        for (const svc of ['svc.stream', 'svc.chunk']) {
+          const inbox = `_INBOX.fixed.${svc}`;
+          const bodies: string[] = [];
+          const sub = b.subscribe(inbox, {
+            callback: (_err, m) => {
+              bodies.push(m.string());
+            },
+          });
+          b.publish(svc, 'go', { reply: inbox });
+          await b.flush();
+          await sleep(150);
+          await b.flush();
+          sub.unsubscribe();
+          got[svc] = bodies;
+        }
+        return got;
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+    // nats-server ends a streamed reply on an empty message as well as a chunked one.
+    assert.deepEqual(seen, { 'svc.stream': ['0', '1', '2', ''], 'svc.chunk': ['0', '1', '2', ''] });
+  });
+
+  test('shared import: the responder sees the requester in full; private export: only the named account gets through', async () => {
+    const seen = await both(async (port) => {
+      const [a, b, c] = await Promise.all([as(port, 'a'), as(port, 'b'), as(port, 'c')]);
+      try {
+        const infos: unknown[] = [];
+        a.subscribe('svc.share', {
+          callback: (_err, m) => {
+            infos.push(requestInfo(m));
+            m.respond('ok');
+          },
+        });
+        a.subscribe('svc.private', {
+          callback: (_err, m) => {
+            m.respond(`private:${requestInfo(m)?.['acc'] as string}`);
+          },
+        });
+        await a.flush();
+        const shared = (await b.request('svc.share', 'x', { timeout: 2000 })).string();
+        const fromC = (await c.request('svc.private', 'x', { timeout: 2000 })).string();
+        const fromB = await b.request('svc.private', 'x', { timeout: 300 }).then(
+          (m) => m.string(),
+          (err: Error) => err.name,
+        );
+        return { shared, infos, fromC, fromB };
+      } finally {
+        await Promise.all([a.close(), b.close(), c.close()]);
+      }
+    });
+    assert.equal((seen as { fromC: string }).fromC, 'private:C');
+    assert.notEqual((seen as { fromB: string }).fromB, 'private:B', 'B has no import of the private service');
+    assert.equal(((seen as { infos: Record<string, unknown>[] }).infos[0] ?? {})['user'], 'b');
+  });
+
+  test('a request through an import with nobody answering: no 503 (the import counts as interest), it times out', async () => {
+    await both(async (port) => {
+      const b = await as(port, 'b');
+      try {
+        return await b.request('svc.stream', 'x', { timeout: 300 }).then(
+          () => 'answered',
+          (err: Error) => (err.message.includes('503') || err.name === 'NoRespondersError' ? 'no responders' : 'timeout'),
+        );
+      } finally {
+        await b.close();
+      }
+    }).then((r) => assert.equal(r, 'timeout'));
+  });
+});

@@ -6,6 +6,8 @@ export { InternalClient } from './internal-client.js';
 export { ClosedConnection, REDACTED_TOKEN } from './closed-connection.js';
 export type { ClosedSubscription, ConnectSummary } from './closed-connection.js';
 export { Account } from './account.js';
+export type { ServiceExport, ServiceImport } from './service-import.js';
+export type { StreamImport } from './stream-import.js';
 export { InterestWatch } from './interest.js';
 export type { InterestListener, InterestRule } from './interest.js';
 export { Subscription } from './subscription.js';

@@ -131,7 +131,7 @@ export class Router {
     for (const acc of this.accounts.values()) {
       const linked = links.get(acc.name);
       const own = new Map<string, ServiceExport>();
-      for (const e of linked?.serviceExports ?? []) own.set(e.subject, new ServiceExport(acc, e.subject, e.responseType, e.responseThresholdMs));
+      for (const e of linked?.serviceExports ?? []) own.set(e.subject, new ServiceExport(acc, e.subject, e.responseType, e.responseThresholdMs, e.accounts));
       exportsOf.set(acc, own);
       acc.serviceExports = [...own.values()];
       acc.streamExports = linked?.streamExports ?? [];
@@ -148,7 +148,7 @@ export class Router {
       for (const im of linked?.serviceImports ?? []) {
         const exporter = this.accounts.get(im.exporter);
         if (exporter === undefined) continue;
-        const exp = exportsOf.get(exporter)?.get(im.export.subject) ?? new ServiceExport(exporter, im.export.subject, im.export.responseType, im.export.responseThresholdMs);
+        const exp = exportsOf.get(exporter)?.get(im.export.subject) ?? new ServiceExport(exporter, im.export.subject, im.export.responseType, im.export.responseThresholdMs, im.export.accounts);
         services.push(new ServiceImport(acc, exporter, im.from, im.to, im.transform, im.usePub, im.share, exp, false));
       }
       acc.streamImports = streams;
@@ -294,7 +294,8 @@ export class Router {
     let depth = -1;
     if (f.deliverAs === '' && !im.keepsSubject) {
       depth = this.shadowDepth++;
-      frame = (this.shadowViews[depth] ??= new FrameView()).show(f, im.deliveredSubject(f.subject));
+      im.rename(f.subject);
+      frame = (this.shadowViews[depth] ??= new FrameView()).showAs(f, im.lastTo, im.lastToBytes);
     }
     try {
       if (c.perms !== null && c.perms.filtersDelivery && c.perms.deniesDelivery(frame.receivedSubject)) return false;

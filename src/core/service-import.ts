@@ -12,11 +12,14 @@ export class ServiceExport {
   readonly subject: string;
   readonly responseType: ResponseType;
   readonly thresholdMs: number;
+  /** Who may import it; null for anyone. */
+  readonly accounts: readonly string[] | null;
   /** Looks for response imports older than the threshold while any are pending. */
   timer: NodeJS.Timeout | null = null;
 
-  constructor(account: Account, subject: string, responseType: ResponseType, thresholdMs: number) {
+  constructor(account: Account, subject: string, responseType: ResponseType, thresholdMs: number, accounts: readonly string[] | null) {
     this.account = account;
+    this.accounts = accounts;
     this.subject = subject;
     this.responseType = responseType;
     this.thresholdMs = thresholdMs;

@@ -40,6 +40,20 @@ export class StreamImport {
     this.prefix = linked.transform !== null && cut > 1 && linked.to.endsWith(linked.from) && linked.to[cut - 1] === '.' ? linked.to.slice(0, cut) : null;
   }
 
+  /** The last subject renamed, and what it became (a publisher mostly repeats its subject). */
+  private lastFrom = '';
+  lastTo = '';
+  lastToBytes: Buffer = Buffer.alloc(0);
+
+  /** deliveredSubject(), remembered with its bytes in lastTo / lastToBytes. */
+  rename(subject: string): void {
+    if (subject === this.lastFrom) return;
+    const to = this.deliveredSubject(subject);
+    this.lastFrom = subject;
+    this.lastTo = to;
+    this.lastToBytes = Buffer.from(to, 'latin1');
+  }
+
   /** The subject an exporter's message on `subject` arrives on in the importing account. */
   deliveredSubject(subject: string): string {
     if (this.prefix !== null) return this.prefix + subject;

@@ -1,6 +1,6 @@
 // /accountz: the account names, or with acc=<name> that account's detail.
 
-import type { Account, Router } from '../core/index.js';
+import type { Account, Router, ServiceImport } from '../core/index.js';
 import type { EndpointContext, EndpointReply } from './context.js';
 import type { JetStreamMonitorSource } from './jetstream-source.js';
 import { BadRequestError } from './errors.js';
@@ -25,7 +25,7 @@ export function accountz(ctx: EndpointContext): EndpointReply {
 
 /**
  * Accounts are (re)built from the configuration, so its load time is when each was last updated.
- * This server has no JWT accounts, imports or exports yet, so those fields stay out.
+ * Exports list services before streams and imports streams before services, as nats-server does.
  */
 function accountDetail(account: Account, router: Router, updated: Date, js: JetStreamMonitorSource | null): Record<string, unknown> {
   let clients = 0;
@@ -45,8 +45,43 @@ function accountDetail(account: Account, router: Router, updated: Date, js: JetS
     client_connections: clients,
     subscriptions: account.sublist.size,
     ...(account.mappings !== null && { mappings: account.mappings.describe() }),
+    ...exportsOf(account),
+    ...importsOf(account),
     sublist_stats: account.sublist.stats(),
+    ...responsesOf(account),
   };
+}
+
+function exportsOf(account: Account): { exports?: object[] } {
+  const exports: object[] = [
+    ...account.serviceExports.map((e) => ({ subject: e.subject, type: 'service', response_type: e.responseType, ...approved(e.accounts) })),
+    ...account.streamExports.map((e) => ({ subject: e.subject, type: 'stream', ...approved(e.accounts) })),
+  ];
+  return exports.length > 0 ? { exports } : {};
+}
+
+function approved(accounts: readonly string[] | null): { approved_accounts?: readonly string[] } {
+  return accounts !== null && accounts.length > 0 ? { approved_accounts: accounts } : {};
+}
+
+function importsOf(account: Account): { imports?: object[] } {
+  const imports: object[] = [
+    ...account.streamImports.map((im) => ({ subject: im.from, account: im.exporter.name, local_subject: im.to, type: 'stream', invalid: false, share: false, tracking: false })),
+    ...account.serviceImports.map(serviceImport),
+  ];
+  return imports.length > 0 ? { imports } : {};
+}
+
+function serviceImport(si: ServiceImport): object {
+  return { subject: si.from, account: si.target.name, to: si.to, type: 'service', invalid: false, share: si.share, tracking: false };
+}
+
+/** Answers through an import still awaited, by their reply subject. */
+function responsesOf(account: Account): { responses?: Record<string, object> } {
+  if (account.responses.size === 0) return {};
+  const responses: Record<string, object> = {};
+  for (const [subject, rsi] of account.responses) responses[subject] = serviceImport(rsi);
+  return { responses };
 }
 
 function reply(body: object): EndpointReply {

@@ -33,7 +33,8 @@ export const USAGE = `usage: npm run bench -- [options]   (or: node dist/test/be
   --startup-only              only the start-up measurement (time to INFO, idle RSS; 10 rounds, 3 with --quick)
   --js-only                   only the JetStream scenarios and the restart measurement
   --scenario <prefix>         only the scenarios whose id starts with it (js-kv, js-pub-16, ...; restart: only the
-                              restart measurement), without the start-up measurement
+                              restart measurement; imports: only the account-import figures), without the
+                              start-up measurement
   --js-msgs <n>               messages in the restart measurement's stream (default 1000000, 200000 with --quick)
   --store-dir <dir>           parent of the JetStream store directories (default the OS temp dir; not a tmpfs)
   --output <file>             JSON results (default .bench/last.json)

@@ -12,6 +12,7 @@ import { measureRestart, type RestartRecord } from './js-restart.js';
 import { formatRestartTable } from './js-restart-report.js';
 import { formatCpuUse, formatTable, formatValue, summarize, type RunRecord, type Side } from './report.js';
 import { benchScenarios, jetStreamScenarios, type Scenario } from './scenarios/index.js';
+import { runImportsBench } from './imports.js';
 import { REPO_ROOT, killAllServers } from './servers.js';
 import { benchSides, type SideSetup } from './sides.js';
 import { measureStartup, startupSubjects, type StartupSample, type StartupSubject } from './startup.js';
@@ -155,6 +156,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const restartWanted = !options.startupOnly && (options.scenario === null || 'restart'.startsWith(options.scenario));
   const restart = !restartWanted || setupError !== null ? null : await runRestart(options, sides);
+  const importsWanted = !options.startupOnly && !options.jsOnly && natsBinary !== null && setupError === null && (options.scenario === null || 'imports'.startsWith(options.scenario));
+  const importLines: string[] = [];
+  if (importsWanted) {
+    console.log('account imports (direct and through an import, alternating)');
+    await runImportsBench(natsBinary, options.quick, (line) => importLines.push(line));
+  }
 
   const rows = summarize(scenarios, runs, sides);
   const failedRuns = runs.filter((run) => run.error !== null);
@@ -174,6 +181,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`JetStream restart with ${options.jsMessages.toLocaleString('en-US')} stored messages of 128 B (restarts: medians of ${restart.rounds})`);
     console.log(formatRestartTable(restart.records, options.jsMessages));
   }
+  if (importLines.length > 0) console.log(['', ...importLines].join('\n'));
   const failedRestarts = restart?.records.flatMap((record) => [
     ...(record.error === null ? [] : [`build on ${record.label}: ${record.error}`]),
     ...record.restarts.filter((sample) => sample.error !== null).map((sample) => `restart ${sample.round + 1} of ${record.label}: ${sample.error}`),

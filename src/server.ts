@@ -16,7 +16,7 @@ import type { JetStreamMonitorSource, MonitorServer, SystemRequests } from './mo
 import { NATS_COMPAT_VERSION } from './protocol/nats/index.js';
 import { boundPort, createTlsUpgrader, listenTcp } from './transports/index.js';
 import type { TlsUpgrader } from './transports/index.js';
-import { GLOBAL_ACCOUNT, linkAccounts, ListenError, formatGoDuration, formatHostPort, generateServerId, reachableUrls } from './util/index.js';
+import { GLOBAL_ACCOUNT, linkAccounts, ListenError, withSystemLinks, formatGoDuration, formatHostPort, generateServerId, reachableUrls } from './util/index.js';
 import type { Logger } from './util/index.js';
 
 /** Re-reads the configuration (file, then flags) for a reload. */
@@ -104,7 +104,7 @@ export class Server {
       },
       accountNames: authenticator.accountNames(),
       mappings: new Map([[GLOBAL_ACCOUNT, opts.mappings], ...opts.accounts.map((a) => [a.name, a.mappings ?? []] as const)]),
-      links: linkAccounts(opts.accounts).accounts,
+      links: linkAccounts(opts.noSystemAccount ? opts.accounts : withSystemLinks(opts.accounts, opts.systemAccount, [GLOBAL_ACCOUNT, ...authenticator.accountNames()])).accounts,
       systemAccount: opts.systemAccount,
       noHeaderSupport: opts.noHeaderSupport,
       maxTracedMsgLen: opts.maxTracedMsgLen,
@@ -285,7 +285,7 @@ export class Server {
         if (answer !== null) client.answer(reply, null, Buffer.from(answer, 'utf8'));
       });
     };
-    for (const subject of ['$SYS.REQ.SERVER.PING', '$SYS.REQ.SERVER.PING.*', `$SYS.REQ.SERVER.${this.id}.*`]) client.subscribe(subject, null, onRequest);
+    for (const subject of ['$SYS.REQ.SERVER.PING', '$SYS.REQ.SERVER.PING.*', `$SYS.REQ.SERVER.${this.id}.*`, '$SYS.REQ.ACCOUNT.*.*']) client.subscribe(subject, null, onRequest);
   }
 
   /** Lame duck mode: stop accepting, tell clients, then close them gradually and exit. */

@@ -32,6 +32,12 @@ export class Account {
   replyPrefix = '';
   /** This account's requesters' reply subjects with the response imports waiting on them. */
   readonly awaitedReplies = new Map<string, ServiceImport[]>();
+  /** Messages its clients published, and messages delivered to clients within it (nats-server's account stats). */
+  inMsgs = 0;
+  inBytes = 0;
+  outMsgs = 0;
+  outBytes = 0;
+  slowConsumers = 0;
   private readonly watches = new InterestWatches();
 
   constructor(name: string, isSystem: boolean, useCache: boolean) {

@@ -246,10 +246,13 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
     const size = frame.end - frame.start;
     this.inMsgs++;
     this.inBytes += size;
+    const account = this.account as Account;
+    account.inMsgs++;
+    account.inBytes += size;
     this.keepalive.active = true;
     let subject = frame.subject;
     if (this.opts.pedantic && !isValidLiteralSubject(subject)) this.sendErr(WireError.InvalidPublishSubject);
-    const mappings = (this.account as Account).mappings;
+    const mappings = account.mappings;
     if (mappings !== null) {
       const mapped = mappings.map(subject);
       if (mapped !== null) {
@@ -427,6 +430,7 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
         this.writeDeadline = null;
         this.router.log.warn(`${this.label()} - Slow Consumer Detected: WriteDeadline of ${this.router.limits.writeDeadlineMs}ms exceeded`);
         this.router.stats.slowConsumers++;
+        if (this.account !== null) this.account.slowConsumers++;
         this.close('Slow Consumer (Write Deadline)', true);
       }, this.router.limits.writeDeadlineMs);
     }
@@ -448,6 +452,7 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
   private slowConsumer(): void {
     if (this.closed) return;
     this.router.stats.slowConsumers++;
+    if (this.account !== null) this.account.slowConsumers++;
     this.router.log.warn(`${this.label()} - Slow Consumer Detected: MaxPending of ${this.router.limits.maxPending} Exceeded`);
     this.close('Slow Consumer (Pending Bytes)', true);
   }

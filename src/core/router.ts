@@ -84,7 +84,8 @@ export class Router {
   /** Frames of shadow deliveries, one per nesting level (a handler may publish while one is delivered). */
   private readonly shadowViews: FrameView[] = [];
   private shadowDepth = 0;
-  private links: ReadonlyMap<string, LinkedAccount> = new Map();
+  /** The bound links as text: a reload that leaves them as they were rebinds nothing. */
+  private linksKey = '[]';
 
   constructor(cfg: RouterConfig) {
     this.useSublistCache = cfg.useSublistCache;
@@ -116,7 +117,11 @@ export class Router {
     this.systemAccount = cfg.systemAccount;
     this.syncAccounts(cfg.accountNames);
     for (const acc of this.accounts.values()) acc.mappings = mappingsOf(acc.name, cfg.mappings.get(acc.name));
-    if (cfg.links !== this.links) this.bindLinks(cfg.links);
+    const linksKey = JSON.stringify([...cfg.links]);
+    if (linksKey !== this.linksKey) {
+      this.linksKey = linksKey;
+      this.bindLinks(cfg.links);
+    }
   }
 
   /**
@@ -124,7 +129,6 @@ export class Router {
    * and every subscription gets the shadows the stream imports call for (none left when none are).
    */
   private bindLinks(links: ReadonlyMap<string, LinkedAccount>): void {
-    this.links = links;
     let shadowed = false;
     for (const acc of this.accounts.values()) shadowed ||= acc.streamImports.length > 0;
     const exportsOf = new Map<Account, Map<string, ServiceExport>>();
@@ -243,18 +247,25 @@ export class Router {
     const r = acc.sublist.match(subject, !oneOff);
     const echo = pub.opts.echo;
     let n = 0;
+    /** Deliveries to clients (code inside the server is not counted, as in nats-server). */
+    let out = 0;
     const psubs = r.psubs;
     for (let i = 0; i < psubs.length; i++) {
       const sub = psubs[i];
       const c = sub.conn;
       if ((c === pub && !echo) || c.closed || sub.closed) continue;
       if (sub.streamImport !== null) {
-        if (!viaService && this.deliverShadow(sub, f, pub)) n++;
+        if (viaService || !this.deliverShadow(sub, f, pub)) continue;
+        if (sub.handler === null) out++;
+        n++;
         continue;
       }
       if (c.perms !== null && c.perms.filtersDelivery && c.perms.deniesDelivery(subject)) continue;
       if (sub.handler !== null) this.handOver(sub, f, pub);
-      else if (this.deliver(c as ClientConnection, sub, f)) pub.stallFor(c as ClientConnection);
+      else {
+        out++;
+        if (this.deliver(c as ClientConnection, sub, f)) pub.stallFor(c as ClientConnection);
+      }
       n++;
     }
     const qsubs = r.qsubs;
@@ -268,15 +279,23 @@ export class Router {
         if ((c === pub && !echo) || c.closed || sub.closed) continue;
         if (sub.streamImport !== null) {
           if (viaService || !this.deliverShadow(sub, f, pub)) continue;
+          if (sub.handler === null) out++;
           n++;
           break;
         }
         if (c.perms !== null && c.perms.filtersDelivery && c.perms.deniesDelivery(subject)) continue;
         if (sub.handler !== null) this.handOver(sub, f, pub);
-        else if (this.deliver(c as ClientConnection, sub, f)) pub.stallFor(c as ClientConnection);
+        else {
+          out++;
+          if (this.deliver(c as ClientConnection, sub, f)) pub.stallFor(c as ClientConnection);
+        }
         n++;
         break;
       }
+    }
+    if (out > 0) {
+      acc.outMsgs += out;
+      acc.outBytes += out * (f.end - f.start);
     }
     return n;
   }

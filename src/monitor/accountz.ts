@@ -27,7 +27,7 @@ export function accountz(ctx: EndpointContext): EndpointReply {
  * Accounts are (re)built from the configuration, so its load time is when each was last updated.
  * Exports list services before streams and imports streams before services, as nats-server does.
  */
-function accountDetail(account: Account, router: Router, updated: Date, js: JetStreamMonitorSource | null): Record<string, unknown> {
+export function accountDetail(account: Account, router: Router, updated: Date, js: JetStreamMonitorSource | null): Record<string, unknown> {
   let clients = 0;
   let leafs = 0;
   for (const conn of account.conns) {

@@ -29,3 +29,8 @@ function markBigInt(_key: string, value: unknown): unknown {
 export function indentedJsonWithBigInts(value: unknown): string {
   return JSON.stringify(value, markBigInt, 2).replace(GO_ESCAPED, escapeLikeGo).replace(MARKED_BIGINT, '$1');
 }
+
+/** compactJson for values holding bigints. */
+export function compactJsonWithBigInts(value: unknown): string {
+  return JSON.stringify(value, markBigInt).replace(GO_ESCAPED, escapeLikeGo).replace(MARKED_BIGINT, '$1');
+}

@@ -7,7 +7,7 @@ import { BadRequestError } from './errors.js';
 import { rfc3339Nano } from './format.js';
 import { jetStreamConfigJson, jetStreamStatsJson } from './jetstream-format.js';
 import type { JetStreamAccountSnapshot, JetStreamStreamSnapshot } from './jetstream-source.js';
-import { indentedJson, indentedJsonWithBigInts } from './json.js';
+import { compactJsonWithBigInts, indentedJson, indentedJsonWithBigInts } from './json.js';
 
 const DEFAULT_LIMIT = 1024;
 const UINT64_SPAN = 1n << 64n;
@@ -57,6 +57,19 @@ export function jsz(ctx: EndpointContext): EndpointReply {
       ...(shown.length > 0 ? { account_details: shown.map((acc) => accountDetail(acc, opts, leader)) } : {}),
     }),
   );
+}
+
+/**
+ * `$SYS.REQ.ACCOUNT.<acc>.JSZ`: that account's detail (nats-server's JszAccount), as JSON text; null
+ * when JetStream is off, an empty object's text when the account has none.
+ */
+export function jszAccount(ctx: EndpointContext, account: string): string | null {
+  const js = ctx.source.jetStreamSource;
+  if (js === null || !js.ready) return null;
+  const opts = { ...jszOptions(ctx), account };
+  const snap = js.snapshot({ streams: opts.streams, consumers: opts.consumers });
+  const acc = snap.accounts.find((a) => a.name === account);
+  return compactJsonWithBigInts(acc === undefined ? {} : accountDetail(acc, opts, ctx.source.router.serverInfo.server_name));
 }
 
 /** The options in the order nats-server decodes them (the first malformed one is the 400). */

@@ -3,14 +3,15 @@
 // their options taken from the request's JSON (nats-server's field names) instead of a query string,
 // wrapped as nats-server wraps them: `{"server": {...}, "data": ...}`, or `"statsz"` for a PING.
 
+import type { Account } from '../core/index.js';
 import { WallClock } from './clock.js';
 import { connz } from './connz.js';
 import type { EndpointContext, EndpointHandler } from './context.js';
 import { BadRequestError } from './errors.js';
 import { rfc3339Nano } from './format.js';
 import { healthz } from './healthz.js';
-import { accountz } from './accountz.js';
-import { jsz } from './jsz.js';
+import { accountDetail, accountz } from './accountz.js';
+import { jsz, jszAccount } from './jsz.js';
 import { ProcessUsage, coreCount } from './process-usage.js';
 import { Query } from './query.js';
 import type { MonitorSource } from './source.js';
@@ -55,6 +56,7 @@ export class SystemRequests {
    */
   answer(subject: string, body: string): string | null {
     const tokens = subject.split('.');
+    if (tokens[2] === 'ACCOUNT') return this.answerAccount(tokens, body);
     // $SYS.REQ.SERVER.PING[.<ENDPOINT>] or $SYS.REQ.SERVER.<id>.<ENDPOINT>
     const name = tokens[3] === 'PING' ? (tokens[4] ?? 'STATSZ') : tokens[4];
     if (name === undefined || tokens.length > 5) return null;
@@ -72,7 +74,65 @@ export class SystemRequests {
     return reply.kind === 'json' ? this.wrap('data', reply.body) : null;
   }
 
+  /**
+   * `$SYS.REQ.ACCOUNT.<acc>.<ENDPOINT>`: one account's connections, subscriptions, detail (INFO),
+   * JetStream, leaf nodes, statistics (STATZ, and CONNS as nats-server's account_connections event),
+   * and `$SYS.REQ.ACCOUNT.PING.STATZ` for every account with connections. Other accounts reach their
+   * own CONNZ and STATZ through the system imports every account has.
+   */
+  private answerAccount(tokens: readonly string[], body: string): string | null {
+    if (tokens.length !== 5) return null;
+    const name = tokens[3] as string;
+    const endpoint = tokens[4];
+    const s = this.source;
+    let options: Record<string, unknown> = {};
+    try {
+      if (body.trim() !== '') options = JSON.parse(body) as Record<string, unknown>;
+    } catch {
+      return this.wrap('error', JSON.stringify({ code: 400, description: 'Error decoding request options' }));
+    }
+    if (endpoint === 'STATZ') {
+      const names = name === 'PING' ? [...s.router.accounts.keys()] : [name];
+      const unused = options['include_unused'] === true;
+      const stats = names.map((n) => s.router.findAccount(n)).filter((a): a is Account => a !== null && (unused || a.conns.size > 0)).map(accountStat);
+      if (stats.length === 0) return null;
+      return this.wrap('data', JSON.stringify({ server_id: s.id, now: rfc3339Nano(this.clock.nowMs()), account_statz: stats }));
+    }
+    if (name === 'PING') return null;
+    const account = s.router.findAccount(name);
+    switch (endpoint) {
+      case 'CONNZ':
+      case 'SUBSZ': {
+        const forced = endpoint === 'CONNZ' ? { ...options, acc: name } : { ...options, account: name, subscriptions: true };
+        return this.answer(`$SYS.REQ.SERVER.${s.id}.${endpoint}`, JSON.stringify(forced));
+      }
+      case 'INFO':
+        if (account === null) return this.wrap('error', JSON.stringify({ code: 500, description: `Account ${name} does not exist` }));
+        return this.wrap('data', JSON.stringify(accountDetail(account, s.router, s.configLoadTime, s.jetStreamSource)));
+      case 'JSZ': {
+        const ctx: EndpointContext = { source: s, query: new Query(queryOf(body, ENDPOINTS.JSZ?.options ?? {})), nowMs: this.clock.nowMs(), usage: this.usage, requestCounts: new Map() };
+        const detail = jszAccount(ctx, name);
+        if (detail === null) return `{"server":${this.serverJson()},"data":null,"error":{"code":500,"description":"jetstream not enabled"}}`;
+        return this.wrap('data', detail);
+      }
+      case 'LEAFZ':
+        return this.wrap('data', JSON.stringify({ server_id: s.id, now: rfc3339Nano(this.clock.nowMs()), leafnodes: 0, leafs: null }));
+      case 'CONNS': {
+        if (account === null) return null;
+        const stat = accountStat(account);
+        const event = { type: 'io.nats.server.advisory.v1.account_connections', id: eventId(), timestamp: rfc3339Nano(this.clock.nowMs()), server: JSON.parse(this.serverJson()) as unknown, ...stat };
+        return JSON.stringify(event);
+      }
+      default:
+        return null;
+    }
+  }
+
   private wrap(key: string, json: string): string {
+    return `{"server":${this.serverJson()},"${key}":${json}}`;
+  }
+
+  private serverJson(): string {
     const s = this.source;
     const js = s.jetStreamSource !== null;
     const server = {
@@ -85,7 +145,7 @@ export class SystemRequests {
       jetstream: js,
       time: rfc3339Nano(this.clock.nowMs()),
     };
-    return `{"server":${JSON.stringify(server)},"${key}":${json}}`;
+    return JSON.stringify(server);
   }
 
   private statsz(): Record<string, unknown> {
@@ -113,6 +173,30 @@ export class SystemRequests {
       active_servers: 1,
     };
   }
+}
+
+/** An account's statistics as nats-server's AccountStat. */
+function accountStat(a: Account): Record<string, unknown> {
+  let leafs = 0;
+  for (const c of a.conns) if (c.type === 'LEAFNODE') leafs++;
+  const conns = a.conns.size - leafs;
+  return {
+    acc: a.name,
+    conns,
+    leafnodes: leafs,
+    total_conns: conns + leafs,
+    sent: { msgs: a.outMsgs, bytes: a.outBytes },
+    received: { msgs: a.inMsgs, bytes: a.inBytes },
+    slow_consumers: a.slowConsumers,
+  };
+}
+
+/** nats-server's event ids: 22 characters of a NUID. */
+function eventId(): string {
+  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  let id = '';
+  for (let i = 0; i < 22; i++) id += alphabet[Math.floor(Math.random() * 62)];
+  return id;
 }
 
 /** The request's JSON options as the query parameters the endpoint reads. */

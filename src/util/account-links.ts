@@ -364,3 +364,30 @@ function checkStreamCycles(acc: AccountState, to: string, visited: Set<string>, 
     if (exporter !== undefined) checkStreamCycles(exporter, next, visited, lookup);
   }
 }
+
+/**
+ * `specs` with what the system account adds (nats-server's addSystemAccountExports and
+ * registerSystemImports): it exports each account's CONNZ and STATZ requests, the account's own name
+ * in the subject's fourth token, and every other account imports them under the PING subjects, so
+ * that a client of any account can ask about its own account.
+ */
+export function withSystemLinks(specs: readonly AccountLinksSpec[], system: string, names: readonly string[]): AccountLinksSpec[] {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const out: AccountLinksSpec[] = [];
+  for (const name of new Set([...names, ...byName.keys()])) {
+    const spec = byName.get(name) ?? { name };
+    if (name === system) {
+      const exports: ServiceExportSpec[] = ['CONNZ', 'STATZ'].map((ep) => ({ subject: `$SYS.REQ.ACCOUNT.*.${ep}`, responseType: ResponseType.Streamed, accountTokenPosition: 4 }));
+      out.push({ ...spec, serviceExports: [...(spec.serviceExports ?? []), ...exports] });
+      continue;
+    }
+    const own = new Set((spec.serviceImports ?? []).map((im) => im.to ?? im.subject));
+    const imports: ServiceImportSpec[] = [
+      { account: system, subject: `$SYS.REQ.ACCOUNT.${name}.CONNZ`, to: '$SYS.REQ.ACCOUNT.PING.CONNZ' },
+      { account: system, subject: `$SYS.REQ.ACCOUNT.${name}.CONNZ`, to: '$SYS.REQ.SERVER.PING.CONNZ' },
+      { account: system, subject: `$SYS.REQ.ACCOUNT.${name}.STATZ`, to: '$SYS.REQ.ACCOUNT.PING.STATZ' },
+    ].filter((im) => !own.has(im.to));
+    out.push({ ...spec, serviceImports: [...(spec.serviceImports ?? []), ...imports] });
+  }
+  return out;
+}

@@ -16,7 +16,7 @@ export type { MappingDestination, MappingSpec } from './subject-mapping.js';
 export type { CertIdentity } from './cert-identity.js';
 export { rfc3339Nano } from './rfc3339.js';
 export { isSubsetMatch, subjectIsSubsetOf, subjectsCollide } from './subject-sets.js';
-export { DEFAULT_RESPONSE_THRESHOLD_MS, linkAccounts, ResponseType } from './account-links.js';
+export { DEFAULT_RESPONSE_THRESHOLD_MS, linkAccounts, ResponseType, withSystemLinks } from './account-links.js';
 export type {
   AccountLinks,
   AccountLinksSpec,

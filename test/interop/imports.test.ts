@@ -78,7 +78,7 @@ function requestInfo(m: Msg): Record<string, unknown> | null {
 }
 
 describe('exports and imports: leafgate vs nats-server', () => {
-  const servers = serverPair(CONF);
+  const servers = serverPair(CONF, { monitoring: true });
   const both = async (observe: (port: number) => Promise<unknown>): Promise<unknown> => {
     const { natsServer, leafgate } = servers();
     const fromNats = await observe(natsServer.port);
@@ -228,5 +228,41 @@ describe('exports and imports: leafgate vs nats-server', () => {
         await b.close();
       }
     }).then((r) => assert.equal(r, 'timeout'));
+  });
+
+  test('/accountz lists each account\'s exports and imports (its own system imports too) as nats-server does', async () => {
+    const { httpPort } = servers();
+    const detailOf = async (port: number, acc: string): Promise<unknown> => {
+      const res = await fetch(`http://127.0.0.1:${port}/accountz?acc=${acc}`);
+      const d = ((await res.json()) as { account_detail: Record<string, unknown> }).account_detail;
+      // nats-server lists them in Go map order: compared as sets.
+      const sorted = (list: unknown) => (list as object[] | undefined)?.map((x) => JSON.stringify(x)).sort();
+      return { exports: sorted(d.exports), imports: sorted(d.imports), subscriptions: d.subscriptions };
+    };
+    for (const acc of ['A', 'B', 'C']) {
+      const fromNats = await detailOf(httpPort.natsServer, acc);
+      assert.deepEqual(await detailOf(httpPort.leafgate, acc), fromNats, acc);
+    }
+    const b = (await detailOf(httpPort.leafgate, 'B')) as { imports: string[] };
+    assert.equal(b.imports.length, 12, 'four streams, five services, three from the system account');
+  });
+
+  test("an account's own CONNZ and STATZ through its system imports: only its connections", async () => {
+    const seen = await both(async (port) => {
+      const [a, b, b2] = await Promise.all([as(port, 'a'), as(port, 'b'), as(port, 'b')]);
+      try {
+        const connz = JSON.parse((await b.request('$SYS.REQ.ACCOUNT.PING.CONNZ', '', { timeout: 2000 })).string()) as { data: { num_connections: number; connections: { account?: string; authorized_user?: string }[] } };
+        const viaServer = JSON.parse((await a.request('$SYS.REQ.SERVER.PING.CONNZ', '{"auth":true}', { timeout: 2000 })).string()) as { data: { num_connections: number; connections: { account?: string }[] } };
+        const statz = JSON.parse((await b.request('$SYS.REQ.ACCOUNT.PING.STATZ', '', { timeout: 2000 })).string()) as { data: { account_statz: { acc: string; conns: number }[] } };
+        return {
+          connz: connz.data.num_connections,
+          serverConnz: { n: viaServer.data.num_connections, accounts: viaServer.data.connections.map((c) => c.account) },
+          statz: statz.data.account_statz.map((s) => ({ acc: s.acc, conns: s.conns })),
+        };
+      } finally {
+        await Promise.all([a.close(), b.close(), b2.close()]);
+      }
+    });
+    assert.deepEqual(seen, { connz: 2, serverConnz: { n: 1, accounts: ['A'] }, statz: [{ acc: 'B', conns: 2 }] });
   });
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RFC3339, startMonitored } from './harness.js';
+import { RFC3339, SYSTEM_IMPORT_SUBSCRIPTIONS, startMonitored } from './harness.js';
 
 test('/healthz answers ok compactly, with JSONP on request', async (t) => {
   const m = await startMonitored();
@@ -64,8 +64,12 @@ test('/accountz lists accounts, and acc= gives the detail', async (t) => {
   assert.equal(d.jetstream_enabled, false);
   assert.equal(d.client_connections, 1);
   assert.equal(d.leafnode_connections, 0);
-  assert.equal(d.subscriptions, 1);
-  assert.equal((d.sublist_stats as Record<string, unknown>).num_subscriptions, 1);
+  assert.equal(d.subscriptions, 1 + SYSTEM_IMPORT_SUBSCRIPTIONS, "the client's and the account's imports of its own CONNZ and STATZ");
+  assert.equal((d.sublist_stats as Record<string, unknown>).num_subscriptions, 1 + SYSTEM_IMPORT_SUBSCRIPTIONS);
+  assert.deepEqual(
+    (d.imports as { subject: string; account: string; to: string }[]).map((i) => `${i.subject} -> ${i.account} ${i.to}`),
+    ['$SYS.REQ.ACCOUNT.PING.CONNZ -> $SYS $SYS.REQ.ACCOUNT.A.CONNZ', '$SYS.REQ.SERVER.PING.CONNZ -> $SYS $SYS.REQ.ACCOUNT.A.CONNZ', '$SYS.REQ.ACCOUNT.PING.STATZ -> $SYS $SYS.REQ.ACCOUNT.A.STATZ'],
+  );
   assert.equal(d.is_system, undefined);
 
   const sys = await m.json<{ account_detail: Record<string, unknown> }>('/accountz?acc=$SYS');

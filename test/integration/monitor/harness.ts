@@ -61,8 +61,12 @@ export async function startMonitored(layer: OptionLayer = {}): Promise<Monitored
 }
 
 /** Go's RFC3339Nano in UTC. */
-/** The system account's request subscriptions ($SYS.REQ.SERVER.PING, .PING.*, .<id>.*) every server has. */
-export const SERVER_SUBSCRIPTIONS = 3;
+/** The system account's request subscriptions ($SYS.REQ.SERVER.PING, .PING.*, .<id>.*, $SYS.REQ.ACCOUNT.*.*). */
+export const SYSTEM_REQUEST_SUBSCRIPTIONS = 4;
+/** What every other account imports from the system account (its own CONNZ twice, its STATZ), one subscription each. */
+export const SYSTEM_IMPORT_SUBSCRIPTIONS = 3;
+/** The server's own subscriptions with only the global and system accounts. */
+export const SERVER_SUBSCRIPTIONS = SYSTEM_REQUEST_SUBSCRIPTIONS + SYSTEM_IMPORT_SUBSCRIPTIONS;
 
 export const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 /** nats-server's uptime layout. */

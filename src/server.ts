@@ -13,6 +13,7 @@ import { ConnectionKind, Router } from './core/index.js';
 import type { MsgHandler, RouterConfig } from './core/index.js';
 import type { JetStream } from './jetstream/index.js';
 import type { JetStreamMonitorSource, MonitorServer, SystemRequests } from './monitor/index.js';
+import { ServerStamp, SystemEvents } from './monitor/system/index.js';
 import { NATS_COMPAT_VERSION } from './protocol/nats/index.js';
 import { boundPort, createTlsUpgrader, listenTcp } from './transports/index.js';
 import type { TlsUpgrader } from './transports/index.js';
@@ -34,6 +35,7 @@ export class Server {
   private listener: net.Server | null = null;
   private monitor: MonitorServer | null = null;
   private jetstream: JetStream | null = null;
+  private systemEvents: SystemEvents | null = null;
   private tls: TlsUpgrader | null = null;
   private authenticator: Authenticator;
   private clientPort = 0;
@@ -194,6 +196,7 @@ export class Server {
 
   /** Undoes a start that failed part way. */
   private async closeOpened(): Promise<void> {
+    this.systemEvents?.stop();
     this.jetstream?.stop();
     this.stopListening();
     if (this.monitor !== null) await this.monitor.close();
@@ -270,22 +273,30 @@ export class Server {
    * `$SYS.REQ.SERVER.PING[.*]` and `$SYS.REQ.SERVER.<id>.*` in the system account, answered by the
    * monitoring endpoints (loaded with the first request: most gateways are never asked).
    */
+  /**
+   * The system account's requests and events. The answering code loads with the first request or
+   * the first statistics anyone listens for; events are built only for subscribers.
+   */
   private answerSystemRequests(): void {
     const account = this.opts.noSystemAccount ? null : this.router.findAccount(this.opts.systemAccount);
     if (account === null) return;
     const client = this.router.createInternalClient(ConnectionKind.System, account, 'System requests');
+    const stamp = new ServerStamp(this);
     let answerer: Promise<SystemRequests> | null = null;
+    const requests = (): Promise<SystemRequests> => (answerer ??= import('./monitor/index.js').then((m) => new m.SystemRequests(this, stamp)));
     const onRequest: MsgHandler = (msg) => {
       if (msg.reply === '') return;
       const { subject, reply } = msg;
       const body = msg.data.toString('utf8', msg.start + msg.hdrLen, msg.end);
-      answerer ??= import('./monitor/index.js').then((m) => new m.SystemRequests(this));
-      void answerer.then((requests) => {
-        const answer = requests.answer(subject, body);
+      void requests().then((r) => {
+        const answer = r.answer(subject, body);
         if (answer !== null) client.answer(reply, null, Buffer.from(answer, 'utf8'));
       });
     };
     for (const subject of ['$SYS.REQ.SERVER.PING', '$SYS.REQ.SERVER.PING.*', `$SYS.REQ.SERVER.${this.id}.*`, '$SYS.REQ.ACCOUNT.*.*']) client.subscribe(subject, null, onRequest);
+    this.systemEvents = new SystemEvents(client, stamp, this.id, () => requests().then((r) => r.statszMessage()));
+    this.router.events = this.systemEvents;
+    this.systemEvents.start();
   }
 
   /** Lame duck mode: stop accepting, tell clients, then close them gradually and exit. */
@@ -318,6 +329,7 @@ export class Server {
     this.log.info('Initiating Shutdown...');
     this.stopListening();
     this.router.closeAll('Server Shutdown');
+    this.systemEvents?.stop();
     // After the clients: publishes still in this turn's group commit are committed as the stores close.
     this.jetstream?.stop();
     if (this.monitor !== null) await this.monitor.close();

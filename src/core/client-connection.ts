@@ -68,7 +68,9 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
     this.type = accepted.type;
     this.socket = accepted.socket;
     this.lastActivity = this.start.getTime();
-    this.ip = accepted.remoteAddress ?? accepted.socket.remoteAddress ?? '';
+    // A dual-stack listener sees IPv4 peers as ::ffff:a.b.c.d; Go (and so nats-server) shows a.b.c.d.
+    const ip = accepted.remoteAddress ?? accepted.socket.remoteAddress ?? '';
+    this.ip = ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
     this.port = accepted.socket.remotePort ?? 0;
     const limits = router.limits;
     this.baseLabel = this.logLabel = `${this.ip}:${this.port} - cid:${cid}`;
@@ -187,6 +189,11 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
 
   resumeInput(): void {
     if (!this.login.pending) this.socket.resume();
+  }
+
+  /** Logged in (CONNECT accepted, or let in as the no_auth_user). */
+  get authed(): boolean {
+    return this.login.authed;
   }
 
   bindTo(account: Account, user: string, rules: PermissionRules | undefined): void {

@@ -77,6 +77,7 @@ export class ClientLogin {
     const account = this.router.findAccount(outcome.account);
     if (account === null) return this.refuse({ ok: false, user: outcome.user ?? '' });
     this.admit(account, outcome.user ?? '', outcome.permissions);
+    this.router.events?.connected(conn);
     conn.connected();
     conn.releaseInput();
     const stash = this.stash;
@@ -101,6 +102,7 @@ export class ClientLogin {
       return false;
     }
     this.admit(account, login.user ?? '', login.permissions);
+    this.router.events?.connected(this.conn);
     return true;
   }
 
@@ -148,6 +150,7 @@ export class ClientLogin {
     if (conn.closed) return;
     const user = failure.user === undefined ? '' : ` - User ${JSON.stringify(failure.user)}`;
     this.router.log.error(`${conn.label()} - authentication error${user}`);
+    if (!this.authed) this.router.events?.authFailed(conn);
     conn.sendErrNow(WireError.AuthViolation);
     conn.close('Authentication Failure');
   }

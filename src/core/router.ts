@@ -17,7 +17,7 @@ import { ServiceRouting } from './service-routing.js';
 import { StreamImport } from './stream-import.js';
 import { writeMsg } from './msg-writer.js';
 import type { Subscription } from './subscription.js';
-import type { AcceptedSocket, ClientAuthenticator, CoreLog } from './transport.js';
+import type { AcceptedSocket, ClientAuthenticator, ClientEvents, CoreLog } from './transport.js';
 
 export interface Limits {
   maxControlLine: number;
@@ -68,6 +68,8 @@ export class Router {
   maxTracedMsgLen!: number;
   /** Set during shutdown and lame duck: no new clients complete CONNECT. */
   closing = false;
+  /** The system account's client events; null without a system account. */
+  events: ClientEvents | null = null;
   readonly stats: RouterStats = { inMsgs: 0, outMsgs: 0, inBytes: 0, outBytes: 0, slowConsumers: 0, totalConnections: 0 };
   /** Client connections (code inside the server is not listed). */
   readonly conns = new Map<number, ClientConnection>();
@@ -362,6 +364,7 @@ export class Router {
     if (this.log.debugEnabled) this.log.debug(`${conn.label()} - Client connection closed: ${conn.closeReason}`);
     this.closedConns.push(new ClosedConnection(conn));
     if (this.closedConns.length > CLOSED_RING) this.closedConns.shift();
+    if (this.events !== null && conn.authed) this.events.closed(conn);
   }
 
   /** Sends an async INFO (e.g. lame duck) to the clients that understand one. */

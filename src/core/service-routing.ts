@@ -4,7 +4,7 @@
 // back to the requester's own reply subject, once for a singleton service, until the threshold
 // passes or an empty message ends it for a streamed or chunked one. Nothing else crosses.
 
-import { ResponseType, rfc3339Nano } from '../util/index.js';
+import { clientInfoJson, ResponseType, rfc3339Nano } from '../util/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
 import type { Account } from './account.js';
 import { ClientConnection } from './client-connection.js';
@@ -161,7 +161,7 @@ export class ServiceRouting {
           const ci = JSON.parse(carried) as Record<string, unknown>;
           ci['svc'] = si.owner.name;
           if (!si.share && sysImport) ci['server'] ??= this.router.serverName;
-          return requestInfoJson(ci);
+          return clientInfoJson(ci);
         } catch {
           return null;
         }
@@ -185,24 +185,8 @@ export class ServiceRouting {
         ci['client_type'] = 'nats';
       }
     } else if (sysImport) ci['server'] = this.router.serverName;
-    return requestInfoJson(ci);
+    return clientInfoJson(ci);
   }
-}
-
-/** Go's ClientInfo field order; empty values are left out as its omitempty does. */
-const CLIENT_INFO_ORDER = ['start', 'host', 'id', 'acc', 'svc', 'user', 'name', 'lang', 'ver', 'rtt', 'server', 'cluster', 'alts', 'stop', 'jwt', 'issuer_key', 'name_tag', 'tags', 'kind', 'client_type', 'client_id'];
-
-function requestInfoJson(ci: Record<string, unknown>): string {
-  const out: Record<string, unknown> = {};
-  for (const k of CLIENT_INFO_ORDER) {
-    const v = ci[k];
-    if (v === undefined || v === null || v === '' || v === 0) {
-      if (k === 'acc') out[k] = v ?? '';
-      continue;
-    }
-    out[k] = v;
-  }
-  return JSON.stringify(out);
 }
 
 function randomBase62(n: number): string {

@@ -4,6 +4,7 @@ import type { ConnectOptions } from '../protocol/nats/index.js';
 import type { CertIdentity } from '../util/index.js';
 import type { ByteSink } from './outbound.js';
 import type { PermissionRules } from './permissions.js';
+import type { ClientConnection } from './client-connection.js';
 
 export interface TransportSocket extends ByteSink {
   on(event: 'data', listener: (chunk: Buffer) => void): unknown;
@@ -88,4 +89,17 @@ export interface CoreLog {
   error(msg: string): void;
   debug(msg: string): void;
   trace(msg: string): void;
+}
+
+/**
+ * What the system account hears of clients: nats-server's connect, disconnect and authentication
+ * error events. Called after the fact; an implementation must not throw.
+ */
+export interface ClientEvents {
+  /** Logged in and bound to its account. */
+  connected(conn: ClientConnection): void;
+  /** A logged-in client closed (its closeReason says why). */
+  closed(conn: ClientConnection): void;
+  /** Refused at login. */
+  authFailed(conn: ClientConnection): void;
 }

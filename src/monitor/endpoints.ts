@@ -1,6 +1,7 @@
 // The monitoring paths, what answers each, and the key its requests are counted under in /varz.
 
 import { accountz } from './accountz.js';
+import { accstatz } from './accstatz.js';
 import { gatewayz, leafz, routez } from './absent-subsystems.js';
 import { connz } from './connz.js';
 import type { EndpointHandler } from './context.js';
@@ -26,6 +27,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { path: '/jsz', statsKey: '/jsz', title: 'JetStream', handler: jsz },
   { path: '/connz', statsKey: '/connz', title: 'Connections', handler: connz },
   { path: '/accountz', statsKey: '/accountz', title: 'Accounts', handler: accountz },
+  { path: '/accstatz', statsKey: '/accstatz', title: 'Account Stats', handler: accstatz },
   { path: '/subsz', statsKey: '/subsz', title: 'Subscriptions', handler: subsz },
   { path: '/subscriptionsz', statsKey: '/subsz', handler: subsz },
   { path: '/routez', statsKey: '/routez', title: 'Routes', handler: routez },

@@ -34,3 +34,22 @@ export function indentedJsonWithBigInts(value: unknown): string {
 export function compactJsonWithBigInts(value: unknown): string {
   return JSON.stringify(value, markBigInt).replace(GO_ESCAPED, escapeLikeGo).replace(MARKED_BIGINT, '$1');
 }
+
+/** The text of indentedJson (or any JSON.stringify indentation) without the indentation: json.Marshal's form. */
+export function compactIndented(text: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (inString) {
+      out += c;
+      if (c === '\\') out += text[++i] ?? '';
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '\n' || c === ' ') continue;
+    out += c;
+  }
+  return out;
+}

@@ -3,14 +3,17 @@
 // their options taken from the request's JSON (nats-server's field names) instead of a query string,
 // wrapped as nats-server wraps them: `{"server": {...}, "data": ...}`, or `"statsz"` for a PING.
 
-import type { Account } from '../core/index.js';
-import { WallClock } from './clock.js';
+import type { WallClock } from './clock.js';
 import { connz } from './connz.js';
 import type { EndpointContext, EndpointHandler } from './context.js';
 import { BadRequestError } from './errors.js';
 import { rfc3339Nano } from './format.js';
+import { compactIndented } from './json.js';
+import { accountStat, eventId } from './system/index.js';
+import type { ServerStamp } from './system/index.js';
 import { healthz } from './healthz.js';
 import { accountDetail, accountz } from './accountz.js';
+import { accountStatz } from './accstatz.js';
 import { jsz, jszAccount } from './jsz.js';
 import { ProcessUsage, coreCount } from './process-usage.js';
 import { Query } from './query.js';
@@ -41,13 +44,14 @@ const STATES = ['open', 'closed', 'all'];
 
 export class SystemRequests {
   private readonly source: MonitorSource;
-  private readonly clock = new WallClock();
+  private readonly stamp: ServerStamp;
+  private readonly clock: WallClock;
   private readonly usage = new ProcessUsage();
-  /** nats-server numbers each system message it sends. */
-  private seq = 0;
 
-  constructor(source: MonitorSource) {
+  constructor(source: MonitorSource, stamp: ServerStamp) {
     this.source = source;
+    this.stamp = stamp;
+    this.clock = stamp.clock;
   }
 
   /**
@@ -71,7 +75,7 @@ export class SystemRequests {
       if (!(err instanceof BadRequestError)) throw err;
       return this.wrap('error', JSON.stringify({ code: 400, description: err.message }));
     }
-    return reply.kind === 'json' ? this.wrap('data', reply.body) : null;
+    return reply.kind === 'json' ? this.wrap('data', compactIndented(reply.body)) : null;
   }
 
   /**
@@ -92,11 +96,9 @@ export class SystemRequests {
       return this.wrap('error', JSON.stringify({ code: 400, description: 'Error decoding request options' }));
     }
     if (endpoint === 'STATZ') {
-      const names = name === 'PING' ? [...s.router.accounts.keys()] : [name];
-      const unused = options['include_unused'] === true;
-      const stats = names.map((n) => s.router.findAccount(n)).filter((a): a is Account => a !== null && (unused || a.conns.size > 0)).map(accountStat);
-      if (stats.length === 0) return null;
-      return this.wrap('data', JSON.stringify({ server_id: s.id, now: rfc3339Nano(this.clock.nowMs()), account_statz: stats }));
+      const listed = Array.isArray(options['accounts']) && options['accounts'].length > 0 ? (options['accounts'] as unknown[]).map(String) : null;
+      const statz = accountStatz(s, name === 'PING' ? listed : [name], options['include_unused'] === true, this.clock.nowMs());
+      return statz.account_statz.length === 0 ? null : this.wrap('data', JSON.stringify(statz));
     }
     if (name === 'PING') return null;
     const account = s.router.findAccount(name);
@@ -128,24 +130,17 @@ export class SystemRequests {
     }
   }
 
+  /** The server's statistics as its periodic STATSZ message carries them. */
+  statszMessage(): string {
+    return this.wrap('statsz', JSON.stringify(this.statsz()));
+  }
+
   private wrap(key: string, json: string): string {
     return `{"server":${this.serverJson()},"${key}":${json}}`;
   }
 
   private serverJson(): string {
-    const s = this.source;
-    const js = s.jetStreamSource !== null;
-    const server = {
-      name: s.opts.serverName !== '' ? s.opts.serverName : s.id,
-      host: s.opts.host,
-      id: s.id,
-      ...(s.opts.jetstream?.domain ? { domain: s.opts.jetstream.domain } : {}),
-      ver: s.router.serverInfo.version,
-      seq: ++this.seq,
-      jetstream: js,
-      time: rfc3339Nano(this.clock.nowMs()),
-    };
-    return JSON.stringify(server);
+    return this.stamp.next();
   }
 
   private statsz(): Record<string, unknown> {
@@ -173,30 +168,6 @@ export class SystemRequests {
       active_servers: 1,
     };
   }
-}
-
-/** An account's statistics as nats-server's AccountStat. */
-function accountStat(a: Account): Record<string, unknown> {
-  let leafs = 0;
-  for (const c of a.conns) if (c.type === 'LEAFNODE') leafs++;
-  const conns = a.conns.size - leafs;
-  return {
-    acc: a.name,
-    conns,
-    leafnodes: leafs,
-    total_conns: conns + leafs,
-    sent: { msgs: a.outMsgs, bytes: a.outBytes },
-    received: { msgs: a.inMsgs, bytes: a.inBytes },
-    slow_consumers: a.slowConsumers,
-  };
-}
-
-/** nats-server's event ids: 22 characters of a NUID. */
-function eventId(): string {
-  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-  let id = '';
-  for (let i = 0; i < 22; i++) id += alphabet[Math.floor(Math.random() * 62)];
-  return id;
 }
 
 /** The request's JSON options as the query parameters the endpoint reads. */

@@ -30,3 +30,4 @@ export type {
   ServiceImportSpec,
   StreamImportSpec,
 } from './account-links.js';
+export { clientInfoJson } from './client-info.js';

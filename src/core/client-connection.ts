@@ -273,7 +273,8 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
     const reply = frame.reply;
     if (reply !== '' && isReservedReply(reply)) return this.sendErr(replyViolation(reply));
     if (this.opts.verbose) this.sendOp(OK, 'OK');
-    const delivered = router.route(this, frame);
+    // An answer through a service import (`_R_.…`) is published once: the match cache need not learn it.
+    const delivered = router.route(this, frame, subject.charCodeAt(0) === 0x5f && subject.startsWith('_R_.'));
     if (delivered === 0 && reply !== '' && this.opts.no_responders === true) this.sendNoResponders(reply);
   }
 

@@ -7,25 +7,10 @@ const EMPTY = Buffer.alloc(0);
 
 export class FrameView extends PubFrame {
   private replyOwn: Buffer = Buffer.allocUnsafe(64);
-  private subjectOwn: Buffer = this.subjectBytes;
 
   /** This view shows `f` (its reply, header and body) delivered as `subject`. */
   show(f: PubFrame, subject: string): this {
-    this.subjectBytes = this.subjectOwn;
     this.mapTo(subject);
-    this.subjectOwn = this.subjectBytes;
-    return this.borrow(f);
-  }
-
-  /** show(), with the subject's bytes given (kept by reference, not copied). */
-  showAs(f: PubFrame, subject: string, subjectBytes: Buffer): this {
-    this.subject = subject;
-    this.subjectBytes = subjectBytes;
-    this.subjectLen = subjectBytes.length;
-    return this.borrow(f);
-  }
-
-  private borrow(f: PubFrame): this {
     this.deliverAs = '';
     this.reply = f.reply;
     this.replyBytes = f.replyBytes;

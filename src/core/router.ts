@@ -10,7 +10,6 @@ import { ClosedConnection } from './closed-connection.js';
 import { ClientConnection } from './client-connection.js';
 import { ConnectionKind } from './connection.js';
 import type { Connection } from './connection.js';
-import { FrameView } from './frame-view.js';
 import { InternalClient } from './internal-client.js';
 import { ServiceExport, ServiceImport } from './service-import.js';
 import { ServiceRouting } from './service-routing.js';
@@ -83,9 +82,6 @@ export class Router {
   private readonly services: ServiceRouting;
   /** Each account's internal client for its import and response subscriptions, made on first need. */
   private readonly accountClients = new Map<Account, InternalClient>();
-  /** Frames of shadow deliveries, one per nesting level (a handler may publish while one is delivered). */
-  private readonly shadowViews: FrameView[] = [];
-  private shadowDepth = 0;
   /** The bound links as text: a reload that leaves them as they were rebinds nothing. */
   private linksKey = '[]';
 
@@ -311,24 +307,31 @@ export class Router {
     const im = shadow.streamImport as StreamImport;
     const sub = shadow.origin as Subscription;
     const c = shadow.conn;
-    let frame = f;
-    let depth = -1;
-    if (f.deliverAs === '' && !im.keepsSubject) {
-      depth = this.shadowDepth++;
-      im.rename(f.subject);
-      frame = (this.shadowViews[depth] ??= new FrameView()).showAs(f, im.lastTo, im.lastToBytes);
-    }
+    if (f.deliverAs !== '' || im.keepsSubject) return this.deliverAs(c, sub, f, pub);
+    // The frame itself is renamed for the delivery and restored after: the delivery path keeps seeing
+    // one kind of frame, and nothing is copied.
+    const subject = f.subject;
+    const bytes = f.subjectBytes;
+    const len = f.subjectLen;
+    im.rename(subject);
+    f.subject = im.lastTo;
+    f.subjectBytes = im.lastToBytes;
+    f.subjectLen = im.lastToBytes.length;
     try {
-      if (c.perms !== null && c.perms.filtersDelivery && c.perms.deniesDelivery(frame.receivedSubject)) return false;
-      if (sub.handler !== null) this.handOver(sub, frame, pub);
-      else if (this.deliver(c as ClientConnection, sub, frame)) pub.stallFor(c as ClientConnection);
-      return true;
+      return this.deliverAs(c, sub, f, pub);
     } finally {
-      if (depth >= 0) {
-        (this.shadowViews[depth] as FrameView).release();
-        this.shadowDepth--;
-      }
+      f.subject = subject;
+      f.subjectBytes = bytes;
+      f.subjectLen = len;
     }
+  }
+
+  /** One delivery to `sub` of connection `c`; false when its permissions refuse the subject. */
+  private deliverAs(c: Connection, sub: Subscription, f: PubFrame, pub: Connection): boolean {
+    if (c.perms !== null && c.perms.filtersDelivery && c.perms.deniesDelivery(f.receivedSubject)) return false;
+    if (sub.handler !== null) this.handOver(sub, f, pub);
+    else if (this.deliver(c as ClientConnection, sub, f)) pub.stallFor(c as ClientConnection);
+    return true;
   }
 
   /** Writes one delivery; true when the receiver is filling up and the publisher should stall. */

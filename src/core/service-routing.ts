@@ -40,6 +40,8 @@ export class ServiceRouting {
   private readonly chain: ServiceExport[] = [];
   private readonly chainPubs: Connection[] = [];
   private readonly views: FrameView[] = [];
+  /** The last request info made for a requester (unshared, outside a chain), while its RTT stays. */
+  private readonly infoCache = new WeakMap<Connection, { rtt: number; target: Account; json: string }>();
 
   constructor(router: ServiceRouter) {
     this.router = router;
@@ -121,13 +123,13 @@ export class ServiceRouting {
   /** `_R_.<account prefix>.<6 random>`; the first one subscribes the account's `_R_.<prefix>.>`. */
   private newReply(acc: Account): string {
     if (acc.replyPrefix === '') {
-      acc.replyPrefix = `_R_.${randomBase62(6)}.`;
+      acc.replyPrefix = `_R_.${randomBase62()}.`;
       this.router.accountClient(acc).subscribe(`${acc.replyPrefix}>`, null, (f, _sub, pub) => {
         const rsi = acc.responses.get(f.subject);
         if (rsi !== undefined) this.cross(rsi, f, pub);
       });
     }
-    return acc.replyPrefix + randomBase62(6);
+    return acc.replyPrefix + randomBase62();
   }
 
   /** Drops the export's answers that have waited longer than its threshold, while any are pending. */
@@ -168,9 +170,14 @@ export class ServiceRouting {
       }
     }
     if (pub.kind === ConnectionKind.System) return null;
-    const ci: Record<string, unknown> = { acc: (pub.account as Account).name };
     const client = pub instanceof ClientConnection ? pub : null;
-    if (client !== null) ci['rtt'] = Math.round(client.rttMs * 1e6);
+    const rtt = client !== null ? Math.round(client.rttMs * 1e6) : 0;
+    if (!si.share) {
+      const cached = this.infoCache.get(pub);
+      if (cached !== undefined && cached.rtt === rtt && cached.target === si.target) return cached.json;
+    }
+    const ci: Record<string, unknown> = { acc: (pub.account as Account).name };
+    if (client !== null) ci['rtt'] = rtt;
     if (si.share) {
       ci['server'] = this.router.serverName;
       ci['kind'] = pub.kind === ConnectionKind.Client ? 'Client' : pub.kind === ConnectionKind.JetStream ? 'JetStream' : 'Account';
@@ -184,14 +191,23 @@ export class ServiceRouting {
         ci['ver'] = client.opts.version;
         ci['client_type'] = 'nats';
       }
-    } else if (sysImport) ci['server'] = this.router.serverName;
-    return clientInfoJson(ci);
+      return clientInfoJson(ci);
+    }
+    if (sysImport) ci['server'] = this.router.serverName;
+    const json = clientInfoJson(ci);
+    this.infoCache.set(pub, { rtt, target: si.target, json });
+    return json;
   }
 }
 
-function randomBase62(n: number): string {
+/** Six base-62 digits from one draw (62^6 < 2^53); not a secret, as in nats-server. */
+function randomBase62(): string {
+  let r = Math.floor(Math.random() * 56_800_235_584);
   let s = '';
-  for (let i = 0; i < n; i++) s += BASE62[Math.floor(Math.random() * 62)];
+  for (let i = 0; i < 6; i++) {
+    s += BASE62[r % 62];
+    r = Math.floor(r / 62);
+  }
   return s;
 }
 

@@ -8,10 +8,19 @@ const EMPTY = Buffer.alloc(0);
 export class FrameView extends PubFrame {
   private replyOwn: Buffer = Buffer.allocUnsafe(64);
 
-  /** This view shows `f` (its reply, header and body) delivered as `subject`. */
+  /**
+   * This view shows `f` (its reply, header and body) routed to `subject`, and received as that too,
+   * unless `f` is a JetStream delivery: that keeps the stored message's subject, as in nats-server.
+   */
   show(f: PubFrame, subject: string): this {
-    this.mapTo(subject);
-    this.deliverAs = '';
+    if (f.deliverAs === '') {
+      this.mapTo(subject);
+      this.deliverAs = '';
+    } else {
+      this.mapTo(f.deliverAs);
+      this.subject = subject;
+      this.deliverAs = f.deliverAs;
+    }
     this.reply = f.reply;
     this.replyBytes = f.replyBytes;
     this.replyStart = f.replyStart;

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { jetstream } from '@nats-io/jetstream';
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 import { jetStreamPair } from './jetstream-pair.js';
@@ -17,6 +17,8 @@ accounts {
     exports: [
       { service: "$JS.API.>" }
       { service: "$KV.shared.>" }
+      { service: "$JS.API.CONSUMER.MSG.NEXT.ORDERS.C", response: stream }
+      { service: "$JS.ACK.ORDERS.C.>" }
     ]
   }
   GUEST: {
@@ -27,6 +29,10 @@ accounts {
       { service: { account: OWNER, subject: "$JS.API.STREAM.MSG.GET.*" }, to: "JS.owner.API.STREAM.MSG.GET.*" }
       # With an API prefix of its own the KV client writes under it too.
       { service: { account: OWNER, subject: "$KV.shared.>" }, to: "JS.owner.API.$KV.shared.>" }
+      # A pull consumer of the owner's: its info, its next messages (a streamed reply) and its acks.
+      { service: { account: OWNER, subject: "$JS.API.CONSUMER.INFO.ORDERS.C" }, to: "JS.owner.API.CONSUMER.INFO.ORDERS.C" }
+      { service: { account: OWNER, subject: "$JS.API.CONSUMER.MSG.NEXT.ORDERS.C" }, to: "JS.owner.API.CONSUMER.MSG.NEXT.ORDERS.C" }
+      { service: { account: OWNER, subject: "$JS.ACK.ORDERS.C.>" } }
     ]
   }
 }
@@ -78,5 +84,34 @@ describe('JetStream across imports: leafgate vs nats-server', () => {
       const owner = await new Kvm(side.nc).open('shared');
       assert.equal((await owner.get('k2'))?.string(), 'newer');
     }
+  });
+
+  test("a pull consumer of one account, fetched and acked from another through its imports", async () => {
+    const { natsServer, leafgate } = pair();
+    const observe = async (side: typeof natsServer): Promise<unknown> => {
+      const jsm = await jetstreamManager(side.nc);
+      await jsm.streams.add({ name: 'ORDERS', subjects: ['orders.>'] });
+      await jsm.consumers.add('ORDERS', { durable_name: 'C', ack_policy: AckPolicy.Explicit });
+      const js = jetstream(side.nc);
+      for (let i = 1; i <= 4; i++) await js.publish(`orders.${i}`, `order ${i}`);
+      const nc = await connect({ port: side.server.port, user: 'guest', pass: 'guest', reconnect: false });
+      try {
+        const consumer = await jetstream(nc, { apiPrefix: 'JS.owner.API' }).consumers.get('ORDERS', 'C');
+        const got: string[] = [];
+        const batch = await consumer.fetch({ max_messages: 3, expires: 2000 });
+        for await (const m of batch) {
+          got.push(`${m.subject}: ${m.string()}`);
+          await m.ackAck();
+        }
+        const info = await jsm.consumers.info('ORDERS', 'C');
+        return { got, pending: info.num_pending, ackPending: info.num_ack_pending, delivered: info.delivered.stream_seq, acked: info.ack_floor.stream_seq };
+      } finally {
+        await nc.close();
+      }
+    };
+    const fromNats = await observe(natsServer);
+    const fromLeafgate = await observe(leafgate);
+    assert.deepEqual(fromLeafgate, fromNats);
+    assert.deepEqual(fromNats, { got: ['orders.1: order 1', 'orders.2: order 2', 'orders.3: order 3'], pending: 1, ackPending: 0, delivered: 3, acked: 3 });
   });
 });

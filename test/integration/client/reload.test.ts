@@ -107,3 +107,37 @@ test('a reload changing pinned_certs closes the TLS clients whose certificate it
   assert.ok(logs.some((l) => l.includes('Disconnect 1 clients due to pinned certs reload')), logs.join(''));
   await assert.rejects(open(pki.chainedClientCert, pki.chainedClientKey), 'a new connection with the unpinned certificate is refused too');
 });
+
+test('a reload that removes a stream import stops its messages to subscriptions already there; restoring it brings them back', async (t) => {
+  const accounts = (withImport: boolean): OptionLayer => ({
+    accounts: [
+      { name: 'A', users: [{ user: 'a', password: 'a', account: 'A' }], streamExports: [{ subject: 'ev.>' }] },
+      { name: 'B', users: [{ user: 'b', password: 'b', account: 'B' }], ...(withImport && { streamImports: [{ account: 'A', subject: 'ev.>' }] }) },
+    ],
+  });
+  const { server, next } = await reloadableServer(accounts(true));
+  t.after(() => server.shutdown());
+  const a = await connect({ port: server.port, user: 'a', pass: 'a' });
+  const b = await connect({ port: server.port, user: 'b', pass: 'b' });
+  t.after(() => Promise.all([a.close(), b.close()]));
+  const got: string[] = [];
+  b.subscribe('ev.>', {
+    callback: (_err, m) => {
+      got.push(m.subject);
+    },
+  });
+  await b.flush();
+  const publish = async (subject: string): Promise<void> => {
+    a.publish(subject);
+    await a.flush();
+    await b.flush();
+  };
+  await publish('ev.1');
+  next(accounts(false));
+  server.reload();
+  await publish('ev.2');
+  next(accounts(true));
+  server.reload();
+  await publish('ev.3');
+  assert.deepEqual(got, ['ev.1', 'ev.3']);
+});

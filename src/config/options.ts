@@ -1,5 +1,5 @@
 // Typed, frozen server options. Produced by config (file) and cli (flags); read by everything else.
-import type { ExportSpec, MappingSpec, ServiceExportSpec, ServiceImportSpec, StreamImportSpec } from '../util/index.js';
+import type { AccountLinksSpec, MappingSpec } from '../util/index.js';
 
 /** Subjects (and `"subject queue"` entries) in the internal byte-string form, as they arrive on the wire. */
 export interface SubjectPermission {
@@ -76,7 +76,8 @@ export const UNLIMITED_ACCOUNT_JETSTREAM: JetStreamAccountLimits = Object.freeze
   maxAckPending: -1,
 });
 
-export interface AccountConfig {
+/** An account: its users and settings, and (AccountLinksSpec) its exports and imports. */
+export interface AccountConfig extends AccountLinksSpec {
   readonly name: string;
   readonly users: readonly UserConfig[];
   readonly nkeys?: readonly NkeyUserConfig[];
@@ -85,10 +86,6 @@ export interface AccountConfig {
   readonly mappings?: readonly MappingConfig[];
   /** The account's `jetstream` setting; absent when it says nothing (or `disabled`). */
   readonly jetstream?: JetStreamAccountLimits;
-  readonly streamExports?: readonly ExportSpec[];
-  readonly serviceExports?: readonly ServiceExportSpec[];
-  readonly streamImports?: readonly StreamImportSpec[];
-  readonly serviceImports?: readonly ServiceImportSpec[];
 }
 
 export interface TlsConfig {

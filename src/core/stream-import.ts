@@ -3,7 +3,8 @@
 // can take imported messages gets a shadow in the exporter's subject space, and a delivery to the
 // shadow renames the subject: no per-message lookup of imports happens on the publish path.
 
-import { isSubsetMatch, SubjectTransform } from '../util/index.js';
+import { isSubsetMatch } from '../util/index.js';
+import type { SubjectTransform } from '../util/index.js';
 import type { LinkedStreamImport } from '../util/index.js';
 import type { Account } from './account.js';
 import { Subscription } from './subscription.js';
@@ -30,12 +31,7 @@ export class StreamImport {
     this.toTokens = linked.to.split('.');
     this.transform = linked.transform;
     this.usePub = linked.usePub;
-    let reverse: SubjectTransform | null = null;
-    if (linked.transform !== null) {
-      const parsed = SubjectTransform.parse(linked.to, positional(linked.from));
-      if ('transform' in parsed) reverse = parsed.transform;
-    }
-    this.reverse = reverse;
+    this.reverse = linked.reverse;
     const cut = linked.to.length - linked.from.length;
     this.prefix = linked.transform !== null && cut > 1 && linked.to.endsWith(linked.from) && linked.to[cut - 1] === '.' ? linked.to.slice(0, cut) : null;
   }
@@ -109,13 +105,4 @@ export class StreamImport {
     }
     return isSubsetMatch(t, im) ? t.join('.') : null;
   }
-}
-
-/** `foo.*.*` -> `foo.$1.$2`. */
-function positional(subject: string): string {
-  let i = 0;
-  return subject
-    .split('.')
-    .map((t) => (t === '*' ? `$${++i}` : t))
-    .join('.');
 }

@@ -76,6 +76,8 @@ export interface LinkedStreamImport {
   readonly to: string;
   /** from -> to when they differ and `from` has wildcards; null otherwise. */
   readonly transform: SubjectTransform | null;
+  /** to -> from, beside `transform`: the exporter's subject for a subscription of the importer. */
+  readonly reverse: SubjectTransform | null;
   /** `from` has wildcards and `to` is the same: a message keeps its subject. */
   readonly usePub: boolean;
 }
@@ -272,6 +274,7 @@ function addStreamImport(all: Lookup, importer: AccountState, im: StreamImportSp
     throw err;
   }
   let transform: SubjectTransform | null = null;
+  let reverse: SubjectTransform | null = null;
   let usePub = false;
   if (hasWildcard(from)) {
     if (to === from) usePub = true;
@@ -280,10 +283,12 @@ function addStreamImport(all: Lookup, importer: AccountState, im: StreamImportSp
       if ('error' in parsed) return `failed to create mapping transform for stream import subject ${JSON.stringify(from)} to ${JSON.stringify(to)}: ${parsed.error}`;
       transform = parsed.transform;
       to = untokenize(to);
+      const back = SubjectTransform.parse(to, tokenize(from));
+      if ('transform' in back) reverse = back.transform;
     }
   }
   if (importer.streamImports.some((s) => s.exporter === exporter.name && s.from === from)) return 'stream import already exists';
-  importer.streamImports.push({ exporter: exporter.name, from, to, transform, usePub });
+  importer.streamImports.push({ exporter: exporter.name, from, to, transform, reverse, usePub });
   return null;
 }
 

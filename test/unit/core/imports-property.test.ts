@@ -8,8 +8,7 @@ import { test } from 'node:test';
 
 import { linkAccounts, subjectMatches } from '../../../src/util/index.js';
 import type { AccountLinksSpec, LinkedAccount } from '../../../src/util/index.js';
-import type { ClientAuthenticator } from '../../../src/core/index.js';
-import { memoryClient, messagesIn, routerConfig, testRouter } from './socketless.js';
+import { memoryClient, messagesIn, routerConfig, testRouter, usersAuthenticator } from './socketless.js';
 import type { MemoryClient } from './socketless.js';
 
 function clientOf(clients: ReadonlyMap<string, MemoryClient>, name: string): MemoryClient {
@@ -48,23 +47,6 @@ function pattern(r: () => number): string {
     return pick(r, TOKENS);
   });
   return tokens.join('.');
-}
-
-/** Users log in with CONNECT's `user` as the name of their account. */
-function accountsAuthenticator(accounts: readonly string[]): ClientAuthenticator {
-  return {
-    configured: true,
-    advertiseRequired: true,
-    newNonce: () => '',
-    noAuthLogin: null,
-    refusedBeforeConnect: { ok: false },
-    timeoutMs: 2000,
-    authenticate: (connect) => {
-      const user = connect.user;
-      if (user === undefined || !accounts.includes(user)) return Promise.resolve({ ok: false, user });
-      return Promise.resolve({ ok: true, user, account: user });
-    },
-  };
 }
 
 function randomSpecs(r: () => number): AccountLinksSpec[] {
@@ -133,7 +115,7 @@ test('random exports, imports and publishes: each account gets its own messages 
     const specs = randomSpecs(r);
     const { accounts: linked } = linkAccounts(specs);
     const names = specs.map((s) => s.name);
-    const cfg = { ...routerConfig(), authenticator: accountsAuthenticator(names), accountNames: names, links: linked };
+    const cfg = { ...routerConfig(), authenticator: usersAuthenticator(Object.fromEntries(names.map((n) => [n, undefined])), (user) => user), accountNames: names, links: linked };
     const router = testRouter(t, cfg);
     const subs = new Map<string, MemoryClient>();
     const pubs = new Map<string, MemoryClient>();

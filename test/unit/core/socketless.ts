@@ -77,9 +77,9 @@ export class RecordingLog implements CoreLog {
 
 /**
  * Logs in the users named here (CONNECT's `user`, no password) with their permissions, into the
- * global account; anyone else is refused.
+ * global account or the one `accountOf` names; anyone else is refused.
  */
-export function usersAuthenticator(users: Record<string, PermissionRules | undefined>): ClientAuthenticator {
+export function usersAuthenticator(users: Record<string, PermissionRules | undefined>, accountOf: (user: string) => string = () => '$G'): ClientAuthenticator {
   return {
     configured: true,
     advertiseRequired: true,
@@ -90,7 +90,7 @@ export function usersAuthenticator(users: Record<string, PermissionRules | undef
     authenticate: (connect) => {
       const user = connect.user;
       if (user === undefined || !Object.hasOwn(users, user)) return Promise.resolve({ ok: false, user });
-      return Promise.resolve({ ok: true, user, account: '$G', permissions: users[user] });
+      return Promise.resolve({ ok: true, user, account: accountOf(user), permissions: users[user] });
     },
   };
 }

@@ -18,7 +18,7 @@ import { NATS_COMPAT_VERSION } from './protocol/nats/index.js';
 import { boundPort, createTlsUpgrader, listenTcp } from './transports/index.js';
 import type { TlsUpgrader } from './transports/index.js';
 import { GLOBAL_ACCOUNT, linkAccounts, ListenError, withSystemLinks, formatGoDuration, formatHostPort, generateServerId, reachableUrls } from './util/index.js';
-import type { Logger } from './util/index.js';
+import type { LinkedAccount, Logger } from './util/index.js';
 
 /** Re-reads the configuration (file, then flags) for a reload. */
 export type OptionsLoader = () => Options;
@@ -70,6 +70,17 @@ export class Server {
     return this.jetstream;
   }
 
+  /**
+   * The accounts' exports and imports with the system account's. The configuration's own were
+   * checked when it loaded; what the system account adds is logged should it not link.
+   */
+  private linkedAccounts(opts: Options, accountNames: readonly string[]): ReadonlyMap<string, LinkedAccount> {
+    const specs = opts.noSystemAccount ? opts.accounts : withSystemLinks(opts.accounts, opts.systemAccount, [GLOBAL_ACCOUNT, ...accountNames]);
+    const links = linkAccounts(specs);
+    for (const error of links.errors) this.log.error(`Error setting up system service imports: ${error}`);
+    return links.accounts;
+  }
+
   /** The router's view of `opts`; the authenticator is built beforehand, once per (re)load. */
   private routerConfig(opts: Options): RouterConfig {
     const authenticator = this.authenticator;
@@ -106,7 +117,7 @@ export class Server {
       },
       accountNames: authenticator.accountNames(),
       mappings: new Map([[GLOBAL_ACCOUNT, opts.mappings], ...opts.accounts.map((a) => [a.name, a.mappings ?? []] as const)]),
-      links: linkAccounts(opts.noSystemAccount ? opts.accounts : withSystemLinks(opts.accounts, opts.systemAccount, [GLOBAL_ACCOUNT, ...authenticator.accountNames()])).accounts,
+      links: this.linkedAccounts(opts, authenticator.accountNames()),
       systemAccount: opts.systemAccount,
       noHeaderSupport: opts.noHeaderSupport,
       maxTracedMsgLen: opts.maxTracedMsgLen,
@@ -294,7 +305,7 @@ export class Server {
       });
     };
     for (const subject of ['$SYS.REQ.SERVER.PING', '$SYS.REQ.SERVER.PING.*', `$SYS.REQ.SERVER.${this.id}.*`, '$SYS.REQ.ACCOUNT.*.*']) client.subscribe(subject, null, onRequest);
-    this.systemEvents = new SystemEvents(client, stamp, this.id, () => requests().then((r) => r.statszMessage()));
+    this.systemEvents = new SystemEvents(client, stamp, this.id, () => requests().then((r) => r.statszMessage()), this.log);
     this.router.events = this.systemEvents;
     this.systemEvents.start();
   }

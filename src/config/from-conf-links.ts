@@ -139,7 +139,8 @@ function readExport(issues: Issues, item: ConfMap, out: ExportsRead): void {
         issues.unknownField(e);
     }
   }
-  const common = { ...(accounts !== undefined && { accounts }), ...(tokenPosition !== undefined && tokenPosition > 0 && { accountTokenPosition: tokenPosition }) };
+  // An empty list names nobody: nats-server then leaves the export public.
+  const common = { ...(accounts !== undefined && accounts.length > 0 && { accounts }), ...(tokenPosition !== undefined && tokenPosition > 0 && { accountTokenPosition: tokenPosition }) };
   if (stream !== undefined) out.streams.push({ subject: stream, ...common });
   if (service !== undefined) {
     out.services.push({

@@ -114,7 +114,12 @@ export class Account {
       if (this.awaitedReplies.has(subject)) this.dropIfUnwanted(subject);
       return;
     }
-    for (const reply of [...this.awaitedReplies.keys()]) if (subjectMatches(reply, subject)) this.dropIfUnwanted(reply);
+    // A wildcard (a client's `_INBOX.<id>.*` going away): only replies under its literal start can match.
+    const wild = subject.search(/(^|\.)[*>](\.|$)/);
+    const literalStart = wild <= 0 ? '' : subject.slice(0, wild + 1);
+    for (const reply of [...this.awaitedReplies.keys()]) {
+      if (reply.startsWith(literalStart) && subjectMatches(reply, subject)) this.dropIfUnwanted(reply);
+    }
   }
 
   private dropIfUnwanted(reply: string): void {
@@ -122,7 +127,10 @@ export class Account {
     if (r.psubs.length > 0 || r.qsubs.length > 0) return;
     const waiting = this.awaitedReplies.get(reply) as ServiceImport[];
     this.awaitedReplies.delete(reply);
-    for (const rsi of waiting) rsi.owner.responses.delete(rsi.from);
+    for (const rsi of waiting) {
+      rsi.owner.responses.delete(rsi.from);
+      rsi.export.pending.delete(rsi);
+    }
   }
 
   /**

@@ -14,7 +14,7 @@ import type { Flushable } from './outbound.js';
 import type { PermissionRules } from './permissions.js';
 import { ProducerStall } from './producer-stall.js';
 import type { StallOwner } from './producer-stall.js';
-import { isValidLiteralSubject, isValidSubscribeSubject, subjectMatches, subjectToText, tokenCount } from '../util/index.js';
+import { isValidLiteralSubject, isValidSubscribeSubject, rfc3339Nano, subjectMatches, subjectToText, tokenCount } from '../util/index.js';
 import type { CertIdentity } from '../util/index.js';
 import { Subscription } from './subscription.js';
 import { startTransport } from './tls-start.js';
@@ -189,6 +189,26 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
 
   resumeInput(): void {
     if (!this.login.pending) this.socket.resume();
+  }
+
+  /**
+   * nats-server's ClientInfo details of this client (for shared requests and events): the user is
+   * the one logged in, or the one CONNECT named when the login failed.
+   */
+  clientInfo(): Record<string, unknown> {
+    return {
+      start: rfc3339Nano(this.start.getTime()),
+      host: this.ip,
+      id: this.cid,
+      acc: this.account?.name ?? '',
+      user: this.user !== '' ? this.user : this.opts.user,
+      name: this.opts.name,
+      lang: this.opts.lang,
+      ver: this.opts.version,
+      rtt: Math.round(this.rttMs * 1e6),
+      kind: 'Client',
+      client_type: 'nats',
+    };
   }
 
   /** Logged in (CONNECT accepted, or let in as the no_auth_user). */

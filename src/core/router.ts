@@ -150,7 +150,14 @@ export class Router {
       for (const im of linked?.serviceImports ?? []) {
         const exporter = this.accounts.get(im.exporter);
         if (exporter === undefined) continue;
-        const exp = exportsOf.get(exporter)?.get(im.export.subject) ?? new ServiceExport(exporter, im.export.subject, im.export.responseType, im.export.responseThresholdMs, im.export.accounts);
+        // One object per export: the chain check compares them. A system import the exporter's own
+        // export did not cover gets one made for it.
+        const own = exportsOf.get(exporter) as Map<string, ServiceExport>;
+        let exp = own.get(im.export.subject);
+        if (exp === undefined) {
+          exp = new ServiceExport(exporter, im.export.subject, im.export.responseType, im.export.responseThresholdMs, im.export.accounts);
+          own.set(im.export.subject, exp);
+        }
         services.push(new ServiceImport(acc, exporter, im.from, im.to, im.transform, im.usePub, im.share, exp, false));
       }
       acc.streamImports = streams;

@@ -14,6 +14,8 @@ export class ServiceExport {
   readonly thresholdMs: number;
   /** Who may import it; null for anyone. */
   readonly accounts: readonly string[] | null;
+  /** Answers to its requests still awaited (response imports), wherever they are bound. */
+  readonly pending = new Set<ServiceImport>();
   /** Looks for response imports older than the threshold while any are pending. */
   timer: NodeJS.Timeout | null = null;
 

@@ -4,7 +4,7 @@
 // back to the requester's own reply subject, once for a singleton service, until the threshold
 // passes or an empty message ends it for a streamed or chunked one. Nothing else crosses.
 
-import { clientInfoJson, ResponseType, rfc3339Nano } from '../util/index.js';
+import { clientInfoJson, randomBase62, ResponseType } from '../util/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
 import type { Account } from './account.js';
 import { ClientConnection } from './client-connection.js';
@@ -18,8 +18,9 @@ import type { ServiceExport } from './service-import.js';
 /** The header nats-server puts the requester's details in. */
 const REQUEST_INFO = 'Nats-Request-Info';
 const JS_ACK_PREFIX = '$JS.ACK.';
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const NATS_HDR = 'NATS/1.0\r\n';
+/** The longest delay a timer takes (2^31 - 1 ms); a longer one would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** What ServiceRouting needs of the router. */
 export interface ServiceRouter {
@@ -33,11 +34,11 @@ export interface ServiceRouter {
 export class ServiceRouting {
   private readonly router: ServiceRouter;
   /**
-   * Exports being crossed by the deliveries in progress, with whose publish crosses each: a publish
+   * Imports being crossed by the deliveries in progress, with whose publish crosses each: a publish
    * that comes round to an export it already crossed stops there (an answer published from inside a
    * delivery is another publish).
    */
-  private readonly chain: ServiceExport[] = [];
+  private readonly chain: ServiceImport[] = [];
   private readonly chainPubs: Connection[] = [];
   private readonly views: FrameView[] = [];
   /** The last request info made for a requester (unshared, outside a chain), while its RTT stays. */
@@ -55,7 +56,7 @@ export class ServiceRouting {
   /** A message on an import's subject (a request), or on a pending response's `_R_` subject (an answer). */
   cross(si: ServiceImport, f: PubFrame, pub: Connection): void {
     const chain = this.chain;
-    for (let i = chain.length - 1; i >= 0; i--) if (chain[i] === si.export && this.chainPubs[i] === pub) return;
+    for (let i = chain.length - 1; i >= 0; i--) if ((chain[i] as ServiceImport).export === si.export && this.chainPubs[i] === pub) return;
     let reply = '';
     let rsi: ServiceImport | null = null;
     if (f.reply !== '') {
@@ -76,7 +77,7 @@ export class ServiceRouting {
       const info = this.requestInfo(si, f, pub);
       if (info !== null) withHeader(view, f, info);
     }
-    chain.push(si.export);
+    chain.push(si);
     this.chainPubs.push(pub);
     let delivered: number;
     try {
@@ -103,6 +104,7 @@ export class ServiceRouting {
     const rsi = new ServiceImport(responder, requester, from, reply, null, false, si.share, si.export, true);
     rsi.ts = Date.now();
     responder.responses.set(from, rsi);
+    si.export.pending.add(rsi);
     const waiting = requester.awaitedReplies.get(reply);
     if (waiting === undefined) requester.awaitedReplies.set(reply, [rsi]);
     else waiting.push(rsi);
@@ -111,6 +113,7 @@ export class ServiceRouting {
   }
 
   private removeResponse(rsi: ServiceImport): void {
+    rsi.export.pending.delete(rsi);
     if (!rsi.owner.responses.delete(rsi.from)) return;
     const awaited = rsi.target.awaitedReplies;
     const waiting = awaited.get(rsi.to);
@@ -123,29 +126,27 @@ export class ServiceRouting {
   /** `_R_.<account prefix>.<6 random>`; the first one subscribes the account's `_R_.<prefix>.>`. */
   private newReply(acc: Account): string {
     if (acc.replyPrefix === '') {
-      acc.replyPrefix = `_R_.${randomBase62()}.`;
+      acc.replyPrefix = `_R_.${randomBase62(6)}.`;
       this.router.accountClient(acc).subscribe(`${acc.replyPrefix}>`, null, (f, _sub, pub) => {
         const rsi = acc.responses.get(f.subject);
         if (rsi !== undefined) this.cross(rsi, f, pub);
       });
     }
-    return acc.replyPrefix + randomBase62();
+    return acc.replyPrefix + randomBase62(6);
   }
 
-  /** Drops the export's answers that have waited longer than its threshold, while any are pending. */
+  /**
+   * Drops the export's answers that have waited longer than its threshold, while any are pending
+   * (those answered the other way included). A threshold beyond a timer's range waits in steps.
+   */
   private watchThreshold(se: ServiceExport): void {
     if (se.timer !== null) return;
     se.timer = setTimeout(() => {
       se.timer = null;
       const oldest = Date.now() - se.thresholdMs;
-      let left = 0;
-      for (const rsi of [...se.account.responses.values()]) {
-        if (rsi.export !== se) continue;
-        if (rsi.ts <= oldest) this.removeResponse(rsi);
-        else left++;
-      }
-      if (left > 0) this.watchThreshold(se);
-    }, se.thresholdMs);
+      for (const rsi of [...se.pending]) if (rsi.ts <= oldest) this.removeResponse(rsi);
+      if (se.pending.size > 0) this.watchThreshold(se);
+    }, Math.min(se.thresholdMs, MAX_TIMER_MS));
     se.timer.unref();
   }
 
@@ -156,13 +157,15 @@ export class ServiceRouting {
    */
   private requestInfo(si: ServiceImport, f: PubFrame, pub: Connection): string | null {
     const sysImport = si.target.isSystem;
-    if (this.chainPubs.includes(pub) && f.hdrLen > 0) {
+    const previous = this.chainPubs.lastIndexOf(pub);
+    if (previous >= 0 && f.hdrLen > 0) {
       const carried = headerValue(f, REQUEST_INFO);
       if (carried !== null) {
         try {
           const ci = JSON.parse(carried) as Record<string, unknown>;
           ci['svc'] = si.owner.name;
-          if (!si.share && sysImport) ci['server'] ??= this.router.serverName;
+          // Moving from an import that did not share into one that shares, or into the system account.
+          if (!(this.chain[previous] as ServiceImport).share && (si.share || sysImport)) ci['server'] ??= this.router.serverName;
           return clientInfoJson(ci);
         } catch {
           return null;
@@ -179,36 +182,14 @@ export class ServiceRouting {
     const ci: Record<string, unknown> = { acc: (pub.account as Account).name };
     if (client !== null) ci['rtt'] = rtt;
     if (si.share) {
-      ci['server'] = this.router.serverName;
-      ci['kind'] = pub.kind === ConnectionKind.Client ? 'Client' : pub.kind === ConnectionKind.JetStream ? 'JetStream' : 'Account';
-      ci['id'] = pub.cid;
-      ci['start'] = rfc3339Nano(pub.start.getTime());
-      if (client !== null) {
-        ci['host'] = client.ip;
-        ci['user'] = client.user;
-        ci['name'] = client.opts.name;
-        ci['lang'] = client.opts.lang;
-        ci['ver'] = client.opts.version;
-        ci['client_type'] = 'nats';
-      }
-      return clientInfoJson(ci);
+      const details = client !== null ? client.clientInfo() : { id: pub.cid, kind: pub.kind === ConnectionKind.JetStream ? 'JetStream' : 'Account' };
+      return clientInfoJson({ ...ci, ...details, server: this.router.serverName });
     }
     if (sysImport) ci['server'] = this.router.serverName;
     const json = clientInfoJson(ci);
     this.infoCache.set(pub, { rtt, target: si.target, json });
     return json;
   }
-}
-
-/** Six base-62 digits from one draw (62^6 < 2^53); not a secret, as in nats-server. */
-function randomBase62(): string {
-  let r = Math.floor(Math.random() * 56_800_235_584);
-  let s = '';
-  for (let i = 0; i < 6; i++) {
-    s += BASE62[r % 62];
-    r = Math.floor(r / 62);
-  }
-  return s;
 }
 
 /** The value of header `key` in the frame's header block, or null. */

@@ -21,7 +21,7 @@ export class StreamImport {
   /** to -> from, for a subscription narrower than `to`. */
   private readonly reverse: SubjectTransform | null;
   private readonly usePub: boolean;
-  /** Put in front of the subject when `to` is `from` under a prefix (no transform needed); null otherwise. */
+  /** Put in front of the subject for a prefixed import with wildcards (instead of its transform); null otherwise. */
   readonly prefix: string | null;
 
   constructor(exporter: Account, linked: LinkedStreamImport) {
@@ -32,8 +32,8 @@ export class StreamImport {
     this.transform = linked.transform;
     this.usePub = linked.usePub;
     this.reverse = linked.reverse;
-    const cut = linked.to.length - linked.from.length;
-    this.prefix = linked.transform !== null && cut > 1 && linked.to.endsWith(linked.from) && linked.to[cut - 1] === '.' ? linked.to.slice(0, cut) : null;
+    // A prefixed import with wildcards is a transform too, but one that only puts the prefix in front.
+    this.prefix = linked.transform !== null ? linked.prefix : null;
   }
 
   /** The last subject renamed, and what it became (a publisher mostly repeats its subject). */

@@ -44,6 +44,8 @@ export interface ServiceImportSpec {
   readonly to?: string;
   /** The requester's details travel with each request (Nats-Request-Info). */
   readonly share?: boolean;
+  /** Made by the server itself (the system account's imports): not checked against the exports. */
+  readonly internal?: boolean;
 }
 
 export interface AccountLinksSpec {
@@ -74,6 +76,8 @@ export interface LinkedStreamImport {
   readonly from: string;
   /** The importer's subject (pattern) the messages arrive on. */
   readonly to: string;
+  /** Put in front of each exported subject (ends with a dot) when the import has a `prefix`; null otherwise. */
+  readonly prefix: string | null;
   /** from -> to when they differ and `from` has wildcards; null otherwise. */
   readonly transform: SubjectTransform | null;
   /** to -> from, beside `transform`: the exporter's subject for a subscription of the importer. */
@@ -110,16 +114,27 @@ export interface AccountLinks {
 
 const CYCLE_SEARCH_DEPTH = 1024;
 
+/** Who may import an export; an export named twice adds to it (nats-server's setExportAuth). */
 interface ExportAuth {
-  /** null: anyone. */
-  readonly approved: ReadonlySet<string> | null;
-  readonly tokenRequired: boolean;
-  readonly accountPos: number;
+  /** null: nobody named (anyone, unless a token or position is required). */
+  approved: Set<string> | null;
+  tokenRequired: boolean;
+  accountPos: number;
+}
+
+const PUBLIC: ExportAuth = Object.freeze({ approved: null, tokenRequired: false, accountPos: 0 }) as ExportAuth;
+
+interface ServiceExportState {
+  auth: ExportAuth;
+  responseType: ResponseType;
+  responseThresholdMs: number;
 }
 
 class AccountState {
   readonly streamExports = new Map<string, ExportAuth>();
-  readonly serviceExports = new Map<string, { auth: ExportAuth; linked: LinkedServiceExport }>();
+  readonly serviceExports = new Map<string, ServiceExportState>();
+  /** The linked form of each service export, made once every export is in. */
+  readonly linkedServices = new Map<string, LinkedServiceExport>();
   readonly streamImports: LinkedStreamImport[] = [];
   readonly serviceImports = new Map<string, LinkedServiceImport>();
   constructor(readonly name: string) {}
@@ -136,7 +151,7 @@ export function linkAccounts(specs: readonly AccountLinksSpec[]): AccountLinks {
   for (const s of specs) {
     const st = states.get(s.name) as AccountState;
     for (const e of s.streamExports ?? []) {
-      const auth = exportAuth(e, states, 'stream', errors);
+      const auth = addExportAuth(st.streamExports.get(e.subject), e, states, 'stream', errors);
       if (auth === 'invalid') errors.push(`Error adding stream export ${JSON.stringify(e.subject)}: invalid subject`);
       else st.streamExports.set(e.subject, auth);
     }
@@ -144,21 +159,20 @@ export function linkAccounts(specs: readonly AccountLinksSpec[]): AccountLinks {
   for (const s of specs) {
     const st = states.get(s.name) as AccountState;
     for (const e of s.serviceExports ?? []) {
-      const auth = exportAuth(e, states, 'service', errors);
+      const before = st.serviceExports.get(e.subject);
+      const auth = addExportAuth(before?.auth, e, states, 'service', errors);
       if (auth === 'invalid') {
         errors.push(`Error adding service export ${JSON.stringify(e.subject)}: invalid subject`);
         continue;
       }
-      const before = st.serviceExports.get(e.subject);
-      const responseType = e.responseType !== undefined && e.responseType !== ResponseType.Singleton ? e.responseType : (before?.linked.responseType ?? ResponseType.Singleton);
-      const linked: LinkedServiceExport = {
-        account: s.name,
-        subject: e.subject,
-        responseType,
-        responseThresholdMs: e.responseThresholdMs ?? DEFAULT_RESPONSE_THRESHOLD_MS,
-        accounts: auth.approved === null ? null : [...auth.approved],
-      };
-      st.serviceExports.set(e.subject, { auth: e.accounts !== undefined || (e.accountTokenPosition ?? 0) > 0 ? auth : (before?.auth ?? auth), linked });
+      // As nats-server: a singleton declaration keeps an earlier type, the threshold starts over.
+      const responseType = e.responseType !== undefined && e.responseType !== ResponseType.Singleton ? e.responseType : (before?.responseType ?? ResponseType.Singleton);
+      st.serviceExports.set(e.subject, { auth, responseType, responseThresholdMs: e.responseThresholdMs ?? DEFAULT_RESPONSE_THRESHOLD_MS });
+    }
+  }
+  for (const st of states.values()) {
+    for (const [subject, e] of st.serviceExports) {
+      st.linkedServices.set(subject, { account: st.name, subject, responseType: e.responseType, responseThresholdMs: e.responseThresholdMs, accounts: approvedList(e.auth) });
     }
   }
   for (const s of specs) {
@@ -182,8 +196,8 @@ export function linkAccounts(specs: readonly AccountLinksSpec[]): AccountLinks {
   for (const st of states.values()) {
     accounts.set(st.name, {
       name: st.name,
-      streamExports: [...st.streamExports].map(([subject, auth]) => ({ subject, accounts: auth.approved === null ? null : [...auth.approved] })),
-      serviceExports: [...st.serviceExports.values()].map((e) => e.linked),
+      streamExports: [...st.streamExports].map(([subject, auth]) => ({ subject, accounts: approvedList(auth) })),
+      serviceExports: [...st.linkedServices.values()],
       streamImports: st.streamImports,
       serviceImports: [...st.serviceImports.values()],
     });
@@ -191,20 +205,34 @@ export function linkAccounts(specs: readonly AccountLinksSpec[]): AccountLinks {
   return { accounts, errors };
 }
 
-function exportAuth(e: ExportSpec, states: ReadonlyMap<string, AccountState>, kind: string, errors: string[]): ExportAuth | 'invalid' {
+function approvedList(auth: ExportAuth): readonly string[] | null {
+  return auth.approved === null ? null : [...auth.approved];
+}
+
+/**
+ * An export's authorization after this declaration: named accounts (or a token position) restrict
+ * it and add to earlier ones; a declaration naming none leaves an earlier restriction as it was.
+ */
+function addExportAuth(before: ExportAuth | undefined, e: ExportSpec, states: ReadonlyMap<string, AccountState>, kind: string, errors: string[]): ExportAuth | 'invalid' {
   const pos = e.accountTokenPosition ?? 0;
+  if (e.accounts === undefined && pos === 0) return before ?? PUBLIC;
   if (pos > 0) {
     const tokens = e.subject.split('.');
     if (tokens.length < pos || tokens[pos - 1] !== '*') return 'invalid';
   }
-  if (e.accounts === undefined) return { approved: null, tokenRequired: false, accountPos: pos };
-  if (e.accounts.length === 0) return { approved: null, tokenRequired: true, accountPos: pos };
-  const approved = new Set<string>();
+  const auth: ExportAuth = before === undefined || before === PUBLIC ? { approved: null, tokenRequired: false, accountPos: 0 } : before;
+  auth.accountPos = pos;
+  if (e.accounts === undefined) return auth;
+  if (e.accounts.length === 0) {
+    auth.tokenRequired = true;
+    return auth;
+  }
+  auth.approved ??= new Set();
   for (const name of e.accounts) {
-    if (states.has(name)) approved.add(name);
+    if (states.has(name)) auth.approved.add(name);
     else errors.push(`${JSON.stringify(name)} account not defined for ${kind} export`);
   }
-  return { approved, tokenRequired: false, accountPos: pos };
+  return auth;
 }
 
 function authorizes(auth: ExportAuth, importer: string, tokens: readonly string[] | null): boolean {
@@ -215,25 +243,17 @@ function authorizes(auth: ExportAuth, importer: string, tokens: readonly string[
   return auth.approved !== null && auth.approved.has(importer);
 }
 
-/** nats-server's check: the exact subject exported, else the first export the subject falls inside. */
-function approved<T>(exports: ReadonlyMap<string, T>, authOf: (e: T) => ExportAuth, importer: string, subject: string): boolean {
-  if (!isValidSubscribeSubject(subject)) return false;
+/**
+ * nats-server's check: the exact subject exported, else the first export the subject falls inside;
+ * that export's key when it lets `importer` in, null otherwise.
+ */
+function approved<T>(exports: ReadonlyMap<string, T>, authOf: (e: T) => ExportAuth, importer: string, subject: string): string | null {
+  if (!isValidSubscribeSubject(subject)) return null;
   const exact = exports.get(subject);
-  if (exact !== undefined) return authorizes(authOf(exact), importer, null);
+  if (exact !== undefined) return authorizes(authOf(exact), importer, null) ? subject : null;
   const tokens = subject.split('.');
   for (const [exported, e] of exports) {
-    if (isSubsetMatch(tokens, exported.split('.'))) return authorizes(authOf(e), importer, tokens);
-  }
-  return false;
-}
-
-/** The service export a subject (or pattern) of the exporter falls under. */
-function serviceExportFor(exporter: AccountState, subject: string): LinkedServiceExport | null {
-  const exact = exporter.serviceExports.get(subject);
-  if (exact !== undefined) return exact.linked;
-  const tokens = subject.split('.');
-  for (const [exported, e] of exporter.serviceExports) {
-    if (isSubsetMatch(tokens, exported.split('.'))) return e.linked;
+    if (isSubsetMatch(tokens, exported.split('.'))) return authorizes(authOf(e), importer, tokens) ? exported : null;
   }
   return null;
 }
@@ -259,12 +279,13 @@ function addStreamImport(all: Lookup, importer: AccountState, im: StreamImportSp
   const exporter = all.get(im.account);
   if (exporter === undefined) return 'missing';
   const from = im.subject;
-  if (!approved(exporter.streamExports, (a) => a, importer.name, from)) return 'stream import not authorized';
+  if (approved(exporter.streamExports, (a) => a, importer.name, from) === null) return 'stream import not authorized';
   let to = im.to ?? '';
-  const prefix = im.prefix ?? '';
+  let prefix = im.prefix ?? '';
   if (prefix !== '') {
     if (!isLiteral(prefix)) return 'stream import prefix can not contain wildcard tokens';
-    to = (prefix.endsWith('.') ? prefix : `${prefix}.`) + from;
+    if (!prefix.endsWith('.')) prefix += '.';
+    to = prefix + from;
   }
   if (to === '') to = from;
   try {
@@ -279,26 +300,28 @@ function addStreamImport(all: Lookup, importer: AccountState, im: StreamImportSp
   if (hasWildcard(from)) {
     if (to === from) usePub = true;
     else {
-      const parsed = SubjectTransform.parse(from, tokenize(to));
+      const dest = tokenize(to);
+      const parsed = SubjectTransform.parse(from, dest);
       if ('error' in parsed) return `failed to create mapping transform for stream import subject ${JSON.stringify(from)} to ${JSON.stringify(to)}: ${parsed.error}`;
       transform = parsed.transform;
+      reverse = reversed(from, dest);
       to = untokenize(to);
-      const back = SubjectTransform.parse(to, tokenize(from));
-      if ('transform' in back) reverse = back.transform;
     }
   }
   if (importer.streamImports.some((s) => s.exporter === exporter.name && s.from === from)) return 'stream import already exists';
-  importer.streamImports.push({ exporter: exporter.name, from, to, transform, reverse, usePub });
+  importer.streamImports.push({ exporter: exporter.name, from, to, prefix: prefix === '' ? null : prefix, transform, reverse, usePub });
   return null;
 }
 
 function addServiceImport(all: Lookup, importer: AccountState, im: ServiceImportSpec): string | 'missing' | null {
   const exporter = all.get(im.account);
   if (exporter === undefined) return 'missing';
-  const to = im.subject;
+  let to = im.subject;
   let from = im.to ?? to;
   if (!isValidSubscribeSubject(from) || !isValidSubscribeSubject(to)) return 'invalid subject';
-  if (!approved(exporter.serviceExports, (e) => e.auth, importer.name, to)) return 'service import not authorized';
+  const exported = approved(exporter.serviceExports, (e) => e.auth, importer.name, to);
+  // The system account's own imports are made by the server, without an authorization check.
+  if (exported === null && im.internal !== true) return 'service import not authorized';
   try {
     checkServiceCycles(exporter, from, new Set([importer.name]), all);
   } catch (err) {
@@ -309,28 +332,49 @@ function addServiceImport(all: Lookup, importer: AccountState, im: ServiceImport
   if (dup !== undefined) return `duplicate service import subject ${JSON.stringify(from)}, previously used in import for account ${JSON.stringify(dup.exporter)}, subject ${JSON.stringify(dup.to)}`;
   let transform: SubjectTransform | null = null;
   let usePub = false;
-  let target = to;
   if (hasWildcard(to)) {
     if (to === from) usePub = true;
     else {
-      target = untokenize(to);
+      // nats-server makes the transform from the exporter's subject to the importer's and turns it
+      // round, so `$n` in the importer's subject may reorder the wildcards.
+      to = untokenize(to);
+      const back = tokenize(from);
+      if ('error' in SubjectTransform.parse(to, back)) return `failed to create mapping transform for service import subject ${JSON.stringify(from)} to ${JSON.stringify(to)}: invalid subject`;
+      transform = reversed(to, back);
       from = untokenize(from);
-      const parsed = SubjectTransform.parse(from, tokenize(target));
-      if ('error' in parsed) return `failed to create mapping transform for service import subject ${JSON.stringify(from)} to ${JSON.stringify(target)}: ${parsed.error}`;
-      transform = parsed.transform;
+      if (transform === null) return `failed to create mapping transform for service import subject ${JSON.stringify(from)} to ${JSON.stringify(to)}: invalid subject`;
     }
   }
-  const linked = serviceExportFor(exporter, to);
+  const linked = exported === null ? null : (exporter.linkedServices.get(exported) ?? null);
   const exp: LinkedServiceExport = linked ?? { account: exporter.name, subject: to, responseType: ResponseType.Singleton, responseThresholdMs: DEFAULT_RESPONSE_THRESHOLD_MS, accounts: null };
-  importer.serviceImports.set(from, { exporter: exporter.name, from, to: target, transform, usePub, share: im.share === true, export: exp });
+  importer.serviceImports.set(from, { exporter: exporter.name, from, to, transform, usePub, share: im.share === true, export: exp });
   return null;
+}
+
+/**
+ * The transform that undoes `src -> dest` (dest positional, `$n`): from dest's pattern back to src,
+ * each `*` of src taking the placeholder in the order dest uses them (nats-server's reverse()).
+ */
+function reversed(src: string, dest: string): SubjectTransform | null {
+  const placeholders = dest.split('.').filter(isPlaceholder);
+  let k = 0;
+  const back = src
+    .split('.')
+    .map((t) => (t === '*' ? (placeholders[k++] ?? '*') : t))
+    .join('.');
+  const parsed = SubjectTransform.parse(untokenize(dest), back);
+  return 'transform' in parsed ? parsed.transform : null;
+}
+
+function isPlaceholder(t: string): boolean {
+  return t.length > 1 && t[0] === '$' && t[1]! >= '1' && t[1]! <= '9';
 }
 
 /** `foo.$1.$2` -> `foo.*.*`. */
 function untokenize(subject: string): string {
   return subject
     .split('.')
-    .map((t) => (t.length > 1 && t[0] === '$' && t[1] >= '1' && t[1] <= '9' ? '*' : t))
+    .map((t) => (isPlaceholder(t) ? '*' : t))
     .join('.');
 }
 
@@ -382,15 +426,20 @@ export function withSystemLinks(specs: readonly AccountLinksSpec[], system: stri
   for (const name of new Set([...names, ...byName.keys()])) {
     const spec = byName.get(name) ?? { name };
     if (name === system) {
-      const exports: ServiceExportSpec[] = ['CONNZ', 'STATZ'].map((ep) => ({ subject: `$SYS.REQ.ACCOUNT.*.${ep}`, responseType: ResponseType.Streamed, accountTokenPosition: 4 }));
-      out.push({ ...spec, serviceExports: [...(spec.serviceExports ?? []), ...exports] });
+      // An export of its own that covers one of these stays as configured (nats-server's hasServiceExportMatching).
+      const own = spec.serviceExports ?? [];
+      const exports: ServiceExportSpec[] = ['CONNZ', 'STATZ']
+        .map((ep) => `$SYS.REQ.ACCOUNT.*.${ep}`)
+        .filter((subject) => !own.some((e) => subjectIsSubsetOf(subject, e.subject)))
+        .map((subject) => ({ subject, responseType: ResponseType.Streamed, accountTokenPosition: 4 }));
+      out.push({ ...spec, serviceExports: [...own, ...exports] });
       continue;
     }
     const own = new Set((spec.serviceImports ?? []).map((im) => im.to ?? im.subject));
     const imports: ServiceImportSpec[] = [
-      { account: system, subject: `$SYS.REQ.ACCOUNT.${name}.CONNZ`, to: '$SYS.REQ.ACCOUNT.PING.CONNZ' },
-      { account: system, subject: `$SYS.REQ.ACCOUNT.${name}.CONNZ`, to: '$SYS.REQ.SERVER.PING.CONNZ' },
-      { account: system, subject: `$SYS.REQ.ACCOUNT.${name}.STATZ`, to: '$SYS.REQ.ACCOUNT.PING.STATZ' },
+      { account: system, subject: `$SYS.REQ.ACCOUNT.${name}.CONNZ`, to: '$SYS.REQ.ACCOUNT.PING.CONNZ', internal: true },
+      { account: system, subject: `$SYS.REQ.ACCOUNT.${name}.CONNZ`, to: '$SYS.REQ.SERVER.PING.CONNZ', internal: true },
+      { account: system, subject: `$SYS.REQ.ACCOUNT.${name}.STATZ`, to: '$SYS.REQ.ACCOUNT.PING.STATZ', internal: true },
     ].filter((im) => !own.has(im.to));
     out.push({ ...spec, serviceImports: [...(spec.serviceImports ?? []), ...imports] });
   }

@@ -31,3 +31,4 @@ export type {
   StreamImportSpec,
 } from './account-links.js';
 export { clientInfoJson } from './client-info.js';
+export { randomBase62 } from './base62.js';

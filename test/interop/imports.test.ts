@@ -25,6 +25,8 @@ accounts {
       { service: "svc.wild.*" }
       { service: "svc.private", accounts: [C] }
       { service: "svc.share" }
+      { stream: "swap.*.*" }
+      { service: "svc.pair.*.*" }
     ]
   }
   B: {
@@ -39,6 +41,8 @@ accounts {
       { service: { account: A, subject: "svc.chunk" } }
       { service: { account: A, subject: "svc.wild.*" }, to: "w.*" }
       { service: { account: A, subject: "svc.share" }, share: true }
+      { stream: { account: A, subject: "swap.*.*" }, to: "sw.$2.$1" }
+      { service: { account: A, subject: "svc.pair.*.*" }, to: "pair.$2.$1" }
     ]
   }
   C: {
@@ -244,7 +248,7 @@ describe('exports and imports: leafgate vs nats-server', () => {
       assert.deepEqual(await detailOf(httpPort.leafgate, acc), fromNats, acc);
     }
     const b = (await detailOf(httpPort.leafgate, 'B')) as { imports: string[] };
-    assert.equal(b.imports.length, 12, 'four streams, five services, three from the system account');
+    assert.equal(b.imports.length, 14, 'five streams, six services, three from the system account');
   });
 
   test("an account's own CONNZ and STATZ through its system imports: only its connections", async () => {
@@ -292,5 +296,33 @@ describe('exports and imports: leafgate vs nats-server', () => {
     const fromLeafgate = await statz(leafgate.port, httpPort.leafgate);
     assert.deepEqual(fromLeafgate, fromNats);
     assert.deepEqual((fromNats as { unused: string[] }).unused, ['$G', '$SYS', 'A', 'B', 'C']);
+  });
+
+  test('`$n` in an import subject reorders the wildcards: stream deliveries, narrower subscriptions and service requests', async () => {
+    const seen = await both(async (port) => {
+      const [a, b] = await Promise.all([as(port, 'a'), as(port, 'b')]);
+      try {
+        const requests: string[] = [];
+        a.subscribe('svc.pair.>', {
+          callback: (_err, m) => {
+            requests.push(m.subject);
+            m.respond('ok');
+          },
+        });
+        await a.flush();
+        const publish = async (): Promise<void> => {
+          a.publish('swap.1.2');
+          a.publish('swap.y.x');
+          await a.flush();
+        };
+        const all = await collect(b, 'sw.>', publish);
+        const literal = await collect(b, 'sw.x.y', publish);
+        await b.request('pair.a.b', '', { timeout: 2000 });
+        return { all, literal, requests };
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+    assert.deepEqual(seen, { all: ['sw.2.1', 'sw.x.y'], literal: ['sw.x.y'], requests: ['svc.pair.b.a'] });
   });
 });

@@ -6,25 +6,21 @@
 // time up to 30 s). A message nobody subscribes to is not built, but takes its sequence number.
 
 import type { Account, ClientConnection, ClientEvents, InternalClient } from '../../core/index.js';
-import { clientInfoJson, GLOBAL_ACCOUNT } from '../../util/index.js';
+import { clientInfoJson, GLOBAL_ACCOUNT, randomBase62 } from '../../util/index.js';
 import { rfc3339Nano } from '../format.js';
 import type { ServerStamp } from './server-stamp.js';
 
 /** nats-server's eventsHBInterval: the account heartbeat and the longest STATSZ interval. */
 const HEARTBEAT_MS = 30_000;
 const FIRST_STATSZ_MS = 250;
-const NUID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-/** An account's statistics as nats-server's AccountStat. */
+/** An account's statistics as nats-server's AccountStat (leaf nodes come with leaf links). */
 export function accountStat(a: Account): Record<string, unknown> {
-  let leafs = 0;
-  for (const c of a.conns) if (c.type === 'LEAFNODE') leafs++;
-  const conns = a.conns.size - leafs;
   return {
     acc: a.name,
-    conns,
-    leafnodes: leafs,
-    total_conns: conns + leafs,
+    conns: a.conns.size,
+    leafnodes: 0,
+    total_conns: a.conns.size,
     sent: { msgs: a.outMsgs, bytes: a.outBytes },
     received: { msgs: a.inMsgs, bytes: a.inBytes },
     slow_consumers: a.slowConsumers,
@@ -33,9 +29,7 @@ export function accountStat(a: Account): Record<string, unknown> {
 
 /** nats-server's event ids: 22 characters of a NUID. */
 export function eventId(): string {
-  let id = '';
-  for (let i = 0; i < 22; i++) id += NUID_ALPHABET[Math.floor(Math.random() * 62)];
-  return id;
+  return randomBase62(22);
 }
 
 export class SystemEvents implements ClientEvents {
@@ -45,10 +39,12 @@ export class SystemEvents implements ClientEvents {
   /** The server's statistics message body (`{"server":…,"statsz":…}`), built where the requests are. */
   private readonly statsz: () => Promise<string>;
   private readonly heartbeats = new Map<Account, NodeJS.Timeout>();
+  private readonly log: { error(msg: string): void };
   private statszTimer: NodeJS.Timeout | null = null;
   private statszEveryMs = FIRST_STATSZ_MS;
 
-  constructor(client: InternalClient, stamp: ServerStamp, serverId: string, statsz: () => Promise<string>) {
+  constructor(client: InternalClient, stamp: ServerStamp, serverId: string, statsz: () => Promise<string>, log: { error(msg: string): void }) {
+    this.log = log;
     this.client = client;
     this.stamp = stamp;
     this.serverId = serverId;
@@ -72,7 +68,7 @@ export class SystemEvents implements ClientEvents {
     this.accountConns(acc);
     if (acc.name === GLOBAL_ACCOUNT) return;
     this.send(`$SYS.ACCOUNT.${acc.name}.CONNECT`, (server) => {
-      const client = clientInfoJson({ ...this.clientInfo(conn), acc: acc.name });
+      const client = clientInfoJson({ ...conn.clientInfo(), rtt: 0 });
       return `{"type":"io.nats.server.advisory.v1.client_connect","id":"${eventId()}","timestamp":"${rfc3339Nano(Date.now())}","server":${server},"client":${client}}`;
     });
   }
@@ -91,24 +87,10 @@ export class SystemEvents implements ClientEvents {
 
   private disconnectEvent(conn: ClientConnection, acc: string, reason: string, server: string): string {
     const stop = conn.stop ?? new Date();
-    const client = clientInfoJson({ ...this.clientInfo(conn), acc, rtt: Math.round(conn.rttMs * 1e6), stop: rfc3339Nano(stop.getTime()) });
+    const client = clientInfoJson({ ...conn.clientInfo(), acc, stop: rfc3339Nano(stop.getTime()) });
     const sent = { msgs: conn.inMsgs, bytes: conn.inBytes };
     const received = { msgs: conn.outMsgs, bytes: conn.outBytes };
     return `{"type":"io.nats.server.advisory.v1.client_disconnect","id":"${eventId()}","timestamp":"${rfc3339Nano(stop.getTime())}","server":${server},"client":${client},"sent":${JSON.stringify(sent)},"received":${JSON.stringify(received)},"reason":${JSON.stringify(reason)}}`;
-  }
-
-  private clientInfo(conn: ClientConnection): Record<string, unknown> {
-    return {
-      start: rfc3339Nano(conn.start.getTime()),
-      host: conn.ip,
-      id: conn.cid,
-      user: conn.user !== '' ? conn.user : conn.opts.user,
-      name: conn.opts.name,
-      lang: conn.opts.lang,
-      ver: conn.opts.version,
-      kind: 'Client',
-      client_type: 'nats',
-    };
   }
 
   /** The account's connection count, now and every 30 s while it has connections. */
@@ -116,12 +98,18 @@ export class SystemEvents implements ClientEvents {
     const before = this.heartbeats.get(acc);
     if (before !== undefined) clearTimeout(before);
     this.heartbeats.delete(acc);
-    const id = eventId();
-    const timestamp = rfc3339Nano(Date.now());
-    const stat = JSON.stringify(accountStat(acc)).slice(1, -1);
-    for (const subject of [`$SYS.SERVER.ACCOUNT.${acc.name}.CONNS`, `$SYS.ACCOUNT.${acc.name}.SERVER.CONNS`]) {
-      this.send(subject, (server) => `{"type":"io.nats.server.advisory.v1.account_connections","id":"${id}","timestamp":"${timestamp}","server":${server},${stat}}`);
-    }
+    let head = '';
+    let stat = '';
+    const build = (server: string): string => {
+      // One id and time for both subjects; the statistics are read only when someone listens.
+      if (head === '') {
+        head = `"id":"${eventId()}","timestamp":"${rfc3339Nano(Date.now())}"`;
+        stat = JSON.stringify(accountStat(acc)).slice(1, -1);
+      }
+      return `{"type":"io.nats.server.advisory.v1.account_connections",${head},"server":${server},${stat}}`;
+    };
+    this.send(`$SYS.SERVER.ACCOUNT.${acc.name}.CONNS`, build);
+    this.send(`$SYS.ACCOUNT.${acc.name}.SERVER.CONNS`, build);
     if (acc.conns.size === 0) return;
     const timer = setTimeout(() => this.accountConns(acc), HEARTBEAT_MS);
     timer.unref();
@@ -134,7 +122,12 @@ export class SystemEvents implements ClientEvents {
     this.statszTimer.unref();
     const subject = `$SYS.SERVER.${this.serverId}.STATSZ`;
     if (!this.client.hasSubscribers(subject)) return this.stamp.skip();
-    void this.statsz().then((body) => this.client.publish(subject, '', null, Buffer.from(body, 'utf8')));
+    this.statsz().then(
+      (body) => {
+        if (this.statszTimer !== null) this.client.publish(subject, '', null, Buffer.from(body, 'utf8'));
+      },
+      (err: Error) => this.log.error(`Error sending server statistics: ${err.message}`),
+    );
   }
 
   private send(subject: string, build: (server: string) => string): void {

@@ -259,6 +259,14 @@ test('accounts: imports that cannot link are errors at the accounts block, in na
   });
 });
 
+test('accounts: an export naming an empty list of accounts is public, as in nats-server', () => {
+  const { layer } = load(`accounts {
+  A { exports: [ { stream: "s.>", accounts: [] } ] }
+  B { imports: [ { stream: { account: A, subject: "s.>" } } ] }
+}`);
+  assert.deepEqual(layer.accounts?.[0]?.streamExports, [{ subject: 's.>' }]);
+});
+
 test('accounts: a malformed export or import is an error where it is written', () => {
   const text = `accounts {
   A { exports: [ { service: "q", response: bogus, threshold: "x" }, { stream: "s", response: stream } ] }

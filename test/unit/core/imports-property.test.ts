@@ -143,3 +143,62 @@ test('random exports, imports and publishes: each account gets its own messages 
     router.closeAll('case over');
   }
 });
+
+test('random service imports: an answer reaches only the requester, once, under its own reply subject', async (t) => {
+  const CASES = 40;
+  for (let seed = 1; seed <= CASES; seed++) {
+    const r = rng(1000 + seed);
+    const names = ['A', 'B', 'C', 'D'].slice(0, 2 + Math.floor(r() * 3));
+    // Exporters export services only and import nothing, so every request crosses one import.
+    const exporters = names.filter((_, i) => i % 2 === 0);
+    const importers = names.filter((_, i) => i % 2 === 1);
+    const specs: AccountLinksSpec[] = [
+      ...exporters.map((name) => ({ name, serviceExports: [{ subject: `svc.${name}.*` }] })),
+      ...importers.map((name) => ({ name, serviceImports: exporters.map((e) => ({ account: e, subject: `svc.${e}.*`, ...(r() < 0.5 && { to: `call.${e}.*` }) })) })),
+    ];
+    const { accounts: linked, errors } = linkAccounts(specs);
+    assert.deepEqual(errors, []);
+    const cfg = { ...routerConfig(), authenticator: usersAuthenticator(Object.fromEntries(names.map((n) => [n, undefined])), (user) => user), accountNames: names, links: linked };
+    const router = testRouter(t, cfg);
+    const subs = new Map<string, MemoryClient>();
+    const pubs = new Map<string, MemoryClient>();
+    for (const name of names) {
+      const sub = await memoryClient(router, `{"verbose":false,"user":"${name}","headers":true}`);
+      sub.send('SUB > 1\r\nPING\r\n');
+      const pub = await memoryClient(router, `{"verbose":false,"user":"${name}","headers":true}`);
+      pub.send('PING\r\n');
+      assert.match(await sub.received(), /PONG/);
+      assert.match(await pub.received(), /PONG/);
+      subs.set(name, sub);
+      pubs.set(name, pub);
+    }
+    const drain = async (): Promise<Map<string, ReturnType<typeof messagesIn>>> => {
+      const got = new Map<string, ReturnType<typeof messagesIn>>();
+      for (const name of names) got.set(name, messagesIn(await clientOf(subs, name).received()));
+      return got;
+    };
+    for (let i = 0; i < 6; i++) {
+      const requester = pick(r, importers);
+      const exporter = pick(r, exporters);
+      const si = linked.get(requester)?.serviceImports.find((x) => x.exporter === exporter);
+      assert.ok(si !== undefined);
+      const subject = si.from.replace('*', pick(r, TOKENS));
+      const reply = `_INBOX.${requester}.${i}`;
+      clientOf(pubs, requester).send(`PUB ${subject} ${reply} 1\r\nq\r\n`);
+      const asked = await drain();
+      const request = (asked.get(exporter) ?? []).find((m) => m.reply.startsWith('_R_.'));
+      assert.ok(request !== undefined, `seed ${seed}: ${exporter} got the request`);
+      assert.equal(request.subject, si.to.replace('*', subject.split('.')[2] as string));
+      // The responder answers twice: a singleton service passes the first answer only.
+      clientOf(pubs, exporter).send(`PUB ${request.reply} 1\r\na\r\nPUB ${request.reply} 1\r\nb\r\n`);
+      const answered = await drain();
+      for (const name of names) {
+        const seen = (answered.get(name) ?? []).map((m) => `${m.subject} ${m.body}`);
+        if (name === requester) assert.deepEqual(seen, [`${reply} a`], `seed ${seed}: the requester's answer`);
+        else if (name === exporter) assert.deepEqual(seen, [`${request.reply} a`, `${request.reply} b`], `seed ${seed}: the responder's own account sees its publishes`);
+        else assert.deepEqual(seen, [], `seed ${seed}: nothing reaches ${name}`);
+      }
+    }
+    router.closeAll('case over');
+  }
+});

@@ -1,9 +1,11 @@
-// Differential: a KV bucket of one account used from another through imports, configured the way
-// nats-server's users share JetStream: the owner exports its JetStream API and the bucket's subjects
-// as services, the other account imports the parts of the API it uses under a prefix of its own.
+// Differential: JetStream across accounts, configured the way nats-server's users share it. The owner
+// exports parts of its JetStream API, a bucket's subjects and a consumer's next/ack subjects as
+// services, and the other account imports them under an API prefix of its own; and a stream of the
+// other account stores what it imports from the owner.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
@@ -19,9 +21,11 @@ accounts {
       { service: "$KV.shared.>" }
       { service: "$JS.API.CONSUMER.MSG.NEXT.ORDERS.C", response: stream }
       { service: "$JS.ACK.ORDERS.C.>" }
+      { stream: "telemetry.>" }
     ]
   }
   GUEST: {
+    jetstream: enabled
     users: [ { user: guest, password: guest } ]
     imports: [
       { service: { account: OWNER, subject: "$JS.API.STREAM.INFO.*" }, to: "JS.owner.API.STREAM.INFO.*" }
@@ -33,6 +37,7 @@ accounts {
       { service: { account: OWNER, subject: "$JS.API.CONSUMER.INFO.ORDERS.C" }, to: "JS.owner.API.CONSUMER.INFO.ORDERS.C" }
       { service: { account: OWNER, subject: "$JS.API.CONSUMER.MSG.NEXT.ORDERS.C" }, to: "JS.owner.API.CONSUMER.MSG.NEXT.ORDERS.C" }
       { service: { account: OWNER, subject: "$JS.ACK.ORDERS.C.>" } }
+      { stream: { account: OWNER, subject: "telemetry.>" }, prefix: "owner" }
     ]
   }
 }
@@ -113,5 +118,34 @@ describe('JetStream across imports: leafgate vs nats-server', () => {
     const fromLeafgate = await observe(leafgate);
     assert.deepEqual(fromLeafgate, fromNats);
     assert.deepEqual(fromNats, { got: ['orders.1: order 1', 'orders.2: order 2', 'orders.3: order 3'], pending: 1, ackPending: 0, delivered: 3, acked: 3 });
+  });
+
+  test("a stream of one account stores what it imports from another, under the imported subjects", async () => {
+    const { natsServer, leafgate } = pair();
+    const observe = async (side: typeof natsServer): Promise<unknown> => {
+      const nc = await connect({ port: side.server.port, user: 'guest', pass: 'guest', reconnect: false });
+      try {
+        const jsm = await jetstreamManager(nc);
+        await jsm.streams.add({ name: 'IMPORTED', subjects: ['owner.telemetry.>'] });
+        for (let i = 1; i <= 3; i++) side.nc.publish(`telemetry.dev${i}.temp`, `${20 + i}`);
+        side.nc.publish('other.subject', 'not exported');
+        await side.nc.flush();
+        // nats-server stores a stream's messages on a goroutine of its own: wait for them (2 s at most).
+        for (let i = 0; i < 40 && (await jsm.streams.info('IMPORTED')).state.messages < 3; i++) await sleep(50);
+        const stored: string[] = [];
+        for (let seq = 1; seq <= 3; seq++) {
+          const m = await jsm.streams.getMessage('IMPORTED', { seq });
+          stored.push(`${m?.subject} ${m?.string()}`);
+        }
+        const info = await jsm.streams.info('IMPORTED');
+        return { stored, messages: info.state.messages };
+      } finally {
+        await nc.close();
+      }
+    };
+    const fromNats = await observe(natsServer);
+    const fromLeafgate = await observe(leafgate);
+    assert.deepEqual(fromLeafgate, fromNats);
+    assert.deepEqual(fromNats, { stored: ['owner.telemetry.dev1.temp 21', 'owner.telemetry.dev2.temp 22', 'owner.telemetry.dev3.temp 23'], messages: 3 });
   });
 });

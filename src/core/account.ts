@@ -55,14 +55,7 @@ export class Account {
   /** Takes a subscription out of the subject space (a no-op when it is not there), with its shadows. */
   remove(sub: Subscription): void {
     this.removeHere(sub);
-    const shadows = sub.shadows;
-    if (shadows !== null) {
-      sub.shadows = null;
-      for (const shadow of shadows) {
-        shadow.closed = true;
-        (shadow.streamImport as StreamImport).exporter.removeHere(shadow);
-      }
-    }
+    if (sub.shadows !== null) this.dropShadows(sub);
     if (this.awaitedReplies.size > 0) this.replyInterestMayBeLost(sub.subject);
   }
 
@@ -73,11 +66,7 @@ export class Account {
   reshadow(): void {
     for (const sub of this.sublist.all()) {
       if (sub.origin !== null) continue;
-      const shadows = sub.shadows;
-      if (shadows !== null) {
-        sub.shadows = null;
-        for (const shadow of shadows) (shadow.streamImport as StreamImport).exporter.removeHere(shadow);
-      }
+      if (sub.shadows !== null) this.dropShadows(sub);
       if (this.streamImports.length > 0) this.addShadows(sub);
     }
   }
@@ -91,10 +80,19 @@ export class Account {
     if (this.sublist.remove(sub) && this.watches.size > 0) this.watches.removed(sub);
   }
 
+  /** Takes a subscription's shadows out of the exporters' subject spaces. */
+  private dropShadows(sub: Subscription): void {
+    for (const shadow of sub.shadows as Subscription[]) {
+      shadow.closed = true;
+      (shadow.streamImport as StreamImport).exporter.removeHere(shadow);
+    }
+    sub.shadows = null;
+  }
+
   /** A shadow lives in the exporter's subject space only: it gets no shadows of its own there. */
   private addShadows(sub: Subscription): void {
     const tokens = sub.subject.split('.');
-    const wildcard = tokens.includes('*') || tokens[tokens.length - 1] === '>';
+    const wildcard = !isValidLiteralSubject(sub.subject);
     let shadows: Subscription[] | null = null;
     for (const im of this.streamImports) {
       const shadow = im.shadowFor(sub, tokens, wildcard);
@@ -127,10 +125,7 @@ export class Account {
     if (r.psubs.length > 0 || r.qsubs.length > 0) return;
     const waiting = this.awaitedReplies.get(reply) as ServiceImport[];
     this.awaitedReplies.delete(reply);
-    for (const rsi of waiting) {
-      rsi.owner.responses.delete(rsi.from);
-      rsi.export.pending.delete(rsi);
-    }
+    for (const rsi of waiting) rsi.dropResponse();
   }
 
   /**

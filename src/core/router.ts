@@ -314,7 +314,7 @@ export class Router {
     const im = shadow.streamImport as StreamImport;
     const sub = shadow.origin as Subscription;
     const c = shadow.conn;
-    if (f.deliverAs !== '' || im.keepsSubject) return this.deliverAs(c, sub, f, pub);
+    if (f.deliverAs !== '' || im.usePub) return this.deliverAs(c, sub, f, pub);
     // The frame itself is renamed for the delivery and restored after: the delivery path keeps seeing
     // one kind of frame, and nothing is copied.
     const subject = f.subject;

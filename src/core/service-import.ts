@@ -66,6 +66,12 @@ export class ServiceImport {
     return this.usePub ? subject : this.to;
   }
 
+  /** A response import no longer awaited: out of its responder's map and its export's pending set; false if it was not there. */
+  dropResponse(): boolean {
+    this.export.pending.delete(this);
+    return this.owner.responses.delete(this.from);
+  }
+
   get responseType(): ResponseType {
     return this.export.responseType;
   }

@@ -5,6 +5,7 @@
 // passes or an empty message ends it for a streamed or chunked one. Nothing else crosses.
 
 import { clientInfoJson, randomBase62, ResponseType } from '../util/index.js';
+import { appendHeaders, encodeHeaders, headerValue, removeHeader } from '../protocol/nats/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
 import type { Account } from './account.js';
 import { ClientConnection } from './client-connection.js';
@@ -18,7 +19,6 @@ import type { ServiceExport } from './service-import.js';
 /** The header nats-server puts the requester's details in. */
 const REQUEST_INFO = 'Nats-Request-Info';
 const JS_ACK_PREFIX = '$JS.ACK.';
-const NATS_HDR = 'NATS/1.0\r\n';
 /** The longest delay a timer takes (2^31 - 1 ms); a longer one would fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -113,8 +113,7 @@ export class ServiceRouting {
   }
 
   private removeResponse(rsi: ServiceImport): void {
-    rsi.export.pending.delete(rsi);
-    if (!rsi.owner.responses.delete(rsi.from)) return;
+    if (!rsi.dropResponse()) return;
     const awaited = rsi.target.awaitedReplies;
     const waiting = awaited.get(rsi.to);
     if (waiting === undefined) return;
@@ -159,7 +158,7 @@ export class ServiceRouting {
     const sysImport = si.target.isSystem;
     const previous = this.chainPubs.lastIndexOf(pub);
     if (previous >= 0 && f.hdrLen > 0) {
-      const carried = headerValue(f, REQUEST_INFO);
+      const carried = headerValue(f.data, f.start, f.start + f.hdrLen, REQUEST_INFO);
       if (carried !== null) {
         try {
           const ci = JSON.parse(carried) as Record<string, unknown>;
@@ -192,35 +191,12 @@ export class ServiceRouting {
   }
 }
 
-/** The value of header `key` in the frame's header block, or null. */
-function headerValue(f: PubFrame, key: string): string | null {
-  const block = f.data.toString('latin1', f.start, f.start + f.hdrLen);
-  const at = block.indexOf(`\r\n${key}:`);
-  if (at < 0) return null;
-  const end = block.indexOf('\r\n', at + 2);
-  return block.slice(at + 2 + key.length + 1, end < 0 ? undefined : end).trim();
-}
-
 /**
  * Gives the view the frame's headers and body with `Nats-Request-Info: <info>` as the last header,
  * any earlier one of that name taken out (nats-server's setHeader).
  */
 function withHeader(view: FrameView, f: PubFrame, info: string): void {
-  const line = `${REQUEST_INFO}: ${info}\r\n`;
-  let head: string;
-  if (f.hdrLen > 0) {
-    let block = f.data.toString('latin1', f.start, f.start + f.hdrLen - 2);
-    const at = block.indexOf(`\r\n${REQUEST_INFO}:`);
-    if (at >= 0) {
-      const end = block.indexOf('\r\n', at + 2);
-      block = block.slice(0, at + 2) + (end < 0 ? '' : block.slice(end + 2));
-    }
-    head = `${block}${line}\r\n`;
-  } else head = `${NATS_HDR}${line}\r\n`;
-  const bodyStart = f.start + f.hdrLen;
-  const headLen = Buffer.byteLength(head, 'latin1');
-  const out = Buffer.allocUnsafe(headLen + (f.end - bodyStart));
-  out.write(head, 0, 'latin1');
-  f.data.copy(out, headLen, bodyStart, f.end);
-  view.setData(out, headLen);
+  const fields: [string, string][] = [[REQUEST_INFO, info]];
+  const head = f.hdrLen > 0 ? appendHeaders(removeHeader(f.data.subarray(f.start, f.start + f.hdrLen), REQUEST_INFO), fields) : encodeHeaders('', fields);
+  view.setData(Buffer.concat([head, f.data.subarray(f.start + f.hdrLen, f.end)]), head.length);
 }

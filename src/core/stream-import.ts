@@ -20,9 +20,14 @@ export class StreamImport {
   private readonly transform: SubjectTransform | null;
   /** to -> from, for a subscription narrower than `to`. */
   private readonly reverse: SubjectTransform | null;
-  private readonly usePub: boolean;
+  /** A delivery keeps the message's own subject. */
+  readonly usePub: boolean;
   /** Put in front of the subject for a prefixed import with wildcards (instead of its transform); null otherwise. */
-  readonly prefix: string | null;
+  private readonly prefix: string | null;
+  /** The last subject renamed, and what it became with its bytes (a publisher mostly repeats its subject). */
+  private lastFrom = '';
+  lastTo = '';
+  lastToBytes: Buffer = Buffer.alloc(0);
 
   constructor(exporter: Account, linked: LinkedStreamImport) {
     this.exporter = exporter;
@@ -36,12 +41,7 @@ export class StreamImport {
     this.prefix = linked.transform !== null ? linked.prefix : null;
   }
 
-  /** The last subject renamed, and what it became (a publisher mostly repeats its subject). */
-  private lastFrom = '';
-  lastTo = '';
-  lastToBytes: Buffer = Buffer.alloc(0);
-
-  /** deliveredSubject(), remembered with its bytes in lastTo / lastToBytes. */
+  /** The subject an exporter's message on `subject` arrives on in the importing account, in lastTo / lastToBytes. */
   rename(subject: string): void {
     if (subject === this.lastFrom) return;
     const to = this.deliveredSubject(subject);
@@ -50,16 +50,10 @@ export class StreamImport {
     this.lastToBytes = Buffer.from(to, 'latin1');
   }
 
-  /** The subject an exporter's message on `subject` arrives on in the importing account. */
-  deliveredSubject(subject: string): string {
+  private deliveredSubject(subject: string): string {
     if (this.prefix !== null) return this.prefix + subject;
     if (this.transform !== null) return this.transform.transform(subject);
     return this.usePub ? subject : this.to;
-  }
-
-  /** Whether a delivery keeps the message's own subject. */
-  get keepsSubject(): boolean {
-    return this.usePub;
   }
 
   /**

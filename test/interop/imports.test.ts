@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connect } from '@nats-io/transport-node';
+import { connect, headers } from '@nats-io/transport-node';
 import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import { serverPair } from './differential.js';
 
@@ -324,5 +324,29 @@ describe('exports and imports: leafgate vs nats-server', () => {
       }
     });
     assert.deepEqual(seen, { all: ['sw.2.1', 'sw.x.y'], literal: ['sw.x.y'], requests: ['svc.pair.b.a'] });
+  });
+
+  test("a request's own headers cross with it; a Nats-Request-Info it carried is replaced by the server's", async () => {
+    const seen = await both(async (port) => {
+      const [a, b] = await Promise.all([as(port, 'a'), as(port, 'b')]);
+      try {
+        const got: unknown[] = [];
+        a.subscribe('svc.echo', {
+          callback: (_err, m) => {
+            got.push({ custom: m.headers?.get('X-Custom'), info: requestInfo(m), keys: m.headers?.keys().sort() });
+            m.respond('ok');
+          },
+        });
+        await a.flush();
+        const h = headers();
+        h.set('X-Custom', 'kept');
+        h.set('Nats-Request-Info', '{"acc":"forged"}');
+        await b.request('echo', 'x', { timeout: 2000, headers: h });
+        return got;
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
+    assert.deepEqual(seen, [{ custom: 'kept', info: { acc: 'B', rtt: 'number' }, keys: ['Nats-Request-Info', 'X-Custom'] }]);
   });
 });

@@ -3,27 +3,23 @@
 
 import type { EndpointContext, EndpointReply } from './context.js';
 import { rfc3339Nano } from './format.js';
-import { indentedJson } from './json.js';
+import { jsonReply } from './json.js';
 
 function head(ctx: EndpointContext): { server_id: string; now: string } {
   return { server_id: ctx.source.id, now: rfc3339Nano(ctx.nowMs) };
 }
 
-function reply(body: object): EndpointReply {
-  return { kind: 'json', status: 200, body: indentedJson(body) };
-}
-
 export function routez(ctx: EndpointContext): EndpointReply {
   ctx.query.subs();
-  return reply({ ...head(ctx), num_routes: 0, routes: [] });
+  return jsonReply(ctx, { ...head(ctx), num_routes: 0, routes: [] });
 }
 
 export function leafz(ctx: EndpointContext): EndpointReply {
   ctx.query.bool('subs');
-  return reply({ ...head(ctx), leafnodes: 0, leafs: null });
+  return jsonReply(ctx, { ...head(ctx), leafnodes: 0, leafs: null });
 }
 
 export function gatewayz(ctx: EndpointContext): EndpointReply {
   ctx.query.bool('accs');
-  return reply({ ...head(ctx), outbound_gateways: {}, inbound_gateways: {} });
+  return jsonReply(ctx, { ...head(ctx), outbound_gateways: {}, inbound_gateways: {} });
 }

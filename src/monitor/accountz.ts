@@ -5,7 +5,7 @@ import type { EndpointContext, EndpointReply } from './context.js';
 import type { JetStreamMonitorSource } from './jetstream-source.js';
 import { BadRequestError } from './errors.js';
 import { rfc3339Nano } from './format.js';
-import { indentedJson } from './json.js';
+import { jsonReply } from './json.js';
 
 export function accountz(ctx: EndpointContext): EndpointReply {
   const { source } = ctx;
@@ -17,10 +17,10 @@ export function accountz(ctx: EndpointContext): EndpointReply {
     now: rfc3339Nano(ctx.nowMs),
     ...(systemAccount !== '' ? { system_account: systemAccount } : {}),
   };
-  if (accName === '') return reply({ ...head, accounts: [...router.accounts.keys()] });
+  if (accName === '') return jsonReply(ctx, { ...head, accounts: [...router.accounts.keys()] });
   const account = router.findAccount(accName);
   if (account === null) throw new BadRequestError(`Account ${accName} does not exist`);
-  return reply({ ...head, account_detail: accountDetail(account, router, source.configLoadTime, source.jetStreamSource) });
+  return jsonReply(ctx, { ...head, account_detail: accountDetail(account, router, source.configLoadTime, source.jetStreamSource) });
 }
 
 /**
@@ -82,8 +82,4 @@ function responsesOf(account: Account): { responses?: Record<string, object> } {
   const responses: Record<string, object> = {};
   for (const [subject, rsi] of account.responses) responses[subject] = serviceImport(rsi);
   return { responses };
-}
-
-function reply(body: object): EndpointReply {
-  return { kind: 'json', status: 200, body: indentedJson(body) };
 }

@@ -4,7 +4,7 @@
 import type { Account } from '../core/index.js';
 import type { EndpointContext, EndpointReply } from './context.js';
 import { rfc3339Nano } from './format.js';
-import { indentedJson } from './json.js';
+import { jsonReply } from './json.js';
 import type { MonitorSource } from './source.js';
 import { accountStat } from './system/index.js';
 
@@ -21,5 +21,5 @@ export function accountStatz(source: MonitorSource, names: readonly string[] | n
 
 export function accstatz(ctx: EndpointContext): EndpointReply {
   const unused = ctx.query.bool('unused');
-  return { kind: 'json', status: 200, body: indentedJson(accountStatz(ctx.source, null, unused, ctx.nowMs)) };
+  return jsonReply(ctx, accountStatz(ctx.source, null, unused, ctx.nowMs));
 }

@@ -8,7 +8,7 @@ import { parseSortOrder, sortConnections } from './connz-sort.js';
 import type { EndpointContext, EndpointReply } from './context.js';
 import { BadRequestError } from './errors.js';
 import { rfc3339Nano } from './format.js';
-import { indentedJson } from './json.js';
+import { jsonReply } from './json.js';
 import { ConnState } from './query.js';
 
 export const DEFAULT_CONN_LIST_SIZE = 1024;
@@ -53,7 +53,7 @@ export function connz(ctx: EndpointContext): EndpointReply {
   if (accName !== '') {
     account = router.findAccount(accName);
     // nats-server answers an unknown account with this half-filled reply; clients are used to it.
-    if (account === null) return reply({ server_id: '', now, num_connections: 0, total: 0, offset, limit, connections: null });
+    if (account === null) return jsonReply(ctx, { server_id: '', now, num_connections: 0, total: 0, offset, limit, connections: null } satisfies Connz);
   }
 
   const open = state === ConnState.Closed ? [] : openConnections(router.conns.values(), account);
@@ -66,7 +66,7 @@ export function connz(ctx: EndpointContext): EndpointReply {
 
   const page = selected.slice(Math.min(offset, selected.length), Math.min(offset + limit, selected.length));
   const connections = page.map((c) => connInfo(c, ctx.nowMs, { auth, subs }));
-  return reply({ server_id: ctx.source.id, now, num_connections: connections.length, total, offset, limit, connections });
+  return jsonReply(ctx, { server_id: ctx.source.id, now, num_connections: connections.length, total, offset, limit, connections } satisfies Connz);
 }
 
 function openConnections(all: Iterable<ClientConnection>, account: Account | null): ClientConnection[] {
@@ -82,8 +82,4 @@ function matches(c: ListedConnection, f: Filters): boolean {
   // Only MQTT sessions carry a client id; a filter on one matches no other connection.
   if (f.mqttClient !== '') return false;
   return true;
-}
-
-function reply(body: Connz): EndpointReply {
-  return { kind: 'json', status: 200, body: indentedJson(body) };
 }

@@ -12,6 +12,8 @@ export interface EndpointContext {
   readonly usage: ProcessUsage;
   /** Requests served per endpoint path (this one included), for /varz http_req_stats. */
   readonly requestCounts: ReadonlyMap<string, number>;
+  /** Answer without indentation: a system account request's answer (HTTP answers are indented). */
+  readonly compact: boolean;
 }
 
 /** What a handler answers; the HTTP layer adds JSONP and headers. */

@@ -7,7 +7,7 @@ import { BadRequestError } from './errors.js';
 import { rfc3339Nano } from './format.js';
 import { jetStreamConfigJson, jetStreamStatsJson } from './jetstream-format.js';
 import type { JetStreamAccountSnapshot, JetStreamStreamSnapshot } from './jetstream-source.js';
-import { compactJsonWithBigInts, indentedJson, indentedJsonWithBigInts } from './json.js';
+import { jsonReply } from './json.js';
 
 const DEFAULT_LIMIT = 1024;
 const UINT64_SPAN = 1n << 64n;
@@ -29,7 +29,7 @@ export function jsz(ctx: EndpointContext): EndpointReply {
   const js = ctx.source.jetStreamSource;
   if (js === null || !js.ready) {
     if (opts.leaderOnly) throw new BadRequestError('filtered response: not leader');
-    return reply(indentedJson({ ...head, disabled: true, config: { max_memory: 0, max_storage: 0 }, ...zeroStats(), streams: 0, consumers: 0, messages: 0, bytes: 0 }));
+    return jsonReply(ctx, { ...head, disabled: true, config: { max_memory: 0, max_storage: 0 }, ...zeroStats(), streams: 0, consumers: 0, messages: 0, bytes: 0 });
   }
   // A single server leads every asset, so leader-only filters nothing out.
   const snap = js.snapshot({ streams: opts.streams, consumers: opts.consumers });
@@ -45,8 +45,7 @@ export function jsz(ctx: EndpointContext): EndpointReply {
   }
   const shown = shownAccounts(snap.accounts, opts);
   const leader = ctx.source.router.serverInfo.server_name;
-  return reply(
-    indentedJsonWithBigInts({
+  return jsonReply(ctx, {
       ...head,
       config: jetStreamConfigJson(snap.config, ctx.source.opts.jetstream),
       ...jetStreamStatsJson(snap),
@@ -55,8 +54,7 @@ export function jsz(ctx: EndpointContext): EndpointReply {
       messages,
       bytes,
       ...(shown.length > 0 ? { account_details: shown.map((acc) => accountDetail(acc, opts, leader)) } : {}),
-    }),
-  );
+    });
 }
 
 /**
@@ -69,7 +67,7 @@ export function jszAccount(ctx: EndpointContext, account: string): string | null
   const opts = { ...jszOptions(ctx), account };
   const snap = js.snapshot({ streams: opts.streams, consumers: opts.consumers });
   const acc = snap.accounts.find((a) => a.name === account);
-  return compactJsonWithBigInts(acc === undefined ? {} : accountDetail(acc, opts, ctx.source.router.serverInfo.server_name));
+  return jsonReply({ compact: true }, acc === undefined ? {} : accountDetail(acc, opts, ctx.source.router.serverInfo.server_name)).body;
 }
 
 /** The options in the order nats-server decodes them (the first malformed one is the 400). */
@@ -158,6 +156,3 @@ function byConsumerName(a: Readonly<Record<string, unknown>>, b: Readonly<Record
   return byName({ name: String(a.name) }, { name: String(b.name) });
 }
 
-function reply(body: string): EndpointReply {
-  return { kind: 'json', status: 200, body };
-}

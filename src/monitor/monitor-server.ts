@@ -98,6 +98,7 @@ export class MonitorServer {
       nowMs: this.clock.nowMs(),
       usage: this.usage,
       requestCounts: this.requestCounts,
+      compact: false,
     };
     let reply: EndpointReply;
     try {

@@ -7,7 +7,7 @@ import { subjectFromText } from '../util/index.js';
 import type { EndpointContext, EndpointReply } from './context.js';
 import { BadRequestError } from './errors.js';
 import { rfc3339Nano } from './format.js';
-import { indentedJson } from './json.js';
+import { jsonReply } from './json.js';
 import { subDetail } from './sub-detail.js';
 import type { SubDetail } from './sub-detail.js';
 import { sumSublistStats } from './sublist-stats.js';
@@ -24,12 +24,12 @@ type Subsz = { server_id: string; now: string } & SublistStats & {
 /** /subsz over HTTP: nats-server 2.9 answers with the statistics alone when there is no list to show. */
 export function subsz(ctx: EndpointContext): EndpointReply {
   const { stats, body } = subszBody(ctx);
-  return reply(body.subscriptions_list === undefined ? stats : body);
+  return jsonReply(ctx, body.subscriptions_list === undefined ? stats : body);
 }
 
 /** `$SYS.REQ.SERVER.*.SUBSZ`: the whole answer, the list left out when empty. */
 export function subszRequest(ctx: EndpointContext): EndpointReply {
-  return reply(subszBody(ctx).body);
+  return jsonReply(ctx, subszBody(ctx).body);
 }
 
 function subszBody(ctx: EndpointContext): { stats: SublistStats; body: Subsz } {
@@ -69,8 +69,4 @@ function subszBody(ctx: EndpointContext): { stats: SublistStats; body: Subsz } {
     ...(page.length > 0 && { subscriptions_list: page }),
   };
   return { stats, body };
-}
-
-function reply(body: SublistStats | Subsz): EndpointReply {
-  return { kind: 'json', status: 200, body: indentedJson(body) };
 }

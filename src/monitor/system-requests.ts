@@ -8,7 +8,6 @@ import { connz } from './connz.js';
 import type { EndpointContext, EndpointHandler } from './context.js';
 import { BadRequestError } from './errors.js';
 import { rfc3339Nano } from './format.js';
-import { compactIndented } from './json.js';
 import { accountStat, eventId } from './system/index.js';
 import type { ServerStamp } from './system/index.js';
 import { healthz } from './healthz.js';
@@ -69,13 +68,13 @@ export class SystemRequests {
     if (endpoint === undefined) return null;
     let reply;
     try {
-      const ctx: EndpointContext = { source: this.source, query: new Query(queryOf(body, endpoint.options)), nowMs: this.clock.nowMs(), usage: this.usage, requestCounts: new Map() };
+      const ctx: EndpointContext = { source: this.source, query: new Query(queryOf(body, endpoint.options)), nowMs: this.clock.nowMs(), usage: this.usage, requestCounts: new Map(), compact: true };
       reply = endpoint.handler(ctx);
     } catch (err) {
       if (!(err instanceof BadRequestError)) throw err;
       return this.wrap('error', JSON.stringify({ code: 400, description: err.message }));
     }
-    return reply.kind === 'json' ? this.wrap('data', compactIndented(reply.body)) : null;
+    return reply.kind === 'json' ? this.wrap('data', reply.body) : null;
   }
 
   /**
@@ -112,7 +111,7 @@ export class SystemRequests {
         if (account === null) return this.wrap('error', JSON.stringify({ code: 500, description: `Account ${name} does not exist` }));
         return this.wrap('data', JSON.stringify(accountDetail(account, s.router, s.configLoadTime, s.jetStreamSource)));
       case 'JSZ': {
-        const ctx: EndpointContext = { source: s, query: new Query(queryOf(body, ENDPOINTS.JSZ?.options ?? {})), nowMs: this.clock.nowMs(), usage: this.usage, requestCounts: new Map() };
+        const ctx: EndpointContext = { source: s, query: new Query(queryOf(body, ENDPOINTS.JSZ?.options ?? {})), nowMs: this.clock.nowMs(), usage: this.usage, requestCounts: new Map(), compact: true };
         const detail = jszAccount(ctx, name);
         if (detail === null) return `{"server":${this.serverJson()},"data":null,"error":{"code":500,"description":"jetstream not enabled"}}`;
         return this.wrap('data', detail);

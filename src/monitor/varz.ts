@@ -6,7 +6,7 @@ import type { EndpointContext, EndpointReply } from './context.js';
 import { rfc3339Nano, uptime } from './format.js';
 import { jetStreamConfigJson, jetStreamStatsJson } from './jetstream-format.js';
 import type { JetStreamMonitorSource } from './jetstream-source.js';
-import { indentedJson } from './json.js';
+import { jsonReply } from './json.js';
 import { coreCount } from './process-usage.js';
 
 const NS_PER_MS = 1_000_000;
@@ -76,7 +76,7 @@ export function varz(ctx: EndpointContext): EndpointReply {
     config_load_time: rfc3339Nano(source.configLoadTime.getTime()),
     ...(systemAccount !== '' ? { system_account: systemAccount } : {}),
   };
-  return { kind: 'json', status: 200, body: indentedJson(body) };
+  return jsonReply(ctx, body);
 }
 
 /** JetStream's configuration and usage, without any stream details. */

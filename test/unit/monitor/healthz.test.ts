@@ -27,7 +27,7 @@ function ask(state: State, query = ''): ReturnType<typeof healthz> {
     query: new Query(new URLSearchParams(query)),
     nowMs: Date.now(),
     usage: new ProcessUsage(),
-    requestCounts: new Map(),
+    requestCounts: new Map(), compact: false,
   };
   return healthz(ctx);
 }

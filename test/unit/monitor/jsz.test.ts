@@ -64,7 +64,7 @@ function ask(js: JetStreamMonitorSource | null, query = '', jetstream?: { maxMem
     query: new Query(new URLSearchParams(query)),
     nowMs: Date.UTC(2024, 0, 2, 3, 4, 5, 250),
     usage: new ProcessUsage(),
-    requestCounts: new Map(),
+    requestCounts: new Map(), compact: false,
   };
   const reply = jsz(ctx);
   assert.equal(reply.kind, 'json');

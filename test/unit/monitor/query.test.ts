@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BadRequestError } from '../../../src/monitor/errors.js';
 import { ConnState, Query } from '../../../src/monitor/query.js';
-import { indentedJson, compactJson } from '../../../src/monitor/json.js';
+import { compactJson, jsonReply } from '../../../src/monitor/json.js';
 
 const q = (text: string): Query => new Query(new URLSearchParams(text));
 
@@ -44,5 +44,6 @@ test('subs is a boolean or detail; state is open, closed, any or all', () => {
 
 test('JSON escapes like Go encoding/json', () => {
   assert.equal(compactJson({ s: 'a<b>&c\u2028' }), '{"s":"a\\u003cb\\u003e\\u0026c\\u2028"}');
-  assert.equal(indentedJson({ a: [1], b: {} }), '{\n  "a": [\n    1\n  ],\n  "b": {}\n}');
+  assert.equal(jsonReply({ compact: false }, { a: [1], b: {} }).body, '{\n  "a": [\n    1\n  ],\n  "b": {}\n}');
+  assert.equal(jsonReply({ compact: true }, { s: 'a<b>', n: 18446744073709551615n }).body, '{"s":"a\\u003cb\\u003e","n":18446744073709551615}');
 });

@@ -1,6 +1,6 @@
 // What the authenticator is built from, what it is asked and what it answers. Declared here rather
 // than taken from config (auth does not import config); server.ts maps the options onto these.
-import type { ConnectionType, PermissionRules } from '../core/index.js';
+import type { ConnectionLimits, ConnectionType, PermissionRules } from '../core/index.js';
 import type { CertIdentity } from '../util/index.js';
 
 export const CONNECTION_TYPES: ReadonlySet<string> = new Set<ConnectionType>([
@@ -65,6 +65,8 @@ export interface AuthContext {
   readonly nonce?: string;
   /** What the client's certificate names; absent or null without one. */
   readonly tlsIdentity?: CertIdentity | null;
+  /** The client's IP address (a JWT's `src` is checked against it). */
+  readonly host?: string;
 }
 
 export interface AuthSuccess {
@@ -73,6 +75,13 @@ export interface AuthSuccess {
   readonly user?: string;
   readonly account: string;
   readonly permissions?: PermissionRules;
+  /** A JWT's subscription and payload limits (-1 for none). */
+  readonly limits?: ConnectionLimits;
+  /** When a JWT login stops being valid (ms since the epoch). */
+  readonly expiresAtMs?: number;
+  /** The key that signed the user JWT, and its name (monitoring shows them). */
+  readonly issuerKey?: string;
+  readonly nameTag?: string;
 }
 
 /** Why a login was refused; for logs only: the wire answer is always `Authorization Violation`. */
@@ -87,6 +96,10 @@ export interface AuthFailure {
   readonly reason: AuthFailureReason;
   /** The user name tried (the no_auth_user's when CONNECT carried no credentials); only when users are configured. */
   readonly user?: string;
+  /** Logged at error level before the authentication error. */
+  readonly logError?: string;
+  /** The user's JWT is revoked (a logged-in client is told so when its account changes). */
+  readonly revoked?: boolean;
 }
 
 export type AuthResult = AuthSuccess | AuthFailure;

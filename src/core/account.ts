@@ -15,6 +15,8 @@ export class Account {
   readonly sublist: Sublist<Subscription>;
   /** Clients only: code inside the server (internal clients) is not listed as a connection. */
   readonly conns = new Set<ClientConnection>();
+  /** Clients the account may have at once (its JWT's `conn` limit); -1 for no limit. */
+  maxConnections = -1;
   readonly isSystem: boolean;
   /** Where clients' publishes to some subjects go instead (null: none, the usual case). */
   mappings: SubjectMappings | null = null;
@@ -44,6 +46,11 @@ export class Account {
     this.name = name;
     this.isSystem = isSystem;
     this.sublist = new Sublist<Subscription>(useCache);
+  }
+
+  /** The account has as many clients as its limit allows. */
+  connectionsFull(): boolean {
+    return this.maxConnections >= 0 && this.conns.size >= this.maxConnections;
   }
 
   /** Puts a subscription into the subject space. Every connection kind subscribes through here. */

@@ -20,7 +20,7 @@ import { Subscription } from './subscription.js';
 import { startTransport } from './tls-start.js';
 import type { TransportStartOwner } from './tls-start.js';
 import type { Account } from './account.js';
-import type { AcceptedSocket, ConnectionType, TlsUpgrade, TransportSocket } from './transport.js';
+import type { AcceptedSocket, ConnectionLimits, ConnectionType, TlsUpgrade, TransportSocket } from './transport.js';
 import type { Limits, Router } from './router.js';
 
 const PONG = Buffer.from('PONG\r\n');
@@ -44,6 +44,13 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
   lastActivity: number;
   /** What this client's INFO gave it to sign ('' for nothing): the authenticator checks the signature. */
   nonce = '';
+  /** The key that signed the login's JWT, and the JWT's name ('' without one): monitoring shows them. */
+  issuerKey = '';
+  nameTag = '';
+  /** The login's own limits (a JWT's), lowered further by the server's in applyLimits; null without any. */
+  loginLimits: ConnectionLimits | null = null;
+  /** Subscriptions this client may hold; -1 for no limit. */
+  private maxSubs: number;
 
   private readonly router: Router;
   private readonly onError = (err: Error): void => this.onSocketError(err);
@@ -75,6 +82,7 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
     const limits = router.limits;
     this.baseLabel = this.logLabel = `${this.ip}:${this.port} - cid:${cid}`;
     this.parser = new ClientParser(this, limits.maxControlLine, limits.maxPayload);
+    this.maxSubs = limits.maxSubscriptions > 0 ? limits.maxSubscriptions : -1;
     this.keepalive = new Keepalive(this);
     this.stall = new ProducerStall(this);
     this.login = new ClientLogin(this, router);
@@ -254,15 +262,39 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
   reconfigured(reauthorize: boolean): void {
     if (this.closed) return;
     this.parser.maxControlLine = this.router.limits.maxControlLine;
-    this.parser.maxPayload = this.router.limits.maxPayload;
-    const maxSubs = this.router.limits.maxSubscriptions;
-    if (maxSubs > 0 && this.subs.size > maxSubs) {
-      // nats-server tells the client, then closes it shortly after so the error can be read.
-      this.sendErr(WireError.MaxSubscriptions);
-      setTimeout(() => this.close('Maximum Subscriptions Exceeded'), 20).unref();
-      return;
-    }
+    this.limitsFrom(this.loginLimits, false);
+    if (this.maxSubs >= 0 && this.subs.size > this.maxSubs) return this.tooManySubs();
     if (reauthorize) this.login.recheck();
+  }
+
+  /**
+   * Sets this connection's payload and subscription limits from its login's and the server's, the
+   * lower of each (nats-server's applyAccountLimits, with its log lines). False when the client
+   * already holds as many subscriptions as its login allows: it is then told so and closed.
+   */
+  applyLimits(): boolean {
+    this.limitsFrom(this.loginLimits, true);
+    if (this.loginLimits === null || this.maxSubs < 0 || this.subs.size < this.maxSubs) return true;
+    this.tooManySubs();
+    return false;
+  }
+
+  private limitsFrom(own: ConnectionLimits | null, log: boolean): void {
+    const limits = this.router.limits;
+    const serverSubs = limits.maxSubscriptions > 0 ? limits.maxSubscriptions : -1;
+    const ownPayload = own?.payload ?? -1;
+    const ownSubs = own?.subs ?? -1;
+    this.parser.maxPayload = ownPayload >= 0 && ownPayload < limits.maxPayload ? ownPayload : limits.maxPayload;
+    this.maxSubs = ownSubs >= 0 && (serverSubs < 0 || ownSubs <= serverSubs) ? ownSubs : serverSubs;
+    if (!log) return;
+    if (ownPayload > limits.maxPayload) this.router.log.error(`${this.label()} - Max Payload set to ${limits.maxPayload} from server overrides account or user config`);
+    if (ownSubs >= 0 && serverSubs >= 0 && ownSubs > serverSubs) this.router.log.error(`${this.label()} - Max Subscriptions set to ${serverSubs} from server overrides account or user config`);
+  }
+
+  /** nats-server tells the client, then closes it shortly after so the error can be read. */
+  private tooManySubs(): void {
+    this.sendErr(WireError.MaxSubscriptions);
+    setTimeout(() => this.close('Maximum Subscriptions Exceeded'), 20).unref();
   }
 
   onPub(frame: PubFrame): void {
@@ -299,8 +331,17 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
   }
 
   private pubDenied(subject: string): void {
-    this.router.log.error(`${this.label()} - Publish Violation - User "${this.user}", Subject "${subjectToText(subject)}"`);
+    this.router.log.error(`${this.label()} - Publish Violation - ${this.authUserLabel()}, Subject "${subjectToText(subject)}"`);
     this.sendErr(pubViolation(subject));
+  }
+
+  /** Who the client is in violation logs (nats-server's getAuthUser). */
+  private authUserLabel(): string {
+    const o = this.opts;
+    if (o.nkey) return `Nkey ${JSON.stringify(o.nkey)}`;
+    if (o.user) return `User ${JSON.stringify(o.user)}`;
+    if (o.jwt) return `JWT User ${JSON.stringify(this.user)}`;
+    return this.user !== '' ? `User ${JSON.stringify(this.user)}` : 'User "N/A"';
   }
 
   private sendNoResponders(reply: string): void {
@@ -318,11 +359,11 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
     const limits = router.limits;
     if (limits.maxSubTokens > 0 && tokenCount(subject) > limits.maxSubTokens) return this.sendErr(subTokensViolation(subject));
     if (this.perms !== null && !this.perms.canSubscribe(subject, queue)) {
-      router.log.error(`${this.label()} - Subscription Violation - User "${this.user}", Subject "${subjectToText(subject)}", SID ${subjectToText(sid)}`);
+      router.log.error(`${this.label()} - Subscription Violation - ${this.authUserLabel()}, Subject "${subjectToText(subject)}", SID ${subjectToText(sid)}`);
       return this.sendErr(subViolation(subject, queue));
     }
-    if (limits.maxSubscriptions > 0 && this.subs.size >= limits.maxSubscriptions) {
-      router.log.error(`${this.label()} - Maximum Subscriptions Exceeded (max ${limits.maxSubscriptions})`);
+    if (this.maxSubs >= 0 && this.subs.size >= this.maxSubs) {
+      router.log.error(`${this.label()} - Maximum Subscriptions Exceeded (max ${this.maxSubs})`);
       return this.sendErr(WireError.MaxSubscriptions);
     }
     // A SUB reusing a sid is acknowledged and ignored, after the same checks (nats-server's order).

@@ -3,11 +3,12 @@
 // CONNECT, the CONNECT deadline, and re-checking a logged-in client after a configuration reload.
 
 import { WireError, subRevokedViolation } from '../protocol/nats/index.js';
+import { LongTimer } from '../util/index.js';
 import { Permissions } from './permissions.js';
 import type { PermissionRules } from './permissions.js';
 import type { Account } from './account.js';
 import type { ClientConnection } from './client-connection.js';
-import type { AuthFailureOutcome, AuthOutcome, ClientAuthenticator } from './transport.js';
+import type { AuthFailureOutcome, AuthOutcome, AuthSuccessOutcome, ClientAuthenticator, LoginContext } from './transport.js';
 import type { Router } from './router.js';
 
 const NO_USER: AuthFailureOutcome = Object.freeze({ ok: false });
@@ -22,6 +23,8 @@ export class ClientLogin {
   /** Input that arrived while an authentication was in progress. */
   private stash: Buffer[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Closes the client when its login stops being valid (a JWT's expiry or connect-time window). */
+  private readonly expiry = new LongTimer(() => this.expired());
 
   constructor(conn: ClientConnection, router: Router) {
     this.conn = conn;
@@ -56,7 +59,7 @@ export class ClientLogin {
   }
 
   private authenticate(auth: ClientAuthenticator): void {
-    auth.authenticate(this.conn.opts, { connectionType: this.conn.type, nonce: this.conn.nonce, tlsIdentity: this.conn.tlsIdentity }).then(
+    auth.authenticate(this.conn.opts, this.authContext()).then(
       (outcome) => {
         // A reload while the check ran: decide with the configuration now in force.
         if (this.router.authenticator !== auth && !this.conn.closed) return this.authenticate(this.router.authenticator);
@@ -76,7 +79,13 @@ export class ClientLogin {
     if (!outcome.ok) return this.refuse(outcome);
     const account = this.router.findAccount(outcome.account);
     if (account === null) return this.refuse({ ok: false, user: outcome.user ?? '' });
+    if (account.connectionsFull()) {
+      this.router.log.error(`${conn.label()} - ${WireError.MaxAccountConnections}`);
+      conn.sendErrNow(WireError.MaxAccountConnections);
+      return conn.close('Maximum Account Connections Exceeded');
+    }
     this.admit(account, outcome.user ?? '', outcome.permissions);
+    if (!this.applyLogin(outcome)) return;
     this.router.events?.connected(conn);
     conn.connected();
     conn.releaseInput();
@@ -113,6 +122,25 @@ export class ClientLogin {
     this.conn.bindTo(account, user, rules);
   }
 
+  /**
+   * What a login brings beyond its account and permissions: the JWT's limits and expiry, and its
+   * issuer for monitoring. False when the client was closed for holding more subscriptions than allowed.
+   */
+  private applyLogin(outcome: AuthSuccessOutcome): boolean {
+    const conn = this.conn;
+    conn.issuerKey = outcome.issuerKey ?? '';
+    conn.nameTag = outcome.nameTag ?? '';
+    conn.loginLimits = outcome.limits ?? null;
+    if (outcome.expiresAtMs !== undefined) this.expiry.at(outcome.expiresAtMs);
+    else this.expiry.stop();
+    return conn.applyLimits();
+  }
+
+  private authContext(): LoginContext {
+    const conn = this.conn;
+    return { connectionType: conn.type, nonce: conn.nonce, tlsIdentity: conn.tlsIdentity, host: conn.ip };
+  }
+
   /** After a reload with `reauthorize`: the client is checked against the users and permissions now in force. */
   recheck(): void {
     if (!this.authed || this.pending) return;
@@ -122,7 +150,7 @@ export class ClientLogin {
       conn.perms = null;
       return;
     }
-    auth.authenticate(conn.opts, { connectionType: conn.type, nonce: conn.nonce, tlsIdentity: conn.tlsIdentity }).then(
+    auth.authenticate(conn.opts, this.authContext()).then(
       (outcome) => conn.guard(() => this.rechecked(outcome)),
       () => conn.guard(() => this.rechecked(NO_USER)),
     );
@@ -131,12 +159,16 @@ export class ClientLogin {
   private rechecked(outcome: AuthOutcome): void {
     const conn = this.conn;
     if (conn.closed) return;
+    if (!outcome.ok && outcome.revoked === true) {
+      conn.sendErrNow(WireError.UserAuthRevoked);
+      return conn.close('Credentials Revoked');
+    }
     if (!outcome.ok) return this.refuse(outcome);
     if (outcome.account !== conn.account?.name) return this.refuse({ ok: false, user: outcome.user ?? '' });
     conn.user = outcome.user ?? '';
     const perms = outcome.permissions !== undefined ? new Permissions(outcome.permissions) : null;
     conn.perms = perms;
-    if (perms === null) return;
+    if (!this.applyLogin(outcome) || perms === null) return;
     for (const sub of [...conn.subs.values()]) {
       if (perms.canSubscribe(sub.subject, sub.queue)) continue;
       conn.removeSub(sub);
@@ -149,10 +181,20 @@ export class ClientLogin {
     const conn = this.conn;
     if (conn.closed) return;
     const user = failure.user === undefined ? '' : ` - User ${JSON.stringify(failure.user)}`;
+    if (failure.logError !== undefined) this.router.log.error(`${conn.label()} - ${failure.logError}`);
     this.router.log.error(`${conn.label()} - authentication error${user}`);
     if (!this.authed) this.router.events?.authFailed(conn);
     conn.sendErrNow(WireError.AuthViolation);
     conn.close('Authentication Failure');
+  }
+
+  /** The login's JWT expired (or its connect-time window closed) while the client was connected. */
+  private expired(): void {
+    const conn = this.conn;
+    if (conn.closed) return;
+    if (this.router.log.debugEnabled) this.router.log.debug(`${conn.label()} - ${WireError.UserAuthExpired}`);
+    conn.sendErrNow(WireError.UserAuthExpired);
+    conn.close('Authentication Expired');
   }
 
   /** No CONNECT in time: nats-server logs this at debug level only. */
@@ -172,6 +214,7 @@ export class ClientLogin {
   /** The connection closed: nothing held is needed any more. */
   release(): void {
     this.stopDeadline();
+    this.expiry.stop();
     this.stash = [];
   }
 }

@@ -9,7 +9,7 @@ import type { ConnectionKind } from './connection.js';
 import type { ConnectionType } from './transport.js';
 
 /** The CONNECT fields monitoring shows. */
-export type ConnectSummary = Pick<ConnectOptions, 'name' | 'lang' | 'version' | 'nkey' | 'user' | 'auth_token'>;
+export type ConnectSummary = Pick<ConnectOptions, 'name' | 'lang' | 'version' | 'nkey' | 'user' | 'auth_token' | 'jwt'>;
 
 /** Stands for a token login's token: monitoring shows only that one was used, and the secret is not kept. */
 export const REDACTED_TOKEN = '[REDACTED]';
@@ -42,6 +42,8 @@ export class ClosedConnection {
   readonly outBytes: number;
   readonly opts: ConnectSummary;
   readonly user: string;
+  readonly issuerKey: string;
+  readonly nameTag: string;
   readonly account: Account | null;
   readonly tlsVersion: string;
   readonly tlsCipher: string;
@@ -64,8 +66,10 @@ export class ClosedConnection {
     this.inBytes = conn.inBytes;
     this.outBytes = conn.outBytes;
     const o = conn.opts;
-    this.opts = { name: o.name, lang: o.lang, version: o.version, nkey: o.nkey, user: o.user, auth_token: o.auth_token ? REDACTED_TOKEN : undefined };
+    this.opts = { name: o.name, lang: o.lang, version: o.version, nkey: o.nkey, user: o.user, auth_token: o.auth_token ? REDACTED_TOKEN : undefined, jwt: o.jwt };
     this.user = conn.user;
+    this.issuerKey = conn.issuerKey;
+    this.nameTag = conn.nameTag;
     this.account = conn.account;
     this.tlsVersion = conn.tlsVersion;
     this.tlsCipher = conn.tlsCipher;

@@ -17,7 +17,7 @@ export type { MatchResult, SublistStats, SublistEntry } from './sublist.js';
 export { Permissions } from './permissions.js';
 export type { PermissionRules, SubjectRules } from './permissions.js';
 export { isValidSubscribeSubject, isValidLiteralSubject, subjectMatches, tokenCount, SubjectTransform } from '../util/index.js';
-export type { AcceptedSocket, AuthFailureOutcome, AuthOutcome, AuthSuccessOutcome, ClientAuthenticator, ClientEvents, ConnectionType, CoreLog, TlsUpgrade, TransportSocket } from './transport.js';
+export type { AcceptedSocket, AuthFailureOutcome, AuthOutcome, AuthSuccessOutcome, ClientAuthenticator, ClientEvents, ConnectionLimits, ConnectionType, CoreLog, LoginContext, TlsUpgrade, TransportSocket } from './transport.js';
 export type { ByteSink } from './outbound.js';
 export { flushQueued } from './outbound.js';
 export { MappingError, SubjectMappings } from '../util/index.js';

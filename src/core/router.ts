@@ -41,6 +41,8 @@ export interface RouterConfig {
   readonly mappings: ReadonlyMap<string, readonly MappingSpec[]>;
   /** Each account's exports and imports, linked (accounts without any may be absent). */
   readonly links: ReadonlyMap<string, LinkedAccount>;
+  /** Each account's client limit (an account JWT's `conn`); accounts without one are absent. */
+  readonly accountConnectionLimits?: ReadonlyMap<string, number>;
   readonly systemAccount: string;
   readonly noHeaderSupport: boolean;
   readonly maxTracedMsgLen: number;
@@ -114,7 +116,11 @@ export class Router {
     this.maxTracedMsgLen = cfg.maxTracedMsgLen;
     this.systemAccount = cfg.systemAccount;
     this.syncAccounts(cfg.accountNames);
-    for (const acc of this.accounts.values()) acc.mappings = mappingsOf(acc.name, cfg.mappings.get(acc.name));
+    for (const acc of this.accounts.values()) {
+      acc.mappings = mappingsOf(acc.name, cfg.mappings.get(acc.name));
+      acc.maxConnections = cfg.accountConnectionLimits?.get(acc.name) ?? -1;
+      this.enforceConnectionLimit(acc);
+    }
     const linksKey = JSON.stringify([...cfg.links]);
     if (linksKey !== this.linksKey) {
       this.linksKey = linksKey;
@@ -166,6 +172,18 @@ export class Router {
     }
     for (const acc of this.accounts.values()) shadowed ||= acc.streamImports.length > 0;
     if (shadowed) for (const acc of this.accounts.values()) acc.reshadow();
+  }
+
+  /** A lowered limit closes the account's oldest clients beyond it, keeping the newest (as nats-server does). */
+  private enforceConnectionLimit(acc: Account): void {
+    const over = acc.maxConnections < 0 ? 0 : acc.conns.size - acc.maxConnections;
+    if (over <= 0) return;
+    const oldest = [...acc.conns].sort((a, b) => a.start.getTime() - b.start.getTime()).slice(0, over);
+    for (const conn of oldest) {
+      this.log.error(`${conn.label()} - ${WireError.MaxAccountConnections}`);
+      conn.sendErrNow(WireError.MaxAccountConnections);
+      conn.close('Maximum Account Connections Exceeded');
+    }
   }
 
   /** The internal client that holds `acc`'s import and response subscriptions. */

@@ -56,12 +56,41 @@ export interface AuthSuccessOutcome {
   readonly user?: string;
   readonly account: string;
   readonly permissions?: PermissionRules;
+  /** Limits the login brings for its connection (a JWT's); the server's own limits still apply. */
+  readonly limits?: ConnectionLimits;
+  /** When the login stops being valid (ms since the epoch); the client is then closed (`User Authentication Expired`). */
+  readonly expiresAtMs?: number;
+  /** The key that signed the user's JWT (monitoring's issuer_key); absent for logins without one. */
+  readonly issuerKey?: string;
+  /** The user JWT's name (monitoring's name_tag). */
+  readonly nameTag?: string;
+}
+
+/** Per-connection limits from a login: -1 is no limit, 0 allows nothing (as in NATS JWTs). */
+export interface ConnectionLimits {
+  readonly subs: number;
+  readonly payload: number;
 }
 
 export interface AuthFailureOutcome {
   readonly ok: false;
   /** The user name the client tried, for the log; absent when no users are configured (nats-server then names none). */
   readonly user?: string;
+  /** Logged at error level before the authentication error (nats-server's `Bad src Ip <ip>`). */
+  readonly logError?: string;
+  /** The user's JWT was revoked: a logged-in client is told `User Authentication Revoked`, not an authorization violation. */
+  readonly revoked?: boolean;
+}
+
+/** What the authenticator is told of a connection besides its CONNECT. */
+export interface LoginContext {
+  readonly connectionType: ConnectionType;
+  /** What the client's INFO carried to sign ('' for none). */
+  readonly nonce: string;
+  /** The client certificate's names; null without one. */
+  readonly tlsIdentity: CertIdentity | null;
+  /** The client's IP address. */
+  readonly host: string;
 }
 
 export interface ClientAuthenticator {
@@ -76,8 +105,7 @@ export interface ClientAuthenticator {
   readonly timeoutMs: number;
   /** A fresh nonce for a new client's INFO, which it signs to log in; '' when no login needs one. */
   newNonce(): string;
-  /** `nonce`: what the client's INFO carried ('' for none); `tlsIdentity`: its certificate's names, null without one. */
-  authenticate(connect: ConnectOptions, ctx: { connectionType: ConnectionType; nonce: string; tlsIdentity: CertIdentity | null }): Promise<AuthOutcome>;
+  authenticate(connect: ConnectOptions, ctx: LoginContext): Promise<AuthOutcome>;
 }
 
 /** The logger core writes to (util's Logger fits). */

@@ -51,6 +51,9 @@ export interface ConnInfo {
   tls_cipher_suite?: string;
   authorized_user?: string;
   account?: string;
+  jwt?: string;
+  issuer_key?: string;
+  name_tag?: string;
   subscriptions_list?: string[];
   subscriptions_list_detail?: SubDetail[];
 }
@@ -109,7 +112,18 @@ export function connInfo(conn: ListedConnection, nowMs: number, options: ConnInf
     ...(conn.tlsCipher !== '' ? { tls_cipher_suite: conn.tlsCipher } : {}),
     ...(user !== '' ? { authorized_user: user } : {}),
     ...(account !== '' ? { account } : {}),
+    ...(options.auth ? jwtDetails(conn) : {}),
     ...subscriptionLists(conn, options.subs, closed),
+  };
+}
+
+/** A JWT login's token, the key that signed it and its name, as nats-server shows them with `auth=true`. */
+function jwtDetails(conn: ListedConnection): Pick<ConnInfo, 'jwt' | 'issuer_key' | 'name_tag'> {
+  const jwt = conn.opts.jwt ?? '';
+  return {
+    ...(jwt !== '' ? { jwt } : {}),
+    ...(conn.issuerKey !== '' ? { issuer_key: conn.issuerKey } : {}),
+    ...(conn.nameTag !== '' ? { name_tag: conn.nameTag } : {}),
   };
 }
 

@@ -32,3 +32,4 @@ export type {
 } from './account-links.js';
 export { clientInfoJson } from './client-info.js';
 export { randomBase62 } from './base62.js';
+export { LongTimer } from './long-timer.js';

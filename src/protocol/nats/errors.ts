@@ -14,6 +14,9 @@ export const WireError = {
   InvalidSubject: 'Invalid Subject',
   InvalidPublishSubject: 'Invalid Publish Subject',
   MaxSubscriptions: 'maximum subscriptions exceeded',
+  MaxAccountConnections: 'maximum account active connections exceeded',
+  UserAuthExpired: 'User Authentication Expired',
+  UserAuthRevoked: 'User Authentication Revoked',
 } as const;
 
 export type WireErrorText = (typeof WireError)[keyof typeof WireError];

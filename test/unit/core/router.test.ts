@@ -39,7 +39,7 @@ test('a closed connection is kept as a snapshot of plain values, not the live co
   assert.ok(!(kept instanceof Connection));
   assert.equal(kept.cid, c.conn.cid);
   assert.equal(kept.closeReason, 'Client Closed');
-  assert.deepEqual(kept.opts, { name: 'gone', lang: 'raw', version: undefined, nkey: undefined, user: undefined, auth_token: undefined });
+  assert.deepEqual(kept.opts, { name: 'gone', lang: 'raw', version: undefined, nkey: undefined, user: undefined, auth_token: undefined, jwt: undefined });
   assert.deepEqual([kept.inMsgs, kept.outMsgs, kept.subs.size], [1, 1, 2]);
   assert.deepEqual([...kept.subs.values()], [
     { subject: 'foo', queue: 'q', sid: '1', delivered: 0, max: 0 },

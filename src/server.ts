@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { Authenticator } from './auth/index.js';
-import type { AuthOptions } from './auth/index.js';
+import { Authenticator, authTimeoutMs, operatorMode } from './auth/index.js';
+import type { AuthOptions, JwtAuthenticator, OperatorMode } from './auth/index.js';
 import { describeChanges, diffOptions, jetStreamAccounts, resolveJetStreamStorage } from './config/index.js';
 import type { JetStreamConfig, Options } from './config/index.js';
 import { ConnectionKind, Router } from './core/index.js';
@@ -37,7 +37,9 @@ export class Server {
   private jetstream: JetStream | null = null;
   private systemEvents: SystemEvents | null = null;
   private tls: TlsUpgrader | null = null;
-  private authenticator: Authenticator;
+  private authenticator: Authenticator | JwtAuthenticator;
+  /** Operator (JWT) mode's accounts and login; null otherwise. */
+  private operator: OperatorMode | null;
   private clientPort = 0;
   private shuttingDown = false;
   private pidFileWritten = false;
@@ -47,14 +49,16 @@ export class Server {
 
   /** `programName` names the ports file, as nats-server uses its executable's name. */
   constructor(opts: Options, log: Logger, loadOptions: OptionsLoader | null = null, programName = 'leafgate') {
-    this.opts = opts;
     this.log = log;
     this.loadOptions = loadOptions;
     this.programName = programName;
     this.id = generateServerId();
     this.tls = opts.tls !== undefined ? loadTls(opts.tls) : null;
-    this.authenticator = new Authenticator(authOptionsOf(opts));
-    this.router = new Router(this.routerConfig(opts));
+    this.operator = operatorModeOf(opts);
+    for (const warning of this.operator?.warnings ?? []) log.warn(warning);
+    this.opts = withOperatorAccounts(opts, this.operator);
+    this.authenticator = this.operator?.authenticator ?? new Authenticator(authOptionsOf(opts));
+    this.router = new Router(this.routerConfig(this.opts));
   }
 
   get port(): number {
@@ -118,6 +122,7 @@ export class Server {
       accountNames: authenticator.accountNames(),
       mappings: new Map([[GLOBAL_ACCOUNT, opts.mappings], ...opts.accounts.map((a) => [a.name, a.mappings ?? []] as const)]),
       links: this.linkedAccounts(opts, authenticator.accountNames()),
+      ...(this.operator !== null && { accountConnectionLimits: new Map(this.operator.accounts.map((a) => [a.name, a.maxConnections])) }),
       systemAccount: opts.systemAccount,
       noHeaderSupport: opts.noHeaderSupport,
       maxTracedMsgLen: opts.maxTracedMsgLen,
@@ -234,8 +239,11 @@ export class Server {
       return;
     }
     let next: Options;
+    let operator: OperatorMode | null;
     try {
       next = this.loadOptions();
+      operator = operatorModeOf(next);
+      next = withOperatorAccounts(next, operator);
     } catch (err) {
       this.log.error(`Failed to reload server configuration: ${(err as Error).message}`);
       return;
@@ -246,11 +254,11 @@ export class Server {
       return;
     }
     let tls: TlsUpgrader | null;
-    let authenticator: Authenticator;
+    let authenticator: Authenticator | JwtAuthenticator;
     try {
       // Everything that can fail comes first, so a failed reload changes nothing.
       tls = next.tls !== undefined ? loadTls(next.tls) : null;
-      authenticator = new Authenticator(authOptionsOf(next));
+      authenticator = operator?.authenticator ?? new Authenticator(authOptionsOf(next));
       this.log.setOptions({ debug: next.debug, trace: next.trace, logtime: next.logtime, logFile: next.logFile });
     } catch (err) {
       this.log.error(`Failed to reload server configuration: ${(err as Error).message}`);
@@ -258,9 +266,10 @@ export class Server {
     }
     const previous = this.opts;
     this.tls = tls;
+    this.operator = operator;
     this.authenticator = authenticator;
     this.opts = next;
-    const authChanged = changed.some((k) => k === 'auth' || k === 'accounts' || k === 'systemAccount' || k === 'noSystemAccount');
+    const authChanged = changed.some((k) => k === 'auth' || k === 'accounts' || k === 'systemAccount' || k === 'noSystemAccount' || k === 'operatorMode');
     this.router.reconfigure(this.routerConfig(next), authChanged);
     if (changed.includes('tls')) this.recheckPinnedCerts(next);
     if (changed.includes('jetstream')) void this.restartJetStream(next);
@@ -404,6 +413,31 @@ export class StartError extends Error {
     super(message, { cause });
     this.name = 'StartError';
   }
+}
+
+/** Operator mode as the options configure it (nats-server's errors as thrown); null without an operator. */
+function operatorModeOf(opts: Options): OperatorMode | null {
+  const op = opts.operatorMode;
+  if (op === undefined) return null;
+  const input = {
+    operators: op.operators,
+    ...(op.resolver !== undefined && { resolver: op.resolver }),
+    preload: op.preload,
+    systemAccount: op.systemAccount,
+    hasAccounts: opts.accounts.length > 0,
+    hasUsers: opts.auth.users.length > 0 || (opts.auth.nkeys?.length ?? 0) > 0 || opts.auth.user !== undefined || opts.auth.token !== undefined,
+  };
+  return operatorMode(input, authTimeoutMs(authOptionsOf(opts)), Date.now());
+}
+
+/** In operator mode the accounts are the trusted account JWTs' (named by public key), and the system account is the operator's. */
+function withOperatorAccounts(opts: Options, operator: OperatorMode | null): Options {
+  if (operator === null) return opts;
+  return {
+    ...opts,
+    systemAccount: operator.systemAccount !== '' ? operator.systemAccount : opts.systemAccount,
+    accounts: operator.accounts.map(({ maxConnections: _, ...account }) => ({ ...account, users: [] })),
+  };
 }
 
 /** What the authenticator needs of the options (config's user and permission shapes are auth's too). */

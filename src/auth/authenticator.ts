@@ -179,7 +179,8 @@ function letsAnonymousIntoGlobal(o: AuthOptions): boolean {
   return accounts.length === 1 && accounts[0]?.name === o.systemAccount;
 }
 
-function authTimeoutMs(o: AuthOptions): number {
+/** The CONNECT deadline the options give. */
+export function authTimeoutMs(o: AuthOptions): number {
   const configured = o.auth.timeoutMs;
   // nats-server treats a zero timeout as unset.
   if (configured !== undefined && configured > 0) return configured;

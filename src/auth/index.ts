@@ -1,5 +1,10 @@
 // Public face of auth: who is connecting, and may they?
-export { Authenticator } from './authenticator.js';
+export { Authenticator, authTimeoutMs } from './authenticator.js';
+export type { JwtAccountSetup } from './account-claims.js';
+export { JwtAuthenticator } from './jwt-authenticator.js';
+export { operatorMode } from './operator-mode.js';
+export type { OperatorMode } from './operator-mode.js';
+export { OperatorTrustError } from './operator-trust.js';
 export { AuthConfigError, type AuthConfigErrorCode } from './errors.js';
 export { isBcryptHash, verifySecret } from './password.js';
 export {

@@ -30,9 +30,21 @@ function signatureBytes(sig: string): Buffer | null {
  * `nkey`. False for a key that is not a user's public key, and for a signature that is not base64.
  */
 export function verifiesNonce(nkey: string, nonce: string, sig: string): boolean {
-  const raw = decodePublicKey(NkeyRole.User, nkey);
+  return nonce !== '' && verifies(decodePublicKey(NkeyRole.User, nkey), nonce, sig);
+}
+
+/** The roles whose keys sign: by a public key's first character. */
+const SIGNER_ROLES: Readonly<Record<string, NkeyRole>> = { O: NkeyRole.Operator, A: NkeyRole.Account, U: NkeyRole.User };
+
+/** Whether `sig` (base64url or base64) is the signature of `message`'s bytes by the public key `key` (an operator's, account's or user's). */
+export function verifiesSignature(key: string, message: string, sig: string): boolean {
+  const role = SIGNER_ROLES[key[0] ?? ''];
+  return role !== undefined && verifies(decodePublicKey(role, key), message, sig);
+}
+
+function verifies(raw: Buffer | null, message: string, sig: string): boolean {
   const signature = signatureBytes(sig);
-  if (raw === null || signature === null || signature.length !== 64 || nonce === '') return false;
+  if (raw === null || signature === null || signature.length !== 64) return false;
   const key = crypto().createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
-  return crypto().verify(null, Buffer.from(nonce, 'latin1'), key, signature);
+  return crypto().verify(null, Buffer.from(message, 'latin1'), key, signature);
 }

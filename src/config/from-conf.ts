@@ -18,6 +18,7 @@ import { readTls } from './from-conf-tls.js';
 import type { AuthConfig, OptionLayer } from './options.js';
 import { DEFAULTS, mergeOptions } from './options.js';
 import { validateOptions } from './validate.js';
+import { readOperator, readPreload, readResolver } from './from-conf-operator.js';
 
 export interface ConfMapping {
   readonly layer: OptionLayer;
@@ -37,19 +38,15 @@ const OPERATOR_KEYS: ReadonlySet<string> = new Set([
   'trusted_keys',
 ]);
 
+/** The operator's own keys (a token each). */
+const OPERATOR_JWT_KEYS: ReadonlySet<string> = new Set(['operator', 'operators', 'root', 'roots', 'root_operator', 'root_operators']);
+const RESOLVER_KEYS: ReadonlySet<string> = new Set(['resolver', 'account_resolver', 'accounts_resolver']);
+
 /**
- * Keys of operator (JWT) mode, which decides who may connect and is not implemented yet: refused, so such
- * a configuration never runs open.
+ * Keys of operator (JWT) mode that decide who may connect and are not implemented yet: refused, so
+ * such a configuration never runs open.
  */
-const ACCESS_CONTROL_KEYS: ReadonlySet<string> = new Set([
-  ...OPERATOR_KEYS,
-  'resolver',
-  'account_resolver',
-  'accounts_resolver',
-  'resolver_tls',
-  'resolver_preload',
-  'resolver_pinned_accounts',
-]);
+const ACCESS_CONTROL_KEYS: ReadonlySet<string> = new Set(['trusted', 'trusted_keys', 'resolver_tls', 'resolver_pinned_accounts']);
 
 /** Valid nats-server 2.9.10 keys whose subsystems do not exist yet and open no access: accepted, reported as ignored. */
 const LATER_KEYS: ReadonlySet<string> = new Set([
@@ -131,6 +128,9 @@ class TopLevelMapping {
   private systemAccountFromPrimaryKey = false;
   private storeDirPos: SourcePos | undefined;
   private operatorMode = false;
+  private readonly operators: string[] = [];
+  private resolver: 'memory' | undefined;
+  private preload: Record<string, string> | undefined;
 
   apply(entry: ConfEntry): void {
     const key = entry.key.toLowerCase();
@@ -316,7 +316,15 @@ class TopLevelMapping {
         return;
       }
       default:
-        if (ACCESS_CONTROL_KEYS.has(key)) {
+        if (OPERATOR_JWT_KEYS.has(key)) {
+          this.operatorMode = true;
+          const jwt = readOperator(issues, entry);
+          if (jwt !== undefined) this.operators.push(jwt);
+        } else if (RESOLVER_KEYS.has(key)) {
+          this.resolver = readResolver(issues, entry);
+        } else if (key === 'resolver_preload') {
+          this.preload = readPreload(issues, entry);
+        } else if (ACCESS_CONTROL_KEYS.has(key)) {
           if (OPERATOR_KEYS.has(key)) this.operatorMode = true;
           issues.unsupportedAccessControl(entry.pos, `${entry.key} is`);
         } else if (LATER_KEYS.has(key)) {
@@ -331,6 +339,14 @@ class TopLevelMapping {
   finish(): ConfMapping {
     this.finishAuth();
     this.checkSystemAccount();
+    if (this.operators.length > 0) {
+      this.layer.operatorMode = {
+        operators: this.operators,
+        ...(this.resolver !== undefined && { resolver: this.resolver }),
+        preload: this.preload ?? {},
+        systemAccount: this.layer.systemAccount ?? '',
+      };
+    }
     if (this.issues.errors.length === 0) {
       const merged = mergeOptions(this.layer);
       this.issues.errors.push(...validateOptions(merged, (key) => this.positions.get(key)));

@@ -180,12 +180,26 @@ export interface Options {
   readonly mappings: readonly MappingConfig[];
   readonly systemAccount: string;
   readonly noSystemAccount: boolean;
+  /** Operator (JWT) mode; absent otherwise. */
+  readonly operatorMode?: OperatorModeConfig;
 
   /** Absent when JetStream is off. */
   readonly jetstream?: JetStreamConfig;
 
   readonly noHeaderSupport: boolean;
   readonly disableSublistCache: boolean;
+}
+
+/** Operator (JWT) mode as configured: the operators' tokens and the account resolver. */
+export interface OperatorModeConfig {
+  /** Each operator's JWT as the configuration gives it: a file's contents (possibly decorated) or the inline token. */
+  readonly operators: readonly string[];
+  /** The account resolver; only the in-memory one so far. */
+  readonly resolver?: 'memory';
+  /** Account public key -> account JWT (`resolver_preload`). */
+  readonly preload: Readonly<Record<string, string>>;
+  /** `system_account` as the configuration gives it; '' when it does not (then the operator's). */
+  readonly systemAccount: string;
 }
 
 /** Option keys whose change a reload may apply while connections stay up; the others need a restart. */

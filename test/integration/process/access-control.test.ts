@@ -10,9 +10,9 @@ import { tempDir } from '../../helpers/temp-dir.js';
 const NKEY = 'UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4';
 
 const cases: { name: string; body: string; at: string; key: string }[] = [
-  { name: 'operator', body: 'operator: "/etc/nats/op.jwt"\nresolver: MEMORY\n', at: '3:1', key: 'operator' },
+  { name: 'a URL resolver', body: 'resolver: URL("http://127.0.0.1:9090/jwt/v1/accounts/")\n', at: '3:1', key: 'resolver other than MEMORY' },
   { name: 'trusted_keys', body: `trusted_keys: ["O${NKEY.slice(1)}"]\n`, at: '3:1', key: 'trusted_keys' },
-  { name: 'resolver_preload', body: 'resolver_preload {\n  A: "jwt"\n}\n', at: '3:1', key: 'resolver_preload' },
+  { name: 'resolver_pinned_accounts', body: 'resolver_pinned_accounts: [A]\n', at: '3:1', key: 'resolver_pinned_accounts' },
 ];
 
 for (const c of cases) {

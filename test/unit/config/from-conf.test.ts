@@ -361,27 +361,24 @@ test('warnings: keys of later subsystems load with a warning each', () => {
   );
 });
 
-test('operator mode keys are refused: ignoring them would serve without authentication', () => {
-  const keys = [
-    'operator: "/etc/op.jwt"',
-    'operators: ["a"]',
-    'root: x',
-    'roots: x',
-    'root_operator: x',
-    'root_operators: x',
-    'resolver: MEMORY',
-    'account_resolver: MEMORY',
-    'accounts_resolver: MEMORY',
-    'resolver_tls { cert_file: c }',
-    'resolver_preload { A: "jwt" }',
-    'resolver_pinned_accounts: [A]',
-    'trusted: ["O"]',
-    'trusted_keys: "O"',
-  ];
+test('operator mode settings not built yet are refused: ignoring them would serve without the access control they set', () => {
+  const keys = ['resolver_tls { cert_file: c }', 'resolver_pinned_accounts: [A]', 'trusted: ["O"]', 'trusted_keys: "O"'];
   for (const line of keys) {
     const key = /^[a-z_]+/.exec(line)?.[0] ?? '';
     assert.deepEqual(problemsOf(`port: 4222\n${line}`), [`c.conf:2:1: ${key} is ${REFUSED}`], line);
   }
+  for (const key of ['resolver', 'account_resolver', 'accounts_resolver']) {
+    assert.deepEqual(problemsOf(`port: 4222\n${key}: URL("http://127.0.0.1:9090/jwt/v1/accounts/")`), [`c.conf:2:1: ${key} other than MEMORY is ${REFUSED}`], key);
+  }
+});
+
+test("operator keys: a file that cannot be read is nats-server's error; a value that is no file and looks like a JWT is the token", () => {
+  for (const key of ['operator', 'operators', 'root', 'roots', 'root_operator', 'root_operators']) {
+    assert.deepEqual(problemsOf(`${key}: "/etc/op.jwt"`), ['c.conf:1:1: error parsing operator JWT: open /etc/op.jwt: no such file or directory'], key);
+  }
+  assert.deepEqual(problemsOf('operators: ["a"]'), ['c.conf:1:1: error parsing operators: unsupported type []interface {}']);
+  const { layer } = load('operator: eyJhbGciOiJlZDI1NTE5LW5rZXkifQ.e30.sig\nresolver: MEMORY\nresolver_preload { AKEY: "x.y.z" }\nsystem_account: AKEY');
+  assert.deepEqual(layer.operatorMode, { operators: ['eyJhbGciOiJlZDI1NTE5LW5rZXkifQ.e30.sig'], resolver: 'memory', preload: { AKEY: 'x.y.z' }, systemAccount: 'AKEY' });
 });
 
 test('warnings: integer seconds for ping_interval and write_deadline', () => {

@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { Authenticator, authTimeoutMs, operatorMode } from './auth/index.js';
-import type { AuthOptions, JwtAuthenticator, OperatorMode } from './auth/index.js';
+import { AccountJwtDir, Authenticator, authTimeoutMs, ClaimsRequests, operatorMode, outcomeJson } from './auth/index.js';
+import type { AuthOptions, ClaimsOutcome, JwtAuthenticator, OperatorMode } from './auth/index.js';
 import { describeChanges, diffOptions, jetStreamAccounts, resolveJetStreamStorage } from './config/index.js';
 import type { JetStreamConfig, Options } from './config/index.js';
 import { ConnectionKind, Router } from './core/index.js';
-import type { MsgHandler, RouterConfig } from './core/index.js';
+import type { InternalClient, MsgHandler, RouterConfig } from './core/index.js';
 import type { JetStream } from './jetstream/index.js';
 import type { JetStreamMonitorSource, MonitorServer, SystemRequests } from './monitor/index.js';
 import { ServerStamp, SystemEvents } from './monitor/system/index.js';
@@ -40,6 +40,10 @@ export class Server {
   private authenticator: Authenticator | JwtAuthenticator;
   /** Operator (JWT) mode's accounts and login; null otherwise. */
   private operator: OperatorMode | null;
+  /** The full resolver's account JWTs on disk; null without that resolver. */
+  private readonly accountDir: AccountJwtDir | null;
+  /** The options as loaded, before operator mode filled in the accounts. */
+  private configured: Options;
   private clientPort = 0;
   private shuttingDown = false;
   private pidFileWritten = false;
@@ -54,7 +58,9 @@ export class Server {
     this.programName = programName;
     this.id = generateServerId();
     this.tls = opts.tls !== undefined ? loadTls(opts.tls) : null;
-    this.operator = operatorModeOf(opts);
+    this.configured = opts;
+    this.accountDir = openAccountDir(opts);
+    this.operator = operatorModeOf(opts, this.accountDir);
     for (const warning of this.operator?.warnings ?? []) log.warn(warning);
     this.opts = withOperatorAccounts(opts, this.operator);
     this.authenticator = this.operator?.authenticator ?? new Authenticator(authOptionsOf(opts));
@@ -239,10 +245,12 @@ export class Server {
       return;
     }
     let next: Options;
+    let configured: Options;
     let operator: OperatorMode | null;
     try {
       next = this.loadOptions();
-      operator = operatorModeOf(next);
+      operator = operatorModeOf(next, this.accountDir);
+      configured = next;
       next = withOperatorAccounts(next, operator);
     } catch (err) {
       this.log.error(`Failed to reload server configuration: ${(err as Error).message}`);
@@ -267,6 +275,7 @@ export class Server {
     const previous = this.opts;
     this.tls = tls;
     this.operator = operator;
+    this.configured = configured;
     this.authenticator = authenticator;
     this.opts = next;
     const authChanged = changed.some((k) => k === 'auth' || k === 'accounts' || k === 'systemAccount' || k === 'noSystemAccount' || k === 'operatorMode');
@@ -276,6 +285,58 @@ export class Server {
     this.configLoadTime = new Date();
     for (const line of describeChanges(previous, next, changed)) this.log.info(`Reloaded: ${line}`);
     this.log.info('Reloaded server configuration');
+  }
+
+  /**
+   * The full resolver's requests: pushed account JWTs are stored and applied at once (users of a
+   * changed account get its new limits and revocations; a deleted account's users are closed).
+   */
+  private answerClaimsRequests(client: InternalClient, stamp: ServerStamp, claims: ClaimsRequests): void {
+    const payload = (msg: Parameters<MsgHandler>[0]): string => msg.data.toString('utf8', msg.start + msg.hdrLen, msg.end);
+    const respond = (reply: string, outcome: ClaimsOutcome): void => {
+      const account = outcome.account !== '' ? ` - ${outcome.account}` : '';
+      if (outcome.error === undefined) this.log.debug(`${outcome.message}${account}`);
+      else this.log.error(`${outcome.message}${account} - ${outcome.error}`);
+      if (outcome.changed) this.applyStoredAccounts();
+      if (reply !== '') client.answer(reply, null, Buffer.from(outcomeJson(outcome, stamp.next()), 'utf8'));
+    };
+    const update: MsgHandler = (msg) => {
+      const tokens = msg.subject.split('.');
+      const key = tokens.length === 6 ? (tokens[3] as string) : tokens.length === 5 ? (tokens[2] as string) : '';
+      respond(msg.reply, claims.update(key, payload(msg)));
+    };
+    client.subscribe('$SYS.REQ.ACCOUNT.*.CLAIMS.UPDATE', null, update);
+    client.subscribe('$SYS.ACCOUNT.*.CLAIMS.UPDATE', null, update);
+    client.subscribe('$SYS.REQ.CLAIMS.UPDATE', null, update);
+    client.subscribe('$SYS.REQ.ACCOUNT.*.CLAIMS.LOOKUP', null, (msg) => {
+      if (msg.reply === '') return;
+      const key = msg.subject.split('.')[3] as string;
+      const jwt = claims.lookup(key);
+      if (jwt === null) this.log.error(`Merging resulted in error: no matching JWT found for ${key}`);
+      else client.answer(msg.reply, null, Buffer.from(jwt, 'utf8'));
+    });
+    client.subscribe('$SYS.REQ.CLAIMS.LIST', null, (msg) => {
+      if (msg.reply !== '') client.answer(msg.reply, null, Buffer.from(`{"data":${JSON.stringify(claims.list())},"server":${stamp.next()}}`, 'utf8'));
+    });
+    client.subscribe('$SYS.REQ.CLAIMS.DELETE', null, (msg) => respond(msg.reply, claims.delete(payload(msg))));
+  }
+
+  /** The full resolver's accounts changed: operator mode is set up again from them and applied to every connection. */
+  private applyStoredAccounts(): void {
+    let operator: OperatorMode | null;
+    try {
+      operator = operatorModeOf(this.configured, this.accountDir);
+    } catch (err) {
+      this.log.error(`update resulted in error ${(err as Error).message}`);
+      return;
+    }
+    if (operator === null) return;
+    this.operator = operator;
+    this.authenticator = operator.authenticator;
+    this.opts = withOperatorAccounts(this.configured, operator);
+    this.router.reconfigure(this.routerConfig(this.opts), true);
+    const accounts = jetStreamAccounts(this.opts);
+    if (this.jetstream !== null && accounts.ok) this.jetstream.configureAccounts(accounts.limits);
   }
 
   /** After a reload: TLS clients whose certificate is no longer pinned are closed, as nats-server does. */
@@ -314,6 +375,7 @@ export class Server {
       });
     };
     for (const subject of ['$SYS.REQ.SERVER.PING', '$SYS.REQ.SERVER.PING.*', `$SYS.REQ.SERVER.${this.id}.*`, '$SYS.REQ.ACCOUNT.*.*']) client.subscribe(subject, null, onRequest);
+    if (this.accountDir !== null && this.operator !== null) this.answerClaimsRequests(client, stamp, new ClaimsRequests(this.accountDir, this.operator.updateOperator, this.opts.systemAccount));
     this.systemEvents = new SystemEvents(client, stamp, this.id, () => requests().then((r) => r.statszMessage()), this.log);
     this.router.events = this.systemEvents;
     this.systemEvents.start();
@@ -416,18 +478,34 @@ export class StartError extends Error {
 }
 
 /** Operator mode as the options configure it (nats-server's errors as thrown); null without an operator. */
-function operatorModeOf(opts: Options): OperatorMode | null {
+function operatorModeOf(opts: Options, accountDir: AccountJwtDir | null): OperatorMode | null {
   const op = opts.operatorMode;
   if (op === undefined) return null;
   const input = {
     operators: op.operators,
-    ...(op.resolver !== undefined && { resolver: op.resolver }),
+    ...(op.resolver !== undefined && { resolver: op.resolver.type }),
     preload: op.preload,
+    ...(accountDir !== null && { stored: accountDir.all() }),
     systemAccount: op.systemAccount,
     hasAccounts: opts.accounts.length > 0,
     hasUsers: opts.auth.users.length > 0 || (opts.auth.nkeys?.length ?? 0) > 0 || opts.auth.user !== undefined || opts.auth.token !== undefined,
   };
   return operatorMode(input, authTimeoutMs(authOptionsOf(opts)), Date.now());
+}
+
+/** The full resolver's directory, made if missing, with the preloads stored unless it holds newer JWTs of theirs. */
+function openAccountDir(opts: Options): AccountJwtDir | null {
+  const resolver = opts.operatorMode?.resolver;
+  if (resolver?.type !== 'full') return null;
+  const dir = new AccountJwtDir(resolver.dir, resolver);
+  for (const [key, jwt] of Object.entries(opts.operatorMode?.preload ?? {})) {
+    try {
+      dir.saveIfNewer(key, jwt);
+    } catch {
+      // A preload that is no account JWT is refused when operator mode is set up, with nats-server's error.
+    }
+  }
+  return dir;
 }
 
 /** In operator mode the accounts are the trusted account JWTs' (named by public key), and the system account is the operator's. */

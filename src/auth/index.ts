@@ -5,6 +5,9 @@ export { JwtAuthenticator } from './jwt-authenticator.js';
 export { operatorMode } from './operator-mode.js';
 export type { OperatorMode } from './operator-mode.js';
 export { OperatorTrustError } from './operator-trust.js';
+export { AccountJwtDir } from './account-jwt-dir.js';
+export { ClaimsRequests, outcomeJson } from './claims-requests.js';
+export type { ClaimsOutcome } from './claims-requests.js';
 export { AuthConfigError, type AuthConfigErrorCode } from './errors.js';
 export { isBcryptHash, verifySecret } from './password.js';
 export {

@@ -28,6 +28,8 @@ const DEFAULT_RESPONSE_MAX = 1;
 const DEFAULT_RESPONSE_TTL_MS = 2 * 60 * 1000;
 
 const REFUSED: AuthFailure = Object.freeze({ ok: false, reason: 'BAD_CREDENTIALS' });
+/** The account is unknown (deleted) or expired: refused, and a logged-in client is told its account expired. */
+const ACCOUNT_GONE: AuthFailure = Object.freeze({ ok: false, reason: 'BAD_CREDENTIALS', accountExpired: true });
 
 export class JwtAuthenticator implements ClientAuthenticator {
   readonly configured = true;
@@ -74,7 +76,8 @@ export class JwtAuthenticator implements ClientAuthenticator {
     if (!connectionTypeAllowed(user.nats.allowed_connection_types, ctx.connectionType)) return REFUSED;
     const accountKey = user.nats.issuer_account || user.iss;
     const account = this.directory.account(accountKey);
-    if (account === undefined || !this.directory.trustedKeys.has(account.iss)) return REFUSED;
+    if (account === undefined) return ACCOUNT_GONE;
+    if (!this.directory.trustedKeys.has(account.iss)) return REFUSED;
     const signers = signingKeys(account.nats.signing_keys);
     if (!this.directory.strictKeys.has(account.iss)) signers.set(account.sub, null);
     if (!signers.has(user.iss)) return REFUSED;
@@ -85,7 +88,7 @@ export class JwtAuthenticator implements ClientAuthenticator {
       if (scoped === null) return REFUSED;
       claims = scoped;
     }
-    if (account.exp !== undefined && account.exp > 0 && account.exp <= nowS) return REFUSED;
+    if (account.exp !== undefined && account.exp > 0 && account.exp <= nowS) return ACCOUNT_GONE;
     if (claims.bearer_token === true && account.nats.limits?.disallow_bearer === true) return REFUSED;
     if (claims.bearer_token !== true && !verifiesSignature(user.sub, ctx.nonce ?? '', connect.sig ?? '')) return REFUSED;
     if (isRevoked(account.nats.revocations, user.sub, user.iat)) return { ...REFUSED, revoked: true };

@@ -118,6 +118,25 @@ export function decodeJwt<T extends AnyClaims>(token: string, type: T['type']): 
   return claims;
 }
 
+/**
+ * Decodes a JWT of any claim type (nats-server's DecodeGeneric), checking its header and that the
+ * issuer's key signed it; `nats` holds whatever the claim carries.
+ */
+export function decodeGenericJwt(token: string): ClaimsData<Readonly<Record<string, unknown>>> {
+  const parts = token.split('.');
+  if (parts.length !== 3) throw new JwtError('expected 3 chunks');
+  const [head, body, sig] = parts as [string, string, string];
+  let claims: ClaimsData<Readonly<Record<string, unknown>>>;
+  try {
+    claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as typeof claims;
+  } catch {
+    throw new JwtError('invalid JWT encoding');
+  }
+  if (claims === null || typeof claims !== 'object') throw new JwtError('invalid JWT claims');
+  if (!verifiesSignature(claims.iss, `${head}.${body}`, sig)) throw new JwtError('claim failed V2 signature verification');
+  return { ...claims, nats: claims.nats ?? {} };
+}
+
 /** The blocking time checks: expired, or not valid yet (`now` in seconds). */
 export function timeProblem(claims: ClaimsData<unknown>, nowSeconds: number): string | null {
   if (claims.exp !== undefined && claims.exp > 0 && nowSeconds > claims.exp) return 'claim is expired';

@@ -6,6 +6,7 @@
 import { GLOBAL_ACCOUNT } from '../util/index.js';
 import { accountSetups } from './account-claims.js';
 import type { JwtAccountSetup } from './account-claims.js';
+import type { UpdateOperator } from './claims-requests.js';
 import type { AccountClaims, ClaimsData } from './jwt.js';
 import { JwtAuthenticator } from './jwt-authenticator.js';
 import { operatorTrust } from './operator-trust.js';
@@ -14,6 +15,8 @@ import type { OperatorModeInput } from './operator-trust.js';
 export interface OperatorMode {
   readonly authenticator: JwtAuthenticator;
   readonly systemAccount: string;
+  /** Who signs what the full resolver accepts. */
+  readonly updateOperator: UpdateOperator;
   /** The trusted accounts, by public key, in the order they were given. */
   readonly accounts: readonly JwtAccountSetup[];
   /** What nats-server only warns of at start. */
@@ -32,6 +35,7 @@ export function operatorMode(input: OperatorModeInput, timeoutMs: number, nowMs:
   return {
     authenticator: new JwtAuthenticator(directory, timeoutMs, [...names]),
     systemAccount: trust.systemAccount,
+    updateOperator: trust.updateOperator,
     accounts: accountSetups(trusted, Math.floor(nowMs / 1000)),
     warnings: trust.warnings,
   };

@@ -4,12 +4,16 @@
 
 import { decodeJwt, decoratedJwt, JwtError, timeProblem } from './jwt.js';
 import type { AccountClaims, ClaimsData, OperatorClaims } from './jwt.js';
+import type { UpdateOperator } from './claims-requests.js';
 
 export interface OperatorModeInput {
   /** The operators' token texts (files' contents or inline tokens). */
   readonly operators: readonly string[];
-  readonly resolver?: 'memory';
+  /** The account resolver's kind: memory holds the preloads only, full a directory of account JWTs. */
+  readonly resolver?: 'memory' | 'full';
   readonly preload: Readonly<Record<string, string>>;
+  /** The full resolver's account JWTs by public key (the preloads already stored among them). */
+  readonly stored?: Readonly<Record<string, string>>;
   /** `system_account` as configured; '' when not given (then the operator's). */
   readonly systemAccount: string;
   /** The configuration declares accounts or users (not allowed with operators). */
@@ -23,6 +27,8 @@ export interface OperatorTrust {
   /** Keys of operators with strict_signing_key_usage: an account they sign may not sign users with its own key. */
   readonly strictKeys: ReadonlySet<string>;
   readonly systemAccount: string;
+  /** The first operator, which signs what the full resolver accepts (nats-server's getOperatorKeys). */
+  readonly updateOperator: UpdateOperator;
   /** The preloaded accounts by public key, decoded (their signer is checked when a user logs in). */
   readonly accounts: ReadonlyMap<string, ClaimsData<AccountClaims>>;
   /** Preloaded accounts with a problem nats-server only warns of (expired): `Account [<key>] has validation issues`. */
@@ -49,6 +55,9 @@ export function operatorTrust(input: OperatorModeInput, nowSeconds: number): Ope
     const named = operators.filter((o) => (o.nats.system_account ?? '') !== '');
     if (named.length > 0 && !named.some((o) => o.nats.system_account === systemAccount)) throw new OperatorTrustError('system_account in config and operator JWT must be identical');
   } else systemAccount = operators[0]?.nats.system_account ?? '';
+  if (input.resolver === 'full' && systemAccount === '') {
+    throw new OperatorTrustError('using nats based account resolver - the system account needs to be specified in configuration or the operator jwt');
+  }
   const trustedKeys = new Set<string>();
   const strictKeys = new Set<string>();
   for (const o of operators) {
@@ -73,5 +82,23 @@ export function operatorTrust(input: OperatorModeInput, nowSeconds: number): Ope
     if (problem !== null) warnings.push(`Account [${key}] has validation issues:\n  - ${problem}`);
     accounts.set(key, claims);
   }
-  return { trustedKeys, strictKeys, systemAccount, accounts, warnings };
+  if (input.stored !== undefined) {
+    accounts.clear();
+    for (const [key, token] of Object.entries(input.stored)) {
+      try {
+        accounts.set(key, decodeJwt<AccountClaims>(token, 'account'));
+      } catch (err) {
+        if (!(err instanceof JwtError)) throw err;
+        warnings.push(`Account [${key}] stored JWT is not valid: ${err.message}`);
+      }
+    }
+  }
+  const first = operators[0];
+  const strict = first?.nats.strict_signing_key_usage === true;
+  const updateOperator: UpdateOperator = {
+    subject: first?.sub ?? '',
+    keys: new Set([...(first !== undefined && !strict ? [first.sub] : []), ...(first?.nats.signing_keys ?? [])]),
+    strict,
+  };
+  return { trustedKeys, strictKeys, systemAccount, updateOperator, accounts, warnings };
 }

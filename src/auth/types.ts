@@ -100,6 +100,8 @@ export interface AuthFailure {
   readonly logError?: string;
   /** The user's JWT is revoked (a logged-in client is told so when its account changes). */
   readonly revoked?: boolean;
+  /** The user's account is gone or expired. */
+  readonly accountExpired?: boolean;
 }
 
 export type AuthResult = AuthSuccess | AuthFailure;

@@ -1,11 +1,16 @@
-// Operator (JWT) mode: `operator` (a file, or the token inline), `resolver: MEMORY` and
-// `resolver_preload`, read as nats-server reads them. The tokens are checked at start (auth/), not
-// here: the configuration only knows text. Every other resolver is refused until it exists.
+// Operator (JWT) mode: `operator` (a file, or the token inline), the account resolver (`MEMORY`, or
+// the full directory resolver) and `resolver_preload`, read as nats-server reads them. The tokens are
+// checked at start (auth/), not here: the configuration only knows text. The URL and CACHE resolvers
+// are refused until they exist.
 
 import fs from 'node:fs';
 
 import type { Issues } from './conf-reader.js';
 import type { ConfEntry } from './conf-tree.js';
+import { DurationError, parseGoDurationNs } from './durations.js';
+import type { ResolverConfig } from './options.js';
+
+const RESOLVER_SHAPE_ERROR = 'error parsing account resolver, should be MEM or  URL("url") or a map containing dir and type state=[FULL|CACHE])';
 
 /** All JWTs once encoded start with this: a value that is no readable file may be the token itself. */
 const JWT_PREFIX = 'eyJ';
@@ -45,16 +50,80 @@ export function readOperator(issues: Issues, entry: ConfEntry): string | undefin
   }
 }
 
-/** `MEM`/`MEMORY`; anything else is refused (a URL or directory resolver is not built yet). */
-export function readResolver(issues: Issues, entry: ConfEntry): 'memory' | undefined {
+/**
+ * `MEM`/`MEMORY`, or `{ type: full, dir, allow_delete, limit, interval, timeout }`. A URL resolver and
+ * the CACHE directory resolver are refused (not built yet).
+ */
+export function readResolver(issues: Issues, entry: ConfEntry): ResolverConfig | undefined {
   const v = entry.value;
-  if (v.kind === 'string' && /^\s*(MEM|MEMORY)\s*$/i.test(v.value)) return 'memory';
-  if (v.kind === 'string' || v.kind === 'map') {
-    issues.unsupportedAccessControl(entry.pos, `${entry.key} other than MEMORY is`);
+  if (v.kind === 'string') {
+    if (/(MEM|MEMORY)\s*/i.test(v.value)) return { type: 'memory' };
+    if (/URL/i.test(v.value)) issues.unsupportedAccessControl(entry.pos, `${entry.key} URL(...) is`);
+    else issues.error(entry.pos, RESOLVER_SHAPE_ERROR);
     return undefined;
   }
-  issues.error(entry.pos, `error parsing operator resolver, wrong type ${goType(entry)}`);
-  return undefined;
+  if (v.kind !== 'map') {
+    issues.error(entry.pos, `error parsing operator resolver, wrong type ${goType(entry)}`);
+    return undefined;
+  }
+  const field = (name: string): ConfEntry | undefined => [...v.entries.values()].find((e) => e.key === name);
+  const text = (name: string): string => {
+    const e = field(name);
+    return e?.value.kind === 'string' ? e.value.value : '';
+  };
+  const dir = text('dir');
+  const type = text('type').toUpperCase();
+  const allowDelete = field('allow_delete')?.value;
+  const limit = field('limit')?.value;
+  let ttlNs = 0;
+  let intervalNs = 0;
+  try {
+    if (field('ttl') !== undefined) ttlNs = parseGoDurationNs(text('ttl'));
+    if (field('interval') !== undefined) intervalNs = parseGoDurationNs(text('interval'));
+    if (field('timeout') !== undefined) parseGoDurationNs(text('timeout'));
+  } catch (err) {
+    if (!(err instanceof DurationError)) throw err;
+    issues.error(entry.pos, err.message);
+    return undefined;
+  }
+  if (dir === '') {
+    issues.error(entry.pos, 'dir has no value and needs to point to a directory');
+    return undefined;
+  }
+  if (!accessibleDirOrAbsent(dir)) {
+    issues.error(entry.pos, 'dir needs to point to an accessible directory');
+    return undefined;
+  }
+  if (type === 'CACHE') {
+    if (intervalNs !== 0) issues.error(entry.pos, 'CACHE does not accept sync');
+    if (allowDelete?.kind === 'boolean' && allowDelete.value) issues.error(entry.pos, 'CACHE does not accept allow_delete');
+    issues.unsupportedAccessControl(entry.pos, `${entry.key} of type CACHE is`);
+    return undefined;
+  }
+  if (type !== 'FULL') {
+    issues.error(entry.pos, RESOLVER_SHAPE_ERROR);
+    return undefined;
+  }
+  if (ttlNs !== 0) {
+    issues.error(entry.pos, 'FULL does not accept ttl');
+    return undefined;
+  }
+  return {
+    type: 'full',
+    dir,
+    allowDelete: allowDelete?.kind === 'boolean' && allowDelete.value,
+    limit: limit?.kind === 'integer' && limit.value > 0 ? Number(limit.value) : Number.MAX_SAFE_INTEGER,
+  };
+}
+
+/** A directory the owner may search (nats-server checks the owner's execute bit), or nothing there yet. */
+function accessibleDirOrAbsent(dir: string): boolean {
+  try {
+    const st = fs.statSync(dir);
+    return st.isDirectory() && (st.mode & 0o100) !== 0;
+  } catch {
+    return true;
+  }
 }
 
 /** `resolver_preload { <account public key>: <account JWT> }`. */

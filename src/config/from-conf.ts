@@ -15,7 +15,7 @@ import type { AuthorizationBlock } from './from-conf-auth.js';
 import { readAuthorization, splitUsers } from './from-conf-auth.js';
 import { readJetStream } from './from-conf-jetstream.js';
 import { readTls } from './from-conf-tls.js';
-import type { AuthConfig, OptionLayer } from './options.js';
+import type { AuthConfig, OptionLayer, ResolverConfig } from './options.js';
 import { DEFAULTS, mergeOptions } from './options.js';
 import { validateOptions } from './validate.js';
 import { readOperator, readPreload, readResolver } from './from-conf-operator.js';
@@ -129,7 +129,7 @@ class TopLevelMapping {
   private storeDirPos: SourcePos | undefined;
   private operatorMode = false;
   private readonly operators: string[] = [];
-  private resolver: 'memory' | undefined;
+  private resolver: ResolverConfig | undefined;
   private preload: Record<string, string> | undefined;
 
   apply(entry: ConfEntry): void {

@@ -190,12 +190,23 @@ export interface Options {
   readonly disableSublistCache: boolean;
 }
 
+/** Where operator mode finds account JWTs: in memory (the preloads only), or a directory kept up to date by pushed updates. */
+export type ResolverConfig =
+  | { readonly type: 'memory' }
+  | {
+      readonly type: 'full';
+      readonly dir: string;
+      /** `$SYS.REQ.CLAIMS.DELETE` may remove accounts (their files are renamed to `.jwt.deleted`). */
+      readonly allowDelete: boolean;
+      /** Most account JWTs the directory may hold. */
+      readonly limit: number;
+    };
+
 /** Operator (JWT) mode as configured: the operators' tokens and the account resolver. */
 export interface OperatorModeConfig {
   /** Each operator's JWT as the configuration gives it: a file's contents (possibly decorated) or the inline token. */
   readonly operators: readonly string[];
-  /** The account resolver; only the in-memory one so far. */
-  readonly resolver?: 'memory';
+  readonly resolver?: ResolverConfig;
   /** Account public key -> account JWT (`resolver_preload`). */
   readonly preload: Readonly<Record<string, string>>;
   /** `system_account` as the configuration gives it; '' when it does not (then the operator's). */

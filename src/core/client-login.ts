@@ -163,6 +163,10 @@ export class ClientLogin {
       conn.sendErrNow(WireError.UserAuthRevoked);
       return conn.close('Credentials Revoked');
     }
+    if (!outcome.ok && outcome.accountExpired === true) {
+      conn.sendErrNow(WireError.AccountAuthExpired);
+      return conn.close('Authentication Expired');
+    }
     if (!outcome.ok) return this.refuse(outcome);
     if (outcome.account !== conn.account?.name) return this.refuse({ ok: false, user: outcome.user ?? '' });
     conn.user = outcome.user ?? '';

@@ -80,6 +80,8 @@ export interface AuthFailureOutcome {
   readonly logError?: string;
   /** The user's JWT was revoked: a logged-in client is told `User Authentication Revoked`, not an authorization violation. */
   readonly revoked?: boolean;
+  /** The user's account is gone or expired: a logged-in client is told `Account Authentication Expired`. */
+  readonly accountExpired?: boolean;
 }
 
 /** What the authenticator is told of a connection besides its CONNECT. */

@@ -37,7 +37,8 @@ export class JetStream {
   private readonly opts: JetStreamOptions;
   private readonly log: JsAccountLog;
   private readonly accounts = new Map<string, JsAccount>();
-  private readonly disabled: NotEnabledResponder[] = [];
+  /** Accounts without JetStream, each told so by a responder. */
+  private readonly disabled = new Map<string, NotEnabledResponder>();
   /** max_file_store and max_memory_store, shared by every account's streams. */
   private readonly fileBudget: StorageBudget;
   private readonly memoryBudget: StorageBudget;
@@ -56,9 +57,28 @@ export class JetStream {
 
   start(): void {
     this.lock = lockStoreFolder(this.opts.dir);
-    for (const [name, limits] of this.opts.accounts) {
+    this.configureAccounts(this.opts.accounts);
+    this.ready = true;
+  }
+
+  /**
+   * Gives JetStream to exactly these accounts (an account JWT pushed to the full resolver can turn it
+   * on or off): a newly enabled account recovers its streams, a disabled one stops serving them (its
+   * data stays on disk), and every other account is told it has none. An account that keeps
+   * JetStream keeps the limits it started with.
+   */
+  configureAccounts(limitsByAccount: ReadonlyMap<string, AccountLimits>): void {
+    for (const [name, acc] of this.accounts) {
+      if (limitsByAccount.has(name)) continue;
+      acc.stop();
+      this.accounts.delete(name);
+    }
+    for (const [name, limits] of limitsByAccount) {
+      if (this.accounts.has(name)) continue;
       const account = this.router.findAccount(name);
       if (account === null) continue;
+      this.disabled.get(name)?.stop();
+      this.disabled.delete(name);
       const budgets = { file: new AccountBudget(limits.maxStore, this.fileBudget), memory: new AccountBudget(limits.maxMemory, this.memoryBudget) };
       const stores = new StreamStores(path.join(this.opts.dir, name), this.opts, this.log, budgets);
       const acc = new JsAccount(this.router, account, stores, limits, this.log, this.origin());
@@ -66,9 +86,10 @@ export class JetStream {
       this.accounts.set(name, acc);
     }
     for (const account of this.router.accounts.values()) {
-      if (!this.accounts.has(account.name) && !account.isSystem) this.disabled.push(new NotEnabledResponder(this.router, account, this.origin()));
+      if (!this.accounts.has(account.name) && !account.isSystem && !this.disabled.has(account.name)) {
+        this.disabled.set(account.name, new NotEnabledResponder(this.router, account, this.origin()));
+      }
     }
-    this.ready = true;
   }
 
   private origin(): AdvisoryOrigin {
@@ -79,8 +100,8 @@ export class JetStream {
     this.ready = false;
     for (const acc of this.accounts.values()) acc.stop();
     this.accounts.clear();
-    for (const responder of this.disabled) responder.stop();
-    this.disabled.length = 0;
+    for (const responder of this.disabled.values()) responder.stop();
+    this.disabled.clear();
     this.lock?.release();
     this.lock = null;
   }

@@ -17,6 +17,7 @@ export const WireError = {
   MaxAccountConnections: 'maximum account active connections exceeded',
   UserAuthExpired: 'User Authentication Expired',
   UserAuthRevoked: 'User Authentication Revoked',
+  AccountAuthExpired: 'Account Authentication Expired',
 } as const;
 
 export type WireErrorText = (typeof WireError)[keyof typeof WireError];

@@ -72,11 +72,16 @@ function fillList(list: readonly string[], failOnBadSubject: boolean, user: Temp
     for (const combination of cartesian(tagValues)) {
       let next = 0;
       const emitted = tokens.map((tk) => (tk === null ? (combination[next++] as string) : tk)).join('.');
-      if (isValidSubscribeSubject(emitted)) out.push(emitted);
+      if (isValidSubject(emitted)) out.push(emitted);
       else if (failOnBadSubject) throw new TemplateError('generated invalid subject');
     }
   }
   return out;
+}
+
+/** Go's IsValidSubject: wildcards allowed, whitespace not (an unknown function's token is a space on purpose). */
+function isValidSubject(subject: string): boolean {
+  return !/[ \t\n\r\f]/.test(subject) && isValidSubscribeSubject(subject);
 }
 
 /** Every choice of one value from each list (one empty choice for no lists). */

@@ -10,7 +10,7 @@ import { tempDir } from '../../helpers/temp-dir.js';
 const NKEY = 'UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4';
 
 const cases: { name: string; body: string; at: string; key: string }[] = [
-  { name: 'a URL resolver', body: 'resolver: URL("http://127.0.0.1:9090/jwt/v1/accounts/")\n', at: '3:1', key: 'resolver other than MEMORY' },
+  { name: 'a URL resolver', body: 'resolver: URL("http://127.0.0.1:9090/jwt/v1/accounts/")\n', at: '3:1', key: 'resolver URL(...)' },
   { name: 'trusted_keys', body: `trusted_keys: ["O${NKEY.slice(1)}"]\n`, at: '3:1', key: 'trusted_keys' },
   { name: 'resolver_pinned_accounts', body: 'resolver_pinned_accounts: [A]\n', at: '3:1', key: 'resolver_pinned_accounts' },
 ];

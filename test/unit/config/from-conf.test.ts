@@ -368,7 +368,7 @@ test('operator mode settings not built yet are refused: ignoring them would serv
     assert.deepEqual(problemsOf(`port: 4222\n${line}`), [`c.conf:2:1: ${key} is ${REFUSED}`], line);
   }
   for (const key of ['resolver', 'account_resolver', 'accounts_resolver']) {
-    assert.deepEqual(problemsOf(`port: 4222\n${key}: URL("http://127.0.0.1:9090/jwt/v1/accounts/")`), [`c.conf:2:1: ${key} other than MEMORY is ${REFUSED}`], key);
+    assert.deepEqual(problemsOf(`port: 4222\n${key}: URL("http://127.0.0.1:9090/jwt/v1/accounts/")`), [`c.conf:2:1: ${key} URL(...) is ${REFUSED}`], key);
   }
 });
 
@@ -378,7 +378,20 @@ test("operator keys: a file that cannot be read is nats-server's error; a value 
   }
   assert.deepEqual(problemsOf('operators: ["a"]'), ['c.conf:1:1: error parsing operators: unsupported type []interface {}']);
   const { layer } = load('operator: eyJhbGciOiJlZDI1NTE5LW5rZXkifQ.e30.sig\nresolver: MEMORY\nresolver_preload { AKEY: "x.y.z" }\nsystem_account: AKEY');
-  assert.deepEqual(layer.operatorMode, { operators: ['eyJhbGciOiJlZDI1NTE5LW5rZXkifQ.e30.sig'], resolver: 'memory', preload: { AKEY: 'x.y.z' }, systemAccount: 'AKEY' });
+  assert.deepEqual(layer.operatorMode, { operators: ['eyJhbGciOiJlZDI1NTE5LW5rZXkifQ.e30.sig'], resolver: { type: 'memory' }, preload: { AKEY: 'x.y.z' }, systemAccount: 'AKEY' });
+});
+
+test("the full resolver's map, and nats-server's errors for the maps it refuses", () => {
+  const op = 'operator: eyJhbGciOiJlZDI1NTE5LW5rZXkifQ.e30.sig\n';
+  const { layer } = load(`${op}resolver: { type: full, dir: "./jwt", allow_delete: true, limit: 10, interval: "2m", timeout: "1.9s" }`);
+  assert.deepEqual(layer.operatorMode?.resolver, { type: 'full', dir: './jwt', allowDelete: true, limit: 10 });
+  assert.deepEqual(load(`${op}resolver { type: FULL, dir: /tmp/leafgate-no-such-dir }`).layer.operatorMode?.resolver, { type: 'full', dir: '/tmp/leafgate-no-such-dir', allowDelete: false, limit: Number.MAX_SAFE_INTEGER });
+  assert.deepEqual(problemsOf(`${op}resolver { type: full }`), ['c.conf:2:1: dir has no value and needs to point to a directory']);
+  assert.deepEqual(problemsOf(`${op}resolver { type: full, dir: "./jwt", ttl: "1h" }`), ['c.conf:2:1: FULL does not accept ttl']);
+  assert.deepEqual(problemsOf(`${op}resolver { dir: "./jwt" }`), ['c.conf:2:1: error parsing account resolver, should be MEM or  URL("url") or a map containing dir and type state=[FULL|CACHE])']);
+  assert.deepEqual(problemsOf(`${op}resolver { type: full, dir: "./jwt", interval: "soon" }`), ['c.conf:2:1: time: invalid duration "soon"']);
+  assert.deepEqual(problemsOf(`${op}resolver: 42`), ['c.conf:2:1: error parsing operator resolver, wrong type int64']);
+  assert.deepEqual(problemsOf(`${op}resolver { type: cache, dir: "./jwt" }`), [`c.conf:2:1: resolver of type CACHE is ${REFUSED}`]);
 });
 
 test('warnings: integer seconds for ping_interval and write_deadline', () => {

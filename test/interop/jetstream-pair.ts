@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import { connect } from '@nats-io/transport-node';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { ConnectionOptions, NatsConnection } from '@nats-io/transport-node';
 import { writeTempConf } from '../helpers/conf-file.js';
 import type { TempConf } from '../helpers/conf-file.js';
 import { startLeafgate, startNatsServer } from '../helpers/processes.js';
@@ -28,8 +28,8 @@ export interface JetStreamPairOptions {
   readonly args?: readonly string[];
   /** A configuration file for both (its store directory is overridden by each server's own `-sd`). */
   readonly conf?: string;
-  /** Connection options of the client on each side (user and password, say). */
-  readonly connect?: { readonly user?: string; readonly pass?: string };
+  /** Connection options of the client on each side (user and password, or an authenticator). */
+  readonly connect?: Pick<ConnectionOptions, 'user' | 'pass' | 'authenticator'>;
 }
 
 /** Starts both servers with `-js -sd <tmp>` (plus the options) and a client on each, for the enclosing suite. */

@@ -14,7 +14,7 @@ import type { InternalClient, MsgHandler, RouterConfig } from './core/index.js';
 import type { JetStream } from './jetstream/index.js';
 import type { JetStreamMonitorSource, MonitorServer, SystemRequests } from './monitor/index.js';
 import { ServerStamp, SystemEvents } from './monitor/system/index.js';
-import { NATS_COMPAT_VERSION } from './protocol/nats/index.js';
+import { headerValue, NATS_COMPAT_VERSION } from './protocol/nats/index.js';
 import { boundPort, createTlsUpgrader, listenTcp } from './transports/index.js';
 import type { TlsUpgrader } from './transports/index.js';
 import { GLOBAL_ACCOUNT, linkAccounts, ListenError, withSystemLinks, formatGoDuration, formatHostPort, generateServerId, reachableUrls } from './util/index.js';
@@ -375,6 +375,12 @@ export class Server {
       });
     };
     for (const subject of ['$SYS.REQ.SERVER.PING', '$SYS.REQ.SERVER.PING.*', `$SYS.REQ.SERVER.${this.id}.*`, '$SYS.REQ.ACCOUNT.*.*']) client.subscribe(subject, null, onRequest);
+    client.subscribe('$SYS.REQ.USER.*.INFO', null, (msg, _sub, from) => {
+      if (msg.reply === '') return;
+      const reply = msg.reply;
+      const info = msg.hdrLen > 0 ? headerValue(msg.data, msg.start, msg.start + msg.hdrLen, 'Nats-Request-Info') : null;
+      void requests().then((r) => client.answer(reply, null, Buffer.from(r.userInfo(info, from), 'utf8')));
+    });
     if (this.accountDir !== null && this.operator !== null) this.answerClaimsRequests(client, stamp, new ClaimsRequests(this.accountDir, this.operator.updateOperator, this.opts.systemAccount));
     this.systemEvents = new SystemEvents(client, stamp, this.id, () => requests().then((r) => r.statszMessage()), this.log);
     this.router.events = this.systemEvents;

@@ -47,6 +47,8 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
   /** The key that signed the login's JWT, and the JWT's name ('' without one): monitoring shows them. */
   issuerKey = '';
   nameTag = '';
+  /** When the login stops being valid (ms since the epoch); 0 for never. */
+  loginExpiresAtMs = 0;
   /** The login's own limits (a JWT's), lowered further by the server's in applyLimits; null without any. */
   loginLimits: ConnectionLimits | null = null;
   /** Subscriptions this client may hold; -1 for no limit. */

@@ -131,6 +131,7 @@ export class ClientLogin {
     conn.issuerKey = outcome.issuerKey ?? '';
     conn.nameTag = outcome.nameTag ?? '';
     conn.loginLimits = outcome.limits ?? null;
+    conn.loginExpiresAtMs = outcome.expiresAtMs ?? 0;
     if (outcome.expiresAtMs !== undefined) this.expiry.at(outcome.expiresAtMs);
     else this.expiry.stop();
     return conn.applyLimits();

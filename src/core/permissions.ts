@@ -42,8 +42,11 @@ export class Permissions {
   private readonly deliveryCache = new Map<string, boolean>();
   /** True when delivery must be filtered (subscribe deny rules exist). */
   readonly filtersDelivery: boolean;
+  /** The rules as given (what a user is shown of its permissions). */
+  readonly rules: PermissionRules;
 
   constructor(rules: PermissionRules) {
+    this.rules = rules;
     this.responses = rules.allowResponses ?? null;
     const pubAllow = rules.publish?.allow;
     // allow_responses without a publish allow list leaves only the granted reply subjects publishable.

@@ -3,6 +3,8 @@
 // their options taken from the request's JSON (nats-server's field names) instead of a query string,
 // wrapped as nats-server wraps them: `{"server": {...}, "data": ...}`, or `"statsz"` for a PING.
 
+import { ClientConnection } from '../core/index.js';
+import type { Connection } from '../core/index.js';
 import type { WallClock } from './clock.js';
 import { connz } from './connz.js';
 import type { EndpointContext, EndpointHandler } from './context.js';
@@ -130,6 +132,35 @@ export class SystemRequests {
   }
 
   /** The server's statistics as its periodic STATSZ message carries them. */
+  /**
+   * `$SYS.REQ.USER.INFO` (nats-server 2.10): the asking user's name and account from the request's
+   * shared details, with its permissions and how long its login stays valid (ns, whole seconds).
+   */
+  userInfo(requestInfo: string | null, requester: Connection): string {
+    let ci: { user?: string; acc?: string };
+    try {
+      ci = requestInfo === null ? {} : (JSON.parse(requestInfo) as typeof ci);
+    } catch {
+      return this.wrap('error', '{"code":400}');
+    }
+    const rules = requester.perms?.rules;
+    const subjects = (r: { readonly allow?: readonly string[]; readonly deny?: readonly string[] } | undefined) => ({
+      ...((r?.allow?.length ?? 0) > 0 && { allow: r?.allow }),
+      ...((r?.deny?.length ?? 0) > 0 && { deny: r?.deny }),
+    });
+    const expiresAt = requester instanceof ClientConnection ? requester.loginExpiresAtMs : 0;
+    const expiresS = expiresAt > 0 ? Math.max(0, Math.floor((expiresAt - this.clock.nowMs()) / 1000)) : 0;
+    return this.wrap(
+      'data',
+      JSON.stringify({
+        user: ci.user ?? '',
+        account: ci.acc ?? '',
+        ...(rules !== undefined && { permissions: { publish: subjects(rules.publish), subscribe: subjects(rules.subscribe) } }),
+        ...(expiresS > 0 && { expires: expiresS * 1e9 }),
+      }),
+    );
+  }
+
   statszMessage(): string {
     return this.wrap('statsz', JSON.stringify(this.statsz()));
   }

@@ -414,11 +414,16 @@ function checkStreamCycles(acc: AccountState, to: string, visited: Set<string>, 
   }
 }
 
+/** What a user asks for its own details, and the system account's subject for each account's users. */
+const USER_INFO = '$SYS.REQ.USER.INFO';
+const USER_INFO_EXPORT = '$SYS.REQ.USER.*.INFO';
+
 /**
  * `specs` with what the system account adds (nats-server's addSystemAccountExports and
  * registerSystemImports): it exports each account's CONNZ and STATZ requests, the account's own name
  * in the subject's fourth token, and every other account imports them under the PING subjects, so
- * that a client of any account can ask about its own account.
+ * that a client of any account can ask about its own account; likewise `$SYS.REQ.USER.INFO`, with
+ * the requester's details shared.
  */
 export function withSystemLinks(specs: readonly AccountLinksSpec[], system: string, names: readonly string[]): AccountLinksSpec[] {
   const byName = new Map(specs.map((s) => [s.name, s]));
@@ -432,6 +437,8 @@ export function withSystemLinks(specs: readonly AccountLinksSpec[], system: stri
         .map((ep) => `$SYS.REQ.ACCOUNT.*.${ep}`)
         .filter((subject) => !own.some((e) => subjectIsSubsetOf(subject, e.subject)))
         .map((subject) => ({ subject, responseType: ResponseType.Streamed, accountTokenPosition: 4 }));
+      // A user's own details (nats-server 2.10's $SYS.REQ.USER.INFO), open to every account.
+      if (!own.some((e) => subjectIsSubsetOf(USER_INFO_EXPORT, e.subject))) exports.push({ subject: USER_INFO_EXPORT });
       out.push({ ...spec, serviceExports: [...own, ...exports] });
       continue;
     }
@@ -440,6 +447,7 @@ export function withSystemLinks(specs: readonly AccountLinksSpec[], system: stri
       { account: system, subject: `$SYS.REQ.ACCOUNT.${name}.CONNZ`, to: '$SYS.REQ.ACCOUNT.PING.CONNZ', internal: true },
       { account: system, subject: `$SYS.REQ.ACCOUNT.${name}.CONNZ`, to: '$SYS.REQ.SERVER.PING.CONNZ', internal: true },
       { account: system, subject: `$SYS.REQ.ACCOUNT.${name}.STATZ`, to: '$SYS.REQ.ACCOUNT.PING.STATZ', internal: true },
+      { account: system, subject: `$SYS.REQ.USER.${name}.INFO`, to: USER_INFO, internal: true, share: true },
     ].filter((im) => !own.has(im.to));
     out.push({ ...spec, serviceImports: [...(spec.serviceImports ?? []), ...imports] });
   }

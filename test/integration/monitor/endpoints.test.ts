@@ -64,11 +64,11 @@ test('/accountz lists accounts, and acc= gives the detail', async (t) => {
   assert.equal(d.jetstream_enabled, false);
   assert.equal(d.client_connections, 1);
   assert.equal(d.leafnode_connections, 0);
-  assert.equal(d.subscriptions, 1 + SYSTEM_IMPORT_SUBSCRIPTIONS, "the client's and the account's imports of its own CONNZ and STATZ");
+  assert.equal(d.subscriptions, 1 + SYSTEM_IMPORT_SUBSCRIPTIONS, "the client's and the account's system imports");
   assert.equal((d.sublist_stats as Record<string, unknown>).num_subscriptions, 1 + SYSTEM_IMPORT_SUBSCRIPTIONS);
   assert.deepEqual(
     (d.imports as { subject: string; account: string; to: string }[]).map((i) => `${i.subject} -> ${i.account} ${i.to}`),
-    ['$SYS.REQ.ACCOUNT.PING.CONNZ -> $SYS $SYS.REQ.ACCOUNT.A.CONNZ', '$SYS.REQ.SERVER.PING.CONNZ -> $SYS $SYS.REQ.ACCOUNT.A.CONNZ', '$SYS.REQ.ACCOUNT.PING.STATZ -> $SYS $SYS.REQ.ACCOUNT.A.STATZ'],
+    ['$SYS.REQ.ACCOUNT.PING.CONNZ -> $SYS $SYS.REQ.ACCOUNT.A.CONNZ', '$SYS.REQ.SERVER.PING.CONNZ -> $SYS $SYS.REQ.ACCOUNT.A.CONNZ', '$SYS.REQ.ACCOUNT.PING.STATZ -> $SYS $SYS.REQ.ACCOUNT.A.STATZ', '$SYS.REQ.USER.INFO -> $SYS $SYS.REQ.USER.A.INFO'],
   );
   assert.equal(d.is_system, undefined);
 

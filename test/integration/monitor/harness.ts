@@ -60,11 +60,10 @@ export async function startMonitored(layer: OptionLayer = {}): Promise<Monitored
   return { server, client, url, json, raw, until, stop };
 }
 
-/** Go's RFC3339Nano in UTC. */
-/** The system account's request subscriptions ($SYS.REQ.SERVER.PING, .PING.*, .<id>.*, $SYS.REQ.ACCOUNT.*.*). */
-export const SYSTEM_REQUEST_SUBSCRIPTIONS = 4;
-/** What every other account imports from the system account (its own CONNZ twice, its STATZ), one subscription each. */
-export const SYSTEM_IMPORT_SUBSCRIPTIONS = 3;
+/** The system account's request subscriptions ($SYS.REQ.SERVER.PING, .PING.*, .<id>.*, $SYS.REQ.ACCOUNT.*.*, $SYS.REQ.USER.*.INFO). */
+export const SYSTEM_REQUEST_SUBSCRIPTIONS = 5;
+/** What every other account imports from the system account (its own CONNZ twice, its STATZ, $SYS.REQ.USER.INFO), one subscription each. */
+export const SYSTEM_IMPORT_SUBSCRIPTIONS = 4;
 /** The server's own subscriptions with only the global and system accounts. */
 export const SERVER_SUBSCRIPTIONS = SYSTEM_REQUEST_SUBSCRIPTIONS + SYSTEM_IMPORT_SUBSCRIPTIONS;
 

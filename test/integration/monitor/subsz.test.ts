@@ -59,7 +59,7 @@ test('/subsz?subs=1 lists subscriptions with account, and filters with test', as
 
   const otherAccount = await m.json<Subsz>('/subsz?subs=1&acc=$SYS');
   assert.equal(otherAccount.num_subscriptions, SYSTEM_REQUEST_SUBSCRIPTIONS, 'only the server\'s own requests there');
-  assert.ok(otherAccount.subscriptions_list.every((d) => d.account === '$SYS' && /^\$SYS\.REQ\.(SERVER|ACCOUNT)\./.test(String(d.subject))));
+  assert.ok(otherAccount.subscriptions_list.every((d) => d.account === '$SYS' && /^\$SYS\.REQ\.(SERVER|ACCOUNT|USER)\./.test(String(d.subject))));
 
   const alias = await m.json<Subsz>('/subscriptionsz?subs=true');
   assert.equal(alias.total, 3 + SERVER_SUBSCRIPTIONS);

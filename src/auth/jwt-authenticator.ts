@@ -5,9 +5,9 @@
 
 import type { ClientAuthenticator, ConnectionType, ConnectionLimits, PermissionRules } from '../core/index.js';
 import type { ConnectOptions } from '../protocol/nats/index.js';
-import { decodeJwt, JwtError, signingKeys, timeProblem } from './jwt.js';
-import type { AccountClaims, ClaimsData, SigningKeyScope, UserClaims, UserPermissionClaims, UserPermissionLimits } from './jwt.js';
-import { newNonce, verifiesSignature } from './nonce.js';
+import { JwtError, parseJwt, signingKeys, timeProblem } from './jwt.js';
+import type { AccountClaims, ClaimsData, ParsedJwt, SigningKeyScope, UserClaims, UserPermissionClaims, UserPermissionLimits } from './jwt.js';
+import { newNonce, verifiesSignatureAsync } from './nonce.js';
 import type { AuthContext, AuthFailure, AuthResult, AuthSuccess } from './types.js';
 import { CONNECTION_TYPES } from './types.js';
 import { applyUserTemplate, TemplateError } from './user-template.js';
@@ -27,6 +27,8 @@ export interface AccountDirectory {
 const DEFAULT_RESPONSE_MAX = 1;
 const DEFAULT_RESPONSE_TTL_MS = 2 * 60 * 1000;
 
+const VERIFIED_TOKENS_MAX = 4096;
+
 const REFUSED: AuthFailure = Object.freeze({ ok: false, reason: 'BAD_CREDENTIALS' });
 /** The account is unknown (deleted) or expired: refused, and a logged-in client is told its account expired. */
 const ACCOUNT_GONE: AuthFailure = Object.freeze({ ok: false, reason: 'BAD_CREDENTIALS', accountExpired: true });
@@ -39,12 +41,19 @@ export class JwtAuthenticator implements ClientAuthenticator {
   readonly timeoutMs: number;
   private readonly directory: AccountDirectory;
   private readonly names: readonly string[];
+  /** User JWTs whose signature checked out: a device that logs in again with the same creds is not verified twice. */
+  private readonly verifiedTokens = new Set<string>();
 
   /** `accountNames`: every account a client can be bound to. */
   constructor(directory: AccountDirectory, timeoutMs: number, accountNames: readonly string[]) {
     this.directory = directory;
     this.timeoutMs = timeoutMs;
     this.names = accountNames;
+  }
+
+  private rememberVerified(token: string): void {
+    if (this.verifiedTokens.size >= VERIFIED_TOKENS_MAX) this.verifiedTokens.clear();
+    this.verifiedTokens.add(token);
   }
 
   accountNames(): string[] {
@@ -59,18 +68,26 @@ export class JwtAuthenticator implements ClientAuthenticator {
     return this.login(connect, ctx, Date.now());
   }
 
-  /** Synchronous: every check is local. */
-  login(connect: ConnectOptions, ctx: AuthContext, nowMs: number): AuthResult {
+  /**
+   * The two signatures (the user JWT's, unless this token was verified before, and the nonce's) are
+   * verified at once off the event loop; the other checks wait for them where nats-server makes them.
+   */
+  async login(connect: ConnectOptions, ctx: AuthContext, nowMs: number): Promise<AuthResult> {
     if (connect.account || connect.new_account === true) return REFUSED;
     const token = connect.jwt ?? '';
     if (token === '') return REFUSED;
-    let user: ClaimsData<UserClaims>;
+    let parsed: ParsedJwt<UserClaims>;
     try {
-      user = decodeJwt<UserClaims>(token, 'user');
+      parsed = parseJwt<UserClaims>(token, 'user');
     } catch (err) {
       if (err instanceof JwtError) return REFUSED;
       throw err;
     }
+    const user = parsed.claims;
+    const tokenSigned = this.verifiedTokens.has(token) ? Promise.resolve(true) : verifiesSignatureAsync(user.iss, parsed.signed, parsed.sig);
+    const nonceSigned = connect.sig ? verifiesSignatureAsync(user.sub, ctx.nonce ?? '', connect.sig) : Promise.resolve(false);
+    if (!(await tokenSigned)) return REFUSED;
+    this.rememberVerified(token);
     const nowS = Math.floor(nowMs / 1000);
     if (timeProblem(user, nowS) !== null) return REFUSED;
     if (!connectionTypeAllowed(user.nats.allowed_connection_types, ctx.connectionType)) return REFUSED;
@@ -90,7 +107,8 @@ export class JwtAuthenticator implements ClientAuthenticator {
     }
     if (account.exp !== undefined && account.exp > 0 && account.exp <= nowS) return ACCOUNT_GONE;
     if (claims.bearer_token === true && account.nats.limits?.disallow_bearer === true) return REFUSED;
-    if (claims.bearer_token !== true && !verifiesSignature(user.sub, ctx.nonce ?? '', connect.sig ?? '')) return REFUSED;
+    if (claims.bearer_token !== true && (ctx.nonce ?? '') === '') return REFUSED;
+    if (claims.bearer_token !== true && !(await nonceSigned)) return REFUSED;
     if (isRevoked(account.nats.revocations, user.sub, user.iat)) return { ...REFUSED, revoked: true };
     if (!sourceAllowed(claims.src, ctx.host ?? '')) return { ...REFUSED, logError: `Bad src Ip ${ctx.host ?? ''}` };
     const window = connectWindow(claims.times, claims.times_location, nowMs);

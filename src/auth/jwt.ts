@@ -98,6 +98,21 @@ const SUBJECT_ROLE: Readonly<Record<AnyClaims['type'], NkeyRole>> = { user: Nkey
  * its subject is a key of the claim's role. Times are not checked here (see expiredOrNotYet).
  */
 export function decodeJwt<T extends AnyClaims>(token: string, type: T['type']): ClaimsData<T> {
+  const parsed = parseJwt<T>(token, type);
+  if (!verifiesSignature(parsed.claims.iss, parsed.signed, parsed.sig)) throw new JwtError('claim failed V2 signature verification');
+  return parsed.claims;
+}
+
+/** A JWT taken apart, its signature not checked yet. */
+export interface ParsedJwt<T> {
+  readonly claims: ClaimsData<T>;
+  /** What the issuer signed: the header and the claims as the token carries them. */
+  readonly signed: string;
+  readonly sig: string;
+}
+
+/** decodeJwt's checks but the signature's, which the caller checks (perhaps off the event loop). */
+export function parseJwt<T extends AnyClaims>(token: string, type: T['type']): ParsedJwt<T> {
   const parts = token.split('.');
   if (parts.length !== 3) throw new JwtError('expected 3 chunks');
   const [head, body, sig] = parts as [string, string, string];
@@ -113,9 +128,8 @@ export function decodeJwt<T extends AnyClaims>(token: string, type: T['type']): 
   if (header.alg !== 'ed25519-nkey') throw new JwtError(`unexpected "${header.alg ?? ''}" algorithm`);
   if (claims === null || typeof claims !== 'object' || claims.nats === null || typeof claims.nats !== 'object') throw new JwtError('invalid JWT claims');
   if (claims.nats.type !== type) throw new JwtError(`not ${type} claim`);
-  if (!verifiesSignature(claims.iss, `${head}.${body}`, sig)) throw new JwtError('claim failed V2 signature verification');
   if (decodePublicKey(SUBJECT_ROLE[type], claims.sub) === null) throw new JwtError(`invalid subject - not a ${type} public key`);
-  return claims;
+  return { claims, signed: `${head}.${body}`, sig };
 }
 
 /**

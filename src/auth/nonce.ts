@@ -3,6 +3,7 @@
 // The signature is verified by node:crypto's ed25519 (OpenSSL): tweetnacl, which @nats-io/nkeys
 // verifies with, took 13 ms a signature on this machine, some 80 connections a second.
 
+import type { KeyObject } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 import { decodePublicKey, NkeyRole } from '../util/index.js';
@@ -30,7 +31,7 @@ function signatureBytes(sig: string): Buffer | null {
  * `nkey`. False for a key that is not a user's public key, and for a signature that is not base64.
  */
 export function verifiesNonce(nkey: string, nonce: string, sig: string): boolean {
-  return nonce !== '' && verifies(decodePublicKey(NkeyRole.User, nkey), nonce, sig);
+  return nonce !== '' && verifies(publicKeyObject(NkeyRole.User, nkey), nonce, sig);
 }
 
 /** The roles whose keys sign: by a public key's first character. */
@@ -39,12 +40,41 @@ const SIGNER_ROLES: Readonly<Record<string, NkeyRole>> = { O: NkeyRole.Operator,
 /** Whether `sig` (base64url or base64) is the signature of `message`'s bytes by the public key `key` (an operator's, account's or user's). */
 export function verifiesSignature(key: string, message: string, sig: string): boolean {
   const role = SIGNER_ROLES[key[0] ?? ''];
-  return role !== undefined && verifies(decodePublicKey(role, key), message, sig);
+  return role !== undefined && verifies(publicKeyObject(role, key), message, sig);
 }
 
-function verifies(raw: Buffer | null, message: string, sig: string): boolean {
+/**
+ * verifiesSignature on libuv's thread pool: logins verify two signatures each (the user JWT's and
+ * the nonce's), and on a board with several cores they need not queue behind each other or the event loop.
+ */
+export function verifiesSignatureAsync(key: string, message: string, sig: string): Promise<boolean> {
+  const role = SIGNER_ROLES[key[0] ?? ''];
+  const object = role === undefined ? null : publicKeyObject(role, key);
   const signature = signatureBytes(sig);
-  if (raw === null || signature === null || signature.length !== 64) return false;
-  const key = crypto().createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
+  if (object === null || signature === null || signature.length !== 64) return Promise.resolve(false);
+  return new Promise((resolve) => crypto().verify(null, Buffer.from(message, 'latin1'), object, signature, (err, ok) => resolve(err === null && ok)));
+}
+
+/** Keys seen recently, imported once: the same account and users sign login after login. */
+const KEY_CACHE_MAX = 4096;
+const keyObjects = new Map<string, KeyObject | null>();
+
+/** The key as node:crypto takes it; null for text that is no public key of the role. */
+function publicKeyObject(role: NkeyRole, key: string): KeyObject | null {
+  // Keyed with the role: the same text is a key of one role and no key of another.
+  const cacheKey = `${role}:${key}`;
+  let object = keyObjects.get(cacheKey);
+  if (object === undefined) {
+    const raw = decodePublicKey(role, key);
+    object = raw === null ? null : crypto().createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
+    if (keyObjects.size >= KEY_CACHE_MAX) keyObjects.clear();
+    keyObjects.set(cacheKey, object);
+  }
+  return object;
+}
+
+function verifies(key: KeyObject | null, message: string, sig: string): boolean {
+  const signature = signatureBytes(sig);
+  if (key === null || signature === null || signature.length !== 64) return false;
   return crypto().verify(null, Buffer.from(message, 'latin1'), key, signature);
 }

@@ -13,6 +13,7 @@ import { formatRestartTable } from './js-restart-report.js';
 import { formatCpuUse, formatTable, formatValue, summarize, type RunRecord, type Side } from './report.js';
 import { benchScenarios, jetStreamScenarios, type Scenario } from './scenarios/index.js';
 import { runImportsBench } from './imports.js';
+import { runJwtConnectBench } from './jwt-connect.js';
 import { REPO_ROOT, killAllServers } from './servers.js';
 import { benchSides, type SideSetup } from './sides.js';
 import { measureStartup, startupSubjects, type StartupSample, type StartupSubject } from './startup.js';
@@ -157,10 +158,15 @@ async function main(argv: string[]): Promise<number> {
   const restartWanted = !options.startupOnly && (options.scenario === null || 'restart'.startsWith(options.scenario));
   const restart = !restartWanted || setupError !== null ? null : await runRestart(options, sides);
   const importsWanted = !options.startupOnly && !options.jsOnly && natsBinary !== null && setupError === null && (options.scenario === null || 'imports'.startsWith(options.scenario));
-  const importLines: string[] = [];
+  const extraLines: string[] = [];
   if (importsWanted) {
     console.log('account imports (direct and through an import, alternating)');
-    await runImportsBench(natsBinary, options.quick, (line) => importLines.push(line));
+    await runImportsBench(natsBinary, options.quick, (line) => extraLines.push(line));
+  }
+  const jwtWanted = !options.startupOnly && !options.jsOnly && natsBinary !== null && setupError === null && (options.scenario === null || 'jwt-connect'.startsWith(options.scenario));
+  if (jwtWanted) {
+    console.log('JWT logins (operator mode, alternating)');
+    await runJwtConnectBench(natsBinary, options.quick, (line) => extraLines.push(line));
   }
 
   const rows = summarize(scenarios, runs, sides);
@@ -181,7 +187,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`JetStream restart with ${options.jsMessages.toLocaleString('en-US')} stored messages of 128 B (restarts: medians of ${restart.rounds})`);
     console.log(formatRestartTable(restart.records, options.jsMessages));
   }
-  if (importLines.length > 0) console.log(['', ...importLines].join('\n'));
+  if (extraLines.length > 0) console.log(['', ...extraLines].join('\n'));
   const failedRestarts = restart?.records.flatMap((record) => [
     ...(record.error === null ? [] : [`build on ${record.label}: ${record.error}`]),
     ...record.restarts.filter((sample) => sample.error !== null).map((sample) => `restart ${sample.round + 1} of ${record.label}: ${sample.error}`),

@@ -5,7 +5,7 @@
 
 import type { AccountLinksSpec, ExportSpec, MappingSpec, ServiceExportSpec, ServiceImportSpec, StreamImportSpec } from '../util/index.js';
 import { ResponseType, subjectIsSubsetOf } from '../util/index.js';
-import { decodeJwt, JwtError, signingKeys, timeProblem } from './jwt.js';
+import { decodeJwt, isRevoked, JwtError, signingKeys, timeProblem } from './jwt.js';
 import type { AccountClaims, ActivationClaims, ClaimsData } from './jwt.js';
 
 /** An account's JetStream limits from its JWT (structurally the configuration's). */
@@ -145,13 +145,6 @@ function activation(token: string, importer: string, exporter: ClaimsData<Accoun
   const issuerAccount = act.nats.issuer_account ?? '';
   if (act.iss === exporter.sub) return act;
   return issuerAccount === exporter.sub && signingKeys(exporter.nats.signing_keys).has(act.iss) ? act : null;
-}
-
-function isRevoked(revocations: Readonly<Record<string, number>> | undefined, key: string, issuedAt: number): boolean {
-  if (revocations === undefined) return false;
-  const own = revocations[key];
-  const all = revocations['*'];
-  return (own !== undefined && own >= issuedAt) || (all !== undefined && all >= issuedAt);
 }
 
 /** `mappings: { "<subject>": [{ subject, weight }] }`. */

@@ -1,7 +1,8 @@
 // The full resolver's directory: one `<account public key>.jwt` file per account, as nats-server's
 // DirJWTStore keeps it (not sharded), so a directory moves between the two servers. A deleted
-// account's file is renamed to `.jwt.deleted`. Writes replace the file whole (write, then rename), so
-// a crash leaves the old JWT or the new one.
+// account's file is renamed to `.jwt.deleted`; an expired JWT counts as absent (nats-server lists and
+// serves it no more, and removes its file later). Writes replace the file whole (write, then rename), so a crash
+// leaves the old JWT or the new one.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,7 +38,8 @@ export class AccountJwtDir {
     for (const name of fs.readdirSync(this.dir).sort()) {
       const key = name.slice(0, -EXTENSION.length);
       if (!name.endsWith(EXTENSION) || decodePublicKey(NkeyRole.Account, key) === null) continue;
-      out[key] = fs.readFileSync(path.join(this.dir, name), 'utf8');
+      const jwt = this.load(key);
+      if (jwt !== null) out[key] = jwt;
     }
     return out;
   }
@@ -45,11 +47,14 @@ export class AccountJwtDir {
   load(key: string): string | null {
     const file = this.fileFor(key);
     if (file === null) return null;
+    let jwt: string;
     try {
-      return fs.readFileSync(file, 'utf8');
+      jwt = fs.readFileSync(file, 'utf8');
     } catch {
       return null;
     }
+    const exp = issued(jwt)?.exp ?? 0;
+    return exp > 0 && exp * 1000 <= Date.now() ? null : jwt;
   }
 
   /** Stores `jwt` for `key`; false when the same JWT was already there (nothing changed). */

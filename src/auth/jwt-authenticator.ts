@@ -5,7 +5,7 @@
 
 import type { ClientAuthenticator, ConnectionType, ConnectionLimits, PermissionRules } from '../core/index.js';
 import type { ConnectOptions } from '../protocol/nats/index.js';
-import { JwtError, parseJwt, signingKeys, timeProblem } from './jwt.js';
+import { isRevoked, JwtError, parseJwt, signingKeys, timeProblem } from './jwt.js';
 import type { AccountClaims, ClaimsData, ParsedJwt, SigningKeyScope, UserClaims, UserPermissionClaims, UserPermissionLimits } from './jwt.js';
 import { newNonce, verifiesSignatureAsync } from './nonce.js';
 import type { AuthContext, AuthFailure, AuthResult, AuthSuccess } from './types.js';
@@ -146,15 +146,6 @@ function connectionTypeAllowed(types: readonly string[] | undefined, type: Conne
   return known.length > 0 && known.includes(type);
 }
 
-/** Revoked: the account revokes this user, or everyone (`*`), at or after the JWT was issued. */
-function isRevoked(revocations: Readonly<Record<string, number>> | undefined, userKey: string, issuedAt: number): boolean {
-  if (revocations === undefined) return false;
-  const own = revocations[userKey];
-  if (own !== undefined && own >= issuedAt) return true;
-  const all = revocations['*'];
-  return all !== undefined && all >= issuedAt;
-}
-
 function success(user: ClaimsData<UserClaims>, claims: UserPermissionLimits, account: ClaimsData<AccountClaims>, windowEndsMs: number | undefined): AuthSuccess {
   const permissions = permissionsOf(claims) ?? permissionsOf(account.nats.default_permissions ?? {});
   const expiries = [user.exp !== undefined && user.exp > 0 ? user.exp * 1000 : Infinity, windowEndsMs ?? Infinity];
@@ -167,6 +158,7 @@ function success(user: ClaimsData<UserClaims>, claims: UserPermissionLimits, acc
     ...(permissions !== null && { permissions }),
     limits: connectionLimits(claims, account.nats.limits),
     ...(expiresAtMs !== Infinity && { expiresAtMs }),
+    ...(account.exp !== undefined && account.exp > 0 && { accountExpiresAtMs: account.exp * 1000 }),
     issuerKey,
     ...(user.name !== undefined && user.name !== '' && { nameTag: user.name }),
   };

@@ -158,6 +158,14 @@ export function timeProblem(claims: ClaimsData<unknown>, nowSeconds: number): st
   return null;
 }
 
+/** Revoked: the list revokes this key, or everyone (`*`), at or after `issuedAt` (seconds). */
+export function isRevoked(revocations: Readonly<Record<string, number>> | undefined, key: string, issuedAt: number): boolean {
+  if (revocations === undefined) return false;
+  const own = revocations[key];
+  const all = revocations['*'];
+  return (own !== undefined && own >= issuedAt) || (all !== undefined && all >= issuedAt);
+}
+
 /** The keys a signing_keys list names (plain keys and scoped ones), with the scopes by key. */
 export function signingKeys(list: readonly (string | SigningKeyScope)[] | undefined): Map<string, SigningKeyScope | null> {
   const keys = new Map<string, SigningKeyScope | null>();

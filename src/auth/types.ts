@@ -79,6 +79,8 @@ export interface AuthSuccess {
   readonly limits?: ConnectionLimits;
   /** When a JWT login stops being valid (ms since the epoch). */
   readonly expiresAtMs?: number;
+  /** When the user's account JWT expires (ms since the epoch). */
+  readonly accountExpiresAtMs?: number;
   /** The key that signed the user JWT, and its name (monitoring shows them). */
   readonly issuerKey?: string;
   readonly nameTag?: string;

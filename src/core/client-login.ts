@@ -24,7 +24,9 @@ export class ClientLogin {
   private stash: Buffer[] = [];
   private timer: NodeJS.Timeout | null = null;
   /** Closes the client when its login stops being valid (a JWT's expiry or connect-time window). */
-  private readonly expiry = new LongTimer(() => this.expired());
+  private readonly expiry = new LongTimer(() => this.expired(WireError.UserAuthExpired));
+  /** Closes the client when its account stops being valid (the account JWT's expiry). */
+  private readonly accountExpiry = new LongTimer(() => this.expired(WireError.AccountAuthExpired));
 
   constructor(conn: ClientConnection, router: Router) {
     this.conn = conn;
@@ -134,6 +136,8 @@ export class ClientLogin {
     conn.loginExpiresAtMs = outcome.expiresAtMs ?? 0;
     if (outcome.expiresAtMs !== undefined) this.expiry.at(outcome.expiresAtMs);
     else this.expiry.stop();
+    if (outcome.accountExpiresAtMs !== undefined) this.accountExpiry.at(outcome.accountExpiresAtMs);
+    else this.accountExpiry.stop();
     return conn.applyLimits();
   }
 
@@ -193,12 +197,12 @@ export class ClientLogin {
     conn.close('Authentication Failure');
   }
 
-  /** The login's JWT expired (or its connect-time window closed) while the client was connected. */
-  private expired(): void {
+  /** The login's or its account's JWT expired (or the connect-time window closed) while the client was connected. */
+  private expired(text: typeof WireError.UserAuthExpired | typeof WireError.AccountAuthExpired): void {
     const conn = this.conn;
     if (conn.closed) return;
-    if (this.router.log.debugEnabled) this.router.log.debug(`${conn.label()} - ${WireError.UserAuthExpired}`);
-    conn.sendErrNow(WireError.UserAuthExpired);
+    if (this.router.log.debugEnabled) this.router.log.debug(`${conn.label()} - ${text}`);
+    conn.sendErrNow(text);
     conn.close('Authentication Expired');
   }
 
@@ -220,6 +224,7 @@ export class ClientLogin {
   release(): void {
     this.stopDeadline();
     this.expiry.stop();
+    this.accountExpiry.stop();
     this.stash = [];
   }
 }

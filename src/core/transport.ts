@@ -60,6 +60,8 @@ export interface AuthSuccessOutcome {
   readonly limits?: ConnectionLimits;
   /** When the login stops being valid (ms since the epoch); the client is then closed (`User Authentication Expired`). */
   readonly expiresAtMs?: number;
+  /** When the login's account stops being valid (its JWT expires); the client is then closed (`Account Authentication Expired`). */
+  readonly accountExpiresAtMs?: number;
   /** The key that signed the user's JWT (monitoring's issuer_key); absent for logins without one. */
   readonly issuerKey?: string;
   /** The user JWT's name (monitoring's name_tag). */

@@ -26,6 +26,7 @@ const operator = createOperator();
 const sys = createAccount();
 const accA = createAccount();
 const accB = createAccount();
+const accC = createAccount();
 const sysUser = createUser();
 
 const accountJwt = (name: string, kp: KeyPair, claims: Partial<Account> = {}): Promise<string> => encodeAccount(name, kp, { limits: UNLIMITED, ...claims } as Partial<Account>, { signer: operator });
@@ -165,7 +166,42 @@ describe('the full account resolver: leafgate vs nats-server', () => {
     });
   });
 
-  test('$SYS.REQ.CLAIMS.LIST lists the stored accounts', async () => {
+  test('an update that lowers the connection limit closes the oldest users beyond it', async () => {
+    await both({ oldest: "-ERR 'maximum account active connections exceeded'\r\n", newestStays: 'PONG\r\n' }, async (side) => {
+      const port = side.server.port;
+      const oldest = await rawUser(port, accA);
+      const newest = await rawUser(port, accA);
+      try {
+        await sysRequest(port, `$SYS.REQ.ACCOUNT.${accA.getPublicKey()}.CLAIMS.UPDATE`, await accountJwt('A', accA, { limits: { ...UNLIMITED, conn: 1 } } as Partial<Account>));
+        const told = await oldest.expect(/-ERR [^\r]*\r\n/);
+        newest.send('PING\r\n');
+        const stays = await newest.expect('PONG\r\n');
+        await sysRequest(port, `$SYS.REQ.ACCOUNT.${accA.getPublicKey()}.CLAIMS.UPDATE`, await accountJwt('A', accA));
+        return { oldest: told, newestStays: stays };
+      } finally {
+        oldest.close();
+        newest.close();
+      }
+    });
+  });
+
+  test('users of an account whose JWT expires while they are connected are told so and closed', async () => {
+    await both({ told: "-ERR 'Account Authentication Expired'\r\n", closed: true }, async (side) => {
+      const port = side.server.port;
+      const expiring = await encodeAccount('C', accC, { limits: UNLIMITED } as Partial<Account>, { signer: operator, exp: Math.floor(Date.now() / 1000) + 3 });
+      await sysRequest(port, '$SYS.REQ.CLAIMS.UPDATE', expiring);
+      const user = await rawUser(port, accC);
+      try {
+        const told = await user.expect(/-ERR [^\r]*\r\n/, 8000);
+        await user.waitClosed();
+        return { told, closed: user.closed };
+      } finally {
+        user.close();
+      }
+    });
+  });
+
+  test('$SYS.REQ.CLAIMS.LIST lists the stored accounts, an expired one no more', async () => {
     await both([accA.getPublicKey(), accB.getPublicKey(), sys.getPublicKey()].sort(), async (side) => {
       const answer = (await sysRequest(side.server.port, '$SYS.REQ.CLAIMS.LIST', '')) as { data: string[] };
       return [...answer.data].sort();

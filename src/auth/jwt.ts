@@ -2,6 +2,7 @@
 // issuer's public key, and their times checked, as nats-server's jwt library does before it trusts one.
 // The claims are typed as far as the server reads them.
 
+import type { SubjectRules } from '../core/index.js';
 import { decodePublicKey, NkeyRole } from '../util/index.js';
 import { verifiesSignature } from './nonce.js';
 
@@ -17,10 +18,8 @@ export interface ClaimsData<T> {
   readonly nats: T & { readonly tags?: readonly string[] };
 }
 
-export interface SubjectPermission {
-  readonly allow?: readonly string[];
-  readonly deny?: readonly string[];
-}
+/** A claim's `pub` or `sub`: the allow and deny lists, as core's rules hold them. */
+export type SubjectPermission = SubjectRules;
 
 export interface UserPermissionClaims {
   readonly pub?: SubjectPermission;

@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { writeTempConf } from '../helpers/conf-file.js';
 import type { TempConf } from '../helpers/conf-file.js';
 import { startLeafgate, startNatsServer } from '../helpers/processes.js';
@@ -36,6 +37,33 @@ export function serverPair(conf?: string, opts: { readonly monitoring?: boolean 
     if (pair === null) throw new Error('servers not started');
     return pair;
   };
+}
+
+/**
+ * A check for the suite's pair: `observe` runs against nats-server, then leafgate, and both must give
+ * `want` (what nats-server is observed to give).
+ */
+export function observedAlike(servers: () => ServerPair): <T>(want: T, observe: (port: number) => Promise<T>) => Promise<void> {
+  return async (want, observe) => {
+    const { natsServer, leafgate } = servers();
+    const fromNats = await observe(natsServer.port);
+    const fromLeafgate = await observe(leafgate.port);
+    assert.deepEqual({ natsServer: fromNats, leafgate: fromLeafgate }, { natsServer: want, leafgate: want });
+  };
+}
+
+/** Two clients each publish to `x` and subscribe to it: what each one gets (its own message only, when they are in different accounts). */
+export async function crossTalk(a: NatsConnection, b: NatsConnection): Promise<{ a: string; b: string }> {
+  const inA = a.subscribe('x', { max: 1 });
+  const inB = b.subscribe('x', { max: 1 });
+  await Promise.all([a.flush(), b.flush()]);
+  a.publish('x', 'from A');
+  b.publish('x', 'from B');
+  const got = async (sub: typeof inA): Promise<string> => {
+    for await (const msg of sub) return msg.string();
+    return '';
+  };
+  return { a: await got(inA), b: await got(inB) };
 }
 
 /** One test per scenario, all against one server pair. */

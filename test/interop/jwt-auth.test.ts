@@ -13,7 +13,7 @@ import { connect, credsAuthenticator, errors, jwtAuthenticator } from '@nats-io/
 import type { NatsConnection } from '@nats-io/transport-node';
 
 import { RawClient } from '../helpers/raw-client.js';
-import { serverPair } from './differential.js';
+import { crossTalk, observedAlike, serverPair } from './differential.js';
 
 const UNLIMITED = { conn: -1, subs: -1, payload: -1, data: -1, leaf: -1, imports: -1, exports: -1, wildcards: true };
 
@@ -122,13 +122,7 @@ const REFUSED = { answer: "-ERR 'Authorization Violation'\r\n", closed: true };
 
 describe('operator mode with the memory resolver: leafgate vs nats-server', () => {
   const servers = serverPair(CONF, { monitoring: true });
-  /** `want` is what nats-server is observed to give; leafgate must give the same. */
-  const both = async <T>(want: T, observe: (port: number) => Promise<T>): Promise<void> => {
-    const { natsServer, leafgate } = servers();
-    const fromNats = await observe(natsServer.port);
-    const fromLeafgate = await observe(leafgate.port);
-    assert.deepEqual({ natsServer: fromNats, leafgate: fromLeafgate }, { natsServer: want, leafgate: want });
-  };
+  const both = observedAlike(servers);
 
   test('INFO carries a fresh nonce and auth_required', async () => {
     await both({ nonce: true, fresh: true, authRequired: true }, async (port) => {
@@ -144,18 +138,7 @@ describe('operator mode with the memory resolver: leafgate vs nats-server', () =
     const b = await mint(accB);
     await both({ a: 'from A', b: 'from B' }, (port) =>
       withClient(port, a, (ncA) =>
-        withClient(port, b, async (ncB) => {
-          const inA = ncA.subscribe('x', { max: 1 });
-          const inB = ncB.subscribe('x', { max: 1 });
-          await Promise.all([ncA.flush(), ncB.flush()]);
-          ncA.publish('x', 'from A');
-          ncB.publish('x', 'from B');
-          const got = async (sub: typeof inA): Promise<string> => {
-            for await (const msg of sub) return msg.string();
-            return '';
-          };
-          return { a: await got(inA), b: await got(inB) };
-        }),
+        withClient(port, b, (ncB) => crossTalk(ncA, ncB)),
       ),
     );
   });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { RawClient } from '../helpers/raw-client.js';
-import { serverPair } from './differential.js';
+import { observedAlike, serverPair } from './differential.js';
 
 const CONF = `
 mappings {
@@ -59,11 +59,7 @@ async function deliveries(port: number, user: string, publisher: string, pubs: r
 
 describe('subject mappings: leafgate vs nats-server', () => {
   const servers = serverPair(CONF, { monitoring: true });
-  const both = async <T>(want: T, observe: (port: number) => Promise<T>): Promise<void> => {
-    const { natsServer, leafgate } = servers();
-    const [fromNats, fromLeafgate] = [await observe(natsServer.port), await observe(leafgate.port)];
-    assert.deepEqual({ natsServer: fromNats, leafgate: fromLeafgate }, { natsServer: want, leafgate: want });
-  };
+  const both = observedAlike(servers);
 
   test('literal, wildcard ($n and {{wildcard(n)}}) and > mappings; other subjects untouched', async () => {
     const want = { got: { 'orders.created': 1, 'b.2.a.1': 1, 'wild.q.r': 1, 're.y.x': 1, 'a.1.c.2': 1, 'orders.old': 1 }, errors: '' };

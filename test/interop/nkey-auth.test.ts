@@ -10,7 +10,7 @@ import { connect, errors, nkeyAuthenticator } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 import { RawClient } from '../helpers/raw-client.js';
-import { serverPair } from './differential.js';
+import { crossTalk, observedAlike, serverPair } from './differential.js';
 
 const alice = createUser();
 const bob = createUser();
@@ -58,13 +58,7 @@ const signed = (kp: typeof alice, text: string, encoding: BufferEncoding = 'base
 
 describe('nkey users: leafgate vs nats-server', () => {
   const servers = serverPair(CONF, { monitoring: true });
-  /** `want` is what nats-server is observed to give; leafgate must give the same. */
-  const both = async <T>(want: T, observe: (port: number) => Promise<T>): Promise<void> => {
-    const { natsServer, leafgate } = servers();
-    const fromNats = await observe(natsServer.port);
-    const fromLeafgate = await observe(leafgate.port);
-    assert.deepEqual({ natsServer: fromNats, leafgate: fromLeafgate }, { natsServer: want, leafgate: want });
-  };
+  const both = observedAlike(servers);
   const PASSED = { answer: 'PONG\r\n', closed: false };
   const REFUSED = { answer: AUTH_VIOLATION, closed: true };
 
@@ -78,22 +72,7 @@ describe('nkey users: leafgate vs nats-server', () => {
   });
 
   test('the official client logs in with a seed, in $G and in an account, and accounts stay apart', async () => {
-    await both({ a: 'from $G', b: 'from B' }, (port) =>
-      withClient(port, alice, (ncA) =>
-        withClient(port, bob, async (ncB) => {
-          const inA = ncA.subscribe('x', { max: 1 });
-          const inB = ncB.subscribe('x', { max: 1 });
-          await Promise.all([ncA.flush(), ncB.flush()]);
-          ncA.publish('x', 'from $G');
-          ncB.publish('x', 'from B');
-          const got = async (sub: typeof inA): Promise<string> => {
-            for await (const m of sub) return m.string();
-            return '';
-          };
-          return { a: await got(inA), b: await got(inB) };
-        }),
-      ),
-    );
+    await both({ a: 'from A', b: 'from B' }, (port) => withClient(port, alice, (ncA) => withClient(port, bob, (ncB) => crossTalk(ncA, ncB))));
   });
 
   test('/connz?auth=1 names an nkey user by its key, with its account', async () => {

@@ -41,12 +41,14 @@ test('`$n` in an import subject reorders the wildcards, both ways', () => {
   assert.equal(service?.transform?.transform('req.a.b'), 'svc.b.a');
 });
 
-test('the system account adds its CONNZ and STATZ exports unless one of its own covers them, and imports them into every other account', () => {
+test('the system account adds its CONNZ, STATZ and USER.INFO exports unless one of its own covers them, and imports them into every other account', () => {
   const specs = withSystemLinks([{ name: 'SYS', serviceExports: [{ subject: '$SYS.REQ.ACCOUNT.*.CONNZ', accounts: ['A'] }] }, { name: 'A' }], 'SYS', ['$G', 'SYS', 'A', 'B']);
   const sys = specs.find((s) => s.name === 'SYS');
-  assert.deepEqual(sys?.serviceExports?.map((e) => e.subject), ['$SYS.REQ.ACCOUNT.*.CONNZ', '$SYS.REQ.ACCOUNT.*.STATZ']);
+  assert.deepEqual(sys?.serviceExports?.map((e) => e.subject), ['$SYS.REQ.ACCOUNT.*.CONNZ', '$SYS.REQ.ACCOUNT.*.STATZ', '$SYS.REQ.USER.*.INFO']);
   const { accounts, errors } = linkAccounts(specs);
   assert.deepEqual(errors, [], "the server's own imports are not checked against the exports");
-  for (const name of ['$G', 'A', 'B']) assert.equal(accounts.get(name)?.serviceImports.length, 3, name);
+  for (const name of ['$G', 'A', 'B']) assert.equal(accounts.get(name)?.serviceImports.length, 4, name);
+  const userInfo = accounts.get('A')?.serviceImports.find((im) => im.from === '$SYS.REQ.USER.INFO');
+  assert.equal(userInfo?.share, true, "the requester's details go with the request");
   assert.equal(accounts.get('SYS')?.serviceImports.length, 0);
 });

@@ -147,12 +147,32 @@ function activation(token: string, importer: string, exporter: ClaimsData<Accoun
   return issuerAccount === exporter.sub && signingKeys(exporter.nats.signing_keys).has(act.iss) ? act : null;
 }
 
-/** `mappings: { "<subject>": [{ subject, weight }] }`. */
+type MappingClaims = Readonly<Record<string, readonly { subject?: string; weight?: number; cluster?: string }[]>>;
+
+/**
+ * What makes nats-server refuse an account JWT when it looks the account up (a blocking validation
+ * error), as far as it is checked here: a mapping whose weights add up to more than 100% (summed as
+ * Go's uint8, so past 255 it wraps as there). Null when none.
+ */
+export function accountClaimsProblem(nats: AccountClaims): string | null {
+  const mappings = (nats as { mappings?: MappingClaims }).mappings ?? {};
+  for (const [source, dests] of Object.entries(mappings)) {
+    let total = 0;
+    for (const d of dests) total = (total + (d.weight ? d.weight : 100)) & 0xff;
+    if (total > 100) return `Mapping "${source}" exceeds 100% among all of it's weighted to mappings`;
+  }
+  return null;
+}
+
+/**
+ * `mappings: { "<subject>": [{ subject, weight, cluster }] }`; a weight of 0 is 100, and a destination
+ * scoped to a cluster never applies on this unclustered server (as in the configuration's mappings).
+ */
 function mappingsOf(nats: AccountClaims): MappingSpec[] {
-  const mappings = (nats as { mappings?: Readonly<Record<string, readonly { subject?: string; weight?: number }[]>> }).mappings ?? {};
+  const mappings = (nats as { mappings?: MappingClaims }).mappings ?? {};
   return Object.entries(mappings).map(([source, dests]) => ({
     source,
-    destinations: dests.filter((d) => typeof d.subject === 'string').map((d) => ({ subject: d.subject as string, weight: d.weight ?? 100 })),
+    destinations: dests.filter((d) => typeof d.subject === 'string' && !d.cluster).map((d) => ({ subject: d.subject as string, weight: d.weight ? d.weight : 100 })),
   }));
 }
 

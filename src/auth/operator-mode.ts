@@ -1,10 +1,10 @@
 // Operator (JWT) mode put together: the trust the configuration gives (operator-trust.ts), the login
 // that checks users against it (jwt-authenticator.ts), and what each trusted account JWT sets up
-// (account-claims.ts). An account whose JWT no trusted key signed is left out, as nats-server's
-// lookup refuses it.
+// (account-claims.ts). An account whose JWT no trusted key signed, or that fails validation, is
+// left out, as nats-server's lookup refuses it.
 
 import { GLOBAL_ACCOUNT } from '../util/index.js';
-import { accountSetups } from './account-claims.js';
+import { accountClaimsProblem, accountSetups } from './account-claims.js';
 import type { JwtAccountSetup } from './account-claims.js';
 import type { UpdateOperator } from './claims-requests.js';
 import type { AccountClaims, ClaimsData } from './jwt.js';
@@ -27,7 +27,9 @@ export interface OperatorMode {
 export function operatorMode(input: OperatorModeInput, timeoutMs: number, nowMs: number): OperatorMode {
   const trust = operatorTrust(input, Math.floor(nowMs / 1000));
   const trusted = new Map<string, ClaimsData<AccountClaims>>();
-  for (const [key, claims] of trust.accounts) if (key === claims.sub && trust.trustedKeys.has(claims.iss)) trusted.set(key, claims);
+  for (const [key, claims] of trust.accounts) {
+    if (key === claims.sub && trust.trustedKeys.has(claims.iss) && accountClaimsProblem(claims.nats) === null) trusted.set(key, claims);
+  }
   const directory = { trustedKeys: trust.trustedKeys, strictKeys: trust.strictKeys, account: (key: string) => trusted.get(key) };
   // Every account a client can be bound to: $G, the trusted accounts and the system account.
   const names = new Set([GLOBAL_ACCOUNT, ...trusted.keys()]);

@@ -31,6 +31,7 @@ const accNoBearer = createAccount();
 const accForeign = createAccount();
 const accUnknown = createAccount();
 const accRevoking = createAccount();
+const accBadMapping = createAccount();
 const revokedUser = createUser();
 
 const accAJwt = await encodeAccount(
@@ -53,6 +54,7 @@ const accBJwt = await encodeAccount(
   accB,
   {
     limits: UNLIMITED,
+    mappings: { 'map.in': [{ subject: 'map.out' }], 'map.wild.*': [{ subject: 'map.$1.done', weight: 100 }] },
     imports: [
       { name: 'events', subject: 'events.>', account: accA.getPublicKey(), type: 'stream', local_subject: 'from-a.events.>' },
       { name: 'echo', subject: 'echo', account: accA.getPublicKey(), type: 'service', local_subject: 'a.echo' },
@@ -75,6 +77,7 @@ resolver_preload: {
   ${accNoBearer.getPublicKey()}: ${await encodeAccount('NOBEARER', accNoBearer, { limits: { ...UNLIMITED, disallow_bearer: true } } as Partial<Account>, { signer: operator })}
   ${accForeign.getPublicKey()}: ${await encodeAccount('FOREIGN', accForeign, { limits: UNLIMITED } as Partial<Account>, { signer: foreignOperator })}
   ${accRevoking.getPublicKey()}: ${accRevokingJwt}
+  ${accBadMapping.getPublicKey()}: ${await encodeAccount('BADMAP', accBadMapping, { limits: UNLIMITED, mappings: { m: [{ subject: 'a', weight: 60 }, { subject: 'b', weight: 60 }] } } as unknown as Partial<Account>, { signer: operator })}
 }
 `;
 
@@ -143,7 +146,7 @@ describe('operator mode with the memory resolver: leafgate vs nats-server', () =
     );
   });
 
-  test('refused: expired, not yet valid, unknown or untrusted account, wrong signer, bad or missing signature, revoked, src, connection type, connect times', async () => {
+  test('refused: expired, not yet valid, unknown, untrusted or invalid account, wrong signer, bad or missing signature, revoked, src, connection type, connect times', async () => {
     const other = createAccount();
     const cases = {
       valid: await mint(accA),
@@ -162,6 +165,7 @@ describe('operator mode with the memory resolver: leafgate vs nats-server', () =
       outsideTimes: await mint(accA, { times: [{ start: '00:00:00', end: '00:00:01' }], times_location: 'Pacific/Kiritimati' } as Partial<User>),
       insideTimes: await mint(accA, { times: [{ start: '00:00:00', end: '23:59:59' }], times_location: 'UTC' } as Partial<User>),
       noLimitsAccount: await mint(accNoLimits),
+      mappingsOver100Percent: await mint(accBadMapping),
     };
     const want = {
       valid: PASSED,
@@ -180,6 +184,7 @@ describe('operator mode with the memory resolver: leafgate vs nats-server', () =
       outsideTimes: REFUSED,
       insideTimes: PASSED,
       noLimitsAccount: { answer: "-ERR 'maximum account active connections exceeded'\r\n", closed: true },
+      mappingsOver100Percent: REFUSED,
       wrongNonce: REFUSED,
       otherKeySigned: REFUSED,
       missingSignature: REFUSED,
@@ -268,6 +273,24 @@ describe('operator mode with the memory resolver: leafgate vs nats-server', () =
           return { stream, echo, privateSvc };
         }),
       ),
+    );
+  });
+
+  test("the account JWT's mappings apply to its users' publishes", async () => {
+    const b = await mint(accB);
+    await both({ out: 'map.out', wild: 'map.x.done' }, (port) =>
+      withClient(port, b, async (nc) => {
+        const out = nc.subscribe('map.out', { max: 1 });
+        const wild = nc.subscribe('map.*.done', { max: 1 });
+        await nc.flush();
+        nc.publish('map.in', 'x');
+        nc.publish('map.wild.x', 'y');
+        const first = async (sub: typeof out): Promise<string> => {
+          for await (const msg of sub) return msg.subject;
+          return '';
+        };
+        return { out: await first(out), wild: await first(wild) };
+      }),
     );
   });
 

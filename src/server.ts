@@ -6,7 +6,7 @@ import path from 'node:path';
 import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { AccountJwtDir, Authenticator, authTimeoutMs, ClaimsRequests, operatorMode, outcomeJson } from './auth/index.js';
-import type { AuthOptions, ClaimsOutcome, JwtAuthenticator, OperatorMode } from './auth/index.js';
+import type { AccountJwtInfo, AuthOptions, ClaimsOutcome, JwtAuthenticator, OperatorMode } from './auth/index.js';
 import { describeChanges, diffOptions, jetStreamAccounts, resolveJetStreamStorage } from './config/index.js';
 import type { JetStreamConfig, Options } from './config/index.js';
 import { ConnectionKind, Router } from './core/index.js';
@@ -73,6 +73,11 @@ export class Server {
 
   get httpPort(): number {
     return this.monitor?.port ?? 0;
+  }
+
+  /** An account's JWT in operator mode, for monitoring. */
+  accountJwt(name: string): AccountJwtInfo | null {
+    return this.operator?.accountJwts.get(name) ?? null;
   }
 
   /** What monitoring reads of JetStream; null while it is off or could not start. */

@@ -12,6 +12,19 @@ import { JwtAuthenticator } from './jwt-authenticator.js';
 import { operatorTrust } from './operator-trust.js';
 import type { OperatorModeInput } from './operator-trust.js';
 
+/** An account JWT as /accountz shows it. */
+export interface AccountJwtInfo {
+  readonly jwt: string;
+  /** The key that signed the account (the operator's or one of its signing keys). */
+  readonly issuerKey: string;
+  readonly nameTag: string;
+  readonly tags: readonly string[];
+  /** Revoked user keys, each with the time (s) before which its JWTs are revoked. */
+  readonly revocations: Readonly<Record<string, number>>;
+  /** When the account JWT expires (s since the epoch); 0 for never. */
+  readonly expires: number;
+}
+
 export interface OperatorMode {
   readonly authenticator: JwtAuthenticator;
   readonly systemAccount: string;
@@ -19,6 +32,8 @@ export interface OperatorMode {
   readonly updateOperator: UpdateOperator;
   /** The trusted accounts, by public key, in the order they were given. */
   readonly accounts: readonly JwtAccountSetup[];
+  /** Each trusted account's JWT and what monitoring shows of it. */
+  readonly accountJwts: ReadonlyMap<string, AccountJwtInfo>;
   /** What nats-server only warns of at start. */
   readonly warnings: readonly string[];
 }
@@ -39,6 +54,12 @@ export function operatorMode(input: OperatorModeInput, timeoutMs: number, nowMs:
     systemAccount: trust.systemAccount,
     updateOperator: trust.updateOperator,
     accounts: accountSetups(trusted, Math.floor(nowMs / 1000)),
+    accountJwts: new Map(
+      [...trusted].map(([key, claims]) => [
+        key,
+        { jwt: (input.stored ?? input.preload)[key] ?? '', issuerKey: claims.iss, nameTag: claims.name ?? '', tags: claims.nats.tags ?? [], revocations: claims.nats.revocations ?? {}, expires: claims.exp ?? 0 },
+      ]),
+    ),
     warnings: trust.warnings,
   };
 }

@@ -3,6 +3,7 @@
 import type { Account, Router, ServiceImport } from '../core/index.js';
 import type { EndpointContext, EndpointReply } from './context.js';
 import type { JetStreamMonitorSource } from './jetstream-source.js';
+import type { AccountJwtView } from './source.js';
 import { BadRequestError } from './errors.js';
 import { rfc3339Nano } from './format.js';
 import { jsonReply } from './json.js';
@@ -20,14 +21,14 @@ export function accountz(ctx: EndpointContext): EndpointReply {
   if (accName === '') return jsonReply(ctx, { ...head, accounts: [...router.accounts.keys()] });
   const account = router.findAccount(accName);
   if (account === null) throw new BadRequestError(`Account ${accName} does not exist`);
-  return jsonReply(ctx, { ...head, account_detail: accountDetail(account, router, source.configLoadTime, source.jetStreamSource) });
+  return jsonReply(ctx, { ...head, account_detail: accountDetail(account, router, source.configLoadTime, source.jetStreamSource, source.accountJwt(account.name)) });
 }
 
 /**
  * Accounts are (re)built from the configuration, so its load time is when each was last updated.
  * Exports list services before streams and imports streams before services, as nats-server does.
  */
-export function accountDetail(account: Account, router: Router, updated: Date, js: JetStreamMonitorSource | null): Record<string, unknown> {
+export function accountDetail(account: Account, router: Router, updated: Date, js: JetStreamMonitorSource | null, claim: AccountJwtView | null): Record<string, unknown> {
   let clients = 0;
   let leafs = 0;
   for (const conn of account.conns) {
@@ -38,7 +39,7 @@ export function accountDetail(account: Account, router: Router, updated: Date, j
     account_name: account.name,
     update_time: rfc3339Nano(updated.getTime()),
     ...(account.name === router.systemAccount ? { is_system: true } : {}),
-    expired: false,
+    expired: claim !== null && claim.expires > 0 && claim.expires * 1000 <= Date.now(),
     complete: true,
     jetstream_enabled: js?.isEnabledFor(account.name) === true,
     leafnode_connections: leafs,
@@ -47,8 +48,24 @@ export function accountDetail(account: Account, router: Router, updated: Date, j
     ...(account.mappings !== null && { mappings: account.mappings.describe() }),
     ...exportsOf(account),
     ...importsOf(account),
+    ...(claim !== null && jwtDetails(claim)),
     sublist_stats: account.sublist.stats(),
     ...responsesOf(account),
+  };
+}
+
+/**
+ * An account JWT's token, signer, name and tags, and its revoked users with the time each is revoked
+ * from (in UTC; nats-server writes the server's zone, the same on a gateway running in UTC).
+ */
+function jwtDetails(claim: AccountJwtView): Record<string, unknown> {
+  const revoked = Object.entries(claim.revocations);
+  return {
+    jwt: claim.jwt,
+    issuer_key: claim.issuerKey,
+    ...(claim.nameTag !== '' && { name_tag: claim.nameTag }),
+    ...(claim.tags.length > 0 && { tags: claim.tags }),
+    ...(revoked.length > 0 && { revoked_user: Object.fromEntries(revoked.map(([key, s]) => [key, rfc3339Nano(s * 1000)])) }),
   };
 }
 

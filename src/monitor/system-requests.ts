@@ -111,7 +111,7 @@ export class SystemRequests {
       }
       case 'INFO':
         if (account === null) return this.wrap('error', JSON.stringify({ code: 500, description: `Account ${name} does not exist` }));
-        return this.wrap('data', JSON.stringify(accountDetail(account, s.router, s.configLoadTime, s.jetStreamSource)));
+        return this.wrap('data', JSON.stringify(accountDetail(account, s.router, s.configLoadTime, s.jetStreamSource, s.accountJwt(account.name))));
       case 'JSZ': {
         const ctx: EndpointContext = { source: s, query: new Query(queryOf(body, ENDPOINTS.JSZ?.options ?? {})), nowMs: this.clock.nowMs(), usage: this.usage, requestCounts: new Map(), compact: true };
         const detail = jszAccount(ctx, name);

@@ -63,7 +63,8 @@ const accBJwt = await encodeAccount(
   } as unknown as Partial<Account>,
   { signer: operator },
 );
-const accRevokingJwt = await encodeAccount('R', accRevoking, { limits: UNLIMITED, revocations: { [revokedUser.getPublicKey()]: Math.floor(Date.now() / 1000) + 60 } } as Partial<Account>, { signer: operator });
+const REVOKED_AT = Math.floor(Date.now() / 1000) + 60;
+const accRevokingJwt = await encodeAccount('R', accRevoking, { limits: UNLIMITED, revocations: { [revokedUser.getPublicKey()]: REVOKED_AT } } as Partial<Account>, { signer: operator });
 
 const CONF = `
 operator: ${await encodeOperator('op', operator, { system_account: sys.getPublicKey(), signing_keys: [operatorSigner.getPublicKey()] })}
@@ -306,6 +307,23 @@ describe('operator mode with the memory resolver: leafgate vs nats-server', () =
       });
     const want = { authorized_user: m.user.getPublicKey(), account: accA.getPublicKey(), jwt: m.jwt, issuer_key: accASigner.getPublicKey(), name_tag: 'sensor-7' };
     assert.deepEqual({ natsServer: await observe(natsServer.port, httpPort.natsServer), leafgate: await observe(leafgate.port, httpPort.leafgate) }, { natsServer: want, leafgate: want });
+  });
+
+  test('/accountz?acc= shows the account JWT, its signer, name and revoked users', async () => {
+    const { httpPort } = servers();
+    const observe = async (http: number) => {
+      const res = await fetch(`http://127.0.0.1:${http}/accountz?acc=${accRevoking.getPublicKey()}`);
+      const d = ((await res.json()) as { account_detail: Record<string, unknown> }).account_detail;
+      return { jwt: d.jwt, issuer_key: d.issuer_key, name_tag: d.name_tag, revoked_user: d.revoked_user, expired: d.expired };
+    };
+    const want = {
+      jwt: accRevokingJwt,
+      issuer_key: operator.getPublicKey(),
+      name_tag: 'R',
+      revoked_user: { [revokedUser.getPublicKey()]: new Date(REVOKED_AT * 1000).toISOString().replace('.000', '') },
+      expired: false,
+    };
+    assert.deepEqual({ natsServer: await observe(httpPort.natsServer), leafgate: await observe(httpPort.leafgate) }, { natsServer: want, leafgate: want });
   });
 
   test('a user whose JWT expires while connected is told so and closed', async () => {

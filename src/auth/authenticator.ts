@@ -72,7 +72,7 @@ export class Authenticator implements ClientAuthenticator {
     if (connect.account || connect.new_account === true) return this.failure('LEGACY_ACCOUNT', this.userTried(user, anonymous));
     if (!this.configured) return GLOBAL_LOGIN;
     const nkey = connect.nkey ?? '';
-    if (this.nkeys.size > 0 && nkey !== '') return this.nkeyLogin(nkey, connect.sig ?? '', ctx);
+    if (this.nkeys.size > 0 && nkey !== '') return await this.nkeyLogin(nkey, connect.sig ?? '', ctx);
 
     if (this.hasUsers) {
       if (this.tlsMap) return this.certLogin(connect.pass ?? '', ctx);
@@ -133,11 +133,11 @@ export class Authenticator implements ClientAuthenticator {
   }
 
   /** An NKEY user signs the nonce its INFO carried with the key's seed. */
-  private nkeyLogin(nkey: string, sig: string, ctx: AuthContext): AuthResult {
+  private async nkeyLogin(nkey: string, sig: string, ctx: AuthContext): Promise<AuthResult> {
     const u = this.nkeys.get(nkey);
     if (u === undefined) return this.failure('UNKNOWN_USER', nkey);
     if (!connectionTypeAllowed(u, ctx.connectionType)) return this.failure('CONNECTION_TYPE_NOT_ALLOWED', nkey);
-    return verifiesNonce(nkey, ctx.nonce ?? '', sig) ? success(u) : this.failure('BAD_CREDENTIALS', nkey);
+    return (await verifiesNonce(nkey, ctx.nonce ?? '', sig)) ? success(u) : this.failure('BAD_CREDENTIALS', nkey);
   }
 
   /** The user name a failure names: what CONNECT gave, or the no_auth_user it stood for. */

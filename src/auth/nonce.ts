@@ -28,10 +28,11 @@ function signatureBytes(sig: string): Buffer | null {
 
 /**
  * Whether `sig` is the signature of the nonce's text (the characters INFO carried) by the user key
- * `nkey`. False for a key that is not a user's public key, and for a signature that is not base64.
+ * `nkey`, checked on the thread pool. False for a key that is not a user's public key, and for a
+ * signature that is not base64.
  */
-export function verifiesNonce(nkey: string, nonce: string, sig: string): boolean {
-  return nonce !== '' && verifies(publicKeyObject(NkeyRole.User, nkey), nonce, sig);
+export function verifiesNonce(nkey: string, nonce: string, sig: string): Promise<boolean> {
+  return nonce === '' ? Promise.resolve(false) : verifiesAsync(publicKeyObject(NkeyRole.User, nkey), nonce, sig);
 }
 
 /** The roles whose keys sign: by a public key's first character. */
@@ -49,10 +50,13 @@ export function verifiesSignature(key: string, message: string, sig: string): bo
  */
 export function verifiesSignatureAsync(key: string, message: string, sig: string): Promise<boolean> {
   const role = SIGNER_ROLES[key[0] ?? ''];
-  const object = role === undefined ? null : publicKeyObject(role, key);
+  return verifiesAsync(role === undefined ? null : publicKeyObject(role, key), message, sig);
+}
+
+function verifiesAsync(key: KeyObject | null, message: string, sig: string): Promise<boolean> {
   const signature = signatureBytes(sig);
-  if (object === null || signature === null || signature.length !== 64) return Promise.resolve(false);
-  return new Promise((resolve) => crypto().verify(null, Buffer.from(message, 'latin1'), object, signature, (err, ok) => resolve(err === null && ok)));
+  if (key === null || signature === null || signature.length !== 64) return Promise.resolve(false);
+  return new Promise((resolve) => crypto().verify(null, Buffer.from(message, 'latin1'), key, signature, (err, ok) => resolve(err === null && ok)));
 }
 
 /** Keys seen recently, imported once: the same account and users sign login after login. */

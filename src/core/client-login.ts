@@ -81,11 +81,7 @@ export class ClientLogin {
     if (!outcome.ok) return this.refuse(outcome);
     const account = this.router.findAccount(outcome.account);
     if (account === null) return this.refuse({ ok: false, user: outcome.user ?? '' });
-    if (account.connectionsFull()) {
-      this.router.log.error(`${conn.label()} - ${WireError.MaxAccountConnections}`);
-      conn.sendErrNow(WireError.MaxAccountConnections);
-      return conn.close('Maximum Account Connections Exceeded');
-    }
+    if (account.connectionsFull()) return conn.closeWithError(WireError.MaxAccountConnections, 'Maximum Account Connections Exceeded');
     this.admit(account, outcome.user ?? '', outcome.permissions);
     if (!this.applyLogin(outcome)) return;
     this.router.events?.connected(conn);
@@ -164,14 +160,8 @@ export class ClientLogin {
   private rechecked(outcome: AuthOutcome): void {
     const conn = this.conn;
     if (conn.closed) return;
-    if (!outcome.ok && outcome.revoked === true) {
-      conn.sendErrNow(WireError.UserAuthRevoked);
-      return conn.close('Credentials Revoked');
-    }
-    if (!outcome.ok && outcome.accountExpired === true) {
-      conn.sendErrNow(WireError.AccountAuthExpired);
-      return conn.close('Authentication Expired');
-    }
+    if (!outcome.ok && outcome.revoked === true) return this.closeQuietly(WireError.UserAuthRevoked, 'Credentials Revoked');
+    if (!outcome.ok && outcome.accountExpired === true) return this.closeQuietly(WireError.AccountAuthExpired, 'Authentication Expired');
     if (!outcome.ok) return this.refuse(outcome);
     if (outcome.account !== conn.account?.name) return this.refuse({ ok: false, user: outcome.user ?? '' });
     conn.user = outcome.user ?? '';
@@ -199,11 +189,16 @@ export class ClientLogin {
 
   /** The login's or its account's JWT expired (or the connect-time window closed) while the client was connected. */
   private expired(text: typeof WireError.UserAuthExpired | typeof WireError.AccountAuthExpired): void {
+    this.closeQuietly(text, 'Authentication Expired');
+  }
+
+  /** Tells the client why and closes it, logged at debug level only (nats-server's sendErrAndDebug). */
+  private closeQuietly(text: string, reason: string): void {
     const conn = this.conn;
     if (conn.closed) return;
     if (this.router.log.debugEnabled) this.router.log.debug(`${conn.label()} - ${text}`);
     conn.sendErrNow(text);
-    conn.close('Authentication Expired');
+    conn.close(reason);
   }
 
   /** No CONNECT in time: nats-server logs this at debug level only. */

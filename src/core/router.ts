@@ -179,11 +179,7 @@ export class Router {
     const over = acc.maxConnections < 0 ? 0 : acc.conns.size - acc.maxConnections;
     if (over <= 0) return;
     const oldest = [...acc.conns].sort((a, b) => a.start.getTime() - b.start.getTime()).slice(0, over);
-    for (const conn of oldest) {
-      this.log.error(`${conn.label()} - ${WireError.MaxAccountConnections}`);
-      conn.sendErrNow(WireError.MaxAccountConnections);
-      conn.close('Maximum Account Connections Exceeded');
-    }
+    for (const conn of oldest) conn.closeWithError(WireError.MaxAccountConnections, 'Maximum Account Connections Exceeded');
   }
 
   /** The internal client that holds `acc`'s import and response subscriptions. */

@@ -137,7 +137,8 @@ export class Authenticator implements ClientAuthenticator {
     const u = this.nkeys.get(nkey);
     if (u === undefined) return this.failure('UNKNOWN_USER', nkey);
     if (!connectionTypeAllowed(u, ctx.connectionType)) return this.failure('CONNECTION_TYPE_NOT_ALLOWED', nkey);
-    return (await verifiesNonce(nkey, ctx.nonce ?? '', sig)) ? success(u) : this.failure('BAD_CREDENTIALS', nkey);
+    // nats-server names the account as an NKEY user's issuer (monitoring's issuer_key).
+    return (await verifiesNonce(nkey, ctx.nonce ?? '', sig)) ? { ...success(u), issuerKey: u.account } : this.failure('BAD_CREDENTIALS', nkey);
   }
 
   /** The user name a failure names: what CONNECT gave, or the no_auth_user it stood for. */

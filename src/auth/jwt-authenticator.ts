@@ -161,6 +161,7 @@ function success(user: ClaimsData<UserClaims>, claims: UserPermissionLimits, acc
     ...(account.exp !== undefined && account.exp > 0 && { accountExpiresAtMs: account.exp * 1000 }),
     issuerKey,
     ...(user.name !== undefined && user.name !== '' && { nameTag: user.name }),
+    ...((user.nats.tags?.length ?? 0) > 0 && { tags: user.nats.tags }),
   };
 }
 

@@ -84,6 +84,7 @@ export interface AuthSuccess {
   /** The key that signed the user JWT, and its name (monitoring shows them). */
   readonly issuerKey?: string;
   readonly nameTag?: string;
+  readonly tags?: readonly string[];
 }
 
 /** Why a login was refused; for logs only: the wire answer is always `Authorization Violation`. */

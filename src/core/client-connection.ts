@@ -47,6 +47,7 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
   /** The key that signed the login's JWT, and the JWT's name ('' without one): monitoring shows them. */
   issuerKey = '';
   nameTag = '';
+  tags: readonly string[] = [];
   /** When the login stops being valid (ms since the epoch); 0 for never. */
   loginExpiresAtMs = 0;
   /** The login's own limits (a JWT's), lowered further by the server's in applyLimits; null without any. */
@@ -216,6 +217,10 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
       lang: this.opts.lang,
       ver: this.opts.version,
       rtt: Math.round(this.rttMs * 1e6),
+      jwt: this.opts.jwt,
+      issuer_key: this.issuerKey,
+      name_tag: this.nameTag,
+      tags: this.tags.length > 0 ? this.tags : undefined,
       kind: 'Client',
       client_type: 'nats',
     };

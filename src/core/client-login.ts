@@ -128,6 +128,7 @@ export class ClientLogin {
     const conn = this.conn;
     conn.issuerKey = outcome.issuerKey ?? '';
     conn.nameTag = outcome.nameTag ?? '';
+    conn.tags = outcome.tags ?? [];
     conn.loginLimits = outcome.limits ?? null;
     conn.loginExpiresAtMs = outcome.expiresAtMs ?? 0;
     if (outcome.expiresAtMs !== undefined) this.expiry.at(outcome.expiresAtMs);

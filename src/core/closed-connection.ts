@@ -44,6 +44,7 @@ export class ClosedConnection {
   readonly user: string;
   readonly issuerKey: string;
   readonly nameTag: string;
+  readonly tags: readonly string[];
   readonly account: Account | null;
   readonly tlsVersion: string;
   readonly tlsCipher: string;
@@ -70,6 +71,7 @@ export class ClosedConnection {
     this.user = conn.user;
     this.issuerKey = conn.issuerKey;
     this.nameTag = conn.nameTag;
+    this.tags = conn.tags;
     this.account = conn.account;
     this.tlsVersion = conn.tlsVersion;
     this.tlsCipher = conn.tlsCipher;

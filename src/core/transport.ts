@@ -64,8 +64,9 @@ export interface AuthSuccessOutcome {
   readonly accountExpiresAtMs?: number;
   /** The key that signed the user's JWT (monitoring's issuer_key); absent for logins without one. */
   readonly issuerKey?: string;
-  /** The user JWT's name (monitoring's name_tag). */
+  /** The user JWT's name and tags (monitoring's name_tag and tags). */
   readonly nameTag?: string;
+  readonly tags?: readonly string[];
 }
 
 /** Per-connection limits from a login: -1 is no limit, 0 allows nothing (as in NATS JWTs). */

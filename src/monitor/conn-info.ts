@@ -54,6 +54,7 @@ export interface ConnInfo {
   jwt?: string;
   issuer_key?: string;
   name_tag?: string;
+  tags?: readonly string[];
   subscriptions_list?: string[];
   subscriptions_list_detail?: SubDetail[];
 }
@@ -118,12 +119,13 @@ export function connInfo(conn: ListedConnection, nowMs: number, options: ConnInf
 }
 
 /** A JWT login's token, the key that signed it and its name, as nats-server shows them with `auth=true`. */
-function jwtDetails(conn: ListedConnection): Pick<ConnInfo, 'jwt' | 'issuer_key' | 'name_tag'> {
+function jwtDetails(conn: ListedConnection): Pick<ConnInfo, 'jwt' | 'issuer_key' | 'name_tag' | 'tags'> {
   const jwt = conn.opts.jwt ?? '';
   return {
     ...(jwt !== '' ? { jwt } : {}),
     ...(conn.issuerKey !== '' ? { issuer_key: conn.issuerKey } : {}),
     ...(conn.nameTag !== '' ? { name_tag: conn.nameTag } : {}),
+    ...(conn.tags.length > 0 ? { tags: conn.tags } : {}),
   };
 }
 

@@ -309,6 +309,24 @@ describe('operator mode with the memory resolver: leafgate vs nats-server', () =
     assert.deepEqual({ natsServer: await observe(natsServer.port, httpPort.natsServer), leafgate: await observe(leafgate.port, httpPort.leafgate) }, { natsServer: want, leafgate: want });
   });
 
+  test("the system account's CONNECT event names the JWT user, its JWT, issuer key, name and tags", async () => {
+    const m = await mint(accA, { tags: ['site:north'] } as Partial<User>, { signer: accASigner, name: 'sensor-9' });
+    const sysLogin = await mint(sys);
+    const want = { user: m.user.getPublicKey(), acc: accA.getPublicKey(), jwt: m.jwt, issuer_key: accASigner.getPublicKey(), name_tag: 'sensor-9', tags: ['site:north'], kind: 'Client', client_type: 'nats' };
+    await both(want, (port) =>
+      withClient(port, sysLogin, async (sysNc) => {
+        const events = sysNc.subscribe(`$SYS.ACCOUNT.${accA.getPublicKey()}.CONNECT`, { max: 1 });
+        await sysNc.flush();
+        await withClient(port, m, (nc) => nc.flush());
+        for await (const msg of events) {
+          const c = msg.json<{ client: Record<string, unknown> }>().client;
+          return { user: c.user, acc: c.acc, jwt: c.jwt, issuer_key: c.issuer_key, name_tag: c.name_tag, tags: c.tags, kind: c.kind, client_type: c.client_type };
+        }
+        return {} as typeof want;
+      }),
+    );
+  });
+
   test('/accountz?acc= shows the account JWT, its signer, name and revoked users', async () => {
     const { httpPort } = servers();
     const observe = async (http: number) => {

@@ -75,16 +75,16 @@ describe('nkey users: leafgate vs nats-server', () => {
     await both({ a: 'from A', b: 'from B' }, (port) => withClient(port, alice, (ncA) => withClient(port, bob, (ncB) => crossTalk(ncA, ncB))));
   });
 
-  test('/connz?auth=1 names an nkey user by its key, with its account', async () => {
+  test('/connz?auth=1 names an nkey user by its key, with its account as its issuer', async () => {
     const { natsServer, leafgate, httpPort } = servers();
     const observe = async (port: number, http: number) =>
       withClient(port, bob, async (nc) => {
         const cid = nc.info?.client_id;
         const res = await fetch(`http://127.0.0.1:${http}/connz?auth=1&acc=B`);
-        const conn = ((await res.json()) as { connections: { cid: number; authorized_user?: string; account?: string }[] }).connections.find((c) => c.cid === cid);
-        return { authorized_user: conn?.authorized_user, account: conn?.account };
+        const conn = ((await res.json()) as { connections: { cid: number; authorized_user?: string; account?: string; issuer_key?: string }[] }).connections.find((c) => c.cid === cid);
+        return { authorized_user: conn?.authorized_user, account: conn?.account, issuer_key: conn?.issuer_key };
       });
-    const want = { authorized_user: bob.getPublicKey(), account: 'B' };
+    const want = { authorized_user: bob.getPublicKey(), account: 'B', issuer_key: 'B' };
     assert.deepEqual({ natsServer: await observe(natsServer.port, httpPort.natsServer), leafgate: await observe(leafgate.port, httpPort.leafgate) }, { natsServer: want, leafgate: want });
   });
 

@@ -278,9 +278,9 @@ test('nkey users: a fresh 15-character nonce per connection, and a login by sign
   assert.match(nonce, /^[A-Za-z0-9_-]{15}$/);
   assert.notEqual(a.newNonce(), nonce);
   const ctx: AuthContext = { connectionType: 'STANDARD', nonce };
-  assert.deepEqual(await login(a, alice.signs(nonce), ctx), { ok: true, user: alice.nkey, account: '$G' });
-  assert.deepEqual(await login(a, alice.signs(nonce, 'base64'), ctx), { ok: true, user: alice.nkey, account: '$G' }, 'standard base64 too');
-  assert.deepEqual(await login(a, bob.signs(nonce), ctx), { ok: true, user: bob.nkey, account: 'B', permissions: { publish: { allow: ['b.>'] } } });
+  assert.deepEqual(await login(a, alice.signs(nonce), ctx), { ok: true, user: alice.nkey, account: '$G', issuerKey: '$G' });
+  assert.deepEqual(await login(a, alice.signs(nonce, 'base64'), ctx), { ok: true, user: alice.nkey, account: '$G', issuerKey: '$G' }, 'standard base64 too');
+  assert.deepEqual(await login(a, bob.signs(nonce), ctx), { ok: true, user: bob.nkey, account: 'B', permissions: { publish: { allow: ['b.>'] } }, issuerKey: 'B' });
 });
 
 test('nkey users: a signature of another nonce, by another key, missing or not base64, and an unknown key are refused', async () => {

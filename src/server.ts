@@ -6,7 +6,7 @@ import path from 'node:path';
 import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { AccountJwtDir, Authenticator, authTimeoutMs, ClaimsRequests, operatorMode, outcomeJson } from './auth/index.js';
-import type { AccountJwtInfo, AuthOptions, ClaimsOutcome, JwtAuthenticator, OperatorMode } from './auth/index.js';
+import type { AuthOptions, ClaimsOutcome, JwtAuthenticator, OperatorMode } from './auth/index.js';
 import { describeChanges, diffOptions, jetStreamAccounts, resolveJetStreamStorage } from './config/index.js';
 import type { JetStreamConfig, Options } from './config/index.js';
 import { ConnectionKind, Router } from './core/index.js';
@@ -18,7 +18,7 @@ import { headerValue, NATS_COMPAT_VERSION } from './protocol/nats/index.js';
 import { boundPort, createTlsUpgrader, listenTcp } from './transports/index.js';
 import type { TlsUpgrader } from './transports/index.js';
 import { GLOBAL_ACCOUNT, linkAccounts, ListenError, withSystemLinks, formatGoDuration, formatHostPort, generateServerId, reachableUrls } from './util/index.js';
-import type { LinkedAccount, Logger } from './util/index.js';
+import type { AccountJwtInfo, LinkedAccount, Logger } from './util/index.js';
 
 /** Re-reads the configuration (file, then flags) for a reload. */
 export type OptionsLoader = () => Options;

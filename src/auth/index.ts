@@ -3,7 +3,7 @@ export { Authenticator, authTimeoutMs } from './authenticator.js';
 export type { JwtAccountSetup } from './account-claims.js';
 export { JwtAuthenticator } from './jwt-authenticator.js';
 export { operatorMode } from './operator-mode.js';
-export type { AccountJwtInfo, OperatorMode } from './operator-mode.js';
+export type { OperatorMode } from './operator-mode.js';
 export { OperatorTrustError } from './operator-trust.js';
 export { AccountJwtDir } from './account-jwt-dir.js';
 export { ClaimsRequests, outcomeJson } from './claims-requests.js';

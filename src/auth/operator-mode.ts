@@ -4,6 +4,7 @@
 // left out, as nats-server's lookup refuses it.
 
 import { GLOBAL_ACCOUNT } from '../util/index.js';
+import type { AccountJwtInfo } from '../util/index.js';
 import { accountClaimsProblem, accountSetups } from './account-claims.js';
 import type { JwtAccountSetup } from './account-claims.js';
 import type { UpdateOperator } from './claims-requests.js';
@@ -11,19 +12,6 @@ import type { AccountClaims, ClaimsData } from './jwt.js';
 import { JwtAuthenticator } from './jwt-authenticator.js';
 import { operatorTrust } from './operator-trust.js';
 import type { OperatorModeInput } from './operator-trust.js';
-
-/** An account JWT as /accountz shows it. */
-export interface AccountJwtInfo {
-  readonly jwt: string;
-  /** The key that signed the account (the operator's or one of its signing keys). */
-  readonly issuerKey: string;
-  readonly nameTag: string;
-  readonly tags: readonly string[];
-  /** Revoked user keys, each with the time (s) before which its JWTs are revoked. */
-  readonly revocations: Readonly<Record<string, number>>;
-  /** When the account JWT expires (s since the epoch); 0 for never. */
-  readonly expires: number;
-}
 
 export interface OperatorMode {
   readonly authenticator: JwtAuthenticator;

@@ -1,6 +1,6 @@
 // What the authenticator is built from, what it is asked and what it answers. Declared here rather
 // than taken from config (auth does not import config); server.ts maps the options onto these.
-import type { ConnectionLimits, ConnectionType, PermissionRules } from '../core/index.js';
+import type { AuthFailureOutcome, AuthSuccessOutcome, ConnectionType, PermissionRules } from '../core/index.js';
 import type { CertIdentity } from '../util/index.js';
 
 export const CONNECTION_TYPES: ReadonlySet<string> = new Set<ConnectionType>([
@@ -69,23 +69,8 @@ export interface AuthContext {
   readonly host?: string;
 }
 
-export interface AuthSuccess {
-  readonly ok: true;
-  /** Configured user the connection is logged in as; absent for token, no-auth and anonymous logins. */
-  readonly user?: string;
-  readonly account: string;
-  readonly permissions?: PermissionRules;
-  /** A JWT's subscription and payload limits (-1 for none). */
-  readonly limits?: ConnectionLimits;
-  /** When a JWT login stops being valid (ms since the epoch). */
-  readonly expiresAtMs?: number;
-  /** When the user's account JWT expires (ms since the epoch). */
-  readonly accountExpiresAtMs?: number;
-  /** The key that signed the user JWT, and its name (monitoring shows them). */
-  readonly issuerKey?: string;
-  readonly nameTag?: string;
-  readonly tags?: readonly string[];
-}
+/** Who logged in, as core takes it: the user (absent for token, no-auth and anonymous logins), account, permissions, and what a JWT brings. */
+export type AuthSuccess = AuthSuccessOutcome;
 
 /** Why a login was refused; for logs only: the wire answer is always `Authorization Violation`. */
 export type AuthFailureReason =
@@ -94,17 +79,9 @@ export type AuthFailureReason =
   | 'CONNECTION_TYPE_NOT_ALLOWED'
   | 'BAD_CREDENTIALS';
 
-export interface AuthFailure {
-  readonly ok: false;
+/** A refusal as core takes it (the user tried, a log line, revoked, account expired), with the reason for tests and logs. */
+export interface AuthFailure extends AuthFailureOutcome {
   readonly reason: AuthFailureReason;
-  /** The user name tried (the no_auth_user's when CONNECT carried no credentials); only when users are configured. */
-  readonly user?: string;
-  /** Logged at error level before the authentication error. */
-  readonly logError?: string;
-  /** The user's JWT is revoked (a logged-in client is told so when its account changes). */
-  readonly revoked?: boolean;
-  /** The user's account is gone or expired. */
-  readonly accountExpired?: boolean;
 }
 
 export type AuthResult = AuthSuccess | AuthFailure;

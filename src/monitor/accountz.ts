@@ -1,9 +1,9 @@
 // /accountz: the account names, or with acc=<name> that account's detail.
 
 import type { Account, Router, ServiceImport } from '../core/index.js';
+import type { AccountJwtInfo } from '../util/index.js';
 import type { EndpointContext, EndpointReply } from './context.js';
 import type { JetStreamMonitorSource } from './jetstream-source.js';
-import type { AccountJwtView } from './source.js';
 import { BadRequestError } from './errors.js';
 import { rfc3339Nano } from './format.js';
 import { jsonReply } from './json.js';
@@ -28,7 +28,7 @@ export function accountz(ctx: EndpointContext): EndpointReply {
  * Accounts are (re)built from the configuration, so its load time is when each was last updated.
  * Exports list services before streams and imports streams before services, as nats-server does.
  */
-export function accountDetail(account: Account, router: Router, updated: Date, js: JetStreamMonitorSource | null, claim: AccountJwtView | null): Record<string, unknown> {
+export function accountDetail(account: Account, router: Router, updated: Date, js: JetStreamMonitorSource | null, claim: AccountJwtInfo | null): Record<string, unknown> {
   let clients = 0;
   let leafs = 0;
   for (const conn of account.conns) {
@@ -58,7 +58,7 @@ export function accountDetail(account: Account, router: Router, updated: Date, j
  * An account JWT's token, signer, name and tags, and its revoked users with the time each is revoked
  * from (in UTC; nats-server writes the server's zone, the same on a gateway running in UTC).
  */
-function jwtDetails(claim: AccountJwtView): Record<string, unknown> {
+function jwtDetails(claim: AccountJwtInfo): Record<string, unknown> {
   const revoked = Object.entries(claim.revocations);
   return {
     jwt: claim.jwt,

@@ -3,6 +3,7 @@
 
 import type { Options } from '../config/index.js';
 import type { Router } from '../core/index.js';
+import type { AccountJwtInfo } from '../util/index.js';
 import type { JetStreamMonitorSource } from './jetstream-source.js';
 
 export interface MonitorLog {
@@ -22,16 +23,5 @@ export interface MonitorSource {
   /** The running JetStream service; null while JetStream is off or could not start. */
   readonly jetStreamSource: JetStreamMonitorSource | null;
   /** An account's JWT in operator mode; null for an account without one. */
-  accountJwt(name: string): AccountJwtView | null;
-}
-
-/** What /accountz shows of an account JWT (structurally auth's AccountJwtInfo). */
-export interface AccountJwtView {
-  readonly jwt: string;
-  readonly issuerKey: string;
-  readonly nameTag: string;
-  readonly tags: readonly string[];
-  readonly revocations: Readonly<Record<string, number>>;
-  /** Seconds since the epoch; 0 for never. */
-  readonly expires: number;
+  accountJwt(name: string): AccountJwtInfo | null;
 }

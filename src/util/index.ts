@@ -33,3 +33,4 @@ export type {
 export { clientInfoJson } from './client-info.js';
 export { randomBase62 } from './base62.js';
 export { LongTimer } from './long-timer.js';
+export type { AccountJwtInfo } from './account-jwt-info.js';

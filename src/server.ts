@@ -8,17 +8,23 @@ import type { AddressInfo } from 'node:net';
 import { AccountJwtDir, Authenticator, authTimeoutMs, ClaimsRequests, operatorMode, outcomeJson } from './auth/index.js';
 import type { AuthOptions, ClaimsOutcome, JwtAuthenticator, OperatorMode } from './auth/index.js';
 import { describeChanges, diffOptions, jetStreamAccounts, resolveJetStreamStorage } from './config/index.js';
-import type { JetStreamConfig, Options } from './config/index.js';
+import type { JetStreamConfig, Options, WebsocketConfig } from './config/index.js';
 import { ConnectionKind, Router } from './core/index.js';
 import type { InternalClient, MsgHandler, RouterConfig } from './core/index.js';
 import type { JetStream } from './jetstream/index.js';
 import type { JetStreamMonitorSource, MonitorServer, SystemRequests } from './monitor/index.js';
 import { ServerStamp, SystemEvents } from './monitor/system/index.js';
 import { headerValue, NATS_COMPAT_VERSION } from './protocol/nats/index.js';
-import { boundPort, createTlsUpgrader, listenTcp } from './transports/index.js';
-import type { TlsUpgrader } from './transports/index.js';
+import { boundPort, createTlsUpgrader, listenTcp, listenWebsocket } from './transports/index.js';
+import type { TlsUpgrader, WebsocketClient, WebsocketListener } from './transports/index.js';
 import { GLOBAL_ACCOUNT, linkAccounts, ListenError, withSystemLinks, formatGoDuration, formatHostPort, generateServerId, reachableUrls } from './util/index.js';
 import type { AccountJwtInfo, LinkedAccount, Logger } from './util/index.js';
+
+/**
+ * The largest WebSocket message a client may send: a client packs many operations into one message;
+ * the NATS parser enforces max_payload and max_control_line on what is inside.
+ */
+const WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 /** Re-reads the configuration (file, then flags) for a reload. */
 export type OptionsLoader = () => Options;
@@ -33,6 +39,7 @@ export class Server {
   lameDuck = false;
 
   private listener: net.Server | null = null;
+  private websocket: WebsocketListener | null = null;
   private monitor: MonitorServer | null = null;
   private jetstream: JetStream | null = null;
   private systemEvents: SystemEvents | null = null;
@@ -176,6 +183,7 @@ export class Server {
       });
       this.log.info(`Starting http monitor on ${formatHostPort(httpHost, this.monitor.port)}`);
     }
+    if (opts.websocket !== undefined) await this.startWebsocket(opts.websocket);
     this.listener = await listenTcp({ host: opts.host, port: opts.port }, (socket) => this.onSocket(socket)).catch((err: Error) => {
       throw new StartError(err instanceof ListenError ? `Error listening on port: ${err.hostPort}, "${err.message}"` : err.message, err);
     });
@@ -187,6 +195,40 @@ export class Server {
     this.answerSystemRequests();
     this.writePortsFile();
     this.log.info('Server is ready');
+  }
+
+  /** The WebSocket listener: NATS clients over ws:// or wss://, connection type WEBSOCKET. */
+  private async startWebsocket(ws: WebsocketConfig): Promise<void> {
+    const opts = this.opts;
+    const host = ws.host !== '' ? ws.host : opts.host;
+    const tls = ws.tls === undefined ? undefined : { cert: fs.readFileSync(ws.tls.certFile), key: fs.readFileSync(ws.tls.keyFile), ...(ws.tls.caFile !== undefined && { ca: fs.readFileSync(ws.tls.caFile) }), verify: ws.tls.verify };
+    this.websocket = await listenWebsocket(
+      {
+        host,
+        port: ws.port < 0 ? 0 : ws.port,
+        ...(tls !== undefined && { tls }),
+        sameOrigin: ws.sameOrigin,
+        allowedOrigins: ws.allowedOrigins,
+        // wss without a handshake timeout of its own takes the TLS block's, as in nats-server.
+        handshakeTimeoutMs: ws.handshakeTimeoutMs > 0 ? ws.handshakeTimeoutMs : (ws.tls?.timeoutMs ?? 0),
+        compression: ws.compression,
+        maxMessageBytes: WEBSOCKET_MAX_MESSAGE_BYTES,
+      },
+      (client) => this.onWebsocketClient(client),
+      (message) => this.log.error(message),
+    ).catch((err: Error) => {
+      throw new StartError(err instanceof ListenError ? `Unable to listen for websocket connections: listen tcp ${err.hostPort}: ${err.message}` : err.message, err);
+    });
+    this.log.info(`Listening for websocket clients on ${tls !== undefined ? 'wss' : 'ws'}://${formatHostPort(host, this.websocket.port)}`);
+    if (tls === undefined) this.log.warn('Websocket not configured with TLS. DO NOT USE IN PRODUCTION!');
+  }
+
+  private onWebsocketClient(client: WebsocketClient): void {
+    if (this.lameDuck || this.shuttingDown) {
+      client.socket.destroy();
+      return;
+    }
+    this.router.accept({ socket: client.socket, type: 'WEBSOCKET', remoteAddress: client.remoteAddress });
   }
 
   /** Loaded only when enabled: the store (SQLite) is most of what JetStream costs at start. */
@@ -435,6 +477,8 @@ export class Server {
 
   /** Refuses new connections; open ones are closed separately (net.Server.close waits for them). */
   private stopListening(): void {
+    void this.websocket?.close();
+    this.websocket = null;
     if (this.listener === null) return;
     this.listener.close();
     this.listener = null;

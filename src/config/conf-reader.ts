@@ -119,3 +119,45 @@ export function readStringList(issues: Issues, field: Field): string[] | undefin
   }
   return out;
 }
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Go's net.SplitHostPort: `host:port`, `[v6]:port`, `:port`. */
+function splitHostPort(text: string): { host: string; port: string } | undefined {
+  if (text.startsWith('[')) {
+    const close = text.indexOf(']');
+    if (close < 0 || text[close + 1] !== ':') return undefined;
+    return { host: text.slice(1, close), port: text.slice(close + 2) };
+  }
+  const colon = text.lastIndexOf(':');
+  if (colon < 0) return undefined;
+  const host = text.slice(0, colon);
+  if (host.includes(':')) return undefined;
+  return { host, port: text.slice(colon + 1) };
+}
+
+/** `listen`-style value: a port number, or `host:port`. */
+export function readHostPort(issues: Issues, field: Field): HostPort | undefined {
+  const node = field.node;
+  if (node.kind === 'integer') {
+    const port = readInteger(issues, field);
+    return port === undefined ? undefined : { host: '', port };
+  }
+  if (node.kind !== 'string') {
+    issues.error(field.pos, `expected port or host:port, got ${node.kind}`);
+    return undefined;
+  }
+  const parts = splitHostPort(node.value);
+  if (parts === undefined) {
+    issues.error(field.pos, `could not parse address string ${JSON.stringify(node.value)}`);
+    return undefined;
+  }
+  if (!/^[+-]?\d+$/.test(parts.port)) {
+    issues.error(field.pos, `could not parse port ${JSON.stringify(parts.port)}`);
+    return undefined;
+  }
+  return { host: parts.host, port: Number(parts.port) };
+}

@@ -3,7 +3,7 @@
 // so one run reports them all; keys that later subsystems will implement load with a warning.
 
 import type { Field } from './conf-reader.js';
-import { Issues, fieldOf, readBoolean, readInteger, readString, typeError } from './conf-reader.js';
+import { Issues, fieldOf, readBoolean, readHostPort, readInteger, readString, typeError } from './conf-reader.js';
 import type { ConfEntry, ConfMap, SourcePos } from './conf-tree.js';
 import { formatGoDuration } from '../util/index.js';
 import { DurationError, parseGoDurationMs } from './durations.js';
@@ -19,6 +19,7 @@ import type { AuthConfig, OptionLayer, ResolverConfig } from './options.js';
 import { DEFAULTS, mergeOptions } from './options.js';
 import { validateOptions } from './validate.js';
 import { readOperator, readPreload, readResolver } from './from-conf-operator.js';
+import { readWebsocket } from './from-conf-websocket.js';
 
 export interface ConfMapping {
   readonly layer: OptionLayer;
@@ -54,8 +55,6 @@ const LATER_KEYS: ReadonlySet<string> = new Set([
   'gateway',
   'leaf',
   'leafnodes',
-  'websocket',
-  'ws',
   'mqtt',
   'server_tags',
   'default_js_domain',
@@ -74,48 +73,6 @@ const MAX_SUB_TOKENS = 255;
 const MIN_LAME_DUCK_DURATION_MS = 30_000;
 /** Payloads above this work but nats-server discourages them. */
 const LARGE_PAYLOAD = 8 * 1024 * 1024;
-
-interface HostPort {
-  readonly host: string;
-  readonly port: number;
-}
-
-/** Go's net.SplitHostPort: `host:port`, `[v6]:port`, `:port`. */
-function splitHostPort(text: string): { host: string; port: string } | undefined {
-  if (text.startsWith('[')) {
-    const close = text.indexOf(']');
-    if (close < 0 || text[close + 1] !== ':') return undefined;
-    return { host: text.slice(1, close), port: text.slice(close + 2) };
-  }
-  const colon = text.lastIndexOf(':');
-  if (colon < 0) return undefined;
-  const host = text.slice(0, colon);
-  if (host.includes(':')) return undefined;
-  return { host, port: text.slice(colon + 1) };
-}
-
-/** `listen`-style value: a port number, or `host:port`. */
-function readHostPort(issues: Issues, field: Field): HostPort | undefined {
-  const node = field.node;
-  if (node.kind === 'integer') {
-    const port = readInteger(issues, field);
-    return port === undefined ? undefined : { host: '', port };
-  }
-  if (node.kind !== 'string') {
-    issues.error(field.pos, `expected port or host:port, got ${node.kind}`);
-    return undefined;
-  }
-  const parts = splitHostPort(node.value);
-  if (parts === undefined) {
-    issues.error(field.pos, `could not parse address string ${JSON.stringify(node.value)}`);
-    return undefined;
-  }
-  if (!/^[+-]?\d+$/.test(parts.port)) {
-    issues.error(field.pos, `could not parse port ${JSON.stringify(parts.port)}`);
-    return undefined;
-  }
-  return { host: parts.host, port: Number(parts.port) };
-}
 
 class TopLevelMapping {
   readonly issues = new Issues();
@@ -316,7 +273,10 @@ class TopLevelMapping {
         return;
       }
       default:
-        if (OPERATOR_JWT_KEYS.has(key)) {
+        if (key === 'websocket' || key === 'ws') {
+          const websocket = readWebsocket(issues, entry);
+          if (websocket !== undefined) layer.websocket = websocket;
+        } else if (OPERATOR_JWT_KEYS.has(key)) {
           this.operatorMode = true;
           const jwt = readOperator(issues, entry);
           if (jwt !== undefined) this.operators.push(jwt);

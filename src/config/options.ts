@@ -182,12 +182,33 @@ export interface Options {
   readonly noSystemAccount: boolean;
   /** Operator (JWT) mode; absent otherwise. */
   readonly operatorMode?: OperatorModeConfig;
+  /** The WebSocket listener; absent when off. */
+  readonly websocket?: WebsocketConfig;
 
   /** Absent when JetStream is off. */
   readonly jetstream?: JetStreamConfig;
 
   readonly noHeaderSupport: boolean;
   readonly disableSublistCache: boolean;
+}
+
+/** The `websocket {}` listener for NATS clients. */
+export interface WebsocketConfig {
+  /** '' for the server's own host. */
+  readonly host: string;
+  /** -1 for a free port. */
+  readonly port: number;
+  readonly advertise: string;
+  /** wss; absent with `no_tls: true`. */
+  readonly tls?: TlsConfig;
+  /** The Origin header must name this server's host and port. */
+  readonly sameOrigin: boolean;
+  /** When not empty, the Origin header (if any) must be one of these (scheme, host and port). */
+  readonly allowedOrigins: readonly string[];
+  /** 0 for none (wss: the TLS timeout). */
+  readonly handshakeTimeoutMs: number;
+  /** permessage-deflate when the client offers it. */
+  readonly compression: boolean;
 }
 
 /** Where operator mode finds account JWTs: in memory (the preloads only), or a directory kept up to date by pushed updates. */

@@ -74,7 +74,6 @@ test('realistic nats-server config (cluster, leafnodes, websocket, mqtt, jetstre
     'jetstream.domain is not supported yet, ignored',
     'cluster is not supported yet, ignored',
     'leafnodes is not supported yet, ignored',
-    'websocket is not supported yet, ignored',
     'mqtt is not supported yet, ignored',
   ]);
   assert.deepEqual(opts.accounts[1]?.streamExports, [{ subject: 'telemetry.>' }], 'exports inside an included file are read');

@@ -1,0 +1,102 @@
+// The `websocket {}` block, read as nats-server's parseWebsocket reads it, with its checks
+// (validateWebsocketOptions). What changes who may connect over WebSocket and is not built yet (its
+// own authorization, no_auth_user, a JWT cookie, certificate mapping or pinning) is refused, so a
+// configuration never runs more open than written.
+
+import type { Issues } from './conf-reader.js';
+import { fieldOf, lowerCased, readBoolean, readHostPort, readInteger, readString, readStringList } from './conf-reader.js';
+import type { ConfEntry } from './conf-tree.js';
+import { DurationError, parseGoDurationMs } from './durations.js';
+import { readTls } from './from-conf-tls.js';
+import type { TlsConfig, WebsocketConfig } from './options.js';
+
+/** nats-server's default when `handshake_timeout` is not set: the TLS timeout for wss, else none. */
+const NO_TIMEOUT = 0;
+
+export function readWebsocket(issues: Issues, entry: ConfEntry): WebsocketConfig | undefined {
+  if (entry.value.kind !== 'map') {
+    issues.error(entry.pos, `Expected websocket to be a map, got ${entry.value.kind === 'array' ? '[]interface {}' : entry.value.kind}`);
+    return undefined;
+  }
+  let host = '';
+  let port = 0;
+  let advertise = '';
+  let noTls = false;
+  let tls: TlsConfig | undefined;
+  let sameOrigin = false;
+  let allowedOrigins: string[] = [];
+  let handshakeTimeoutMs = NO_TIMEOUT;
+  let compression = false;
+  for (const [key, child] of lowerCased(entry.value)) {
+    const field = fieldOf(child);
+    switch (key) {
+      case 'listen': {
+        const hp = readHostPort(issues, field);
+        if (hp !== undefined) [host, port] = [hp.host, hp.port];
+        break;
+      }
+      case 'port':
+        port = readInteger(issues, field) ?? port;
+        break;
+      case 'host':
+      case 'net':
+        host = readString(issues, field) ?? host;
+        break;
+      case 'advertise':
+        advertise = readString(issues, field) ?? advertise;
+        break;
+      case 'no_tls':
+        noTls = readBoolean(issues, field) ?? noTls;
+        break;
+      case 'tls':
+        tls = readTls(issues, child, 'websocket.tls');
+        if (tls?.verifyAndMap === true) issues.unsupportedAccessControl(child.pos, 'websocket tls verify_and_map is');
+        if (tls?.pinnedCerts !== undefined) issues.unsupportedAccessControl(child.pos, 'websocket tls pinned_certs are');
+        break;
+      case 'same_origin':
+        sameOrigin = readBoolean(issues, field) ?? sameOrigin;
+        break;
+      case 'allowed_origins':
+      case 'allowed_origin':
+      case 'allow_origins':
+      case 'allow_origin':
+      case 'origins':
+      case 'origin':
+        allowedOrigins = readStringList(issues, field) ?? allowedOrigins;
+        break;
+      case 'handshake_timeout':
+        if (child.value.kind === 'integer') handshakeTimeoutMs = Number(child.value.value) * 1000;
+        else if (child.value.kind === 'string') {
+          try {
+            handshakeTimeoutMs = parseGoDurationMs(child.value.value);
+          } catch (err) {
+            if (!(err instanceof DurationError)) throw err;
+            issues.error(child.pos, err.message);
+          }
+        } else issues.error(child.pos, `error parsing handshake timeout: unsupported type ${child.value.kind}`);
+        break;
+      case 'compress':
+      case 'compression':
+        compression = readBoolean(issues, field) ?? compression;
+        break;
+      case 'authorization':
+      case 'authentication':
+      case 'jwt_cookie':
+      case 'no_auth_user':
+        issues.unsupportedAccessControl(child.pos, `websocket ${child.key} is`);
+        break;
+      default:
+        issues.unknownField(child);
+    }
+  }
+  // Port 0 leaves websocket off, whatever else the block says.
+  if (port === 0) return undefined;
+  if (tls === undefined && !noTls) {
+    issues.error(entry.pos, 'websocket requires TLS configuration');
+    return undefined;
+  }
+  for (const origin of allowedOrigins) {
+    if (!URL.canParse(origin)) issues.error(entry.pos, `unable to parse allowed origin: parse ${JSON.stringify(origin)}: invalid URI for request`);
+  }
+  return { host, port, advertise, ...(tls !== undefined && !noTls && { tls }), sameOrigin, allowedOrigins, handshakeTimeoutMs, compression };
+}

@@ -1,0 +1,169 @@
+// Differential: NATS over WebSocket. The official client's wsconnect (with the `ws` package as the
+// WebSocket it expects in Node) and raw HTTP requests against nats-server and leafgate, each with a
+// `websocket {}` block on a port of its own choosing (read back from its log).
+
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import net from 'node:net';
+import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { wsconnect } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import { WebSocket } from 'ws';
+
+import { serverPair } from './differential.js';
+import type { ServerPair } from './differential.js';
+
+(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
+
+const CONF = `
+websocket { port: -1, no_tls: true, compression: true, allowed_origins: ["http://app.example:8080"] }
+`;
+
+/** The WebSocket port a server logged it listens on. */
+function wsPortOf(output: string): number {
+  const m = /Listening for websocket clients on wss?:\/\/[^\s]*:(\d+)/.exec(output);
+  if (m === null) throw new Error(`no websocket listener in: ${output}`);
+  return Number(m[1]);
+}
+
+type Side = 'natsServer' | 'leafgate';
+
+async function sides<T>(pair: ServerPair, observe: (port: number, wsPort: number) => Promise<T>): Promise<Record<Side, T>> {
+  const out = {} as Record<Side, T>;
+  for (const side of ['natsServer', 'leafgate'] as const) {
+    const server = pair[side];
+    out[side] = await observe(server.port, wsPortOf(server.output()));
+  }
+  return out;
+}
+
+/** A raw upgrade request: the status line and headers of the answer. */
+async function handshake(port: number, request: string): Promise<{ status: string; headers: Record<string, string> }> {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.write(request);
+  let text = '';
+  for await (const chunk of socket) {
+    text += (chunk as Buffer).toString('latin1');
+    if (text.includes('\r\n\r\n')) break;
+  }
+  socket.destroy();
+  const [statusLine = '', ...lines] = text.split('\r\n\r\n')[0]?.split('\r\n') ?? [];
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { status: statusLine.split(' ').slice(0, 2).join(' '), headers };
+}
+
+function upgrade(extra: Record<string, string> = {}, method = 'GET'): string {
+  const headers = { Host: '127.0.0.1', Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': crypto.randomBytes(16).toString('base64'), 'Sec-WebSocket-Version': '13', ...extra };
+  return `${method} / HTTP/1.1\r\n${Object.entries(headers)
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
+}
+
+describe('NATS over WebSocket: leafgate vs nats-server', () => {
+  const servers = serverPair(CONF, { monitoring: true });
+
+  test('a client over WebSocket and one over TCP exchange messages and requests', async () => {
+    const seen = await sides(servers(), async (port, wsPort) => {
+      const ws = await wsconnect({ servers: `ws://127.0.0.1:${wsPort}` });
+      const tcp = await connect({ port });
+      try {
+        const got: string[] = [];
+        const sub = ws.subscribe('x', { max: 2 });
+        await ws.flush();
+        tcp.publish('x', 'from tcp');
+        ws.publish('x', Buffer.alloc(100_000, 'w'));
+        for await (const m of sub) got.push(m.data.length > 20 ? `${m.data.length} bytes` : m.string());
+        tcp.subscribe('svc', { callback: (_e, m) => void m.respond(`re:${m.string()}`) });
+        ws.subscribe('wsvc', { callback: (_e, m) => void m.respond(`ws:${m.string()}`) });
+        await Promise.all([tcp.flush(), ws.flush()]);
+        const fromWs = (await ws.request('svc', 'a', { timeout: 2000 })).string();
+        const fromTcp = (await tcp.request('wsvc', 'b', { timeout: 2000 })).string();
+        return { got, fromWs, fromTcp };
+      } finally {
+        await Promise.all([ws.close(), tcp.close()]);
+      }
+    });
+    const want = { got: ['from tcp', '100000 bytes'], fromWs: 're:a', fromTcp: 'ws:b' };
+    assert.deepEqual(seen, { natsServer: want, leafgate: want });
+  });
+
+  test("the INFO a WebSocket client gets, and /connz's entry for it", async () => {
+    const pair = servers();
+    const seen = await sides(pair, async (_port, wsPort) => {
+      const ws: NatsConnection = await wsconnect({ servers: `ws://127.0.0.1:${wsPort}`, name: 'browser-ish' });
+      try {
+        return { infoKeys: Object.keys(ws.info ?? {}).sort(), tls: ws.info?.tls_required ?? false };
+      } finally {
+        await ws.close();
+      }
+    });
+    assert.deepEqual(seen.leafgate, seen.natsServer);
+    const connz = async (side: Side): Promise<unknown> => {
+      const ws = await wsconnect({ servers: `ws://127.0.0.1:${wsPortOf(pair[side].output())}`, name: 'browser-ish' });
+      try {
+        const res = await fetch(`http://127.0.0.1:${pair.httpPort[side]}/connz`);
+        const c = ((await res.json()) as { connections: Record<string, unknown>[] }).connections.find((x) => x.name === 'browser-ish');
+        return { kind: c?.kind, type: c?.type, ip: c?.ip };
+      } finally {
+        await ws.close();
+      }
+    };
+    const want = { kind: 'Client', type: 'websocket', ip: '127.0.0.1' };
+    assert.deepEqual({ natsServer: await connz('natsServer'), leafgate: await connz('leafgate') }, { natsServer: want, leafgate: want });
+  });
+
+  test('handshakes refused with the status nats-server answers, an allowed origin and compression accepted', async () => {
+    const seen = await sides(servers(), async (_port, wsPort) => ({
+      post: (await handshake(wsPort, upgrade({}, 'POST'))).status,
+      noUpgrade: (await handshake(wsPort, upgrade({ Upgrade: '' }))).status,
+      noKey: (await handshake(wsPort, upgrade({ 'Sec-WebSocket-Key': '' }))).status,
+      oldVersion: (await handshake(wsPort, upgrade({ 'Sec-WebSocket-Version': '8' }))).status,
+      otherOrigin: (await handshake(wsPort, upgrade({ Origin: 'http://evil.example:8080' }))).status,
+      otherPort: (await handshake(wsPort, upgrade({ Origin: 'http://app.example:9090' }))).status,
+      allowedOrigin: (await handshake(wsPort, upgrade({ Origin: 'http://app.example:8080' }))).status,
+      noOrigin: (await handshake(wsPort, upgrade())).status,
+      compressed: (await handshake(wsPort, upgrade({ 'Sec-WebSocket-Extensions': 'permessage-deflate' }))).headers['sec-websocket-extensions']?.startsWith('permessage-deflate') === true,
+    }));
+    const want = {
+      post: 'HTTP/1.1 405',
+      noUpgrade: 'HTTP/1.1 400',
+      noKey: 'HTTP/1.1 400',
+      oldVersion: 'HTTP/1.1 400',
+      otherOrigin: 'HTTP/1.1 403',
+      otherPort: 'HTTP/1.1 403',
+      allowedOrigin: 'HTTP/1.1 101',
+      noOrigin: 'HTTP/1.1 101',
+      compressed: true,
+    };
+    assert.deepEqual(seen, { natsServer: want, leafgate: want });
+  });
+
+  test('an unmasked client frame closes the connection; other clients keep being served', async () => {
+    const seen = await sides(servers(), async (port, wsPort) => {
+      const socket = net.connect(wsPort, '127.0.0.1');
+      socket.write(upgrade());
+      let closed = false;
+      socket.on('close', () => (closed = true));
+      socket.on('error', () => {});
+      await sleep(200);
+      // A text frame of "PING\r\n" without the mask bit.
+      socket.write(Buffer.concat([Buffer.from([0x81, 6]), Buffer.from('PING\r\n')]));
+      for (let i = 0; i < 50 && !closed; i++) await sleep(50);
+      socket.destroy();
+      const tcp = await connect({ port });
+      const rtt = await tcp.rtt().then(() => 'served');
+      await tcp.close();
+      return { closed, others: rtt };
+    });
+    const want = { closed: true, others: 'served' };
+    assert.deepEqual(seen, { natsServer: want, leafgate: want });
+  });
+});

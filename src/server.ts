@@ -25,6 +25,7 @@ import type { AccountJwtInfo, LinkedAccount, Logger } from './util/index.js';
  * the NATS parser enforces max_payload and max_control_line on what is inside.
  */
 const WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+const WEBSOCKET_DEFAULT_HOST = '0.0.0.0';
 
 /** Re-reads the configuration (file, then flags) for a reload. */
 export type OptionsLoader = () => Options;
@@ -199,8 +200,8 @@ export class Server {
 
   /** The WebSocket listener: NATS clients over ws:// or wss://, connection type WEBSOCKET. */
   private async startWebsocket(ws: WebsocketConfig): Promise<void> {
-    const opts = this.opts;
-    const host = ws.host !== '' ? ws.host : opts.host;
+    // Its own host, 0.0.0.0 unless set: not the client listener's (nats-server's default).
+    const host = ws.host !== '' ? ws.host : WEBSOCKET_DEFAULT_HOST;
     const tls = ws.tls === undefined ? undefined : { cert: fs.readFileSync(ws.tls.certFile), key: fs.readFileSync(ws.tls.keyFile), ...(ws.tls.caFile !== undefined && { ca: fs.readFileSync(ws.tls.caFile) }), verify: ws.tls.verify };
     this.websocket = await listenWebsocket(
       {
@@ -228,7 +229,7 @@ export class Server {
       client.socket.destroy();
       return;
     }
-    this.router.accept({ socket: client.socket, type: 'WEBSOCKET', remoteAddress: client.remoteAddress });
+    this.router.accept({ socket: client.socket, type: 'WEBSOCKET', remoteAddress: client.remoteAddress, ...(client.forwardedFor !== undefined && { forwardedFor: client.forwardedFor }) });
   }
 
   /** Loaded only when enabled: the store (SQLite) is most of what JetStream costs at start. */

@@ -83,7 +83,9 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
     this.ip = ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
     this.port = accepted.socket.remotePort ?? 0;
     const limits = router.limits;
-    this.baseLabel = this.logLabel = `${this.ip}:${this.port} - cid:${cid}`;
+    const forwarded = accepted.forwardedFor === undefined ? '' : `${accepted.forwardedFor.includes(':') ? `[${accepted.forwardedFor}]` : accepted.forwardedFor}/`;
+    // nats-server numbers WebSocket clients `wid` in its log lines.
+    this.baseLabel = this.logLabel = `${forwarded}${this.ip}:${this.port} - ${this.type === 'WEBSOCKET' ? 'wid' : 'cid'}:${cid}`;
     this.parser = new ClientParser(this, limits.maxControlLine, limits.maxPayload);
     this.maxSubs = limits.maxSubscriptions > 0 ? limits.maxSubscriptions : -1;
     this.keepalive = new Keepalive(this);
@@ -410,7 +412,9 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
       case ParseErrorKind.MaxControlLine:
         return this.closeWithError(WireError.MaxControlLine, 'Maximum Control Line Exceeded');
       case ParseErrorKind.MaxPayload:
-        return this.closeWithError(WireError.MaxPayload, 'Maximum Payload Exceeded');
+        this.router.log.error(`${this.label()} - maximum payload exceeded: ${this.parser.refusedSize} vs ${this.parser.maxPayload}`);
+        this.sendErrNow(WireError.MaxPayload);
+        return this.close('Maximum Payload Exceeded');
       case ParseErrorKind.NotConnect:
         return this.login.refuse(this.router.authenticator.refusedBeforeConnect);
       case ParseErrorKind.PeerError:

@@ -44,8 +44,10 @@ export interface AcceptedSocket {
   /** TLS is offered, not required (allow_non_tls): the client's first bytes decide. */
   readonly tlsOptional?: boolean;
   readonly tlsTimeoutMs?: number;
-  /** Peer address when the transport knows it better than the socket (e.g. X-Forwarded-For). */
+  /** Peer address when the socket does not tell it (a WebSocket's underlying socket). */
   readonly remoteAddress?: string;
+  /** The client's address as a proxy in front reported it (X-Forwarded-For): shown in log lines only, as nats-server does. */
+  readonly forwardedFor?: string;
 }
 
 /** Who the user is, as core sees the outcome of authentication. */

@@ -32,8 +32,9 @@ export interface WebsocketListenOptions extends ListenTarget {
 /** A NATS client connected over WebSocket. */
 export interface WebsocketClient {
   readonly socket: WebsocketStream;
-  /** X-Forwarded-For when it holds an IP address, else the peer's. */
   readonly remoteAddress: string;
+  /** X-Forwarded-For when it holds an IP address. */
+  readonly forwardedFor?: string;
 }
 
 export interface WebsocketListener {
@@ -60,7 +61,8 @@ export async function listenWebsocket(opts: WebsocketListenOptions, onClient: (c
     const problem = handshakeProblem(req, opts, opts.tls !== undefined);
     if (problem !== null) return refuse(req, socket, problem[0], problem[1]);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      onClient({ socket: new WebsocketStream(ws, req.socket.remotePort ?? 0), remoteAddress: forwardedFor(req) ?? req.socket.remoteAddress ?? '' });
+      const forwarded = forwardedFor(req);
+      onClient({ socket: new WebsocketStream(ws, req.socket.remotePort ?? 0), remoteAddress: req.socket.remoteAddress ?? '', ...(forwarded !== null && { forwardedFor: forwarded }) });
     });
   });
   await listen(server, { host: opts.host, port: opts.port, backlog: 1024 });

@@ -4,8 +4,9 @@
 
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { wsconnect } from '@nats-io/nats-core';
@@ -13,13 +14,14 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { WebSocket } from 'ws';
 
+import { createTestPki } from '../helpers/tls-certs.js';
 import { serverPair } from './differential.js';
 import type { ServerPair } from './differential.js';
 
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
 
 const CONF = `
-websocket { port: -1, no_tls: true, compression: true, allowed_origins: ["http://app.example:8080"] }
+websocket { host: 127.0.0.1, port: -1, no_tls: true, compression: true, allowed_origins: ["http://app.example:8080"] }
 `;
 
 /** The WebSocket port a server logged it listens on. */
@@ -120,6 +122,30 @@ describe('NATS over WebSocket: leafgate vs nats-server', () => {
     assert.deepEqual({ natsServer: await connz('natsServer'), leafgate: await connz('leafgate') }, { natsServer: want, leafgate: want });
   });
 
+  test('X-Forwarded-For goes into the log lines only; /connz shows the peer', async () => {
+    const pair = servers();
+    const forwarded = async (side: Side): Promise<unknown> => {
+      const ws = new WebSocket(`ws://127.0.0.1:${wsPortOf(pair[side].output())}`, { headers: { 'X-Forwarded-For': '10.1.2.3' } });
+      await new Promise((resolve, reject) => ws.once('message', resolve).once('error', reject));
+      ws.send(Buffer.from('CONNECT {"name":"behind-proxy","verbose":false}\r\nPING\r\n'));
+      await new Promise((resolve) => ws.once('message', resolve));
+      try {
+        const res = await fetch(`http://127.0.0.1:${pair.httpPort[side]}/connz`);
+        const ip = ((await res.json()) as { connections: Record<string, unknown>[] }).connections.find((x) => x.name === 'behind-proxy')?.ip;
+        // A PUB past max_payload: its error is logged under the connection's label, and the connection closed.
+        const closed = new Promise((resolve) => ws.once('close', resolve));
+        ws.send(Buffer.from('PUB foo 2000000\r\n'));
+        await Promise.race([closed, sleep(3000)]);
+        await sleep(100);
+        return { ip, logged: /\[ERR\] 10\.1\.2\.3\/127\.0\.0\.1:\d+ - wid:\d+ - "behind-proxy" - maximum payload exceeded: 2000000 vs 1048576/.test(pair[side].output()) };
+      } finally {
+        ws.terminate();
+      }
+    };
+    const want = { ip: '127.0.0.1', logged: true };
+    assert.deepEqual({ natsServer: await forwarded('natsServer'), leafgate: await forwarded('leafgate') }, { natsServer: want, leafgate: want });
+  });
+
   test('handshakes refused with the status nats-server answers, an allowed origin and compression accepted', async () => {
     const seen = await sides(servers(), async (_port, wsPort) => ({
       post: (await handshake(wsPort, upgrade({}, 'POST'))).status,
@@ -165,5 +191,43 @@ describe('NATS over WebSocket: leafgate vs nats-server', () => {
     });
     const want = { closed: true, others: 'served' };
     assert.deepEqual(seen, { natsServer: want, leafgate: want });
+  });
+});
+
+describe('NATS over secure WebSocket (wss): leafgate vs nats-server', () => {
+  const pki = createTestPki();
+  after(() => pki.remove());
+  const servers = serverPair(`websocket { host: 127.0.0.1, port: -1, tls { cert_file: "${pki.serverCert}", key_file: "${pki.serverKey}" } }`);
+
+  test('the official client connects over wss with the CA it trusts; a plain ws client is refused', async () => {
+    const ca = fs.readFileSync(pki.caFile);
+    const plain = (globalThis as { WebSocket?: unknown }).WebSocket;
+    (globalThis as { WebSocket?: unknown }).WebSocket = class extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, { ca });
+      }
+    };
+    try {
+      const seen = await sides(servers(), async (_port, wsPort) => {
+        const nc = await wsconnect({ servers: `wss://127.0.0.1:${wsPort}` });
+        const sub = nc.subscribe('s', { max: 1 });
+        nc.publish('s', 'secure');
+        let got = '';
+        for await (const m of sub) got = m.string();
+        await nc.close();
+        const insecure = await wsconnect({ servers: `ws://127.0.0.1:${wsPort}`, reconnect: false, timeout: 2000 }).then(
+          async (c) => {
+            await c.close();
+            return 'connected';
+          },
+          () => 'refused',
+        );
+        return { got, insecure };
+      });
+      const want = { got: 'secure', insecure: 'refused' };
+      assert.deepEqual(seen, { natsServer: want, leafgate: want });
+    } finally {
+      (globalThis as { WebSocket?: unknown }).WebSocket = plain;
+    }
   });
 });

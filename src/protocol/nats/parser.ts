@@ -103,6 +103,8 @@ const State = { Line: 0, Payload: 1, Stopped: 2 } as const;
 export class ClientParser {
   maxControlLine: number;
   maxPayload: number;
+  /** The size a PUB asked for when it was refused for max_payload (for the log line). */
+  refusedSize = 0;
   /** While set, an op not starting with C fails at its first byte, as nats-server does when auth is required. */
   connectFirst = false;
 
@@ -397,7 +399,10 @@ export class ClientParser {
       f.replyStart = f.replyEnd = 0;
     }
     f.sizeText = nonCanonical(buf, s[sizeIdx], e[sizeIdx]);
-    if (size > this.maxPayload) return this.fail(ParseErrorKind.MaxPayload);
+    if (size > this.maxPayload) {
+      this.refusedSize = size;
+      return this.fail(ParseErrorKind.MaxPayload);
+    }
     this.need = size;
   }
 

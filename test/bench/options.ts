@@ -32,7 +32,7 @@ export const USAGE = `usage: npm run bench -- [options]   (or: node dist/test/be
   --calibrate                 run nats-server in leafgate's column too: ratios show the harness noise (~1.0)
   --startup-only              only the start-up measurement (time to INFO, idle RSS; 10 rounds, 3 with --quick)
   --js-only                   only the JetStream scenarios and the restart measurement
-  --scenario <prefix>         only the scenarios whose id starts with it (js-kv, js-pub-16, imports, jwt-connect, ...; restart: only the
+  --scenario <prefix>         only the scenarios whose id starts with it (js-kv, js-pub-16, imports, jwt-connect, websocket, ...; restart: only the
                               restart measurement; imports: only the account-import figures), without the
                               start-up measurement
   --js-msgs <n>               messages in the restart measurement's stream (default 1000000, 200000 with --quick)

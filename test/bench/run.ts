@@ -14,6 +14,7 @@ import { formatCpuUse, formatTable, formatValue, summarize, type RunRecord, type
 import { benchScenarios, jetStreamScenarios, type Scenario } from './scenarios/index.js';
 import { runImportsBench } from './imports.js';
 import { runJwtConnectBench } from './jwt-connect.js';
+import { runWebsocketBench } from './websocket.js';
 import { REPO_ROOT, killAllServers } from './servers.js';
 import { benchSides, type SideSetup } from './sides.js';
 import { measureStartup, startupSubjects, type StartupSample, type StartupSubject } from './startup.js';
@@ -167,6 +168,11 @@ async function main(argv: string[]): Promise<number> {
   if (jwtWanted) {
     console.log('JWT logins (operator mode, alternating)');
     await runJwtConnectBench(natsBinary, options.quick, (line) => extraLines.push(line));
+  }
+  const websocketWanted = !options.startupOnly && !options.jsOnly && natsBinary !== null && setupError === null && (options.scenario === null || 'websocket'.startsWith(options.scenario));
+  if (websocketWanted) {
+    console.log('NATS over WebSocket (TCP and WebSocket, alternating)');
+    await runWebsocketBench(natsBinary, options.quick, (line) => extraLines.push(line));
   }
 
   const rows = summarize(scenarios, runs, sides);

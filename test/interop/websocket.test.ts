@@ -231,3 +231,32 @@ describe('NATS over secure WebSocket (wss): leafgate vs nats-server', () => {
     }
   });
 });
+
+describe('allowed_connection_types with WebSocket: leafgate vs nats-server', () => {
+  const servers = serverPair(`
+websocket { host: 127.0.0.1, port: -1, no_tls: true }
+authorization { users: [
+  { user: web, password: web, allowed_connection_types: ["WEBSOCKET"] }
+  { user: tcp, password: tcp, allowed_connection_types: ["STANDARD"] }
+] }
+`);
+
+  test('a WEBSOCKET-only user connects over WebSocket only, a STANDARD-only user over TCP only', async () => {
+    const attempt = (p: Promise<{ close(): Promise<void> }>): Promise<string> =>
+      p.then(
+        async (nc) => {
+          await nc.close();
+          return 'connected';
+        },
+        (err: Error) => err.message,
+      );
+    const seen = await sides(servers(), async (port, wsPort) => ({
+      webOverWs: await attempt(wsconnect({ servers: `ws://127.0.0.1:${wsPort}`, user: 'web', pass: 'web', reconnect: false })),
+      webOverTcp: await attempt(connect({ port, user: 'web', pass: 'web', reconnect: false })),
+      tcpOverTcp: await attempt(connect({ port, user: 'tcp', pass: 'tcp', reconnect: false })),
+      tcpOverWs: await attempt(wsconnect({ servers: `ws://127.0.0.1:${wsPort}`, user: 'tcp', pass: 'tcp', reconnect: false })),
+    }));
+    const want = { webOverWs: 'connected', webOverTcp: 'Authorization Violation', tcpOverTcp: 'connected', tcpOverWs: 'Authorization Violation' };
+    assert.deepEqual(seen, { natsServer: want, leafgate: want });
+  });
+});

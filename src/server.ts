@@ -46,6 +46,8 @@ export class Server {
   private systemEvents: SystemEvents | null = null;
   private tls: TlsUpgrader | null = null;
   private authenticator: Authenticator | JwtAuthenticator;
+  /** WebSocket clients' own login (the websocket block's authorization or no_auth_user); null when they share the top-level one. */
+  private websocketAuthenticator: Authenticator | null = null;
   /** Operator (JWT) mode's accounts and login; null otherwise. */
   private operator: OperatorMode | null;
   /** The full resolver's account JWTs on disk; null without that resolver. */
@@ -72,6 +74,7 @@ export class Server {
     for (const warning of this.operator?.warnings ?? []) log.warn(warning);
     this.opts = withOperatorAccounts(opts, this.operator);
     this.authenticator = this.operator?.authenticator ?? new Authenticator(authOptionsOf(opts));
+    this.websocketAuthenticator = this.operator === null ? websocketAuthenticatorOf(opts) : null;
     this.router = new Router(this.routerConfig(this.opts));
   }
 
@@ -141,6 +144,7 @@ export class Server {
       accountNames: authenticator.accountNames(),
       mappings: new Map([[GLOBAL_ACCOUNT, opts.mappings], ...opts.accounts.map((a) => [a.name, a.mappings ?? []] as const)]),
       links: this.linkedAccounts(opts, authenticator.accountNames()),
+      ...(this.websocketAuthenticator !== null && { websocketAuth: { authenticator: this.websocketAuthenticator, authRequired: true } }),
       ...(this.operator !== null && { accountConnectionLimits: new Map(this.operator.accounts.map((a) => [a.name, a.maxConnections])) }),
       systemAccount: opts.systemAccount,
       noHeaderSupport: opts.noHeaderSupport,
@@ -311,10 +315,12 @@ export class Server {
     }
     let tls: TlsUpgrader | null;
     let authenticator: Authenticator | JwtAuthenticator;
+    let websocketAuthenticator: Authenticator | null;
     try {
       // Everything that can fail comes first, so a failed reload changes nothing.
       tls = next.tls !== undefined ? loadTls(next.tls) : null;
       authenticator = operator?.authenticator ?? new Authenticator(authOptionsOf(next));
+      websocketAuthenticator = operator === null ? websocketAuthenticatorOf(next) : null;
       this.log.setOptions({ debug: next.debug, trace: next.trace, logtime: next.logtime, logFile: next.logFile });
     } catch (err) {
       this.log.error(`Failed to reload server configuration: ${(err as Error).message}`);
@@ -325,6 +331,7 @@ export class Server {
     this.operator = operator;
     this.configured = configured;
     this.authenticator = authenticator;
+    this.websocketAuthenticator = websocketAuthenticator;
     this.opts = next;
     const authChanged = changed.some((k) => k === 'auth' || k === 'accounts' || k === 'systemAccount' || k === 'noSystemAccount' || k === 'operatorMode');
     this.router.reconfigure(this.routerConfig(next), authChanged);
@@ -572,6 +579,32 @@ function withOperatorAccounts(opts: Options, operator: OperatorMode | null): Opt
     systemAccount: operator.systemAccount !== '' ? operator.systemAccount : opts.systemAccount,
     accounts: operator.accounts.map(({ maxConnections: _, ...account }) => ({ ...account, users: [] })),
   };
+}
+
+/**
+ * WebSocket clients' own authenticator when the websocket block sets a user, token or no_auth_user
+ * (nats-server's authOverride): those replace the top-level ones for them, the users stay shared.
+ * Throws nats-server's errors for what it refuses.
+ */
+function websocketAuthenticatorOf(opts: Options): Authenticator | null {
+  const ws = opts.websocket;
+  if (ws === undefined || (!ws.auth?.user && !ws.auth?.token && ws.noAuthUser === undefined)) return null;
+  const hasUsers = opts.auth.users.length > 0 || (opts.auth.nkeys?.length ?? 0) > 0 || opts.accounts.some((a) => a.users.length > 0 || (a.nkeys?.length ?? 0) > 0);
+  if (hasUsers && ws.auth?.user) throw new Error('websocket authentication username not compatible with presence of users/nkeys');
+  if (hasUsers && ws.auth?.token) throw new Error('websocket authentication token not compatible with presence of users/nkeys');
+  const base = authOptionsOf(opts);
+  const { token: _token, user: _user, password: _password, noAuthUser: _noAuthUser, ...shared } = base.auth;
+  return new Authenticator({
+    ...base,
+    auth: {
+      ...shared,
+      ...(ws.auth?.token !== undefined && { token: ws.auth.token }),
+      ...(ws.auth?.user !== undefined && { user: ws.auth.user }),
+      ...(ws.auth?.password !== undefined && { password: ws.auth.password }),
+      ...(ws.noAuthUser !== undefined && { noAuthUser: ws.noAuthUser }),
+      ...(ws.auth?.timeoutMs !== undefined && { timeoutMs: ws.auth.timeoutMs }),
+    },
+  });
 }
 
 /** What the authenticator needs of the options (config's user and permission shapes are auth's too). */

@@ -1,7 +1,8 @@
 // The `websocket {}` block, read as nats-server's parseWebsocket reads it, with its checks
-// (validateWebsocketOptions). What changes who may connect over WebSocket and is not built yet (its
-// own authorization, no_auth_user, a JWT cookie, certificate mapping or pinning) is refused, so a
-// configuration never runs more open than written.
+// (validateWebsocketOptions). Its own `authorization` and `no_auth_user` replace the top-level ones
+// for WebSocket clients. What changes who may connect over WebSocket and is not built yet (a JWT
+// cookie, certificate mapping or pinning) is refused, so a configuration never runs more open than
+// written.
 
 import type { Issues } from './conf-reader.js';
 import { fieldOf, lowerCased, readBoolean, readHostPort, readInteger, readString, readStringList } from './conf-reader.js';
@@ -27,6 +28,8 @@ export function readWebsocket(issues: Issues, entry: ConfEntry): WebsocketConfig
   let allowedOrigins: string[] = [];
   let handshakeTimeoutMs = NO_TIMEOUT;
   let compression = false;
+  let auth: WebsocketConfig['auth'];
+  let noAuthUser = '';
   for (const [key, child] of lowerCased(entry.value)) {
     const field = fieldOf(child);
     switch (key) {
@@ -81,8 +84,12 @@ export function readWebsocket(issues: Issues, entry: ConfEntry): WebsocketConfig
         break;
       case 'authorization':
       case 'authentication':
-      case 'jwt_cookie':
+        auth = readSimpleAuth(issues, child);
+        break;
       case 'no_auth_user':
+        noAuthUser = readString(issues, field) ?? noAuthUser;
+        break;
+      case 'jwt_cookie':
         issues.unsupportedAccessControl(child.pos, `websocket ${child.key} is`);
         break;
       default:
@@ -98,5 +105,39 @@ export function readWebsocket(issues: Issues, entry: ConfEntry): WebsocketConfig
   for (const origin of allowedOrigins) {
     if (!URL.canParse(origin)) issues.error(entry.pos, `unable to parse allowed origin: parse ${JSON.stringify(origin)}: invalid URI for request`);
   }
-  return { host, port, advertise, ...(tls !== undefined && !noTls && { tls }), sameOrigin, allowedOrigins, handshakeTimeoutMs, compression };
+  return {
+    host,
+    port,
+    advertise,
+    ...(tls !== undefined && !noTls && { tls }),
+    sameOrigin,
+    allowedOrigins,
+    handshakeTimeoutMs,
+    compression,
+    ...(auth !== undefined && { auth }),
+    ...(noAuthUser !== '' && { noAuthUser }),
+  };
+}
+
+/** nats-server's parseSimpleAuth: `user`/`username`, `pass`/`password`, `token`, `timeout` (seconds). */
+function readSimpleAuth(issues: Issues, entry: ConfEntry): WebsocketConfig['auth'] {
+  if (entry.value.kind !== 'map') {
+    issues.error(entry.pos, `expected a map, got ${entry.value.kind}`);
+    return undefined;
+  }
+  let user: string | undefined;
+  let password: string | undefined;
+  let token: string | undefined;
+  let timeoutMs: number | undefined;
+  for (const [key, child] of lowerCased(entry.value)) {
+    const field = fieldOf(child);
+    if (key === 'user' || key === 'username') user = readString(issues, field);
+    else if (key === 'pass' || key === 'password') password = readString(issues, field);
+    else if (key === 'token') token = readString(issues, field);
+    else if (key === 'timeout') {
+      const v = child.value;
+      timeoutMs = v.kind === 'integer' || v.kind === 'float' ? Number(v.value) * 1000 : 1000;
+    } else issues.unknownField(child);
+  }
+  return { ...(user !== undefined && { user }), ...(password !== undefined && { password }), ...(token !== undefined && { token }), ...(timeoutMs !== undefined && { timeoutMs }) };
 }

@@ -209,6 +209,10 @@ export interface WebsocketConfig {
   readonly handshakeTimeoutMs: number;
   /** permessage-deflate when the client offers it. */
   readonly compression: boolean;
+  /** The block's own `authorization { user, password, token, timeout }`, which replaces the top-level one for WebSocket clients. */
+  readonly auth?: { readonly user?: string; readonly password?: string; readonly token?: string; readonly timeoutMs?: number };
+  /** The user a WebSocket client without credentials is (in place of the top-level no_auth_user). */
+  readonly noAuthUser?: string;
 }
 
 /** Where operator mode finds account JWTs: in memory (the preloads only), or a directory kept up to date by pushed updates. */

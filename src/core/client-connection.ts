@@ -91,7 +91,7 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
     this.keepalive = new Keepalive(this);
     this.stall = new ProducerStall(this);
     this.login = new ClientLogin(this, router);
-    const auth = router.authenticator;
+    const auth = router.authenticatorFor(this.type);
     // With a no_auth_user any first operation is let in (loginWithoutConnect); otherwise it must be CONNECT.
     this.parser.connectFirst = !this.login.authed && auth.noAuthLogin === null;
     if (this.login.authed) this.bindTo(router.globalAccount(), '', undefined);
@@ -109,7 +109,7 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
   begin(accepted: AcceptedSocket): void {
     this.socket.on('error', this.onError);
     this.socket.on('close', this.onClose);
-    this.nonce = this.router.authenticator.newNonce();
+    this.nonce = this.router.authenticatorFor(this.type).newNonce();
     this.sendNow(Buffer.from(this.router.infoFor(this), 'utf8'));
     this.login.startDeadline();
     this.keepalive.arm(this.router.limits.pingIntervalMs);
@@ -416,7 +416,7 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
         this.sendErrNow(WireError.MaxPayload);
         return this.close('Maximum Payload Exceeded');
       case ParseErrorKind.NotConnect:
-        return this.login.refuse(this.router.authenticator.refusedBeforeConnect);
+        return this.login.refuse(this.router.authenticatorFor(this.type).refusedBeforeConnect);
       case ParseErrorKind.PeerError:
         return this.close('Client Closed');
       default:

@@ -31,18 +31,18 @@ export class ClientLogin {
   constructor(conn: ClientConnection, router: Router) {
     this.conn = conn;
     this.router = router;
-    this.authed = !router.authenticator.configured;
+    this.authed = !router.authenticatorFor(conn.type).configured;
   }
 
   /** With configured auth, CONNECT must come within the authenticator's timeout. */
   startDeadline(): void {
-    const auth = this.router.authenticator;
+    const auth = this.router.authenticatorFor(this.conn.type);
     if (auth.configured) this.timer = setTimeout(() => this.timedOut(), auth.timeoutMs);
   }
 
   /** CONNECT arrived (already decoded and checked): log the client in. */
   connect(): void {
-    const auth = this.router.authenticator;
+    const auth = this.router.authenticatorFor(this.conn.type);
     const conn = this.conn;
     if (!auth.configured) {
       if (conn.opts.account || conn.opts.new_account === true) return this.refuse(NO_USER);
@@ -64,7 +64,7 @@ export class ClientLogin {
     auth.authenticate(this.conn.opts, this.authContext()).then(
       (outcome) => {
         // A reload while the check ran: decide with the configuration now in force.
-        if (this.router.authenticator !== auth && !this.conn.closed) return this.authenticate(this.router.authenticator);
+        if (this.router.authenticatorFor(this.conn.type) !== auth && !this.conn.closed) return this.authenticate(this.router.authenticatorFor(this.conn.type));
         this.conn.guard(() => this.authenticated(outcome));
       },
       (err: Error) => {
@@ -101,7 +101,7 @@ export class ClientLogin {
    * neither a password nor a connection type check. Without one the client is refused and closed: false.
    */
   loginWithoutConnect(): boolean {
-    const auth = this.router.authenticator;
+    const auth = this.router.authenticatorFor(this.conn.type);
     const login = auth.noAuthLogin;
     const account = login === null ? null : this.router.findAccount(login.account);
     if (login === null || account === null) {
@@ -147,7 +147,7 @@ export class ClientLogin {
   recheck(): void {
     if (!this.authed || this.pending) return;
     const conn = this.conn;
-    const auth = this.router.authenticator;
+    const auth = this.router.authenticatorFor(this.conn.type);
     if (!auth.configured) {
       conn.perms = null;
       return;

@@ -16,7 +16,7 @@ import { ServiceRouting } from './service-routing.js';
 import { StreamImport } from './stream-import.js';
 import { writeMsg } from './msg-writer.js';
 import type { Subscription } from './subscription.js';
-import type { AcceptedSocket, ClientAuthenticator, ClientEvents, CoreLog } from './transport.js';
+import type { AcceptedSocket, ClientAuthenticator, ClientEvents, ConnectionType, CoreLog } from './transport.js';
 
 export interface Limits {
   maxControlLine: number;
@@ -33,6 +33,8 @@ export interface Limits {
 export interface RouterConfig {
   readonly limits: Limits;
   readonly authenticator: ClientAuthenticator;
+  /** WebSocket clients' own login when the websocket block sets one (nats-server's authOverride), with INFO's auth_required for them. */
+  readonly websocketAuth?: { readonly authenticator: ClientAuthenticator; readonly authRequired: boolean };
   readonly log: CoreLog;
   /** INFO fields common to every client; client_id and client_ip are added per connection. */
   readonly info: Omit<ServerInfo, 'client_id' | 'client_ip'>;
@@ -64,6 +66,7 @@ const CLOSED_RING = 10000;
 export class Router {
   limits!: Limits;
   authenticator!: ClientAuthenticator;
+  private websocketAuth: RouterConfig['websocketAuth'];
   log!: CoreLog;
   noHeaderSupport!: boolean;
   maxTracedMsgLen!: number;
@@ -110,6 +113,7 @@ export class Router {
   private adopt(cfg: RouterConfig): void {
     this.limits = { ...cfg.limits };
     this.authenticator = cfg.authenticator;
+    this.websocketAuth = cfg.websocketAuth;
     this.log = cfg.log;
     this.info = cfg.info;
     this.noHeaderSupport = cfg.noHeaderSupport;
@@ -235,8 +239,14 @@ export class Router {
     return new InternalClient(this, this.nextCid++, kind, account, name);
   }
 
+  /** Who checks a connection of this type's logins: WebSocket clients may have their own. */
+  authenticatorFor(type: ConnectionType): ClientAuthenticator {
+    return type === 'WEBSOCKET' && this.websocketAuth !== undefined ? this.websocketAuth.authenticator : this.authenticator;
+  }
+
   infoFor(conn: ClientConnection, extra?: Partial<ServerInfo>): string {
-    const info: ServerInfo = { ...this.info, client_id: conn.cid, client_ip: conn.ip, ...(conn.nonce !== '' && { nonce: conn.nonce }), ...extra };
+    const own = conn.type === 'WEBSOCKET' && this.websocketAuth !== undefined ? { auth_required: this.websocketAuth.authRequired } : {};
+    const info: ServerInfo = { ...this.info, ...own, client_id: conn.cid, client_ip: conn.ip, ...(conn.nonce !== '' && { nonce: conn.nonce }), ...extra };
     return `INFO ${JSON.stringify(info)} \r\n`;
   }
 

@@ -260,3 +260,57 @@ authorization { users: [
     assert.deepEqual(seen, { natsServer: want, leafgate: want });
   });
 });
+
+describe("the websocket block's own authorization and no_auth_user: leafgate vs nats-server", () => {
+  const attempt = (p: Promise<{ close(): Promise<void> }>): Promise<string> =>
+    p.then(
+      async (nc) => {
+        await nc.close();
+        return 'connected';
+      },
+      (err: Error) => err.message,
+    );
+
+  describe('a token for WebSocket clients in place of the top-level one', () => {
+    const servers = serverPair(`
+websocket { host: 127.0.0.1, port: -1, no_tls: true, authorization { token: wstoken } }
+authorization { token: tcptoken }
+`);
+    test('each transport takes its own token only', async () => {
+      const seen = await sides(servers(), async (port, wsPort) => ({
+        wsOwn: await attempt(wsconnect({ servers: `ws://127.0.0.1:${wsPort}`, token: 'wstoken', reconnect: false })),
+        wsTopLevel: await attempt(wsconnect({ servers: `ws://127.0.0.1:${wsPort}`, token: 'tcptoken', reconnect: false })),
+        tcpOwn: await attempt(connect({ port, token: 'tcptoken', reconnect: false })),
+        tcpWebsocketToken: await attempt(connect({ port, token: 'wstoken', reconnect: false })),
+      }));
+      const want = { wsOwn: 'connected', wsTopLevel: 'Authorization Violation', tcpOwn: 'connected', tcpWebsocketToken: 'Authorization Violation' };
+      assert.deepEqual(seen, { natsServer: want, leafgate: want });
+    });
+  });
+
+  describe('a no_auth_user for WebSocket clients only', () => {
+    const servers = serverPair(
+      `
+websocket { host: 127.0.0.1, port: -1, no_tls: true, no_auth_user: guest }
+accounts { GUESTS: { users: [ { user: guest, password: g } ] }, APP: { users: [ { user: app, password: a } ] } }
+`,
+      { monitoring: true },
+    );
+    test('a WebSocket client without credentials is the websocket no_auth_user; over TCP it is refused', async () => {
+      const pair = servers();
+      const seen = await sides(pair, async (port, wsPort) => {
+        const side: Side = pair.natsServer.port === port ? 'natsServer' : 'leafgate';
+        const ws = await wsconnect({ servers: `ws://127.0.0.1:${wsPort}`, name: 'anon-ws', reconnect: false });
+        try {
+          const res = await fetch(`http://127.0.0.1:${pair.httpPort[side]}/connz?auth=1`);
+          const c = ((await res.json()) as { connections: Record<string, unknown>[] }).connections.find((x) => x.name === 'anon-ws');
+          return { account: c?.account, user: c?.authorized_user, authRequired: ws.info?.auth_required ?? false, tcp: await attempt(connect({ port, reconnect: false })) };
+        } finally {
+          await ws.close();
+        }
+      });
+      const want = { account: 'GUESTS', user: 'guest', authRequired: true, tcp: 'Authorization Violation' };
+      assert.deepEqual(seen, { natsServer: want, leafgate: want });
+    });
+  });
+});

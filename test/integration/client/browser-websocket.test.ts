@@ -78,11 +78,22 @@ test('a page in headless Chromium talks to TCP clients through leafgate over Web
   const browser = spawn(
     CHROMIUM as string,
     ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, `--remote-debugging-port=${debugPort}`, `http://127.0.0.1:${webPort}/`],
-    { stdio: 'ignore' },
+    // Its own process group: Chromium's helper processes go with it.
+    { stdio: 'ignore', detached: true },
   );
-  t.after(() => {
-    browser.kill('SIGKILL');
-    fs.rmSync(profile, { recursive: true, force: true });
+  const exited = new Promise((resolve) => browser.once('exit', resolve));
+  t.after(async () => {
+    process.kill(-(browser.pid as number), 'SIGKILL');
+    await exited;
+    // A helper may still be flushing into the profile for a moment after the group is killed.
+    for (let attempt = 0; fs.existsSync(profile); attempt++) {
+      try {
+        fs.rmSync(profile, { recursive: true, force: true });
+      } catch (err) {
+        if (attempt >= 30) throw err;
+        await sleep(100);
+      }
+    }
   });
 
   let first = '';

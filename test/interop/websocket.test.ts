@@ -61,6 +61,17 @@ async function handshake(port: number, request: string): Promise<{ status: strin
   return { status: statusLine.split(' ').slice(0, 2).join(' '), headers };
 }
 
+/** A login's outcome: 'connected' (and closed again), or the error the client got. */
+function attempt(login: Promise<{ close(): Promise<void> }>): Promise<string> {
+  return login.then(
+    async (nc) => {
+      await nc.close();
+      return 'connected';
+    },
+    (err: Error) => err.message,
+  );
+}
+
 function upgrade(extra: Record<string, string> = {}, method = 'GET'): string {
   const headers = { Host: '127.0.0.1', Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': crypto.randomBytes(16).toString('base64'), 'Sec-WebSocket-Version': '13', ...extra };
   return `${method} / HTTP/1.1\r\n${Object.entries(headers)
@@ -242,14 +253,6 @@ authorization { users: [
 `);
 
   test('a WEBSOCKET-only user connects over WebSocket only, a STANDARD-only user over TCP only', async () => {
-    const attempt = (p: Promise<{ close(): Promise<void> }>): Promise<string> =>
-      p.then(
-        async (nc) => {
-          await nc.close();
-          return 'connected';
-        },
-        (err: Error) => err.message,
-      );
     const seen = await sides(servers(), async (port, wsPort) => ({
       webOverWs: await attempt(wsconnect({ servers: `ws://127.0.0.1:${wsPort}`, user: 'web', pass: 'web', reconnect: false })),
       webOverTcp: await attempt(connect({ port, user: 'web', pass: 'web', reconnect: false })),
@@ -262,15 +265,6 @@ authorization { users: [
 });
 
 describe("the websocket block's own authorization and no_auth_user: leafgate vs nats-server", () => {
-  const attempt = (p: Promise<{ close(): Promise<void> }>): Promise<string> =>
-    p.then(
-      async (nc) => {
-        await nc.close();
-        return 'connected';
-      },
-      (err: Error) => err.message,
-    );
-
   describe('a token for WebSocket clients in place of the top-level one', () => {
     const servers = serverPair(`
 websocket { host: 127.0.0.1, port: -1, no_tls: true, authorization { token: wstoken } }

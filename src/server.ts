@@ -71,6 +71,9 @@ export class Server {
     this.configured = opts;
     this.accountDir = openAccountDir(opts);
     this.operator = operatorModeOf(opts, this.accountDir);
+    if (opts.websocket?.jwtCookie !== undefined && this.operator === null) {
+      throw new Error(`trusted operators or trusted keys configuration is required for JWT authentication via cookie ${JSON.stringify(opts.websocket.jwtCookie)}`);
+    }
     for (const warning of this.operator?.warnings ?? []) log.warn(warning);
     this.opts = withOperatorAccounts(opts, this.operator);
     this.authenticator = this.operator?.authenticator ?? new Authenticator(authOptionsOf(opts));
@@ -218,6 +221,7 @@ export class Server {
         handshakeTimeoutMs: ws.handshakeTimeoutMs > 0 ? ws.handshakeTimeoutMs : (ws.tls?.timeoutMs ?? 0),
         compression: ws.compression,
         maxMessageBytes: WEBSOCKET_MAX_MESSAGE_BYTES,
+        jwtCookie: ws.jwtCookie ?? '',
       },
       (client) => this.onWebsocketClient(client),
       (message) => this.log.error(message),
@@ -233,7 +237,13 @@ export class Server {
       client.socket.destroy();
       return;
     }
-    this.router.accept({ socket: client.socket, type: 'WEBSOCKET', remoteAddress: client.remoteAddress, ...(client.forwardedFor !== undefined && { forwardedFor: client.forwardedFor }) });
+    this.router.accept({
+      socket: client.socket,
+      type: 'WEBSOCKET',
+      remoteAddress: client.remoteAddress,
+      ...(client.forwardedFor !== undefined && { forwardedFor: client.forwardedFor }),
+      ...(client.jwtCookie !== undefined && { jwtCookie: client.jwtCookie }),
+    });
   }
 
   /** Loaded only when enabled: the store (SQLite) is most of what JetStream costs at start. */

@@ -1,8 +1,8 @@
 // The `websocket {}` block, read as nats-server's parseWebsocket reads it, with its checks
 // (validateWebsocketOptions). Its own `authorization` and `no_auth_user` replace the top-level ones
-// for WebSocket clients. What changes who may connect over WebSocket and is not built yet (a JWT
-// cookie, certificate mapping or pinning) is refused, so a configuration never runs more open than
-// written.
+// for WebSocket clients, and `jwt_cookie` names a cookie that may carry the user JWT. What changes
+// who may connect over WebSocket and is not built yet (certificate mapping or pinning) is refused,
+// so a configuration never runs more open than written.
 
 import type { Issues } from './conf-reader.js';
 import { fieldOf, lowerCased, readBoolean, readHostPort, readInteger, readString, readStringList } from './conf-reader.js';
@@ -30,6 +30,7 @@ export function readWebsocket(issues: Issues, entry: ConfEntry): WebsocketConfig
   let compression = false;
   let auth: WebsocketConfig['auth'];
   let noAuthUser = '';
+  let jwtCookie = '';
   for (const [key, child] of lowerCased(entry.value)) {
     const field = fieldOf(child);
     switch (key) {
@@ -90,7 +91,7 @@ export function readWebsocket(issues: Issues, entry: ConfEntry): WebsocketConfig
         noAuthUser = readString(issues, field) ?? noAuthUser;
         break;
       case 'jwt_cookie':
-        issues.unsupportedAccessControl(child.pos, `websocket ${child.key} is`);
+        jwtCookie = readString(issues, field) ?? jwtCookie;
         break;
       default:
         issues.unknownField(child);
@@ -116,6 +117,7 @@ export function readWebsocket(issues: Issues, entry: ConfEntry): WebsocketConfig
     compression,
     ...(auth !== undefined && { auth }),
     ...(noAuthUser !== '' && { noAuthUser }),
+    ...(jwtCookie !== '' && { jwtCookie }),
   };
 }
 

@@ -213,6 +213,8 @@ export interface WebsocketConfig {
   readonly auth?: { readonly user?: string; readonly password?: string; readonly token?: string; readonly timeoutMs?: number };
   /** The user a WebSocket client without credentials is (in place of the top-level no_auth_user). */
   readonly noAuthUser?: string;
+  /** The cookie whose value is the user JWT of a client whose CONNECT carries none (operator mode). */
+  readonly jwtCookie?: string;
 }
 
 /** Where operator mode finds account JWTs: in memory (the preloads only), or a directory kept up to date by pushed updates. */

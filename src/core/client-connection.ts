@@ -67,6 +67,8 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
   private logLabel: string;
   /** `ip:port - cid:N`, what the label is before CONNECT. */
   private readonly baseLabel: string;
+  /** A user JWT from the transport (a WebSocket cookie), for a CONNECT without one; '' for none. */
+  private readonly jwtCookie: string;
   private writeDeadline: NodeJS.Timeout | null = null;
   private connectSeen = false;
   /** A PING after CONNECT was answered: from then on the client may get async INFO. */
@@ -82,6 +84,7 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
     const ip = accepted.remoteAddress ?? accepted.socket.remoteAddress ?? '';
     this.ip = ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
     this.port = accepted.socket.remotePort ?? 0;
+    this.jwtCookie = accepted.jwtCookie ?? '';
     const limits = router.limits;
     const forwarded = accepted.forwardedFor === undefined ? '' : `${accepted.forwardedFor.includes(':') ? `[${accepted.forwardedFor}]` : accepted.forwardedFor}/`;
     // nats-server numbers WebSocket clients `wid` in its log lines.
@@ -243,8 +246,9 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
 
   onConnect(json: string): void {
     if (this.router.log.traceEnabled) this.router.log.trace(`${this.label()} - <<- [CONNECT ${json}]`);
-    const opts = decodeConnect(json);
-    if (opts === null) return this.close('Protocol Error');
+    const decoded = decodeConnect(json);
+    if (decoded === null) return this.close('Protocol Error');
+    const opts = this.jwtCookie !== '' && !decoded.jwt ? { ...decoded, jwt: this.jwtCookie } : decoded;
     this.logLabel = connectLabel(this.baseLabel, opts);
     if (opts.protocol !== undefined && (opts.protocol < 0 || opts.protocol > 1)) {
       return this.closeWithError(WireError.InvalidClientProtocol, 'Protocol Error');

@@ -27,6 +27,8 @@ export interface WebsocketListenOptions extends ListenTarget {
   readonly compression: boolean;
   /** The largest message a client may send (the server's max_payload plus room for the control line). */
   readonly maxMessageBytes: number;
+  /** The cookie that may carry a user JWT (`jwt_cookie`); '' for none. */
+  readonly jwtCookie: string;
 }
 
 /** A NATS client connected over WebSocket. */
@@ -35,6 +37,8 @@ export interface WebsocketClient {
   readonly remoteAddress: string;
   /** X-Forwarded-For when it holds an IP address. */
   readonly forwardedFor?: string;
+  /** The JWT cookie's value, when configured and sent. */
+  readonly jwtCookie?: string;
 }
 
 export interface WebsocketListener {
@@ -62,7 +66,13 @@ export async function listenWebsocket(opts: WebsocketListenOptions, onClient: (c
     if (problem !== null) return refuse(req, socket, problem[0], problem[1]);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const forwarded = forwardedFor(req);
-      onClient({ socket: new WebsocketStream(ws, req.socket.remotePort ?? 0), remoteAddress: req.socket.remoteAddress ?? '', ...(forwarded !== null && { forwardedFor: forwarded }) });
+      const jwt = opts.jwtCookie === '' ? null : cookie(req, opts.jwtCookie);
+      onClient({
+        socket: new WebsocketStream(ws, req.socket.remotePort ?? 0),
+        remoteAddress: req.socket.remoteAddress ?? '',
+        ...(forwarded !== null && { forwardedFor: forwarded }),
+        ...(jwt !== null && { jwtCookie: jwt }),
+      });
     });
   });
   await listen(server, { host: opts.host, port: opts.port, backlog: 1024 });
@@ -128,6 +138,15 @@ function originProblem(req: http.IncomingMessage, opts: WebsocketListenOptions, 
 function hostAndPort(hostPort: string, secure: boolean): [string, string] {
   const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(hostPort);
   return [(m?.[1] ?? hostPort).toLowerCase(), m?.[2] ?? (secure ? '443' : '80')];
+}
+
+/** The value of the request's cookie `name`; null without one. */
+function cookie(req: http.IncomingMessage, name: string): string | null {
+  for (const pair of (req.headers.cookie ?? '').split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+  }
+  return null;
 }
 
 /** The first X-Forwarded-For value, when it is an IP address. */

@@ -14,6 +14,9 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { WebSocket } from 'ws';
 
+import { createAccount, createOperator, createUser, encodeAccount, encodeOperator, encodeUser } from '@nats-io/jwt';
+import type { Account } from '@nats-io/jwt';
+
 import { createTestPki } from '../helpers/tls-certs.js';
 import { serverPair } from './differential.js';
 import type { ServerPair } from './differential.js';
@@ -306,5 +309,44 @@ accounts { GUESTS: { users: [ { user: guest, password: g } ] }, APP: { users: [ 
       const want = { account: 'GUESTS', user: 'guest', authRequired: true, tcp: 'Authorization Violation' };
       assert.deepEqual(seen, { natsServer: want, leafgate: want });
     });
+  });
+});
+
+const cookieOperator = createOperator();
+const cookieSys = createAccount();
+const cookieAccount = createAccount();
+const COOKIE_LIMITS = { conn: -1, subs: -1, payload: -1, data: -1, leaf: -1, imports: -1, exports: -1, wildcards: true };
+const COOKIE_CONF = `
+websocket { host: 127.0.0.1, port: -1, no_tls: true, jwt_cookie: my_jwt }
+operator: ${await encodeOperator('op', cookieOperator, { system_account: cookieSys.getPublicKey() })}
+resolver: MEMORY
+resolver_preload: {
+  ${cookieSys.getPublicKey()}: ${await encodeAccount('SYS', cookieSys, { limits: COOKIE_LIMITS } as Partial<Account>, { signer: cookieOperator })}
+  ${cookieAccount.getPublicKey()}: ${await encodeAccount('A', cookieAccount, { limits: COOKIE_LIMITS } as Partial<Account>, { signer: cookieOperator })}
+}
+`;
+
+describe('a user JWT in the websocket jwt_cookie (operator mode): leafgate vs nats-server', () => {
+  const servers = serverPair(COOKIE_CONF);
+
+  test('CONNECT without a JWT takes the cookie; without the cookie it is refused', async () => {
+    const user = createUser();
+    const jwt = await encodeUser('u', user, cookieAccount);
+    /** A raw WebSocket client: CONNECT with only the nonce's signature, and the first answer. */
+    const login = async (wsPort: number, headers: Record<string, string>): Promise<string> => {
+      const ws = new WebSocket(`ws://127.0.0.1:${wsPort}`, { headers });
+      const info = await new Promise<Buffer>((resolve, reject) => ws.once('message', resolve).once('error', reject));
+      const nonce = (JSON.parse(info.toString().slice(5)) as { nonce: string }).nonce;
+      ws.send(Buffer.from(`CONNECT ${JSON.stringify({ verbose: false, sig: Buffer.from(user.sign(Buffer.from(nonce))).toString('base64url') })}\r\nPING\r\n`));
+      const answer = await new Promise<Buffer>((resolve) => ws.once('message', resolve));
+      ws.terminate();
+      return answer.toString();
+    };
+    const seen = await sides(servers(), async (_port, wsPort) => ({
+      withCookie: await login(wsPort, { Cookie: `theme=dark; my_jwt=${jwt}` }),
+      withoutCookie: await login(wsPort, {}),
+    }));
+    const want = { withCookie: 'PONG\r\n', withoutCookie: "-ERR 'Authorization Violation'\r\n" };
+    assert.deepEqual(seen, { natsServer: want, leafgate: want });
   });
 });

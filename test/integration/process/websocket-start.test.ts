@@ -13,6 +13,7 @@ const cases = [
   { name: 'a websocket user beside users', ws: 'authorization { user: w, password: w }', message: 'websocket authentication username not compatible with presence of users/nkeys' },
   { name: 'a websocket token beside users', ws: 'authorization { token: t }', message: 'websocket authentication token not compatible with presence of users/nkeys' },
   { name: 'a websocket no_auth_user that is no user', ws: 'no_auth_user: nobody', message: 'no_auth_user: "nobody" not present as user in authorization block or account configuration' },
+  { name: 'a JWT cookie without operators', ws: 'jwt_cookie: my_jwt', message: 'trusted operators or trusted keys configuration is required for JWT authentication via cookie "my_jwt"' },
 ];
 
 for (const c of cases) {

@@ -334,14 +334,14 @@ test('tls: pinned_certs are read in lower case; an entry that is not a hex SHA-2
 
 // ---- warnings ------------------------------------------------------------------------------------
 
-test('websocket: the listener, its origins, timeout, compression and own authorization; without TLS or no_tls refused; a JWT cookie refused', () => {
+test('websocket: the listener, its origins, timeout, compression, own authorization and JWT cookie; without TLS or no_tls refused', () => {
   const { layer } = load('websocket { listen: "127.0.0.1:8080", no_tls: true, same_origin: true, allowed_origins: ["http://a.example"], handshake_timeout: "2s", compression: true }');
   assert.deepEqual(layer.websocket, { host: '127.0.0.1', port: 8080, advertise: '', sameOrigin: true, allowedOrigins: ['http://a.example'], handshakeTimeoutMs: 2000, compression: true });
   assert.equal(load('ws { port: 8080, no_tls: true, handshake_timeout: 3 }').layer.websocket?.handshakeTimeoutMs, 3000);
   assert.equal(load('websocket { port: 0 }').layer.websocket, undefined, 'port 0 leaves it off');
   assert.deepEqual(problemsOf('websocket { port: 8080 }'), ['c.conf:1:1: websocket requires TLS configuration']);
   assert.deepEqual(problemsOf('websocket { port: 8080, no_tls: true, bogus: 1 }'), ['c.conf:1:39: unknown field "bogus"']);
-  assert.deepEqual(problemsOf('websocket { port: 8080, no_tls: true, jwt_cookie: c }'), [`c.conf:1:39: websocket jwt_cookie is ${REFUSED}`]);
+  assert.equal(load('websocket { port: 8080, no_tls: true, jwt_cookie: my_jwt }').layer.websocket?.jwtCookie, 'my_jwt');
   const own = load('websocket { port: 8080, no_tls: true, authorization { username: u, pass: p, token: t, timeout: 1.5 }, no_auth_user: guest }').layer.websocket;
   assert.deepEqual({ auth: own?.auth, noAuthUser: own?.noAuthUser }, { auth: { user: 'u', password: 'p', token: 't', timeoutMs: 1500 }, noAuthUser: 'guest' });
 });

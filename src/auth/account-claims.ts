@@ -3,22 +3,10 @@
 // mappings, the client connection limit and the JetStream limits. The router and JetStream then set
 // the account up as they would a configured one.
 
-import type { AccountLinksSpec, ExportSpec, MappingSpec, ServiceExportSpec, ServiceImportSpec, StreamImportSpec } from '../util/index.js';
+import type { AccountLinksSpec, ExportSpec, JetStreamLimits, MappingSpec, ServiceExportSpec, ServiceImportSpec, StreamImportSpec } from '../util/index.js';
 import { ResponseType, subjectIsSubsetOf } from '../util/index.js';
 import { decodeJwt, isRevoked, JwtError, signingKeys, timeProblem } from './jwt.js';
 import type { AccountClaims, ActivationClaims, ClaimsData } from './jwt.js';
-
-/** An account's JetStream limits from its JWT (structurally the configuration's). */
-export interface JwtJetStreamLimits {
-  readonly maxMemory: number;
-  readonly maxStore: number;
-  readonly maxStreams: number;
-  readonly maxConsumers: number;
-  readonly maxBytesRequired: boolean;
-  readonly memoryMaxStreamBytes: number;
-  readonly storeMaxStreamBytes: number;
-  readonly maxAckPending: number;
-}
 
 export interface JwtAccountSetup extends AccountLinksSpec {
   /** The account's public key. */
@@ -27,7 +15,7 @@ export interface JwtAccountSetup extends AccountLinksSpec {
   /** `limits.conn`: -1 for no limit. */
   readonly maxConnections: number;
   /** Absent when the JWT gives the account no JetStream. */
-  readonly jetstream?: JwtJetStreamLimits;
+  readonly jetstream?: JetStreamLimits;
 }
 
 interface ExportClaim {
@@ -177,7 +165,7 @@ function mappingsOf(nats: AccountClaims): MappingSpec[] {
 }
 
 /** JetStream is on for the account when its JWT gives it memory or disk storage (nats-server's IsJSEnabled). */
-function jetStreamLimits(limits: Readonly<Record<string, number | boolean>>): JwtJetStreamLimits | undefined {
+function jetStreamLimits(limits: Readonly<Record<string, number | boolean>>): JetStreamLimits | undefined {
   const n = (key: string): number => (typeof limits[key] === 'number' ? (limits[key] as number) : 0);
   if (n('mem_storage') === 0 && n('disk_storage') === 0) return undefined;
   const unlimitedIfNone = (v: number): number => (v > 0 ? v : -1);

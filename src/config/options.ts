@@ -1,5 +1,5 @@
 // Typed, frozen server options. Produced by config (file) and cli (flags); read by everything else.
-import type { AccountLinksSpec, MappingSpec } from '../util/index.js';
+import type { AccountLinksSpec, JetStreamLimits, MappingSpec } from '../util/index.js';
 
 /** Subjects (and `"subject queue"` entries) in the internal byte-string form, as they arrive on the wire. */
 export interface SubjectPermission {
@@ -48,21 +48,7 @@ export interface NkeyUserConfig {
  * unlimited (bounded only by the server's stores); a byte limit of 0 allows no storage of that kind, while
  * counts of 0 (streams, consumers, ack pending) are unlimited too, as in nats-server.
  */
-export interface JetStreamAccountLimits {
-  /** `max_mem` (aliases max_memory, mem, memory): bytes of memory storage. */
-  readonly maxMemory: number;
-  /** `max_file` (aliases max_store, max_disk, store, disk): bytes of file storage. */
-  readonly maxStore: number;
-  readonly maxStreams: number;
-  readonly maxConsumers: number;
-  /** Streams of this account must set max_bytes. */
-  readonly maxBytesRequired: boolean;
-  /** Largest max_bytes a memory stream may set (`mem_max_stream_bytes`); <= 0 = no limit. */
-  readonly memoryMaxStreamBytes: number;
-  /** Largest max_bytes a file stream may set (`disk_max_stream_bytes`); <= 0 = no limit. */
-  readonly storeMaxStreamBytes: number;
-  readonly maxAckPending: number;
-}
+export type JetStreamAccountLimits = JetStreamLimits;
 
 /** `jetstream: enabled` in an account (nats-server's dynamic account limits): nothing limited. */
 export const UNLIMITED_ACCOUNT_JETSTREAM: JetStreamAccountLimits = Object.freeze({

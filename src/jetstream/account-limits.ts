@@ -3,21 +3,13 @@
 // reading). Each account's budget sits on the server's (max_file_store / max_memory_store), so a
 // refused append says which of the two was full.
 
+import type { JetStreamLimits } from '../util/index.js';
 import { apiError } from './errors.js';
 import type { ApiError } from './errors.js';
 import { StorageBudget } from './store/index.js';
 import type { StorageType } from './stream-config.js';
 
-export interface AccountLimits {
-  readonly maxMemory: number;
-  readonly maxStore: number;
-  readonly maxStreams: number;
-  readonly maxConsumers: number;
-  readonly maxBytesRequired: boolean;
-  readonly memoryMaxStreamBytes: number;
-  readonly storeMaxStreamBytes: number;
-  readonly maxAckPending: number;
-}
+export type AccountLimits = JetStreamLimits;
 
 /** An account's share of a server budget. */
 export class AccountBudget extends StorageBudget {

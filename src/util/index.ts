@@ -34,3 +34,4 @@ export { clientInfoJson } from './client-info.js';
 export { randomBase62 } from './base62.js';
 export { LongTimer } from './long-timer.js';
 export type { AccountJwtInfo } from './account-jwt-info.js';
+export type { JetStreamLimits } from './jetstream-limits.js';

@@ -35,13 +35,21 @@ export class AccountJwtDir {
   /** Every stored account JWT by public key. */
   all(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const name of fs.readdirSync(this.dir).sort()) {
-      const key = name.slice(0, -EXTENSION.length);
-      if (!name.endsWith(EXTENSION) || decodePublicKey(NkeyRole.Account, key) === null) continue;
+    for (const key of this.keys()) {
       const jwt = this.load(key);
       if (jwt !== null) out[key] = jwt;
     }
     return out;
+  }
+
+  /** The accounts with a file, sorted (expired ones too: they hold a place until removed). */
+  private keys(): string[] {
+    return fs
+      .readdirSync(this.dir)
+      .filter((name) => name.endsWith(EXTENSION))
+      .map((name) => name.slice(0, -EXTENSION.length))
+      .filter((key) => decodePublicKey(NkeyRole.Account, key) !== null)
+      .sort();
   }
 
   load(key: string): string | null {
@@ -63,7 +71,7 @@ export class AccountJwtDir {
     if (file === null) throw new AccountStoreError('invalid public key');
     const existing = this.load(key);
     if (existing === jwt) return false;
-    if (existing === null && Object.keys(this.all()).length >= this.limit) throw new AccountStoreError('jwt store is full');
+    if (existing === null && this.keys().length >= this.limit) throw new AccountStoreError('jwt store is full');
     const tmp = `${file}.tmp`;
     fs.writeFileSync(tmp, jwt, { mode: 0o644 });
     fs.renameSync(tmp, file);

@@ -49,21 +49,20 @@ export interface WebsocketListener {
 
 export async function listenWebsocket(opts: WebsocketListenOptions, onClient: (client: WebsocketClient) => void, onError: (message: string) => void): Promise<WebsocketListener> {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: opts.compression, maxPayload: opts.maxMessageBytes, clientTracking: false });
-  const refuse = (req: http.IncomingMessage, socket: net.Socket | Duplex, status: number, reason: string): void => {
+  const secure = opts.tls !== undefined;
+  /** Logs a refused handshake and answers it as Go's http.Error does. */
+  const refuse = (req: http.IncomingMessage, socket: net.Socket | Duplex, [status, reason]: [number, string]): void => {
     onError(`${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? 0} - websocket handshake error: ${reason}`);
     const body = `${reason}\n`;
     socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   };
-  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    // A request that asks for no upgrade gets nats-server's first failing check.
-    const [status, reason] = req.method !== 'GET' ? [405, 'request method must be GET'] : [400, "invalid value for header 'Upgrade'"];
-    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }).end(`${reason}\n`);
-  };
+  // A request that asks for no upgrade fails the same checks (at the Upgrade header at the latest).
+  const onRequest = (req: http.IncomingMessage): void => refuse(req, req.socket, handshakeProblem(req, opts, secure) ?? [400, "invalid value for header 'Upgrade'"]);
   const server = opts.tls === undefined ? http.createServer(onRequest) : https.createServer({ cert: opts.tls.cert, key: opts.tls.key, ...(opts.tls.ca !== undefined && { ca: opts.tls.ca }), requestCert: opts.tls.verify, rejectUnauthorized: opts.tls.verify }, onRequest);
   if (opts.handshakeTimeoutMs > 0) server.headersTimeout = server.requestTimeout = opts.handshakeTimeoutMs;
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    const problem = handshakeProblem(req, opts, opts.tls !== undefined);
-    if (problem !== null) return refuse(req, socket, problem[0], problem[1]);
+    const problem = handshakeProblem(req, opts, secure);
+    if (problem !== null) return refuse(req, socket, problem);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const forwarded = forwardedFor(req);
       const jwt = opts.jwtCookie === '' ? null : cookie(req, opts.jwtCookie);

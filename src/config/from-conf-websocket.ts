@@ -121,8 +121,8 @@ export function readWebsocket(issues: Issues, entry: ConfEntry): WebsocketConfig
   };
 }
 
-/** nats-server's parseSimpleAuth: `user`/`username`, `pass`/`password`, `token`, `timeout` (seconds). */
-function readSimpleAuth(issues: Issues, entry: ConfEntry): WebsocketConfig['auth'] {
+/** nats-server's parseSimpleAuth: `user`/`username`, `pass`/`password`, `token`, `timeout` (seconds); the mqtt block reads it too. */
+export function readSimpleAuth(issues: Issues, entry: ConfEntry): WebsocketConfig['auth'] {
   if (entry.value.kind !== 'map') {
     issues.error(entry.pos, `expected a map, got ${entry.value.kind}`);
     return undefined;

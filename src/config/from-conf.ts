@@ -20,6 +20,7 @@ import { DEFAULTS, mergeOptions } from './options.js';
 import { validateOptions } from './validate.js';
 import { readOperator, readPreload, readResolver } from './from-conf-operator.js';
 import { readWebsocket } from './from-conf-websocket.js';
+import { readMqtt } from './from-conf-mqtt.js';
 
 export interface ConfMapping {
   readonly layer: OptionLayer;
@@ -55,7 +56,6 @@ const LATER_KEYS: ReadonlySet<string> = new Set([
   'gateway',
   'leaf',
   'leafnodes',
-  'mqtt',
   'server_tags',
   'default_js_domain',
   'ocsp',
@@ -276,6 +276,9 @@ class TopLevelMapping {
         if (key === 'websocket' || key === 'ws') {
           const websocket = readWebsocket(issues, entry);
           if (websocket !== undefined) layer.websocket = websocket;
+        } else if (key === 'mqtt') {
+          const mqtt = readMqtt(issues, entry);
+          if (mqtt !== undefined) layer.mqtt = mqtt;
         } else if (OPERATOR_JWT_KEYS.has(key)) {
           this.operatorMode = true;
           const jwt = readOperator(issues, entry);

@@ -170,6 +170,8 @@ export interface Options {
   readonly operatorMode?: OperatorModeConfig;
   /** The WebSocket listener; absent when off. */
   readonly websocket?: WebsocketConfig;
+  /** The MQTT listener; absent when off. */
+  readonly mqtt?: MqttConfig;
 
   /** Absent when JetStream is off. */
   readonly jetstream?: JetStreamConfig;
@@ -201,6 +203,28 @@ export interface WebsocketConfig {
   readonly noAuthUser?: string;
   /** The cookie whose value is the user JWT of a client whose CONNECT carries none (operator mode). */
   readonly jwtCookie?: string;
+}
+
+/** The `mqtt {}` listener for MQTT 3.1.1 and 5 clients. */
+export interface MqttConfig {
+  /** '' for the server's own host. */
+  readonly host: string;
+  /** -1 for a free port. */
+  readonly port: number;
+  /** MQTT over TLS (mqtts); absent for plain TCP. */
+  readonly tls?: TlsConfig;
+  /** The block's own `authorization { user, password, token, timeout }`, which replaces the top-level one for MQTT clients. */
+  readonly auth?: { readonly user?: string; readonly password?: string; readonly token?: string; readonly timeoutMs?: number };
+  /** The user an MQTT client without credentials is (in place of the top-level no_auth_user). */
+  readonly noAuthUser?: string;
+  /** How long a QoS 1/2 message sent to a client waits for its acknowledgement before it is sent again. */
+  readonly ackWaitMs: number;
+  /** QoS 1/2 messages in flight per session at most (1..65535). */
+  readonly maxAckPending: number;
+  /** Close a client that publishes with QoS 2 (nats-server 2.10.4+ `reject_qos2_publish`). */
+  readonly rejectQos2Publish: boolean;
+  /** Grant QoS 1 to a QoS 2 subscription (nats-server 2.10.4+ `downgrade_qos2_subscribe`). */
+  readonly downgradeQos2Subscribe: boolean;
 }
 
 /** Where operator mode finds account JWTs: in memory (the preloads only), or a directory kept up to date by pushed updates. */

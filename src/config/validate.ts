@@ -37,19 +37,30 @@ export function validateOptions(opts: Options, positionOf: PositionOf = NOWHERE)
     else if (/[ \t\r\n\f.*>]/.test(domain)) report('jetstream', 'invalid domain name: may not contain ., * or >');
   }
 
-  const noAuthUser = opts.auth.noAuthUser;
-  if (noAuthUser !== undefined && noAuthUser !== '') {
-    const users = [...opts.auth.users, ...opts.accounts.flatMap((account) => account.users)];
-    if (users.length === 0) {
-      report('no_auth_user', `no_auth_user: ${JSON.stringify(noAuthUser)} present, but users are not defined`);
-    } else if (!users.some((u) => u.user === noAuthUser)) {
-      report(
-        'no_auth_user',
-        `no_auth_user: ${JSON.stringify(noAuthUser)} not present as user in authorization block or account configuration`,
-      );
-    }
+  const noAuthUser = noAuthUserProblem(opts, opts.auth.noAuthUser);
+  if (noAuthUser !== undefined) report('no_auth_user', noAuthUser);
+
+  const mqtt = opts.mqtt;
+  if (mqtt !== undefined) {
+    const mqttNoAuthUser = noAuthUserProblem(opts, mqtt.noAuthUser);
+    if (mqttNoAuthUser !== undefined) report('mqtt', mqttNoAuthUser);
+    const hasUsers =
+      opts.auth.users.length > 0 ||
+      (opts.auth.nkeys?.length ?? 0) > 0 ||
+      opts.accounts.some((account) => account.users.length > 0 || (account.nkeys?.length ?? 0) > 0);
+    if (hasUsers && mqtt.auth?.user) report('mqtt', 'mqtt authentication username not compatible with presence of users/nkeys');
+    if (hasUsers && mqtt.auth?.token) report('mqtt', 'mqtt authentication token not compatible with presence of users/nkeys');
   }
   return problems;
+}
+
+/** nats-server's validateNoAuthUser: the user must be one of the configured users (top-level or in an account). */
+function noAuthUserProblem(opts: Options, noAuthUser: string | undefined): string | undefined {
+  if (noAuthUser === undefined || noAuthUser === '') return undefined;
+  const users = [...opts.auth.users, ...opts.accounts.flatMap((account) => account.users)];
+  if (users.length === 0) return `no_auth_user: ${JSON.stringify(noAuthUser)} present, but users are not defined`;
+  if (users.some((u) => u.user === noAuthUser)) return undefined;
+  return `no_auth_user: ${JSON.stringify(noAuthUser)} not present as user in authorization block or account configuration`;
 }
 
 /** nats-server's IsValidSubject: no empty token, no whitespace, `>` only last. */

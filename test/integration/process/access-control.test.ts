@@ -35,13 +35,13 @@ for (const c of cases) {
   });
 }
 
-test('blocks that open no access (cluster, leafnodes, websocket, mqtt) still only warn', async (t) => {
+test('blocks that open no access (cluster, leafnodes) still only warn', async (t) => {
   const tmp = tempDir(t);
-  const conf = tmp.write('server.conf', 'port: 4333\ncluster { name: c }\nleafnodes { port: 7422 }\nwebsocket { port: 8080, no_tls: true }\nmqtt { port: 1883 }\n');
+  const conf = tmp.write('server.conf', 'port: 4333\ncluster { name: c }\nleafnodes { port: 7422 }\nwebsocket { port: 8080, no_tls: true }\n');
   const check = await runLeafgate(['-t', '-c', conf]);
   // -t fails on warnings too, as nats-server's does; the point is that they are warnings, not refusals.
   assert.match(check.stderr, /cluster is not supported yet, ignored/);
-  assert.match(check.stderr, /mqtt is not supported yet, ignored/);
+  assert.match(check.stderr, /leafnodes is not supported yet, ignored/);
   assert.doesNotMatch(check.stderr, /refusing to start/);
 });
 

@@ -352,7 +352,6 @@ test('warnings: keys of later subsystems load with a warning each', () => {
     'gateway { name: g }',
     'leafnodes { port: 7422 }',
     'leaf { port: 7422 }',
-    'mqtt { port: 1883 }',
     'server_tags: ["a:b"]',
     'default_js_domain { A: d }',
     'ocsp: false',

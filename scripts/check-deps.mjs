@@ -21,11 +21,12 @@ const MAY_IMPORT = {
 // The one exception to MAY_IMPORT: monitor may import config's types (never its code), because /varz
 // reports the configured Options as they are. Every other folder declares the types it needs.
 const CONFIG_TYPES_ALLOWED_IN = ['monitor'];
+// A home is a folder, or a list of them: better-sqlite3 serves both JetStream's store and the MQTT store.
 const PACKAGE_HOME = {
   commander: 'cli',
   tweetnacl: 'auth',
   bcryptjs: 'auth',
-  'better-sqlite3': 'jetstream',
+  'better-sqlite3': ['jetstream', 'mqtt'],
   'mqtt-packet': 'protocol',
   ws: 'transports',
   systeminformation: 'monitor',
@@ -62,8 +63,8 @@ for (const file of walk(SRC)) {
       if (allowed !== undefined && !allowed.includes(targetFolder)) problems.push(`${rel}: ${folder}/ may not import ${targetFolder}/`);
     } else {
       const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
-      const home = PACKAGE_HOME[pkg];
-      if (home !== undefined && folder !== home && !(rel.startsWith(`${home}${path.sep}`))) problems.push(`${rel}: ${pkg} may be imported only in ${home}/`);
+      const homes = [PACKAGE_HOME[pkg] ?? []].flat();
+      if (homes.length > 0 && !homes.some((home) => folder === home || rel.startsWith(`${home}${path.sep}`))) problems.push(`${rel}: ${pkg} may be imported only in ${homes.map((home) => `${home}/`).join(' or ')}`);
       if (folder !== null && NO_IO_IN[folder]?.includes(spec)) problems.push(`${rel}: ${folder}/ does no I/O and may not import ${spec}`);
     }
   }

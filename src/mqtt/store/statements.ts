@@ -1,0 +1,70 @@
+// Every statement the store runs, prepared once when it opens.
+
+import type { Database, Statement } from 'better-sqlite3';
+
+import { OutboundState } from './types.js';
+
+/**
+ * An insert that updates the row in place when its key exists: a retained topic or a session written
+ * again keeps its row, where INSERT OR REPLACE would delete it and insert a new one.
+ */
+function upsert(table: string, key: readonly string[], rest: readonly string[]): string {
+  const columns = [...key, ...rest];
+  return (
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ` +
+    `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${rest.map((c) => `${c} = excluded.${c}`).join(', ')}`
+  );
+}
+
+const MESSAGE_COLUMNS = ['topic', 'payload', 'qos', 'properties', 'expires_at_ms'];
+
+export class Statements {
+  readonly begin: Statement;
+  readonly commit: Statement;
+  readonly rollback: Statement;
+
+  readonly putSession: Statement;
+  readonly deleteSession: Statement;
+  readonly deleteSessionOutbound: Statement;
+  readonly deleteSessionInbound: Statement;
+  readonly putRetained: Statement;
+  readonly deleteRetained: Statement;
+  readonly putOutbound: Statement;
+  /** Parameters: packet id, state, state again, account, client id, seq. */
+  readonly updateOutbound: Statement;
+  readonly deleteOutbound: Statement;
+  readonly putInbound: Statement;
+  readonly deleteInbound: Statement;
+
+  readonly sessions: Statement;
+  readonly retained: Statement;
+  readonly outbound: Statement;
+  readonly inbound: Statement;
+
+  constructor(db: Database) {
+    this.begin = db.prepare('BEGIN');
+    this.commit = db.prepare('COMMIT');
+    this.rollback = db.prepare('ROLLBACK');
+
+    this.putSession = db.prepare(upsert('sessions', ['account', 'client_id'], ['protocol_version', 'expiry_seconds', 'disconnected_at_ms', 'subscriptions']));
+    this.deleteSession = db.prepare('DELETE FROM sessions WHERE account = ? AND client_id = ?');
+    this.deleteSessionOutbound = db.prepare('DELETE FROM outbound WHERE account = ? AND client_id = ?');
+    this.deleteSessionInbound = db.prepare('DELETE FROM inbound WHERE account = ? AND client_id = ?');
+    this.putRetained = db.prepare(upsert('retained', ['account', 'topic'], MESSAGE_COLUMNS.slice(1)));
+    this.deleteRetained = db.prepare('DELETE FROM retained WHERE account = ? AND topic = ?');
+    this.putOutbound = db.prepare(upsert('outbound', ['account', 'client_id', 'seq'], ['packet_id', 'state', ...MESSAGE_COLUMNS, 'retain', 'subscription_ids']));
+    // A released QoS 2 message awaits only PUBCOMP: its payload is not needed again, so it leaves the file.
+    this.updateOutbound = db.prepare(
+      `UPDATE outbound SET packet_id = ?, state = ?, payload = CASE WHEN ? = ${OutboundState.Released} THEN x'' ELSE payload END ` +
+        'WHERE account = ? AND client_id = ? AND seq = ?',
+    );
+    this.deleteOutbound = db.prepare('DELETE FROM outbound WHERE account = ? AND client_id = ? AND seq = ?');
+    this.putInbound = db.prepare(upsert('inbound', ['account', 'client_id', 'packet_id'], [...MESSAGE_COLUMNS, 'retain']));
+    this.deleteInbound = db.prepare('DELETE FROM inbound WHERE account = ? AND client_id = ? AND packet_id = ?');
+
+    this.sessions = db.prepare('SELECT * FROM sessions ORDER BY account, client_id');
+    this.retained = db.prepare('SELECT * FROM retained ORDER BY account, topic');
+    this.outbound = db.prepare('SELECT * FROM outbound ORDER BY account, client_id, seq');
+    this.inbound = db.prepare('SELECT * FROM inbound ORDER BY account, client_id, packet_id');
+  }
+}

@@ -8,10 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { AccountJwtDir, Authenticator, authTimeoutMs, ClaimsRequests, operatorMode, outcomeJson } from './auth/index.js';
 import type { AuthOptions, ClaimsOutcome, JwtAuthenticator, OperatorMode } from './auth/index.js';
 import { describeChanges, diffOptions, jetStreamAccounts, resolveJetStreamStorage } from './config/index.js';
-import type { JetStreamConfig, Options, WebsocketConfig } from './config/index.js';
+import type { JetStreamConfig, MqttConfig, Options, WebsocketConfig } from './config/index.js';
 import { ConnectionKind, Router } from './core/index.js';
 import type { InternalClient, MsgHandler, RouterConfig } from './core/index.js';
 import type { JetStream } from './jetstream/index.js';
+import type { MqttService } from './mqtt/index.js';
 import type { JetStreamMonitorSource, MonitorServer, SystemRequests } from './monitor/index.js';
 import { ServerStamp, SystemEvents } from './monitor/system/index.js';
 import { headerValue, NATS_COMPAT_VERSION } from './protocol/nats/index.js';
@@ -48,6 +49,10 @@ export class Server {
   private authenticator: Authenticator | JwtAuthenticator;
   /** WebSocket clients' own login (the websocket block's authorization or no_auth_user); null when they share the top-level one. */
   private websocketAuthenticator: Authenticator | null = null;
+  /** MQTT clients' own login (the mqtt block's authorization or no_auth_user); null when they share the top-level one. */
+  private mqttAuthenticator: Authenticator | null = null;
+  private mqtt: MqttService | null = null;
+  private mqttListener: net.Server | null = null;
   /** Operator (JWT) mode's accounts and login; null otherwise. */
   private operator: OperatorMode | null;
   /** The full resolver's account JWTs on disk; null without that resolver. */
@@ -77,8 +82,14 @@ export class Server {
     for (const warning of this.operator?.warnings ?? []) log.warn(warning);
     this.opts = withOperatorAccounts(opts, this.operator);
     this.authenticator = this.operator?.authenticator ?? new Authenticator(authOptionsOf(opts));
-    this.websocketAuthenticator = this.operator === null ? websocketAuthenticatorOf(opts) : null;
+    this.websocketAuthenticator = this.operator === null ? listenerAuthenticatorOf(opts, 'websocket') : null;
+    this.mqttAuthenticator = this.operator === null ? listenerAuthenticatorOf(opts, 'mqtt') : null;
     this.router = new Router(this.routerConfig(this.opts));
+  }
+
+  /** The MQTT listener's bound port; 0 without one. */
+  get mqttPort(): number {
+    return this.mqttListener === null ? 0 : boundPort(this.mqttListener);
   }
 
   get port(): number {
@@ -148,6 +159,7 @@ export class Server {
       mappings: new Map([[GLOBAL_ACCOUNT, opts.mappings], ...opts.accounts.map((a) => [a.name, a.mappings ?? []] as const)]),
       links: this.linkedAccounts(opts, authenticator.accountNames()),
       ...(this.websocketAuthenticator !== null && { websocketAuth: { authenticator: this.websocketAuthenticator, authRequired: true } }),
+      ...(this.mqttAuthenticator !== null && { mqttAuth: this.mqttAuthenticator }),
       ...(this.operator !== null && { accountConnectionLimits: new Map(this.operator.accounts.map((a) => [a.name, a.maxConnections])) }),
       systemAccount: opts.systemAccount,
       noHeaderSupport: opts.noHeaderSupport,
@@ -192,6 +204,7 @@ export class Server {
       this.log.info(`Starting http monitor on ${formatHostPort(httpHost, this.monitor.port)}`);
     }
     if (opts.websocket !== undefined) await this.startWebsocket(opts.websocket);
+    if (opts.mqtt !== undefined) await this.startMqtt(opts.mqtt);
     this.listener = await listenTcp({ host: opts.host, port: opts.port }, (socket) => this.onSocket(socket)).catch((err: Error) => {
       throw new StartError(err instanceof ListenError ? `Error listening on port: ${err.hostPort}, "${err.message}"` : err.message, err);
     });
@@ -233,8 +246,12 @@ export class Server {
   }
 
   private onWebsocketClient(client: WebsocketClient): void {
-    if (this.lameDuck || this.shuttingDown) {
+    if (this.lameDuck || this.shuttingDown || (client.mqtt && this.mqtt === null)) {
       client.socket.destroy();
+      return;
+    }
+    if (client.mqtt) {
+      (this.mqtt as MqttService).accept(client.socket, 'MQTT_WS', client.remoteAddress);
       return;
     }
     this.router.accept({
@@ -244,6 +261,60 @@ export class Server {
       ...(client.forwardedFor !== undefined && { forwardedFor: client.forwardedFor }),
       ...(client.jwtCookie !== undefined && { jwtCookie: client.jwtCookie }),
     });
+  }
+
+  /**
+   * The MQTT listener and its service, loaded only when configured. Its state lives in SQLite beside
+   * JetStream's data (`<store_dir>/mqtt/`), which the configuration check makes sure exists.
+   */
+  private async startMqtt(config: MqttConfig): Promise<void> {
+    const js = this.opts.jetstream;
+    // Checked here, not with the file: `-js` on the command line counts. nats-server waives it when a
+    // link could reach JetStream elsewhere; leafgate keeps MQTT state under the local store directory.
+    if (js === undefined) throw new StartError('mqtt requires JetStream to be enabled if running in standalone mode', null);
+    const storage = resolveJetStreamStorage(js, { tmpDir: os.tmpdir(), totalMemory: os.totalmem(), diskAvailable });
+    const dir = path.join(path.dirname(storage.dataDir), 'mqtt');
+    const { MqttService, openMqttStore } = await import('./mqtt/index.js');
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      const store = openMqttStore({ file: path.join(dir, 'mqtt.db'), sync: js.syncInterval });
+      this.mqtt = new MqttService(this.router, store, { ackWaitMs: config.ackWaitMs, maxAckPending: config.maxAckPending, rejectQos2Publish: config.rejectQos2Publish, downgradeQos2Subscribe: config.downgradeQos2Subscribe }, this.log);
+      this.mqtt.start();
+    } catch (err) {
+      throw new StartError(`Can't start MQTT: ${(err as Error).message}`, err);
+    }
+    const tls = config.tls !== undefined ? loadTls(config.tls) : null;
+    const host = config.host !== '' ? config.host : this.opts.host;
+    this.mqttListener = await listenTcp({ host, port: config.port < 0 ? 0 : config.port }, (socket) => this.onMqttSocket(socket, tls, config.tls?.timeoutMs ?? 2000)).catch((err: Error) => {
+      throw new StartError(err instanceof ListenError ? `Error listening on port: ${err.hostPort}, "${err.message}"` : err.message, err);
+    });
+    this.log.info(`Listening for MQTT clients on ${tls !== null ? 'tls' : 'tcp'}://${formatHostPort(host, boundPort(this.mqttListener))}`);
+  }
+
+  private onMqttSocket(socket: net.Socket, tls: TlsUpgrader | null, tlsTimeoutMs: number): void {
+    const mqtt = this.mqtt;
+    if (this.lameDuck || this.shuttingDown || mqtt === null) {
+      socket.destroy();
+      return;
+    }
+    const remote = socket.remoteAddress ?? '';
+    if (tls === null) {
+      mqtt.accept(socket, 'MQTT', remote);
+      return;
+    }
+    // MQTT has no INFO to announce TLS: the handshake starts at once.
+    const timer = setTimeout(() => socket.destroy(), tlsTimeoutMs);
+    tls(socket).then(
+      (up) => {
+        clearTimeout(timer);
+        mqtt.accept(up.socket, 'MQTT', remote);
+      },
+      (err: Error) => {
+        clearTimeout(timer);
+        this.log.error(`${remote}:${socket.remotePort ?? 0} - MQTT TLS handshake error: ${err.message}`);
+        socket.destroy();
+      },
+    );
   }
 
   /** Loaded only when enabled: the store (SQLite) is most of what JetStream costs at start. */
@@ -281,6 +352,8 @@ export class Server {
   /** Undoes a start that failed part way. */
   private async closeOpened(): Promise<void> {
     this.systemEvents?.stop();
+    this.mqtt?.stop();
+    this.mqtt = null;
     this.jetstream?.stop();
     this.stopListening();
     if (this.monitor !== null) await this.monitor.close();
@@ -326,11 +399,13 @@ export class Server {
     let tls: TlsUpgrader | null;
     let authenticator: Authenticator | JwtAuthenticator;
     let websocketAuthenticator: Authenticator | null;
+    let mqttAuthenticator: Authenticator | null;
     try {
       // Everything that can fail comes first, so a failed reload changes nothing.
       tls = next.tls !== undefined ? loadTls(next.tls) : null;
       authenticator = operator?.authenticator ?? new Authenticator(authOptionsOf(next));
-      websocketAuthenticator = operator === null ? websocketAuthenticatorOf(next) : null;
+      websocketAuthenticator = operator === null ? listenerAuthenticatorOf(next, 'websocket') : null;
+      mqttAuthenticator = operator === null ? listenerAuthenticatorOf(next, 'mqtt') : null;
       this.log.setOptions({ debug: next.debug, trace: next.trace, logtime: next.logtime, logFile: next.logFile });
     } catch (err) {
       this.log.error(`Failed to reload server configuration: ${(err as Error).message}`);
@@ -342,6 +417,7 @@ export class Server {
     this.configured = configured;
     this.authenticator = authenticator;
     this.websocketAuthenticator = websocketAuthenticator;
+    this.mqttAuthenticator = mqttAuthenticator;
     this.opts = next;
     const authChanged = changed.some((k) => k === 'auth' || k === 'accounts' || k === 'systemAccount' || k === 'noSystemAccount' || k === 'operatorMode');
     this.router.reconfigure(this.routerConfig(next), authChanged);
@@ -482,6 +558,8 @@ export class Server {
     this.log.info('Initiating Shutdown...');
     this.stopListening();
     this.router.closeAll('Server Shutdown');
+    this.mqtt?.stop();
+    this.mqtt = null;
     this.systemEvents?.stop();
     // After the clients: publishes still in this turn's group commit are committed as the stores close.
     this.jetstream?.stop();
@@ -497,6 +575,8 @@ export class Server {
   private stopListening(): void {
     void this.websocket?.close();
     this.websocket = null;
+    this.mqttListener?.close();
+    this.mqttListener = null;
     if (this.listener === null) return;
     this.listener.close();
     this.listener = null;
@@ -592,16 +672,16 @@ function withOperatorAccounts(opts: Options, operator: OperatorMode | null): Opt
 }
 
 /**
- * WebSocket clients' own authenticator when the websocket block sets a user, token or no_auth_user
+ * WebSocket or MQTT clients' own authenticator when their block sets a user, token or no_auth_user
  * (nats-server's authOverride): those replace the top-level ones for them, the users stay shared.
  * Throws nats-server's errors for what it refuses.
  */
-function websocketAuthenticatorOf(opts: Options): Authenticator | null {
-  const ws = opts.websocket;
+function listenerAuthenticatorOf(opts: Options, name: 'websocket' | 'mqtt'): Authenticator | null {
+  const ws = opts[name];
   if (ws === undefined || (!ws.auth?.user && !ws.auth?.token && ws.noAuthUser === undefined)) return null;
   const hasUsers = opts.auth.users.length > 0 || (opts.auth.nkeys?.length ?? 0) > 0 || opts.accounts.some((a) => a.users.length > 0 || (a.nkeys?.length ?? 0) > 0);
-  if (hasUsers && ws.auth?.user) throw new Error('websocket authentication username not compatible with presence of users/nkeys');
-  if (hasUsers && ws.auth?.token) throw new Error('websocket authentication token not compatible with presence of users/nkeys');
+  if (hasUsers && ws.auth?.user) throw new Error(`${name} authentication username not compatible with presence of users/nkeys`);
+  if (hasUsers && ws.auth?.token) throw new Error(`${name} authentication token not compatible with presence of users/nkeys`);
   const base = authOptionsOf(opts);
   const { token: _token, user: _user, password: _password, noAuthUser: _noAuthUser, ...shared } = base.auth;
   return new Authenticator({

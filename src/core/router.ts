@@ -35,6 +35,8 @@ export interface RouterConfig {
   readonly authenticator: ClientAuthenticator;
   /** WebSocket clients' own login when the websocket block sets one (nats-server's authOverride), with INFO's auth_required for them. */
   readonly websocketAuth?: { readonly authenticator: ClientAuthenticator; readonly authRequired: boolean };
+  /** MQTT clients' own login when the mqtt block sets one (over TCP and WebSocket alike). */
+  readonly mqttAuth?: ClientAuthenticator;
   readonly log: CoreLog;
   /** INFO fields common to every client; client_id and client_ip are added per connection. */
   readonly info: Omit<ServerInfo, 'client_id' | 'client_ip'>;
@@ -67,6 +69,7 @@ export class Router {
   limits!: Limits;
   authenticator!: ClientAuthenticator;
   private websocketAuth: RouterConfig['websocketAuth'];
+  private mqttAuth: ClientAuthenticator | undefined;
   log!: CoreLog;
   noHeaderSupport!: boolean;
   maxTracedMsgLen!: number;
@@ -114,6 +117,7 @@ export class Router {
     this.limits = { ...cfg.limits };
     this.authenticator = cfg.authenticator;
     this.websocketAuth = cfg.websocketAuth;
+    this.mqttAuth = cfg.mqttAuth;
     this.log = cfg.log;
     this.info = cfg.info;
     this.noHeaderSupport = cfg.noHeaderSupport;
@@ -239,9 +243,11 @@ export class Router {
     return new InternalClient(this, this.nextCid++, kind, account, name);
   }
 
-  /** Who checks a connection of this type's logins: WebSocket clients may have their own. */
+  /** Who checks a connection of this type's logins: WebSocket and MQTT clients may have their own. */
   authenticatorFor(type: ConnectionType): ClientAuthenticator {
-    return type === 'WEBSOCKET' && this.websocketAuth !== undefined ? this.websocketAuth.authenticator : this.authenticator;
+    if (type === 'WEBSOCKET') return this.websocketAuth?.authenticator ?? this.authenticator;
+    if (type === 'MQTT' || type === 'MQTT_WS') return this.mqttAuth ?? this.authenticator;
+    return this.authenticator;
   }
 
   infoFor(conn: ClientConnection, extra?: Partial<ServerInfo>): string {

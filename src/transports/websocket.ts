@@ -1,5 +1,5 @@
-// The WebSocket listener (nats-server's websocket.go): an HTTP(S) server whose GET upgrades on any
-// path become NATS client connections. The handshake is checked as nats-server checks it (method,
+// The WebSocket listener (nats-server's websocket.go): an HTTP(S) server whose GET upgrades become
+// NATS client connections, or MQTT ones on a path ending in `/mqtt`. The handshake is checked as nats-server checks it (method,
 // Host, Upgrade, Connection, key, version 13, then the origin rules), with its HTTP statuses. After
 // the upgrade the NATS protocol flows as a byte stream in binary frames: frames may split or join
 // protocol lines, and the server sends binary. `ws` does the framing (masking, fragments,
@@ -39,6 +39,8 @@ export interface WebsocketClient {
   readonly forwardedFor?: string;
   /** The JWT cookie's value, when configured and sent. */
   readonly jwtCookie?: string;
+  /** MQTT over WebSocket: the request's path ends in `/mqtt` (nats-server 2.10.5+). */
+  readonly mqtt: boolean;
 }
 
 export interface WebsocketListener {
@@ -48,7 +50,14 @@ export interface WebsocketListener {
 }
 
 export async function listenWebsocket(opts: WebsocketListenOptions, onClient: (client: WebsocketClient) => void, onError: (message: string) => void): Promise<WebsocketListener> {
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: opts.compression, maxPayload: opts.maxMessageBytes, clientTracking: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: opts.compression,
+    maxPayload: opts.maxMessageBytes,
+    clientTracking: false,
+    // MQTT clients ask for the subprotocol `mqtt` and must get it back [MQTT-6.0.0-3].
+    handleProtocols: (protocols, req) => (isMqttPath(req) && protocols.has('mqtt') ? 'mqtt' : false),
+  });
   const secure = opts.tls !== undefined;
   /** Logs a refused handshake and answers it as Go's http.Error does. */
   const refuse = (req: http.IncomingMessage, socket: net.Socket | Duplex, [status, reason]: [number, string]): void => {
@@ -71,6 +80,7 @@ export async function listenWebsocket(opts: WebsocketListenOptions, onClient: (c
         remoteAddress: req.socket.remoteAddress ?? '',
         ...(forwarded !== null && { forwardedFor: forwarded }),
         ...(jwt !== null && { jwtCookie: jwt }),
+        mqtt: isMqttPath(req),
       });
     });
   });
@@ -86,6 +96,11 @@ export async function listenWebsocket(opts: WebsocketListenOptions, onClient: (c
         server.closeAllConnections();
       }),
   };
+}
+
+function isMqttPath(req: http.IncomingMessage): boolean {
+  const path = (req.url ?? '/').split('?')[0];
+  return path.endsWith('/mqtt');
 }
 
 /** nats-server's wsUpgrade checks, in its order: [HTTP status, reason] for the first that fails. */

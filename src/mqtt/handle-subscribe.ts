@@ -1,0 +1,40 @@
+// SUBSCRIBE and UNSUBSCRIBE. SUBACK answers every filter in order, with the granted QoS or a failure
+// code [MQTT-3.8.4-5], before the retained messages the new subscriptions match are sent
+// [MQTT-3.3.1-6]. UNSUBACK always follows.
+
+import { Reason, SUBACK_FAILURE } from '../protocol/mqtt/index.js';
+import type { ISubscribePacket, IUnsubscribePacket } from '../protocol/mqtt/index.js';
+import type { MqttConnection } from './mqtt-connection.js';
+import type { Subscribed } from './service.js';
+
+export function handleSubscribe(conn: MqttConnection, p: ISubscribePacket): void {
+  const service = conn.service;
+  const subId = conn.version === 5 ? (p.properties?.subscriptionIdentifier ?? 0) : 0;
+  const done: Subscribed[] = [];
+  const granted: number[] = [];
+  for (const s of p.subscriptions) {
+    const options = {
+      filter: s.topic,
+      qos: s.qos,
+      noLocal: conn.version === 5 && s.nl === true,
+      retainAsPublished: conn.version === 5 && s.rap === true,
+      retainHandling: (conn.version === 5 ? (s.rh ?? 0) : 0) as 0 | 1 | 2,
+      subscriptionId: Array.isArray(subId) ? (subId[0] ?? 0) : subId,
+    };
+    const result = service.subscribe(conn, options);
+    if (typeof result === 'number') {
+      granted.push(conn.version === 5 ? result : SUBACK_FAILURE);
+      continue;
+    }
+    granted.push(result.granted);
+    done.push(result);
+  }
+  conn.sendPacket({ cmd: 'suback', messageId: p.messageId ?? 0, granted });
+  for (const s of done) service.sendRetained(conn, s);
+}
+
+export function handleUnsubscribe(conn: MqttConnection, p: IUnsubscribePacket): void {
+  const service = conn.service;
+  const codes = p.unsubscriptions.map((filter) => (service.unsubscribe(conn, filter) ? Reason.Success : Reason.NoSubscriptionExisted));
+  conn.sendPacket({ cmd: 'unsuback', messageId: p.messageId ?? 0, granted: conn.version === 5 ? codes : [] });
+}

@@ -1,0 +1,263 @@
+// One MQTT client connection: bytes in through the codec to the packet handlers, packets out
+// through a corked socket (one write per turn), the CONNECT deadline, keepalive, the will, and the
+// session it is attached to. MQTT state that outlives the connection lives in its Session.
+
+import type { Account, Permissions, TransportSocket, ConnectionType } from '../core/index.js';
+import { MqttParser, PINGRESP, Reason, encodeAck, encodePacket, encodePlainPublish } from '../protocol/mqtt/index.js';
+import type { Packet } from '../protocol/mqtt/index.js';
+import { handleConnect } from './handle-connect.js';
+import { handlePubAck, handlePubComp, handlePubRec } from './handle-acks.js';
+import { handlePublish, handlePubRel } from './handle-publish.js';
+import { handleSubscribe, handleUnsubscribe } from './handle-subscribe.js';
+import type { MqttService } from './service.js';
+import type { OutboundMessage, Session } from './session.js';
+import type { MessageProperties } from './store/index.js';
+
+export const MqttState = { AwaitConnect: 0, Authenticating: 1, Connected: 2, Closed: 3 } as const;
+export type MqttState = (typeof MqttState)[keyof typeof MqttState];
+
+/** A will as CONNECT gave it, its topic already converted. */
+export interface Will {
+  readonly topic: string;
+  readonly subject: string;
+  readonly payload: Buffer;
+  readonly qos: 0 | 1 | 2;
+  readonly retain: boolean;
+  readonly properties: MessageProperties | null;
+  readonly expirySeconds: number;
+  readonly delaySeconds: number;
+}
+
+export class MqttConnection {
+  state: MqttState = MqttState.AwaitConnect;
+  /** 4 (3.1.1) or 5, from CONNECT. */
+  version: 4 | 5 = 4;
+  clientId = '';
+  account: Account | null = null;
+  user = '';
+  perms: Permissions | null = null;
+  session: Session | null = null;
+  will: Will | null = null;
+  /** QoS 1/2 messages the client accepts in flight (the server's max_ack_pending, lowered by MQTT 5's receive maximum). */
+  maxInflight: number;
+  /** MQTT 5: the largest packet the client accepts; 0 for no limit. */
+  maxPacketToClient = 0;
+  /** MQTT 5 topic aliases the client set, by alias. */
+  readonly topicAliases = new Map<number, string>();
+  readonly ip: string;
+  readonly port: number;
+  readonly start = new Date();
+  inMsgs = 0;
+  outMsgs = 0;
+  inBytes = 0;
+  outBytes = 0;
+  closeReason = '';
+  /** PUBACKs and PUBRECs in the order their publishes came, each sent once what it waits for is durable [MQTT-4.6.0-2]. */
+  private readonly acks: Array<{ bytes: Buffer; ready: boolean }> = [];
+  private readonly parser: MqttParser;
+  private corked = false;
+  private keepaliveMs = 0;
+  private lastRead = Date.now();
+  private timer: NodeJS.Timeout | null = null;
+  /** Input that arrived while CONNECT was being authenticated. */
+  private held: Buffer[] | null = null;
+
+  constructor(
+    readonly service: MqttService,
+    readonly socket: TransportSocket,
+    readonly type: ConnectionType,
+    remoteAddress: string,
+  ) {
+    this.ip = remoteAddress;
+    this.port = socket.remotePort ?? 0;
+    this.maxInflight = service.config.maxAckPending;
+    this.parser = new MqttParser(
+      (p) => this.onPacket(p),
+      (message) => this.protocolError(`malformed packet: ${message}`, Reason.MalformedPacket),
+      service.maxPacketSize,
+    );
+    socket.on('data', (chunk) => this.onData(chunk));
+    // A connection lost without DISCONNECT sends the will [MQTT-3.1.2-8].
+    socket.on('error', () => this.close('Client Closed', true));
+    socket.on('close', () => this.close('Client Closed', true));
+    this.timer = setTimeout(() => this.noConnect(), service.connectTimeoutMs);
+  }
+
+  get closed(): boolean {
+    return this.state === MqttState.Closed;
+  }
+
+  label(): string {
+    return `${this.ip}:${this.port} - mid:${this.clientId === '' ? '?' : this.clientId}`;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.lastRead = Date.now();
+    if (this.held !== null) {
+      this.held.push(Buffer.from(chunk));
+      return;
+    }
+    try {
+      this.parser.feed(chunk);
+    } catch (err) {
+      this.service.log.error(`${this.label()} - internal error: ${(err as Error).stack ?? String(err)}`);
+      this.close('Internal Error', false);
+    }
+  }
+
+  private onPacket(p: Packet): void {
+    if (this.closed) return;
+    if (this.held !== null) return this.protocolError('packet before CONNACK', Reason.ProtocolError);
+    if (this.state === MqttState.AwaitConnect && p.cmd !== 'connect') return this.protocolError(`${p.cmd} before CONNECT`, Reason.ProtocolError); // [MQTT-3.1.0-1]
+    switch (p.cmd) {
+      case 'connect':
+        if (this.state !== MqttState.AwaitConnect) return this.protocolError('second CONNECT', Reason.ProtocolError); // [MQTT-3.1.0-2]
+        return handleConnect(this, p);
+      case 'publish':
+        return handlePublish(this, p);
+      case 'puback':
+        return handlePubAck(this, p);
+      case 'pubrec':
+        return handlePubRec(this, p);
+      case 'pubrel':
+        return handlePubRel(this, p);
+      case 'pubcomp':
+        return handlePubComp(this, p);
+      case 'subscribe':
+        return handleSubscribe(this, p);
+      case 'unsubscribe':
+        return handleUnsubscribe(this, p);
+      case 'pingreq':
+        return this.send(PINGRESP);
+      case 'disconnect':
+        // A clean DISCONNECT discards the will, except MQTT 5's "disconnect with will message" (0x04).
+        if (this.version !== 5 || p.reasonCode !== 0x04) this.will = null;
+        if (this.version === 5 && this.session !== null && p.properties?.sessionExpiryInterval !== undefined) this.service.changeExpiry(this, p.properties.sessionExpiryInterval);
+        return this.close('Client Closed', this.will !== null);
+      default:
+        return this.protocolError(`unexpected ${p.cmd}`, Reason.ProtocolError);
+    }
+  }
+
+  /** CONNECT is being authenticated: input waits. */
+  holdInput(): void {
+    this.held = [];
+  }
+
+  /** Logged in: the keepalive starts and held input is read. */
+  connected(keepaliveSeconds: number): void {
+    this.state = MqttState.Connected;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    // A client silent for one and a half keepalives is gone [MQTT-3.1.2-24].
+    this.keepaliveMs = keepaliveSeconds > 0 ? Math.floor(keepaliveSeconds * 1.5) * 1000 : 0;
+    if (this.keepaliveMs > 0) this.armKeepalive(this.keepaliveMs);
+    this.releaseInput();
+  }
+
+  releaseInput(): void {
+    const held = this.held;
+    this.held = null;
+    for (const chunk of held ?? []) {
+      if (this.closed) return;
+      this.parser.feed(chunk);
+    }
+  }
+
+  private armKeepalive(ms: number): void {
+    this.timer = setTimeout(() => {
+      if (this.closed) return;
+      const idle = Date.now() - this.lastRead;
+      if (idle >= this.keepaliveMs) {
+        if (this.service.log.debugEnabled) this.service.log.debug(`${this.label()} - keepalive timeout`);
+        this.sendDisconnect(Reason.KeepAliveTimeout);
+        return this.close('Stale Connection', true);
+      }
+      this.armKeepalive(this.keepaliveMs - idle);
+    }, ms);
+  }
+
+  private noConnect(): void {
+    if (this.state !== MqttState.AwaitConnect) return;
+    if (this.service.log.debugEnabled) this.service.log.debug(`${this.label()} - no CONNECT in time`);
+    this.close('Authentication Timeout', false);
+  }
+
+  // ---- output ----------------------------------------------------------------------------------
+
+  send(bytes: Buffer): void {
+    if (this.closed) return;
+    const socket = this.socket;
+    if (!this.corked) {
+      this.corked = true;
+      socket.cork();
+      process.nextTick(() => this.uncork());
+    }
+    this.outBytes += bytes.length;
+    socket.write(bytes);
+    if (socket.writableLength > this.service.router.limits.maxPending) {
+      this.service.log.error(`${this.label()} - Slow Consumer Detected: WriteDeadline of ${this.service.router.limits.writeDeadlineMs}ms exceeded with ${socket.writableLength} pending bytes`);
+      this.service.router.stats.slowConsumers++;
+      this.close('Slow Consumer (Pending Bytes)', true);
+    }
+  }
+
+  private uncork(): void {
+    this.corked = false;
+    this.socket.uncork();
+  }
+
+  sendPacket(packet: Packet): void {
+    this.send(encodePacket(packet, this.version));
+  }
+
+  /** A QoS 1/2 message of the session (again, with DUP, after a reconnect); a released QoS 2 one is a PUBREL. */
+  sendPublish(m: OutboundMessage, dup: boolean): void {
+    if (m.state === 1) return this.send(encodeAck('pubrel', m.packetId));
+    this.outMsgs++;
+    const msg = m.message;
+    const packet = this.service.publishPacket(this, msg, m.retain, m.subscriptionIds, m.packetId, dup);
+    if (packet !== null) this.sendPacket(packet);
+    else this.send(encodePlainPublish(this.service.topicBytes(msg.topic), msg.payload, msg.qos, m.retain, dup, m.packetId, this.version));
+  }
+
+  /** Queues an acknowledgement; one not `ready` holds back those after it until it is made ready and flushAcks() runs. */
+  queueAck(bytes: Buffer, ready: boolean): { ready: boolean; bytes: Buffer } {
+    const entry = { bytes, ready };
+    this.acks.push(entry);
+    if (ready) this.flushAcks();
+    return entry;
+  }
+
+  flushAcks(): void {
+    while (this.acks.length > 0 && this.acks[0].ready) this.send((this.acks.shift() as { bytes: Buffer }).bytes);
+  }
+
+  sendDisconnect(reason: Reason): void {
+    if (this.version === 5 && this.state === MqttState.Connected) this.sendPacket({ cmd: 'disconnect', reasonCode: reason });
+  }
+
+  /** A protocol violation: MQTT 5 clients are told why [MQTT-4.13.1-1], then the connection closes (the will goes). */
+  protocolError(why: string, reason: Reason): void {
+    if (this.closed) return;
+    this.service.log.error(`${this.label()} - ${why}`);
+    this.sendDisconnect(reason);
+    this.close('Protocol Error', true);
+  }
+
+  /** Closes the connection; `publishWill` says whether its will (if any) goes out. */
+  close(reason: string, publishWill: boolean): void {
+    if (this.closed) return;
+    this.state = MqttState.Closed;
+    this.closeReason = reason;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.held = null;
+    if (this.corked) this.uncork();
+    this.socket.end();
+    // A peer that never reads would keep the socket half-open.
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+    this.service.closed(this, publishWill);
+  }
+}

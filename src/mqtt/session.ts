@@ -1,0 +1,196 @@
+// One MQTT session: the client's subscriptions (NATS subscriptions of the account's MQTT client, so
+// a persistent session keeps receiving while its client is away), its QoS 1/2 messages queued and in
+// flight with their packet ids, and the QoS 2 messages it sent that await PUBREL. A persistent
+// session writes every change to the store; a clean one lives in memory only.
+
+import type { Account, Permissions, Subscription } from '../core/index.js';
+import type { LongTimer } from '../util/index.js';
+import { OutboundState } from './store/index.js';
+import type { MqttStore, StoredInbound, StoredMessage, StoredOutbound, StoredSession, StoredSubscription } from './store/index.js';
+import type { MqttConnection } from './mqtt-connection.js';
+
+/** A 3.1.1 persistent session, or MQTT 5's "never expires". */
+export const NEVER_EXPIRES = 0xffffffff;
+
+/** One subscription as the client made it, with the NATS subscriptions that serve it. */
+export class SessionSubscription {
+  /** NATS subscriptions: one, or two for `x/#` (which also matches `x`). */
+  nats: Subscription[] = [];
+  constructor(
+    readonly options: StoredSubscription,
+    /** The filter without its `$share/<group>/` prefix. */
+    readonly filter: string,
+    /** The share group; null when not shared. */
+    readonly group: string | null,
+  ) {}
+
+  /** A filter starting with a wildcard does not match `$` topics [MQTT-4.7.2-1]. */
+  get skipsDollarTopics(): boolean {
+    const c = this.filter.charCodeAt(0);
+    return c === 0x2b || c === 0x23;
+  }
+}
+
+/** A QoS 1/2 message for the client, queued or in flight. */
+export interface OutboundMessage {
+  seq: number;
+  packetId: number;
+  state: OutboundState;
+  message: StoredMessage;
+  retain: boolean;
+  subscriptionIds: readonly number[];
+}
+
+export class Session {
+  readonly key: string;
+  conn: MqttConnection | null = null;
+  readonly subs = new Map<string, SessionSubscription>();
+  /** Not yet sent (over the in-flight limit, or the client is away). */
+  readonly queue: OutboundMessage[] = [];
+  /** Sent and not yet acknowledged, by packet id, in the order sent. */
+  readonly inflight = new Map<number, OutboundMessage>();
+  /** QoS 2 messages received, awaiting PUBREL, by packet id. */
+  readonly inbound = new Map<number, StoredInbound>();
+  expirySeconds: number;
+  protocolVersion: 4 | 5;
+  disconnectedAtMs = 0;
+  /** Removes the session when it has been away longer than its expiry. */
+  expiryTimer: LongTimer | null = null;
+  /** The permissions of the client that last connected: deliveries while it is away obey them too. */
+  perms: Permissions | null = null;
+  private nextSeq = 1;
+  private nextPacketId = 1;
+
+  constructor(
+    readonly account: Account,
+    readonly clientId: string,
+    private readonly store: MqttStore,
+    expirySeconds: number,
+    protocolVersion: 4 | 5,
+  ) {
+    this.key = sessionKey(account.name, clientId);
+    this.expirySeconds = expirySeconds;
+    this.protocolVersion = protocolVersion;
+  }
+
+  /** Kept in the store: it outlives its connection. */
+  get persistent(): boolean {
+    return this.expirySeconds > 0;
+  }
+
+  /** Writes the session record (subscriptions included). */
+  save(): void {
+    if (!this.persistent) return;
+    this.store.putSession(this.record());
+  }
+
+  record(): StoredSession {
+    return {
+      account: this.account.name,
+      clientId: this.clientId,
+      protocolVersion: this.protocolVersion,
+      expirySeconds: this.expirySeconds,
+      disconnectedAtMs: this.disconnectedAtMs,
+      subscriptions: [...this.subs.values()].map((s) => s.options),
+    };
+  }
+
+  /** Restores what the store kept of this session's messages. */
+  adopt(outbound: readonly StoredOutbound[], inbound: readonly StoredInbound[]): void {
+    for (const o of outbound) {
+      const m: OutboundMessage = { seq: o.seq, packetId: o.packetId, state: o.state, message: o.message, retain: o.retain, subscriptionIds: o.subscriptionIds };
+      if (o.packetId !== 0) this.inflight.set(o.packetId, m);
+      else this.queue.push(m);
+      if (o.seq >= this.nextSeq) this.nextSeq = o.seq + 1;
+    }
+    for (const i of inbound) this.inbound.set(i.packetId, i);
+  }
+
+  /**
+   * A QoS 1/2 message for the client: sent now when it is connected and under its in-flight limit,
+   * else queued. Stored first when the session is persistent. True when it wrote to the store.
+   */
+  enqueue(message: StoredMessage, retain: boolean, subscriptionIds: readonly number[]): boolean {
+    const m: OutboundMessage = { seq: this.nextSeq++, packetId: 0, state: OutboundState.Publish, message, retain, subscriptionIds };
+    const conn = this.conn;
+    const sendNow = conn !== null && this.queue.length === 0 && this.inflight.size < conn.maxInflight;
+    if (sendNow) m.packetId = this.allocatePacketId();
+    if (this.persistent) this.store.putOutbound(this.stored(m));
+    if (sendNow) {
+      this.inflight.set(m.packetId, m);
+      (conn as MqttConnection).sendPublish(m, false);
+    } else this.queue.push(m);
+    return this.persistent;
+  }
+
+  /** PUBACK (QoS 1) or PUBCOMP (QoS 2): the message is delivered. False when the packet id is not in flight. */
+  completed(packetId: number): boolean {
+    const m = this.inflight.get(packetId);
+    if (m === undefined) return false;
+    this.inflight.delete(packetId);
+    if (this.persistent) this.store.deleteOutbound(this.account.name, this.clientId, m.seq);
+    this.pump();
+    return true;
+  }
+
+  /** PUBREC: the client has the QoS 2 message; PUBREL follows. False when the packet id is not in flight. */
+  received(packetId: number): boolean {
+    const m = this.inflight.get(packetId);
+    if (m === undefined) return false;
+    if (m.state !== OutboundState.Released) {
+      m.state = OutboundState.Released;
+      if (this.persistent) this.store.updateOutbound(this.account.name, this.clientId, m.seq, m.packetId, m.state);
+    }
+    return true;
+  }
+
+  /** Sends queued messages while the in-flight limit allows. */
+  pump(): void {
+    const conn = this.conn;
+    if (conn === null) return;
+    const now = Date.now();
+    while (this.queue.length > 0 && this.inflight.size < conn.maxInflight && !conn.closed) {
+      const m = this.queue.shift() as OutboundMessage;
+      if (m.message.expiresAtMs !== 0 && m.message.expiresAtMs <= now) {
+        if (this.persistent) this.store.deleteOutbound(this.account.name, this.clientId, m.seq);
+        continue;
+      }
+      m.packetId = this.allocatePacketId();
+      if (this.persistent) this.store.updateOutbound(this.account.name, this.clientId, m.seq, m.packetId, m.state);
+      this.inflight.set(m.packetId, m);
+      conn.sendPublish(m, false);
+    }
+  }
+
+  /** A client (re)connected to this session: what was in flight goes again, DUP set [MQTT-4.4.0-1], then the queue. */
+  attach(conn: MqttConnection): void {
+    this.conn = conn;
+    this.disconnectedAtMs = 0;
+    this.expiryTimer?.stop();
+    this.expiryTimer = null;
+    for (const m of [...this.inflight.values()].sort((a, b) => a.seq - b.seq)) conn.sendPublish(m, true);
+    this.pump();
+  }
+
+  detach(nowMs: number): void {
+    this.conn = null;
+    this.disconnectedAtMs = nowMs;
+  }
+
+  /** The next packet id not in flight, 1..65535. */
+  private allocatePacketId(): number {
+    for (;;) {
+      const id = this.nextPacketId;
+      this.nextPacketId = id === 65535 ? 1 : id + 1;
+      if (!this.inflight.has(id)) return id;
+    }
+  }
+
+  private stored(m: OutboundMessage): StoredOutbound {
+    return { account: this.account.name, clientId: this.clientId, seq: m.seq, packetId: m.packetId, state: m.state, message: m.message, retain: m.retain, subscriptionIds: m.subscriptionIds };
+  }
+}
+
+export function sessionKey(account: string, clientId: string): string {
+  return `${account}\u0000${clientId}`;
+}

@@ -1,0 +1,94 @@
+// MQTT sessions through leafgate: persistent sessions keep subscriptions and QoS 1/2 messages across
+// disconnects and server restarts, clean ones do not; client-id takeover; wills; keepalive.
+
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { test } from 'node:test';
+import mqttPacket from 'mqtt-packet';
+import { mqttConnect, settle } from '../../helpers/mqtt-client.js';
+import { startMqttServer } from './harness.js';
+
+for (const protocolVersion of [4, 5] as const) {
+  const persistent = protocolVersion === 5 ? { clean: false, properties: { sessionExpiryInterval: 3600 } } : { clean: false };
+  test(`MQTT ${protocolVersion}: a persistent session gets the QoS 1 messages published while it was away, after a restart too`, async (t) => {
+    const s = await startMqttServer(t);
+    const first = await mqttConnect(t, s.mqttUrl, { protocolVersion, clientId: 'keeper', ...persistent });
+    await first.client.subscribeAsync('kept/+', { qos: 1 });
+    await first.client.endAsync();
+    const pub = await mqttConnect(t, s.mqttUrl, { protocolVersion });
+    await pub.client.publishAsync('kept/a', 'while away', { qos: 1 });
+    await pub.client.publishAsync('kept/b', 'lost at qos 0', { qos: 0 });
+    await pub.client.endAsync();
+    await s.stop();
+    const again = await startMqttServer(t, {}, {}, s.storeDir);
+    const back = await mqttConnect(t, again.mqttUrl, { protocolVersion, clientId: 'keeper', ...persistent });
+    assert.equal(back.client.connected, true);
+    const [m] = await back.waitFor(1);
+    assert.deepEqual([m.topic, m.payload, m.packet.qos], ['kept/a', 'while away', 1]);
+    await settle();
+    assert.equal(back.received.length, 1);
+    const pub2 = await mqttConnect(t, again.mqttUrl, { protocolVersion });
+    await pub2.client.publishAsync('kept/c', 'subscription restored', { qos: 1 });
+    const got = await back.waitFor(2);
+    assert.equal(got[1].payload, 'subscription restored');
+  });
+}
+
+test('session present: 1 when a persistent session is resumed, 0 for a clean one', async (t) => {
+  const s = await startMqttServer(t);
+  const present = async (clean: boolean): Promise<boolean> => {
+    const c = await mqttConnect(t, s.mqttUrl, { clientId: 'sp', clean });
+    await c.client.endAsync();
+    return c.connack.sessionPresent;
+  };
+  assert.equal(await present(false), false);
+  assert.equal(await present(false), true);
+  assert.equal(await present(true), false);
+  assert.equal(await present(false), false);
+});
+
+test('a second connection with the same client id takes the session over and closes the first', async (t) => {
+  const s = await startMqttServer(t);
+  const first = await mqttConnect(t, s.mqttUrl, { clientId: 'twin' });
+  const closed = new Promise<void>((resolve) => first.client.once('close', () => resolve()));
+  const second = await mqttConnect(t, s.mqttUrl, { clientId: 'twin' });
+  await closed;
+  await second.client.subscribeAsync('still/here');
+  await second.client.publishAsync('still/here', 'ok');
+  const [m] = await second.waitFor(1);
+  assert.equal(m.payload, 'ok');
+});
+
+test('the will goes out when the connection drops, not after DISCONNECT', async (t) => {
+  const s = await startMqttServer(t);
+  const watcher = await mqttConnect(t, s.mqttUrl);
+  await watcher.client.subscribeAsync('wills/#', { qos: 1 });
+  const polite = await mqttConnect(t, s.mqttUrl, { will: { topic: 'wills/polite', payload: Buffer.from('gone'), qos: 1, retain: false } });
+  await polite.client.endAsync();
+  const rude = await mqttConnect(t, s.mqttUrl, { will: { topic: 'wills/rude', payload: Buffer.from('dropped'), qos: 1, retain: true } });
+  rude.client.stream.destroy();
+  const [m] = await watcher.waitFor(1);
+  assert.deepEqual([m.topic, m.payload], ['wills/rude', 'dropped']);
+  await settle();
+  assert.equal(watcher.received.length, 1);
+  const late = await mqttConnect(t, s.mqttUrl);
+  await late.client.subscribeAsync('wills/+');
+  const [r] = await late.waitFor(1);
+  assert.deepEqual([r.topic, r.packet.retain], ['wills/rude', true]);
+});
+
+test('keepalive: a client silent for 1.5 keepalives is closed and its will sent', async (t) => {
+  const s = await startMqttServer(t);
+  const watcher = await mqttConnect(t, s.mqttUrl);
+  await watcher.client.subscribeAsync('ka/#');
+  // A raw CONNECT with keepalive 1 s and a will, then silence.
+  const sock = net.connect(s.server.mqttPort, '127.0.0.1');
+  t.after(() => sock.destroy());
+  const closed = new Promise<void>((resolve) => sock.once('close', () => resolve()));
+  // Read (and drop) what comes, so the server's end of the stream is seen.
+  sock.resume();
+  sock.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: 'k', clean: true, keepalive: 1, will: { topic: 'ka/me', payload: Buffer.from('ok'), qos: 0, retain: false } }));
+  await closed;
+  const [m] = await watcher.waitFor(1);
+  assert.deepEqual([m.topic, m.payload], ['ka/me', 'ok']);
+});

@@ -59,6 +59,8 @@ export class MqttConnection {
   private keepaliveMs = 0;
   private lastRead = Date.now();
   private timer: NodeJS.Timeout | null = null;
+  /** 3.1.1: resends what waited ack_wait for its acknowledgement. */
+  private redelivery: NodeJS.Timeout | null = null;
   /** Input that arrived while CONNECT was being authenticated. */
   private held: Buffer[] | null = null;
 
@@ -153,6 +155,11 @@ export class MqttConnection {
     // A client silent for one and a half keepalives is gone [MQTT-3.1.2-24].
     this.keepaliveMs = keepaliveSeconds > 0 ? Math.floor(keepaliveSeconds * 1.5) * 1000 : 0;
     if (this.keepaliveMs > 0) this.armKeepalive(this.keepaliveMs);
+    if (this.version === 4) {
+      const ackWait = this.service.config.ackWaitMs;
+      this.redelivery = setInterval(() => this.session?.redeliver(Date.now(), ackWait), Math.max(100, ackWait / 4));
+      this.redelivery.unref();
+    }
     this.releaseInput();
   }
 
@@ -214,6 +221,7 @@ export class MqttConnection {
 
   /** A QoS 1/2 message of the session (again, with DUP, after a reconnect); a released QoS 2 one is a PUBREL. */
   sendPublish(m: OutboundMessage, dup: boolean): void {
+    m.sentAtMs = Date.now();
     if (m.state === 1) return this.send(encodeAck('pubrel', m.packetId));
     this.outMsgs++;
     const msg = m.message;
@@ -253,6 +261,8 @@ export class MqttConnection {
     this.closeReason = reason;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    if (this.redelivery !== null) clearInterval(this.redelivery);
+    this.redelivery = null;
     this.held = null;
     if (this.corked) this.uncork();
     this.socket.end();

@@ -39,6 +39,8 @@ export interface OutboundMessage {
   message: StoredMessage;
   retain: boolean;
   subscriptionIds: readonly number[];
+  /** When it was last sent (ms since the epoch); 0 while queued. */
+  sentAtMs: number;
 }
 
 export class Session {
@@ -98,7 +100,7 @@ export class Session {
   /** Restores what the store kept of this session's messages. */
   adopt(outbound: readonly StoredOutbound[], inbound: readonly StoredInbound[]): void {
     for (const o of outbound) {
-      const m: OutboundMessage = { seq: o.seq, packetId: o.packetId, state: o.state, message: o.message, retain: o.retain, subscriptionIds: o.subscriptionIds };
+      const m: OutboundMessage = { seq: o.seq, packetId: o.packetId, state: o.state, message: o.message, retain: o.retain, subscriptionIds: o.subscriptionIds, sentAtMs: 0 };
       if (o.packetId !== 0) this.inflight.set(o.packetId, m);
       else this.queue.push(m);
       if (o.seq >= this.nextSeq) this.nextSeq = o.seq + 1;
@@ -111,7 +113,7 @@ export class Session {
    * else queued. Stored first when the session is persistent. True when it wrote to the store.
    */
   enqueue(message: StoredMessage, retain: boolean, subscriptionIds: readonly number[]): boolean {
-    const m: OutboundMessage = { seq: this.nextSeq++, packetId: 0, state: OutboundState.Publish, message, retain, subscriptionIds };
+    const m: OutboundMessage = { seq: this.nextSeq++, packetId: 0, state: OutboundState.Publish, message, retain, subscriptionIds, sentAtMs: 0 };
     const conn = this.conn;
     const sendNow = conn !== null && this.queue.length === 0 && this.inflight.size < conn.maxInflight;
     if (sendNow) m.packetId = this.allocatePacketId();
@@ -170,6 +172,18 @@ export class Session {
     this.expiryTimer = null;
     for (const m of [...this.inflight.values()].sort((a, b) => a.seq - b.seq)) conn.sendPublish(m, true);
     this.pump();
+  }
+
+  /**
+   * Sends again, DUP set, what has waited `ackWaitMs` for its acknowledgement (nats-server's ack_wait,
+   * for 3.1.1 clients; MQTT 5 forbids resending on a live connection [MQTT-4.4.0-1]).
+   */
+  redeliver(nowMs: number, ackWaitMs: number): void {
+    const conn = this.conn;
+    if (conn === null) return;
+    for (const m of this.inflight.values()) {
+      if (m.sentAtMs !== 0 && nowMs - m.sentAtMs >= ackWaitMs) conn.sendPublish(m, true);
+    }
   }
 
   detach(nowMs: number): void {

@@ -20,6 +20,7 @@ export function handleConnect(conn: MqttConnection, p: IConnectPacket): void {
     return conn.close('Protocol Error', false);
   }
   conn.version = level as 4 | 5;
+  conn.parser.version = conn.version;
   const clean = p.clean !== false;
   let clientId = p.clientId ?? '';
   let assigned = false;

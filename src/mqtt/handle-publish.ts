@@ -24,10 +24,13 @@ export function handlePublish(conn: MqttConnection, p: IPublishPacket): void {
     } else conn.topicAliases.set(alias, topic);
   }
   const qos = p.qos;
+  // [MQTT-2.3.1-1]: QoS 1 and 2 carry a non-zero packet id.
+  if (qos > 0 && !p.messageId) return conn.protocolError('PUBLISH without a packet id', Reason.ProtocolError);
   if (qos === 2 && service.config.rejectQos2Publish) return conn.protocolError('publish QoS=2 refused (reject_qos2_publish)', Reason.QosNotSupported);
   const subject = service.subjectOf(topic);
   if (subject === null) return conn.protocolError(`invalid topic ${JSON.stringify(topic)}`, Reason.TopicNameInvalid); // [MQTT-3.3.2-2]
-  const payload = p.payload as Buffer;
+  // A fast-path PUBLISH lends its payload for this call only: what is kept (retained, QoS 2 until PUBREL) is copied.
+  const payload = 'borrowed' in p && (p.retain || qos === 2) ? Buffer.from(p.payload as Buffer) : (p.payload as Buffer);
   conn.inMsgs++;
   conn.inBytes += payload.length;
   const props = conn.version === 5 ? p.properties : undefined;

@@ -1,9 +1,10 @@
 // One MQTT client connection: bytes in through the codec to the packet handlers, packets out
-// through a corked socket (one write per turn), the CONNECT deadline, keepalive, the will, and the
-// session it is attached to. MQTT state that outlives the connection lives in its Session.
+// through the outbound buffer (flushed once per turn), the CONNECT deadline, keepalive, the will,
+// and the session it is attached to. MQTT state that outlives the connection lives in its Session.
 
-import type { Account, Permissions, TransportSocket, ConnectionType } from '../core/index.js';
-import { MqttParser, PINGRESP, Reason, encodeAck, encodePacket, encodePlainPublish } from '../protocol/mqtt/index.js';
+import { Outbound, scheduleFlush } from '../core/index.js';
+import type { Account, ConnectionType, Flushable, Permissions, TransportSocket } from '../core/index.js';
+import { MqttParser, PINGRESP, Reason, encodeAck, encodePacket, plainPublishSize, writePlainPublish } from '../protocol/mqtt/index.js';
 import type { Packet } from '../protocol/mqtt/index.js';
 import { handleConnect } from './handle-connect.js';
 import { handlePubAck, handlePubComp, handlePubRec } from './handle-acks.js';
@@ -28,7 +29,7 @@ export interface Will {
   readonly delaySeconds: number;
 }
 
-export class MqttConnection {
+export class MqttConnection implements Flushable {
   state: MqttState = MqttState.AwaitConnect;
   /** 4 (3.1.1) or 5, from CONNECT. */
   version: 4 | 5 = 4;
@@ -52,10 +53,10 @@ export class MqttConnection {
   inBytes = 0;
   outBytes = 0;
   closeReason = '';
+  readonly outbound = new Outbound();
   /** PUBACKs and PUBRECs in the order their publishes came, each sent once what it waits for is durable [MQTT-4.6.0-2]. */
   private readonly acks: Array<{ bytes: Buffer; ready: boolean }> = [];
-  private readonly parser: MqttParser;
-  private corked = false;
+  readonly parser: MqttParser;
   private keepaliveMs = 0;
   private lastRead = Date.now();
   private timer: NodeJS.Timeout | null = null;
@@ -193,26 +194,39 @@ export class MqttConnection {
 
   // ---- output ----------------------------------------------------------------------------------
 
+  /** Queues bytes for the end of the turn's flush. */
   send(bytes: Buffer): void {
     if (this.closed) return;
-    const socket = this.socket;
-    if (!this.corked) {
-      this.corked = true;
-      socket.cork();
-      process.nextTick(() => this.uncork());
-    }
     this.outBytes += bytes.length;
-    socket.write(bytes);
-    if (socket.writableLength > this.service.router.limits.maxPending) {
-      this.service.log.error(`${this.label()} - Slow Consumer Detected: WriteDeadline of ${this.service.router.limits.writeDeadlineMs}ms exceeded with ${socket.writableLength} pending bytes`);
-      this.service.router.stats.slowConsumers++;
-      this.close('Slow Consumer (Pending Bytes)', true);
-    }
+    this.outbound.append(bytes);
+    this.queued();
   }
 
-  private uncork(): void {
-    this.corked = false;
-    this.socket.uncork();
+  /** A PUBLISH without properties, written straight into the outbound buffer. */
+  sendPlainPublish(topic: Buffer, payload: Uint8Array, qos: number, retain: boolean, dup: boolean, packetId: number): void {
+    if (this.closed) return;
+    const size = plainPublishSize(topic, payload.length, qos, this.version);
+    const out = this.outbound;
+    out.ensure(size);
+    out.len = writePlainPublish(out.buf, out.len, topic, payload, qos, retain, dup, packetId, this.version);
+    this.outMsgs++;
+    this.outBytes += size;
+    this.queued();
+  }
+
+  private queued(): void {
+    const pending = this.outbound.pendingBytes + this.socket.writableLength;
+    const router = this.service.router;
+    if (pending <= router.limits.maxPending) return scheduleFlush(this);
+    this.service.log.error(`${this.label()} - Slow Consumer Detected: WriteDeadline of ${router.limits.writeDeadlineMs}ms exceeded with ${pending} pending bytes`);
+    router.stats.slowConsumers++;
+    this.outbound.discard();
+    this.close('Slow Consumer (Pending Bytes)', true);
+  }
+
+  flushOutbound(): void {
+    if (this.closed && this.socket.destroyed) return this.outbound.discard();
+    this.outbound.flushTo(this.socket);
   }
 
   sendPacket(packet: Packet): void {
@@ -223,11 +237,12 @@ export class MqttConnection {
   sendPublish(m: OutboundMessage, dup: boolean): void {
     m.sentAtMs = Date.now();
     if (m.state === 1) return this.send(encodeAck('pubrel', m.packetId));
-    this.outMsgs++;
     const msg = m.message;
     const packet = this.service.publishPacket(this, msg, m.retain, m.subscriptionIds, m.packetId, dup);
-    if (packet !== null) this.sendPacket(packet);
-    else this.send(encodePlainPublish(this.service.topicBytes(msg.topic), msg.payload, msg.qos, m.retain, dup, m.packetId, this.version));
+    if (packet !== null) {
+      this.outMsgs++;
+      this.sendPacket(packet);
+    } else this.sendPlainPublish(this.service.topicBytes(msg.topic), msg.payload, msg.qos, m.retain, dup, m.packetId);
   }
 
   /** Queues an acknowledgement; one not `ready` holds back those after it until it is made ready and flushAcks() runs. */
@@ -264,7 +279,8 @@ export class MqttConnection {
     if (this.redelivery !== null) clearInterval(this.redelivery);
     this.redelivery = null;
     this.held = null;
-    if (this.corked) this.uncork();
+    // What was queued (a CONNACK refusal, a DISCONNECT) goes before the end.
+    this.flushOutbound();
     this.socket.end();
     // A peer that never reads would keep the socket half-open.
     setTimeout(() => this.socket.destroy(), 1000).unref();

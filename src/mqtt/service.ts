@@ -6,7 +6,7 @@
 import { ConnectionKind, Permissions } from '../core/index.js';
 import type { Account, AuthSuccessOutcome, ConnectionType, CoreLog, InternalClient, Router, TransportSocket } from '../core/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
-import { Reason, encodePlainPublish, filterToSubject, parentOfFullWildcard, subjectToTopic, topicToSubject } from '../protocol/mqtt/index.js';
+import { Reason, filterToSubject, parentOfFullWildcard, subjectToTopic, topicToSubject } from '../protocol/mqtt/index.js';
 import type { IPublishPacket, Packet } from '../protocol/mqtt/index.js';
 import { LongTimer, randomBase62 } from '../util/index.js';
 import { MqttConnection } from './mqtt-connection.js';
@@ -419,11 +419,7 @@ export class MqttService {
     const reply = f.reply;
     if (q === 0) {
       if (conn === null) return;
-      if (conn.version === 4 || (properties === null && ids.length === 0 && reply === '' && expiresAtMs === 0)) {
-        conn.outMsgs++;
-        conn.send(encodePlainPublish(this.topicBytes(topic), body, 0, rap, false, 0, conn.version));
-        return;
-      }
+      if (conn.version === 4 || (properties === null && ids.length === 0 && reply === '' && expiresAtMs === 0)) return conn.sendPlainPublish(this.topicBytes(topic), body, 0, rap, false, 0);
       return this.sendQos0(conn, { topic, payload: body, qos: 0, properties: withResponse(properties, reply, this), expiresAtMs }, rap, ids);
     }
     const message: StoredMessage = { topic, payload: Buffer.from(body), qos: q, properties: withResponse(properties, reply, this), expiresAtMs };
@@ -431,10 +427,10 @@ export class MqttService {
   }
 
   private sendQos0(conn: MqttConnection, msg: StoredMessage, retain: boolean, ids: readonly number[]): void {
-    conn.outMsgs++;
     const packet = this.publishPacket(conn, msg, retain, ids, 0, false);
-    if (packet !== null) conn.sendPacket(packet);
-    else conn.send(encodePlainPublish(this.topicBytes(msg.topic), msg.payload, 0, retain, false, 0, conn.version));
+    if (packet === null) return conn.sendPlainPublish(this.topicBytes(msg.topic), msg.payload, 0, retain, false, 0);
+    conn.outMsgs++;
+    conn.sendPacket(packet);
   }
 
   /** A PUBLISH with MQTT 5 properties for this client; null when a plain one does (3.1.1, or nothing to carry). */

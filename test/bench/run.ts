@@ -15,6 +15,7 @@ import { benchScenarios, jetStreamScenarios, type Scenario } from './scenarios/i
 import { runImportsBench } from './imports.js';
 import { runJwtConnectBench } from './jwt-connect.js';
 import { runWebsocketBench } from './websocket.js';
+import { runMqttBench } from './mqtt.js';
 import { REPO_ROOT, killAllServers } from './servers.js';
 import { benchSides, type SideSetup } from './sides.js';
 import { measureStartup, startupSubjects, type StartupSample, type StartupSubject } from './startup.js';
@@ -173,6 +174,11 @@ async function main(argv: string[]): Promise<number> {
   if (websocketWanted) {
     console.log('NATS over WebSocket (TCP and WebSocket, alternating)');
     await runWebsocketBench(natsBinary, options.quick, (line) => extraLines.push(line));
+  }
+  const mqttWanted = !options.startupOnly && !options.jsOnly && natsBinary !== null && setupError === null && (options.scenario === null || 'mqtt'.startsWith(options.scenario));
+  if (mqttWanted) {
+    console.log('MQTT (leafgate, nats-server and mosquitto, alternating)');
+    await runMqttBench(natsBinary, options.quick, (line) => extraLines.push(line));
   }
 
   const rows = summarize(scenarios, runs, sides);

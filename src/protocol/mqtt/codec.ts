@@ -3,7 +3,7 @@
 // one buffer with no intermediate objects.
 
 import mqttPacket from 'mqtt-packet';
-import type { Packet } from 'mqtt-packet';
+import type { IPublishPacket, Packet } from 'mqtt-packet';
 
 export type {
   IConnackPacket,
@@ -22,19 +22,39 @@ export type {
   QoS,
 } from 'mqtt-packet';
 
+const EMPTY = Buffer.alloc(0);
+
 /** The most an MQTT remaining length can say (four length bytes). */
 export const MAX_REMAINING_LENGTH = 268_435_455;
 
 /**
- * Bytes in, packets out. After CONNECT the parser reads the rest with that packet's protocol level
- * (mqtt-packet switches by itself). `maxPacketSize` bounds what is buffered for one packet.
+ * A PUBLISH read without mqtt-packet (3.1.1, or MQTT 5 without properties): one object reused for
+ * every such packet, whose `payload` is a view of the bytes read. Both are valid only during the
+ * callback; a handler copies what it keeps.
+ */
+export interface BorrowedPublish extends IPublishPacket {
+  readonly borrowed: true;
+}
+
+/**
+ * Bytes in, packets out. Packets are framed here (so a packet over `maxPacketSize` is refused from
+ * its length, before its body is buffered); PUBLISH without properties is decoded here too, the rest
+ * by mqtt-packet. After CONNECT the owner sets `version` to the client's protocol level.
  */
 export class MqttParser {
+  version: 4 | 5 = 4;
   private readonly parser: ReturnType<typeof mqttPacket.parser>;
   private failed = false;
+  /** Bytes of an incomplete packet, and how many the packet needs in all (0 while its header is incomplete). */
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  private need = 0;
+  private readonly publish: { -readonly [K in keyof BorrowedPublish]: BorrowedPublish[K] } = { cmd: 'publish', topic: '', payload: EMPTY, qos: 0, retain: false, dup: false, messageId: 0, borrowed: true };
+  /** The last topic's bytes and text: a publisher usually repeats its topic. */
+  private lastTopic: Buffer = EMPTY;
 
   constructor(
-    onPacket: (packet: Packet) => void,
+    private readonly onPacket: (packet: Packet) => void,
     private readonly onError: (message: string) => void,
     private readonly maxPacketSize: number,
   ) {
@@ -45,15 +65,84 @@ export class MqttParser {
 
   feed(chunk: Buffer): void {
     if (this.failed) return;
-    this.parser.parse(chunk);
-    // The length is known before the body arrives: refuse a packet that would not fit before it is buffered.
-    const length = (this.parser as unknown as { packet: { length: number } }).packet.length;
-    if (!this.failed && length > this.maxPacketSize) this.fail(`packet of ${length} bytes exceeds the maximum of ${this.maxPacketSize}`);
+    let data = chunk;
+    if (this.carryBytes > 0) {
+      this.carry.push(chunk);
+      this.carryBytes += chunk.length;
+      if (this.need > 0 && this.carryBytes < this.need) return;
+      data = Buffer.concat(this.carry, this.carryBytes);
+      this.carry = [];
+      this.carryBytes = 0;
+    }
+    let pos = 0;
+    while (pos < data.length && !this.failed) {
+      // Fixed header: the type byte, then the remaining length in 1-4 bytes of 7 bits.
+      let length = 0;
+      let mul = 1;
+      let i = pos + 1;
+      let lengthBytes = 0;
+      for (; i < data.length; i++) {
+        const b = data[i];
+        length += (b & 0x7f) * mul;
+        lengthBytes++;
+        if ((b & 0x80) === 0) break;
+        if (lengthBytes === 4) return this.fail('malformed remaining length');
+        mul *= 128;
+      }
+      if (i >= data.length) break;
+      if (length > this.maxPacketSize) return this.fail(`packet of ${length} bytes exceeds the maximum of ${this.maxPacketSize}`);
+      const end = i + 1 + length;
+      if (end > data.length) {
+        this.need = end - pos;
+        break;
+      }
+      this.packet(data, pos, i + 1, end);
+      pos = end;
+    }
+    if (pos < data.length && !this.failed) {
+      const rest = Buffer.from(data.subarray(pos));
+      this.carry = [rest];
+      this.carryBytes = rest.length;
+      if (this.need <= rest.length) this.need = 0;
+    } else this.need = 0;
+  }
+
+  private packet(data: Buffer, start: number, body: number, end: number): void {
+    const first = data[start];
+    if (first >> 4 === 3 && this.fastPublish(data, first, body, end)) return;
+    this.parser.parse(data.subarray(start, end));
+  }
+
+  /** A PUBLISH without properties; false to leave it to mqtt-packet (properties, or anything odd). */
+  private fastPublish(data: Buffer, first: number, body: number, end: number): boolean {
+    const qos = (first >> 1) & 3;
+    if (qos === 3 || end - body < 2) return false;
+    const topicLen = data.readUInt16BE(body);
+    let pos = body + 2 + topicLen;
+    if (qos > 0) pos += 2;
+    if (this.version === 5) pos += 1;
+    if (pos > end || (this.version === 5 && data[pos - 1] !== 0)) return false;
+    const p = this.publish;
+    const topic = data.subarray(body + 2, body + 2 + topicLen);
+    if (!topic.equals(this.lastTopic)) {
+      p.topic = topic.toString('utf8');
+      this.lastTopic = Buffer.from(topic);
+    }
+    p.qos = qos as 0 | 1 | 2;
+    p.dup = (first & 0x08) !== 0;
+    p.retain = (first & 0x01) !== 0;
+    p.messageId = qos > 0 ? data.readUInt16BE(body + 2 + topicLen) : undefined;
+    p.payload = data.subarray(pos, end);
+    this.onPacket(p);
+    p.payload = EMPTY;
+    return true;
   }
 
   private fail(message: string): void {
     if (this.failed) return;
     this.failed = true;
+    this.carry = [];
+    this.carryBytes = 0;
     this.onError(message);
   }
 }
@@ -63,18 +152,29 @@ export function encodePacket(packet: Packet, version: number): Buffer {
   return mqttPacket.generate(packet, { protocolVersion: version });
 }
 
+/** The size of a PUBLISH without properties (see writePlainPublish). */
+export function plainPublishSize(topic: Buffer, payloadLength: number, qos: number, version: number): number {
+  const remaining = 2 + topic.length + (qos > 0 ? 2 : 0) + (version === 5 ? 1 : 0) + payloadLength;
+  return 1 + (remaining < 128 ? 1 : remaining < 16384 ? 2 : remaining < 2097152 ? 3 : 4) + remaining;
+}
+
 /**
- * A PUBLISH without MQTT 5 properties (for level 5 an empty property block is written). `topic` is
- * the topic's UTF-8 bytes; `packetId` is ignored at QoS 0.
+ * A PUBLISH without MQTT 5 properties (for level 5 an empty property block is written), in a new
+ * buffer. `topic` is the topic's UTF-8 bytes; `packetId` is ignored at QoS 0.
  */
 export function encodePlainPublish(topic: Buffer, payload: Uint8Array, qos: number, retain: boolean, dup: boolean, packetId: number, version: number): Buffer {
+  const out = Buffer.allocUnsafe(plainPublishSize(topic, payload.length, qos, version));
+  writePlainPublish(out, 0, topic, payload, qos, retain, dup, packetId, version);
+  return out;
+}
+
+/** Writes that PUBLISH into `out` at `at` (room for plainPublishSize bytes); returns the offset after it. */
+export function writePlainPublish(out: Buffer, at: number, topic: Buffer, payload: Uint8Array, qos: number, retain: boolean, dup: boolean, packetId: number, version: number): number {
   const idLen = qos > 0 ? 2 : 0;
   const propLen = version === 5 ? 1 : 0;
   const remaining = 2 + topic.length + idLen + propLen + payload.length;
-  const lenBytes = remaining < 128 ? 1 : remaining < 16384 ? 2 : remaining < 2097152 ? 3 : 4;
-  const out = Buffer.allocUnsafe(1 + lenBytes + remaining);
-  out[0] = 0x30 | (dup ? 0x08 : 0) | (qos << 1) | (retain ? 1 : 0);
-  let pos = 1;
+  out[at] = 0x30 | (dup ? 0x08 : 0) | (qos << 1) | (retain ? 1 : 0);
+  let pos = at + 1;
   let n = remaining;
   do {
     let b = n & 0x7f;
@@ -91,7 +191,7 @@ export function encodePlainPublish(topic: Buffer, payload: Uint8Array, qos: numb
   }
   if (propLen > 0) out[pos++] = 0;
   out.set(payload, pos);
-  return out;
+  return pos + payload.length;
 }
 
 /** PUBACK, PUBREC, PUBREL or PUBCOMP with reason Success and no properties: the same four bytes in every level. */

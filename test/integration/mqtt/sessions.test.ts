@@ -92,3 +92,36 @@ test('keepalive: a client silent for 1.5 keepalives is closed and its will sent'
   const [m] = await watcher.waitFor(1);
   assert.deepEqual([m.topic, m.payload], ['ka/me', 'ok']);
 });
+
+test('MQTT 5 will delay: the will waits, and is not sent when the session comes back in time', async (t) => {
+  const s = await startMqttServer(t);
+  const watcher = await mqttConnect(t, s.mqttUrl);
+  await watcher.client.subscribeAsync('late/#');
+  const will = (topic: string) => ({ topic, payload: Buffer.from('bye'), qos: 0 as const, retain: false, properties: { willDelayInterval: 1 } });
+  const session = { protocolVersion: 5 as const, clean: false, properties: { sessionExpiryInterval: 60 } };
+  const back = await mqttConnect(t, s.mqttUrl, { ...session, clientId: 'returns', will: will('late/returns') });
+  back.client.stream.destroy();
+  const gone = await mqttConnect(t, s.mqttUrl, { ...session, clientId: 'gone', will: will('late/gone') });
+  gone.client.stream.destroy();
+  await mqttConnect(t, s.mqttUrl, { ...session, clientId: 'returns' });
+  await settle(300);
+  assert.equal(watcher.received.length, 0, 'nothing before the delay');
+  const [m] = await watcher.waitFor(1, 5000);
+  assert.equal(m.topic, 'late/gone');
+  await settle(1200);
+  assert.deepEqual(watcher.received.map((r) => r.topic), ['late/gone']);
+});
+
+test('MQTT 5 session expiry: a session away longer than its expiry is gone', async (t) => {
+  const s = await startMqttServer(t);
+  const opts = { protocolVersion: 5 as const, clientId: 'brief', clean: false, properties: { sessionExpiryInterval: 1 } };
+  const first = await mqttConnect(t, s.mqttUrl, opts);
+  await first.client.subscribeAsync('x/y', { qos: 1 });
+  await first.client.endAsync();
+  const soon = await mqttConnect(t, s.mqttUrl, opts);
+  assert.equal(soon.connack.sessionPresent, true);
+  await soon.client.endAsync();
+  await settle(1500);
+  const later = await mqttConnect(t, s.mqttUrl, opts);
+  assert.equal(later.connack.sessionPresent, false);
+});

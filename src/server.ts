@@ -87,6 +87,11 @@ export class Server {
     this.router = new Router(this.routerConfig(this.opts));
   }
 
+  /** The WebSocket listener's bound port; 0 without one. */
+  get websocketPort(): number {
+    return this.websocket?.port ?? 0;
+  }
+
   /** The MQTT listener's bound port; 0 without one. */
   get mqttPort(): number {
     return this.mqttListener === null ? 0 : boundPort(this.mqttListener);

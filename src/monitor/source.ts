@@ -18,6 +18,9 @@ export interface MonitorSource {
   readonly configLoadTime: Date;
   /** Bound client port; 0 until the client listener is up. */
   readonly port: number;
+  /** Bound WebSocket and MQTT ports; 0 without the listener. */
+  readonly websocketPort: number;
+  readonly mqttPort: number;
   readonly lameDuck: boolean;
   readonly log: MonitorLog;
   /** The running JetStream service; null while JetStream is off or could not start. */

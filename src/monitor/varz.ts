@@ -1,7 +1,7 @@
 // /varz: server identity, limits, and counters. Sub-objects of subsystems this server does not run
 // (cluster, gateway, leaf, mqtt, websocket, jetstream when off) are empty objects, as in nats-server.
 
-import type { JetStreamConfig } from '../config/index.js';
+import type { JetStreamConfig, Options } from '../config/index.js';
 import type { EndpointContext, EndpointReply } from './context.js';
 import { rfc3339Nano, uptime } from './format.js';
 import { jetStreamConfigJson, jetStreamStatsJson } from './jetstream-format.js';
@@ -49,8 +49,8 @@ export function varz(ctx: EndpointContext): EndpointReply {
     cluster: {},
     gateway: {},
     leaf: {},
-    mqtt: {},
-    websocket: {},
+    mqtt: mqttVarz(opts, source.mqttPort),
+    websocket: websocketVarz(opts, source.websocketPort),
     jetstream: jetStreamVarz(source.jetStreamSource, opts.jetstream),
     tls_timeout: (opts.tls?.timeoutMs ?? DEFAULT_TLS_TIMEOUT_MS) / 1000,
     write_deadline: opts.writeDeadlineMs * NS_PER_MS,
@@ -91,4 +91,43 @@ function sortedCounts(counts: ReadonlyMap<string, number>): Record<string, numbe
   const out: Record<string, number> = {};
   for (const key of [...counts.keys()].sort()) out[key] = counts.get(key) as number;
   return out;
+}
+
+/** nats-server's MQTTOptsVarz: the listener's settings, empty fields left out; the bound port. */
+function mqttVarz(opts: Options, port: number): Record<string, unknown> {
+  const m = opts.mqtt;
+  if (m === undefined) return {};
+  return omitEmpty({
+    host: m.host !== '' ? m.host : opts.host,
+    port,
+    no_auth_user: m.noAuthUser,
+    auth_timeout: m.auth?.timeoutMs === undefined ? undefined : m.auth.timeoutMs / 1000,
+    tls_timeout: m.tls === undefined ? undefined : m.tls.timeoutMs / 1000,
+    ack_wait: m.ackWaitMs * NS_PER_MS,
+    max_ack_pending: m.maxAckPending,
+  });
+}
+
+/** nats-server's WebsocketOptsVarz. */
+function websocketVarz(opts: Options, port: number): Record<string, unknown> {
+  const w = opts.websocket;
+  if (w === undefined) return {};
+  return omitEmpty({
+    host: w.host,
+    port,
+    advertise: w.advertise,
+    no_auth_user: w.noAuthUser,
+    jwt_cookie: w.jwtCookie,
+    handshake_timeout: w.handshakeTimeoutMs * NS_PER_MS,
+    auth_timeout: w.auth?.timeoutMs === undefined ? undefined : w.auth.timeoutMs / 1000,
+    no_tls: w.tls === undefined,
+    same_origin: w.sameOrigin,
+    allowed_origins: w.allowedOrigins.length > 0 ? w.allowedOrigins : undefined,
+    compression: w.compression,
+  });
+}
+
+/** Go's `omitempty`: zero values, empty strings and false are left out. */
+function omitEmpty(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '' && v !== 0 && v !== false));
 }

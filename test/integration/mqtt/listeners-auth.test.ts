@@ -100,3 +100,10 @@ test('3.1.1: a QoS 1 message not acknowledged within ack_wait is sent again with
   assert.ok(publishes.length >= 2, `${publishes.length} deliveries`);
   assert.deepEqual([publishes[0].dup, publishes[1].dup, publishes[1].messageId], [false, true, publishes[0].messageId]);
 });
+
+test('/varz shows the mqtt and websocket blocks as nats-server does, with the bound ports', async (t) => {
+  const s = await startMqttServer(t, { httpPort: -1, websocket: { host: '127.0.0.1', port: -1, advertise: '', sameOrigin: false, allowedOrigins: [], handshakeTimeoutMs: 0, compression: true } }, { maxAckPending: 100 });
+  const varz = (await (await fetch(`http://127.0.0.1:${s.server.httpPort}/varz`)).json()) as { mqtt: Record<string, unknown>; websocket: Record<string, unknown> };
+  assert.deepEqual(varz.mqtt, { host: '127.0.0.1', port: s.server.mqttPort, ack_wait: 30_000_000_000, max_ack_pending: 100 });
+  assert.deepEqual(varz.websocket, { host: '127.0.0.1', port: s.server.websocketPort, no_tls: true, compression: true });
+});

@@ -25,7 +25,8 @@ export class Outbound {
   queued = false;
 
   constructor() {
-    this.buf = Buffer.allocUnsafe(MIN_CAP);
+    // The first write allocates: an idle connection holds no buffer.
+    this.buf = EMPTY;
   }
 
   /** Bytes not yet handed to the socket. */
@@ -87,8 +88,9 @@ export class Outbound {
       this.len = 0;
       if (used < this.cap >> 2 && this.cap > MIN_CAP) this.cap >>= 1;
       const rest = this.buf.length - used;
-      // Keep writing into the unused tail while it is worth it; the written head now belongs to the socket.
-      this.buf = rest >= 1024 ? this.buf.subarray(used) : Buffer.allocUnsafe(this.cap);
+      // Keep writing into the unused tail while it is worth it; the written head now belongs to the
+      // socket. Otherwise the next write allocates, so a connection gone quiet holds no buffer.
+      this.buf = rest >= 1024 ? this.buf.subarray(used) : EMPTY;
     }
     if (corked) sink.uncork();
     return ok;

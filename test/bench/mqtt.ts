@@ -29,7 +29,26 @@ const STALL_MS = 3000;
 interface Broker {
   readonly label: string;
   readonly mqttPort: number;
+  readonly server: ServerProcess;
   stop(): Promise<void>;
+}
+
+const IDLE_CONNECTIONS = 5000;
+
+/** RSS per idle MQTT connection: the server's RSS with `n` connected clients (keepalive 0) less its RSS before. */
+async function idleConnections(b: Broker, n: number): Promise<number> {
+  const before = b.server.memory().rssKb;
+  const sockets: Socket[] = [];
+  try {
+    for (let i = 0; i < n; i += 250) {
+      const batch = await Promise.all(Array.from({ length: Math.min(250, n - i) }, (_, k) => rawClient(b.mqttPort, `idle-${i + k}`, () => {})));
+      sockets.push(...batch);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    return ((b.server.memory().rssKb - before) * 1024) / n;
+  } finally {
+    for (const s of sockets) s.destroy();
+  }
 }
 
 /** A raw MQTT 3.1.1 client: CONNECT, wait for CONNACK; `onPacket` sees every later packet's type byte and body. */
@@ -158,7 +177,7 @@ async function startNatsLike(label: string, launcher: ServerLauncher, mqttPort: 
     return { ...command, args: [...command.args, '-c', conf] };
   });
   await waitForPort(mqttPort);
-  return { label, mqttPort, stop: () => server.stop() };
+  return { label, mqttPort, server, stop: () => server.stop() };
 }
 
 async function startMosquitto(dir: string): Promise<Broker> {
@@ -167,7 +186,7 @@ async function startMosquitto(dir: string): Promise<Broker> {
   writeFileSync(conf, `listener ${mqttPort} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 0\n`);
   const server = await ServerProcess.launch('mosquitto', () => ({ file: '/usr/sbin/mosquitto', args: ['-c', conf], cwd: dir }));
   await waitForPort(mqttPort);
-  return { label: 'mosquitto', mqttPort, stop: () => server.stop() };
+  return { label: 'mosquitto', mqttPort, server, stop: () => server.stop() };
 }
 
 export async function runMqttBench(natsBinary: string, quick: boolean, log: (line: string) => void): Promise<void> {
@@ -199,15 +218,17 @@ export async function runMqttBench(natsBinary: string, quick: boolean, log: (lin
         (rates1.get(b.label) as number[]).push(await qos1(b.mqttPort, msgs1));
       }
     }
+    const idle = new Map<string, number>();
+    for (const b of brokers) idle.set(b.label, await idleConnections(b, IDLE_CONNECTIONS));
     const m0 = new Map([...rates0].map(([k, v]) => [k, median(v)]));
     const m1 = new Map([...rates1].map(([k, v]) => [k, median(v)]));
     log(`MQTT 3.1.1, 1 publisher -> 1 subscriber, 16 B, medians of ${rounds} rounds (leafgate at sync_interval always)`);
-    log('broker        QoS 0 delivered    vs mosquitto  lost    QoS 1 end to end (256 in flight)  vs nats-server');
+    log(`broker        QoS 0 delivered    vs mosquitto  lost    QoS 1 end to end (256 in flight)  vs nats-server   RSS per idle connection (${IDLE_CONNECTIONS.toLocaleString('en-US')})`);
     for (const b of brokers) {
       const q0 = m0.get(b.label) as number;
       const q1 = m1.get(b.label) as number;
       log(
-        `${b.label.padEnd(12)}  ${`${(q0 / 1e3).toFixed(0)}k msgs/s`.padStart(15)}   ${(q0 / (m0.get('mosquitto') as number)).toFixed(2).padStart(9)}x  ${String(lost.get(b.label)).padStart(5)}   ${`${(q1 / 1e3).toFixed(1)}k msgs/s`.padStart(15)}                   ${(q1 / (m1.get('nats-server') as number)).toFixed(2).padStart(9)}x`,
+        `${b.label.padEnd(12)}  ${`${(q0 / 1e3).toFixed(0)}k msgs/s`.padStart(15)}   ${(q0 / (m0.get('mosquitto') as number)).toFixed(2).padStart(9)}x  ${String(lost.get(b.label)).padStart(5)}   ${`${(q1 / 1e3).toFixed(1)}k msgs/s`.padStart(15)}                   ${(q1 / (m1.get('nats-server') as number)).toFixed(2).padStart(9)}x   ${`${((idle.get(b.label) as number) / 1024).toFixed(1)} KiB`.padStart(10)}`,
       );
     }
   } finally {

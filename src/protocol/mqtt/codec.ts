@@ -23,6 +23,7 @@ export type {
 } from 'mqtt-packet';
 
 const EMPTY = Buffer.alloc(0);
+const ACK_NAMES = ['puback', 'pubrec', 'pubrel', 'pubcomp'] as const;
 
 /** The most an MQTT remaining length can say (four length bytes). */
 export const MAX_REMAINING_LENGTH = 268_435_455;
@@ -43,13 +44,13 @@ export interface BorrowedPublish extends IPublishPacket {
  */
 export class MqttParser {
   version: 4 | 5 = 4;
-  private readonly parser: ReturnType<typeof mqttPacket.parser>;
   private failed = false;
   /** Bytes of an incomplete packet, and how many the packet needs in all (0 while its header is incomplete). */
   private carry: Buffer[] = [];
   private carryBytes = 0;
   private need = 0;
   private readonly publish: { -readonly [K in keyof BorrowedPublish]: BorrowedPublish[K] } = { cmd: 'publish', topic: '', payload: EMPTY, qos: 0, retain: false, dup: false, messageId: 0, borrowed: true };
+  private readonly ack: { cmd: 'puback' | 'pubrec' | 'pubrel' | 'pubcomp'; messageId: number } = { cmd: 'puback', messageId: 0 };
   /** The last topic's bytes and text: a publisher usually repeats its topic. */
   private lastTopic: Buffer = EMPTY;
 
@@ -57,11 +58,7 @@ export class MqttParser {
     private readonly onPacket: (packet: Packet) => void,
     private readonly onError: (message: string) => void,
     private readonly maxPacketSize: number,
-  ) {
-    this.parser = mqttPacket.parser({ protocolVersion: 4 });
-    this.parser.on('packet', onPacket);
-    this.parser.on('error', (err: Error) => this.fail(err.message));
-  }
+  ) {}
 
   feed(chunk: Buffer): void {
     if (this.failed) return;
@@ -109,8 +106,21 @@ export class MqttParser {
 
   private packet(data: Buffer, start: number, body: number, end: number): void {
     const first = data[start];
-    if (first >> 4 === 3 && this.fastPublish(data, first, body, end)) return;
-    this.parser.parse(data.subarray(start, end));
+    const type = first >> 4;
+    if (type === 3 && this.fastPublish(data, first, body, end)) return;
+    // PUBACK, PUBREC, PUBREL, PUBCOMP with just a packet id (reason Success), flags as required [MQTT-2.2.2-1].
+    if (type >= 4 && type <= 7 && end - body === 2 && (first & 0x0f) === (type === 6 ? 2 : 0)) {
+      const ack = this.ack;
+      ack.cmd = ACK_NAMES[type - 4];
+      ack.messageId = data.readUInt16BE(body);
+      return this.onPacket(ack as Packet);
+    }
+    sharedParse(this, data.subarray(start, end));
+  }
+
+  /** Called by the shared mqtt-packet parser. */
+  parsed(packet: Packet): void {
+    this.onPacket(packet);
   }
 
   /** A PUBLISH without properties; false to leave it to mqtt-packet (properties, or anything odd). */
@@ -138,12 +148,38 @@ export class MqttParser {
     return true;
   }
 
-  private fail(message: string): void {
+  fail(message: string): void {
     if (this.failed) return;
     this.failed = true;
     this.carry = [];
     this.carryBytes = 0;
     this.onError(message);
+  }
+}
+
+/**
+ * One mqtt-packet parser for every connection: it is handed one whole packet at a time, so it holds
+ * nothing between packets, and an idle connection does not carry a parser of its own.
+ */
+let shared: ReturnType<typeof mqttPacket.parser> | null = null;
+let target: MqttParser | null = null;
+
+function sharedParse(owner: MqttParser, frame: Buffer): void {
+  if (shared === null) {
+    shared = mqttPacket.parser({ protocolVersion: 4 });
+    shared.on('packet', (p: Packet) => target?.parsed(p));
+    shared.on('error', (err: Error) => target?.fail(err.message));
+  }
+  const parser = shared as ReturnType<typeof mqttPacket.parser> & { settings: { protocolVersion: number }; _list: { length: number }; error: Error | null; _resetState(): void };
+  parser.settings = { protocolVersion: owner.version };
+  const outer = target;
+  target = owner;
+  try {
+    parser.parse(frame);
+  } finally {
+    target = outer;
+    // A packet whose body says less than its length leaves bytes behind: never let them reach the next connection's packet.
+    if (parser._list.length > 0 || parser.error !== null) parser._resetState();
   }
 }
 

@@ -312,7 +312,7 @@ export class Server {
     tls(socket).then(
       (up) => {
         clearTimeout(timer);
-        mqtt.accept(up.socket, 'MQTT', remote);
+        mqtt.accept(up.socket, 'MQTT', remote, { version: up.version, cipher: up.cipher });
       },
       (err: Error) => {
         clearTimeout(timer);

@@ -4,7 +4,6 @@
 
 import type { ConnectOptions } from '../protocol/nats/index.js';
 import type { Account } from './account.js';
-import type { ClientConnection } from './client-connection.js';
 import type { ConnectionKind } from './connection.js';
 import type { ConnectionType } from './transport.js';
 
@@ -24,7 +23,40 @@ export interface ClosedSubscription {
 
 const NO_SUBS: ReadonlyMap<string, ClosedSubscription> = new Map();
 
-export class ClosedConnection {
+/**
+ * A client connection as monitoring lists it: a NATS client, a client of another protocol the router
+ * lists without running its protocol (MQTT), or what a closed one left.
+ */
+export interface ListedClient {
+  readonly cid: number;
+  readonly kind: ConnectionKind;
+  readonly type: ConnectionType;
+  readonly ip: string;
+  readonly port: number;
+  readonly start: Date;
+  readonly stop: Date | null;
+  readonly lastActivity: number;
+  readonly closeReason: string;
+  readonly rttMs: number;
+  readonly pendingBytes: number;
+  readonly inMsgs: number;
+  readonly outMsgs: number;
+  readonly inBytes: number;
+  readonly outBytes: number;
+  readonly opts: ConnectSummary;
+  readonly user: string;
+  readonly issuerKey: string;
+  readonly nameTag: string;
+  readonly tags: readonly string[];
+  readonly account: Account | null;
+  readonly tlsVersion: string;
+  readonly tlsCipher: string;
+  readonly subs: ReadonlyMap<string, ClosedSubscription>;
+  /** An MQTT client's client id. */
+  readonly mqttClient?: string;
+}
+
+export class ClosedConnection implements ListedClient {
   readonly cid: number;
   readonly kind: ConnectionKind;
   readonly type: ConnectionType;
@@ -49,8 +81,9 @@ export class ClosedConnection {
   readonly tlsVersion: string;
   readonly tlsCipher: string;
   readonly subs: ReadonlyMap<string, ClosedSubscription>;
+  readonly mqttClient: string;
 
-  constructor(conn: ClientConnection) {
+  constructor(conn: ListedClient) {
     this.cid = conn.cid;
     this.kind = conn.kind;
     this.type = conn.type;
@@ -76,10 +109,11 @@ export class ClosedConnection {
     this.tlsVersion = conn.tlsVersion;
     this.tlsCipher = conn.tlsCipher;
     this.subs = conn.subs.size === 0 ? NO_SUBS : closedSubs(conn);
+    this.mqttClient = conn.mqttClient ?? '';
   }
 }
 
-function closedSubs(conn: ClientConnection): Map<string, ClosedSubscription> {
+function closedSubs(conn: ListedClient): Map<string, ClosedSubscription> {
   const out = new Map<string, ClosedSubscription>();
   for (const s of conn.subs.values()) out.set(s.sid, { subject: s.subject, queue: s.queue, sid: s.sid, delivered: s.delivered, max: s.max });
   return out;

@@ -7,6 +7,7 @@ import { GLOBAL_ACCOUNT, MappingError, SubjectMappings, subjectToText } from '..
 import type { LinkedAccount, MappingSpec } from '../util/index.js';
 import { Account } from './account.js';
 import { ClosedConnection } from './closed-connection.js';
+import type { ListedClient } from './closed-connection.js';
 import { ClientConnection } from './client-connection.js';
 import { ConnectionKind } from './connection.js';
 import type { Connection } from './connection.js';
@@ -81,6 +82,8 @@ export class Router {
   /** Client connections (code inside the server is not listed). */
   readonly conns = new Map<number, ClientConnection>();
   readonly closedConns: ClosedConnection[] = [];
+  /** Clients of other protocols (MQTT): listed and counted here, their protocol run elsewhere. */
+  readonly devices = new Map<number, ListedClient>();
   readonly accounts = new Map<string, Account>();
   systemAccount!: string;
 
@@ -227,7 +230,7 @@ export class Router {
   accept(accepted: AcceptedSocket): ClientConnection {
     const conn = new ClientConnection(this, this.nextCid++, accepted);
     this.stats.totalConnections++;
-    if (this.conns.size >= this.limits.maxConnections) {
+    if (this.connectionCount >= this.limits.maxConnections) {
       conn.begin({ ...accepted, upgradeTls: undefined });
       conn.closeWithError(WireError.MaxConnections, 'Maximum Connections Exceeded');
       return conn;
@@ -236,6 +239,29 @@ export class Router {
     if (this.log.debugEnabled) this.log.debug(`${conn.label()} - Client connection created`);
     conn.begin(accepted);
     return conn;
+  }
+
+  /** Every client connection: NATS clients and clients of other protocols. */
+  get connectionCount(): number {
+    return this.conns.size + this.devices.size;
+  }
+
+  /** A cid for a client of another protocol, counted among the connections made. */
+  newDeviceCid(): number {
+    this.stats.totalConnections++;
+    return this.nextCid++;
+  }
+
+  /** A client of another protocol is connected: listed, and counted against max_connections. */
+  listDevice(client: ListedClient): void {
+    this.devices.set(client.cid, client);
+  }
+
+  /** It closed: kept for /connz?state=closed like any client. */
+  delistDevice(client: ListedClient): void {
+    if (!this.devices.delete(client.cid)) return;
+    this.closedConns.push(new ClosedConnection(client));
+    if (this.closedConns.length > CLOSED_RING) this.closedConns.shift();
   }
 
   /** A connection for code inside the server (JetStream, the system account), bound to `account`. */

@@ -3,7 +3,7 @@
 
 import { ConnectionKind, REDACTED_TOKEN } from '../core/index.js';
 import { GLOBAL_ACCOUNT, subjectToText } from '../util/index.js';
-import type { ClientConnection, ClosedConnection, ConnectionType } from '../core/index.js';
+import type { ConnectionType, ListedClient } from '../core/index.js';
 import { rfc3339Nano, rtt, tlsVersion, uptime } from './format.js';
 import type { SubsOption } from './query.js';
 import { subDetail } from './sub-detail.js';
@@ -23,7 +23,7 @@ const TYPE_NAMES: Readonly<Record<ConnectionType, string>> = {
 };
 
 /** A connection as /connz lists it: open, or what a closed one left. */
-export type ListedConnection = ClientConnection | ClosedConnection;
+export type ListedConnection = ListedClient;
 
 export interface ConnInfo {
   cid: number;
@@ -55,6 +55,7 @@ export interface ConnInfo {
   issuer_key?: string;
   name_tag?: string;
   tags?: readonly string[];
+  mqtt_client?: string;
   subscriptions_list?: string[];
   subscriptions_list_detail?: SubDetail[];
 }
@@ -114,6 +115,7 @@ export function connInfo(conn: ListedConnection, nowMs: number, options: ConnInf
     ...(user !== '' ? { authorized_user: user } : {}),
     ...(account !== '' ? { account } : {}),
     ...(options.auth ? jwtDetails(conn) : {}),
+    ...(conn.mqttClient !== undefined && conn.mqttClient !== '' ? { mqtt_client: conn.mqttClient } : {}),
     ...subscriptionLists(conn, options.subs, closed),
   };
 }

@@ -56,7 +56,7 @@ export function connz(ctx: EndpointContext): EndpointReply {
     if (account === null) return jsonReply(ctx, { server_id: '', now, num_connections: 0, total: 0, offset, limit, connections: null } satisfies Connz);
   }
 
-  const open = state === ConnState.Closed ? [] : openConnections(router.conns.values(), account);
+  const open = state === ConnState.Closed ? [] : [...openConnections(router.conns.values(), account), ...[...router.devices.values()].filter((c) => account === null || c.account === account)];
   const closed = state === ConnState.Open ? [] : router.closedConns.filter((c) => account === null || c.account === account);
   const total = open.length + closed.length;
 
@@ -80,6 +80,6 @@ function openConnections(all: Iterable<ClientConnection>, account: Account | nul
 function matches(c: ListedConnection, f: Filters): boolean {
   if (f.user !== '' && authorizedUser(c) !== f.user) return false;
   // Only MQTT sessions carry a client id; a filter on one matches no other connection.
-  if (f.mqttClient !== '') return false;
+  if (f.mqttClient !== '' && c.mqttClient !== f.mqttClient) return false;
   return true;
 }

@@ -188,7 +188,7 @@ export class SystemRequests {
       mem: usage.mem,
       cores: coreCount(),
       cpu: usage.cpu,
-      connections: r.conns.size,
+      connections: r.connectionCount,
       total_connections: r.stats.totalConnections,
       active_accounts: active,
       subscriptions,

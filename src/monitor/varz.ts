@@ -61,7 +61,7 @@ export function varz(ctx: EndpointContext): EndpointReply {
     cores,
     gomaxprocs: cores,
     cpu: usage.cpu,
-    connections: router.conns.size,
+    connections: router.connectionCount,
     total_connections: stats.totalConnections,
     routes: 0,
     remotes: 0,

@@ -31,6 +31,7 @@ export function handleConnect(conn: MqttConnection, p: IConnectPacket): void {
     assigned = true;
   }
   conn.clientId = clientId;
+  if (p.username !== undefined) conn.opts = { user: p.username };
   if (p.username === '' && conn.version === 4) return refuse(conn, ConnackV4.BadUserNameOrPassword, Reason.BadUserNameOrPassword, 'empty user name');
   let will: Will | null = null;
   if (p.will) {
@@ -92,8 +93,13 @@ function loggedIn(conn: MqttConnection, outcome: AuthOutcome, g: Granted): void 
   const account = service.router.findAccount(outcome.account);
   if (account === null) return refuse(conn, ConnackV4.NotAuthorized, Reason.NotAuthorized, `unknown account ${outcome.account}`);
   if (service.router.closing) return refuse(conn, ConnackV4.ServerUnavailable, Reason.ServerShuttingDown, '');
+  // A full server (max_connections) answers "server unavailable", MQTT 5 "quota exceeded".
+  if (service.router.connectionCount >= service.router.limits.maxConnections) return refuse(conn, ConnackV4.ServerUnavailable, Reason.QuotaExceeded, 'maximum connections exceeded');
   conn.account = account;
   conn.user = outcome.user ?? '';
+  conn.issuerKey = outcome.issuerKey ?? '';
+  conn.nameTag = outcome.nameTag ?? '';
+  conn.tags = outcome.tags ?? [];
   conn.perms = service.permissionsOf(outcome);
   conn.will = g.will;
   const { session, present } = service.attachSession(conn, g.clean, g.expiry);

@@ -2,8 +2,8 @@
 // through the outbound buffer (flushed once per turn), the CONNECT deadline, keepalive, the will,
 // and the session it is attached to. MQTT state that outlives the connection lives in its Session.
 
-import { Outbound, scheduleFlush } from '../core/index.js';
-import type { Account, ConnectionType, Flushable, Permissions, TransportSocket } from '../core/index.js';
+import { ConnectionKind, Outbound, scheduleFlush } from '../core/index.js';
+import type { Account, ClosedSubscription, ConnectionType, ConnectSummary, Flushable, ListedClient, Permissions, TransportSocket } from '../core/index.js';
 import { MqttParser, PINGRESP, Reason, encodeAck, encodePacket, plainPublishSize, writePlainPublish } from '../protocol/mqtt/index.js';
 import type { Packet } from '../protocol/mqtt/index.js';
 import { handleConnect } from './handle-connect.js';
@@ -29,7 +29,9 @@ export interface Will {
   readonly delaySeconds: number;
 }
 
-export class MqttConnection implements Flushable {
+export class MqttConnection implements Flushable, ListedClient {
+  readonly cid: number;
+  readonly kind = ConnectionKind.Client;
   state: MqttState = MqttState.AwaitConnect;
   /** 4 (3.1.1) or 5, from CONNECT. */
   version: 4 | 5 = 4;
@@ -48,6 +50,18 @@ export class MqttConnection implements Flushable {
   readonly ip: string;
   readonly port: number;
   readonly start = new Date();
+  stop: Date | null = null;
+  lastActivity = Date.now();
+  readonly rttMs = 0;
+  /** What /connz shows of the login (the user name). */
+  opts: ConnectSummary = {};
+  issuerKey = '';
+  nameTag = '';
+  tags: readonly string[] = [];
+  readonly tlsVersion: string;
+  readonly tlsCipher: string;
+  /** Listed by the router (from CONNACK on). */
+  private listed = false;
   inMsgs = 0;
   outMsgs = 0;
   inBytes = 0;
@@ -58,7 +72,6 @@ export class MqttConnection implements Flushable {
   private readonly acks: Array<{ bytes: Buffer; ready: boolean }> = [];
   readonly parser: MqttParser;
   private keepaliveMs = 0;
-  private lastRead = Date.now();
   private timer: NodeJS.Timeout | null = null;
   /** 3.1.1: resends what waited ack_wait for its acknowledgement. */
   private redelivery: NodeJS.Timeout | null = null;
@@ -70,7 +83,11 @@ export class MqttConnection implements Flushable {
     readonly socket: TransportSocket,
     readonly type: ConnectionType,
     remoteAddress: string,
+    tls: { readonly version: string; readonly cipher: string } | null,
   ) {
+    this.cid = service.router.newDeviceCid();
+    this.tlsVersion = tls?.version ?? '';
+    this.tlsCipher = tls?.cipher ?? '';
     this.ip = remoteAddress;
     this.port = socket.remotePort ?? 0;
     this.maxInflight = service.config.maxAckPending;
@@ -90,13 +107,28 @@ export class MqttConnection implements Flushable {
     return this.state === MqttState.Closed;
   }
 
+  get mqttClient(): string {
+    return this.clientId;
+  }
+
+  get pendingBytes(): number {
+    return this.outbound.pendingBytes + this.socket.writableLength;
+  }
+
+  /** The session's NATS subscriptions, as /connz lists a client's. */
+  get subs(): ReadonlyMap<string, ClosedSubscription> {
+    const out = new Map<string, ClosedSubscription>();
+    for (const sub of this.session?.subs.values() ?? []) for (const s of sub.nats) out.set(s.sid, s);
+    return out;
+  }
+
   label(): string {
     return `${this.ip}:${this.port} - mid:${this.clientId === '' ? '?' : this.clientId}`;
   }
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
-    this.lastRead = Date.now();
+    this.lastActivity = Date.now();
     if (this.held !== null) {
       this.held.push(Buffer.from(chunk));
       return;
@@ -148,9 +180,11 @@ export class MqttConnection implements Flushable {
     this.held = [];
   }
 
-  /** Logged in: the keepalive starts and held input is read. */
+  /** Logged in: listed among the server's connections, the keepalive starts and held input is read. */
   connected(keepaliveSeconds: number): void {
     this.state = MqttState.Connected;
+    this.listed = true;
+    this.service.router.listDevice(this);
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     // A client silent for one and a half keepalives is gone [MQTT-3.1.2-24].
@@ -176,7 +210,7 @@ export class MqttConnection implements Flushable {
   private armKeepalive(ms: number): void {
     this.timer = setTimeout(() => {
       if (this.closed) return;
-      const idle = Date.now() - this.lastRead;
+      const idle = Date.now() - this.lastActivity;
       if (idle >= this.keepaliveMs) {
         if (this.service.log.debugEnabled) this.service.log.debug(`${this.label()} - keepalive timeout`);
         this.sendDisconnect(Reason.KeepAliveTimeout);
@@ -274,6 +308,8 @@ export class MqttConnection implements Flushable {
     if (this.closed) return;
     this.state = MqttState.Closed;
     this.closeReason = reason;
+    this.stop = new Date();
+    if (this.listed) this.service.router.delistDevice(this);
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     if (this.redelivery !== null) clearInterval(this.redelivery);

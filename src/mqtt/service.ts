@@ -108,8 +108,9 @@ export class MqttService {
     }
   }
 
-  accept(socket: TransportSocket, type: ConnectionType, remoteAddress: string): MqttConnection {
-    const conn = new MqttConnection(this, socket, type, remoteAddress);
+  /** `tls`: the handshake's version and cipher, for mqtts. */
+  accept(socket: TransportSocket, type: ConnectionType, remoteAddress: string, tls: { readonly version: string; readonly cipher: string } | null = null): MqttConnection {
+    const conn = new MqttConnection(this, socket, type, remoteAddress, tls);
     this.conns.add(conn);
     return conn;
   }

@@ -107,3 +107,31 @@ test('/varz shows the mqtt and websocket blocks as nats-server does, with the bo
   assert.deepEqual(varz.mqtt, { host: '127.0.0.1', port: s.server.mqttPort, ack_wait: 30_000_000_000, max_ack_pending: 100 });
   assert.deepEqual(varz.websocket, { host: '127.0.0.1', port: s.server.websocketPort, no_tls: true, compression: true });
 });
+
+interface ConnzReply {
+  connections: Array<{ cid: number; kind: string; type: string; mqtt_client?: string; subscriptions: number; subscriptions_list?: string[]; authorized_user?: string; in_msgs: number; reason?: string }>;
+}
+
+test('/connz lists MQTT clients (type mqtt, mqtt_client, subscriptions), filters by mqtt_client and keeps closed ones', async (t) => {
+  const s = await startMqttServer(t, { httpPort: -1, ...USERS });
+  const connz = async (query: string): Promise<ConnzReply> => (await (await fetch(`http://127.0.0.1:${s.server.httpPort}/connz?${query}`)).json()) as ConnzReply;
+  const a = await mqttConnect(t, s.mqttUrl, { clientId: 'dev-a', username: 'admin', password: 'root' });
+  await a.client.subscribeAsync('x/#', { qos: 1 });
+  await a.client.publishAsync('x/y', 'hi', { qos: 1 });
+  await a.waitFor(1);
+  const b = await mqttConnect(t, s.mqttUrl, { clientId: 'dev-b', username: 'admin', password: 'root' });
+  const all = await connz('subs=1&auth=1');
+  const dev = all.connections.find((c) => c.mqtt_client === 'dev-a');
+  assert.ok(dev !== undefined, JSON.stringify(all));
+  assert.deepEqual([dev.kind, dev.type, dev.subscriptions, dev.subscriptions_list?.sort(), dev.authorized_user, dev.in_msgs], ['Client', 'mqtt', 2, ['x', 'x.>'], 'admin', 1]);
+  assert.deepEqual((await connz('mqtt_client=dev-b')).connections.map((c) => c.mqtt_client), ['dev-b']);
+  await b.client.endAsync();
+  const closed = await connz('state=closed&mqtt_client=dev-b');
+  assert.deepEqual(closed.connections.map((c) => [c.mqtt_client, c.reason]), [['dev-b', 'Client Closed']]);
+});
+
+test('max_connections counts MQTT clients: one over it is refused with CONNACK 3', async (t) => {
+  const s = await startMqttServer(t, { maxConnections: 1 });
+  await mqttConnect(t, s.mqttUrl);
+  await assert.rejects(mqttConnect(t, s.mqttUrl), (err: { code?: number }) => err.code === 3);
+});

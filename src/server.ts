@@ -227,7 +227,16 @@ export class Server {
   private async startWebsocket(ws: WebsocketConfig): Promise<void> {
     // Its own host, 0.0.0.0 unless set: not the client listener's (nats-server's default).
     const host = ws.host !== '' ? ws.host : WEBSOCKET_DEFAULT_HOST;
-    const tls = ws.tls === undefined ? undefined : { cert: fs.readFileSync(ws.tls.certFile), key: fs.readFileSync(ws.tls.keyFile), ...(ws.tls.caFile !== undefined && { ca: fs.readFileSync(ws.tls.caFile) }), verify: ws.tls.verify };
+    const tls =
+      ws.tls === undefined
+        ? undefined
+        : {
+            cert: fs.readFileSync(ws.tls.certFile),
+            key: fs.readFileSync(ws.tls.keyFile),
+            ...(ws.tls.caFile !== undefined && { ca: fs.readFileSync(ws.tls.caFile) }),
+            verify: ws.tls.verify || ws.tls.verifyAndMap === true,
+            ...(ws.tls.pinnedCerts !== undefined && { pinnedCerts: new Set(ws.tls.pinnedCerts) }),
+          };
     this.websocket = await listenWebsocket(
       {
         host,
@@ -265,6 +274,7 @@ export class Server {
       remoteAddress: client.remoteAddress,
       ...(client.forwardedFor !== undefined && { forwardedFor: client.forwardedFor }),
       ...(client.jwtCookie !== undefined && { jwtCookie: client.jwtCookie }),
+      ...(client.tls !== undefined && { tls: client.tls }),
     });
   }
 
@@ -683,11 +693,13 @@ function withOperatorAccounts(opts: Options, operator: OperatorMode | null): Opt
  */
 function listenerAuthenticatorOf(opts: Options, name: 'websocket' | 'mqtt'): Authenticator | null {
   const ws = opts[name];
-  if (ws === undefined || (!ws.auth?.user && !ws.auth?.token && ws.noAuthUser === undefined)) return null;
+  // The listener's own verify_and_map decides for its clients, not the top-level one (nats-server's tlsMap per kind).
+  const tlsMap = ws?.tls?.verifyAndMap === true;
+  if (ws === undefined || (!ws.auth?.user && !ws.auth?.token && ws.noAuthUser === undefined && tlsMap === (opts.tls?.verifyAndMap === true))) return null;
   const hasUsers = opts.auth.users.length > 0 || (opts.auth.nkeys?.length ?? 0) > 0 || opts.accounts.some((a) => a.users.length > 0 || (a.nkeys?.length ?? 0) > 0);
   if (hasUsers && ws.auth?.user) throw new Error(`${name} authentication username not compatible with presence of users/nkeys`);
   if (hasUsers && ws.auth?.token) throw new Error(`${name} authentication token not compatible with presence of users/nkeys`);
-  const base = authOptionsOf(opts);
+  const base = { ...authOptionsOf(opts), tls: { timeoutMs: ws.tls?.timeoutMs ?? opts.tls?.timeoutMs ?? 2000, verifyAndMap: tlsMap } };
   const { token: _token, user: _user, password: _password, noAuthUser: _noAuthUser, ...shared } = base.auth;
   return new Authenticator({
     ...base,

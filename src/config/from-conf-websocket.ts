@@ -1,8 +1,6 @@
 // The `websocket {}` block, read as nats-server's parseWebsocket reads it, with its checks
 // (validateWebsocketOptions). Its own `authorization` and `no_auth_user` replace the top-level ones
-// for WebSocket clients, and `jwt_cookie` names a cookie that may carry the user JWT. What changes
-// who may connect over WebSocket and is not built yet (certificate mapping or pinning) is refused,
-// so a configuration never runs more open than written.
+// for WebSocket clients, and `jwt_cookie` names a cookie that may carry the user JWT.
 
 import type { Issues } from './conf-reader.js';
 import { fieldOf, lowerCased, readBoolean, readHostPort, readInteger, readString, readStringList } from './conf-reader.js';
@@ -54,8 +52,6 @@ export function readWebsocket(issues: Issues, entry: ConfEntry): WebsocketConfig
         break;
       case 'tls':
         tls = readTls(issues, child, 'websocket.tls');
-        if (tls?.verifyAndMap === true) issues.unsupportedAccessControl(child.pos, 'websocket tls verify_and_map is');
-        if (tls?.pinnedCerts !== undefined) issues.unsupportedAccessControl(child.pos, 'websocket tls pinned_certs are');
         break;
       case 'same_origin':
         sameOrigin = readBoolean(issues, field) ?? sameOrigin;

@@ -78,6 +78,12 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
     super(cid, ConnectionKind.Client);
     this.router = router;
     this.type = accepted.type;
+    if (accepted.tls !== undefined) {
+      this.tlsVersion = accepted.tls.version;
+      this.tlsCipher = accepted.tls.cipher;
+      this.tlsPeerKeyId = accepted.tls.peerKeyId;
+      this.tlsIdentity = accepted.tls.peerIdentity;
+    }
     this.socket = accepted.socket;
     this.lastActivity = this.start.getTime();
     // A dual-stack listener sees IPv4 peers as ::ffff:a.b.c.d; Go (and so nats-server) shows a.b.c.d.

@@ -48,6 +48,8 @@ export interface AcceptedSocket {
   readonly remoteAddress?: string;
   /** The client's address as a proxy in front reported it (X-Forwarded-For): shown in log lines only, as nats-server does. */
   readonly forwardedFor?: string;
+  /** The socket is TLS already (wss): what its handshake told. */
+  readonly tls?: Omit<TlsUpgrade, 'socket'>;
   /** A user JWT the transport got beside the protocol (a WebSocket cookie): used when CONNECT carries none. */
   readonly jwtCookie?: string;
 }

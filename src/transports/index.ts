@@ -1,5 +1,5 @@
 export { listenTcp, boundPort } from './tcp.js';
-export { createTlsUpgrader } from './tls.js';
+export { createTlsUpgrader, tlsDetails } from './tls.js';
 export type { TlsCredentials, TlsUpgrader, UpgradedSocket } from './tls.js';
 export type { WebsocketClient, WebsocketListener, WebsocketListenOptions } from './websocket.js';
 

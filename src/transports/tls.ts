@@ -118,10 +118,14 @@ export function createTlsUpgrader(creds: TlsCredentials): TlsUpgrader {
 }
 
 function upgraded(socket: tls.TLSSocket): UpgradedSocket {
+  return { socket, ...tlsDetails(socket) };
+}
+
+/** What a finished handshake tells: protocol version, cipher, and the client certificate's key id and names. */
+export function tlsDetails(socket: tls.TLSSocket): Omit<UpgradedSocket, 'socket'> {
   const cert = socket.getPeerCertificate(false);
   const has = cert?.raw !== undefined;
   return {
-    socket,
     version: socket.getProtocol() ?? '',
     cipher: socket.getCipher()?.standardName ?? '',
     peerKeyId: has ? peerKeyId(cert.raw) : '',

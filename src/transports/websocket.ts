@@ -8,17 +8,19 @@
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { Duplex } from 'node:stream';
 
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 
 import { listen } from '../util/index.js';
+import { tlsDetails } from './tls.js';
 import type { ListenTarget } from '../util/index.js';
 
 export interface WebsocketListenOptions extends ListenTarget {
   /** wss: the server's certificate (and the CA that verifies clients when `verify`). */
-  readonly tls?: { readonly cert: Buffer; readonly key: Buffer; readonly ca?: Buffer; readonly verify: boolean };
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer; readonly ca?: Buffer; readonly verify: boolean; readonly pinnedCerts?: ReadonlySet<string> };
   readonly sameOrigin: boolean;
   /** Allowed origins as written (`http://host:port`); empty: any. */
   readonly allowedOrigins: readonly string[];
@@ -41,6 +43,8 @@ export interface WebsocketClient {
   readonly jwtCookie?: string;
   /** MQTT over WebSocket: the request's path ends in `/mqtt` (nats-server 2.10.5+). */
   readonly mqtt: boolean;
+  /** wss: the handshake's details (client certificate included). */
+  readonly tls?: ReturnType<typeof tlsDetails>;
 }
 
 export interface WebsocketListener {
@@ -72,6 +76,12 @@ export async function listenWebsocket(opts: WebsocketListenOptions, onClient: (c
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const problem = handshakeProblem(req, opts, secure);
     if (problem !== null) return refuse(req, socket, problem);
+    const tls = secure ? tlsDetails(req.socket as TLSSocket) : undefined;
+    if (tls !== undefined && opts.tls?.pinnedCerts !== undefined && !opts.tls.pinnedCerts.has(tls.peerKeyId)) {
+      onError(`${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? 0} - websocket TLS handshake error: certificate not pinned`);
+      socket.destroy();
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const forwarded = forwardedFor(req);
       const jwt = opts.jwtCookie === '' ? null : cookie(req, opts.jwtCookie);
@@ -81,6 +91,7 @@ export async function listenWebsocket(opts: WebsocketListenOptions, onClient: (c
         ...(forwarded !== null && { forwardedFor: forwarded }),
         ...(jwt !== null && { jwtCookie: jwt }),
         mqtt: isMqttPath(req),
+        ...(tls !== undefined && { tls }),
       });
     });
   });

@@ -1,8 +1,8 @@
-// MQTT throughput, side by side on one load generator: leafgate's MQTT listener, nats-server's and
-// mosquitto's. QoS 0: one publisher -> one subscriber, 16 B, delivered msgs/s (issue figure: >= 2x
+// MQTT throughput, side by side on one load generator: leafgate's MQTT listener, nats-server's,
+// mosquitto's and aedes'. QoS 0: one publisher -> one subscriber, 16 B, delivered msgs/s (issue figure: >= 2x
 // mosquitto). QoS 1 end to end: the publisher keeps 256 PUBLISHes unacknowledged, the subscriber
 // (QoS 1) acknowledges each delivery; msgs/s acknowledged to the publisher, leafgate at its default
-// sync_interval (always) (figure: >= 1.0x nats-server's MQTT). The clients are raw sockets with
+// sync_interval (always) (figures: >= 1.0x nats-server's MQTT and aedes'). The clients are raw sockets with
 // pre-encoded packets and a byte-level reader, so the generator costs every broker the same.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,10 +11,12 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hrtime } from 'node:process';
+import { fileURLToPath } from 'node:url';
 
 import mqttPacket from 'mqtt-packet';
 
 import { freePort, waitForPort } from '../helpers/ports.js';
+import { REPO_ROOT } from '../helpers/processes.js';
 import { leafgateLauncher, natsServerLauncher, ServerProcess } from './servers.js';
 import type { ServerLauncher } from './servers.js';
 import { median } from './stats.js';
@@ -189,6 +191,14 @@ async function startMosquitto(dir: string): Promise<Broker> {
   return { label: 'mosquitto', mqttPort, server, stop: () => server.stop() };
 }
 
+async function startAedes(): Promise<Broker> {
+  const mqttPort = await freePort();
+  const script = fileURLToPath(new URL('./aedes-server.js', import.meta.url));
+  const server = await ServerProcess.launch('aedes', () => ({ file: process.execPath, args: [script, String(mqttPort)], cwd: REPO_ROOT }));
+  await waitForPort(mqttPort);
+  return { label: 'aedes', mqttPort, server, stop: () => server.stop() };
+}
+
 export async function runMqttBench(natsBinary: string, quick: boolean, log: (line: string) => void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'leafgate-bench-mqtt-'));
   const brokers: Broker[] = [];
@@ -200,6 +210,7 @@ export async function runMqttBench(natsBinary: string, quick: boolean, log: (lin
       brokers.push(await startNatsLike(label, launcher, mqttPort, conf));
     }
     brokers.push(await startMosquitto(dir));
+    brokers.push(await startAedes());
     const rounds = quick ? 3 : 5;
     const msgs0 = quick ? 200_000 : 1_000_000;
     const msgs1 = quick ? 20_000 : 100_000;
@@ -223,12 +234,12 @@ export async function runMqttBench(natsBinary: string, quick: boolean, log: (lin
     const m0 = new Map([...rates0].map(([k, v]) => [k, median(v)]));
     const m1 = new Map([...rates1].map(([k, v]) => [k, median(v)]));
     log(`MQTT 3.1.1, 1 publisher -> 1 subscriber, 16 B, medians of ${rounds} rounds (leafgate at sync_interval always)`);
-    log(`broker        QoS 0 delivered    vs mosquitto  lost    QoS 1 end to end (256 in flight)  vs nats-server   RSS per idle connection (${IDLE_CONNECTIONS.toLocaleString('en-US')})`);
+    log(`broker        QoS 0 delivered    vs mosquitto  lost    QoS 1 end to end (256 in flight)  vs nats-server  vs aedes   RSS per idle connection (${IDLE_CONNECTIONS.toLocaleString('en-US')})`);
     for (const b of brokers) {
       const q0 = m0.get(b.label) as number;
       const q1 = m1.get(b.label) as number;
       log(
-        `${b.label.padEnd(12)}  ${`${(q0 / 1e3).toFixed(0)}k msgs/s`.padStart(15)}   ${(q0 / (m0.get('mosquitto') as number)).toFixed(2).padStart(9)}x  ${String(lost.get(b.label)).padStart(5)}   ${`${(q1 / 1e3).toFixed(1)}k msgs/s`.padStart(15)}                   ${(q1 / (m1.get('nats-server') as number)).toFixed(2).padStart(9)}x   ${`${((idle.get(b.label) as number) / 1024).toFixed(1)} KiB`.padStart(10)}`,
+        `${b.label.padEnd(12)}  ${`${(q0 / 1e3).toFixed(0)}k msgs/s`.padStart(15)}   ${(q0 / (m0.get('mosquitto') as number)).toFixed(2).padStart(9)}x  ${String(lost.get(b.label)).padStart(5)}   ${`${(q1 / 1e3).toFixed(1)}k msgs/s`.padStart(15)}                   ${(q1 / (m1.get('nats-server') as number)).toFixed(2).padStart(9)}x  ${(q1 / (m1.get('aedes') as number)).toFixed(2).padStart(7)}x   ${`${((idle.get(b.label) as number) / 1024).toFixed(1)} KiB`.padStart(10)}`,
       );
     }
   } finally {

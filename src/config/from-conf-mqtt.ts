@@ -6,12 +6,11 @@
 // The checks that need other blocks (JetStream, users) are in validate.ts.
 
 import type { Field, Issues } from './conf-reader.js';
-import { fieldOf, lowerCased, readBoolean, readHostPort, readInteger, readString, typeError } from './conf-reader.js';
+import { fieldOf, lowerCased, readBoolean, readInteger, readString, typeError } from './conf-reader.js';
 import type { ConfEntry } from './conf-tree.js';
 import { DurationError, parseGoDurationMs } from './durations.js';
-import { readTls } from './from-conf-tls.js';
-import { readSimpleAuth } from './from-conf-websocket.js';
-import type { MqttConfig, TlsConfig } from './options.js';
+import { emptyListener, readListenerField } from './from-conf-listener.js';
+import type { MqttConfig } from './options.js';
 
 /** nats-server's mqttDefaultAckWait, used when `ack_wait` is absent or 0. */
 const DEFAULT_ACK_WAIT_MS = 30_000;
@@ -25,43 +24,20 @@ export function readMqtt(issues: Issues, entry: ConfEntry): MqttConfig | undefin
     issues.error(entry.pos, `Expected mqtt to be a map, got ${entry.value.kind === 'array' ? '[]interface {}' : entry.value.kind}`);
     return undefined;
   }
-  let host = '';
-  let port = 0;
-  let tls: TlsConfig | undefined;
-  let auth: MqttConfig['auth'];
-  let noAuthUser = '';
+  const listener = emptyListener();
   let ackWaitMs = 0;
   let ackWaitPos = entry.pos;
   let maxAckPending = 0;
   let rejectQos2Publish = false;
   let downgradeQos2Subscribe = false;
   for (const [key, child] of lowerCased(entry.value)) {
+    if (readListenerField(issues, key, child, listener, 'mqtt')) {
+      if (key === 'tls' && listener.tls?.verifyAndMap === true) issues.unsupportedAccessControl(child.pos, 'mqtt tls verify_and_map is');
+      if (key === 'tls' && listener.tls?.pinnedCerts !== undefined) issues.unsupportedAccessControl(child.pos, 'mqtt tls pinned_certs are');
+      continue;
+    }
     const field = fieldOf(child);
     switch (key) {
-      case 'listen': {
-        const hp = readHostPort(issues, field);
-        if (hp !== undefined) [host, port] = [hp.host, hp.port];
-        break;
-      }
-      case 'port':
-        port = readInteger(issues, field) ?? port;
-        break;
-      case 'host':
-      case 'net':
-        host = readString(issues, field) ?? host;
-        break;
-      case 'tls':
-        tls = readTls(issues, child, 'mqtt.tls');
-        if (tls?.verifyAndMap === true) issues.unsupportedAccessControl(child.pos, 'mqtt tls verify_and_map is');
-        if (tls?.pinnedCerts !== undefined) issues.unsupportedAccessControl(child.pos, 'mqtt tls pinned_certs are');
-        break;
-      case 'authorization':
-      case 'authentication':
-        auth = readSimpleAuth(issues, child);
-        break;
-      case 'no_auth_user':
-        noAuthUser = readString(issues, field) ?? noAuthUser;
-        break;
       case 'ack_wait':
       case 'ackwait':
         ackWaitMs = readDurationMs(issues, field, 'ack_wait') ?? ackWaitMs;
@@ -109,6 +85,7 @@ export function readMqtt(issues: Issues, entry: ConfEntry): MqttConfig | undefin
         issues.unknownField(child);
     }
   }
+  const { host, port, tls, auth, noAuthUser } = listener;
   // Port 0 leaves MQTT off, whatever else the block says; nats-server checks nothing more then.
   if (port === 0) return undefined;
   if (ackWaitMs < 0) issues.error(ackWaitPos, 'ack wait must be a positive value');

@@ -3,11 +3,11 @@
 // for WebSocket clients, and `jwt_cookie` names a cookie that may carry the user JWT.
 
 import type { Issues } from './conf-reader.js';
-import { fieldOf, lowerCased, readBoolean, readHostPort, readInteger, readString, readStringList } from './conf-reader.js';
+import { fieldOf, lowerCased, readBoolean, readString, readStringList } from './conf-reader.js';
 import type { ConfEntry } from './conf-tree.js';
 import { DurationError, parseGoDurationMs } from './durations.js';
-import { readTls } from './from-conf-tls.js';
-import type { TlsConfig, WebsocketConfig } from './options.js';
+import { emptyListener, readListenerField } from './from-conf-listener.js';
+import type { WebsocketConfig } from './options.js';
 
 /** nats-server's default when `handshake_timeout` is not set: the TLS timeout for wss, else none. */
 const NO_TIMEOUT = 0;
@@ -17,41 +17,23 @@ export function readWebsocket(issues: Issues, entry: ConfEntry): WebsocketConfig
     issues.error(entry.pos, `Expected websocket to be a map, got ${entry.value.kind === 'array' ? '[]interface {}' : entry.value.kind}`);
     return undefined;
   }
-  let host = '';
-  let port = 0;
+  const listener = emptyListener();
   let advertise = '';
   let noTls = false;
-  let tls: TlsConfig | undefined;
   let sameOrigin = false;
   let allowedOrigins: string[] = [];
   let handshakeTimeoutMs = NO_TIMEOUT;
   let compression = false;
-  let auth: WebsocketConfig['auth'];
-  let noAuthUser = '';
   let jwtCookie = '';
   for (const [key, child] of lowerCased(entry.value)) {
+    if (readListenerField(issues, key, child, listener, 'websocket')) continue;
     const field = fieldOf(child);
     switch (key) {
-      case 'listen': {
-        const hp = readHostPort(issues, field);
-        if (hp !== undefined) [host, port] = [hp.host, hp.port];
-        break;
-      }
-      case 'port':
-        port = readInteger(issues, field) ?? port;
-        break;
-      case 'host':
-      case 'net':
-        host = readString(issues, field) ?? host;
-        break;
       case 'advertise':
         advertise = readString(issues, field) ?? advertise;
         break;
       case 'no_tls':
         noTls = readBoolean(issues, field) ?? noTls;
-        break;
-      case 'tls':
-        tls = readTls(issues, child, 'websocket.tls');
         break;
       case 'same_origin':
         sameOrigin = readBoolean(issues, field) ?? sameOrigin;
@@ -79,13 +61,6 @@ export function readWebsocket(issues: Issues, entry: ConfEntry): WebsocketConfig
       case 'compression':
         compression = readBoolean(issues, field) ?? compression;
         break;
-      case 'authorization':
-      case 'authentication':
-        auth = readSimpleAuth(issues, child);
-        break;
-      case 'no_auth_user':
-        noAuthUser = readString(issues, field) ?? noAuthUser;
-        break;
       case 'jwt_cookie':
         jwtCookie = readString(issues, field) ?? jwtCookie;
         break;
@@ -93,6 +68,7 @@ export function readWebsocket(issues: Issues, entry: ConfEntry): WebsocketConfig
         issues.unknownField(child);
     }
   }
+  const { host, port, tls, auth, noAuthUser } = listener;
   // Port 0 leaves websocket off, whatever else the block says.
   if (port === 0) return undefined;
   if (tls === undefined && !noTls) {
@@ -115,27 +91,4 @@ export function readWebsocket(issues: Issues, entry: ConfEntry): WebsocketConfig
     ...(noAuthUser !== '' && { noAuthUser }),
     ...(jwtCookie !== '' && { jwtCookie }),
   };
-}
-
-/** nats-server's parseSimpleAuth: `user`/`username`, `pass`/`password`, `token`, `timeout` (seconds); the mqtt block reads it too. */
-export function readSimpleAuth(issues: Issues, entry: ConfEntry): WebsocketConfig['auth'] {
-  if (entry.value.kind !== 'map') {
-    issues.error(entry.pos, `expected a map, got ${entry.value.kind}`);
-    return undefined;
-  }
-  let user: string | undefined;
-  let password: string | undefined;
-  let token: string | undefined;
-  let timeoutMs: number | undefined;
-  for (const [key, child] of lowerCased(entry.value)) {
-    const field = fieldOf(child);
-    if (key === 'user' || key === 'username') user = readString(issues, field);
-    else if (key === 'pass' || key === 'password') password = readString(issues, field);
-    else if (key === 'token') token = readString(issues, field);
-    else if (key === 'timeout') {
-      const v = child.value;
-      timeoutMs = v.kind === 'integer' || v.kind === 'float' ? Number(v.value) * 1000 : 1000;
-    } else issues.unknownField(child);
-  }
-  return { ...(user !== undefined && { user }), ...(password !== undefined && { password }), ...(token !== undefined && { token }), ...(timeoutMs !== undefined && { timeoutMs }) };
 }

@@ -56,61 +56,36 @@ export interface ListedClient {
   readonly mqttClient?: string;
 }
 
-export class ClosedConnection implements ListedClient {
-  readonly cid: number;
-  readonly kind: ConnectionKind;
-  readonly type: ConnectionType;
-  readonly ip: string;
-  readonly port: number;
-  readonly start: Date;
-  readonly stop: Date;
-  readonly lastActivity: number;
-  readonly closeReason: string;
-  readonly rttMs: number;
-  readonly pendingBytes: number;
-  readonly inMsgs: number;
-  readonly outMsgs: number;
-  readonly inBytes: number;
-  readonly outBytes: number;
-  readonly opts: ConnectSummary;
-  readonly user: string;
-  readonly issuerKey: string;
-  readonly nameTag: string;
-  readonly tags: readonly string[];
-  readonly account: Account | null;
-  readonly tlsVersion: string;
-  readonly tlsCipher: string;
-  readonly subs: ReadonlyMap<string, ClosedSubscription>;
-  readonly mqttClient: string;
-
-  constructor(conn: ListedClient) {
-    this.cid = conn.cid;
-    this.kind = conn.kind;
-    this.type = conn.type;
-    this.ip = conn.ip;
-    this.port = conn.port;
-    this.start = conn.start;
-    this.stop = conn.stop ?? new Date();
-    this.lastActivity = conn.lastActivity;
-    this.closeReason = conn.closeReason;
-    this.rttMs = conn.rttMs;
-    this.pendingBytes = conn.pendingBytes;
-    this.inMsgs = conn.inMsgs;
-    this.outMsgs = conn.outMsgs;
-    this.inBytes = conn.inBytes;
-    this.outBytes = conn.outBytes;
-    const o = conn.opts;
-    this.opts = { name: o.name, lang: o.lang, version: o.version, nkey: o.nkey, user: o.user, auth_token: o.auth_token ? REDACTED_TOKEN : undefined, jwt: o.jwt };
-    this.user = conn.user;
-    this.issuerKey = conn.issuerKey;
-    this.nameTag = conn.nameTag;
-    this.tags = conn.tags;
-    this.account = conn.account;
-    this.tlsVersion = conn.tlsVersion;
-    this.tlsCipher = conn.tlsCipher;
-    this.subs = conn.subs.size === 0 ? NO_SUBS : closedSubs(conn);
-    this.mqttClient = conn.mqttClient ?? '';
-  }
+/** What a connection leaves when it closes: its listing as plain values, holding nothing live. */
+export function closedConnection(conn: ListedClient): ListedClient {
+  const o = conn.opts;
+  return {
+    cid: conn.cid,
+    kind: conn.kind,
+    type: conn.type,
+    ip: conn.ip,
+    port: conn.port,
+    start: conn.start,
+    stop: conn.stop ?? new Date(),
+    lastActivity: conn.lastActivity,
+    closeReason: conn.closeReason,
+    rttMs: conn.rttMs,
+    pendingBytes: conn.pendingBytes,
+    inMsgs: conn.inMsgs,
+    outMsgs: conn.outMsgs,
+    inBytes: conn.inBytes,
+    outBytes: conn.outBytes,
+    opts: { name: o.name, lang: o.lang, version: o.version, nkey: o.nkey, user: o.user, auth_token: o.auth_token ? REDACTED_TOKEN : undefined, jwt: o.jwt },
+    user: conn.user,
+    issuerKey: conn.issuerKey,
+    nameTag: conn.nameTag,
+    tags: conn.tags,
+    account: conn.account,
+    tlsVersion: conn.tlsVersion,
+    tlsCipher: conn.tlsCipher,
+    subs: conn.subs.size === 0 ? NO_SUBS : closedSubs(conn),
+    mqttClient: conn.mqttClient ?? '',
+  };
 }
 
 function closedSubs(conn: ListedClient): Map<string, ClosedSubscription> {

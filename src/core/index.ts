@@ -3,7 +3,7 @@ export type { Limits, RouterConfig, RouterStats } from './router.js';
 export { Connection, ConnectionKind } from './connection.js';
 export { ClientConnection } from './client-connection.js';
 export { InternalClient } from './internal-client.js';
-export { ClosedConnection, REDACTED_TOKEN } from './closed-connection.js';
+export { REDACTED_TOKEN } from './closed-connection.js';
 export type { ClosedSubscription, ConnectSummary, ListedClient } from './closed-connection.js';
 export { Account } from './account.js';
 export type { ServiceExport, ServiceImport } from './service-import.js';

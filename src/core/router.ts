@@ -6,7 +6,7 @@ import { WireError } from '../protocol/nats/index.js';
 import { GLOBAL_ACCOUNT, MappingError, SubjectMappings, subjectToText } from '../util/index.js';
 import type { LinkedAccount, MappingSpec } from '../util/index.js';
 import { Account } from './account.js';
-import { ClosedConnection } from './closed-connection.js';
+import { closedConnection } from './closed-connection.js';
 import type { ListedClient } from './closed-connection.js';
 import { ClientConnection } from './client-connection.js';
 import { ConnectionKind } from './connection.js';
@@ -81,7 +81,7 @@ export class Router {
   readonly stats: RouterStats = { inMsgs: 0, outMsgs: 0, inBytes: 0, outBytes: 0, slowConsumers: 0, totalConnections: 0 };
   /** Client connections (code inside the server is not listed). */
   readonly conns = new Map<number, ClientConnection>();
-  readonly closedConns: ClosedConnection[] = [];
+  readonly closedConns: ListedClient[] = [];
   /** Clients of other protocols (MQTT): listed and counted here, their protocol run elsewhere. */
   readonly devices = new Map<number, ListedClient>();
   readonly accounts = new Map<string, Account>();
@@ -260,7 +260,7 @@ export class Router {
   /** It closed: kept for /connz?state=closed like any client. */
   delistDevice(client: ListedClient): void {
     if (!this.devices.delete(client.cid)) return;
-    this.closedConns.push(new ClosedConnection(client));
+    this.closedConns.push(closedConnection(client));
     if (this.closedConns.length > CLOSED_RING) this.closedConns.shift();
   }
 
@@ -428,7 +428,7 @@ export class Router {
   closed(conn: ClientConnection): void {
     if (!this.conns.delete(conn.cid)) return;
     if (this.log.debugEnabled) this.log.debug(`${conn.label()} - Client connection closed: ${conn.closeReason}`);
-    this.closedConns.push(new ClosedConnection(conn));
+    this.closedConns.push(closedConnection(conn));
     if (this.closedConns.length > CLOSED_RING) this.closedConns.shift();
     if (this.events !== null && conn.authed) this.events.closed(conn);
   }

@@ -53,6 +53,7 @@ export function handlePubRel(conn: MqttConnection, p: IPubrelPacket): void {
   const service = conn.service;
   const session = conn.session as Session;
   const id = p.messageId ?? 0;
+  if (id === 0) return conn.protocolError('PUBREL with packet id 0', Reason.ProtocolError); // [MQTT-2.3.1-1]
   const inbound = session.inbound.get(id);
   if (inbound === undefined) {
     if (conn.version === 5) return conn.sendPacket({ cmd: 'pubcomp', messageId: id, reasonCode: Reason.PacketIdentifierNotFound });

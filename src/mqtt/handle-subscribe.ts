@@ -9,6 +9,8 @@ import type { Subscribed } from './service.js';
 
 export function handleSubscribe(conn: MqttConnection, p: ISubscribePacket): void {
   const service = conn.service;
+  if (!p.messageId) return conn.protocolError('SUBSCRIBE without a packet id', Reason.ProtocolError); // [MQTT-2.3.1-1]
+  if (p.subscriptions.length === 0) return conn.protocolError('SUBSCRIBE without a topic filter', Reason.ProtocolError); // [MQTT-3.8.3-3]
   const subId = conn.version === 5 ? (p.properties?.subscriptionIdentifier ?? 0) : 0;
   const done: Subscribed[] = [];
   const granted: number[] = [];
@@ -35,6 +37,8 @@ export function handleSubscribe(conn: MqttConnection, p: ISubscribePacket): void
 
 export function handleUnsubscribe(conn: MqttConnection, p: IUnsubscribePacket): void {
   const service = conn.service;
+  if (!p.messageId) return conn.protocolError('UNSUBSCRIBE without a packet id', Reason.ProtocolError); // [MQTT-2.3.1-1]
+  if (p.unsubscriptions.length === 0) return conn.protocolError('UNSUBSCRIBE without a topic filter', Reason.ProtocolError); // [MQTT-3.10.3-2]
   const codes = p.unsubscriptions.map((filter) => (service.unsubscribe(conn, filter) ? Reason.Success : Reason.NoSubscriptionExisted));
   conn.sendPacket({ cmd: 'unsuback', messageId: p.messageId ?? 0, granted: conn.version === 5 ? codes : [] });
 }

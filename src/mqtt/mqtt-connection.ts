@@ -75,8 +75,6 @@ export class MqttConnection implements Flushable, ListedClient {
   private timer: NodeJS.Timeout | null = null;
   /** 3.1.1: resends what waited ack_wait for its acknowledgement. */
   private redelivery: NodeJS.Timeout | null = null;
-  /** Input that arrived while CONNECT was being authenticated. */
-  private held: Buffer[] | null = null;
 
   constructor(
     readonly service: MqttService,
@@ -93,7 +91,7 @@ export class MqttConnection implements Flushable, ListedClient {
     this.maxInflight = service.config.maxAckPending;
     this.parser = new MqttParser(
       (p) => this.onPacket(p),
-      (message) => this.protocolError(`malformed packet: ${message}`, Reason.MalformedPacket),
+      (message, reason) => this.protocolError(message, reason),
       service.maxPacketSize,
     );
     socket.on('data', (chunk) => this.onData(chunk));
@@ -129,10 +127,6 @@ export class MqttConnection implements Flushable, ListedClient {
   private onData(chunk: Buffer): void {
     if (this.closed) return;
     this.lastActivity = Date.now();
-    if (this.held !== null) {
-      this.held.push(Buffer.from(chunk));
-      return;
-    }
     try {
       this.parser.feed(chunk);
     } catch (err) {
@@ -143,7 +137,6 @@ export class MqttConnection implements Flushable, ListedClient {
 
   private onPacket(p: Packet): void {
     if (this.closed) return;
-    if (this.held !== null) return this.protocolError('packet before CONNACK', Reason.ProtocolError);
     if (this.state === MqttState.AwaitConnect && p.cmd !== 'connect') return this.protocolError(`${p.cmd} before CONNECT`, Reason.ProtocolError); // [MQTT-3.1.0-1]
     switch (p.cmd) {
       case 'connect':
@@ -177,7 +170,7 @@ export class MqttConnection implements Flushable, ListedClient {
 
   /** CONNECT is being authenticated: input waits. */
   holdInput(): void {
-    this.held = [];
+    this.parser.hold();
   }
 
   /** Logged in: listed among the server's connections, the keepalive starts and held input is read. */
@@ -199,12 +192,7 @@ export class MqttConnection implements Flushable, ListedClient {
   }
 
   releaseInput(): void {
-    const held = this.held;
-    this.held = null;
-    for (const chunk of held ?? []) {
-      if (this.closed) return;
-      this.parser.feed(chunk);
-    }
+    this.parser.resume();
   }
 
   private armKeepalive(ms: number): void {
@@ -314,7 +302,6 @@ export class MqttConnection implements Flushable, ListedClient {
     this.timer = null;
     if (this.redelivery !== null) clearInterval(this.redelivery);
     this.redelivery = null;
-    this.held = null;
     // What was queued (a CONNACK refusal, a DISCONNECT) goes before the end.
     this.flushOutbound();
     this.socket.end();

@@ -2,8 +2,12 @@
 // the rarer packets; PUBLISH without properties, the packet every message is, is encoded here in
 // one buffer with no intermediate objects.
 
+import { isUtf8 } from 'node:buffer';
+
 import mqttPacket from 'mqtt-packet';
 import type { IPublishPacket, Packet } from 'mqtt-packet';
+
+import { Reason } from './reason-codes.js';
 
 export type {
   IConnackPacket,
@@ -39,15 +43,19 @@ export interface BorrowedPublish extends IPublishPacket {
 
 /**
  * Bytes in, packets out. Packets are framed here (so a packet over `maxPacketSize` is refused from
- * its length, before its body is buffered); PUBLISH without properties is decoded here too, the rest
- * by mqtt-packet. After CONNECT the owner sets `version` to the client's protocol level.
+ * its length, before its body is buffered); PUBLISH without properties and the four acknowledgements
+ * are decoded here too, the rest by mqtt-packet. After CONNECT the owner sets `version` to the
+ * client's protocol level; while it authenticates the client it holds the parser, and what arrives
+ * meanwhile (the same read's later packets included) waits.
  */
 export class MqttParser {
   version: 4 | 5 = 4;
   private failed = false;
-  /** Bytes of an incomplete packet, and how many the packet needs in all (0 while its header is incomplete). */
+  private holding = false;
+  /** Bytes not yet delivered: an incomplete packet, or what arrived while held. */
   private carry: Buffer[] = [];
   private carryBytes = 0;
+  /** Bytes the carried packet needs in all; 0 while its header is incomplete. */
   private need = 0;
   private readonly publish: { -readonly [K in keyof BorrowedPublish]: BorrowedPublish[K] } = { cmd: 'publish', topic: '', payload: EMPTY, qos: 0, retain: false, dup: false, messageId: 0, borrowed: true };
   private readonly ack: { cmd: 'puback' | 'pubrec' | 'pubrel' | 'pubcomp'; messageId: number } = { cmd: 'puback', messageId: 0 };
@@ -56,23 +64,37 @@ export class MqttParser {
 
   constructor(
     private readonly onPacket: (packet: Packet) => void,
-    private readonly onError: (message: string) => void,
+    /** Called once, for the first malformed or oversize packet; nothing is delivered after it. */
+    private readonly onError: (message: string, reason: Reason) => void,
     private readonly maxPacketSize: number,
   ) {}
+
+  /** Stops delivering packets after the current one until resume(). */
+  hold(): void {
+    this.holding = true;
+  }
+
+  resume(): void {
+    this.holding = false;
+    if (this.carryBytes > 0) this.feed(EMPTY);
+  }
 
   feed(chunk: Buffer): void {
     if (this.failed) return;
     let data = chunk;
     if (this.carryBytes > 0) {
-      this.carry.push(chunk);
-      this.carryBytes += chunk.length;
-      if (this.need > 0 && this.carryBytes < this.need) return;
-      data = Buffer.concat(this.carry, this.carryBytes);
+      if (chunk.length > 0) {
+        this.carry.push(chunk);
+        this.carryBytes += chunk.length;
+      }
+      if (this.holding || (this.need > 0 && this.carryBytes < this.need)) return;
+      data = this.carry.length === 1 ? this.carry[0] : Buffer.concat(this.carry, this.carryBytes);
       this.carry = [];
       this.carryBytes = 0;
     }
+    this.need = 0;
     let pos = 0;
-    while (pos < data.length && !this.failed) {
+    while (pos < data.length && !this.failed && !this.holding) {
       // Fixed header: the type byte, then the remaining length in 1-4 bytes of 7 bits.
       let length = 0;
       let mul = 1;
@@ -83,12 +105,13 @@ export class MqttParser {
         length += (b & 0x7f) * mul;
         lengthBytes++;
         if ((b & 0x80) === 0) break;
-        if (lengthBytes === 4) return this.fail('malformed remaining length');
+        if (lengthBytes === 4) return this.fail('malformed remaining length', Reason.MalformedPacket);
         mul *= 128;
       }
       if (i >= data.length) break;
-      if (length > this.maxPacketSize) return this.fail(`packet of ${length} bytes exceeds the maximum of ${this.maxPacketSize}`);
       const end = i + 1 + length;
+      // The whole packet counts, fixed header included (MQTT 5's Maximum Packet Size).
+      if (end - pos > this.maxPacketSize) return this.fail(`packet of ${end - pos} bytes exceeds the maximum of ${this.maxPacketSize}`, Reason.PacketTooLarge);
       if (end > data.length) {
         this.need = end - pos;
         break;
@@ -100,8 +123,7 @@ export class MqttParser {
       const rest = Buffer.from(data.subarray(pos));
       this.carry = [rest];
       this.carryBytes = rest.length;
-      if (this.need <= rest.length) this.need = 0;
-    } else this.need = 0;
+    }
   }
 
   private packet(data: Buffer, start: number, body: number, end: number): void {
@@ -114,6 +136,11 @@ export class MqttParser {
       ack.cmd = ACK_NAMES[type - 4];
       ack.messageId = data.readUInt16BE(body);
       return this.onPacket(ack as Packet);
+    }
+    if (type === 1) {
+      const level = unsupportedLevel(data, body, end);
+      // mqtt-packet refuses such a CONNECT outright; the owner answers it with CONNACK instead [MQTT-3.1.2-2].
+      if (level !== null) return this.onPacket({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: level as 4, clientId: '' });
     }
     sharedParse(this, data.subarray(start, end));
   }
@@ -135,6 +162,11 @@ export class MqttParser {
     const p = this.publish;
     const topic = data.subarray(body + 2, body + 2 + topicLen);
     if (!topic.equals(this.lastTopic)) {
+      // [MQTT-1.5.3-1]: a topic that is not UTF-8 is a malformed packet.
+      if (!isUtf8(topic)) {
+        this.fail('topic is not valid UTF-8', Reason.MalformedPacket);
+        return true;
+      }
       p.topic = topic.toString('utf8');
       this.lastTopic = Buffer.from(topic);
     }
@@ -148,39 +180,53 @@ export class MqttParser {
     return true;
   }
 
-  fail(message: string): void {
+  fail(message: string, reason: Reason): void {
     if (this.failed) return;
     this.failed = true;
     this.carry = [];
     this.carryBytes = 0;
-    this.onError(message);
+    this.onError(message, reason);
   }
 }
 
 /**
  * One mqtt-packet parser for every connection: it is handed one whole packet at a time, so it holds
- * nothing between packets, and an idle connection does not carry a parser of its own.
+ * nothing between packets, and an idle connection does not carry a parser of its own. After anything
+ * but a clean parse (an error, a handler that threw, bytes left over) it is dropped and the next
+ * packet gets a new one, so nothing of one connection's packet reaches another's.
  */
 let shared: ReturnType<typeof mqttPacket.parser> | null = null;
 let target: MqttParser | null = null;
 
+type PacketParser = ReturnType<typeof mqttPacket.parser> & { settings: { protocolVersion: number }; _list: { length: number }; _stateCounter: number; error: Error | null };
+
 function sharedParse(owner: MqttParser, frame: Buffer): void {
-  if (shared === null) {
-    shared = mqttPacket.parser({ protocolVersion: 4 });
-    shared.on('packet', (p: Packet) => target?.parsed(p));
-    shared.on('error', (err: Error) => target?.fail(err.message));
-  }
-  const parser = shared as ReturnType<typeof mqttPacket.parser> & { settings: { protocolVersion: number }; _list: { length: number }; error: Error | null; _resetState(): void };
+  const parser = (shared ??= newParser()) as PacketParser;
   parser.settings = { protocolVersion: owner.version };
   const outer = target;
   target = owner;
+  let clean = false;
   try {
     parser.parse(frame);
+    clean = parser.error === null && parser._list.length === 0 && parser._stateCounter === 0;
   } finally {
     target = outer;
-    // A packet whose body says less than its length leaves bytes behind: never let them reach the next connection's packet.
-    if (parser._list.length > 0 || parser.error !== null) parser._resetState();
+    if (!clean) shared = null;
   }
+}
+
+function newParser(): ReturnType<typeof mqttPacket.parser> {
+  const parser = mqttPacket.parser({ protocolVersion: 4 });
+  parser.on('packet', (p: Packet) => target?.parsed(p));
+  parser.on('error', (err: Error) => target?.fail(`malformed packet: ${err.message}`, Reason.MalformedPacket));
+  return parser;
+}
+
+/** A CONNECT naming MQTT with a level mqtt-packet does not take: that level; null otherwise. */
+function unsupportedLevel(data: Buffer, body: number, end: number): number | null {
+  if (end - body < 7 || data.readUInt16BE(body) !== 4 || data.toString('latin1', body + 2, body + 6) !== 'MQTT') return null;
+  const level = data[body + 6];
+  return (level & 0x7f) >= 3 && (level & 0x7f) <= 5 ? null : level;
 }
 
 /** Any packet, for protocol level `version`. */

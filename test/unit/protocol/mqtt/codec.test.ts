@@ -29,5 +29,5 @@ test('the parser refuses a packet longer than its limit from the length alone', 
   const parser = new MqttParser(() => assert.fail('no packet expected'), (m) => errors.push(m), 100);
   parser.feed(Buffer.from([0x30, 0xe8, 0x07]));
   assert.equal(errors.length, 1);
-  assert.match(errors[0], /1000 bytes exceeds the maximum of 100/);
+  assert.match(errors[0], /1003 bytes exceeds the maximum of 100/);
 });

@@ -265,7 +265,7 @@ export class Server {
       return;
     }
     if (client.mqtt) {
-      (this.mqtt as MqttService).accept(client.socket, 'MQTT_WS', client.remoteAddress);
+      (this.mqtt as MqttService).accept(client.socket, 'MQTT_WS', client.remoteAddress, client.tls ?? null);
       return;
     }
     this.router.accept({
@@ -322,7 +322,7 @@ export class Server {
     tls(socket).then(
       (up) => {
         clearTimeout(timer);
-        mqtt.accept(up.socket, 'MQTT', remote, { version: up.version, cipher: up.cipher });
+        mqtt.accept(up.socket, 'MQTT', remote, { version: up.version, cipher: up.cipher, peerIdentity: up.peerIdentity });
       },
       (err: Error) => {
         clearTimeout(timer);

@@ -1,7 +1,6 @@
 // The `mqtt {}` block, read as nats-server's parseMQTT reads it (2.9.10, plus 2.10.4's QoS 2 switches
 // and 2.11.3's js_api_timeout). Its own `authorization` and `no_auth_user` replace the top-level ones
-// for MQTT clients. What changes who may connect and is not built yet (certificate mapping or pinning)
-// is refused, so a configuration never runs more open than written. The keys that tune nats-server's
+// for MQTT clients. The keys that tune nats-server's
 // JetStream-backed MQTT state are read for their type and ignored: leafgate keeps that state in SQLite.
 // The checks that need other blocks (JetStream, users) are in validate.ts.
 
@@ -31,11 +30,7 @@ export function readMqtt(issues: Issues, entry: ConfEntry): MqttConfig | undefin
   let rejectQos2Publish = false;
   let downgradeQos2Subscribe = false;
   for (const [key, child] of lowerCased(entry.value)) {
-    if (readListenerField(issues, key, child, listener, 'mqtt')) {
-      if (key === 'tls' && listener.tls?.verifyAndMap === true) issues.unsupportedAccessControl(child.pos, 'mqtt tls verify_and_map is');
-      if (key === 'tls' && listener.tls?.pinnedCerts !== undefined) issues.unsupportedAccessControl(child.pos, 'mqtt tls pinned_certs are');
-      continue;
-    }
+    if (readListenerField(issues, key, child, listener, 'mqtt')) continue;
     const field = fieldOf(child);
     switch (key) {
       case 'ack_wait':

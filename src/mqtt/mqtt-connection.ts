@@ -10,6 +10,7 @@ import { handleConnect } from './handle-connect.js';
 import { handlePubAck, handlePubComp, handlePubRec } from './handle-acks.js';
 import { handlePublish, handlePubRel } from './handle-publish.js';
 import { handleSubscribe, handleUnsubscribe } from './handle-subscribe.js';
+import type { CertIdentity } from '../util/index.js';
 import type { MqttService } from './service.js';
 import type { OutboundMessage, Session } from './session.js';
 import type { MessageProperties } from './store/index.js';
@@ -27,6 +28,13 @@ export interface Will {
   readonly properties: MessageProperties | null;
   readonly expirySeconds: number;
   readonly delaySeconds: number;
+}
+
+/** What an mqtts handshake told. */
+export interface MqttTls {
+  readonly version: string;
+  readonly cipher: string;
+  readonly peerIdentity: CertIdentity | null;
 }
 
 export class MqttConnection implements Flushable, ListedClient {
@@ -60,6 +68,8 @@ export class MqttConnection implements Flushable, ListedClient {
   tags: readonly string[] = [];
   readonly tlsVersion: string;
   readonly tlsCipher: string;
+  /** Who the client certificate names (for the mqtt block's verify_and_map); null without one. */
+  readonly tlsIdentity: CertIdentity | null;
   /** Listed by the router (from CONNACK on). */
   private listed = false;
   inMsgs = 0;
@@ -81,11 +91,12 @@ export class MqttConnection implements Flushable, ListedClient {
     readonly socket: TransportSocket,
     readonly type: ConnectionType,
     remoteAddress: string,
-    tls: { readonly version: string; readonly cipher: string } | null,
+    tls: MqttTls | null,
   ) {
     this.cid = service.router.newDeviceCid();
     this.tlsVersion = tls?.version ?? '';
     this.tlsCipher = tls?.cipher ?? '';
+    this.tlsIdentity = tls?.peerIdentity ?? null;
     this.ip = remoteAddress;
     this.port = socket.remotePort ?? 0;
     this.maxInflight = service.config.maxAckPending;

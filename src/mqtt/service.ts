@@ -10,7 +10,7 @@ import { Reason, filterToSubject, parentOfFullWildcard, subjectToTopic, topicToS
 import type { IPublishPacket, Packet } from '../protocol/mqtt/index.js';
 import { LongTimer, randomBase62 } from '../util/index.js';
 import { MqttConnection } from './mqtt-connection.js';
-import type { Will } from './mqtt-connection.js';
+import type { MqttTls, Will } from './mqtt-connection.js';
 import { fromHeaders, mqttHeaders } from './nats-headers.js';
 import { packetProperties } from './properties.js';
 import { RetainedMessages } from './retained.js';
@@ -108,8 +108,8 @@ export class MqttService {
     }
   }
 
-  /** `tls`: the handshake's version and cipher, for mqtts. */
-  accept(socket: TransportSocket, type: ConnectionType, remoteAddress: string, tls: { readonly version: string; readonly cipher: string } | null = null): MqttConnection {
+  /** `tls`: what the handshake told, for mqtts. */
+  accept(socket: TransportSocket, type: ConnectionType, remoteAddress: string, tls: MqttTls | null = null): MqttConnection {
     const conn = new MqttConnection(this, socket, type, remoteAddress, tls);
     this.conns.add(conn);
     return conn;

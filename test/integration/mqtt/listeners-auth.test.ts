@@ -2,12 +2,13 @@
 // permissions on converted subjects, and 3.1.1 redelivery after ack_wait.
 
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import { test } from 'node:test';
 import mqttPacket from 'mqtt-packet';
 import { mqttConnect } from '../../helpers/mqtt-client.js';
-import { createTestPki } from '../../helpers/tls-certs.js';
+import { createTestPki, issueClientCert } from '../../helpers/tls-certs.js';
 import { startMqttServer } from './harness.js';
 
 test('MQTT over TLS (mqtts) with the mqtt block tls settings', async (t) => {
@@ -134,4 +135,26 @@ test('max_connections counts MQTT clients: one over it is refused with CONNACK 3
   const s = await startMqttServer(t, { maxConnections: 1 });
   await mqttConnect(t, s.mqttUrl);
   await assert.rejects(mqttConnect(t, s.mqttUrl), (err: { code?: number }) => err.code === 3);
+});
+
+test('mqtts: the mqtt block verify_and_map names the user by the client certificate, pinned_certs admit only the listed keys', async (t) => {
+  const pki = createTestPki();
+  t.after(() => pki.remove());
+  const alice = issueClientCert(pki, 'mq-alice', '/CN=ignored', 'email:alice@example.com');
+  const stranger = issueClientCert(pki, 'mq-stranger', '/CN=nobody');
+  const ca = [fs.readFileSync(pki.caFile)];
+  const client = (c: { cert: string; key: string }) => ({ ca, cert: fs.readFileSync(c.cert), key: fs.readFileSync(c.key), rejectUnauthorized: true });
+  const users = { auth: { users: [{ user: 'alice@example.com', password: '', account: '$G', permissions: { publish: { allow: ['mine.>'] } } }] } };
+  const mapped = await startMqttServer(t, users, { tls: { certFile: pki.serverCert, keyFile: pki.serverKey, caFile: pki.caFile, verify: true, verifyAndMap: true, timeoutMs: 2000 } });
+  const url = `mqtts://127.0.0.1:${mapped.server.mqttPort}`;
+  const ok = await mqttConnect(t, url, client(alice));
+  assert.equal(ok.connack.returnCode, 0);
+  await assert.rejects(mqttConnect(t, url, client(stranger)), (err: { code?: number }) => err.code === 5);
+  const spki = new crypto.X509Certificate(fs.readFileSync(alice.cert)).publicKey.export({ type: 'spki', format: 'der' });
+  const pin = crypto.createHash('sha256').update(spki).digest('hex');
+  const pinned = await startMqttServer(t, {}, { tls: { certFile: pki.serverCert, keyFile: pki.serverKey, caFile: pki.caFile, verify: true, pinnedCerts: [pin], timeoutMs: 2000 } });
+  const pinnedUrl = `mqtts://127.0.0.1:${pinned.server.mqttPort}`;
+  assert.equal((await mqttConnect(t, pinnedUrl, client(alice))).connack.returnCode, 0);
+  await assert.rejects(mqttConnect(t, pinnedUrl, client(stranger)));
+  assert.match(pinned.logs.join(''), /certificate not pinned/);
 });

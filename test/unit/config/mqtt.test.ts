@@ -8,7 +8,6 @@ import { parseConfigText } from '../../../src/config/reader.js';
 const FILE = 'c.conf';
 /** MQTT needs JetStream; on line 1 so that the mqtt block is on line 2. */
 const JS = 'jetstream { store_dir: "/var/lib/leafgate" }\n';
-const REFUSED = 'not supported yet; refusing to start rather than run without the access control it sets';
 const IGNORED = 'is not used: leafgate keeps MQTT state in SQLite, ignored';
 
 function load(text: string): LoadedConfig {
@@ -122,7 +121,7 @@ test('mqtt: its own authorization (either spelling, with parseSimpleAuth aliases
   assert.deepEqual(problemsOf(`${JS}mqtt { port: 1883, authorization { user: u, users: [] } }`), ['c.conf:2:45: unknown field "users"']);
 });
 
-test('mqtt tls: read like the top-level block; verify_and_map and pinned_certs refused', () => {
+test('mqtt tls: read like the top-level block, verify_and_map and pinned_certs included', () => {
   assert.deepEqual(mqttOf('mqtt { port: 8883, tls { cert_file: c.pem, key_file: k.pem, ca_file: ca.pem, verify: true, timeout: 3 } }')?.tls, {
     certFile: 'c.pem',
     keyFile: 'k.pem',
@@ -130,9 +129,9 @@ test('mqtt tls: read like the top-level block; verify_and_map and pinned_certs r
     verify: true,
     timeoutMs: 3000,
   });
-  assert.deepEqual(problemsOf(`${JS}mqtt { port: 8883, tls { cert_file: c, key_file: k, verify_and_map: true } }`), [`c.conf:2:20: mqtt tls verify_and_map is ${REFUSED}`]);
+  assert.deepEqual(mqttOf('mqtt { port: 8883, tls { cert_file: c, key_file: k, verify_and_map: true } }')?.tls, { certFile: 'c', keyFile: 'k', verify: true, timeoutMs: 2000, verifyAndMap: true });
   const pin = 'ab'.repeat(32);
-  assert.deepEqual(problemsOf(`${JS}mqtt { port: 8883, tls { cert_file: c, key_file: k, pinned_certs: ["${pin}"] } }`), [`c.conf:2:20: mqtt tls pinned_certs are ${REFUSED}`]);
+  assert.deepEqual(mqttOf(`mqtt { port: 8883, tls { cert_file: c, key_file: k, pinned_certs: ["${pin}"] } }`)?.tls?.pinnedCerts, [pin]);
   assert.deepEqual(problemsOf(`${JS}mqtt { port: 8883, tls { cert_file: c } }`), ['c.conf:2:20: error parsing tls config, cert_file and key_file are both required']);
 });
 

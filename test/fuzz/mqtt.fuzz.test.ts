@@ -16,6 +16,7 @@ import type { TestMqttClient } from '../helpers/mqtt-client.js';
 import { startMqttServer } from '../integration/mqtt/harness.js';
 import { randomChunks } from './frames.js';
 import { Prng, fuzzSeed } from './prng.js';
+import { varint } from '../helpers/mqtt-wire.js';
 
 const SEED = fuzzSeed(0x6d71_7474);
 const PARSER_INPUTS = 3000;
@@ -142,17 +143,6 @@ function validStream(p: Prng, version: Version, n: number): { bytes: Buffer; sta
     at += part.length;
   }
   return { bytes: Buffer.concat(parts), starts };
-}
-
-function varint(n: number): Buffer {
-  const out: number[] = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return Buffer.from(out);
 }
 
 /**

@@ -14,6 +14,7 @@ import { mqttConnect, settle } from '../../helpers/mqtt-client.js';
 import type { TestMqttClient } from '../../helpers/mqtt-client.js';
 import { startMqttServer } from './harness.js';
 import type { MqttServer } from './harness.js';
+import { varint } from '../../helpers/mqtt-wire.js';
 
 /** How long an answer or a close may take; every wait here is bounded by it, except the one below. */
 const WAIT_MS = 3000;
@@ -28,17 +29,6 @@ function hex(text: string): Buffer {
 
 function u16(n: number): Buffer {
   return Buffer.from([n >> 8, n & 0xff]);
-}
-
-function varint(n: number): Buffer {
-  const out: number[] = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return Buffer.from(out);
 }
 
 /**

@@ -63,13 +63,20 @@ export function handleConnect(conn: MqttConnection, p: IConnectPacket): void {
   const credentials = { ...(p.username !== undefined && { user: p.username }), ...(password !== undefined && { pass: password, auth_token: password, jwt: password }) };
   const auth = service.router.authenticatorFor(conn.type);
   const login: Promise<AuthOutcome> = auth.configured ? auth.authenticate({ verbose: false, pedantic: false, echo: true, ...credentials }, { connectionType: conn.type, nonce: '', tlsIdentity: conn.tlsIdentity, host: conn.ip }) : Promise.resolve({ ok: true, account: service.router.globalAccount().name });
-  login.then(
-    (outcome) => loggedIn(conn, outcome, { clean, expiry, will, assigned, keepalive: p.keepalive ?? 0, credentials: p.username !== undefined || password !== undefined }),
-    (err: Error) => {
-      service.log.error(`${conn.label()} - authentication error: ${err.message}`);
-      loggedIn(conn, { ok: false }, { clean, expiry, will, assigned, keepalive: 0, credentials: true });
-    },
-  );
+  const granted: Granted = { clean, expiry, will, assigned, keepalive: p.keepalive ?? 0, credentials: p.username !== undefined || password !== undefined };
+  login
+    .then(
+      (outcome) => loggedIn(conn, outcome, granted),
+      (err: Error) => {
+        service.log.error(`${conn.label()} - authentication error: ${err.message}`);
+        loggedIn(conn, { ok: false }, granted);
+      },
+    )
+    // Outside the socket's data handler nothing else would catch it: a bug closes this client, not the server.
+    .catch((err: Error) => {
+      service.log.error(`${conn.label()} - internal error: ${err.stack ?? String(err)}`);
+      conn.close('Internal Error', false);
+    });
 }
 
 interface Granted {

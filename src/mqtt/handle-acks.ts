@@ -12,6 +12,11 @@ export function handlePubAck(conn: MqttConnection, p: IPubackPacket): void {
 
 export function handlePubRec(conn: MqttConnection, p: IPubrecPacket): void {
   if (!p.messageId) return conn.protocolError('PUBREC with packet id 0', Reason.ProtocolError);
+  // MQTT 5: a PUBREC with a failure reason ends the exchange; no PUBREL follows [MQTT-4.3.3-4].
+  if (conn.version === 5 && (p.reasonCode ?? 0) >= 0x80) {
+    conn.session?.completed(p.messageId);
+    return;
+  }
   const known = conn.session?.received(p.messageId) === true;
   if (known || conn.version === 4) return conn.send(encodeAck('pubrel', p.messageId));
   conn.sendPacket({ cmd: 'pubrel', messageId: p.messageId, reasonCode: Reason.PacketIdentifierNotFound });

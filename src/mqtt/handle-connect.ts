@@ -48,6 +48,7 @@ export function handleConnect(conn: MqttConnection, p: IConnectPacket): void {
       properties: messageProperties(wp),
       expirySeconds: wp?.messageExpiryInterval ?? 0,
       delaySeconds: wp?.willDelayInterval ?? 0,
+      perms: null,
     };
   }
   const props = p.properties;
@@ -108,7 +109,7 @@ function loggedIn(conn: MqttConnection, outcome: AuthOutcome, g: Granted): void 
   conn.nameTag = outcome.nameTag ?? '';
   conn.tags = outcome.tags ?? [];
   conn.perms = service.permissionsOf(outcome);
-  conn.will = g.will;
+  conn.will = g.will === null ? null : { ...g.will, perms: conn.perms };
   const { session, present } = service.attachSession(conn, g.clean, g.expiry);
   const props: Record<string, unknown> = {};
   if (conn.version === 5) {
@@ -120,8 +121,9 @@ function loggedIn(conn: MqttConnection, outcome: AuthOutcome, g: Granted): void 
   }
   conn.sendPacket({ cmd: 'connack', sessionPresent: present, returnCode: 0, reasonCode: 0, ...(conn.version === 5 && { properties: withoutUndefined(props) }) });
   if (service.log.debugEnabled) service.log.debug(`${conn.label()} - Client connected (MQTT ${conn.version === 5 ? '5' : '3.1.1'}, session ${present ? 'resumed' : 'new'})`);
-  conn.connected(g.keepalive);
+  // Attached before packets held behind CONNECT run: one of them may end the connection again.
   session.attach(conn);
+  conn.connected(g.keepalive);
 }
 
 /** CONNACK with a refusal: 3.1.1's return code or MQTT 5's reason [MQTT-3.2.2-5], then close. */

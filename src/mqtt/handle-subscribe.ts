@@ -24,6 +24,7 @@ export function handleSubscribe(conn: MqttConnection, p: ISubscribePacket): void
       subscriptionId: Array.isArray(subId) ? (subId[0] ?? 0) : subId,
     };
     const result = service.subscribe(conn, options);
+    if (conn.closed) return;
     if (typeof result === 'number') {
       granted.push(conn.version === 5 ? result : SUBACK_FAILURE);
       continue;

@@ -28,6 +28,8 @@ export interface Will {
   readonly properties: MessageProperties | null;
   readonly expirySeconds: number;
   readonly delaySeconds: number;
+  /** The publishing client's permissions: a will is a publish of that client [MQTT-3.1.2-8]. */
+  readonly perms: Permissions | null;
 }
 
 /** What an mqtts handshake told. */

@@ -201,6 +201,7 @@ export class MqttService {
     session.perms = conn.perms;
     conn.session = session;
     session.conn = conn;
+    session.disconnectedAtMs = 0;
     session.save();
     return { session, present };
   }
@@ -243,6 +244,10 @@ export class MqttService {
   }
 
   private publishWill(account: Account, will: Will): void {
+    if (will.perms !== null && !will.perms.canPublish(will.subject)) {
+      this.log.error(`Will refused - Publish Violation, Subject "${will.subject}"`);
+      return;
+    }
     const message: StoredMessage = { topic: will.topic, payload: will.payload, qos: will.qos, properties: will.properties, expiresAtMs: will.expirySeconds > 0 ? Date.now() + will.expirySeconds * 1000 : 0 };
     this.publishIn(account, null, will.subject, message, will.retain);
   }
@@ -287,7 +292,8 @@ export class MqttService {
       return Reason.TopicFilterInvalid;
     }
     const perms = conn.perms;
-    if (perms !== null && !perms.canSubscribe(subject, shared.group)) {
+    const parent = parentOfFullWildcard(subject);
+    if (perms !== null && (!perms.canSubscribe(subject, shared.group) || (parent !== null && !perms.canSubscribe(parent, shared.group)))) {
       this.log.error(`${conn.label()} - Subscription Violation - User ${JSON.stringify(conn.user)}, Subject "${subject}"`);
       return Reason.NotAuthorized;
     }
@@ -372,6 +378,7 @@ export class MqttService {
       this.log.error(`${from?.label()} - Publish Violation - User ${JSON.stringify(from?.user ?? '')}, Subject "${subject}"`);
       return false;
     }
+    const outerWrote = this.wroteStore;
     this.wroteStore = false;
     if (retain) {
       this.retained.set({ ...msg, account: account.name });
@@ -386,7 +393,10 @@ export class MqttService {
     } finally {
       this.current = outer;
     }
-    return this.wroteStore;
+    const wrote = this.wroteStore;
+    // A publish made during another's deliveries (a will) must not clear what the outer one wrote.
+    this.wroteStore = outerWrote || wrote;
+    return wrote;
   }
 
   /** A message for one subscription of a session: its QoS is the lower of the publish's and the subscription's. */
@@ -410,7 +420,8 @@ export class MqttService {
     }
     const subject = f.receivedSubject;
     const topic = this.topicOf(subject);
-    if (sub.skipsDollarTopics && topic.charCodeAt(0) === 0x24) return;
+    // A NATS subject such as `/` has no MQTT topic: an empty one is not a topic name [MQTT-4.7.3-1].
+    if (topic === '' || (sub.skipsDollarTopics && topic.charCodeAt(0) === 0x24)) return;
     const perms = session.perms;
     if (perms !== null && perms.filtersDelivery && perms.deniesDelivery(subject)) return;
     const q = Math.min(qos, sub.options.qos) as 0 | 1 | 2;

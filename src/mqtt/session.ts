@@ -166,6 +166,7 @@ export class Session {
 
   /** A client (re)connected to this session: what was in flight goes again, DUP set [MQTT-4.4.0-1], then the queue. */
   attach(conn: MqttConnection): void {
+    if (conn.closed) return;
     this.conn = conn;
     this.disconnectedAtMs = 0;
     this.expiryTimer?.stop();

@@ -158,3 +158,22 @@ test('mqtts: the mqtt block verify_and_map names the user by the client certific
   await assert.rejects(mqttConnect(t, pinnedUrl, client(stranger)));
   assert.match(pinned.logs.join(''), /certificate not pinned/);
 });
+
+test('permissions hold for wills and for the parent level `x/#` also subscribes to', async (t) => {
+  const s = await startMqttServer(t, USERS);
+  const admin = await mqttConnect(t, s.mqttUrl, { username: 'admin', password: 'root' });
+  await admin.client.subscribeAsync('#', { qos: 1 });
+  const sensor = await mqttConnect(t, s.mqttUrl, { username: 'sensor', password: 'pw', will: { topic: 'cmd/reboot', payload: Buffer.from('forged'), qos: 1, retain: true } });
+  const refused = await sensor.client.subscribeAsync('cmd/#', { qos: 1 }).then(
+    () => null,
+    (err: { packet?: { granted?: number[] } }) => err.packet?.granted,
+  );
+  assert.deepEqual(refused, [128], "cmd/# would also subscribe to cmd, which cmd.> does not allow");
+  sensor.client.stream.destroy();
+  const deadline = Date.now() + 5000;
+  while (!s.logs.join('').includes('Will refused - Publish Violation') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.match(s.logs.join(''), /Will refused - Publish Violation/);
+  await admin.client.publishAsync('telemetry/marker', 'after', { qos: 1 });
+  await admin.waitFor(1);
+  assert.deepEqual(admin.received.map((r) => r.topic), ['telemetry/marker'], 'the will on a subject the user may not publish to is not sent');
+});

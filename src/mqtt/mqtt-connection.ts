@@ -53,8 +53,6 @@ export class MqttConnection implements Flushable, ListedClient {
   will: Will | null = null;
   /** QoS 1/2 messages the client accepts in flight (the server's max_ack_pending, lowered by MQTT 5's receive maximum). */
   maxInflight: number;
-  /** MQTT 5: the largest packet the client accepts; 0 for no limit. */
-  maxPacketToClient = 0;
   /** MQTT 5 topic aliases the client set, by alias. */
   readonly topicAliases = new Map<number, string>();
   readonly ip: string;

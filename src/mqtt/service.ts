@@ -313,7 +313,7 @@ export class MqttService {
   sendRetained(conn: MqttConnection, s: Subscribed): void {
     const session = conn.session as Session;
     const perms = conn.perms;
-    const ids = s.sub.options.subscriptionId > 0 ? [s.sub.options.subscriptionId] : [];
+    const ids = s.sub.ids;
     for (const r of s.retained) {
       if (perms !== null && perms.filtersDelivery) {
         const subject = this.subjectOf(r.topic);
@@ -418,19 +418,20 @@ export class MqttService {
       qos = h.qos;
       properties = h.properties;
     }
+    const q = Math.min(qos, sub.options.qos) as 0 | 1 | 2;
+    // A QoS 0 message for a client that is away goes nowhere: no topic work for it.
+    if (q === 0 && conn === null) return;
     const subject = f.receivedSubject;
     const topic = this.topicOf(subject);
     // A NATS subject such as `/` has no MQTT topic: an empty one is not a topic name [MQTT-4.7.3-1].
     if (topic === '' || (sub.skipsDollarTopics && topic.charCodeAt(0) === 0x24)) return;
     const perms = session.perms;
     if (perms !== null && perms.filtersDelivery && perms.deniesDelivery(subject)) return;
-    const q = Math.min(qos, sub.options.qos) as 0 | 1 | 2;
     const body = f.data.subarray(f.start + f.hdrLen, f.end);
     const rap = sub.options.retainAsPublished && retain;
-    const ids = sub.options.subscriptionId > 0 ? [sub.options.subscriptionId] : [];
+    const ids = sub.ids;
     const reply = f.reply;
-    if (q === 0) {
-      if (conn === null) return;
+    if (conn !== null && q === 0) {
       if (conn.version === 4 || (properties === null && ids.length === 0 && reply === '' && expiresAtMs === 0)) return conn.sendPlainPublish(this.topicBytes(topic), body, 0, rap, false, 0);
       return this.sendQos0(conn, { topic, payload: body, qos: 0, properties: withResponse(properties, reply, this), expiresAtMs }, rap, ids);
     }

@@ -9,6 +9,8 @@ import { OutboundState } from './store/index.js';
 import type { MqttStore, StoredInbound, StoredMessage, StoredOutbound, StoredSession, StoredSubscription } from './store/index.js';
 import type { MqttConnection } from './mqtt-connection.js';
 
+const NO_IDS: readonly number[] = Object.freeze([]);
+
 /** A 3.1.1 persistent session, or MQTT 5's "never expires". */
 export const NEVER_EXPIRES = 0xffffffff;
 
@@ -16,13 +18,17 @@ export const NEVER_EXPIRES = 0xffffffff;
 export class SessionSubscription {
   /** NATS subscriptions: one, or two for `x/#` (which also matches `x`). */
   nats: Subscription[] = [];
+  /** The subscription identifier deliveries carry (MQTT 5), made once: none is an empty list. */
+  readonly ids: readonly number[];
   constructor(
     readonly options: StoredSubscription,
     /** The filter without its `$share/<group>/` prefix. */
     readonly filter: string,
     /** The share group; null when not shared. */
     readonly group: string | null,
-  ) {}
+  ) {
+    this.ids = options.subscriptionId > 0 ? [options.subscriptionId] : NO_IDS;
+  }
 
   /** A filter starting with a wildcard does not match `$` topics [MQTT-4.7.2-1]. */
   get skipsDollarTopics(): boolean {

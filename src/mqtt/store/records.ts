@@ -6,6 +6,7 @@
 import type {
   MessageProperties,
   OutboundState,
+  OutboxMessage,
   StoredInbound,
   StoredMessage,
   StoredOutbound,
@@ -51,6 +52,16 @@ export interface InboundRow extends MessageRow {
   client_id: string;
   packet_id: number;
   retain: number;
+}
+
+export interface OutboxRow {
+  seq: number;
+  topic: string;
+  payload: Buffer;
+  qos: number;
+  retain: number;
+  properties: string | null;
+  stored_at_ms: number;
 }
 
 /** MessageProperties as stored. */
@@ -136,4 +147,8 @@ export function outboundOf(row: OutboundRow): StoredOutbound {
 
 export function inboundOf(row: InboundRow): StoredInbound {
   return { account: row.account, clientId: row.client_id, packetId: row.packet_id, message: messageOf(row), retain: row.retain !== 0 };
+}
+
+export function outboxOf(row: OutboxRow): OutboxMessage {
+  return { seq: row.seq, topic: row.topic, payload: row.payload, qos: row.qos as 0 | 1, retain: row.retain !== 0, properties: decodeProperties(row.properties), storedAtMs: row.stored_at_ms };
 }

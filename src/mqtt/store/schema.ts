@@ -61,6 +61,22 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `);
   },
+  // 2: the outboxes of bridges to other brokers, one queue per bridge.
+  (db) => {
+    db.exec(`
+      CREATE TABLE bridge_outbox (
+        bridge TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        topic TEXT NOT NULL,
+        payload BLOB NOT NULL,
+        qos INTEGER NOT NULL,
+        retain INTEGER NOT NULL,
+        properties TEXT,
+        stored_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (bridge, seq)
+      );
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

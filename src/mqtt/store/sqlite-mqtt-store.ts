@@ -15,11 +15,11 @@
 import type { Database, Statement } from 'better-sqlite3';
 
 import { CommitReporter, isDamage, openDatabase, StoreDamagedError, StoreVersionError, StoreWriteError } from '../../jetstream/index.js';
-import { encodeProperties, encodeSubscriptionIds, encodeSubscriptions, inboundOf, outboundOf, retainedOf, sessionOf } from './records.js';
-import type { InboundRow, OutboundRow, RetainedRow, SessionRow } from './records.js';
+import { encodeProperties, encodeSubscriptionIds, encodeSubscriptions, inboundOf, outboundOf, outboxOf, retainedOf, sessionOf } from './records.js';
+import type { InboundRow, OutboundRow, OutboxRow, RetainedRow, SessionRow } from './records.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './schema.js';
 import { Statements } from './statements.js';
-import type { MqttState, MqttStore, OutboundState, StoredInbound, StoredOutbound, StoredRetained, StoredSession } from './types.js';
+import type { MqttState, MqttStore, OutboundState, OutboxMessage, OutboxSummary, StoredInbound, StoredOutbound, StoredRetained, StoredSession } from './types.js';
 
 export interface MqttStoreOptions {
   /** The database file, made when missing. */
@@ -134,6 +134,47 @@ class SqliteMqttStore implements MqttStore {
 
   deleteInbound(account: string, clientId: string, packetId: number): void {
     this.write(this.st.deleteInbound, account, clientId, packetId);
+  }
+
+  putOutbox(bridge: string, m: OutboxMessage): void {
+    this.write(this.st.putOutbox, bridge, m.seq, m.topic, m.payload, m.qos, m.retain ? 1 : 0, encodeProperties(m.properties), m.storedAtMs);
+  }
+
+  deleteOutbox(bridge: string, seq: number): void {
+    this.write(this.st.deleteOutbox, bridge, seq);
+  }
+
+  deleteOutboxThrough(bridge: string, seq: number): { count: number; bytes: number } {
+    const held = this.st.outboxThroughSize.get(bridge, seq) as { count: number; bytes: number };
+    this.write(this.st.deleteOutboxThrough, bridge, seq);
+    return held;
+  }
+
+  readOutbox(bridge: string, afterSeq: number, limit: number): OutboxMessage[] {
+    return (this.st.readOutbox.all(bridge, afterSeq, limit) as OutboxRow[]).map(outboxOf);
+  }
+
+  outboxSizes(bridge: string, limit: number): Array<{ seq: number; bytes: number }> {
+    return this.st.outboxSizes.all(bridge, limit) as Array<{ seq: number; bytes: number }>;
+  }
+
+  lastOutboxBefore(bridge: string, ms: number): number {
+    return (this.st.lastOutboxBefore.get(bridge, ms) as { seq: number | null }).seq ?? 0;
+  }
+
+  outboxSummary(bridge: string): OutboxSummary {
+    const row = this.st.outboxSummary.get(bridge) as { count: number; bytes: number; first: number | null; last: number | null };
+    return { count: row.count, bytes: row.bytes, firstSeq: row.first ?? 0, lastSeq: row.last ?? 0 };
+  }
+
+  dropOtherOutboxes(bridges: readonly string[]): Array<{ bridge: string; count: number }> {
+    const dropped: Array<{ bridge: string; count: number }> = [];
+    for (const { bridge } of this.st.outboxBridges.all() as Array<{ bridge: string }>) {
+      if (bridges.includes(bridge)) continue;
+      dropped.push({ bridge, count: this.outboxSummary(bridge).count });
+      this.write(this.st.deleteBridgeOutbox, bridge);
+    }
+    return dropped;
   }
 
   whenDurable(done: Done): void {

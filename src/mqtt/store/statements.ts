@@ -36,6 +36,17 @@ export class Statements {
   readonly putInbound: Statement;
   readonly deleteInbound: Statement;
 
+  readonly putOutbox: Statement;
+  readonly deleteOutbox: Statement;
+  readonly deleteOutboxThrough: Statement;
+  readonly outboxThroughSize: Statement;
+  readonly readOutbox: Statement;
+  readonly outboxSizes: Statement;
+  readonly lastOutboxBefore: Statement;
+  readonly outboxSummary: Statement;
+  readonly outboxBridges: Statement;
+  readonly deleteBridgeOutbox: Statement;
+
   readonly sessions: Statement;
   readonly retained: Statement;
   readonly outbound: Statement;
@@ -61,6 +72,18 @@ export class Statements {
     this.deleteOutbound = db.prepare('DELETE FROM outbound WHERE account = ? AND client_id = ? AND seq = ?');
     this.putInbound = db.prepare(upsert('inbound', ['account', 'client_id', 'packet_id'], [...MESSAGE_COLUMNS, 'retain']));
     this.deleteInbound = db.prepare('DELETE FROM inbound WHERE account = ? AND client_id = ? AND packet_id = ?');
+
+    const size = 'length(CAST(topic AS BLOB)) + length(payload)';
+    this.putOutbox = db.prepare('INSERT INTO bridge_outbox (bridge, seq, topic, payload, qos, retain, properties, stored_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.deleteOutbox = db.prepare('DELETE FROM bridge_outbox WHERE bridge = ? AND seq = ?');
+    this.deleteOutboxThrough = db.prepare('DELETE FROM bridge_outbox WHERE bridge = ? AND seq <= ?');
+    this.outboxThroughSize = db.prepare(`SELECT count(*) AS count, total(${size}) AS bytes FROM bridge_outbox WHERE bridge = ? AND seq <= ?`);
+    this.readOutbox = db.prepare('SELECT seq, topic, payload, qos, retain, properties, stored_at_ms FROM bridge_outbox WHERE bridge = ? AND seq > ? ORDER BY seq LIMIT ?');
+    this.outboxSizes = db.prepare(`SELECT seq, ${size} AS bytes FROM bridge_outbox WHERE bridge = ? ORDER BY seq LIMIT ?`);
+    this.lastOutboxBefore = db.prepare('SELECT max(seq) AS seq FROM bridge_outbox WHERE bridge = ? AND stored_at_ms < ?');
+    this.outboxSummary = db.prepare(`SELECT count(*) AS count, total(${size}) AS bytes, min(seq) AS first, max(seq) AS last FROM bridge_outbox WHERE bridge = ?`);
+    this.outboxBridges = db.prepare('SELECT DISTINCT bridge FROM bridge_outbox');
+    this.deleteBridgeOutbox = db.prepare('DELETE FROM bridge_outbox WHERE bridge = ?');
 
     this.sessions = db.prepare('SELECT * FROM sessions ORDER BY account, client_id');
     this.retained = db.prepare('SELECT * FROM retained ORDER BY account, topic');

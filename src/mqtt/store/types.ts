@@ -89,6 +89,29 @@ export interface StoredInbound {
   readonly retain: boolean;
 }
 
+/** A message waiting in a bridge's outbox for the remote broker. */
+export interface OutboxMessage {
+  /** Order within the bridge's outbox, increasing; assigned by the caller. */
+  readonly seq: number;
+  /** The remote topic. */
+  readonly topic: string;
+  readonly payload: Buffer;
+  readonly qos: 0 | 1;
+  readonly retain: boolean;
+  readonly properties: MessageProperties | null;
+  /** When it was put in the outbox (ms since the epoch), for max_age. */
+  readonly storedAtMs: number;
+}
+
+/** What a bridge's outbox holds: `bytes` counts topics and payloads. */
+export interface OutboxSummary {
+  readonly count: number;
+  readonly bytes: number;
+  /** 0 when empty. */
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+}
+
 /** Everything stored, read once at start. */
 export interface MqttState {
   readonly sessions: StoredSession[];
@@ -119,6 +142,19 @@ export interface MqttStore {
   deleteOutbound(account: string, clientId: string, seq: number): void;
   putInbound(message: StoredInbound): void;
   deleteInbound(account: string, clientId: string, packetId: number): void;
+  putOutbox(bridge: string, message: OutboxMessage): void;
+  deleteOutbox(bridge: string, seq: number): void;
+  /** Removes every message up to `seq`; what they held (count and bytes of those still there). */
+  deleteOutboxThrough(bridge: string, seq: number): { count: number; bytes: number };
+  /** Up to `limit` messages after `afterSeq`, oldest first; pending writes of this turn included. */
+  readOutbox(bridge: string, afterSeq: number, limit: number): OutboxMessage[];
+  /** The seq and byte size of up to `limit` messages from the oldest, to drop beyond max_bytes. */
+  outboxSizes(bridge: string, limit: number): Array<{ seq: number; bytes: number }>;
+  /** The newest message stored before `ms`; 0 for none. */
+  lastOutboxBefore(bridge: string, ms: number): number;
+  outboxSummary(bridge: string): OutboxSummary;
+  /** Drops the outboxes of bridges no longer configured; which they were, and how many messages each held. */
+  dropOtherOutboxes(bridges: readonly string[]): Array<{ bridge: string; count: number }>;
   /**
    * Never calls back synchronously, even with nothing pending. With a sync interval (not 'always')
    * "durable" means committed, as in JetStream: safe from a crash of the process, and from a power cut

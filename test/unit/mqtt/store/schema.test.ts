@@ -26,7 +26,7 @@ test('a new file gets the tables and the current schema version', (t) => {
     assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     assert.ok(SCHEMA_VERSION >= 1);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    assert.deepEqual(tables, ['inbound', 'outbound', 'retained', 'sessions']);
+    assert.deepEqual(tables, ['bridge_outbox', 'inbound', 'outbound', 'retained', 'sessions']);
   });
 });
 

@@ -11,7 +11,7 @@ const MAY_IMPORT = {
   transports: ['util'],
   auth: ['core', 'protocol', 'util'],
   jetstream: ['core', 'protocol', 'util'],
-  mqtt: ['core', 'protocol', 'util', 'jetstream'],
+  mqtt: ['core', 'protocol', 'util', 'jetstream', 'transports'],
   leaf: ['core', 'protocol', 'util', 'transports'],
   cluster: ['core', 'protocol', 'util', 'transports'],
   monitor: ['core', 'protocol', 'util'],

@@ -8,16 +8,16 @@ import type { AddressInfo } from 'node:net';
 import { AccountJwtDir, Authenticator, authTimeoutMs, ClaimsRequests, operatorMode, outcomeJson } from './auth/index.js';
 import type { AuthOptions, ClaimsOutcome, JwtAuthenticator, OperatorMode } from './auth/index.js';
 import { describeChanges, diffOptions, jetStreamAccounts, resolveJetStreamStorage } from './config/index.js';
-import type { JetStreamConfig, MqttConfig, Options, WebsocketConfig } from './config/index.js';
+import type { JetStreamConfig, MqttBridgeConfig, MqttConfig, Options, WebsocketConfig } from './config/index.js';
 import { ConnectionKind, Router } from './core/index.js';
 import type { InternalClient, MsgHandler, RouterConfig } from './core/index.js';
 import type { JetStream } from './jetstream/index.js';
-import type { MqttService } from './mqtt/index.js';
+import type { BridgeSpec, BridgeStatus, MqttService } from './mqtt/index.js';
 import type { JetStreamMonitorSource, MonitorServer, SystemRequests } from './monitor/index.js';
 import { ServerStamp, SystemEvents } from './monitor/system/index.js';
 import { headerValue, NATS_COMPAT_VERSION } from './protocol/nats/index.js';
 import { boundPort, createTlsUpgrader, listenTcp, listenWebsocket } from './transports/index.js';
-import type { TlsUpgrader, WebsocketClient, WebsocketListener } from './transports/index.js';
+import type { DialKind, TlsUpgrader, WebsocketClient, WebsocketListener } from './transports/index.js';
 import { GLOBAL_ACCOUNT, linkAccounts, ListenError, withSystemLinks, formatGoDuration, formatHostPort, generateServerId, reachableUrls } from './util/index.js';
 import type { AccountJwtInfo, LinkedAccount, Logger } from './util/index.js';
 
@@ -93,6 +93,11 @@ export class Server {
   }
 
   /** The MQTT listener's bound port; 0 without one. */
+  /** The MQTT bridges' state, for /varz and /healthz. */
+  get mqttBridges(): readonly BridgeStatus[] {
+    return this.mqtt?.bridgeStatus() ?? [];
+  }
+
   get mqttPort(): number {
     return this.mqttListener === null ? 0 : boundPort(this.mqttListener);
   }
@@ -293,7 +298,9 @@ export class Server {
     try {
       fs.mkdirSync(dir, { recursive: true });
       const store = openMqttStore({ file: path.join(dir, 'mqtt.db'), sync: js.syncInterval });
-      this.mqtt = new MqttService(this.router, store, { ackWaitMs: config.ackWaitMs, maxAckPending: config.maxAckPending, rejectQos2Publish: config.rejectQos2Publish, downgradeQos2Subscribe: config.downgradeQos2Subscribe }, this.log);
+      const { ackWaitMs, maxAckPending, rejectQos2Publish, downgradeQos2Subscribe } = config;
+      const bridges = config.bridges.map(bridgeSpecOf);
+      this.mqtt = new MqttService(this.router, store, { ackWaitMs, maxAckPending, rejectQos2Publish, downgradeQos2Subscribe, bridges }, this.log);
       this.mqtt.start();
     } catch (err) {
       throw new StartError(`Can't start MQTT: ${(err as Error).message}`, err);
@@ -734,6 +741,62 @@ function loadTls(tls: NonNullable<Options['tls']>): TlsUpgrader {
     verify: tls.verify,
     ...(tls.pinnedCerts !== undefined ? { pinnedCerts: new Set(tls.pinnedCerts) } : {}),
   });
+}
+
+const BRIDGE_SCHEMES: Readonly<Record<string, { kind: DialKind; port: number }>> = {
+  'mqtt:': { kind: 'tcp', port: 1883 },
+  'mqtts:': { kind: 'tls', port: 8883 },
+  'ws:': { kind: 'ws', port: 80 },
+  'wss:': { kind: 'wss', port: 443 },
+};
+
+/**
+ * A configured bridge as the MQTT service takes it: where to dial (certificate files read here, as
+ * transports do no file I/O), and the URL shown in logs and monitoring without its credentials.
+ */
+function bridgeSpecOf(b: MqttBridgeConfig): BridgeSpec {
+  const url = new URL(b.url);
+  const { kind, port } = BRIDGE_SCHEMES[url.protocol];
+  const secure = kind === 'tls' || kind === 'wss';
+  const t = b.tls;
+  const username = b.username ?? (url.username !== '' ? decodeURIComponent(url.username) : undefined);
+  const password = b.password ?? (url.password !== '' ? decodeURIComponent(url.password) : undefined);
+  url.username = '';
+  url.password = '';
+  return {
+    name: b.name,
+    url: url.href,
+    target: {
+      kind,
+      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: url.port !== '' ? Number(url.port) : port,
+      ...((kind === 'ws' || kind === 'wss') && { path: `${url.pathname === '/' ? '/mqtt' : url.pathname}${url.search}`, subprotocol: 'mqtt' }),
+      ...(secure && {
+        tls: {
+          insecure: t?.insecure ?? false,
+          ...(t?.caFile !== undefined && { ca: fs.readFileSync(t.caFile) }),
+          ...(t?.certFile !== undefined && { cert: fs.readFileSync(t.certFile) }),
+          ...(t?.keyFile !== undefined && { key: fs.readFileSync(t.keyFile) }),
+          ...(t?.serverName !== undefined && { serverName: t.serverName }),
+        },
+      }),
+      timeoutMs: Math.max(t?.timeoutMs ?? 0, 5000),
+    },
+    ...(b.account !== undefined && { account: b.account }),
+    clientId: b.clientId ?? `${os.hostname()}.${b.name}`,
+    ...(username !== undefined && { username }),
+    ...(password !== undefined && { password }),
+    clean: b.clean,
+    keepaliveSeconds: b.keepaliveSeconds,
+    protocolVersion: b.protocolVersion,
+    in: b.in,
+    out: b.out,
+    maxBytes: b.maxBytes,
+    maxAgeMs: b.maxAgeMs,
+    maxInflight: b.maxInflight,
+    reconnectDelayMs: b.reconnectDelayMs,
+    maxReconnectDelayMs: b.maxReconnectDelayMs,
+  };
 }
 
 function sleep(ms: number): Promise<void> {

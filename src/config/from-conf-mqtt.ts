@@ -1,5 +1,5 @@
 // The `mqtt {}` block, read as nats-server's parseMQTT reads it (2.9.10, plus 2.10.4's QoS 2 switches
-// and 2.11.3's js_api_timeout). Its own `authorization` and `no_auth_user` replace the top-level ones
+// and 2.11.3's js_api_timeout), and leafgate's own `bridges` (from-conf-mqtt-bridges.ts). Its own `authorization` and `no_auth_user` replace the top-level ones
 // for MQTT clients. The keys that tune nats-server's
 // JetStream-backed MQTT state are read for their type and ignored: leafgate keeps that state in SQLite.
 // The checks that need other blocks (JetStream, users) are in validate.ts.
@@ -9,6 +9,7 @@ import { fieldOf, lowerCased, readBoolean, readInteger, readString, typeError } 
 import type { ConfEntry } from './conf-tree.js';
 import { DurationError, parseGoDurationMs } from './durations.js';
 import { emptyListener, readListenerField } from './from-conf-listener.js';
+import { readMqttBridges } from './from-conf-mqtt-bridges.js';
 import type { MqttConfig } from './options.js';
 
 /** nats-server's mqttDefaultAckWait, used when `ack_wait` is absent or 0. */
@@ -29,6 +30,8 @@ export function readMqtt(issues: Issues, entry: ConfEntry): MqttConfig | undefin
   let maxAckPending = 0;
   let rejectQos2Publish = false;
   let downgradeQos2Subscribe = false;
+  let bridges: MqttConfig['bridges'] = [];
+  let bridgesPos = entry.pos;
   for (const [key, child] of lowerCased(entry.value)) {
     if (readListenerField(issues, key, child, listener, 'mqtt')) continue;
     const field = fieldOf(child);
@@ -54,6 +57,10 @@ export function readMqtt(issues: Issues, entry: ConfEntry): MqttConfig | undefin
         break;
       case 'downgrade_qos2_subscribe':
         downgradeQos2Subscribe = readBoolean(issues, field) ?? downgradeQos2Subscribe;
+        break;
+      case 'bridges':
+        bridges = readMqttBridges(issues, child);
+        bridgesPos = child.pos;
         break;
       case 'js_domain':
         if (readString(issues, field) !== undefined) ignoredStateKey(issues, child);
@@ -82,7 +89,10 @@ export function readMqtt(issues: Issues, entry: ConfEntry): MqttConfig | undefin
   }
   const { host, port, tls, auth, noAuthUser } = listener;
   // Port 0 leaves MQTT off, whatever else the block says; nats-server checks nothing more then.
-  if (port === 0) return undefined;
+  if (port === 0) {
+    if (bridges.length > 0) issues.error(bridgesPos, 'mqtt bridges need the mqtt block on: port 0 turns MQTT off');
+    return undefined;
+  }
   if (ackWaitMs < 0) issues.error(ackWaitPos, 'ack wait must be a positive value');
   return {
     host,
@@ -94,6 +104,7 @@ export function readMqtt(issues: Issues, entry: ConfEntry): MqttConfig | undefin
     maxAckPending: maxAckPending === 0 ? DEFAULT_MAX_ACK_PENDING : maxAckPending,
     rejectQos2Publish,
     downgradeQos2Subscribe,
+    bridges,
   };
 }
 

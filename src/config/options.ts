@@ -225,6 +225,74 @@ export interface MqttConfig {
   readonly rejectQos2Publish: boolean;
   /** Grant QoS 1 to a QoS 2 subscription (nats-server 2.10.4+ `downgrade_qos2_subscribe`). */
   readonly downgradeQos2Subscribe: boolean;
+  /** Links to other MQTT brokers (leafgate's own `bridges` list); empty for none. */
+  readonly bridges: readonly MqttBridgeConfig[];
+}
+
+/** TLS toward a remote broker: the server is verified against `caFile` (or the system's CAs) unless `insecure`. */
+export interface ClientTlsConfig {
+  /** Our certificate and key, for a remote that asks for one; both or neither. */
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  readonly caFile?: string;
+  /** Skip verifying the remote's certificate (tests, self-signed devices). */
+  readonly insecure: boolean;
+  /** The name the remote's certificate must carry; the URL's host when absent. */
+  readonly serverName?: string;
+  /** Handshake deadline. */
+  readonly timeoutMs: number;
+}
+
+/** Messages from the remote broker into local subjects: `remote` is subscribed there. */
+export interface MqttBridgeInRule {
+  /** An MQTT topic filter on the remote broker. */
+  readonly remote: string;
+  /** The local subject, with the remote filter's wildcards in the same order (`+` as `*`, `#` as `>`), or none; absent: the filter's own subject. */
+  readonly local?: string;
+  /** The QoS subscribed with on the remote: 0 or 1. */
+  readonly qos: 0 | 1;
+}
+
+/** Local messages to the remote broker, through the outbox. */
+export interface MqttBridgeOutRule {
+  /** A local subject, wildcards allowed. */
+  readonly local: string;
+  /** The remote topic, with the local subject's wildcards in the same order (`*` as `+`, `>` as `#`), or none; absent: the subject's own topic. */
+  readonly remote?: string;
+  /** The QoS published with on the remote: 0, or 1 (a message leaves the outbox at PUBACK). */
+  readonly qos: 0 | 1;
+  readonly retain: boolean;
+}
+
+/** One link to another MQTT broker, leafgate connecting as an MQTT client. */
+export interface MqttBridgeConfig {
+  readonly name: string;
+  /** mqtt://, mqtts://, ws:// or wss:// with host and port (defaults 1883, 8883, 80, 443; ws path defaults to /mqtt). */
+  readonly url: string;
+  /** The local account the rules' subjects belong to; absent for the global account. */
+  readonly account?: string;
+  /** Absent: `<hostname>.<name>`, as mosquitto names its bridges. */
+  readonly clientId?: string;
+  readonly username?: string;
+  readonly password?: string;
+  /** TLS settings for mqtts:// and wss://. */
+  readonly tls?: ClientTlsConfig;
+  /** Start a clean session on the remote at each connect (mosquitto's `cleansession`); default false. */
+  readonly clean: boolean;
+  readonly keepaliveSeconds: number;
+  /** 5 (default) or 4 (MQTT 3.1.1). */
+  readonly protocolVersion: 4 | 5;
+  readonly in: readonly MqttBridgeInRule[];
+  readonly out: readonly MqttBridgeOutRule[];
+  /** Outbox bound in bytes (topic + payload); the oldest messages are dropped beyond it. */
+  readonly maxBytes: number;
+  /** Outbox messages older than this are dropped; 0 for no limit. */
+  readonly maxAgeMs: number;
+  /** QoS 1 messages in flight to the remote at most (lowered by its receive maximum). */
+  readonly maxInflight: number;
+  /** The first wait after a failed or lost connection, doubled up to `maxReconnectDelayMs`, with jitter. */
+  readonly reconnectDelayMs: number;
+  readonly maxReconnectDelayMs: number;
 }
 
 /** Where operator mode finds account JWTs: in memory (the preloads only), or a directory kept up to date by pushed updates. */

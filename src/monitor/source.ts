@@ -10,6 +10,20 @@ export interface MonitorLog {
   error(msg: string): void;
 }
 
+/** An MQTT bridge to another broker, as leafgate's MQTT service reports it. */
+export interface MqttBridgeState {
+  readonly name: string;
+  readonly url: string;
+  readonly connected: boolean;
+  readonly connects: number;
+  readonly lastError: string;
+  readonly backlogMsgs: number;
+  readonly backlogBytes: number;
+  readonly droppedMsgs: number;
+  readonly inMsgs: number;
+  readonly outMsgs: number;
+}
+
 export interface MonitorSource {
   readonly id: string;
   readonly startTime: Date;
@@ -21,6 +35,7 @@ export interface MonitorSource {
   /** Bound WebSocket and MQTT ports; 0 without the listener. */
   readonly websocketPort: number;
   readonly mqttPort: number;
+  readonly mqttBridges: readonly MqttBridgeState[];
   readonly lameDuck: boolean;
   readonly log: MonitorLog;
   /** The running JetStream service; null while JetStream is off or could not start. */

@@ -8,6 +8,7 @@ import { jetStreamConfigJson, jetStreamStatsJson } from './jetstream-format.js';
 import type { JetStreamMonitorSource } from './jetstream-source.js';
 import { jsonReply } from './json.js';
 import { coreCount } from './process-usage.js';
+import type { MqttBridgeState } from './source.js';
 
 const NS_PER_MS = 1_000_000;
 const DEFAULT_TLS_TIMEOUT_MS = 2000;
@@ -49,7 +50,7 @@ export function varz(ctx: EndpointContext): EndpointReply {
     cluster: {},
     gateway: {},
     leaf: {},
-    mqtt: mqttVarz(opts, source.mqttPort),
+    mqtt: mqttVarz(opts, source.mqttPort, source.mqttBridges),
     websocket: websocketVarz(opts, source.websocketPort),
     jetstream: jetStreamVarz(source.jetStreamSource, opts.jetstream),
     tls_timeout: (opts.tls?.timeoutMs ?? DEFAULT_TLS_TIMEOUT_MS) / 1000,
@@ -93,8 +94,8 @@ function sortedCounts(counts: ReadonlyMap<string, number>): Record<string, numbe
   return out;
 }
 
-/** nats-server's MQTTOptsVarz: the listener's settings, empty fields left out; the bound port. */
-function mqttVarz(opts: Options, port: number): Record<string, unknown> {
+/** nats-server's MQTTOptsVarz: the listener's settings, empty fields left out; the bound port; leafgate's bridges. */
+function mqttVarz(opts: Options, port: number, bridges: readonly MqttBridgeState[]): Record<string, unknown> {
   const m = opts.mqtt;
   if (m === undefined) return {};
   return omitEmpty({
@@ -105,7 +106,24 @@ function mqttVarz(opts: Options, port: number): Record<string, unknown> {
     tls_timeout: m.tls === undefined ? undefined : m.tls.timeoutMs / 1000,
     ack_wait: m.ackWaitMs * NS_PER_MS,
     max_ack_pending: m.maxAckPending,
+    bridges: bridges.length > 0 ? bridges.map(bridgeJson) : undefined,
   });
+}
+
+/** A bridge's state, every field present (a count of 0 and an empty last error say something here). */
+export function bridgeJson(b: MqttBridgeState): Record<string, unknown> {
+  return {
+    name: b.name,
+    url: b.url,
+    connected: b.connected,
+    connects: b.connects,
+    last_error: b.lastError,
+    backlog_msgs: b.backlogMsgs,
+    backlog_bytes: b.backlogBytes,
+    dropped_msgs: b.droppedMsgs,
+    in_msgs: b.inMsgs,
+    out_msgs: b.outMsgs,
+  };
 }
 
 /** nats-server's WebsocketOptsVarz. */

@@ -39,6 +39,8 @@ export function handlePublish(conn: MqttConnection, p: IPublishPacket): void {
   const id = p.messageId ?? 0;
   if (qos === 2) {
     if (!session.inbound.has(id)) {
+      // The receive maximum announced in CONNACK bounds the QoS 2 messages awaiting PUBREL [MQTT-3.3.4-9]; a 3.1.1 client gets the same bound.
+      if (session.inbound.size >= service.config.maxAckPending) return conn.protocolError(`more than ${service.config.maxAckPending} QoS 2 messages awaiting PUBREL`, Reason.ReceiveMaximumExceeded);
       const inbound: StoredInbound = { account: session.account.name, clientId: session.clientId, packetId: id, message, retain: p.retain };
       session.inbound.set(id, inbound);
       if (session.persistent) service.store.putInbound(inbound);
@@ -56,7 +58,10 @@ export function handlePubRel(conn: MqttConnection, p: IPubrelPacket): void {
   if (id === 0) return conn.protocolError('PUBREL with packet id 0', Reason.ProtocolError); // [MQTT-2.3.1-1]
   const inbound = session.inbound.get(id);
   if (inbound === undefined) {
-    if (conn.version === 5) return conn.sendPacket({ cmd: 'pubcomp', messageId: id, reasonCode: Reason.PacketIdentifierNotFound });
+    if (conn.version === 5) {
+      conn.sendPacket({ cmd: 'pubcomp', messageId: id, reasonCode: Reason.PacketIdentifierNotFound });
+      return;
+    }
     return conn.send(encodeAck('pubcomp', id));
   }
   session.inbound.delete(id);

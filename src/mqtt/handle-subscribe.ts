@@ -1,11 +1,12 @@
 // SUBSCRIBE and UNSUBSCRIBE. SUBACK answers every filter in order, with the granted QoS or a failure
 // code [MQTT-3.8.4-5], before the retained messages the new subscriptions match are sent
-// [MQTT-3.3.1-6]. UNSUBACK always follows.
+// [MQTT-3.3.1-6]; it takes its place among the acknowledgements waiting for the store. UNSUBACK always follows.
 
-import { Reason, SUBACK_FAILURE } from '../protocol/mqtt/index.js';
+import { Reason, SUBACK_FAILURE, encodePacket } from '../protocol/mqtt/index.js';
 import type { ISubscribePacket, IUnsubscribePacket } from '../protocol/mqtt/index.js';
 import type { MqttConnection } from './mqtt-connection.js';
 import type { Subscribed } from './service.js';
+import type { Session } from './session.js';
 
 export function handleSubscribe(conn: MqttConnection, p: ISubscribePacket): void {
   const service = conn.service;
@@ -32,8 +33,25 @@ export function handleSubscribe(conn: MqttConnection, p: ISubscribePacket): void
     granted.push(result.granted);
     done.push(result);
   }
-  conn.sendPacket({ cmd: 'suback', messageId: p.messageId ?? 0, granted });
-  for (const s of done) service.sendRetained(conn, s);
+  const suback = encodePacket({ cmd: 'suback', messageId: p.messageId ?? 0, granted }, conn.version);
+  const session = conn.session as Session;
+  if (!session.persistent) {
+    conn.queueAck(suback, true);
+    for (const s of done) service.sendRetained(conn, s);
+    return;
+  }
+  // A persistent session's subscriptions are granted once stored: a restart right after SUBACK keeps them.
+  const entry = conn.queueAck(suback, false);
+  service.store.whenDurable((err) => {
+    if (conn.closed) return;
+    if (err !== null) {
+      service.log.error(`${conn.label()} - MQTT store write failed: ${err.message}`);
+      return conn.close('Store Failure', false);
+    }
+    entry.ready = true;
+    conn.flushAcks();
+    for (const s of done) service.sendRetained(conn, s);
+  });
 }
 
 export function handleUnsubscribe(conn: MqttConnection, p: IUnsubscribePacket): void {

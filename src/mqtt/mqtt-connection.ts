@@ -53,6 +53,8 @@ export class MqttConnection implements Flushable, ListedClient {
   will: Will | null = null;
   /** QoS 1/2 messages the client accepts in flight (the server's max_ack_pending, lowered by MQTT 5's receive maximum). */
   maxInflight: number;
+  /** MQTT 5: the largest packet the client takes (its CONNECT's maximum packet size); a larger PUBLISH is not sent [MQTT-3.1.2-24]. */
+  maxPacketOut = Infinity;
   /** MQTT 5 topic aliases the client set, by alias. */
   readonly topicAliases = new Map<number, string>();
   readonly ip: string;
@@ -235,16 +237,18 @@ export class MqttConnection implements Flushable, ListedClient {
     this.queued();
   }
 
-  /** A PUBLISH without properties, written straight into the outbound buffer. */
-  sendPlainPublish(topic: Buffer, payload: Uint8Array, qos: number, retain: boolean, dup: boolean, packetId: number): void {
-    if (this.closed) return;
+  /** A PUBLISH without properties, written straight into the outbound buffer; false when it is over the client's maximum packet size. */
+  sendPlainPublish(topic: Buffer, payload: Uint8Array, qos: number, retain: boolean, dup: boolean, packetId: number): boolean {
+    if (this.closed) return true;
     const size = plainPublishSize(topic, payload.length, qos, this.version);
+    if (size > this.maxPacketOut) return false;
     const out = this.outbound;
     out.ensure(size);
     out.len = writePlainPublish(out.buf, out.len, topic, payload, qos, retain, dup, packetId, this.version);
     this.outMsgs++;
     this.outBytes += size;
     this.queued();
+    return true;
   }
 
   private queued(): void {
@@ -262,8 +266,12 @@ export class MqttConnection implements Flushable, ListedClient {
     this.outbound.flushTo(this.socket);
   }
 
-  sendPacket(packet: Packet): void {
-    this.send(encodePacket(packet, this.version));
+  /** False for a packet over the client's maximum packet size, not sent. */
+  sendPacket(packet: Packet): boolean {
+    const bytes = encodePacket(packet, this.version);
+    if (bytes.length > this.maxPacketOut) return false;
+    this.send(bytes);
+    return true;
   }
 
   /** A QoS 1/2 message of the session (again, with DUP, after a reconnect); a released QoS 2 one is a PUBREL. */
@@ -272,10 +280,10 @@ export class MqttConnection implements Flushable, ListedClient {
     if (m.state === 1) return this.send(encodeAck('pubrel', m.packetId));
     const msg = m.message;
     const packet = this.service.publishPacket(this, msg, m.retain, m.subscriptionIds, m.packetId, dup);
-    if (packet !== null) {
-      this.outMsgs++;
-      this.sendPacket(packet);
-    } else this.sendPlainPublish(this.service.topicBytes(msg.topic), msg.payload, msg.qos, m.retain, dup, m.packetId);
+    const sent = packet !== null ? this.sendPacket(packet) : this.sendPlainPublish(this.service.topicBytes(msg.topic), msg.payload, msg.qos, m.retain, dup, m.packetId);
+    if (packet !== null && sent) this.outMsgs++;
+    // Too large for the client: done with as if delivered [MQTT-3.1.2-25]; after this call, as the session may be sending in a loop.
+    if (!sent) queueMicrotask(() => this.session?.completed(m.packetId));
   }
 
   /** Queues an acknowledgement; one not `ready` holds back those after it until it is made ready and flushAcks() runs. */

@@ -4,11 +4,13 @@
 // subscriptions, so NATS clients, JetStream and MQTT clients see each other's messages.
 
 import { ConnectionKind, Permissions } from '../core/index.js';
-import type { Account, AuthSuccessOutcome, ConnectionType, CoreLog, InternalClient, Router, TransportSocket } from '../core/index.js';
+import type { Account, AuthSuccessOutcome, ConnectionType, CoreLog, InternalClient, Router, Subscription, TransportSocket } from '../core/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
 import { Reason, filterToSubject, parentOfFullWildcard, subjectToTopic, topicToSubject } from '../protocol/mqtt/index.js';
 import type { IPublishPacket, Packet } from '../protocol/mqtt/index.js';
 import { LongTimer, randomBase62 } from '../util/index.js';
+import { BridgeRuleError, MqttBridge } from './bridge/index.js';
+import type { BridgeHost, BridgeOptions, BridgeStatus } from './bridge/index.js';
 import { MqttConnection } from './mqtt-connection.js';
 import type { MqttTls, Will } from './mqtt-connection.js';
 import { fromHeaders, mqttHeaders } from './nats-headers.js';
@@ -22,7 +24,11 @@ export interface MqttServiceOptions {
   readonly maxAckPending: number;
   readonly rejectQos2Publish: boolean;
   readonly downgradeQos2Subscribe: boolean;
+  readonly bridges: readonly BridgeSpec[];
 }
+
+/** A bridge as configured: its account by name (absent: the global account). */
+export type BridgeSpec = Omit<BridgeOptions, 'account'> & { readonly account?: string };
 
 /** A subscription made: what SUBACK grants and the retained messages that go after it. */
 export interface Subscribed {
@@ -37,6 +43,8 @@ interface Publishing {
   readonly message: StoredMessage;
   readonly retain: boolean;
   readonly from: MqttConnection | null;
+  /** It came in over a bridge: no bridge sends it out again. */
+  readonly bridged: boolean;
 }
 
 /** Caches of topic <-> subject conversions stop growing here; they start over when full. */
@@ -45,7 +53,7 @@ const TOPIC_ALIAS_MAXIMUM = 64;
 /** An MQTT packet's header and topic beside the NATS message it becomes. */
 const PACKET_OVERHEAD = 64 * 1024;
 
-export class MqttService {
+export class MqttService implements BridgeHost {
   readonly conns = new Set<MqttConnection>();
   readonly sessions = new Map<string, Session>();
   readonly retained: RetainedMessages;
@@ -56,6 +64,7 @@ export class MqttService {
   private readonly topicBuffers = new Map<string, Buffer>();
   /** Wills waiting out their delay, by session key. */
   private readonly delayedWills = new Map<string, NodeJS.Timeout>();
+  private readonly bridges: MqttBridge[] = [];
   private current: Publishing | null = null;
   /** Set when a delivery wrote to the store during the publish in progress. */
   private wroteStore = false;
@@ -87,8 +96,9 @@ export class MqttService {
     const inbound = groupBy(state.inbound, (i) => sessionKey(i.account, i.clientId));
     for (const stored of state.sessions) {
       const account = this.router.findAccount(stored.account);
+      // Kept for when the account is back: a configuration edited by mistake does not cost sessions.
       if (account === null) {
-        this.store.deleteSession(stored.account, stored.clientId);
+        this.log.warn(`MQTT session ${JSON.stringify(stored.clientId)} of unknown account ${JSON.stringify(stored.account)} is kept, not restored`);
         continue;
       }
       const session = new Session(account, stored.clientId, this.store, stored.expirySeconds, stored.protocolVersion);
@@ -106,6 +116,25 @@ export class MqttService {
       }
       this.scheduleExpiry(session);
     }
+    this.startBridges();
+  }
+
+  /** Starts the bridges; an outbox of a bridge no longer configured is dropped, and said so. */
+  private startBridges(): void {
+    const specs = this.config.bridges;
+    for (const { bridge, count } of this.store.dropOtherOutboxes(specs.map((b) => b.name))) {
+      this.log.warn(`MQTT bridge "${bridge}" is no longer configured: its outbox of ${count} messages is dropped`);
+    }
+    for (const spec of specs) {
+      const account = spec.account === undefined ? this.router.globalAccount() : this.router.findAccount(spec.account);
+      if (account === null) throw new BridgeRuleError(spec.name, `account ${JSON.stringify(spec.account)} is not defined`);
+      this.bridges.push(new MqttBridge(this, { ...spec, account }));
+    }
+    for (const bridge of this.bridges) bridge.start();
+  }
+
+  bridgeStatus(): BridgeStatus[] {
+    return this.bridges.map((b) => b.status());
   }
 
   /** `tls`: what the handshake told, for mqtts. */
@@ -355,6 +384,29 @@ export class MqttService {
     sub.nats = [];
   }
 
+  // ---- bridges ---------------------------------------------------------------------------------
+
+  subscribeIn(account: Account, subject: string, handler: (f: PubFrame) => void): Subscription {
+    return this.clientFor(account).subscribe(subject, null, handler);
+  }
+
+  unsubscribeIn(account: Account, sub: Subscription): void {
+    this.clientFor(account).unsubscribe(sub);
+  }
+
+  publishBridged(account: Account, subject: string, message: StoredMessage, retain: boolean): boolean {
+    return this.publishIn(account, null, subject, message, retain, true);
+  }
+
+  isBridged(f: PubFrame): boolean {
+    const cur = this.current;
+    return cur !== null && cur.bridged && cur.subject === f.subject;
+  }
+
+  noteStoreWrite(): void {
+    this.wroteStore = true;
+  }
+
   // ---- messages --------------------------------------------------------------------------------
 
   /**
@@ -366,7 +418,7 @@ export class MqttService {
     return this.publishIn(conn.account as Account, conn, subject, message, retain);
   }
 
-  private publishIn(account: Account, from: MqttConnection | null, subject: string, message: StoredMessage, retain: boolean): boolean {
+  private publishIn(account: Account, from: MqttConnection | null, subject: string, message: StoredMessage, retain: boolean, bridged = false): boolean {
     let msg = message;
     const mapped = account.mappings?.map(subject) ?? null;
     if (mapped !== null) {
@@ -387,7 +439,7 @@ export class MqttService {
     const responseTopic = msg.properties?.responseTopic;
     const reply = responseTopic === undefined ? null : this.subjectOf(responseTopic);
     const outer = this.current;
-    this.current = { subject, message: msg, retain, from };
+    this.current = { subject, message: msg, retain, from, bridged };
     try {
       this.clientFor(account).publish(subject, reply ?? '', mqttHeaders(msg.qos, msg.properties), msg.payload);
     } finally {
@@ -432,7 +484,10 @@ export class MqttService {
     const ids = sub.ids;
     const reply = f.reply;
     if (conn !== null && q === 0) {
-      if (conn.version === 4 || (properties === null && ids.length === 0 && reply === '' && expiresAtMs === 0)) return conn.sendPlainPublish(this.topicBytes(topic), body, 0, rap, false, 0);
+      if (conn.version === 4 || (properties === null && ids.length === 0 && reply === '' && expiresAtMs === 0)) {
+        conn.sendPlainPublish(this.topicBytes(topic), body, 0, rap, false, 0);
+        return;
+      }
       return this.sendQos0(conn, { topic, payload: body, qos: 0, properties: withResponse(properties, reply, this), expiresAtMs }, rap, ids);
     }
     const message: StoredMessage = { topic, payload: Buffer.from(body), qos: q, properties: withResponse(properties, reply, this), expiresAtMs };
@@ -441,9 +496,8 @@ export class MqttService {
 
   private sendQos0(conn: MqttConnection, msg: StoredMessage, retain: boolean, ids: readonly number[]): void {
     const packet = this.publishPacket(conn, msg, retain, ids, 0, false);
-    if (packet === null) return conn.sendPlainPublish(this.topicBytes(msg.topic), msg.payload, 0, retain, false, 0);
-    conn.outMsgs++;
-    conn.sendPacket(packet);
+    if (packet === null) conn.sendPlainPublish(this.topicBytes(msg.topic), msg.payload, 0, retain, false, 0);
+    else if (conn.sendPacket(packet)) conn.outMsgs++;
   }
 
   /** A PUBLISH with MQTT 5 properties for this client; null when a plain one does (3.1.1, or nothing to carry). */
@@ -465,6 +519,7 @@ export class MqttService {
     for (const t of this.delayedWills.values()) clearTimeout(t);
     this.delayedWills.clear();
     for (const s of this.sessions.values()) s.expiryTimer?.stop();
+    for (const b of this.bridges) b.stop();
     for (const c of this.clients.values()) c.close('Server Shutdown');
     this.store.close();
   }

@@ -54,7 +54,7 @@ async function idleConnections(b: Broker, n: number): Promise<number> {
 }
 
 /** A raw MQTT 3.1.1 client: CONNECT, wait for CONNACK; `onPacket` sees every later packet's type byte and body. */
-function rawClient(port: number, clientId: string, onPacket: (type: number, body: Buffer, socket: Socket) => void): Promise<Socket> {
+export function rawClient(port: number, clientId: string, onPacket: (type: number, body: Buffer, socket: Socket) => void): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port });
     socket.setNoDelay(true);
@@ -93,7 +93,7 @@ function rawClient(port: number, clientId: string, onPacket: (type: number, body
   });
 }
 
-function write(socket: Socket, data: Buffer): Promise<void> {
+export function write(socket: Socket, data: Buffer): Promise<void> {
   return socket.write(data) ? Promise.resolve() : new Promise((r) => socket.once('drain', () => r()));
 }
 

@@ -16,6 +16,7 @@ import { runImportsBench } from './imports.js';
 import { runJwtConnectBench } from './jwt-connect.js';
 import { runWebsocketBench } from './websocket.js';
 import { runMqttBench } from './mqtt.js';
+import { runBridgeDrainBench } from './mqtt-bridge.js';
 import { REPO_ROOT, killAllServers } from './servers.js';
 import { benchSides, type SideSetup } from './sides.js';
 import { measureStartup, startupSubjects, type StartupSample, type StartupSubject } from './startup.js';
@@ -179,6 +180,11 @@ async function main(argv: string[]): Promise<number> {
   if (mqttWanted) {
     console.log('MQTT (leafgate, nats-server and mosquitto, alternating)');
     await runMqttBench(natsBinary, options.quick, (line) => extraLines.push(line));
+  }
+  const bridgeWanted = !options.startupOnly && !options.jsOnly && setupError === null && (options.scenario === null || 'mqtt-bridge'.startsWith(options.scenario));
+  if (bridgeWanted) {
+    console.log('MQTT bridge outbox drain (leafgate into mosquitto)');
+    await runBridgeDrainBench(options.quick, (line) => extraLines.push(line));
   }
 
   const rows = summarize(scenarios, runs, sides);

@@ -84,15 +84,31 @@ export function hasMosquittoPasswd(): boolean {
   return spawnSync('mosquitto_passwd', ['-h'], { stdio: 'ignore' }).error === undefined;
 }
 
+export interface MosquittoOptions {
+  readonly users?: Record<string, string>;
+  /** A port of its own (a broker brought back where it was); default a free one. */
+  readonly port?: number;
+  /** Its folder, kept when it stops (a broker brought back with its persistence file); default a fresh one, removed. */
+  readonly dir?: string;
+  /** More mosquitto.conf lines, after the listener's. */
+  readonly extra?: readonly string[];
+}
+
+export interface MosquittoBroker extends MqttBroker {
+  /** Stops it with `signal` (SIGKILL: no goodbye to anyone, nothing saved). */
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
 /**
- * mosquitto on a free loopback port, anonymous clients allowed unless `users` is given (then a
- * password file made with mosquitto_passwd), nothing persisted to disk.
+ * mosquitto on a loopback port, anonymous clients allowed unless `users` is given (then a password
+ * file made with mosquitto_passwd), nothing persisted to disk unless `extra` says so.
  */
-export async function startMosquitto(opts: { users?: Record<string, string> } = {}): Promise<MqttBroker> {
-  const dir = tempDir('leafgate-mqtt-mosquitto-');
+export async function startMosquitto(opts: MosquittoOptions = {}): Promise<MosquittoBroker> {
+  const ownDir = opts.dir === undefined;
+  const dir = opts.dir ?? tempDir('leafgate-mqtt-mosquitto-');
   // Started as root, mosquitto would switch to the `mosquitto` user, who cannot read this private folder.
   const user = process.getuid?.() === 0 ? ['user root'] : [];
-  const lines: string[] = [...user, 'persistence false', 'log_dest stderr', 'log_type error', 'log_type warning', 'log_type notice', 'log_type information'];
+  const lines: string[] = [...user, ...(opts.extra ?? ['persistence false']), 'log_dest stderr', 'log_type error', 'log_type warning', 'log_type notice', 'log_type information'];
   if (opts.users !== undefined) {
     const file = path.join(dir, 'passwd');
     for (const [i, [user, pass]] of Object.entries(opts.users).entries()) {
@@ -105,7 +121,7 @@ export async function startMosquitto(opts: { users?: Record<string, string> } = 
   }
   // mosquitto has no "any port": a free one is chosen, and again when another process took it meanwhile.
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = opts.port ?? (await freePort());
     const conf = path.join(dir, 'mosquitto.conf');
     fs.writeFileSync(conf, [`listener ${port} 127.0.0.1`, ...lines, ''].join('\n'));
     const proc = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -113,9 +129,9 @@ export async function startMosquitto(opts: { users?: Record<string, string> } = 
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exit = new Promise<number | string>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-    const stopProc = async (): Promise<void> => {
+    const stopProc = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
       if (proc.exitCode === null && proc.signalCode === null) {
-        proc.kill('SIGTERM');
+        proc.kill(signal);
         const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
         await exit;
         clearTimeout(t);
@@ -139,13 +155,14 @@ export async function startMosquitto(opts: { users?: Record<string, string> } = 
         output: () => out,
         stop: async () => {
           await stopProc();
-          fs.rmSync(dir, { recursive: true, force: true });
+          if (ownDir) fs.rmSync(dir, { recursive: true, force: true });
         },
+        kill: stopProc,
       };
     }
     await stopProc();
-    if (!/Address already in use/i.test(out) || attempt === 5) {
-      fs.rmSync(dir, { recursive: true, force: true });
+    if (!/Address already in use/i.test(out) || attempt === 5 || opts.port !== undefined) {
+      if (ownDir) fs.rmSync(dir, { recursive: true, force: true });
       throw new Error(`mosquitto did not listen on ${port}:\n${out}`);
     }
   }

@@ -741,3 +741,17 @@ test('packets sent right behind CONNECT, in the same write, are served after CON
   assert.equal(raw.closed, false);
   await assertBystanderWorks(b, s, 'a pipelined CONNECT');
 });
+
+test('MQTT 5: more QoS 2 messages awaiting PUBREL than the receive maximum is DISCONNECT 0x93', async (t) => {
+  const s = await startMqttServer(t, {}, { maxAckPending: 2 });
+  const b = await bystander(t, s);
+  const { raw, connack } = await connected(t, s, 5);
+  assert.equal(connack.properties?.receiveMaximum, 2);
+  for (const id of [1, 2]) raw.send({ cmd: 'publish', topic: 'q2/t', payload: Buffer.from('held'), qos: 2, messageId: id, retain: false, dup: false }, 5);
+  const first = await raw.next();
+  const second = await raw.next();
+  assert.deepEqual([first.cmd, second.cmd, (second as IPubrecPacket).messageId], ['pubrec', 'pubrec', 2], 'both within the maximum are received');
+  raw.send({ cmd: 'publish', topic: 'q2/t', payload: Buffer.from('one too many'), qos: 2, messageId: 3, retain: false, dup: false }, 5);
+  await assertDisconnected(raw, [0x93], 'third QoS 2 publish');
+  await assertBystanderWorks(b, s, 'after the receive maximum was exceeded');
+});

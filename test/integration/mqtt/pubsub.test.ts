@@ -95,3 +95,25 @@ test('MQTT 5 user properties and content type travel as NATS headers, a response
   const [reply] = await mq.waitFor(1);
   assert.equal(reply.payload, 'echo hi text/plain acme');
 });
+
+test("MQTT 5: a message over the client's maximum packet size is not sent to it, at any QoS, and a QoS 1 one is not kept for it", async (t) => {
+  const s = await startMqttServer(t);
+  const sub = await mqttConnect(t, s.mqttUrl, { protocolVersion: 5, clientId: 'small', clean: false, properties: { maximumPacketSize: 100, sessionExpiryInterval: 60 } });
+  await sub.client.subscribeAsync({ 'size/0': { qos: 0 }, 'size/1': { qos: 1 } });
+  const pub = await mqttConnect(t, s.mqttUrl, { protocolVersion: 5 });
+  const big = 'x'.repeat(200);
+  for (const qos of [0, 1] as const) {
+    await pub.client.publishAsync(`size/${qos}`, big, { qos });
+    await pub.client.publishAsync(`size/${qos}`, `small ${qos}`, { qos });
+  }
+  const got = await sub.waitFor(2);
+  await settle();
+  assert.deepEqual(sub.received.map((m) => [m.topic, m.payload]), [['size/0', 'small 0'], ['size/1', 'small 1']]);
+  assert.equal(got.length, 2);
+  // Reconnecting to the session brings nothing back: the big QoS 1 message was done with.
+  await sub.client.endAsync();
+  const again = await mqttConnect(t, s.mqttUrl, { protocolVersion: 5, clientId: 'small', clean: false, properties: { maximumPacketSize: 100, sessionExpiryInterval: 60 } });
+  assert.equal(again.connack.sessionPresent, true);
+  await settle();
+  assert.deepEqual(again.received, []);
+});

@@ -33,7 +33,7 @@ function problemsOf(text: string): readonly string[] {
   assert.fail(`expected a config error for ${JSON.stringify(text)}`);
 }
 
-const DEFAULTS: MqttConfig = { host: '', port: 1883, ackWaitMs: 30_000, maxAckPending: 1024, rejectQos2Publish: false, downgradeQos2Subscribe: false };
+const DEFAULTS: MqttConfig = { host: '', port: 1883, ackWaitMs: 30_000, maxAckPending: 1024, rejectQos2Publish: false, downgradeQos2Subscribe: false, bridges: [] };
 
 test('mqtt: a port alone gives nats-server defaults (ack wait 30s, 1024 pending, QoS 2 as asked) and no warning', () => {
   const { layer, warnings } = load(`${JS}mqtt { port: 1883 }`);

@@ -14,13 +14,14 @@ interface State {
   jetstream?: { ready: boolean } | null;
 }
 
-// healthz reads only the readiness of the server and of JetStream, so a partial source is enough.
+// healthz reads only the readiness of the server and of JetStream, and the MQTT bridges, so a partial source is enough.
 function ask(state: State, query = ''): ReturnType<typeof healthz> {
   const source = {
     port: state.port,
     lameDuck: state.lameDuck,
     opts: state.jetstream === undefined ? {} : { jetstream: {} },
     jetStreamSource: (state.jetstream ?? null) as JetStreamMonitorSource | null,
+    mqttBridges: [],
   };
   const ctx: EndpointContext = {
     source: source as unknown as MonitorSource,

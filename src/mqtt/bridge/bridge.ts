@@ -113,6 +113,8 @@ export class MqttBridge {
   private readonly resend = new Set<number>();
   private nextId = 0;
   private pumpScheduled = false;
+  /** A PUBACK arrived in the read being parsed. */
+  private acked = false;
   private blocked = false;
   private corked = false;
   /** Local subject -> remote topic per out rule; null: the subject has no valid topic. */
@@ -152,6 +154,7 @@ export class MqttBridge {
     for (const sub of this.subs) this.host.unsubscribeIn(this.opts.account, sub);
     this.subs = [];
     for (const t of [this.retryTimer, this.ageTimer]) if (t !== null) clearTimeout(t);
+    this.outbox.flushDone();
     const stream = this.stream;
     const connected = this.connected;
     this.drop();
@@ -204,6 +207,12 @@ export class MqttBridge {
     stream.on('data', (chunk: Buffer) => {
       this.lastHeardMs = Date.now();
       parser.feed(chunk);
+      // The PUBACKs of a read free their slots together: one store write and one socket write for them all.
+      if (this.acked) {
+        this.acked = false;
+        this.outbox.flushDone();
+        this.pump();
+      }
     });
     stream.on('error', (err: Error) => this.lost(stream, err.message));
     stream.on('close', () => this.lost(stream, 'connection closed by the remote'));
@@ -419,6 +428,7 @@ export class MqttBridge {
         this.outMsgs++;
       }
     }
+    this.outbox.flushDone();
     if (chunks.length === 0) return;
     if (!stream.write(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))) {
       this.blocked = true;
@@ -438,6 +448,7 @@ export class MqttBridge {
     if (m === undefined) return;
     this.inflight.delete(id);
     this.outbox.done(m);
+    this.acked = true;
     if (reason >= 0x80) {
       // Sending it again would be refused again: it is given up, and counted as dropped.
       this.refused++;
@@ -445,7 +456,6 @@ export class MqttBridge {
       if (text !== this.lastError) this.host.log.error(`MQTT bridge "${this.name}": ${text}`);
       this.lastError = text;
     } else this.outMsgs++;
-    this.pump();
   }
 
   private publishBytes(topic: string, payload: Uint8Array, qos: 0 | 1, retain: boolean, props: MessageProperties | null, id: number, dup: boolean): Buffer {

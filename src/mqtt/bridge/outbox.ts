@@ -30,6 +30,8 @@ export class BridgeOutbox {
   private loadedThrough: number;
   /** Every message up to this seq was dropped (or done with before): finishing one again changes nothing. */
   private droppedThrough = 0;
+  /** Done with, not yet removed from the store. */
+  private doneSeqs: number[] = [];
 
   constructor(
     private readonly store: MqttStore,
@@ -77,12 +79,26 @@ export class BridgeOutbox {
     }
   }
 
-  /** A message taken is done with: it leaves the outbox. */
+  /** A message taken is done with: it leaves the outbox at the next flushDone(). */
   done(m: OutboxMessage): void {
     if (m.seq <= this.droppedThrough) return;
-    this.store.deleteOutbox(this.bridge, m.seq);
+    this.doneSeqs.push(m.seq);
     this.count--;
     this.bytes -= outboxBytes(m);
+  }
+
+  /** Removes what was done with since the last call, a run of consecutive messages in one write. */
+  flushDone(): void {
+    const seqs = this.doneSeqs;
+    if (seqs.length === 0) return;
+    seqs.sort((a, b) => a - b);
+    let from = seqs[0];
+    for (let i = 1; i <= seqs.length; i++) {
+      if (i < seqs.length && seqs[i] === seqs[i - 1] + 1) continue;
+      this.store.deleteOutboxRange(this.bridge, from, seqs[i - 1]);
+      if (i < seqs.length) from = seqs[i];
+    }
+    this.doneSeqs = [];
   }
 
   /** Messages taken but not done with (the link dropped) go first again, in their order. */
@@ -96,6 +112,7 @@ export class BridgeOutbox {
   /** Drops what max_age has passed; called now and then while messages wait. */
   expire(nowMs: number): void {
     if (this.maxAgeMs <= 0 || this.count === 0) return;
+    this.flushDone();
     const seq = this.store.lastOutboxBefore(this.bridge, nowMs - this.maxAgeMs);
     if (seq > this.droppedThrough) this.dropThrough(seq);
   }
@@ -110,6 +127,7 @@ export class BridgeOutbox {
 
   private dropOverBytes(): void {
     while (this.bytes > this.maxBytes) {
+      this.flushDone();
       const oldest = this.store.outboxSizes(this.bridge, 256);
       if (oldest.length === 0) return;
       let excess = this.bytes - this.maxBytes;
@@ -124,6 +142,7 @@ export class BridgeOutbox {
   }
 
   private dropThrough(seq: number): void {
+    this.flushDone();
     const gone = this.store.deleteOutboxThrough(this.bridge, seq);
     this.count -= gone.count;
     this.bytes -= gone.bytes;

@@ -140,8 +140,8 @@ class SqliteMqttStore implements MqttStore {
     this.write(this.st.putOutbox, bridge, m.seq, m.topic, m.payload, m.qos, m.retain ? 1 : 0, encodeProperties(m.properties), m.storedAtMs);
   }
 
-  deleteOutbox(bridge: string, seq: number): void {
-    this.write(this.st.deleteOutbox, bridge, seq);
+  deleteOutboxRange(bridge: string, from: number, to: number): void {
+    this.write(this.st.deleteOutboxRange, bridge, from, to);
   }
 
   deleteOutboxThrough(bridge: string, seq: number): { count: number; bytes: number } {

@@ -37,7 +37,7 @@ export class Statements {
   readonly deleteInbound: Statement;
 
   readonly putOutbox: Statement;
-  readonly deleteOutbox: Statement;
+  readonly deleteOutboxRange: Statement;
   readonly deleteOutboxThrough: Statement;
   readonly outboxThroughSize: Statement;
   readonly readOutbox: Statement;
@@ -75,7 +75,7 @@ export class Statements {
 
     const size = 'length(CAST(topic AS BLOB)) + length(payload)';
     this.putOutbox = db.prepare('INSERT INTO bridge_outbox (bridge, seq, topic, payload, qos, retain, properties, stored_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    this.deleteOutbox = db.prepare('DELETE FROM bridge_outbox WHERE bridge = ? AND seq = ?');
+    this.deleteOutboxRange = db.prepare('DELETE FROM bridge_outbox WHERE bridge = ? AND seq BETWEEN ? AND ?');
     this.deleteOutboxThrough = db.prepare('DELETE FROM bridge_outbox WHERE bridge = ? AND seq <= ?');
     this.outboxThroughSize = db.prepare(`SELECT count(*) AS count, total(${size}) AS bytes FROM bridge_outbox WHERE bridge = ? AND seq <= ?`);
     this.readOutbox = db.prepare('SELECT seq, topic, payload, qos, retain, properties, stored_at_ms FROM bridge_outbox WHERE bridge = ? AND seq > ? ORDER BY seq LIMIT ?');

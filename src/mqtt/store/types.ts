@@ -143,7 +143,8 @@ export interface MqttStore {
   putInbound(message: StoredInbound): void;
   deleteInbound(account: string, clientId: string, packetId: number): void;
   putOutbox(bridge: string, message: OutboxMessage): void;
-  deleteOutbox(bridge: string, seq: number): void;
+  /** Removes the messages `from` to `to`, both included. */
+  deleteOutboxRange(bridge: string, from: number, to: number): void;
   /** Removes every message up to `seq`; what they held (count and bytes of those still there). */
   deleteOutboxThrough(bridge: string, seq: number): { count: number; bytes: number };
   /** Up to `limit` messages after `afterSeq`, oldest first; pending writes of this turn included. */

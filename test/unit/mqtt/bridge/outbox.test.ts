@@ -22,10 +22,11 @@ function takeAll(o: BridgeOutbox, now = Date.now()): string[] {
     out.push(m.payload.toString());
     o.done(m);
   }
+  o.flushDone();
   return out;
 }
 
-test('messages come out in order, past the in-memory window, and leave when done', (t) => {
+test('messages come out in order, past the in-memory window, and leave the store when done with', (t) => {
   const s = store(t);
   const o = new BridgeOutbox(s, 'b', 1 << 30, 0);
   const payload = Buffer.alloc(8);
@@ -84,6 +85,7 @@ test('a restart finds the outbox as it was, and other bridges\' outboxes are apa
   for (const p of ['1', '2', '3']) a.put('x', Buffer.from(p), 1, true, { contentType: 'text/plain' }, 7);
   b.put('y', Buffer.from('other'), 0, false, null, 7);
   a.done(a.take(0)!);
+  a.flushDone();
   first.close();
   const s = store(t, file);
   const again = new BridgeOutbox(s, 'a', 1 << 30, 0);

@@ -6,7 +6,6 @@ import type { Field, Issues } from './conf-reader.js';
 import { describeNode, fieldOf, itemsOf, lowerCased, readBoolean, readInteger, readString, typeError } from './conf-reader.js';
 import type { ConfEntry, ConfMap, ConfNode } from './conf-tree.js';
 import { DurationError, parseGoDurationMs } from './durations.js';
-import { readStorageSize } from './from-conf-jetstream.js';
 import type { ClientTlsConfig, MqttBridgeConfig, MqttBridgeInRule, MqttBridgeOutRule } from './options.js';
 
 const SCHEMES: Readonly<Record<string, string>> = { 'mqtt:': 'mqtt:', 'tcp:': 'mqtt:', 'mqtts:': 'mqtts:', 'ssl:': 'mqtts:', 'tls:': 'mqtts:', 'ws:': 'ws:', 'wss:': 'wss:' };
@@ -34,13 +33,21 @@ export function readMqttBridges(issues: Issues, entry: ConfEntry): MqttBridgeCon
 
 function readBridge(issues: Issues, at: Field, map: ConfMap): MqttBridgeConfig | undefined {
   const nameEntry = [...lowerCased(map)].find(([k]) => k === 'name')?.[1];
-  const name = nameEntry === undefined ? undefined : readString(issues, fieldOf(nameEntry));
-  if (name === undefined || !NAME.test(name)) {
-    issues.error(nameEntry?.pos ?? at.pos, name === undefined ? 'mqtt bridge: name is required' : `mqtt bridge ${JSON.stringify(name)}: a name is letters, digits, _ and -`);
+  if (nameEntry === undefined) {
+    issues.error(at.pos, 'mqtt bridge: name is required');
+    return undefined;
+  }
+  const name = readString(issues, fieldOf(nameEntry));
+  if (name === undefined) return undefined;
+  if (!NAME.test(name)) {
+    issues.error(nameEntry.pos, `mqtt bridge ${JSON.stringify(name)}: a name is letters, digits, _ and -`);
     return undefined;
   }
   const errorsBefore = issues.errors.length;
   const fail = (pos: Field['pos'], message: string): void => issues.error(pos, `mqtt bridge ${JSON.stringify(name)}: ${message}`);
+  // Given but wrong is reported where it is wrong; these say whether to report it as missing too.
+  let urlGiven = false;
+  let rulesGiven = false;
   let url: string | undefined;
   let account: string | undefined;
   let clientId: string | undefined;
@@ -63,6 +70,7 @@ function readBridge(issues: Issues, at: Field, map: ConfMap): MqttBridgeConfig |
       case 'name':
         break;
       case 'url': {
+        urlGiven = true;
         const text = readString(issues, f);
         if (text === undefined) break;
         url = normalUrl(text, (message) => fail(child.pos, message));
@@ -90,17 +98,19 @@ function readBridge(issues: Issues, at: Field, map: ConfMap): MqttBridgeConfig |
       case 'keepalive': {
         const ms = readSecondsOrDuration(issues, f, fail);
         if (ms === undefined) break;
-        if (ms < 0 || ms > 65_535_000) fail(child.pos, `keepalive must be 0 to 65535 seconds`);
-        else keepaliveSeconds = Math.round(ms / 1000);
+        // Rounding "400ms" would turn keepalive off without a word.
+        if (ms < 0 || ms > 65_535_000 || ms % 1000 !== 0) fail(child.pos, 'keepalive must be 0 to 65535 whole seconds');
+        else keepaliveSeconds = ms / 1000;
         break;
       }
       case 'protocol_version': {
-        const v = f.node.kind === 'string' ? ({ '3.1.1': 4, '4': 4, '5': 5, '5.0': 5 } as Record<string, 4 | 5>)[f.node.value] : f.node.kind === 'integer' ? Number(f.node.value) : undefined;
+        const v = f.node.kind === 'string' ? ({ '3.1.1': 4, '4': 4, '5': 5, '5.0': 5 } as Record<string, 4 | 5>)[f.node.value] : f.node.kind === 'integer' || f.node.kind === 'float' ? Number(f.node.value) : undefined;
         if (v === 4 || v === 5) protocolVersion = v;
         else fail(child.pos, `protocol_version must be 4 (3.1.1) or 5, not ${describeValue(f.node)}`);
         break;
       }
       case 'in':
+        rulesGiven ||= f.node.kind !== 'array' || f.node.items.length > 0;
         for (const rule of mapsOf(issues, f)) {
           const r = readRule(issues, rule, ['remote', 'local', 'qos'], fail);
           if (r.bad) continue;
@@ -109,6 +119,7 @@ function readBridge(issues: Issues, at: Field, map: ConfMap): MqttBridgeConfig |
         }
         break;
       case 'out':
+        rulesGiven ||= f.node.kind !== 'array' || f.node.items.length > 0;
         for (const rule of mapsOf(issues, f)) {
           const r = readRule(issues, rule, ['local', 'remote', 'qos', 'retain'], fail);
           if (r.bad) continue;
@@ -117,14 +128,17 @@ function readBridge(issues: Issues, at: Field, map: ConfMap): MqttBridgeConfig |
         }
         break;
       case 'max_bytes': {
-        const bytes = readStorageSize(issues, f, 'max_bytes');
+        const bytes = readSize(issues, f, fail);
         if (bytes !== undefined && bytes <= 0) fail(child.pos, 'max_bytes must be more than 0');
         else if (bytes !== undefined) maxBytes = bytes;
         break;
       }
-      case 'max_age':
-        maxAgeMs = readDuration(issues, f, fail) ?? maxAgeMs;
+      case 'max_age': {
+        const ms = readDuration(issues, f, fail);
+        if (ms !== undefined && ms < 0) fail(child.pos, 'max_age must not be negative');
+        else if (ms !== undefined) maxAgeMs = ms;
         break;
+      }
       case 'max_inflight': {
         const n = readInteger(issues, f);
         if (n !== undefined && (n < 1 || n > 65_535)) fail(child.pos, 'max_inflight must be 1 to 65535');
@@ -141,8 +155,8 @@ function readBridge(issues: Issues, at: Field, map: ConfMap): MqttBridgeConfig |
         issues.unknownField(child);
     }
   }
-  if (url === undefined && issues.errors.length === errorsBefore) fail(at.pos, 'url is required');
-  if (inRules.length === 0 && outRules.length === 0 && issues.errors.length === errorsBefore) fail(at.pos, 'no in or out rules: nothing to bridge');
+  if (!urlGiven) fail(at.pos, 'url is required');
+  if (!rulesGiven) fail(at.pos, 'no in or out rules: nothing to bridge');
   if (reconnectDelayMs <= 0) fail(at.pos, 'reconnect_delay must be more than 0');
   if (maxReconnectDelayMs < reconnectDelayMs) fail(at.pos, 'max_reconnect_delay must be at least reconnect_delay');
   if (url !== undefined && tls !== undefined && !/^(mqtts|wss):/.test(url)) fail(at.pos, 'tls is set but the url is not mqtts:// or wss://');
@@ -183,7 +197,8 @@ function normalUrl(text: string, fail: (message: string) => void): string | unde
     return undefined;
   }
   if (url.hostname === '') {
-    fail(`url ${JSON.stringify(text)} has no host`);
+    // Not echoed: the text may hold a password.
+    fail('url has no host');
     return undefined;
   }
   return scheme === url.protocol ? text : `${scheme}${text.slice(url.protocol.length)}`;
@@ -262,7 +277,9 @@ function readClientTls(issues: Issues, entry: ConfEntry, fail: (pos: Field['pos'
         break;
       case 'timeout': {
         const ms = readSecondsOrDuration(issues, f, fail);
-        if (ms !== undefined && ms > 0) timeoutMs = ms;
+        // 0 keeps the default, as in the listener's tls block.
+        if (ms !== undefined && ms < 0) fail(child.pos, 'tls timeout must not be negative');
+        else if (ms !== undefined && ms > 0) timeoutMs = ms;
         break;
       }
       default:
@@ -281,6 +298,24 @@ function readClientTls(issues: Issues, entry: ConfEntry, fail: (pos: Field['pos'
     insecure,
     timeoutMs,
   };
+}
+
+/**
+ * Bytes: an integer (the lexer has applied unquoted suffixes: 64MB = 2^26, 64M = 64 * 10^6), or a
+ * string such as "64MB", "64M", "64MiB" or "512K", whose suffixes are all powers of 1024 (as quoted
+ * sizes are in nats-server's JetStream block).
+ */
+function readSize(issues: Issues, field: Field, fail: (pos: Field['pos'], message: string) => void): number | undefined {
+  if (field.node.kind === 'integer') return readInteger(issues, field);
+  if (field.node.kind !== 'string') return typeError(issues, field, 'a size such as "64MB"');
+  const m = /^(\d+)\s*(?:([KMGT])(?:i?B)?|B)?$/i.exec(field.node.value.trim());
+  const power = m?.[2] === undefined ? 0 : 'KMGT'.indexOf(m[2].toUpperCase()) + 1;
+  const bytes = m === null ? NaN : Number(m[1]) * 1024 ** power;
+  if (!Number.isSafeInteger(bytes)) {
+    fail(field.pos, `${field.name} ${JSON.stringify(field.node.value)} is not a size such as "64MB"`);
+    return undefined;
+  }
+  return bytes;
 }
 
 /** A Go duration string ("90s", "1h30m"). */

@@ -1,13 +1,16 @@
 // Connections out: to another broker (an MQTT bridge now, leaf links later) over TCP, TLS, or a
 // WebSocket (plain or TLS). The caller gets a byte stream whatever the transport; over a WebSocket
 // each write is one binary frame and each frame's payload arrives as one chunk.
+//
+// The TCP or TLS socket is made here for WebSocket too (ws is handed it through createConnection), so
+// one deadline covers connect, handshake and upgrade, and errors are worded by the step that failed.
 
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type tls from 'node:tls';
 
-import { WebSocket, createWebSocketStream } from 'ws';
+import type { WebSocket } from 'ws';
 
 export type DialKind = 'tcp' | 'tls' | 'ws' | 'wss';
 
@@ -43,80 +46,83 @@ export interface DialedSocket {
   readonly tls: { readonly version: string; readonly cipher: string } | null;
 }
 
-/** node:tls is loaded with the first TLS dial: most gateways never make one. */
+/** node:tls is loaded with the first TLS dial (and ws, which loads node:http too, with the first WebSocket one): most gateways make neither. */
 const requireBuiltin = createRequire(import.meta.url);
+
+type Step = 'connect' | 'tls' | 'upgrade';
 
 function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-function tlsOptions(host: string, t: DialTls | undefined): tls.ConnectionOptions {
-  const servername = t?.serverName ?? (net.isIP(host) === 0 ? host : undefined);
-  return {
+function tlsConnect(opts: DialOptions): tls.TLSSocket {
+  const tlsModule = requireBuiltin('node:tls') as typeof tls;
+  const t = opts.tls;
+  const name = t?.serverName ?? opts.host;
+  // Node refuses an IP address as SNI (RFC 6066), and checks the certificate against `servername` when set, else the host.
+  const ip = net.isIP(name) !== 0;
+  return tlsModule.connect({
+    host: opts.host,
+    port: opts.port,
     rejectUnauthorized: t?.insecure !== true,
     ...(t?.ca !== undefined && { ca: t.ca }),
     ...(t?.cert !== undefined && { cert: t.cert }),
     ...(t?.key !== undefined && { key: t.key }),
-    ...(servername !== undefined && { servername }),
-  };
-}
-
-export function dial(opts: DialOptions): Promise<DialedSocket> {
-  return opts.kind === 'ws' || opts.kind === 'wss' ? dialWebsocket(opts) : dialSocket(opts);
-}
-
-function dialSocket(opts: DialOptions): Promise<DialedSocket> {
-  const where = hostPort(opts.host, opts.port);
-  return new Promise((resolve, reject) => {
-    const secure = opts.kind === 'tls';
-    const socket: net.Socket = secure
-      ? (requireBuiltin('node:tls') as typeof tls).connect({ host: opts.host, port: opts.port, ...tlsOptions(opts.host, opts.tls) })
-      : net.connect({ host: opts.host, port: opts.port });
-    const fail = (message: string): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(new Error(message));
-    };
-    const timer = setTimeout(() => fail(`timed out after ${opts.timeoutMs} ms connecting to ${where}`), opts.timeoutMs);
-    let connected = false;
-    socket.once('connect', () => (connected = true));
-    socket.once('error', (err: Error) => fail(secure && connected ? `TLS handshake with ${where} failed: ${err.message}` : err.message));
-    socket.once(secure ? 'secureConnect' : 'connect', () => {
-      clearTimeout(timer);
-      socket.removeAllListeners('error');
-      socket.setNoDelay(true);
-      const t = secure ? (socket as tls.TLSSocket) : null;
-      resolve({ stream: socket, remoteAddress: socket.remoteAddress ?? opts.host, tls: t === null ? null : { version: t.getProtocol() ?? '', cipher: t.getCipher().name } });
-    });
+    ...(!ip && { servername: name }),
+    ...(ip && name !== opts.host && { checkServerIdentity: (_host: string, cert: tls.PeerCertificate) => tlsModule.checkServerIdentity(name, cert) }),
   });
 }
 
-function dialWebsocket(opts: DialOptions): Promise<DialedSocket> {
-  const secure = opts.kind === 'wss';
-  const url = `${secure ? 'wss' : 'ws'}://${hostPort(opts.host, opts.port)}${opts.path ?? '/'}`;
+export async function dial(opts: DialOptions): Promise<DialedSocket> {
+  const websocket = opts.kind === 'ws' || opts.kind === 'wss' ? await import('ws') : null;
+  const secure = opts.kind === 'tls' || opts.kind === 'wss';
+  const where = hostPort(opts.host, opts.port);
+  const url = `${opts.kind}://${where}${opts.path ?? '/'}`;
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, opts.subprotocol !== undefined ? [opts.subprotocol] : [], {
-      handshakeTimeout: opts.timeoutMs,
-      perMessageDeflate: false,
-      ...(secure && tlsOptions(opts.host, opts.tls)),
-    });
+    const socket: net.Socket = secure ? tlsConnect(opts) : net.connect({ host: opts.host, port: opts.port });
+    let step: Step = 'connect';
     let settled = false;
+    let ws: WebSocket | null = null;
     const fail = (message: string): void => {
       if (settled) return;
       settled = true;
-      ws.terminate();
+      clearTimeout(timer);
+      ws?.terminate();
+      socket.destroy();
       reject(new Error(message));
     };
-    ws.once('unexpected-response', (_req, res) => fail(`WebSocket upgrade to ${url} refused: HTTP ${res.statusCode ?? 0}`));
-    ws.once('error', (err: Error) => fail(/timed out/i.test(err.message) ? `timed out after ${opts.timeoutMs} ms connecting to ${url}` : err.message));
-    ws.once('open', () => {
-      if (opts.subprotocol !== undefined && ws.protocol !== opts.subprotocol) return fail(`WebSocket at ${url} did not accept subprotocol ${opts.subprotocol}`);
+    // Stays on the socket and ws after a failure: a late error on either must not go unhandled.
+    const failed = (err: Error): void =>
+      fail(step === 'connect' ? err.message : step === 'tls' ? `TLS handshake with ${where} failed: ${err.message}` : `WebSocket upgrade to ${url} failed: ${err.message}`);
+    const waiting = { connect: '', tls: ' (no TLS handshake)', upgrade: ' (no WebSocket upgrade)' } as const;
+    const timer = setTimeout(() => fail(`timed out after ${opts.timeoutMs} ms connecting to ${where}${waiting[step]}`), opts.timeoutMs);
+    const done = (stream: Duplex): void => {
       settled = true;
-      ws.removeAllListeners('error');
-      const raw = (ws as unknown as { _socket: net.Socket })._socket;
-      raw.setNoDelay(true);
-      const t = secure ? (raw as tls.TLSSocket) : null;
-      resolve({ stream: createWebSocketStream(ws), remoteAddress: raw.remoteAddress ?? opts.host, tls: t === null ? null : { version: t.getProtocol() ?? '', cipher: t.getCipher().name } });
+      clearTimeout(timer);
+      socket.removeListener('error', failed);
+      socket.setNoDelay(true);
+      const t = secure ? (socket as tls.TLSSocket) : null;
+      resolve({ stream, remoteAddress: socket.remoteAddress ?? opts.host, tls: t === null ? null : { version: t.getProtocol() ?? '', cipher: t.getCipher().standardName } });
+    };
+    socket.on('error', failed);
+    socket.once('connect', () => (step = secure ? 'tls' : 'upgrade'));
+    if (secure) socket.once('secureConnect', () => (step = 'upgrade'));
+    if (websocket === null) {
+      socket.once(secure ? 'secureConnect' : 'connect', () => done(socket));
+      return;
+    }
+    // ws itself fails the upgrade when the remote does not answer with the requested subprotocol.
+    const client = new websocket.WebSocket(url, opts.subprotocol !== undefined ? [opts.subprotocol] : [], { perMessageDeflate: false, createConnection: () => socket });
+    ws = client;
+    client.on('error', failed);
+    // Listening to it makes ws leave the response to us, hence the terminate in fail().
+    client.once('unexpected-response', (_req, res) => fail(`WebSocket upgrade to ${url} refused: HTTP ${res.statusCode ?? 0}`));
+    client.once('open', () => {
+      client.removeListener('error', failed);
+      const stream = websocket.createWebSocketStream(client);
+      // ws only ends the readable side when the remote closes; a socket's caller expects 'close' then.
+      stream.once('end', () => stream.destroy());
+      done(stream);
     });
   });
 }

@@ -16,6 +16,7 @@ import type { MqttServer } from '../integration/mqtt/harness.js';
 import { mqttConnect, settle } from '../helpers/mqtt-client.js';
 import type { TestMqttClient } from '../helpers/mqtt-client.js';
 import { connectTo, take } from '../helpers/nats-client.js';
+import { restartAfterKill, startLeafgate } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { createTestPki } from '../helpers/tls-certs.js';
 import { startMosquitto } from './mqtt-oracles.js';
@@ -53,7 +54,7 @@ const PERSIST = (dir: string): string[] => ['persistence true', `persistence_loc
  * (clean=0, QoS 1) is made, then mosquitto stops and saves it. Each mosquitto started later in `dir`
  * on `port` queues for it what the bridge delivers; `collect()` reconnects and receives the queue.
  */
-async function farEnd(t: TestContext, dir: string, filter: string): Promise<{ port: number; collect: () => Promise<TestMqttClient> }> {
+async function farEnd(t: TestContext, dir: string, filter: string): Promise<{ port: number; dir: string; collect: () => Promise<TestMqttClient> }> {
   const m = await startMosquitto({ dir, extra: PERSIST(dir) });
   try {
     const sub = await mqttConnect(t, m.url, { clientId: 'far-end', clean: false });
@@ -62,7 +63,7 @@ async function farEnd(t: TestContext, dir: string, filter: string): Promise<{ po
   } finally {
     await m.stop();
   }
-  return { port: m.mqttPort, collect: () => mqttConnect(t, `mqtt://127.0.0.1:${m.mqttPort}`, { clientId: 'far-end', clean: false }) };
+  return { port: m.mqttPort, dir, collect: () => mqttConnect(t, `mqtt://127.0.0.1:${m.mqttPort}`, { clientId: 'far-end', clean: false }) };
 }
 
 interface BridgeJson {
@@ -285,6 +286,41 @@ describe('MQTT bridge to mosquitto', () => {
       got.map((r) => Number(r.payload)),
       Array.from({ length: 50 }, (_, i) => i),
     );
+  });
+
+  test('kill -9 of leafgate (the real bin): every QoS 1 publish it acknowledged reaches mosquitto after the restart, in order', async (t) => {
+    const dir = tempDir(t);
+    const far = await farEnd(t, dir.dir, 'acked/#');
+    const conf = dir.write(
+      'leafgate.conf',
+      `jetstream { store_dir: ${JSON.stringify(dir.path('store'))} }\n` +
+        `mqtt { host: 127.0.0.1, port: -1, bridges: [ { name: up, url: "mqtt://127.0.0.1:${far.port}", out: { local: "acked.>" }, reconnect_delay: "50ms", max_reconnect_delay: "200ms" } ] }\n`,
+    );
+    const args = ['-c', conf];
+    const first = await startLeafgate({ args });
+    t.after(() => first.stop());
+    const mqttPort = (): number => Number(/Listening for MQTT clients on tcp:\/\/[^\s]*:(\d+)/.exec(first.output())?.[1]);
+    const local = await mqttConnect(t, `mqtt://127.0.0.1:${mqttPort()}`);
+    const acked: number[] = [];
+    // Publishes until the kill; the one then unanswered never settles (mqtt.js keeps it for a reconnect), and is not waited for.
+    void (async () => {
+      for (let i = 0; ; i++) {
+        await local.client.publishAsync('acked/x', String(i), { qos: 1 });
+        acked.push(i);
+      }
+    })().catch(() => undefined);
+    const deadline = Date.now() + 10_000;
+    while (acked.length < 200) {
+      assert.ok(Date.now() < deadline, `${acked.length} publishes acknowledged after 10 s:\n${first.output()}`);
+      await sleep(5);
+    }
+    const second = await restartAfterKill(t, first, args);
+    assert.match(second.output(), /Starting leafgate/);
+    await mosquitto(t, { dir: far.dir, port: far.port, extra: PERSIST(far.dir) });
+    const remote = await far.collect();
+    const got = await remote.waitFor(acked.length, 15_000);
+    const firsts = got.map((r) => Number(r.payload)).filter((v, i, all) => all.indexOf(v) === i);
+    assert.deepEqual(firsts.slice(0, acked.length), acked);
   });
 
   test('mqtts with a verified server certificate and a client certificate, and a login', async (t) => {

@@ -210,9 +210,72 @@ test('mqtt: its own username or token cannot sit beside users or nkeys (nats-ser
   assert.equal(load(`${JS}authorization { token: top }\nmqtt { port: 1883, authorization { token: t } }`).layer.mqtt?.auth?.token, 't');
 });
 
+test('mqtt: bridges, as the README shows them, in a whole file', () => {
+  const text = `${JS}mqtt {
+  port: 1883
+  bridges: [
+    {
+      name: cloud                          # a comment
+      url: "mqtts://broker.example:8883"
+      account: SENSORS
+      client_id: "edge-1.cloud"
+      username: u, password: p
+      tls { ca_file: "/etc/ca.pem", cert_file: "/etc/c.pem", key_file: "/etc/k.pem", insecure: true, server_name: "broker", timeout: "4s" }
+      clean: false
+      keepalive: "60s"
+      protocol_version: 5
+      in: [ { remote: "sensors/#", local: "edge.sensors.>", qos: 1 } ]
+      out: [ { local: "cmd.>", remote: "cmd/#", qos: 1, retain: false } ]
+      max_bytes: "64MB"
+      max_age: "24h"
+      max_inflight: 256
+      reconnect_delay: "1s"
+      max_reconnect_delay: "30s"
+    }
+  ]
+}`;
+  const { layer, warnings } = load(text);
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(layer.mqtt, {
+    ...DEFAULTS,
+    bridges: [
+      {
+        name: 'cloud',
+        url: 'mqtts://broker.example:8883',
+        account: 'SENSORS',
+        clientId: 'edge-1.cloud',
+        username: 'u',
+        password: 'p',
+        tls: { caFile: '/etc/ca.pem', certFile: '/etc/c.pem', keyFile: '/etc/k.pem', insecure: true, serverName: 'broker', timeoutMs: 4000 },
+        clean: false,
+        keepaliveSeconds: 60,
+        protocolVersion: 5,
+        in: [{ remote: 'sensors/#', local: 'edge.sensors.>', qos: 1 }],
+        out: [{ local: 'cmd.>', remote: 'cmd/#', qos: 1, retain: false }],
+        maxBytes: 64 * 1024 * 1024,
+        maxAgeMs: 24 * 3600 * 1000,
+        maxInflight: 256,
+        reconnectDelayMs: 1000,
+        maxReconnectDelayMs: 30_000,
+      },
+    ],
+  });
+  assert.deepEqual(mergeOptions(layer).mqtt, layer.mqtt);
+});
+
+test('mqtt: bridges need MQTT on; an empty list does not', () => {
+  const bridge = 'bridges: [ { name: a, url: "mqtt://h", in: { remote: "x" } } ]';
+  const off = 'c.conf:2:17: mqtt bridges need the mqtt block on: port 0 turns MQTT off';
+  assert.deepEqual(problemsOf(`${JS}mqtt { port: 0, ${bridge} }`), [off]);
+  assert.deepEqual(problemsOf(`${JS}mqtt { ${bridge.replace('bridges', 'Bridges')}, port: 0 }`), ['c.conf:2:8: mqtt bridges need the mqtt block on: port 0 turns MQTT off']);
+  assert.deepEqual(problemsOf(`${JS}mqtt { host: h, ${bridge} }`), ['c.conf:2:17: mqtt bridges need the mqtt block on: port 0 turns MQTT off']);
+  assert.equal(load('mqtt { port: 0, bridges: [] }').layer.mqtt, undefined);
+  assert.deepEqual(mqttOf('mqtt { port: 1883, bridges: [] }'), DEFAULTS);
+});
+
 test('mqtt: a reload cannot change the MQTT listener or its settings', () => {
   const before = mergeOptions(load(`${JS}mqtt { port: 1883 }`).layer);
-  for (const block of ['mqtt { port: 1884 }', 'mqtt { port: 1883, ack_wait: "10s" }', 'mqtt { port: 1883, max_ack_pending: 10 }', 'mqtt { port: 0 }']) {
+  for (const block of ['mqtt { port: 1884 }', 'mqtt { port: 1883, ack_wait: "10s" }', 'mqtt { port: 1883, max_ack_pending: 10 }', 'mqtt { port: 0 }', 'mqtt { port: 1883, bridges: [ { name: a, url: "mqtt://h", in: { remote: "x" } } ] }']) {
     const after = mergeOptions(load(`${JS}${block}`).layer);
     assert.deepEqual(diffOptions(before, after), { changed: ['mqtt'], refused: ['mqtt'], refusal: 'config reload not supported for mqtt' }, block);
   }

@@ -55,6 +55,7 @@ export function handleConnect(conn: MqttConnection, p: IConnectPacket): void {
   if (conn.version === 5) {
     if (props?.receiveMaximum !== undefined) conn.maxInflight = Math.min(conn.maxInflight, props.receiveMaximum);
     if (props?.maximumPacketSize !== undefined) conn.maxPacketOut = props.maximumPacketSize;
+    if (props?.topicAliasMaximum !== undefined) conn.aliasMaxOut = props.topicAliasMaximum;
   }
   // MQTT 5 says how long the session outlives the connection; 3.1.1's clean=0 means for ever.
   const expiry = conn.version === 5 ? (props?.sessionExpiryInterval ?? 0) : clean ? 0 : NEVER_EXPIRES;

@@ -5,7 +5,7 @@
 import { ConnectionKind, Outbound, scheduleFlush } from '../core/index.js';
 import type { Account, ClosedSubscription, ConnectionType, ConnectSummary, Flushable, ListedClient, Permissions, TransportSocket } from '../core/index.js';
 import { MqttParser, PINGRESP, Reason, encodeAck, encodePacket, plainPublishSize, writePlainPublish } from '../protocol/mqtt/index.js';
-import type { Packet } from '../protocol/mqtt/index.js';
+import type { IPublishPacket, Packet } from '../protocol/mqtt/index.js';
 import { handleConnect } from './handle-connect.js';
 import { handlePubAck, handlePubComp, handlePubRec } from './handle-acks.js';
 import { handlePublish, handlePubRel } from './handle-publish.js';
@@ -14,6 +14,8 @@ import type { CertIdentity } from '../util/index.js';
 import type { MqttService } from './service.js';
 import type { OutboundMessage, Session } from './session.js';
 import type { MessageProperties } from './store/index.js';
+
+const EMPTY = Buffer.alloc(0);
 
 export const MqttState = { AwaitConnect: 0, Authenticating: 1, Connected: 2, Closed: 3 } as const;
 export type MqttState = (typeof MqttState)[keyof typeof MqttState];
@@ -55,6 +57,9 @@ export class MqttConnection implements Flushable, ListedClient {
   maxInflight: number;
   /** MQTT 5: the largest packet the client takes (its CONNECT's maximum packet size); a larger PUBLISH is not sent [MQTT-3.1.2-24]. */
   maxPacketOut = Infinity;
+  /** MQTT 5: how many topic aliases the client takes from us (its CONNECT's topic alias maximum), and those given. */
+  aliasMaxOut = 0;
+  private readonly aliasesOut = new Map<string, number>();
   /** MQTT 5 topic aliases the client set, by alias. */
   readonly topicAliases = new Map<number, string>();
   readonly ip: string;
@@ -238,13 +243,16 @@ export class MqttConnection implements Flushable, ListedClient {
   }
 
   /** A PUBLISH without properties, written straight into the outbound buffer; false when it is over the client's maximum packet size. */
-  sendPlainPublish(topic: Buffer, payload: Uint8Array, qos: number, retain: boolean, dup: boolean, packetId: number): boolean {
+  sendPlainPublish(topic: string, payload: Uint8Array, qos: number, retain: boolean, dup: boolean, packetId: number): boolean {
     if (this.closed) return true;
-    const size = plainPublishSize(topic, payload.length, qos, this.version);
+    const [alias, known] = this.aliasOf(topic);
+    const bytes = known ? EMPTY : this.service.topicBytes(topic);
+    const size = plainPublishSize(bytes, payload.length, qos, this.version, alias);
     if (size > this.maxPacketOut) return false;
+    if (alias > 0 && !known) this.aliasesOut.set(topic, alias);
     const out = this.outbound;
     out.ensure(size);
-    out.len = writePlainPublish(out.buf, out.len, topic, payload, qos, retain, dup, packetId, this.version);
+    out.len = writePlainPublish(out.buf, out.len, bytes, payload, qos, retain, dup, packetId, this.version, alias);
     this.outMsgs++;
     this.outBytes += size;
     this.queued();
@@ -266,6 +274,29 @@ export class MqttConnection implements Flushable, ListedClient {
     this.outbound.flushTo(this.socket);
   }
 
+  /** A PUBLISH with MQTT 5 properties, its topic replaced by an alias the client knows, or given one while they last. */
+  sendPublishPacket(packet: IPublishPacket): boolean {
+    const topic = packet.topic;
+    const [alias, known] = this.aliasOf(topic);
+    if (alias > 0) packet = { ...packet, topic: known ? '' : topic, properties: { ...packet.properties, topicAlias: alias } };
+    if (!this.sendPacket(packet)) return false;
+    if (alias > 0 && !known) this.aliasesOut.set(topic, alias);
+    this.outMsgs++;
+    return true;
+  }
+
+  /**
+   * The alias a PUBLISH to the client carries: one it knows (true), a new one while the client's
+   * topic alias maximum allows (false: the topic goes with it once), or 0. Aliases are never
+   * reassigned, so a client is never told two topics for one alias.
+   */
+  private aliasOf(topic: string): [number, boolean] {
+    if (this.aliasMaxOut === 0) return [0, false];
+    const alias = this.aliasesOut.get(topic);
+    if (alias !== undefined) return [alias, true];
+    return this.aliasesOut.size < this.aliasMaxOut ? [this.aliasesOut.size + 1, false] : [0, false];
+  }
+
   /** False for a packet over the client's maximum packet size, not sent. */
   sendPacket(packet: Packet): boolean {
     const bytes = encodePacket(packet, this.version);
@@ -280,8 +311,7 @@ export class MqttConnection implements Flushable, ListedClient {
     if (m.state === 1) return this.send(encodeAck('pubrel', m.packetId));
     const msg = m.message;
     const packet = this.service.publishPacket(this, msg, m.retain, m.subscriptionIds, m.packetId, dup);
-    const sent = packet !== null ? this.sendPacket(packet) : this.sendPlainPublish(this.service.topicBytes(msg.topic), msg.payload, msg.qos, m.retain, dup, m.packetId);
-    if (packet !== null && sent) this.outMsgs++;
+    const sent = packet !== null ? this.sendPublishPacket(packet) : this.sendPlainPublish(msg.topic, msg.payload, msg.qos, m.retain, dup, m.packetId);
     // Too large for the client: done with as if delivered [MQTT-3.1.2-25]; after this call, as the session may be sending in a loop.
     if (!sent) queueMicrotask(() => this.session?.completed(m.packetId));
   }

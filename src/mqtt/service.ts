@@ -7,7 +7,7 @@ import { ConnectionKind, Permissions } from '../core/index.js';
 import type { Account, AuthSuccessOutcome, ConnectionType, CoreLog, InternalClient, Router, Subscription, TransportSocket } from '../core/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
 import { Reason, filterToSubject, parentOfFullWildcard, subjectToTopic, topicToSubject } from '../protocol/mqtt/index.js';
-import type { IPublishPacket, Packet } from '../protocol/mqtt/index.js';
+import type { IPublishPacket } from '../protocol/mqtt/index.js';
 import { LongTimer, randomBase62 } from '../util/index.js';
 import { BridgeRuleError, MqttBridge } from './bridge/index.js';
 import type { BridgeHost, BridgeOptions, BridgeStatus } from './bridge/index.js';
@@ -485,7 +485,7 @@ export class MqttService implements BridgeHost {
     const reply = f.reply;
     if (conn !== null && q === 0) {
       if (conn.version === 4 || (properties === null && ids.length === 0 && reply === '' && expiresAtMs === 0)) {
-        conn.sendPlainPublish(this.topicBytes(topic), body, 0, rap, false, 0);
+        conn.sendPlainPublish(topic, body, 0, rap, false, 0);
         return;
       }
       return this.sendQos0(conn, { topic, payload: body, qos: 0, properties: withResponse(properties, reply, this), expiresAtMs }, rap, ids);
@@ -496,12 +496,12 @@ export class MqttService implements BridgeHost {
 
   private sendQos0(conn: MqttConnection, msg: StoredMessage, retain: boolean, ids: readonly number[]): void {
     const packet = this.publishPacket(conn, msg, retain, ids, 0, false);
-    if (packet === null) conn.sendPlainPublish(this.topicBytes(msg.topic), msg.payload, 0, retain, false, 0);
-    else if (conn.sendPacket(packet)) conn.outMsgs++;
+    if (packet === null) conn.sendPlainPublish(msg.topic, msg.payload, 0, retain, false, 0);
+    else conn.sendPublishPacket(packet);
   }
 
   /** A PUBLISH with MQTT 5 properties for this client; null when a plain one does (3.1.1, or nothing to carry). */
-  publishPacket(conn: MqttConnection, msg: StoredMessage, retain: boolean, ids: readonly number[], packetId: number, dup: boolean): Packet | null {
+  publishPacket(conn: MqttConnection, msg: StoredMessage, retain: boolean, ids: readonly number[], packetId: number, dup: boolean): IPublishPacket | null {
     if (conn.version !== 5) return null;
     const props: IPublishPacket['properties'] = msg.properties === null ? {} : packetProperties(msg.properties);
     if (ids.length > 0) props.subscriptionIdentifier = ids.length === 1 ? ids[0] : [...ids];

@@ -234,26 +234,27 @@ export function encodePacket(packet: Packet, version: number): Buffer {
   return mqttPacket.generate(packet, { protocolVersion: version });
 }
 
-/** The size of a PUBLISH without properties (see writePlainPublish). */
-export function plainPublishSize(topic: Buffer, payloadLength: number, qos: number, version: number): number {
-  const remaining = 2 + topic.length + (qos > 0 ? 2 : 0) + (version === 5 ? 1 : 0) + payloadLength;
+/** The size of a PUBLISH without properties, or with only a topic alias (see writePlainPublish). */
+export function plainPublishSize(topic: Buffer, payloadLength: number, qos: number, version: number, alias = 0): number {
+  const remaining = 2 + topic.length + (qos > 0 ? 2 : 0) + (version === 5 ? (alias > 0 ? 4 : 1) : 0) + payloadLength;
   return 1 + (remaining < 128 ? 1 : remaining < 16384 ? 2 : remaining < 2097152 ? 3 : 4) + remaining;
 }
 
 /**
- * A PUBLISH without MQTT 5 properties (for level 5 an empty property block is written), in a new
- * buffer. `topic` is the topic's UTF-8 bytes; `packetId` is ignored at QoS 0.
+ * A PUBLISH without MQTT 5 properties (for level 5 an empty property block is written, or one with
+ * just the topic alias `alias` when it is not 0), in a new buffer. `topic` is the topic's UTF-8 bytes
+ * (empty for an alias the receiver knows); `packetId` is ignored at QoS 0.
  */
-export function encodePlainPublish(topic: Buffer, payload: Uint8Array, qos: number, retain: boolean, dup: boolean, packetId: number, version: number): Buffer {
-  const out = Buffer.allocUnsafe(plainPublishSize(topic, payload.length, qos, version));
-  writePlainPublish(out, 0, topic, payload, qos, retain, dup, packetId, version);
+export function encodePlainPublish(topic: Buffer, payload: Uint8Array, qos: number, retain: boolean, dup: boolean, packetId: number, version: number, alias = 0): Buffer {
+  const out = Buffer.allocUnsafe(plainPublishSize(topic, payload.length, qos, version, alias));
+  writePlainPublish(out, 0, topic, payload, qos, retain, dup, packetId, version, alias);
   return out;
 }
 
 /** Writes that PUBLISH into `out` at `at` (room for plainPublishSize bytes); returns the offset after it. */
-export function writePlainPublish(out: Buffer, at: number, topic: Buffer, payload: Uint8Array, qos: number, retain: boolean, dup: boolean, packetId: number, version: number): number {
+export function writePlainPublish(out: Buffer, at: number, topic: Buffer, payload: Uint8Array, qos: number, retain: boolean, dup: boolean, packetId: number, version: number, alias = 0): number {
   const idLen = qos > 0 ? 2 : 0;
-  const propLen = version === 5 ? 1 : 0;
+  const propLen = version === 5 ? (alias > 0 ? 4 : 1) : 0;
   const remaining = 2 + topic.length + idLen + propLen + payload.length;
   out[at] = 0x30 | (dup ? 0x08 : 0) | (qos << 1) | (retain ? 1 : 0);
   let pos = at + 1;
@@ -271,7 +272,14 @@ export function writePlainPublish(out: Buffer, at: number, topic: Buffer, payloa
     out.writeUInt16BE(packetId, pos);
     pos += 2;
   }
-  if (propLen > 0) out[pos++] = 0;
+  if (propLen === 1) out[pos++] = 0;
+  else if (propLen === 4) {
+    // Property length 3: Topic Alias (0x23) and its two bytes.
+    out[pos] = 3;
+    out[pos + 1] = 0x23;
+    out.writeUInt16BE(alias, pos + 2);
+    pos += 4;
+  }
   out.set(payload, pos);
   return pos + payload.length;
 }

@@ -117,3 +117,31 @@ test("MQTT 5: a message over the client's maximum packet size is not sent to it,
   await settle();
   assert.deepEqual(again.received, []);
 });
+
+test('MQTT 5: a client that takes topic aliases gets them, the topic sent once, as far as its maximum', async (t) => {
+  const s = await startMqttServer(t);
+  const sub = await mqttConnect(t, s.mqttUrl, { protocolVersion: 5, properties: { topicAliasMaximum: 2 } });
+  await sub.client.subscribeAsync({ 'al/#': { qos: 1 } });
+  const pub = await mqttConnect(t, s.mqttUrl, { protocolVersion: 5 });
+  for (const [topic, qos] of [['al/a', 0], ['al/a', 1], ['al/b', 1], ['al/c', 0], ['al/a', 0], ['al/c', 1]] as const) await pub.client.publishAsync(topic, topic, { qos, ...(topic === 'al/b' && { properties: { contentType: 'text/plain' } }) });
+  const got = await sub.waitFor(6);
+  assert.deepEqual(
+    got.map((m) => [m.topic, m.payload, m.packet.topic, m.packet.properties?.topicAlias]),
+    [
+      ['al/a', 'al/a', 'al/a', 1],
+      ['al/a', 'al/a', '', 1],
+      // With properties of its own (the mqtt-packet path), the same rule.
+      ['al/b', 'al/b', 'al/b', 2],
+      // The maximum is reached: a third topic goes by name.
+      ['al/c', 'al/c', 'al/c', undefined],
+      ['al/a', 'al/a', '', 1],
+      ['al/c', 'al/c', 'al/c', undefined],
+    ],
+  );
+  // A client that asked for none gets none.
+  const plain = await mqttConnect(t, s.mqttUrl, { protocolVersion: 5 });
+  await plain.client.subscribeAsync('al/#');
+  await pub.client.publishAsync('al/a', 'x');
+  const [m] = await plain.waitFor(1);
+  assert.deepEqual([m.packet.topic, m.packet.properties?.topicAlias], ['al/a', undefined]);
+});

@@ -18,6 +18,17 @@ test('encodePlainPublish matches mqtt-packet for QoS 0-2, flags, both levels and
   }
 });
 
+test('encodePlainPublish with a topic alias matches mqtt-packet, with the topic and without it', () => {
+  for (const topic of ['a/b', '']) {
+    for (const qos of [0, 1] as const) {
+      const payload = Buffer.alloc(300, 1);
+      const ours = encodePlainPublish(Buffer.from(topic), payload, qos, false, false, 9, 5, 65535);
+      const theirs = mqttPacket.generate({ cmd: 'publish', topic, payload, qos, retain: false, dup: false, ...(qos > 0 && { messageId: 9 }), properties: { topicAlias: 65535 } }, { protocolVersion: 5 });
+      assert.ok(ours.equals(theirs), `topic ${JSON.stringify(topic)} qos ${qos}`);
+    }
+  }
+});
+
 test('encodeAck matches mqtt-packet for the four acknowledgements', () => {
   for (const cmd of ['puback', 'pubrec', 'pubrel', 'pubcomp'] as const) {
     assert.ok(encodeAck(cmd, 65535).equals(mqttPacket.generate({ cmd, messageId: 65535 })), cmd);

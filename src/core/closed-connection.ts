@@ -56,6 +56,12 @@ export interface ListedClient {
   readonly mqttClient?: string;
 }
 
+/** A client of another protocol (MQTT): listed like a NATS client, and told of a reloaded configuration. */
+export interface DeviceClient extends ListedClient {
+  /** With `reauthorize`, the client is checked against the users and permissions now in force. */
+  reconfigured(reauthorize: boolean): void;
+}
+
 /** What a connection leaves when it closes: its listing as plain values, holding nothing live. */
 export function closedConnection(conn: ListedClient): ListedClient {
   const o = conn.opts;

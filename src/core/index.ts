@@ -4,7 +4,7 @@ export { Connection, ConnectionKind } from './connection.js';
 export { ClientConnection } from './client-connection.js';
 export { InternalClient } from './internal-client.js';
 export { REDACTED_TOKEN } from './closed-connection.js';
-export type { ClosedSubscription, ConnectSummary, ListedClient } from './closed-connection.js';
+export type { ClosedSubscription, ConnectSummary, DeviceClient, ListedClient } from './closed-connection.js';
 export { Account } from './account.js';
 export type { ServiceExport, ServiceImport } from './service-import.js';
 export type { StreamImport } from './stream-import.js';

@@ -7,7 +7,7 @@ import { GLOBAL_ACCOUNT, MappingError, SubjectMappings, subjectToText } from '..
 import type { LinkedAccount, MappingSpec } from '../util/index.js';
 import { Account } from './account.js';
 import { closedConnection } from './closed-connection.js';
-import type { ListedClient } from './closed-connection.js';
+import type { DeviceClient, ListedClient } from './closed-connection.js';
 import { ClientConnection } from './client-connection.js';
 import { ConnectionKind } from './connection.js';
 import type { Connection } from './connection.js';
@@ -83,7 +83,7 @@ export class Router {
   readonly conns = new Map<number, ClientConnection>();
   readonly closedConns: ListedClient[] = [];
   /** Clients of other protocols (MQTT): listed and counted here, their protocol run elsewhere. */
-  readonly devices = new Map<number, ListedClient>();
+  readonly devices = new Map<number, DeviceClient>();
   readonly accounts = new Map<string, Account>();
   systemAccount!: string;
 
@@ -114,6 +114,7 @@ export class Router {
     }
     this.adopt(cfg);
     for (const conn of this.conns.values()) conn.reconfigured(reauthorize);
+    for (const device of this.devices.values()) device.reconfigured(reauthorize);
   }
 
   private adopt(cfg: RouterConfig): void {
@@ -253,12 +254,12 @@ export class Router {
   }
 
   /** A client of another protocol is connected: listed, and counted against max_connections. */
-  listDevice(client: ListedClient): void {
+  listDevice(client: DeviceClient): void {
     this.devices.set(client.cid, client);
   }
 
   /** It closed: kept for /connz?state=closed like any client. */
-  delistDevice(client: ListedClient): void {
+  delistDevice(client: DeviceClient): void {
     if (!this.devices.delete(client.cid)) return;
     this.closedConns.push(closedConnection(client));
     if (this.closedConns.length > CLOSED_RING) this.closedConns.shift();

@@ -64,7 +64,8 @@ export function handleConnect(conn: MqttConnection, p: IConnectPacket): void {
   const password = p.password === undefined ? undefined : p.password.toString('utf8');
   const credentials = { ...(p.username !== undefined && { user: p.username }), ...(password !== undefined && { pass: password, auth_token: password, jwt: password }) };
   const auth = service.router.authenticatorFor(conn.type);
-  const login: Promise<AuthOutcome> = auth.configured ? auth.authenticate({ verbose: false, pedantic: false, echo: true, ...credentials }, { connectionType: conn.type, nonce: '', tlsIdentity: conn.tlsIdentity, host: conn.ip }) : Promise.resolve({ ok: true, account: service.router.globalAccount().name });
+  conn.login = { verbose: false, pedantic: false, echo: true, ...credentials };
+  const login: Promise<AuthOutcome> = auth.configured ? auth.authenticate(conn.login, { connectionType: conn.type, nonce: '', tlsIdentity: conn.tlsIdentity, host: conn.ip }) : Promise.resolve({ ok: true, account: service.router.globalAccount().name });
   const granted: Granted = { clean, expiry, will, assigned, keepalive: p.keepalive ?? 0, credentials: p.username !== undefined || password !== undefined };
   login
     .then(

@@ -3,9 +3,10 @@
 // and the session it is attached to. MQTT state that outlives the connection lives in its Session.
 
 import { ConnectionKind, Outbound, scheduleFlush } from '../core/index.js';
-import type { Account, ClosedSubscription, ConnectionType, ConnectSummary, Flushable, ListedClient, Permissions, TransportSocket } from '../core/index.js';
+import type { Account, ClosedSubscription, ConnectionType, ConnectSummary, DeviceClient, Flushable, Permissions, TransportSocket } from '../core/index.js';
 import { MqttParser, PINGRESP, Reason, encodeAck, encodePacket, plainPublishSize, writePlainPublish } from '../protocol/mqtt/index.js';
 import type { IPublishPacket, Packet } from '../protocol/mqtt/index.js';
+import type { ConnectOptions } from '../protocol/nats/index.js';
 import { handleConnect } from './handle-connect.js';
 import { handlePubAck, handlePubComp, handlePubRec } from './handle-acks.js';
 import { handlePublish, handlePubRel } from './handle-publish.js';
@@ -41,7 +42,7 @@ export interface MqttTls {
   readonly peerIdentity: CertIdentity | null;
 }
 
-export class MqttConnection implements Flushable, ListedClient {
+export class MqttConnection implements Flushable, DeviceClient {
   readonly cid: number;
   readonly kind = ConnectionKind.Client;
   state: MqttState = MqttState.AwaitConnect;
@@ -57,6 +58,8 @@ export class MqttConnection implements Flushable, ListedClient {
   maxInflight: number;
   /** MQTT 5: the largest packet the client takes (its CONNECT's maximum packet size); a larger PUBLISH is not sent [MQTT-3.1.2-24]. */
   maxPacketOut = Infinity;
+  /** What the client logged in with, checked again after a reload. */
+  login: ConnectOptions | null = null;
   /** MQTT 5: how many topic aliases the client takes from us (its CONNECT's topic alias maximum), and those given. */
   aliasMaxOut = 0;
   private readonly aliasesOut = new Map<string, number>();
@@ -136,6 +139,10 @@ export class MqttConnection implements Flushable, ListedClient {
     const out = new Map<string, ClosedSubscription>();
     for (const sub of this.session?.subs.values() ?? []) for (const s of sub.nats) out.set(s.sid, s);
     return out;
+  }
+
+  reconfigured(reauthorize: boolean): void {
+    if (reauthorize) this.service.recheck(this);
   }
 
   label(): string {

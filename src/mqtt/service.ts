@@ -227,12 +227,73 @@ export class MqttService implements BridgeHost {
       session.expirySeconds = expirySeconds;
       session.protocolVersion = conn.version;
     }
-    session.perms = conn.perms;
+    this.enforcePermissions(session, conn.perms);
     conn.session = session;
     session.conn = conn;
     session.disconnectedAtMs = 0;
     session.save();
     return { session, present };
+  }
+
+  /**
+   * After a reload with `reauthorize`: the client's login is checked against the users now in force
+   * (one no longer allowed in, or now of another account, is closed) and its permissions applied.
+   */
+  recheck(conn: MqttConnection): void {
+    const login = conn.login;
+    if (conn.closed || conn.session === null || login === null) return;
+    const auth = this.router.authenticatorFor(conn.type);
+    if (!auth.configured) return this.enforcePermissions(conn.session, (conn.perms = null));
+    auth
+      .authenticate(login, { connectionType: conn.type, nonce: '', tlsIdentity: conn.tlsIdentity, host: conn.ip })
+      .then(
+        (outcome) => {
+          if (conn.closed || conn.session === null) return;
+          if (!outcome.ok || outcome.account !== conn.account?.name) {
+            this.log.error(`${conn.label()} - authentication error after reload - User ${JSON.stringify(conn.user)}`);
+            conn.sendDisconnect(Reason.NotAuthorized);
+            return conn.close('Authentication Failure', false);
+          }
+          conn.user = outcome.user ?? '';
+          conn.perms = this.permissionsOf(outcome);
+          this.enforcePermissions(conn.session, conn.perms);
+        },
+        (err: Error) => {
+          this.log.error(`${conn.label()} - authentication error after reload: ${err.message}`);
+          conn.close('Authentication Failure', false);
+        },
+      )
+      .catch((err: Error) => {
+        this.log.error(`${conn.label()} - internal error: ${err.stack ?? String(err)}`);
+        conn.close('Internal Error', false);
+      });
+  }
+
+  /**
+   * The permissions a session's client has now: subscriptions they no longer allow are removed, and
+   * messages waiting for the client that they deny are not sent (a session restored or kept while its
+   * client was away queued them under no permissions, or older ones).
+   */
+  private enforcePermissions(session: Session, perms: Permissions | null): void {
+    session.perms = perms;
+    if (perms === null) return;
+    let removed = false;
+    for (const [filter, sub] of [...session.subs]) {
+      const subject = filterToSubject(sub.filter) as string;
+      const parent = parentOfFullWildcard(subject);
+      if (perms.canSubscribe(subject, sub.group) && (parent === null || perms.canSubscribe(parent, sub.group))) continue;
+      this.log.error(`MQTT session ${JSON.stringify(session.clientId)} - Subscription Violation - subscription to ${JSON.stringify(filter)} removed`);
+      this.unsubscribeNats(session, sub);
+      session.subs.delete(filter);
+      removed = true;
+    }
+    if (removed) session.save();
+    if (perms.filtersDelivery) {
+      session.dropDenied((topic) => {
+        const subject = this.subjectOf(topic);
+        return subject !== null && perms.deniesDelivery(subject);
+      });
+    }
   }
 
   /** MQTT 5 DISCONNECT may change the session's expiry (not from 0 [MQTT-3.14.2-2]). */

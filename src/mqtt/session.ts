@@ -54,7 +54,7 @@ export class Session {
   conn: MqttConnection | null = null;
   readonly subs = new Map<string, SessionSubscription>();
   /** Not yet sent (over the in-flight limit, or the client is away). */
-  readonly queue: OutboundMessage[] = [];
+  queue: OutboundMessage[] = [];
   /** Sent and not yet acknowledged, by packet id, in the order sent. */
   readonly inflight = new Map<number, OutboundMessage>();
   /** QoS 2 messages received, awaiting PUBREL, by packet id. */
@@ -129,6 +129,17 @@ export class Session {
       (conn as MqttConnection).sendPublish(m, false);
     } else this.queue.push(m);
     return this.persistent;
+  }
+
+  /** Drops the messages not yet delivered whose topic `denied` says may not go to the client (permissions changed). */
+  dropDenied(denied: (topic: string) => boolean): void {
+    const drop = (m: OutboundMessage): boolean => {
+      if (m.state === OutboundState.Released || !denied(m.message.topic)) return false;
+      if (this.persistent) this.store.deleteOutbound(this.account.name, this.clientId, m.seq);
+      return true;
+    };
+    this.queue = this.queue.filter((m) => !drop(m));
+    for (const [id, m] of [...this.inflight]) if (drop(m)) this.inflight.delete(id);
   }
 
   /** PUBACK (QoS 1) or PUBCOMP (QoS 2): the message is delivered. False when the packet id is not in flight. */

@@ -9,6 +9,7 @@ import type { MqttConnection } from './mqtt-connection.js';
 import { messageProperties } from './properties.js';
 import type { StoredInbound, StoredMessage } from './store/index.js';
 import type { Session } from './session.js';
+import { keepBytes } from '../util/index.js';
 
 export function handlePublish(conn: MqttConnection, p: IPublishPacket): void {
   const service = conn.service;
@@ -30,7 +31,7 @@ export function handlePublish(conn: MqttConnection, p: IPublishPacket): void {
   const subject = service.subjectOf(topic);
   if (subject === null) return conn.protocolError(`invalid topic ${JSON.stringify(topic)}`, Reason.TopicNameInvalid); // [MQTT-3.3.2-2]
   // A fast-path PUBLISH lends its payload for this call only: what is kept (retained, QoS 2 until PUBREL) is copied.
-  const payload = 'borrowed' in p && (p.retain || qos === 2) ? Buffer.from(p.payload as Buffer) : (p.payload as Buffer);
+  const payload = 'borrowed' in p && (p.retain || qos === 2) ? keepBytes(p.payload as Buffer) : (p.payload as Buffer);
   conn.inMsgs++;
   conn.inBytes += payload.length;
   const props = conn.version === 5 ? p.properties : undefined;

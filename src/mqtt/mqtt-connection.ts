@@ -119,7 +119,7 @@ export class MqttConnection implements Flushable, DeviceClient {
     // A connection lost without DISCONNECT sends the will [MQTT-3.1.2-8].
     socket.on('error', () => this.close('Client Closed', true));
     socket.on('close', () => this.close('Client Closed', true));
-    this.timer = setTimeout(() => this.noConnect(), service.connectTimeoutMs);
+    this.timer = setTimeout(() => this.guard(() => this.noConnect()), service.connectTimeoutMs);
   }
 
   get closed(): boolean {
@@ -152,8 +152,13 @@ export class MqttConnection implements Flushable, DeviceClient {
   private onData(chunk: Buffer): void {
     if (this.closed) return;
     this.lastActivity = Date.now();
+    this.guard(() => this.parser.feed(chunk));
+  }
+
+  /** Runs work of this connection's (its input, its timers): a bug there closes this client, not the server. */
+  guard(work: () => void): void {
     try {
-      this.parser.feed(chunk);
+      work();
     } catch (err) {
       this.service.log.error(`${this.label()} - internal error: ${(err as Error).stack ?? String(err)}`);
       this.close('Internal Error', false);
@@ -193,9 +198,10 @@ export class MqttConnection implements Flushable, DeviceClient {
     }
   }
 
-  /** CONNECT is being authenticated: input waits. */
+  /** CONNECT is being authenticated: input waits, and the socket is not read meanwhile (a client cannot pile bytes up behind a slow login). */
   holdInput(): void {
     this.parser.hold();
+    this.socket.pause();
   }
 
   /** Logged in: listed among the server's connections, the keepalive starts and held input is read. */
@@ -210,27 +216,30 @@ export class MqttConnection implements Flushable, DeviceClient {
     if (this.keepaliveMs > 0) this.armKeepalive(this.keepaliveMs);
     if (this.version === 4) {
       const ackWait = this.service.config.ackWaitMs;
-      this.redelivery = setInterval(() => this.session?.redeliver(Date.now(), ackWait), Math.max(100, ackWait / 4));
+      this.redelivery = setInterval(() => this.guard(() => this.session?.redeliver(Date.now(), ackWait)), Math.max(100, ackWait / 4));
       this.redelivery.unref();
     }
     this.releaseInput();
   }
 
   releaseInput(): void {
+    this.socket.resume();
     this.parser.resume();
   }
 
   private armKeepalive(ms: number): void {
-    this.timer = setTimeout(() => {
-      if (this.closed) return;
-      const idle = Date.now() - this.lastActivity;
-      if (idle >= this.keepaliveMs) {
-        if (this.service.log.debugEnabled) this.service.log.debug(`${this.label()} - keepalive timeout`);
-        this.sendDisconnect(Reason.KeepAliveTimeout);
-        return this.close('Stale Connection', true);
-      }
-      this.armKeepalive(this.keepaliveMs - idle);
-    }, ms);
+    this.timer = setTimeout(() => this.guard(() => this.checkKeepalive()), ms);
+  }
+
+  private checkKeepalive(): void {
+    if (this.closed) return;
+    const idle = Date.now() - this.lastActivity;
+    if (idle >= this.keepaliveMs) {
+      if (this.service.log.debugEnabled) this.service.log.debug(`${this.label()} - keepalive timeout`);
+      this.sendDisconnect(Reason.KeepAliveTimeout);
+      return this.close('Stale Connection', true);
+    }
+    this.armKeepalive(this.keepaliveMs - idle);
   }
 
   private noConnect(): void {

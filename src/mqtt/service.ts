@@ -8,7 +8,7 @@ import type { Account, AuthSuccessOutcome, ConnectionType, CoreLog, InternalClie
 import type { PubFrame } from '../protocol/nats/index.js';
 import { Reason, filterToSubject, parentOfFullWildcard, subjectToTopic, topicToSubject } from '../protocol/mqtt/index.js';
 import type { IPublishPacket } from '../protocol/mqtt/index.js';
-import { LongTimer, randomBase62 } from '../util/index.js';
+import { LongTimer, keepBytes, randomBase62 } from '../util/index.js';
 import { BridgeRuleError, MqttBridge } from './bridge/index.js';
 import type { BridgeHost, BridgeOptions, BridgeStatus } from './bridge/index.js';
 import { MqttConnection } from './mqtt-connection.js';
@@ -328,7 +328,7 @@ export class MqttService implements BridgeHost {
       key,
       setTimeout(() => {
         this.delayedWills.delete(key);
-        this.publishWill(account, will);
+        this.guarded(`will of ${JSON.stringify(session.clientId)}`, () => this.publishWill(account, will));
       }, delay * 1000),
     );
   }
@@ -358,10 +358,19 @@ export class MqttService implements BridgeHost {
   private scheduleExpiry(session: Session): void {
     if (session.expirySeconds === NEVER_EXPIRES || session.conn !== null) return;
     const timer = new LongTimer(() => {
-      if (session.conn === null) this.dropSession(session);
+      if (session.conn === null) this.guarded(`expiry of session ${JSON.stringify(session.clientId)}`, () => this.dropSession(session));
     });
     timer.at(session.disconnectedAtMs + session.expirySeconds * 1000);
     session.expiryTimer = timer;
+  }
+
+  /** Timer work with no connection to close: a bug in it is logged, and the server carries on. */
+  private guarded(what: string, work: () => void): void {
+    try {
+      work();
+    } catch (err) {
+      this.log.error(`MQTT ${what} - internal error: ${(err as Error).stack ?? String(err)}`);
+    }
   }
 
   // ---- subscriptions ---------------------------------------------------------------------------
@@ -551,7 +560,7 @@ export class MqttService implements BridgeHost {
       }
       return this.sendQos0(conn, { topic, payload: body, qos: 0, properties: withResponse(properties, reply, this), expiresAtMs }, rap, ids);
     }
-    const message: StoredMessage = { topic, payload: Buffer.from(body), qos: q, properties: withResponse(properties, reply, this), expiresAtMs };
+    const message: StoredMessage = { topic, payload: keepBytes(body), qos: q, properties: withResponse(properties, reply, this), expiresAtMs };
     if (session.enqueue(message, rap, ids)) this.wroteStore = true;
   }
 

@@ -25,6 +25,7 @@ import type { MessageProperties, MqttStore, OutboxMessage, StoredMessage } from 
 import { BridgeOutbox } from './outbox.js';
 import { InRule, OutRule } from './rules.js';
 import type { InRuleSpec, OutRuleSpec } from './rules.js';
+import { keepBytes } from '../../util/index.js';
 
 export interface BridgeOptions {
   readonly name: string;
@@ -142,7 +143,7 @@ export class MqttBridge {
       this.subs.push(this.host.subscribeIn(this.opts.account, rule.subject, (f) => this.onLocal(rule, f)));
     }
     if (this.opts.maxAgeMs > 0) {
-      this.ageTimer = setInterval(() => this.outbox.expire(Date.now()), Math.min(60_000, Math.max(1000, this.opts.maxAgeMs / 4)));
+      this.ageTimer = setInterval(() => this.guard(() => this.outbox.expire(Date.now())), Math.min(60_000, Math.max(1000, this.opts.maxAgeMs / 4)));
       this.ageTimer.unref();
     }
     this.connect();
@@ -178,6 +179,16 @@ export class MqttBridge {
     };
   }
 
+  /** Runs the bridge's own work (its input, its timers): a bug there drops the link, which is tried again; the server carries on. */
+  private guard(work: () => void): void {
+    try {
+      work();
+    } catch (err) {
+      this.host.log.error(`MQTT bridge "${this.name}" - internal error: ${(err as Error).stack ?? String(err)}`);
+      if (this.stream !== null) this.lost(this.stream, 'internal error');
+    }
+  }
+
   // ---- the link --------------------------------------------------------------------------------
 
   private connect(): void {
@@ -204,16 +215,18 @@ export class MqttBridge {
     );
     parser.version = o.protocolVersion;
     this.lastHeardMs = Date.now();
-    stream.on('data', (chunk: Buffer) => {
-      this.lastHeardMs = Date.now();
-      parser.feed(chunk);
-      // The PUBACKs of a read free their slots together: one store write and one socket write for them all.
-      if (this.acked) {
-        this.acked = false;
-        this.outbox.flushDone();
-        this.pump();
-      }
-    });
+    stream.on('data', (chunk: Buffer) =>
+      this.guard(() => {
+        this.lastHeardMs = Date.now();
+        parser.feed(chunk);
+        // The PUBACKs of a read free their slots together: one store write and one socket write for them all.
+        if (this.acked) {
+          this.acked = false;
+          this.outbox.flushDone();
+          this.pump();
+        }
+      }),
+    );
     stream.on('error', (err: Error) => this.lost(stream, err.message));
     stream.on('close', () => this.lost(stream, 'connection closed by the remote'));
     const connect: IConnectPacket = {
@@ -262,7 +275,7 @@ export class MqttBridge {
     const delay = Math.min(o.maxReconnectDelayMs, o.reconnectDelayMs * 2 ** Math.min(this.failures, 30));
     this.failures++;
     // Half fixed, half random: gateways cut off together do not all come back at the same instant.
-    this.retryTimer = setTimeout(() => this.connect(), delay / 2 + (Math.random() * delay) / 2);
+    this.retryTimer = setTimeout(() => this.guard(() => this.connect()), delay / 2 + (Math.random() * delay) / 2);
     this.retryTimer.unref();
   }
 
@@ -300,7 +313,7 @@ export class MqttBridge {
     this.inflightLimit = Math.max(1, Math.min(this.opts.maxInflight, receiveMaximum));
     const serverKeepalive = p.properties?.serverKeepAlive;
     if (serverKeepalive !== undefined) this.keepaliveMs = serverKeepalive * 1000;
-    if (this.keepaliveMs > 0) this.pingTimer = setInterval(() => this.ping(stream), this.keepaliveMs);
+    if (this.keepaliveMs > 0) this.pingTimer = setInterval(() => this.guard(() => this.ping(stream)), this.keepaliveMs);
     if (this.inRules.length > 0) this.subscribeRemote();
     this.pump();
   }
@@ -347,7 +360,7 @@ export class MqttBridge {
     if (subject !== null) {
       this.inMsgs++;
       // A retained message is kept: the fast path's payload is only lent for this call.
-      const payload = 'borrowed' in p && p.retain ? Buffer.from(p.payload as Buffer) : (p.payload as Buffer);
+      const payload = 'borrowed' in p && p.retain ? keepBytes(p.payload as Buffer) : (p.payload as Buffer);
       const props = this.opts.protocolVersion === 5 ? p.properties : undefined;
       const expiry = props?.messageExpiryInterval ?? 0;
       const message: StoredMessage = { topic: this.host.topicOf(subject), payload, qos, properties: messageProperties(props), expiresAtMs: expiry > 0 ? Date.now() + expiry * 1000 : 0 };
@@ -405,7 +418,7 @@ export class MqttBridge {
 
   private readonly pumpLater = (): void => {
     this.pumpScheduled = false;
-    this.pump();
+    this.guard(() => this.pump());
   };
 
   /** Sends what waits in the outbox, as far as the in-flight limit and the socket allow. */

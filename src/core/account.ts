@@ -9,12 +9,15 @@ import type { ClientConnection } from './client-connection.js';
 import type { SubjectMappings } from '../util/index.js';
 import type { ServiceExport, ServiceImport } from './service-import.js';
 import type { StreamImport } from './stream-import.js';
+import type { DeviceClient } from './closed-connection.js';
 
 export class Account {
   readonly name: string;
   readonly sublist: Sublist<Subscription>;
   /** Clients only: code inside the server (internal clients) is not listed as a connection. */
   readonly conns = new Set<ClientConnection>();
+  /** Clients of other protocols (MQTT) logged in to the account. */
+  readonly devices = new Set<DeviceClient>();
   /** Clients the account may have at once (its JWT's `conn` limit); -1 for no limit. */
   maxConnections = -1;
   readonly isSystem: boolean;
@@ -48,9 +51,14 @@ export class Account {
     this.sublist = new Sublist<Subscription>(useCache);
   }
 
+  /** Its clients, NATS and other protocols. */
+  get connectionCount(): number {
+    return this.conns.size + this.devices.size;
+  }
+
   /** The account has as many clients as its limit allows. */
   connectionsFull(): boolean {
-    return this.maxConnections >= 0 && this.conns.size >= this.maxConnections;
+    return this.maxConnections >= 0 && this.connectionCount >= this.maxConnections;
   }
 
   /** Puts a subscription into the subject space. Every connection kind subscribes through here. */

@@ -60,6 +60,8 @@ export interface ListedClient {
 export interface DeviceClient extends ListedClient {
   /** With `reauthorize`, the client is checked against the users and permissions now in force. */
   reconfigured(reauthorize: boolean): void;
+  /** Closed because its account's connection limit was lowered below its clients. */
+  closeAccountFull(): void;
 }
 
 /** What a connection leaves when it closes: its listing as plain values, holding nothing live. */

@@ -188,10 +188,13 @@ export class Router {
 
   /** A lowered limit closes the account's oldest clients beyond it, keeping the newest (as nats-server does). */
   private enforceConnectionLimit(acc: Account): void {
-    const over = acc.maxConnections < 0 ? 0 : acc.conns.size - acc.maxConnections;
+    const over = acc.maxConnections < 0 ? 0 : acc.connectionCount - acc.maxConnections;
     if (over <= 0) return;
-    const oldest = [...acc.conns].sort((a, b) => a.start.getTime() - b.start.getTime()).slice(0, over);
-    for (const conn of oldest) conn.closeWithError(WireError.MaxAccountConnections, 'Maximum Account Connections Exceeded');
+    const oldest = [...acc.conns, ...acc.devices].sort((a, b) => a.start.getTime() - b.start.getTime()).slice(0, over);
+    for (const conn of oldest) {
+      if (conn instanceof ClientConnection) conn.closeWithError(WireError.MaxAccountConnections, 'Maximum Account Connections Exceeded');
+      else conn.closeAccountFull();
+    }
   }
 
   /** The internal client that holds `acc`'s import and response subscriptions. */
@@ -256,11 +259,13 @@ export class Router {
   /** A client of another protocol is connected: listed, and counted against max_connections. */
   listDevice(client: DeviceClient): void {
     this.devices.set(client.cid, client);
+    client.account?.devices.add(client);
   }
 
   /** It closed: kept for /connz?state=closed like any client. */
   delistDevice(client: DeviceClient): void {
     if (!this.devices.delete(client.cid)) return;
+    client.account?.devices.delete(client);
     this.closedConns.push(closedConnection(client));
     if (this.closedConns.length > CLOSED_RING) this.closedConns.shift();
   }

@@ -29,7 +29,7 @@ export function accountz(ctx: EndpointContext): EndpointReply {
  * Exports list services before streams and imports streams before services, as nats-server does.
  */
 export function accountDetail(account: Account, router: Router, updated: Date, js: JetStreamMonitorSource | null, claim: AccountJwtInfo | null): Record<string, unknown> {
-  let clients = 0;
+  let clients = account.devices.size;
   let leafs = 0;
   for (const conn of account.conns) {
     if (conn.type === 'LEAFNODE') leafs++;

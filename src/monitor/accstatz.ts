@@ -15,7 +15,7 @@ export function accountStatz(source: MonitorSource, names: readonly string[] | n
   return {
     server_id: source.id,
     now: rfc3339Nano(nowMs),
-    account_statz: accounts.filter((a) => includeUnused || a.conns.size > 0).map(accountStat),
+    account_statz: accounts.filter((a) => includeUnused || a.connectionCount > 0).map(accountStat),
   };
 }
 

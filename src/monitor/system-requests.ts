@@ -180,7 +180,7 @@ export class SystemRequests {
     let active = 0;
     for (const acc of r.accounts.values()) {
       subscriptions += acc.sublist.size;
-      if (acc.conns.size > 0) active++;
+      if (acc.connectionCount > 0) active++;
     }
     const usage = this.usage.sample();
     return {

@@ -102,6 +102,8 @@ function loggedIn(conn: MqttConnection, outcome: AuthOutcome, g: Granted): void 
   }
   const account = service.router.findAccount(outcome.account);
   if (account === null) return refuse(conn, ConnackV4.NotAuthorized, Reason.NotAuthorized, `unknown account ${outcome.account}`);
+  // The account's connection limit (its JWT's `conn`) counts MQTT clients as nats-server does.
+  if (account.connectionsFull()) return refuse(conn, ConnackV4.ServerUnavailable, Reason.QuotaExceeded, 'Maximum Account Connections Exceeded');
   if (service.router.closing) return refuse(conn, ConnackV4.ServerUnavailable, Reason.ServerShuttingDown, '');
   // A full server (max_connections) answers "server unavailable", MQTT 5 "quota exceeded".
   if (service.router.connectionCount >= service.router.limits.maxConnections) return refuse(conn, ConnackV4.ServerUnavailable, Reason.QuotaExceeded, 'maximum connections exceeded');

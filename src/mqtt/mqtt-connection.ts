@@ -145,6 +145,11 @@ export class MqttConnection implements Flushable, DeviceClient {
     if (reauthorize) this.service.recheck(this);
   }
 
+  closeAccountFull(): void {
+    this.sendDisconnect(Reason.QuotaExceeded);
+    this.close('Maximum Account Connections Exceeded', false);
+  }
+
   label(): string {
     return `${this.ip}:${this.port} - mid:${this.clientId === '' ? '?' : this.clientId}`;
   }

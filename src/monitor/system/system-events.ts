@@ -18,9 +18,9 @@ const FIRST_STATSZ_MS = 250;
 export function accountStat(a: Account): Record<string, unknown> {
   return {
     acc: a.name,
-    conns: a.conns.size,
+    conns: a.connectionCount,
     leafnodes: 0,
-    total_conns: a.conns.size,
+    total_conns: a.connectionCount,
     sent: { msgs: a.outMsgs, bytes: a.outBytes },
     received: { msgs: a.inMsgs, bytes: a.inBytes },
     slow_consumers: a.slowConsumers,
@@ -110,7 +110,7 @@ export class SystemEvents implements ClientEvents {
     };
     this.send(`$SYS.SERVER.ACCOUNT.${acc.name}.CONNS`, build);
     this.send(`$SYS.ACCOUNT.${acc.name}.SERVER.CONNS`, build);
-    if (acc.conns.size === 0) return;
+    if (acc.connectionCount === 0) return;
     const timer = setTimeout(() => this.accountConns(acc), HEARTBEAT_MS);
     timer.unref();
     this.heartbeats.set(acc, timer);

@@ -56,3 +56,17 @@ export async function mqttConnect(t: TestContext, url: string, options: IClientO
 export function settle(ms = 200): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** The CONNACK code a login gets: 0, or the refusal mqtt.js reports (3.1.1 return code / MQTT 5 reason). */
+export function loginCode(url: string, options: IClientOptions): Promise<number | string> {
+  return new Promise((resolve) => {
+    const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options });
+    const done = (code: number | string): void => {
+      client.end(true);
+      resolve(code);
+    };
+    client.once('connect', (p) => done(p.returnCode ?? p.reasonCode ?? 0));
+    client.once('error', (e: Error & { code?: number | string }) => done(e.code ?? e.message));
+    client.once('close', () => done('closed without CONNACK'));
+  });
+}

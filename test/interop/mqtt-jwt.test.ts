@@ -9,10 +9,8 @@ import { createAccount, createOperator, createUser, encodeAccount, encodeOperato
 import type { Account } from '@nats-io/jwt';
 import type { KeyPair } from '@nats-io/nkeys';
 import { connect, credsAuthenticator } from '@nats-io/transport-node';
-import mqtt from 'mqtt';
-import type { IClientOptions } from 'mqtt';
 
-import { mqttConnect } from '../helpers/mqtt-client.js';
+import { loginCode, mqttConnect } from '../helpers/mqtt-client.js';
 import { startLeafgateMqtt } from './mqtt-oracles.js';
 import type { MqttBroker } from './mqtt-oracles.js';
 
@@ -24,20 +22,6 @@ const one = createAccount();
 
 async function bearer(account: KeyPair, bearerToken = true): Promise<string> {
   return encodeUser('u', createUser(), account, { bearer_token: bearerToken } as never);
-}
-
-/** The CONNACK code a login gets: 0, or the refusal mqtt.js reports. */
-function loginCode(url: string, options: IClientOptions): Promise<number | string> {
-  return new Promise((resolve) => {
-    const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options });
-    const done = (code: number | string): void => {
-      client.end(true);
-      resolve(code);
-    };
-    client.once('connect', () => done(0));
-    client.once('error', (err) => done((err as { code?: number }).code ?? err.message));
-    client.once('close', () => done('closed without CONNACK'));
-  });
 }
 
 describe('MQTT in operator mode', () => {

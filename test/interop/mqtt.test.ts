@@ -10,10 +10,9 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { connect } from '@nats-io/transport-node';
-import mqtt from 'mqtt';
 import type { IClientOptions, IDisconnectPacket } from 'mqtt';
 
-import { mqttConnect, settle } from '../helpers/mqtt-client.js';
+import { loginCode, mqttConnect, settle } from '../helpers/mqtt-client.js';
 import type { Received } from '../helpers/mqtt-client.js';
 import { across, alike, hasMosquittoPasswd, rawExchange, startLeafgateMqtt, startMosquitto, startNatsServerMqtt } from './mqtt-oracles.js';
 import type { MqttBroker } from './mqtt-oracles.js';
@@ -29,20 +28,6 @@ function sorted<T>(xs: readonly T[]): T[] {
 const tqr = (m: Received): [string, string, number, boolean] => [m.topic, m.payload, m.packet.qos, m.packet.retain];
 
 const V5_PERSISTENT: IClientOptions = { protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 300 } };
-
-/** The CONNACK code a login gets: 0, or the refusal mqtt.js reports (3.1.1 return code / MQTT 5 reason). */
-function loginCode(url: string, options: IClientOptions): Promise<number | string> {
-  return new Promise((resolve) => {
-    const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options });
-    const done = (code: number | string): void => {
-      client.end(true);
-      resolve(code);
-    };
-    client.once('connect', (p) => done(p.returnCode ?? p.reasonCode ?? 0));
-    client.once('error', (e: Error & { code?: number | string }) => done(e.code ?? e.message));
-    client.once('close', () => done('closed without CONNACK'));
-  });
-}
 
 /** A CONNECT built by hand, so that names and levels a client library refuses can be sent. */
 function rawConnect(name: string, level: number, clientId: string): Buffer {

@@ -276,6 +276,7 @@ export class MqttService implements BridgeHost {
    */
   private enforcePermissions(session: Session, perms: Permissions | null): void {
     session.perms = perms;
+    session.denied = null;
     if (perms === null) return;
     let removed = false;
     for (const [filter, sub] of [...session.subs]) {
@@ -288,12 +289,13 @@ export class MqttService implements BridgeHost {
       removed = true;
     }
     if (removed) session.save();
-    if (perms.filtersDelivery) {
-      session.dropDenied((topic) => {
-        const subject = this.subjectOf(topic);
-        return subject !== null && perms.deniesDelivery(subject);
-      });
-    }
+    session.denied = perms.filtersDelivery
+      ? (topic) => {
+          const subject = this.subjectOf(topic);
+          return subject !== null && perms.deniesDelivery(subject);
+        }
+      : null;
+    if (session.denied !== null) session.dropDenied(session.denied);
   }
 
   /** MQTT 5 DISCONNECT may change the session's expiry (not from 0 [MQTT-3.14.2-2]). */

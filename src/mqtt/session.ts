@@ -49,12 +49,23 @@ export interface OutboundMessage {
   sentAtMs: number;
 }
 
+/**
+ * A persistent session keeps at most this many unsent messages in memory: the rest wait in the store
+ * (where every message of a persistent session is anyway) and are read a page at a time, so a client
+ * away for days costs disk, not heap.
+ */
+const QUEUE_IN_MEMORY = 1024;
+
 export class Session {
   readonly key: string;
   conn: MqttConnection | null = null;
   readonly subs = new Map<string, SessionSubscription>();
-  /** Not yet sent (over the in-flight limit, or the client is away). */
+  /** Not yet sent (over the in-flight limit, or the client is away); for a persistent session, the first of them. */
   queue: OutboundMessage[] = [];
+  /** A persistent session's unsent messages that are only in the store, after those in `queue`. */
+  private spilled = 0;
+  /** Whether the client's permissions deny a topic: messages read back from the store are held to it. */
+  denied: ((topic: string) => boolean) | null = null;
   /** Sent and not yet acknowledged, by packet id, in the order sent. */
   readonly inflight = new Map<number, OutboundMessage>();
   /** QoS 2 messages received, awaiting PUBREL, by packet id. */
@@ -108,7 +119,7 @@ export class Session {
     for (const o of outbound) {
       const m: OutboundMessage = { seq: o.seq, packetId: o.packetId, state: o.state, message: o.message, retain: o.retain, subscriptionIds: o.subscriptionIds, sentAtMs: 0 };
       if (o.packetId !== 0) this.inflight.set(o.packetId, m);
-      else this.queue.push(m);
+      else this.hold(m);
       if (o.seq >= this.nextSeq) this.nextSeq = o.seq + 1;
     }
     for (const i of inbound) this.inbound.set(i.packetId, i);
@@ -121,14 +132,35 @@ export class Session {
   enqueue(message: StoredMessage, retain: boolean, subscriptionIds: readonly number[]): boolean {
     const m: OutboundMessage = { seq: this.nextSeq++, packetId: 0, state: OutboundState.Publish, message, retain, subscriptionIds, sentAtMs: 0 };
     const conn = this.conn;
-    const sendNow = conn !== null && this.queue.length === 0 && this.inflight.size < conn.maxInflight;
+    const sendNow = conn !== null && this.queue.length === 0 && this.spilled === 0 && this.inflight.size < conn.maxInflight;
     if (sendNow) m.packetId = this.allocatePacketId();
     if (this.persistent) this.store.putOutbound(this.stored(m));
     if (sendNow) {
       this.inflight.set(m.packetId, m);
       (conn as MqttConnection).sendPublish(m, false);
-    } else this.queue.push(m);
+    } else this.hold(m);
     return this.persistent;
+  }
+
+  /** An unsent message joins the queue, or, past what memory holds, is left in the store. */
+  private hold(m: OutboundMessage): void {
+    if (this.persistent && (this.spilled > 0 || this.queue.length >= QUEUE_IN_MEMORY)) this.spilled++;
+    else this.queue.push(m);
+  }
+
+  /** The queue ran dry: the next page of what waits in the store. False when nothing does. */
+  private refill(): boolean {
+    if (this.spilled === 0) return false;
+    const rows = this.store.readQueued(this.account.name, this.clientId, 0, QUEUE_IN_MEMORY);
+    this.spilled = rows.length < QUEUE_IN_MEMORY ? 0 : this.spilled - rows.length;
+    for (const o of rows) {
+      if (this.denied?.(o.message.topic) === true) {
+        this.store.deleteOutbound(this.account.name, this.clientId, o.seq);
+        continue;
+      }
+      this.queue.push({ seq: o.seq, packetId: 0, state: o.state, message: o.message, retain: o.retain, subscriptionIds: o.subscriptionIds, sentAtMs: 0 });
+    }
+    return this.queue.length > 0 || this.spilled > 0;
   }
 
   /** Drops the messages not yet delivered whose topic `denied` says may not go to the client (permissions changed). */
@@ -168,8 +200,10 @@ export class Session {
     const conn = this.conn;
     if (conn === null) return;
     const now = Date.now();
-    while (this.queue.length > 0 && this.inflight.size < conn.maxInflight && !conn.closed) {
-      const m = this.queue.shift() as OutboundMessage;
+    while (this.inflight.size < conn.maxInflight && !conn.closed) {
+      if (this.queue.length === 0 && !this.refill()) break;
+      const m = this.queue.shift();
+      if (m === undefined) continue;
       if (m.message.expiresAtMs !== 0 && m.message.expiresAtMs <= now) {
         if (this.persistent) this.store.deleteOutbound(this.account.name, this.clientId, m.seq);
         continue;

@@ -127,6 +127,10 @@ class SqliteMqttStore implements MqttStore {
     this.write(this.st.deleteOutbound, account, clientId, seq);
   }
 
+  readQueued(account: string, clientId: string, afterSeq: number, limit: number): StoredOutbound[] {
+    return (this.st.queued.all(account, clientId, afterSeq, limit) as OutboundRow[]).map(outboundOf);
+  }
+
   putInbound(i: StoredInbound): void {
     const m = i.message;
     this.write(this.st.putInbound, i.account, i.clientId, i.packetId, m.topic, m.payload, m.qos, encodeProperties(m.properties), m.expiresAtMs, i.retain ? 1 : 0);

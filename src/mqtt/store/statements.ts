@@ -50,6 +50,7 @@ export class Statements {
   readonly sessions: Statement;
   readonly retained: Statement;
   readonly outbound: Statement;
+  readonly queued: Statement;
   readonly inbound: Statement;
 
   constructor(db: Database) {
@@ -88,6 +89,7 @@ export class Statements {
     this.sessions = db.prepare('SELECT * FROM sessions ORDER BY account, client_id');
     this.retained = db.prepare('SELECT * FROM retained ORDER BY account, topic');
     this.outbound = db.prepare('SELECT * FROM outbound ORDER BY account, client_id, seq');
+    this.queued = db.prepare('SELECT * FROM outbound WHERE account = ? AND client_id = ? AND packet_id = 0 AND seq > ? ORDER BY seq LIMIT ?');
     this.inbound = db.prepare('SELECT * FROM inbound ORDER BY account, client_id, packet_id');
   }
 }

@@ -140,6 +140,8 @@ export interface MqttStore {
   /** A sent message's packet id and state. In state Released the stored payload is dropped (it reads back empty). */
   updateOutbound(account: string, clientId: string, seq: number, packetId: number, state: OutboundState): void;
   deleteOutbound(account: string, clientId: string, seq: number): void;
+  /** Up to `limit` of a session's messages not yet sent (packet id 0) after `afterSeq`, in seq order; pending writes of this turn included. */
+  readQueued(account: string, clientId: string, afterSeq: number, limit: number): StoredOutbound[];
   putInbound(message: StoredInbound): void;
   deleteInbound(account: string, clientId: string, packetId: number): void;
   putOutbox(bridge: string, message: OutboxMessage): void;

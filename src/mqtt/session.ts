@@ -5,7 +5,7 @@
 
 import type { Account, Permissions, Subscription } from '../core/index.js';
 import type { LongTimer } from '../util/index.js';
-import { OutboundState } from './store/index.js';
+import { OutboundState, QUEUED_AT_START } from './store/index.js';
 import type { MqttStore, StoredInbound, StoredMessage, StoredOutbound, StoredSession, StoredSubscription } from './store/index.js';
 import type { MqttConnection } from './mqtt-connection.js';
 
@@ -54,7 +54,7 @@ export interface OutboundMessage {
  * (where every message of a persistent session is anyway) and are read a page at a time, so a client
  * away for days costs disk, not heap.
  */
-const QUEUE_IN_MEMORY = 1024;
+const QUEUE_IN_MEMORY = QUEUED_AT_START;
 
 export class Session {
   readonly key: string;
@@ -121,6 +121,11 @@ export class Session {
       if (o.packetId !== 0) this.inflight.set(o.packetId, m);
       else this.hold(m);
       if (o.seq >= this.nextSeq) this.nextSeq = o.seq + 1;
+    }
+    // A full first page may have more behind it, in the store: how many is found out by reading them.
+    if (this.queue.length >= QUEUE_IN_MEMORY) {
+      this.spilled = Number.MAX_SAFE_INTEGER;
+      this.nextSeq = Math.max(this.nextSeq, this.store.lastSeq(this.account.name, this.clientId) + 1);
     }
     for (const i of inbound) this.inbound.set(i.packetId, i);
   }

@@ -127,6 +127,10 @@ class SqliteMqttStore implements MqttStore {
     this.write(this.st.deleteOutbound, account, clientId, seq);
   }
 
+  lastSeq(account: string, clientId: string): number {
+    return (this.st.lastSeq.get(account, clientId) as { seq: number | null }).seq ?? 0;
+  }
+
   readQueued(account: string, clientId: string, afterSeq: number, limit: number): StoredOutbound[] {
     return (this.st.queued.all(account, clientId, afterSeq, limit) as OutboundRow[]).map(outboundOf);
   }

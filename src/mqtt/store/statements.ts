@@ -2,7 +2,7 @@
 
 import type { Database, Statement } from 'better-sqlite3';
 
-import { OutboundState } from './types.js';
+import { OutboundState, QUEUED_AT_START } from './types.js';
 
 /**
  * An insert that updates the row in place when its key exists: a retained topic or a session written
@@ -51,6 +51,7 @@ export class Statements {
   readonly retained: Statement;
   readonly outbound: Statement;
   readonly queued: Statement;
+  readonly lastSeq: Statement;
   readonly inbound: Statement;
 
   constructor(db: Database) {
@@ -88,7 +89,12 @@ export class Statements {
 
     this.sessions = db.prepare('SELECT * FROM sessions ORDER BY account, client_id');
     this.retained = db.prepare('SELECT * FROM retained ORDER BY account, topic');
-    this.outbound = db.prepare('SELECT * FROM outbound ORDER BY account, client_id, seq');
+    // At start: what is in flight, and the first QUEUED_AT_START waiting messages of each session (the rest are paged in later).
+    this.outbound = db.prepare(
+      'SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY account, client_id, packet_id = 0 ORDER BY seq) AS n FROM outbound) ' +
+        `WHERE packet_id != 0 OR n <= ${QUEUED_AT_START} ORDER BY account, client_id, seq`,
+    );
+    this.lastSeq = db.prepare('SELECT max(seq) AS seq FROM outbound WHERE account = ? AND client_id = ?');
     this.queued = db.prepare('SELECT * FROM outbound WHERE account = ? AND client_id = ? AND packet_id = 0 AND seq > ? ORDER BY seq LIMIT ?');
     this.inbound = db.prepare('SELECT * FROM inbound ORDER BY account, client_id, packet_id');
   }

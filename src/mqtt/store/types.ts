@@ -112,11 +112,14 @@ export interface OutboxSummary {
   readonly lastSeq: number;
 }
 
+/** How many waiting (unsent) messages of each session load() reads; a session with more reads the rest with readQueued. */
+export const QUEUED_AT_START = 1024;
+
 /** Everything stored, read once at start. */
 export interface MqttState {
   readonly sessions: StoredSession[];
   readonly retained: StoredRetained[];
-  /** In seq order within each session. */
+  /** In seq order within each session: those in flight, and the first QUEUED_AT_START waiting. */
   readonly outbound: StoredOutbound[];
   readonly inbound: StoredInbound[];
 }
@@ -142,6 +145,8 @@ export interface MqttStore {
   deleteOutbound(account: string, clientId: string, seq: number): void;
   /** Up to `limit` of a session's messages not yet sent (packet id 0) after `afterSeq`, in seq order; pending writes of this turn included. */
   readQueued(account: string, clientId: string, afterSeq: number, limit: number): StoredOutbound[];
+  /** The highest seq of a session's messages; 0 for none. */
+  lastSeq(account: string, clientId: string): number;
   putInbound(message: StoredInbound): void;
   deleteInbound(account: string, clientId: string, packetId: number): void;
   putOutbox(bridge: string, message: OutboxMessage): void;

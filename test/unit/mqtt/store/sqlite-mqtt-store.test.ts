@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { OutboundState, openMqttStore } from '../../../../src/mqtt/store/index.js';
+import { OutboundState, QUEUED_AT_START, openMqttStore } from '../../../../src/mqtt/store/index.js';
 import type { MqttStore } from '../../../../src/mqtt/store/index.js';
 import { smallDiskFor } from '../../../helpers/small-disk.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
@@ -234,4 +234,25 @@ test('a write that fails in SQLite fails its turn whole: the writes before it ar
   store.putSession(session('A', 'next turn'));
   assert.equal(await durable(store), null);
   assert.deepEqual(store.load().sessions, [session('A', 'next turn')]);
+});
+
+test('load() reads what is in flight and the first QUEUED_AT_START waiting messages of each session; readQueued and lastSeq reach the rest', async (t) => {
+  const file = tempDir(t).path('mqtt.db');
+  const first = open(t, file);
+  first.putSession(session('A', 'big'));
+  first.putSession(session('A', 'small'));
+  first.putOutbound(outbound('A', 'big', 1, { packetId: 7 }));
+  for (let seq = 2; seq <= QUEUED_AT_START + 11; seq++) first.putOutbound(outbound('A', 'big', seq, { packetId: 0 }));
+  first.putOutbound(outbound('A', 'small', 1, { packetId: 0 }));
+  assert.equal(await durable(first), null);
+  first.close();
+  const s = open(t, file);
+  const loaded = s.load().outbound;
+  const big = loaded.filter((o) => o.clientId === 'big');
+  assert.equal(big.length, 1 + QUEUED_AT_START);
+  assert.deepEqual([big[0].packetId, big[1].seq, big.at(-1)?.seq], [7, 2, QUEUED_AT_START + 1]);
+  assert.equal(loaded.filter((o) => o.clientId === 'small').length, 1);
+  assert.deepEqual(s.readQueued('A', 'big', QUEUED_AT_START + 1, 100).map((o) => o.seq), Array.from({ length: 10 }, (_, i) => QUEUED_AT_START + 2 + i));
+  assert.equal(s.lastSeq('A', 'big'), QUEUED_AT_START + 11);
+  assert.equal(s.lastSeq('A', 'none'), 0);
 });

@@ -323,6 +323,23 @@ describe('MQTT bridge to mosquitto', () => {
     assert.deepEqual(firsts.slice(0, acked.length), acked);
   });
 
+  test("a message over the remote's maximum packet size is dropped and counted, the link stays up and the rest flows", async (t) => {
+    const m = await mosquitto(t, { extra: ['persistence false', 'max_packet_size 200'] });
+    const remote = await mqttConnect(t, m.url);
+    await remote.client.subscribeAsync('sized/#', { qos: 1 });
+    const s = await startMqttServer(t, { httpPort: -1 }, { bridges: [bridge(m.url, { out: [{ local: 'sized.>', qos: 1, retain: false }] })] });
+    await bridgeState(s, (b) => b.connected);
+    const nc = await connectTo(s.port);
+    t.after(() => nc.close());
+    nc.publish('sized.big', 'x'.repeat(500));
+    nc.publish('sized.small', 'fits');
+    const [got] = await remote.waitFor(1);
+    assert.deepEqual([got.topic, got.payload], ['sized/small', 'fits']);
+    const state = await bridgeState(s, (b) => b.dropped_msgs === 1 && b.backlog_msgs === 0);
+    assert.deepEqual([state.connects, state.out_msgs], [1, 1]);
+    assert.match(state.last_error, /sized\/big.*maximum packet size/);
+  });
+
   test('mqtts with a verified server certificate and a client certificate, and a login', async (t) => {
     const pki = createTestPki();
     t.after(() => pki.remove());

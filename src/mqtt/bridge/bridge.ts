@@ -108,6 +108,10 @@ export class MqttBridge {
   private lastHeardMs = 0;
   private keepaliveMs: number;
   private inflightLimit = 1;
+  /** What the remote's CONNACK allows (MQTT 5): a message it would refuse is not sent, or sent as it takes it. */
+  private remoteMaxQos = 1;
+  private remoteRetain = true;
+  private remoteMaxPacket = Infinity;
   /** QoS 1 messages sent and not yet PUBACKed, by packet id. */
   private readonly inflight = new Map<number, OutboxMessage>();
   /** Seqs given back after a lost link: they go again with DUP [MQTT-3.3.1-1]. */
@@ -311,6 +315,9 @@ export class MqttBridge {
     this.host.log.info(`MQTT bridge "${this.name}" connected to ${this.opts.url}${p.sessionPresent ? ' (session present)' : ''}`);
     const receiveMaximum = p.properties?.receiveMaximum ?? 0xffff;
     this.inflightLimit = Math.max(1, Math.min(this.opts.maxInflight, receiveMaximum));
+    this.remoteMaxQos = p.properties?.maximumQoS === 0 ? 0 : 1;
+    this.remoteRetain = p.properties?.retainAvailable !== false;
+    this.remoteMaxPacket = p.properties?.maximumPacketSize ?? Infinity;
     const serverKeepalive = p.properties?.serverKeepAlive;
     if (serverKeepalive !== undefined) this.keepaliveMs = serverKeepalive * 1000;
     if (this.keepaliveMs > 0) this.pingTimer = setInterval(() => this.guard(() => this.ping(stream)), this.keepaliveMs);
@@ -390,8 +397,10 @@ export class MqttBridge {
     const body = f.data.subarray(f.start + f.hdrLen, f.end);
     const props = this.opts.protocolVersion === 5 && f.hdrLen > 0 ? fromHeaders(f.data.subarray(f.start, f.start + f.hdrLen), true).properties : null;
     if (rule.qos === 0 && this.connected && !this.blocked && this.outbox.empty) {
+      const bytes = this.publishBytes(topic, body, 0, rule.retain && this.remoteRetain, props, 0, false);
+      if (bytes.length > this.remoteMaxPacket) return this.giveUp(topic, "it is larger than the remote's maximum packet size");
       this.outMsgs++;
-      this.send(this.publishBytes(topic, body, 0, rule.retain, props, 0, false));
+      this.send(bytes);
       return;
     }
     this.outbox.put(topic, body, rule.qos, rule.retain, props, Date.now());
@@ -431,12 +440,18 @@ export class MqttBridge {
       const m = this.outbox.take(now);
       if (m === undefined) break;
       const dup = this.resend.delete(m.seq);
-      if (m.qos === 1) {
-        const id = this.allocateId();
-        this.inflight.set(id, m);
-        chunks.push(this.publishBytes(m.topic, m.payload, 1, m.retain, m.properties, id, dup));
-      } else {
-        chunks.push(this.publishBytes(m.topic, m.payload, 0, m.retain, m.properties, 0, false));
+      const qos = m.qos === 1 && this.remoteMaxQos === 1 ? 1 : 0;
+      const id = qos === 1 ? this.allocateId() : 0;
+      const bytes = this.publishBytes(m.topic, m.payload, qos, m.retain && this.remoteRetain, m.properties, id, qos === 1 && dup);
+      // The remote would drop the link over it, at every try: it is given up instead.
+      if (bytes.length > this.remoteMaxPacket) {
+        this.outbox.done(m);
+        this.giveUp(m.topic, "it is larger than the remote's maximum packet size");
+        continue;
+      }
+      chunks.push(bytes);
+      if (qos === 1) this.inflight.set(id, m);
+      else {
         this.outbox.done(m);
         this.outMsgs++;
       }
@@ -462,13 +477,17 @@ export class MqttBridge {
     this.inflight.delete(id);
     this.outbox.done(m);
     this.acked = true;
-    if (reason >= 0x80) {
-      // Sending it again would be refused again: it is given up, and counted as dropped.
-      this.refused++;
-      const text = `the remote refused a message on ${JSON.stringify(m.topic)}: reason ${hex(reason)}`;
-      if (text !== this.lastError) this.host.log.error(`MQTT bridge "${this.name}": ${text}`);
-      this.lastError = text;
-    } else this.outMsgs++;
+    // Sending it again would be refused again: it is given up.
+    if (reason >= 0x80) this.giveUp(m.topic, `the remote refused it: reason ${hex(reason)}`);
+    else this.outMsgs++;
+  }
+
+  /** A message that cannot go: counted as dropped, said once for each different cause. */
+  private giveUp(topic: string, why: string): void {
+    this.refused++;
+    const text = `a message on ${JSON.stringify(topic)} was dropped: ${why}`;
+    if (text !== this.lastError) this.host.log.error(`MQTT bridge "${this.name}": ${text}`);
+    this.lastError = text;
   }
 
   private publishBytes(topic: string, payload: Uint8Array, qos: 0 | 1, retain: boolean, props: MessageProperties | null, id: number, dup: boolean): Buffer {

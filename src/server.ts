@@ -298,9 +298,9 @@ export class Server {
     try {
       fs.mkdirSync(dir, { recursive: true });
       const store = openMqttStore({ file: path.join(dir, 'mqtt.db'), sync: js.syncInterval });
-      const { ackWaitMs, maxAckPending, rejectQos2Publish, downgradeQos2Subscribe } = config;
+      const { ackWaitMs, maxAckPending, rejectQos2Publish, downgradeQos2Subscribe, maxKeepaliveSeconds } = config;
       const bridges = config.bridges.map(bridgeSpecOf);
-      this.mqtt = new MqttService(this.router, store, { ackWaitMs, maxAckPending, rejectQos2Publish, downgradeQos2Subscribe, bridges }, this.log);
+      this.mqtt = new MqttService(this.router, store, { ackWaitMs, maxAckPending, rejectQos2Publish, downgradeQos2Subscribe, maxKeepaliveSeconds, bridges }, this.log);
       this.mqtt.start();
     } catch (err) {
       throw new StartError(`Can't start MQTT: ${(err as Error).message}`, err);

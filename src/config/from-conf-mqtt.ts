@@ -31,6 +31,7 @@ export function readMqtt(issues: Issues, entry: ConfEntry): MqttConfig | undefin
   let rejectQos2Publish = false;
   let downgradeQos2Subscribe = false;
   let bridges: MqttConfig['bridges'] = [];
+  let maxKeepaliveSeconds = 0;
   let bridgesPos = entry.pos;
   for (const [key, child] of lowerCased(entry.value)) {
     if (readListenerField(issues, key, child, listener, 'mqtt')) continue;
@@ -58,6 +59,13 @@ export function readMqtt(issues: Issues, entry: ConfEntry): MqttConfig | undefin
       case 'downgrade_qos2_subscribe':
         downgradeQos2Subscribe = readBoolean(issues, field) ?? downgradeQos2Subscribe;
         break;
+      // mosquitto's setting, leafgate's key: nats-server has none.
+      case 'max_keepalive': {
+        const value = readInteger(issues, field);
+        if (value !== undefined && (value < 0 || value > 65_535)) issues.error(child.pos, `max_keepalive must be 0 to 65535 seconds, not ${value}`);
+        else if (value !== undefined) maxKeepaliveSeconds = value;
+        break;
+      }
       case 'bridges':
         bridges = readMqttBridges(issues, child);
         bridgesPos = child.pos;
@@ -104,6 +112,7 @@ export function readMqtt(issues: Issues, entry: ConfEntry): MqttConfig | undefin
     maxAckPending: maxAckPending === 0 ? DEFAULT_MAX_ACK_PENDING : maxAckPending,
     rejectQos2Publish,
     downgradeQos2Subscribe,
+    maxKeepaliveSeconds,
     bridges,
   };
 }

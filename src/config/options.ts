@@ -225,6 +225,8 @@ export interface MqttConfig {
   readonly rejectQos2Publish: boolean;
   /** Grant QoS 1 to a QoS 2 subscription (nats-server 2.10.4+ `downgrade_qos2_subscribe`). */
   readonly downgradeQos2Subscribe: boolean;
+  /** The longest keepalive an MQTT 5 client gets, told as Server Keep Alive (mosquitto's `max_keepalive`); 0 for no maximum. */
+  readonly maxKeepaliveSeconds: number;
   /** Links to other MQTT brokers (leafgate's own `bridges` list); empty for none. */
   readonly bridges: readonly MqttBridgeConfig[];
 }

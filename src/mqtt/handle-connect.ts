@@ -121,6 +121,9 @@ function loggedIn(conn: MqttConnection, outcome: AuthOutcome, g: Granted): void 
     props.receiveMaximum = service.config.maxAckPending;
     props.maximumPacketSize = service.maxPacketSize;
     props.topicAliasMaximum = service.topicAliasMaximum;
+    // max_keepalive: a client asking for none, or for longer, is told the server's (MQTT 5's Server Keep Alive).
+    const max = service.config.maxKeepaliveSeconds;
+    if (max > 0 && (g.keepalive === 0 || g.keepalive > max)) props.serverKeepAlive = g.keepalive = max;
     props.maximumQoS = service.config.rejectQos2Publish ? 1 : undefined;
   }
   conn.sendPacket({ cmd: 'connack', sessionPresent: present, returnCode: 0, reasonCode: 0, ...(conn.version === 5 && { properties: withoutUndefined(props) }) });

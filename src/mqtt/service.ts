@@ -24,6 +24,8 @@ export interface MqttServiceOptions {
   readonly maxAckPending: number;
   readonly rejectQos2Publish: boolean;
   readonly downgradeQos2Subscribe: boolean;
+  /** The longest keepalive an MQTT 5 client gets (Server Keep Alive); 0 for no maximum. */
+  readonly maxKeepaliveSeconds: number;
   readonly bridges: readonly BridgeSpec[];
 }
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const MQTT_DEFAULTS: MqttConfig = { host: '127.0.0.1', port: -1, ackWaitMs: 30_000, maxAckPending: 1024, rejectQos2Publish: false, downgradeQos2Subscribe: false, bridges: [] };
+export const MQTT_DEFAULTS: MqttConfig = { host: '127.0.0.1', port: -1, ackWaitMs: 30_000, maxAckPending: 1024, rejectQos2Publish: false, downgradeQos2Subscribe: false, maxKeepaliveSeconds: 0, bridges: [] };
 
 export interface MqttServer extends InProcessServer {
   readonly mqttUrl: string;

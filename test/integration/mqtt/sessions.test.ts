@@ -164,3 +164,25 @@ test('a persistent session away while thousands of messages come keeps at most a
     assert.deepEqual(seq, [...seq].sort((a, b) => a - b), `order on ${topic}`);
   }
 });
+
+test('max_keepalive: an MQTT 5 client asking for no keepalive or a longer one is told the maximum (Server Keep Alive) and held to it', async (t) => {
+  const s = await startMqttServer(t, {}, { maxKeepaliveSeconds: 1 });
+  const none = await mqttConnect(t, s.mqttUrl, { protocolVersion: 5, keepalive: 0 });
+  assert.equal(none.connack.properties?.serverKeepAlive, 1);
+  const longer = await mqttConnect(t, s.mqttUrl, { protocolVersion: 5, keepalive: 600 });
+  assert.equal(longer.connack.properties?.serverKeepAlive, 1);
+  const within = await mqttConnect(t, s.mqttUrl, { protocolVersion: 5, keepalive: 1 });
+  assert.equal(within.connack.properties?.serverKeepAlive, undefined);
+  // A raw client that asked for none and then stays silent is closed after 1.5 s.
+  const raw = net.connect(s.server.mqttPort, '127.0.0.1');
+  raw.on('data', () => undefined);
+  raw.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clientId: 'silent', clean: true, keepalive: 0 }, { protocolVersion: 5 }));
+  const closed = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 5000);
+    raw.once('close', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+  assert.equal(closed, true);
+});

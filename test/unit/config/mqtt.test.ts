@@ -33,7 +33,7 @@ function problemsOf(text: string): readonly string[] {
   assert.fail(`expected a config error for ${JSON.stringify(text)}`);
 }
 
-const DEFAULTS: MqttConfig = { host: '', port: 1883, ackWaitMs: 30_000, maxAckPending: 1024, rejectQos2Publish: false, downgradeQos2Subscribe: false, bridges: [] };
+const DEFAULTS: MqttConfig = { host: '', port: 1883, ackWaitMs: 30_000, maxAckPending: 1024, rejectQos2Publish: false, downgradeQos2Subscribe: false, maxKeepaliveSeconds: 0, bridges: [] };
 
 test('mqtt: a port alone gives nats-server defaults (ack wait 30s, 1024 pending, QoS 2 as asked) and no warning', () => {
   const { layer, warnings } = load(`${JS}mqtt { port: 1883 }`);
@@ -281,4 +281,10 @@ test('mqtt: a reload cannot change the MQTT listener or its settings', () => {
   }
   const same = mergeOptions(load(`${JS}mqtt { port: 1883, js_domain: hub }`).layer);
   assert.deepEqual(diffOptions(before, same), { changed: [], refused: [] }, 'an ignored key changes nothing');
+});
+
+test('mqtt: max_keepalive (mosquitto\'s setting) in seconds, 0 for none, beyond 65535 refused', () => {
+  assert.equal(mqttOf('mqtt { port: 1883, max_keepalive: 60 }')?.maxKeepaliveSeconds, 60);
+  assert.equal(mqttOf('mqtt { port: 1883 }')?.maxKeepaliveSeconds, 0);
+  assert.deepEqual(problemsOf(`${JS}mqtt { port: 1883, max_keepalive: 70000 }`), ['c.conf:2:20: max_keepalive must be 0 to 65535 seconds, not 70000']);
 });

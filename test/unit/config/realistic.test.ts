@@ -40,7 +40,7 @@ test('realistic nats-server config (cluster, leafnodes, websocket, mqtt, jetstre
   assert.deepEqual(opts.accounts[1]?.jetstream, UNLIMITED_ACCOUNT_JETSTREAM);
   assert.equal(opts.systemAccount, 'SYS');
   assert.equal(opts.auth.noAuthUser, 'sensor');
-  assert.deepEqual(opts.mqtt, { host: '', port: 1883, ackWaitMs: 30_000, maxAckPending: 1024, rejectQos2Publish: false, downgradeQos2Subscribe: false, bridges: [] });
+  assert.deepEqual(opts.mqtt, { host: '', port: 1883, ackWaitMs: 30_000, maxAckPending: 1024, rejectQos2Publish: false, downgradeQos2Subscribe: false, maxKeepaliveSeconds: 0, bridges: [] });
 
   assert.deepEqual(
     opts.accounts.map((a) => [a.name, a.users.map((u) => u.user)]),

@@ -17,6 +17,8 @@ const MAY_IMPORT = {
   monitor: ['core', 'protocol', 'util'],
   config: ['util'],
   cli: ['config', 'protocol', 'util'],
+  // The composition root's parts (server.ts split by concept): they wire the others, and nothing but server.ts imports them.
+  server: ['auth', 'config', 'core', 'jetstream', 'monitor', 'mqtt', 'protocol', 'transports', 'util'],
 };
 // The one exception to MAY_IMPORT: monitor may import config's types (never its code), because /varz
 // reports the configured Options as they are. Every other folder declares the types it needs.

@@ -2,31 +2,39 @@
 
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { AccountJwtDir, Authenticator, authTimeoutMs, ClaimsRequests, operatorMode, outcomeJson } from './auth/index.js';
-import type { AuthOptions, ClaimsOutcome, JwtAuthenticator, OperatorMode } from './auth/index.js';
+import { Authenticator, ClaimsRequests, outcomeJson } from './auth/index.js';
+import type { AccountJwtDir, ClaimsOutcome, JwtAuthenticator, OperatorMode } from './auth/index.js';
 import { describeChanges, diffOptions, jetStreamAccounts, resolveJetStreamStorage } from './config/index.js';
-import type { JetStreamConfig, MqttBridgeConfig, MqttConfig, Options, WebsocketConfig } from './config/index.js';
+import type { JetStreamConfig, Options } from './config/index.js';
 import { ConnectionKind, Router } from './core/index.js';
 import type { InternalClient, MsgHandler, RouterConfig } from './core/index.js';
 import type { JetStream } from './jetstream/index.js';
-import type { BridgeSpec, BridgeStatus, MqttService } from './mqtt/index.js';
+import type { BridgeStatus } from './mqtt/index.js';
 import type { JetStreamMonitorSource, MonitorServer, SystemRequests } from './monitor/index.js';
 import { ServerStamp, SystemEvents } from './monitor/system/index.js';
 import { headerValue, NATS_COMPAT_VERSION } from './protocol/nats/index.js';
-import { boundPort, createTlsUpgrader, listenTcp, listenWebsocket } from './transports/index.js';
-import type { DialKind, TlsUpgrader, WebsocketClient, WebsocketListener } from './transports/index.js';
-import { GLOBAL_ACCOUNT, linkAccounts, ListenError, withSystemLinks, formatGoDuration, formatHostPort, generateServerId, reachableUrls } from './util/index.js';
+import {
+  authOptionsOf,
+  diskAvailable,
+  listenerAuthenticatorOf,
+  loadTls,
+  MqttFront,
+  openAccountDir,
+  openWebsocketListener,
+  operatorModeOf,
+  portsFilePath,
+  StartError,
+  withOperatorAccounts,
+  writePortsFile,
+} from './server/index.js';
+import { boundPort, listenTcp } from './transports/index.js';
+import type { TlsUpgrader, WebsocketClient, WebsocketListener } from './transports/index.js';
+import { GLOBAL_ACCOUNT, linkAccounts, ListenError, withSystemLinks, formatGoDuration, formatHostPort, generateServerId } from './util/index.js';
 import type { AccountJwtInfo, LinkedAccount, Logger } from './util/index.js';
 
-/**
- * The largest WebSocket message a client may send: a client packs many operations into one message;
- * the NATS parser enforces max_payload and max_control_line on what is inside.
- */
-const WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
-const WEBSOCKET_DEFAULT_HOST = '0.0.0.0';
+export { StartError } from './server/index.js';
 
 /** Re-reads the configuration (file, then flags) for a reload. */
 export type OptionsLoader = () => Options;
@@ -51,8 +59,7 @@ export class Server {
   private websocketAuthenticator: Authenticator | null = null;
   /** MQTT clients' own login (the mqtt block's authorization or no_auth_user); null when they share the top-level one. */
   private mqttAuthenticator: Authenticator | null = null;
-  private mqtt: MqttService | null = null;
-  private mqttListener: net.Server | null = null;
+  private mqtt: MqttFront | null = null;
   /** Operator (JWT) mode's accounts and login; null otherwise. */
   private operator: OperatorMode | null;
   /** The full resolver's account JWTs on disk; null without that resolver. */
@@ -92,14 +99,14 @@ export class Server {
     return this.websocket?.port ?? 0;
   }
 
-  /** The MQTT listener's bound port; 0 without one. */
   /** The MQTT bridges' state, for /varz and /healthz. */
   get mqttBridges(): readonly BridgeStatus[] {
-    return this.mqtt?.bridgeStatus() ?? [];
+    return this.mqtt?.bridges() ?? [];
   }
 
+  /** The MQTT listener's bound port; 0 without one. */
   get mqttPort(): number {
-    return this.mqttListener === null ? 0 : boundPort(this.mqttListener);
+    return this.mqtt?.port ?? 0;
   }
 
   get port(): number {
@@ -213,8 +220,8 @@ export class Server {
       });
       this.log.info(`Starting http monitor on ${formatHostPort(httpHost, this.monitor.port)}`);
     }
-    if (opts.websocket !== undefined) await this.startWebsocket(opts.websocket);
-    if (opts.mqtt !== undefined) await this.startMqtt(opts.mqtt);
+    if (opts.websocket !== undefined) this.websocket = await openWebsocketListener(opts.websocket, (client) => this.onWebsocketClient(client), this.log);
+    if (opts.mqtt !== undefined) this.mqtt = await MqttFront.open(opts.mqtt, opts, this.router, this.log, () => !this.lameDuck && !this.shuttingDown);
     this.listener = await listenTcp({ host: opts.host, port: opts.port }, (socket) => this.onSocket(socket)).catch((err: Error) => {
       throw new StartError(err instanceof ListenError ? `Error listening on port: ${err.hostPort}, "${err.message}"` : err.message, err);
     });
@@ -228,49 +235,13 @@ export class Server {
     this.log.info('Server is ready');
   }
 
-  /** The WebSocket listener: NATS clients over ws:// or wss://, connection type WEBSOCKET. */
-  private async startWebsocket(ws: WebsocketConfig): Promise<void> {
-    // Its own host, 0.0.0.0 unless set: not the client listener's (nats-server's default).
-    const host = ws.host !== '' ? ws.host : WEBSOCKET_DEFAULT_HOST;
-    const tls =
-      ws.tls === undefined
-        ? undefined
-        : {
-            cert: fs.readFileSync(ws.tls.certFile),
-            key: fs.readFileSync(ws.tls.keyFile),
-            ...(ws.tls.caFile !== undefined && { ca: fs.readFileSync(ws.tls.caFile) }),
-            verify: ws.tls.verify || ws.tls.verifyAndMap === true,
-            ...(ws.tls.pinnedCerts !== undefined && { pinnedCerts: new Set(ws.tls.pinnedCerts) }),
-          };
-    this.websocket = await listenWebsocket(
-      {
-        host,
-        port: ws.port < 0 ? 0 : ws.port,
-        ...(tls !== undefined && { tls }),
-        sameOrigin: ws.sameOrigin,
-        allowedOrigins: ws.allowedOrigins,
-        // wss without a handshake timeout of its own takes the TLS block's, as in nats-server.
-        handshakeTimeoutMs: ws.handshakeTimeoutMs > 0 ? ws.handshakeTimeoutMs : (ws.tls?.timeoutMs ?? 0),
-        compression: ws.compression,
-        maxMessageBytes: WEBSOCKET_MAX_MESSAGE_BYTES,
-        jwtCookie: ws.jwtCookie ?? '',
-      },
-      (client) => this.onWebsocketClient(client),
-      (message) => this.log.error(message),
-    ).catch((err: Error) => {
-      throw new StartError(err instanceof ListenError ? `Unable to listen for websocket connections: listen tcp ${err.hostPort}: ${err.message}` : err.message, err);
-    });
-    this.log.info(`Listening for websocket clients on ${tls !== undefined ? 'wss' : 'ws'}://${formatHostPort(host, this.websocket.port)}`);
-    if (tls === undefined) this.log.warn('Websocket not configured with TLS. DO NOT USE IN PRODUCTION!');
-  }
-
   private onWebsocketClient(client: WebsocketClient): void {
     if (this.lameDuck || this.shuttingDown || (client.mqtt && this.mqtt === null)) {
       client.socket.destroy();
       return;
     }
     if (client.mqtt) {
-      (this.mqtt as MqttService).accept(client.socket, 'MQTT_WS', client.remoteAddress, client.tls ?? null);
+      (this.mqtt as MqttFront).acceptWebsocket(client);
       return;
     }
     this.router.accept({
@@ -281,62 +252,6 @@ export class Server {
       ...(client.jwtCookie !== undefined && { jwtCookie: client.jwtCookie }),
       ...(client.tls !== undefined && { tls: client.tls }),
     });
-  }
-
-  /**
-   * The MQTT listener and its service, loaded only when configured. Its state lives in SQLite beside
-   * JetStream's data (`<store_dir>/mqtt/`), which the configuration check makes sure exists.
-   */
-  private async startMqtt(config: MqttConfig): Promise<void> {
-    const js = this.opts.jetstream;
-    // Checked here, not with the file: `-js` on the command line counts. nats-server waives it when a
-    // link could reach JetStream elsewhere; leafgate keeps MQTT state under the local store directory.
-    if (js === undefined) throw new StartError('mqtt requires JetStream to be enabled if running in standalone mode', null);
-    const storage = resolveJetStreamStorage(js, { tmpDir: os.tmpdir(), totalMemory: os.totalmem(), diskAvailable });
-    const dir = path.join(path.dirname(storage.dataDir), 'mqtt');
-    const { MqttService, openMqttStore } = await import('./mqtt/index.js');
-    try {
-      fs.mkdirSync(dir, { recursive: true });
-      const store = openMqttStore({ file: path.join(dir, 'mqtt.db'), sync: js.syncInterval });
-      const { ackWaitMs, maxAckPending, rejectQos2Publish, downgradeQos2Subscribe, maxKeepaliveSeconds } = config;
-      const bridges = config.bridges.map(bridgeSpecOf);
-      this.mqtt = new MqttService(this.router, store, { ackWaitMs, maxAckPending, rejectQos2Publish, downgradeQos2Subscribe, maxKeepaliveSeconds, bridges }, this.log);
-      this.mqtt.start();
-    } catch (err) {
-      throw new StartError(`Can't start MQTT: ${(err as Error).message}`, err);
-    }
-    const tls = config.tls !== undefined ? loadTls(config.tls) : null;
-    const host = config.host !== '' ? config.host : this.opts.host;
-    this.mqttListener = await listenTcp({ host, port: config.port < 0 ? 0 : config.port }, (socket) => this.onMqttSocket(socket, tls, config.tls?.timeoutMs ?? 2000)).catch((err: Error) => {
-      throw new StartError(err instanceof ListenError ? `Error listening on port: ${err.hostPort}, "${err.message}"` : err.message, err);
-    });
-    this.log.info(`Listening for MQTT clients on ${tls !== null ? 'tls' : 'tcp'}://${formatHostPort(host, boundPort(this.mqttListener))}`);
-  }
-
-  private onMqttSocket(socket: net.Socket, tls: TlsUpgrader | null, tlsTimeoutMs: number): void {
-    const mqtt = this.mqtt;
-    if (this.lameDuck || this.shuttingDown || mqtt === null) {
-      socket.destroy();
-      return;
-    }
-    const remote = socket.remoteAddress ?? '';
-    if (tls === null) {
-      mqtt.accept(socket, 'MQTT', remote);
-      return;
-    }
-    // MQTT has no INFO to announce TLS: the handshake starts at once.
-    const timer = setTimeout(() => socket.destroy(), tlsTimeoutMs);
-    tls(socket).then(
-      (up) => {
-        clearTimeout(timer);
-        mqtt.accept(up.socket, 'MQTT', remote, { version: up.version, cipher: up.cipher, peerIdentity: up.peerIdentity });
-      },
-      (err: Error) => {
-        clearTimeout(timer);
-        this.log.error(`${remote}:${socket.remotePort ?? 0} - MQTT TLS handshake error: ${err.message}`);
-        socket.destroy();
-      },
-    );
   }
 
   /** Loaded only when enabled: the store (SQLite) is most of what JetStream costs at start. */
@@ -597,8 +512,7 @@ export class Server {
   private stopListening(): void {
     void this.websocket?.close();
     this.websocket = null;
-    this.mqttListener?.close();
-    this.mqttListener = null;
+    this.mqtt?.stopListening();
     if (this.listener === null) return;
     this.listener.close();
     this.listener = null;
@@ -622,194 +536,16 @@ export class Server {
   }
 
   private portsFilePath(): string | null {
-    const dir = this.opts.portsFileDir;
-    return dir === undefined ? null : path.join(dir, `${this.programName}_${process.pid}.ports`);
+    return portsFilePath(this.opts.portsFileDir, this.programName);
   }
 
-  /** nats-server's ports file: the URLs of each listener; a failure to write it is logged, not fatal. */
   private writePortsFile(): void {
     const file = this.portsFilePath();
     if (file === null || this.listener === null) return;
-    const tlsRequired = this.opts.tls !== undefined && !this.opts.allowNonTls;
-    const ports: Record<string, string[]> = { nats: reachableUrls(tlsRequired ? 'tls' : 'nats', this.listener.address() as AddressInfo) };
-    const monitorAddress = this.monitor?.address ?? null;
-    if (monitorAddress !== null) ports.monitoring = reachableUrls('http', monitorAddress);
-    try {
-      fs.writeFileSync(file, JSON.stringify(ports));
-    } catch (err) {
-      this.log.error(`Error writing ports file (${file}): ${(err as Error).message}`);
-    }
+    writePortsFile(file, this.listener.address() as AddressInfo, this.opts.tls !== undefined && !this.opts.allowNonTls, this.monitor?.address ?? null, this.log);
   }
-}
-
-/** A start that cannot go on; the message is the fatal log line, worded as nats-server's. */
-export class StartError extends Error {
-  readonly code = 'START_FAILED';
-
-  constructor(message: string, cause: unknown) {
-    super(message, { cause });
-    this.name = 'StartError';
-  }
-}
-
-/** Operator mode as the options configure it (nats-server's errors as thrown); null without an operator. */
-function operatorModeOf(opts: Options, accountDir: AccountJwtDir | null): OperatorMode | null {
-  const op = opts.operatorMode;
-  if (op === undefined) return null;
-  const input = {
-    operators: op.operators,
-    ...(op.resolver !== undefined && { resolver: op.resolver.type }),
-    preload: op.preload,
-    ...(accountDir !== null && { stored: accountDir.all() }),
-    systemAccount: op.systemAccount,
-    hasAccounts: opts.accounts.length > 0,
-    hasUsers: opts.auth.users.length > 0 || (opts.auth.nkeys?.length ?? 0) > 0 || opts.auth.user !== undefined || opts.auth.token !== undefined,
-  };
-  return operatorMode(input, authTimeoutMs(authOptionsOf(opts)), Date.now());
-}
-
-/** The full resolver's directory, made if missing, with the preloads stored unless it holds newer JWTs of theirs. */
-function openAccountDir(opts: Options): AccountJwtDir | null {
-  const resolver = opts.operatorMode?.resolver;
-  if (resolver?.type !== 'full') return null;
-  const dir = new AccountJwtDir(resolver.dir, resolver);
-  for (const [key, jwt] of Object.entries(opts.operatorMode?.preload ?? {})) {
-    try {
-      dir.saveIfNewer(key, jwt);
-    } catch {
-      // A preload that is no account JWT is refused when operator mode is set up, with nats-server's error.
-    }
-  }
-  return dir;
-}
-
-/** In operator mode the accounts are the trusted account JWTs' (named by public key), and the system account is the operator's. */
-function withOperatorAccounts(opts: Options, operator: OperatorMode | null): Options {
-  if (operator === null) return opts;
-  return {
-    ...opts,
-    systemAccount: operator.systemAccount !== '' ? operator.systemAccount : opts.systemAccount,
-    accounts: operator.accounts.map(({ maxConnections: _, ...account }) => ({ ...account, users: [] })),
-  };
-}
-
-/**
- * WebSocket or MQTT clients' own authenticator when their block sets a user, token or no_auth_user
- * (nats-server's authOverride): those replace the top-level ones for them, the users stay shared.
- * Throws nats-server's errors for what it refuses.
- */
-function listenerAuthenticatorOf(opts: Options, name: 'websocket' | 'mqtt'): Authenticator | null {
-  const ws = opts[name];
-  // The listener's own verify_and_map decides for its clients, not the top-level one (nats-server's tlsMap per kind).
-  const tlsMap = ws?.tls?.verifyAndMap === true;
-  if (ws === undefined || (!ws.auth?.user && !ws.auth?.token && ws.noAuthUser === undefined && tlsMap === (opts.tls?.verifyAndMap === true))) return null;
-  const hasUsers = opts.auth.users.length > 0 || (opts.auth.nkeys?.length ?? 0) > 0 || opts.accounts.some((a) => a.users.length > 0 || (a.nkeys?.length ?? 0) > 0);
-  if (hasUsers && ws.auth?.user) throw new Error(`${name} authentication username not compatible with presence of users/nkeys`);
-  if (hasUsers && ws.auth?.token) throw new Error(`${name} authentication token not compatible with presence of users/nkeys`);
-  const base = { ...authOptionsOf(opts), tls: { timeoutMs: ws.tls?.timeoutMs ?? opts.tls?.timeoutMs ?? 2000, verifyAndMap: tlsMap } };
-  const { token: _token, user: _user, password: _password, noAuthUser: _noAuthUser, ...shared } = base.auth;
-  return new Authenticator({
-    ...base,
-    auth: {
-      ...shared,
-      ...(ws.auth?.token !== undefined && { token: ws.auth.token }),
-      ...(ws.auth?.user !== undefined && { user: ws.auth.user }),
-      ...(ws.auth?.password !== undefined && { password: ws.auth.password }),
-      ...(ws.noAuthUser !== undefined && { noAuthUser: ws.noAuthUser }),
-      ...(ws.auth?.timeoutMs !== undefined && { timeoutMs: ws.auth.timeoutMs }),
-    },
-  });
-}
-
-/** What the authenticator needs of the options (config's user and permission shapes are auth's too). */
-function authOptionsOf(opts: Options): AuthOptions {
-  return {
-    auth: opts.auth,
-    accounts: opts.accounts,
-    ...(opts.tls !== undefined ? { tls: { timeoutMs: opts.tls.timeoutMs, verifyAndMap: opts.tls.verifyAndMap === true } } : {}),
-    systemAccount: opts.systemAccount,
-    noSystemAccount: opts.noSystemAccount,
-  };
-}
-
-/** Reads the certificate files (transports do no file I/O) and builds the TLS upgrade. */
-function loadTls(tls: NonNullable<Options['tls']>): TlsUpgrader {
-  return createTlsUpgrader({
-    cert: fs.readFileSync(tls.certFile),
-    key: fs.readFileSync(tls.keyFile),
-    ...(tls.caFile !== undefined ? { ca: fs.readFileSync(tls.caFile) } : {}),
-    verify: tls.verify,
-    ...(tls.pinnedCerts !== undefined ? { pinnedCerts: new Set(tls.pinnedCerts) } : {}),
-  });
-}
-
-const BRIDGE_SCHEMES: Readonly<Record<string, { kind: DialKind; port: number }>> = {
-  'mqtt:': { kind: 'tcp', port: 1883 },
-  'mqtts:': { kind: 'tls', port: 8883 },
-  'ws:': { kind: 'ws', port: 80 },
-  'wss:': { kind: 'wss', port: 443 },
-};
-
-/**
- * A configured bridge as the MQTT service takes it: where to dial (certificate files read here, as
- * transports do no file I/O), and the URL shown in logs and monitoring without its credentials.
- */
-function bridgeSpecOf(b: MqttBridgeConfig): BridgeSpec {
-  const url = new URL(b.url);
-  const { kind, port } = BRIDGE_SCHEMES[url.protocol];
-  const secure = kind === 'tls' || kind === 'wss';
-  const t = b.tls;
-  const username = b.username ?? (url.username !== '' ? decodeURIComponent(url.username) : undefined);
-  const password = b.password ?? (url.password !== '' ? decodeURIComponent(url.password) : undefined);
-  url.username = '';
-  url.password = '';
-  return {
-    name: b.name,
-    url: url.href,
-    target: {
-      kind,
-      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: url.port !== '' ? Number(url.port) : port,
-      ...((kind === 'ws' || kind === 'wss') && { path: `${url.pathname === '/' ? '/mqtt' : url.pathname}${url.search}`, subprotocol: 'mqtt' }),
-      ...(secure && {
-        tls: {
-          insecure: t?.insecure ?? false,
-          ...(t?.caFile !== undefined && { ca: fs.readFileSync(t.caFile) }),
-          ...(t?.certFile !== undefined && { cert: fs.readFileSync(t.certFile) }),
-          ...(t?.keyFile !== undefined && { key: fs.readFileSync(t.keyFile) }),
-          ...(t?.serverName !== undefined && { serverName: t.serverName }),
-        },
-      }),
-      timeoutMs: Math.max(t?.timeoutMs ?? 0, 5000),
-    },
-    ...(b.account !== undefined && { account: b.account }),
-    clientId: b.clientId ?? `${os.hostname()}.${b.name}`,
-    ...(username !== undefined && { username }),
-    ...(password !== undefined && { password }),
-    clean: b.clean,
-    keepaliveSeconds: b.keepaliveSeconds,
-    protocolVersion: b.protocolVersion,
-    in: b.in,
-    out: b.out,
-    maxBytes: b.maxBytes,
-    maxAgeMs: b.maxAgeMs,
-    maxInflight: b.maxInflight,
-    reconnectDelayMs: b.reconnectDelayMs,
-    maxReconnectDelayMs: b.maxReconnectDelayMs,
-  };
 }
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Bytes free for us where JetStream's data goes (created first, as nats-server does); undefined when unknown. */
-function diskAvailable(dir: string): number | undefined {
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    const st = fs.statfsSync(dir);
-    return st.bavail * st.bsize;
-  } catch {
-    return undefined;
-  }
 }

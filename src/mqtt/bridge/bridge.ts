@@ -13,9 +13,10 @@
 
 import type { Duplex } from 'node:stream';
 
-import type { Account, CoreLog, Subscription } from '../../core/index.js';
+import { Outbound, scheduleFlush } from '../../core/index.js';
+import type { Account, CoreLog, Flushable, Subscription } from '../../core/index.js';
 import type { PubFrame } from '../../protocol/nats/index.js';
-import { MqttParser, encodeAck, encodePacket, encodePlainPublish, topicToSubject } from '../../protocol/mqtt/index.js';
+import { MqttParser, encodeAck, encodePacket, plainPublishSize, topicToSubject, writePlainPublish } from '../../protocol/mqtt/index.js';
 import type { IConnackPacket, IConnectPacket, IPublishPacket, ISubackPacket, ISubscribePacket, Packet } from '../../protocol/mqtt/index.js';
 import { dial } from '../../transports/index.js';
 import type { DialOptions } from '../../transports/index.js';
@@ -90,7 +91,7 @@ const DISCONNECT = Buffer.from([0xe0, 0x00]);
 /** Topic conversions remembered per bridge; they start over when full. */
 const CACHE_MAX = 10_000;
 
-export class MqttBridge {
+export class MqttBridge implements Flushable {
   readonly name: string;
   private readonly inRules: readonly InRule[];
   private readonly outRules: readonly OutRule[];
@@ -120,8 +121,10 @@ export class MqttBridge {
   private pumpScheduled = false;
   /** A PUBACK arrived in the read being parsed. */
   private acked = false;
+  /** What is written this turn, handed to the link at its end (core's write coalescing, as clients have). */
+  readonly outbound = new Outbound();
+  /** The link is past its high-water mark: the outbox waits for 'drain'. */
   private blocked = false;
-  private corked = false;
   /** Local subject -> remote topic per out rule; null: the subject has no valid topic. */
   private readonly topics = new Map<OutRule, Map<string, string | null>>();
   private connects = 0;
@@ -162,6 +165,8 @@ export class MqttBridge {
     this.outbox.flushDone();
     const stream = this.stream;
     const connected = this.connected;
+    // What this turn wrote (PUBACKs) goes before DISCONNECT.
+    if (connected) this.flushOutbound();
     this.drop();
     if (stream === null) return;
     if (connected) stream.end(DISCONNECT);
@@ -261,6 +266,7 @@ export class MqttBridge {
 
   private drop(): void {
     this.stream = null;
+    this.outbound.discard();
     this.connected = false;
     this.blocked = false;
     for (const t of [this.connackTimer, this.pingTimer]) if (t !== null) clearTimeout(t);
@@ -397,10 +403,7 @@ export class MqttBridge {
     const body = f.data.subarray(f.start + f.hdrLen, f.end);
     const props = this.opts.protocolVersion === 5 && f.hdrLen > 0 ? fromHeaders(f.data.subarray(f.start, f.start + f.hdrLen), true).properties : null;
     if (rule.qos === 0 && this.connected && !this.blocked && this.outbox.empty) {
-      const bytes = this.publishBytes(topic, body, 0, rule.retain && this.remoteRetain, props, 0, false);
-      if (bytes.length > this.remoteMaxPacket) return this.giveUp(topic, "it is larger than the remote's maximum packet size");
-      this.outMsgs++;
-      this.send(bytes);
+      if (this.writePublish(topic, body, 0, rule.retain, props, 0, false)) this.outMsgs++;
       return;
     }
     this.outbox.put(topic, body, rule.qos, rule.retain, props, Date.now());
@@ -430,45 +433,42 @@ export class MqttBridge {
     this.guard(() => this.pump());
   };
 
-  /** Sends what waits in the outbox, as far as the in-flight limit and the socket allow. */
+  /** Sends what waits in the outbox, as far as the in-flight limit and the link allow. */
   private pump(): void {
     if (!this.connected || this.blocked) return;
-    const stream = this.stream as Duplex;
-    const chunks: Buffer[] = [];
     const now = Date.now();
-    while (this.inflight.size < this.inflightLimit && chunks.length < BATCH) {
+    let sent = 0;
+    while (this.inflight.size < this.inflightLimit && sent < BATCH) {
       const m = this.outbox.take(now);
       if (m === undefined) break;
+      sent++;
       const dup = this.resend.delete(m.seq);
       const qos = m.qos === 1 && this.remoteMaxQos === 1 ? 1 : 0;
       const id = qos === 1 ? this.allocateId() : 0;
-      const bytes = this.publishBytes(m.topic, m.payload, qos, m.retain && this.remoteRetain, m.properties, id, qos === 1 && dup);
-      // The remote would drop the link over it, at every try: it is given up instead.
-      if (bytes.length > this.remoteMaxPacket) {
-        this.outbox.done(m);
-        this.giveUp(m.topic, "it is larger than the remote's maximum packet size");
-        continue;
-      }
-      chunks.push(bytes);
-      if (qos === 1) this.inflight.set(id, m);
+      if (!this.writePublish(m.topic, m.payload, qos, m.retain, m.properties, id, qos === 1 && dup)) this.outbox.done(m);
+      else if (qos === 1) this.inflight.set(id, m);
       else {
         this.outbox.done(m);
         this.outMsgs++;
       }
     }
     this.outbox.flushDone();
-    if (chunks.length === 0) return;
-    if (!stream.write(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))) {
-      this.blocked = true;
-      stream.once('drain', () => {
-        if (this.stream !== stream) return;
-        this.blocked = false;
-        this.pump();
-      });
-    } else if (chunks.length === BATCH && !this.pumpScheduled) {
+    if (sent === BATCH && !this.pumpScheduled) {
       this.pumpScheduled = true;
       setImmediate(this.pumpLater);
     }
+  }
+
+  flushOutbound(): void {
+    const stream = this.stream;
+    if (stream === null) return this.outbound.discard();
+    if (this.outbound.flushTo(stream) || this.blocked) return;
+    this.blocked = true;
+    stream.once('drain', () => {
+      if (this.stream !== stream) return;
+      this.blocked = false;
+      this.guard(() => this.pump());
+    });
   }
 
   private onPuback(id: number, reason: number): void {
@@ -490,13 +490,33 @@ export class MqttBridge {
     this.lastError = text;
   }
 
-  private publishBytes(topic: string, payload: Uint8Array, qos: 0 | 1, retain: boolean, props: MessageProperties | null, id: number, dup: boolean): Buffer {
+  /**
+   * Writes a PUBLISH, as the remote takes it (retain only where available). False, and given up, when
+   * it is over the remote's maximum packet size: the remote would drop the link over it at every try.
+   */
+  private writePublish(topic: string, payload: Uint8Array, qos: 0 | 1, retain: boolean, props: MessageProperties | null, id: number, dup: boolean): boolean {
     const v = this.opts.protocolVersion;
+    const keepRetain = retain && this.remoteRetain;
     if (v === 5 && props !== null) {
-      const packet: IPublishPacket = { cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain, dup, ...(qos > 0 && { messageId: id }), properties: packetProperties(props) };
-      return encodePacket(packet, v);
+      const packet: IPublishPacket = { cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain: keepRetain, dup, ...(qos > 0 && { messageId: id }), properties: packetProperties(props) };
+      const bytes = encodePacket(packet, v);
+      if (bytes.length > this.remoteMaxPacket) return this.tooLarge(topic);
+      this.send(bytes);
+      return true;
     }
-    return encodePlainPublish(this.host.topicBytes(topic), payload, qos, retain, dup, id, v);
+    const topicBytes = this.host.topicBytes(topic);
+    const size = plainPublishSize(topicBytes, payload.length, qos, v);
+    if (size > this.remoteMaxPacket) return this.tooLarge(topic);
+    const out = this.outbound;
+    out.ensure(size);
+    out.len = writePlainPublish(out.buf, out.len, topicBytes, payload, qos, keepRetain, dup, id, v);
+    scheduleFlush(this);
+    return true;
+  }
+
+  private tooLarge(topic: string): false {
+    this.giveUp(topic, "it is larger than the remote's maximum packet size");
+    return false;
   }
 
   /** A packet id not in flight (MQTT's ids are 1..65535). */
@@ -506,19 +526,11 @@ export class MqttBridge {
     return this.nextId;
   }
 
-  /** Writes made in one turn leave in one write: PUBACKs settle a commit's worth at a time. */
+  /** Writes made in one turn leave together at its end: PUBACKs settle a commit's worth at a time. */
   private send(bytes: Buffer): void {
-    const stream = this.stream;
-    if (stream === null) return;
-    if (!this.corked) {
-      this.corked = true;
-      stream.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        stream.uncork();
-      });
-    }
-    stream.write(bytes);
+    if (this.stream === null) return;
+    this.outbound.append(bytes);
+    scheduleFlush(this);
   }
 }
 

@@ -1,7 +1,8 @@
 // The MQTT bridge's drain: leafgate holds 100k QoS 1 messages (16 B) in a bridge's outbox while the
 // remote mosquitto is down, then mosquitto comes up; msgs/s is the outbox emptied (every message
 // PUBACKed by mosquitto) from the moment the bridge is connected, as /varz shows it. A subscriber on
-// mosquitto counts what it was given, so a drain that loses messages says so. mosquitto runs with its
+// mosquitto counts what it was given, so a drain that loses messages says so; the bridge waits at least
+// half a second before it reconnects, so that subscriber is in place before the first message. mosquitto runs with its
 // default receive maximum (20 in flight), then with 256.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -73,7 +74,7 @@ async function drainOnce(dir: string, round: number, count: number, remoteInflig
   writeFileSync(
     conf,
     `jetstream { store_dir: "${join(dir, `store-${round}`)}" }\n` +
-      `mqtt { host: 127.0.0.1, port: -1, bridges: [ { name: drain, url: "mqtt://127.0.0.1:${remotePort}", out: [ { local: "drain.>", qos: 1 } ], reconnect_delay: "50ms", max_reconnect_delay: "100ms" } ] }\n`,
+      `mqtt { host: 127.0.0.1, port: -1, bridges: [ { name: drain, url: "mqtt://127.0.0.1:${remotePort}", out: [ { local: "drain.>", qos: 1 } ], reconnect_delay: "1s", max_reconnect_delay: "1s" } ] }\n`,
   );
   const base = leafgateLauncher();
   const leafgate = await ServerProcess.start('leafgate', (port) => {

@@ -13,7 +13,7 @@ import type { MessageProperties, MqttStore, OutboxMessage } from '../store/index
 /** Messages read from the store at a time, and the most the window holds of new ones. */
 const PAGE = 1024;
 
-export function outboxBytes(m: { readonly topic: string; readonly payload: Uint8Array }): number {
+function outboxBytes(m: { readonly topic: string; readonly payload: Uint8Array }): number {
   return Buffer.byteLength(m.topic, 'utf8') + m.payload.length;
 }
 

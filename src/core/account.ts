@@ -1,5 +1,7 @@
 // An account: its own subject space and the client connections bound to it.
 
+import { InterestTally, weightOf } from './interest-feed.js';
+import type { InterestFeed } from './interest-feed.js';
 import { InterestWatches } from './interest.js';
 import type { InterestListener, InterestRule, InterestWatch } from './interest.js';
 import { Sublist } from './sublist.js';
@@ -44,6 +46,8 @@ export class Account {
   outBytes = 0;
   slowConsumers = 0;
   private readonly watches = new InterestWatches();
+  /** The links (leaf nodes) passing this account's interest on, each counting for itself. */
+  private tallies: readonly InterestTally[] = [];
 
   constructor(name: string, isSystem: boolean, useCache: boolean) {
     this.name = name;
@@ -86,13 +90,41 @@ export class Account {
     }
   }
 
+  /**
+   * Attaches a link's feed: it is told every key it counts now (the initial burst), then each change.
+   * `fixed` are subjects the link announces whoever subscribes (its loop-detection subject).
+   */
+  feedInterest(feed: InterestFeed, fixed: readonly string[]): InterestTally {
+    const tally = new InterestTally(feed, (t) => {
+      this.tallies = this.tallies.filter((x) => x !== t);
+    });
+    this.tallies = [...this.tallies, tally];
+    tally.start(this.sublist.all(), fixed);
+    return tally;
+  }
+
+  /** A link's queue subscription now stands for `weight` members (a repeated LS+). */
+  reweigh(sub: Subscription, weight: number): void {
+    const before = weightOf(sub);
+    sub.weight = weight;
+    if (this.tallies.length > 0) this.tell(sub, weightOf(sub) - before);
+  }
+
   private insertHere(sub: Subscription): void {
     this.sublist.insert(sub);
     if (this.watches.size > 0) this.watches.added(sub);
+    if (this.tallies.length > 0) this.tell(sub, weightOf(sub));
   }
 
   private removeHere(sub: Subscription): void {
-    if (this.sublist.remove(sub) && this.watches.size > 0) this.watches.removed(sub);
+    if (!this.sublist.remove(sub)) return;
+    if (this.watches.size > 0) this.watches.removed(sub);
+    if (this.tallies.length > 0) this.tell(sub, -weightOf(sub));
+  }
+
+  /** The list is replaced, never changed in place: a feed may attach or detach while being told. */
+  private tell(sub: Subscription, delta: number): void {
+    for (const t of this.tallies) t.add(sub, delta);
   }
 
   /** Takes a subscription's shadows out of the exporters' subject spaces. */

@@ -2,7 +2,7 @@
 // messages go out through the outbound buffer. How the stream starts (TLS), the login, the keepalive
 // and the producer stall each live in their own module; this one runs the operations and the output.
 
-import { ClientParser, ParseErrorKind, decodeConnect, WireError, errFrame, pubViolation, replyViolation, subTokensViolation, subViolation } from '../protocol/nats/index.js';
+import { NatsParser, ParseErrorKind, decodeConnect, WireError, errFrame, pubViolation, replyViolation, subTokensViolation, subViolation } from '../protocol/nats/index.js';
 import type { ClientOpHandler, ConnectOptions, PubFrame } from '../protocol/nats/index.js';
 import { ClientLogin } from './client-login.js';
 import { Connection, ConnectionKind } from './connection.js';
@@ -59,10 +59,11 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
   private readonly onError = (err: Error): void => this.onSocketError(err);
   private readonly onClose = (): void => this.close('Client Closed');
   private socket: TransportSocket;
-  private readonly parser: ClientParser;
+  private readonly parser: NatsParser;
   private readonly login: ClientLogin;
   private readonly keepalive: Keepalive;
-  private readonly stall: ProducerStall;
+  /** Publishers overfilling this client wait on it. */
+  readonly stall: ProducerStall;
   /** `ip:port - cid:N`, then with the client's version, lang and name once CONNECT gives them (nats-server's label). */
   private logLabel: string;
   /** `ip:port - cid:N`, what the label is before CONNECT. */
@@ -95,7 +96,7 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
     const forwarded = accepted.forwardedFor === undefined ? '' : `${accepted.forwardedFor.includes(':') ? `[${accepted.forwardedFor}]` : accepted.forwardedFor}/`;
     // nats-server numbers WebSocket clients `wid` in its log lines.
     this.baseLabel = this.logLabel = `${forwarded}${this.ip}:${this.port} - ${this.type === 'WEBSOCKET' ? 'wid' : 'cid'}:${cid}`;
-    this.parser = new ClientParser(this, limits.maxControlLine, limits.maxPayload);
+    this.parser = new NatsParser(this, limits.maxControlLine, limits.maxPayload);
     this.maxSubs = limits.maxSubscriptions > 0 ? limits.maxSubscriptions : -1;
     this.keepalive = new Keepalive(this);
     this.stall = new ProducerStall(this);
@@ -466,8 +467,8 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
     return pending > max >> 1;
   }
 
-  stallFor(consumer: ClientConnection): void {
-    this.stall.waitFor(consumer.stall);
+  stallFor(consumer: ProducerStall): void {
+    this.stall.waitFor(consumer);
   }
 
   // ---- output ----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // What every connection kind shares: identity, the account it is bound to, its subscriptions and its
-// counters. The router delivers to any kind through this shape; a client socket (ClientConnection)
-// and code inside the server (InternalClient) are the kinds so far, leaf and route links come next.
+// counters. The router delivers to any kind through this shape: a client socket (ClientConnection),
+// code inside the server (InternalClient) and a link to another server (LinkConnection: leaf nodes).
 
 import { CONNECT_DEFAULTS } from '../protocol/nats/index.js';
 import type { ConnectOptions } from '../protocol/nats/index.js';
@@ -8,10 +8,10 @@ import { Permissions } from './permissions.js';
 import type { PermissionRules } from './permissions.js';
 import type { Subscription } from './subscription.js';
 import type { Account } from './account.js';
-import type { ClientConnection } from './client-connection.js';
+import type { ProducerStall } from './producer-stall.js';
 
 /** nats-server's numbering (client.go): monitoring shows the names, and routes and leafs keep theirs when they come. */
-export const ConnectionKind = { Client: 0, System: 3, JetStream: 5, Account: 6 } as const;
+export const ConnectionKind = { Client: 0, System: 3, Leaf: 4, JetStream: 5, Account: 6 } as const;
 export type ConnectionKind = (typeof ConnectionKind)[keyof typeof ConnectionKind];
 
 export abstract class Connection {
@@ -44,8 +44,8 @@ export abstract class Connection {
   /** How log lines name this connection. */
   abstract label(): string;
 
-  /** A publish from this connection overfilled `consumer`: wait for it to drain if this kind can wait. */
-  abstract stallFor(consumer: ClientConnection): void;
+  /** A publish from this connection overfilled the receiver whose stall is `consumer`: wait for it to drain if this kind can wait. */
+  abstract stallFor(consumer: ProducerStall): void;
 
   abstract close(reason: string): void;
 

@@ -1,8 +1,10 @@
-// Encodes MSG/HMSG frames straight into a connection's outbound buffer.
+// Encodes MSG/HMSG frames for clients and LMSG/HMSG frames for leaf links straight into a
+// connection's outbound buffer.
 
 import { KEEP_BY_REFERENCE, writeDecimal } from '../util/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
 import type { ClientConnection } from './client-connection.js';
+import type { LinkConnection } from './link-connection.js';
 import type { Subscription } from './subscription.js';
 
 /** Byte runs up to this long are copied in a loop; a native copy costs more than it saves below it. */
@@ -52,6 +54,76 @@ export function writeMsg(conn: ClientConnection, sub: Subscription, f: PubFrame)
     b[o++] = 0x20;
   }
   o = sizeText.length > 0 ? writeAscii(b, o, sizeText) : writeDecimal(b, o, size);
+  b[o++] = 0x0d;
+  b[o++] = 0x0a;
+  if (inline) {
+    o = copyBytes(data, start, end, b, o);
+    b[o++] = 0x0d;
+    b[o++] = 0x0a;
+    out.len = o;
+  } else {
+    out.len = o;
+    out.append(data.subarray(start, end));
+    out.appendText('\r\n');
+  }
+  return size;
+}
+
+/**
+ * Writes a message for a leaf link: `LMSG <subject> [reply] <size>`, with the queue groups chosen for
+ * the link as `+ <reply> <q>…` or `| <q>…`, and `HMSG` with the header size before the size. The
+ * subject is the one routed on; a JetStream delivery's own subject rides after `@` in its reply, as
+ * nats-server sends it, and the other side restores it. A link that did not negotiate headers gets
+ * the body alone. Returns the payload bytes sent.
+ */
+export function writeLinkMsg(conn: LinkConnection, f: PubFrame, queues: readonly string[]): number {
+  let hdrLen = f.hdrLen;
+  let start = f.start;
+  if (hdrLen > 0 && !conn.headers) {
+    start += hdrLen;
+    hdrLen = 0;
+  }
+  const data = f.data;
+  const end = f.end;
+  const size = end - start;
+  const replyLen = f.replyEnd - f.replyStart;
+  const deliverAs = replyLen > 0 ? f.deliverAs : '';
+  let queuesLen = 0;
+  for (let i = 0; i < queues.length; i++) queuesLen += queues[i].length + 1;
+  const out = conn.outbound;
+  const line = 5 + f.subject.length + 3 + replyLen + 1 + deliverAs.length + 1 + queuesLen + 22 + 2;
+  const inline = size < KEEP_BY_REFERENCE;
+  out.ensure(inline ? line + size + 2 : line);
+  const b = out.buf;
+  let o = out.len;
+  b[o++] = hdrLen > 0 ? 0x48 : 0x4c; // H or L
+  b[o++] = 0x4d; // M
+  b[o++] = 0x53; // S
+  b[o++] = 0x47; // G
+  b[o++] = 0x20;
+  o = writeAscii(b, o, f.subject);
+  b[o++] = 0x20;
+  if (queues.length > 0) {
+    b[o++] = replyLen > 0 ? 0x2b : 0x7c; // + or |
+    b[o++] = 0x20;
+  }
+  if (replyLen > 0) {
+    o = copyBytes(f.replyBytes, f.replyStart, f.replyEnd, b, o);
+    if (deliverAs !== '') {
+      b[o++] = 0x40; // @
+      o = writeAscii(b, o, deliverAs);
+    }
+    b[o++] = 0x20;
+  }
+  for (let i = 0; i < queues.length; i++) {
+    o = writeAscii(b, o, queues[i]);
+    b[o++] = 0x20;
+  }
+  if (hdrLen > 0) {
+    o = writeDecimal(b, o, hdrLen);
+    b[o++] = 0x20;
+  }
+  o = writeDecimal(b, o, size);
   b[o++] = 0x0d;
   b[o++] = 0x0a;
   if (inline) {

@@ -12,10 +12,12 @@ import { ClientConnection } from './client-connection.js';
 import { ConnectionKind } from './connection.js';
 import type { Connection } from './connection.js';
 import { InternalClient } from './internal-client.js';
+import { LinkTargets } from './link-connection.js';
+import type { LinkConnection } from './link-connection.js';
 import { ServiceExport, ServiceImport } from './service-import.js';
 import { ServiceRouting } from './service-routing.js';
 import { StreamImport } from './stream-import.js';
-import { writeMsg } from './msg-writer.js';
+import { writeLinkMsg, writeMsg } from './msg-writer.js';
 import type { Subscription } from './subscription.js';
 import type { AcceptedSocket, ClientAuthenticator, ClientEvents, ConnectionType, CoreLog } from './transport.js';
 
@@ -95,6 +97,8 @@ export class Router {
   private readonly accountClients = new Map<Account, InternalClient>();
   /** The bound links as text: a reload that leaves them as they were rebinds nothing. */
   private linksKey = '[]';
+  /** Spare LinkTargets: a routing pass that reaches links takes one and gives it back. */
+  private readonly spareTargets: LinkTargets[] = [];
 
   constructor(cfg: RouterConfig) {
     this.useSublistCache = cfg.useSublistCache;
@@ -270,6 +274,11 @@ export class Router {
     if (this.closedConns.length > CLOSED_RING) this.closedConns.shift();
   }
 
+  /** A cid for a link to another server (a leaf node); links are not counted among client connections. */
+  newLinkCid(): number {
+    return this.nextCid++;
+  }
+
   /** A connection for code inside the server (JetStream, the system account), bound to `account`. */
   createInternalClient(kind: ConnectionKind, account: Account, name: string): InternalClient {
     return new InternalClient(this, this.nextCid++, kind, account, name);
@@ -308,18 +317,29 @@ export class Router {
   /**
    * The delivery loop. A message that came through a service import is not passed on to the shadows
    * of stream imports (nats-server does not re-export it).
+   *
+   * Links (leaf nodes) are collected on the way and written to after: one copy per link, listing the
+   * queue groups chosen for it. A queue group picks a local member first and a link's member only when
+   * no local one took the message. A message that came over a link reaches only the queue groups it
+   * lists (none when it lists none), and never goes back over its own link.
    */
   private deliverIn(acc: Account, pub: Connection, f: PubFrame, oneOff: boolean, viaService: boolean): number {
     const subject = f.subject;
     const r = acc.sublist.match(subject, !oneOff);
     const echo = pub.opts.echo;
+    const fromLink = pub.kind === ConnectionKind.Leaf;
+    let targets: LinkTargets | null = null;
     let n = 0;
-    /** Deliveries to clients (code inside the server is not counted, as in nats-server). */
+    /** Deliveries to clients and links (code inside the server is not counted, as in nats-server). */
     let out = 0;
     const psubs = r.psubs;
     for (let i = 0; i < psubs.length; i++) {
       const sub = psubs[i];
       const c = sub.conn;
+      if (c.kind === ConnectionKind.Leaf) {
+        if (this.mayLinkTo(c as LinkConnection, pub, fromLink, subject)) (targets ??= this.takeTargets()).add(c as LinkConnection, null);
+        continue;
+      }
       if ((c === pub && !echo) || c.closed || sub.closed) continue;
       if (sub.streamImport !== null) {
         if (viaService || !this.deliverShadow(sub, f, pub)) continue;
@@ -331,40 +351,81 @@ export class Router {
       if (sub.handler !== null) this.handOver(sub, f, pub);
       else {
         out++;
-        if (this.deliver(c as ClientConnection, sub, f)) pub.stallFor(c as ClientConnection);
+        if (this.deliver(c as ClientConnection, sub, f)) pub.stallFor((c as ClientConnection).stall);
       }
       n++;
     }
     const qsubs = r.qsubs;
-    for (let g = 0; g < qsubs.length; g++) {
+    const only = fromLink ? f.queues : null;
+    const groups = only !== null && only.length === 0 ? 0 : qsubs.length;
+    for (let g = 0; g < groups; g++) {
       const members = qsubs[g];
       const count = members.length;
+      if (only !== null && !only.includes((members[0] as Subscription).queue as string)) continue;
       const startAt = count === 1 ? 0 : Math.floor(Math.random() * count);
+      /** The first link member seen: the group's pick when no local member takes the message. */
+      let viaLink: Subscription | null = null;
       for (let k = 0; k < count; k++) {
         const sub = members[(startAt + k) % count];
         const c = sub.conn;
+        if (c.kind === ConnectionKind.Leaf) {
+          if (viaLink === null && !sub.closed && this.mayLinkTo(c as LinkConnection, pub, fromLink, subject)) viaLink = sub;
+          continue;
+        }
         if ((c === pub && !echo) || c.closed || sub.closed) continue;
         if (sub.streamImport !== null) {
           if (viaService || !this.deliverShadow(sub, f, pub)) continue;
           if (sub.handler === null) out++;
           n++;
+          viaLink = null;
           break;
         }
         if (c.perms !== null && c.perms.filtersDelivery && c.perms.deniesDelivery(subject)) continue;
         if (sub.handler !== null) this.handOver(sub, f, pub);
         else {
           out++;
-          if (this.deliver(c as ClientConnection, sub, f)) pub.stallFor(c as ClientConnection);
+          if (this.deliver(c as ClientConnection, sub, f)) pub.stallFor((c as ClientConnection).stall);
         }
         n++;
+        viaLink = null;
         break;
       }
+      if (viaLink !== null) (targets ??= this.takeTargets()).add(viaLink.conn as LinkConnection, viaLink.queue);
+    }
+    if (targets !== null) {
+      const links = targets.links;
+      for (let i = 0; i < links.length; i++) this.deliverToLink(links[i], f, targets.queues[i], pub);
+      out += links.length;
+      n += links.length;
+      targets.clear();
+      this.spareTargets.push(targets);
     }
     if (out > 0) {
       acc.outMsgs += out;
       acc.outBytes += out * (f.end - f.start);
     }
     return n;
+  }
+
+  /** Whether a message from `pub` may go over `link`: never back where it came from, nor between links into one cluster. */
+  private mayLinkTo(link: LinkConnection, pub: Connection, fromLink: boolean, subject: string): boolean {
+    if (link === pub || link.closed) return false;
+    if (fromLink && !(pub as LinkConnection).mayRelayTo(link)) return false;
+    return link.perms === null || !link.perms.filtersDelivery || !link.perms.deniesDelivery(subject);
+  }
+
+  private takeTargets(): LinkTargets {
+    return this.spareTargets.pop() ?? new LinkTargets();
+  }
+
+  /** One copy of the message over a link, for its plain interest and the queue groups chosen for it. */
+  private deliverToLink(link: LinkConnection, f: PubFrame, queues: readonly string[], pub: Connection): void {
+    const bytes = writeLinkMsg(link, f, queues);
+    link.outMsgs++;
+    link.outBytes += bytes;
+    this.stats.outMsgs++;
+    this.stats.outBytes += bytes;
+    if (link.queueDelivery()) pub.stallFor(link.stall);
   }
 
   /**
@@ -399,7 +460,7 @@ export class Router {
   private deliverAs(c: Connection, sub: Subscription, f: PubFrame, pub: Connection): boolean {
     if (c.perms !== null && c.perms.filtersDelivery && c.perms.deniesDelivery(f.receivedSubject)) return false;
     if (sub.handler !== null) this.handOver(sub, f, pub);
-    else if (this.deliver(c as ClientConnection, sub, f)) pub.stallFor(c as ClientConnection);
+    else if (this.deliver(c as ClientConnection, sub, f)) pub.stallFor((c as ClientConnection).stall);
     return true;
   }
 

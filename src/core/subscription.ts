@@ -18,6 +18,8 @@ export class Subscription {
   readonly sid: string;
   /** Set for a subscription of code inside the server; null when deliveries are written to a socket. */
   readonly handler: MsgHandler | null;
+  /** A link's queue subscription stands for this many members on the other side (LS+ weight); 1 otherwise. */
+  weight = 1;
   /** Messages delivered so far (UNSUB max counts these). */
   delivered = 0;
   /** Auto-unsubscribe after this many deliveries; 0 = never. */

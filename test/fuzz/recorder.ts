@@ -1,6 +1,6 @@
 // A parser handler that writes every operation down as text, so two runs can be compared.
 
-import { ClientParser } from '../../src/protocol/nats/index.js';
+import { NatsParser } from '../../src/protocol/nats/index.js';
 import type { ClientOpHandler, ParseErrorKind, PubFrame } from '../../src/protocol/nats/index.js';
 
 export class OpRecorder implements ClientOpHandler {
@@ -44,7 +44,7 @@ export interface ParserLimits {
 /** Feeds the chunks in order to a fresh parser; returns the operations it reported. */
 export function parseChunks(chunks: readonly Buffer[], limits: ParserLimits): string[] {
   const rec = new OpRecorder();
-  const parser = new ClientParser(rec, limits.maxControlLine, limits.maxPayload);
+  const parser = new NatsParser(rec, limits.maxControlLine, limits.maxPayload);
   for (const chunk of chunks) parser.parse(chunk);
   return rec.ops;
 }

@@ -18,6 +18,10 @@ export const WireError = {
   UserAuthExpired: 'User Authentication Expired',
   UserAuthRevoked: 'User Authentication Revoked',
   AccountAuthExpired: 'Account Authentication Expired',
+  /** A client's CONNECT (it has `lang`) on the leaf node port. */
+  ClientOnLeafPort: 'attempted to connect to leaf node port',
+  LeafSameCluster: 'remote leafnode has same cluster name',
+  StaleLeafConnection: 'Stale Leaf Node Connection - Closing',
 } as const;
 
 export type WireErrorText = (typeof WireError)[keyof typeof WireError];
@@ -48,6 +52,11 @@ export function subRevokedViolation(subject: string, sid: string): string {
 
 export function subTokensViolation(subject: string): string {
   return `Permissions Violation for Subscription to ${quote(subject)}, too many tokens`;
+}
+
+/** A leaf link whose account's loop-detection subject came back over it. */
+export function leafLoopDetected(account: string, delaySeconds: number): string {
+  return `Loop detected for leafnode account=${quote(account)}. Delaying attempt to reconnect for ${delaySeconds}s`;
 }
 
 export function errFrame(text: string): Buffer {

@@ -1,6 +1,8 @@
-// Client-side NATS protocol parser: bytes in, operations out, no I/O.
-// Control lines are found by a byte scan; a payload of known size is reached in one step and handed
-// out as a view into the read buffer. Only frames split across reads are copied.
+// The NATS protocol parser for every connection kind: bytes in, operations out, no I/O. A client
+// connection and a leaf link share the state machine and differ in their op table (a client sends
+// PUB/SUB/UNSUB, a leaf LS+/LS-/LMSG and INFO). Control lines are found by a byte scan; a payload of
+// known size is reached in one step and handed out as a view into the read buffer. Only frames split
+// across reads are copied.
 
 import { KEEP_BY_REFERENCE } from '../../util/index.js';
 
@@ -41,6 +43,11 @@ export class PubFrame {
   sizeText = '';
   hdrText = '';
   isHpub = false;
+  /**
+   * The queue groups a leaf message was sent for (LMSG's `+`/`|` lists): the receiver delivers to one
+   * member of each listed group and to no other group. Empty for a client's publish.
+   */
+  readonly queues: string[] = [];
 
   /** The subject a receiver sees: `deliverAs` for a JetStream delivery, else `subject`. */
   get receivedSubject(): string {
@@ -79,15 +86,29 @@ export const ParseErrorKind = {
 } as const;
 export type ParseErrorKind = (typeof ParseErrorKind)[keyof typeof ParseErrorKind];
 
-export interface ClientOpHandler {
+/** The operations every kind takes. */
+interface OpHandler {
   onConnect(json: string): void;
+  /** A client's PUB/HPUB or a leaf's LMSG/HMSG. */
   onPub(frame: PubFrame): void;
-  onSub(subject: string, queue: string | null, sid: string): void;
-  /** max: -1 when absent; 0 when it is 0 or not a number (remove at once). */
-  onUnsub(sid: string, max: number): void;
   onPing(): void;
   onPong(): void;
   onParseError(kind: ParseErrorKind): void;
+}
+
+export interface ClientOpHandler extends OpHandler {
+  onSub(subject: string, queue: string | null, sid: string): void;
+  /** max: -1 when absent; 0 when it is 0 or not a number (remove at once). */
+  onUnsub(sid: string, max: number): void;
+}
+
+export interface LeafOpHandler extends OpHandler {
+  onInfo(json: string): void;
+  /** The other side's -ERR, its text without the quotes. */
+  onErr(text: string): void;
+  /** LS+: interest in `subject`, or in `subject` by `weight` members of `queue`. */
+  onLeafSub(subject: string, queue: string | null, weight: number): void;
+  onLeafUnsub(subject: string, queue: string | null): void;
 }
 
 const LF = 10;
@@ -95,12 +116,14 @@ const CR = 13;
 const SPACE = 32;
 const TAB = 9;
 const MAX_ARGS = 6;
+/** A leaf message lists its queue groups: any number of arguments (the arrays grow to fit). */
+const MAX_LEAF_ARGS = 1 << 16;
 /** Room for an op name and blanks in a carried control line beyond twice max_control_line. */
 const CARRY_SLACK = 64;
 
 const State = { Line: 0, Payload: 1, Stopped: 2 } as const;
 
-export class ClientParser {
+export class NatsParser {
   maxControlLine: number;
   maxPayload: number;
   /** The size a PUB asked for when it was refused for max_payload (for the log line). */
@@ -109,10 +132,13 @@ export class ClientParser {
   connectFirst = false;
 
   private state: number = State.Line;
-  private readonly handler: ClientOpHandler;
+  private readonly handler: ClientOpHandler | LeafOpHandler;
+  /** Set when this parser reads a leaf link: the leaf op table instead of the client's. */
+  private readonly leaf: LeafOpHandler | null;
+  private readonly opNames: readonly string[];
   private readonly frame = new PubFrame();
-  private readonly argStart = new Int32Array(MAX_ARGS);
-  private readonly argEnd = new Int32Array(MAX_ARGS);
+  private argStart = new Int32Array(MAX_ARGS);
+  private argEnd = new Int32Array(MAX_ARGS);
   /** Bytes of a control line split across reads. */
   private carry: Buffer | null = null;
   /** Payload (plus CRLF) being assembled across reads. */
@@ -122,8 +148,14 @@ export class ClientParser {
   /** Payload size announced by the last control line, -1 when none. */
   private need = -1;
 
-  constructor(handler: ClientOpHandler, maxControlLine: number, maxPayload: number) {
+  /** A parser with the client op table. */
+  constructor(handler: ClientOpHandler, maxControlLine: number, maxPayload: number);
+  /** A parser with the leaf op table (`leaf` is the handler). */
+  constructor(handler: LeafOpHandler, maxControlLine: number, maxPayload: number, leaf: true);
+  constructor(handler: ClientOpHandler | LeafOpHandler, maxControlLine: number, maxPayload: number, leaf = false) {
     this.handler = handler;
+    this.leaf = leaf ? (handler as LeafOpHandler) : null;
+    this.opNames = leaf ? LEAF_OP_NAMES : CLIENT_OP_NAMES;
     this.maxControlLine = maxControlLine;
     this.maxPayload = maxPayload;
   }
@@ -174,7 +206,7 @@ export class ClientParser {
       let nl = pos;
       while (nl < len && buf[nl] !== LF) nl++;
       if (nl === len) {
-        if (!startsLikeOp(buf, pos, len)) {
+        if (!startsLikeOp(this.opNames, buf, pos, len)) {
           this.fail(ParseErrorKind.UnknownOp);
           return len;
         }
@@ -222,7 +254,7 @@ export class ClientParser {
     if (nl < 0) {
       const joined = Buffer.concat([carry, buf]);
       this.carry = null;
-      if (!startsLikeOp(joined, 0, joined.length)) this.fail(ParseErrorKind.UnknownOp);
+      if (!startsLikeOp(this.opNames, joined, 0, joined.length)) this.fail(ParseErrorKind.UnknownOp);
       else if (this.partialLineTooLong(joined, 0, joined.length)) this.fail(ParseErrorKind.MaxControlLine);
       else this.carry = joined.subarray(0, carriedLength(joined, 0, joined.length));
       return -1;
@@ -294,6 +326,7 @@ export class ClientParser {
   private line(buf: Buffer, start: number, nl: number): void {
     let end = nl;
     if (end > start && buf[end - 1] === CR) end--;
+    if (this.leaf !== null) return this.leafLine(this.leaf, buf, start, end);
     const raw0 = buf[start];
     const b1 = buf[start + 1] | 0x20;
     switch (raw0 | 0x20) {
@@ -342,6 +375,107 @@ export class ClientParser {
     this.fail(ParseErrorKind.UnknownOp);
   }
 
+  /** The leaf op table: a leaf link's control line [start, end). */
+  private leafLine(h: LeafOpHandler, buf: Buffer, start: number, end: number): void {
+    const raw0 = buf[start];
+    switch (raw0 | 0x20) {
+      case 0x6c: // l
+        if (opIs(buf, start, end, 'lmsg')) return this.leafMsg(buf, start + 5, end, false);
+        if (end - start >= 4 && (buf[start + 1] | 0x20) === 0x73 && isBlank(buf[start + 3])) {
+          if (buf[start + 2] === 0x2b) return this.leafSub(h, buf, start + 4, end);
+          if (buf[start + 2] === 0x2d) return this.leafUnsub(h, buf, start + 4, end);
+        }
+        break;
+      case 0x68: // h
+        if (opIs(buf, start, end, 'hmsg')) return this.leafMsg(buf, start + 5, end, true);
+        break;
+      case 0x70: // p
+        if (opIsBare(buf, start, end, 'ping') || opIs(buf, start, end, 'ping')) return h.onPing();
+        if (opIsBare(buf, start, end, 'pong') || opIs(buf, start, end, 'pong')) return h.onPong();
+        break;
+      case 0x69: // i
+        if (opIs(buf, start, end, 'info')) return h.onInfo(buf.toString('utf8', start + 5, end));
+        break;
+      case 0x63: // c
+        if (opIs(buf, start, end, 'connect')) return h.onConnect(buf.toString('utf8', start + 8, end));
+        break;
+      case 0x2b: // +OK is ignored
+        if (raw0 === 0x2b && (buf[start + 1] | 0x20) === 0x6f && (buf[start + 2] | 0x20) === 0x6b) return;
+        break;
+      case 0x2d: // -ERR 'text'
+        if (raw0 === 0x2d && opIs(buf, start, end, '-err')) return h.onErr(unquote(buf.toString('utf8', start + 5, end).trim()));
+        break;
+    }
+    this.fail(ParseErrorKind.UnknownOp);
+  }
+
+  /** `LS+ <subject>` or `LS+ <subject> <queue> <weight>`. */
+  private leafSub(h: LeafOpHandler, buf: Buffer, argsStart: number, end: number): void {
+    const n = this.split(buf, argsStart, end);
+    const s = this.argStart;
+    const e = this.argEnd;
+    if (n === 1) return h.onLeafSub(buf.toString('latin1', s[0], e[0]), null, 0);
+    if (n === 3) {
+      const weight = parseSize(buf, s[2], e[2]);
+      if (weight >= 0) return h.onLeafSub(buf.toString('latin1', s[0], e[0]), buf.toString('latin1', s[1], e[1]), weight);
+    }
+    this.fail(ParseErrorKind.BadArgs);
+  }
+
+  /** `LS- <subject>` or `LS- <subject> <queue>`. */
+  private leafUnsub(h: LeafOpHandler, buf: Buffer, argsStart: number, end: number): void {
+    const n = this.split(buf, argsStart, end);
+    const s = this.argStart;
+    const e = this.argEnd;
+    if (n === 1) return h.onLeafUnsub(buf.toString('latin1', s[0], e[0]), null);
+    if (n === 2) return h.onLeafUnsub(buf.toString('latin1', s[0], e[0]), buf.toString('latin1', s[1], e[1]));
+    this.fail(ParseErrorKind.BadArgs);
+  }
+
+  /**
+   * `LMSG <subject> [reply] <size>`, or with queue groups `LMSG <subject> + <reply> <q>… <size>` /
+   * `LMSG <subject> | <q>… <size>`; HMSG has a header size before the size.
+   */
+  private leafMsg(buf: Buffer, argsStart: number, end: number, hmsg: boolean): void {
+    const n = this.split(buf, argsStart, end);
+    const s = this.argStart;
+    const e = this.argEnd;
+    const sizes = hmsg ? 2 : 1;
+    const f = this.frame;
+    f.queues.length = 0;
+    let hasReply = n === sizes + 2;
+    if (n < sizes + 1 || n > MAX_LEAF_ARGS) return this.fail(ParseErrorKind.BadArgs);
+    if (n > sizes + 2) {
+      // The second argument says what follows: `+` a reply then queues, `|` queues alone.
+      if (e[1] - s[1] !== 1 || (buf[s[1]] !== 0x2b && buf[s[1]] !== 0x7c)) return this.fail(ParseErrorKind.BadArgs);
+      hasReply = buf[s[1]] === 0x2b;
+      for (let i = hasReply ? 3 : 2; i < n - sizes; i++) f.queues.push(buf.toString('latin1', s[i], e[i]));
+    }
+    const replyAt = n > sizes + 2 ? 2 : 1;
+    const size = parseSize(buf, s[n - 1], e[n - 1]);
+    const hdr = hmsg ? parseSize(buf, s[n - 2], e[n - 2]) : 0;
+    if (size < 0 || hdr < 0 || hdr > size) return this.fail(ParseErrorKind.BadArgs);
+    f.isHpub = hmsg;
+    f.hdrLen = hdr;
+    f.hdrText = '';
+    f.sizeText = '';
+    setSubject(f, buf, s[0], e[0]);
+    if (hasReply) {
+      f.reply = buf.toString('latin1', s[replyAt], e[replyAt]);
+      f.replyBytes = buf;
+      f.replyStart = s[replyAt];
+      f.replyEnd = e[replyAt];
+    } else {
+      f.reply = '';
+      f.replyStart = f.replyEnd = 0;
+    }
+    if (size > this.maxPayload) {
+      this.refusedSize = size;
+      return this.fail(ParseErrorKind.MaxPayload);
+    }
+    this.need = size;
+  }
+
   /** Arguments start at the first non-blank after the op; blanks between are not counted. */
   private argsOver(buf: Buffer, argsStart: number, end: number): boolean {
     if (end - argsStart <= this.maxControlLine) return false;
@@ -349,20 +483,35 @@ export class ClientParser {
     return end - argsStart > this.maxControlLine;
   }
 
-  /** Splits [start, end) on blanks into argStart/argEnd; returns the count, MAX_ARGS+1 when too many. */
+  /**
+   * Splits [start, end) on blanks into argStart/argEnd; returns the count, one more than the limit
+   * when there are too many (MAX_ARGS for a client; a leaf's arrays grow up to MAX_LEAF_ARGS).
+   */
   private split(buf: Buffer, start: number, end: number): number {
     let n = 0;
     let i = start;
     while (i < end) {
       while (i < end && isBlank(buf[i])) i++;
       if (i >= end) break;
-      if (n === MAX_ARGS) return MAX_ARGS + 1;
+      if (n === this.argStart.length) {
+        if (this.leaf === null || n === MAX_LEAF_ARGS) return n + 1;
+        this.growArgs();
+      }
       this.argStart[n] = i;
       while (i < end && !isBlank(buf[i])) i++;
       this.argEnd[n] = i;
       n++;
     }
     return n;
+  }
+
+  private growArgs(): void {
+    const start = new Int32Array(this.argStart.length * 2);
+    const end = new Int32Array(this.argEnd.length * 2);
+    start.set(this.argStart);
+    end.set(this.argEnd);
+    this.argStart = start;
+    this.argEnd = end;
   }
 
   private pub(buf: Buffer, argsStart: number, end: number, hpub: boolean): void {
@@ -412,10 +561,10 @@ export class ClientParser {
     const s = this.argStart;
     const e = this.argEnd;
     if (n === 2) {
-      return this.handler.onSub(buf.toString('latin1', s[0], e[0]), null, buf.toString('latin1', s[1], e[1]));
+      return (this.handler as ClientOpHandler).onSub(buf.toString('latin1', s[0], e[0]), null, buf.toString('latin1', s[1], e[1]));
     }
     if (n === 3) {
-      return this.handler.onSub(
+      return (this.handler as ClientOpHandler).onSub(
         buf.toString('latin1', s[0], e[0]),
         buf.toString('latin1', s[1], e[1]),
         buf.toString('latin1', s[2], e[2]),
@@ -429,10 +578,10 @@ export class ClientParser {
     const n = this.split(buf, argsStart, end);
     const s = this.argStart;
     const e = this.argEnd;
-    if (n === 1) return this.handler.onUnsub(buf.toString('latin1', s[0], e[0]), -1);
+    if (n === 1) return (this.handler as ClientOpHandler).onUnsub(buf.toString('latin1', s[0], e[0]), -1);
     if (n === 2) {
       const max = parseSize(buf, s[1], e[1]);
-      return this.handler.onUnsub(buf.toString('latin1', s[0], e[0]), max < 0 ? 0 : max);
+      return (this.handler as ClientOpHandler).onUnsub(buf.toString('latin1', s[0], e[0]), max < 0 ? 0 : max);
     }
     this.fail(ParseErrorKind.BadArgs);
   }
@@ -456,7 +605,8 @@ function setSubject(f: PubFrame, buf: Buffer, start: number, end: number): void 
   f.subjectLen = n;
 }
 
-const OP_NAMES = ['pub', 'hpub', 'sub', 'unsub', 'ping', 'pong', 'connect', 'info', '+ok', '-err', 'msg', 'hmsg'];
+const CLIENT_OP_NAMES = ['pub', 'hpub', 'sub', 'unsub', 'ping', 'pong', 'connect', 'info', '+ok', '-err', 'msg', 'hmsg'];
+const LEAF_OP_NAMES = ['ls+', 'ls-', 'lmsg', 'hmsg', 'ping', 'pong', 'connect', 'info', '+ok', '-err'];
 /** Ops whose name may be followed by anything up to the newline. */
 const LOOSE_OPS = new Set(['ping', 'pong', '+ok']);
 
@@ -464,13 +614,13 @@ const LOOSE_OPS = new Set(['ping', 'pong', '+ok']);
  * Whether an incomplete line can still become an op: nats-server's byte-level parser refuses an
  * unknown op at its first wrong byte, without waiting for the newline.
  */
-function startsLikeOp(buf: Buffer, start: number, end: number): boolean {
+function startsLikeOp(names: readonly string[], buf: Buffer, start: number, end: number): boolean {
   let n = 0;
   while (start + n < end && !isBlank(buf[start + n]) && buf[start + n] !== CR) n++;
   if (n === 0) return false;
   // A name already ended by a blank or CR must be a whole op name.
   const ended = start + n < end;
-  for (const op of OP_NAMES) {
+  for (const op of names) {
     const loose = LOOSE_OPS.has(op);
     if ((n > op.length || (ended && n < op.length)) && !(loose && n >= op.length)) continue;
     const m = Math.min(n, op.length);
@@ -502,6 +652,11 @@ function isLetter(b: number): boolean {
 /** A number token with leading zeros, kept to echo it verbatim (nats-server does); '' otherwise. */
 function nonCanonical(buf: Buffer, start: number, end: number): string {
   return buf[start] === 0x30 && end - start > 1 ? buf.toString('latin1', start, end) : '';
+}
+
+/** An -ERR's text without the single quotes around it. */
+function unquote(text: string): string {
+  return text.length >= 2 && text.startsWith("'") && text.endsWith("'") ? text.slice(1, -1) : text;
 }
 
 function isJson(text: string): boolean {

@@ -46,5 +46,50 @@ export interface ConnectOptions {
   new_account?: boolean;
 }
 
+/** A leaf node listener's INFO (leafnode-and-route-protocol.md A2). */
+export interface LeafInfo {
+  server_id: string;
+  server_name: string;
+  version: string;
+  proto: number;
+  go: string;
+  host: string;
+  port: number;
+  headers: boolean;
+  auth_required?: boolean;
+  tls_required?: boolean;
+  max_payload: number;
+  jetstream?: boolean;
+  ip?: string;
+  client_id: number;
+  nonce?: string;
+  domain?: string;
+  cluster?: string;
+  info_on_connect?: boolean;
+  connect_info?: boolean;
+  remote_account?: string;
+  leafnode_urls?: string[];
+}
+
+/** A soliciting server's CONNECT on a leaf link (A3). */
+export interface LeafConnect {
+  version?: string;
+  jwt?: string;
+  sig?: string;
+  user?: string;
+  pass?: string;
+  tls_required?: boolean;
+  server_id?: string;
+  name?: string;
+  domain?: string;
+  cluster?: string;
+  is_hub?: boolean;
+  headers?: boolean;
+  jetstream?: boolean;
+  deny_pub?: string[];
+  /** Set by clients only: its presence means a client dialed the leaf port. */
+  lang?: string;
+}
+
 /** The nats-server release whose client protocol and behaviour leafgate reproduces; clients gate features on it. */
 export const NATS_COMPAT_VERSION = '2.9.10';

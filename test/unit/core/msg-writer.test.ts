@@ -5,7 +5,7 @@ import type { ClientConnection } from '../../../src/core/client-connection.js';
 import { noRespondersFrame, writeMsg } from '../../../src/core/msg-writer.js';
 import { Outbound } from '../../../src/core/outbound.js';
 import type { Subscription } from '../../../src/core/subscription.js';
-import { ClientParser, PubFrame } from '../../../src/protocol/nats/index.js';
+import { NatsParser, PubFrame } from '../../../src/protocol/nats/index.js';
 import type { ClientOpHandler } from '../../../src/protocol/nats/index.js';
 import { prng, randomBytes } from './prng.js';
 import { RecordingSink } from './recording-sink.js';
@@ -234,7 +234,7 @@ test('parser frames written back: the same bytes however the input was split', (
   ] as const) {
     for (let i = 0; i <= input.length; i++) {
       const echo = new EchoHandler(headers);
-      const parser = new ClientParser(echo, 4096, 1024 * 1024);
+      const parser = new NatsParser(echo, 4096, 1024 * 1024);
       parser.parse(input.subarray(0, i));
       parser.parse(input.subarray(i));
       assert.equal(flushed(echo.conn).toString('latin1'), want, `headers ${headers}, split at byte ${i}`);
@@ -245,6 +245,6 @@ test('parser frames written back: the same bytes however the input was split', (
 test('parser frames written back: an HPUB header size with leading zeros is echoed verbatim in HMSG', () => {
   // nats-server 2.9.10 (verified): `HPUB foo 012 014` is delivered as `HMSG foo <sid> 012 014`.
   const echo = new EchoHandler(true);
-  new ClientParser(echo, 4096, 1024 * 1024).parse(latin1(`HPUB foo 012 014\r\nNATS/1.0\r\n\r\nab\r\n`));
+  new NatsParser(echo, 4096, 1024 * 1024).parse(latin1(`HPUB foo 012 014\r\nNATS/1.0\r\n\r\nab\r\n`));
   assert.equal(flushed(echo.conn).toString('latin1'), 'HMSG foo 9 012 014\r\nNATS/1.0\r\n\r\nab\r\n');
 });

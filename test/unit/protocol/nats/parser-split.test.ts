@@ -17,7 +17,7 @@ import {
   unsub,
 } from './recording-handler.js';
 import type { Op } from './recording-handler.js';
-import { ClientParser } from '../../../../src/protocol/nats/index.js';
+import { NatsParser } from '../../../../src/protocol/nats/index.js';
 import type { PubFrame } from '../../../../src/protocol/nats/index.js';
 
 const HDR = 'NATS/1.0\r\nA: b\r\n\r\n'; // 18 bytes
@@ -185,7 +185,7 @@ test('resume() with nothing pending continues with the next read', () => {
 
 test('release() drops the buffers a closed connection would otherwise keep', () => {
   let frame: PubFrame | null = null;
-  const parser = new ClientParser(
+  const parser = new NatsParser(
     {
       onConnect() {},
       onPub(f) {

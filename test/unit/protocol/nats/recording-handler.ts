@@ -1,6 +1,6 @@
 // A ClientOpHandler that records every operation as plain data, plus helpers to feed a parser.
 
-import { ClientParser, ParseErrorKind } from '../../../../src/protocol/nats/index.js';
+import { NatsParser, ParseErrorKind } from '../../../../src/protocol/nats/index.js';
 import type { ClientOpHandler, PubFrame } from '../../../../src/protocol/nats/index.js';
 
 export type ErrorName = keyof typeof ParseErrorKind;
@@ -39,7 +39,7 @@ export class RecordingHandler implements ClientOpHandler {
   readonly ops: Op[] = [];
   /** Set to stop the parser after every operation this predicate accepts. */
   stopAfter: ((op: Op) => boolean) | null = null;
-  parser: ClientParser | null = null;
+  parser: NatsParser | null = null;
 
   onConnect(json: string): void {
     this.record({ op: 'connect', json });
@@ -84,13 +84,13 @@ export class RecordingHandler implements ClientOpHandler {
 
   private record(op: Op): void {
     this.ops.push(op);
-    if (this.stopAfter !== null && this.stopAfter(op)) (this.parser as ClientParser).stop();
+    if (this.stopAfter !== null && this.stopAfter(op)) (this.parser as NatsParser).stop();
   }
 }
 
-export function newParser(limits: Limits = {}): { parser: ClientParser; rec: RecordingHandler } {
+export function newParser(limits: Limits = {}): { parser: NatsParser; rec: RecordingHandler } {
   const rec = new RecordingHandler();
-  const parser = new ClientParser(rec, limits.maxControlLine ?? DEFAULT_MAX_CONTROL_LINE, limits.maxPayload ?? DEFAULT_MAX_PAYLOAD);
+  const parser = new NatsParser(rec, limits.maxControlLine ?? DEFAULT_MAX_CONTROL_LINE, limits.maxPayload ?? DEFAULT_MAX_PAYLOAD);
   rec.parser = parser;
   return { parser, rec };
 }

@@ -12,13 +12,14 @@ const MAY_IMPORT = {
   auth: ['core', 'protocol', 'util'],
   jetstream: ['core', 'protocol', 'util'],
   mqtt: ['core', 'protocol', 'util', 'jetstream', 'transports'],
-  leaf: ['core', 'protocol', 'util', 'transports'],
+  // leaf uses auth for its listener's logins and, soliciting, to sign with credentials (ARCHITECTURE.md rule 4).
+  leaf: ['auth', 'core', 'protocol', 'util', 'transports'],
   cluster: ['core', 'protocol', 'util', 'transports'],
   monitor: ['core', 'protocol', 'util'],
   config: ['util'],
   cli: ['config', 'protocol', 'util'],
   // The composition root's parts (server.ts split by concept): they wire the others, and nothing but server.ts imports them.
-  server: ['auth', 'config', 'core', 'jetstream', 'monitor', 'mqtt', 'protocol', 'transports', 'util'],
+  server: ['auth', 'config', 'core', 'jetstream', 'leaf', 'monitor', 'mqtt', 'protocol', 'transports', 'util'],
 };
 // The one exception to MAY_IMPORT: monitor may import config's types (never its code), because /varz
 // reports the configured Options as they are. Every other folder declares the types it needs.

@@ -11,6 +11,7 @@ import type { JetStreamConfig, Options } from './config/index.js';
 import { ConnectionKind, Router } from './core/index.js';
 import type { InternalClient, MsgHandler, RouterConfig } from './core/index.js';
 import type { JetStream } from './jetstream/index.js';
+import type { LeafLinkState, LeafNodes } from './leaf/index.js';
 import type { BridgeStatus } from './mqtt/index.js';
 import type { JetStreamMonitorSource, MonitorServer, SystemRequests } from './monitor/index.js';
 import { ServerStamp, SystemEvents } from './monitor/system/index.js';
@@ -21,6 +22,7 @@ import {
   listenerAuthenticatorOf,
   loadTls,
   MqttFront,
+  openLeafNodes,
   openAccountDir,
   openWebsocketListener,
   operatorModeOf,
@@ -51,6 +53,7 @@ export class Server {
   private listener: net.Server | null = null;
   private websocket: WebsocketListener | null = null;
   private monitor: MonitorServer | null = null;
+  private leafNodes: LeafNodes | null = null;
   private jetstream: JetStream | null = null;
   private systemEvents: SystemEvents | null = null;
   private tls: TlsUpgrader | null = null;
@@ -102,6 +105,11 @@ export class Server {
   /** The MQTT bridges' state, for /varz and /healthz. */
   get mqttBridges(): readonly BridgeStatus[] {
     return this.mqtt?.bridges() ?? [];
+  }
+
+  /** The leaf node links that finished their handshake, for /leafz and /varz. */
+  get leafLinks(): readonly LeafLinkState[] {
+    return this.leafNodes?.states() ?? [];
   }
 
   /** The MQTT listener's bound port; 0 without one. */
@@ -230,6 +238,7 @@ export class Server {
     this.router.reconfigure(this.routerConfig(opts));
     if (this.tls !== null) this.log.info(opts.allowNonTls ? 'TLS offered to client connections' : 'TLS required for client connections');
     this.log.info(`Listening for client connections on ${formatHostPort(opts.host, this.clientPort)}`);
+    if (opts.leafnodes !== undefined) this.leafNodes = await openLeafNodes(opts.leafnodes, opts, this.router, this.authenticator);
     this.answerSystemRequests();
     this.writePortsFile();
     this.log.info('Server is ready');
@@ -288,6 +297,7 @@ export class Server {
 
   /** Undoes a start that failed part way. */
   private async closeOpened(): Promise<void> {
+    this.leafNodes?.stop();
     this.systemEvents?.stop();
     this.mqtt?.stop();
     this.mqtt = null;
@@ -494,6 +504,7 @@ export class Server {
     this.shuttingDown = true;
     this.log.info('Initiating Shutdown...');
     this.stopListening();
+    this.leafNodes?.stop();
     this.router.closeAll('Server Shutdown');
     this.mqtt?.stop();
     this.mqtt = null;

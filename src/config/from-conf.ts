@@ -14,6 +14,7 @@ import { readMappings } from './from-conf-mappings.js';
 import type { AuthorizationBlock } from './from-conf-auth.js';
 import { readAuthorization, splitUsers } from './from-conf-auth.js';
 import { readJetStream } from './from-conf-jetstream.js';
+import { readLeafnodes } from './from-conf-leafnodes.js';
 import { readTls } from './from-conf-tls.js';
 import type { AuthConfig, OptionLayer, ResolverConfig } from './options.js';
 import { DEFAULTS, mergeOptions } from './options.js';
@@ -54,8 +55,6 @@ const ACCESS_CONTROL_KEYS: ReadonlySet<string> = new Set(['trusted', 'trusted_ke
 const LATER_KEYS: ReadonlySet<string> = new Set([
   'cluster',
   'gateway',
-  'leaf',
-  'leafnodes',
   'server_tags',
   'default_js_domain',
   'ocsp',
@@ -276,6 +275,9 @@ class TopLevelMapping {
         if (key === 'websocket' || key === 'ws') {
           const websocket = readWebsocket(issues, entry);
           if (websocket !== undefined) layer.websocket = websocket;
+        } else if (key === 'leafnodes' || key === 'leaf') {
+          const leafnodes = readLeafnodes(issues, entry);
+          if (leafnodes !== undefined && (leafnodes.port !== 0 || leafnodes.remotes.length > 0)) layer.leafnodes = leafnodes;
         } else if (key === 'mqtt') {
           const mqtt = readMqtt(issues, entry);
           if (mqtt !== undefined) layer.mqtt = mqtt;

@@ -172,6 +172,8 @@ export interface Options {
   readonly websocket?: WebsocketConfig;
   /** The MQTT listener; absent when off. */
   readonly mqtt?: MqttConfig;
+  /** Leaf node links: the accepting listener and the remotes dialed; absent when neither is set. */
+  readonly leafnodes?: LeafnodesConfig;
 
   /** Absent when JetStream is off. */
   readonly jetstream?: JetStreamConfig;
@@ -203,6 +205,44 @@ export interface WebsocketConfig {
   readonly noAuthUser?: string;
   /** The cookie whose value is the user JWT of a client whose CONNECT carries none (operator mode). */
   readonly jwtCookie?: string;
+}
+
+/** The `leafnodes {}` block. */
+export interface LeafnodesConfig {
+  /** '' for the server's own host. */
+  readonly host: string;
+  /** The accepting listener's port: 0 for none, -1 for a free one. */
+  readonly port: number;
+  /** `host:port` told to leafs instead of the listener's address. */
+  readonly advertise: string;
+  readonly noAdvertise: boolean;
+  /** The listener's own login; absent: leafs log in as clients do. */
+  readonly auth?: LeafAuthConfig;
+  /** The wait between attempts to reach a remote, and after losing one. */
+  readonly reconnectDelayMs: number;
+  readonly remotes: readonly LeafRemoteConfig[];
+}
+
+/** `leafnodes { authorization {} }`: one user/password, or a list of users, each bound to an account. */
+export interface LeafAuthConfig {
+  readonly user?: string;
+  readonly password?: string;
+  /** The account the single user binds to (default the global account). */
+  readonly account?: string;
+  readonly timeoutMs?: number;
+  readonly users: readonly { readonly user: string; readonly password: string; readonly account?: string }[];
+}
+
+/** One remote this server dials as a leaf node. */
+export interface LeafRemoteConfig {
+  /** `nats-leaf://[user:pass@]host[:port]` URLs, tried in turn. */
+  readonly urls: readonly string[];
+  /** The local account the link binds; absent for the global account. */
+  readonly account?: string;
+  /** This side is the hub of the link (it sends `is_hub`). */
+  readonly hub: boolean;
+  /** Try the URLs in the order written rather than shuffled. */
+  readonly noRandomize: boolean;
 }
 
 /** The `mqtt {}` listener for MQTT 3.1.1 and 5 clients. */

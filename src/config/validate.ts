@@ -51,6 +51,14 @@ export function validateOptions(opts: Options, positionOf: PositionOf = NOWHERE)
     if (hasUsers && mqtt.auth?.user) report('mqtt', 'mqtt authentication username not compatible with presence of users/nkeys');
     if (hasUsers && mqtt.auth?.token) report('mqtt', 'mqtt authentication token not compatible with presence of users/nkeys');
   }
+  const leaf = opts.leafnodes;
+  if (leaf !== undefined && opts.operatorMode === undefined) {
+    const known = new Set(['$G', ...opts.accounts.map((a) => a.name)]);
+    const bound = [leaf.auth?.account, ...(leaf.auth?.users ?? []).map((u) => u.account), ...leaf.remotes.map((r) => r.account)];
+    for (const name of bound) {
+      if (name !== undefined && !known.has(name)) report('leafnodes', `leafnode account ${JSON.stringify(name)} not found`);
+    }
+  }
   return problems;
 }
 

@@ -1,5 +1,5 @@
-// /routez, /leafz and /gatewayz as a standalone nats-server without clustering, leaf nodes or gateways
-// answers them: empty lists. Their parameters are still decoded so malformed ones get the same 400.
+// /routez and /gatewayz as a standalone nats-server without clustering or gateways answers them:
+// empty lists. Their parameters are still decoded so malformed ones get the same 400.
 
 import type { EndpointContext, EndpointReply } from './context.js';
 import { rfc3339Nano } from './format.js';
@@ -12,11 +12,6 @@ function head(ctx: EndpointContext): { server_id: string; now: string } {
 export function routez(ctx: EndpointContext): EndpointReply {
   ctx.query.subs();
   return jsonReply(ctx, { ...head(ctx), num_routes: 0, routes: [] });
-}
-
-export function leafz(ctx: EndpointContext): EndpointReply {
-  ctx.query.bool('subs');
-  return jsonReply(ctx, { ...head(ctx), leafnodes: 0, leafs: null });
 }
 
 export function gatewayz(ctx: EndpointContext): EndpointReply {

@@ -2,11 +2,12 @@
 
 import { accountz } from './accountz.js';
 import { accstatz } from './accstatz.js';
-import { gatewayz, leafz, routez } from './absent-subsystems.js';
+import { gatewayz, routez } from './absent-subsystems.js';
 import { connz } from './connz.js';
 import type { EndpointHandler } from './context.js';
 import { healthz } from './healthz.js';
 import { jsz } from './jsz.js';
+import { leafz } from './leafz.js';
 import { subsz } from './subsz.js';
 import { varz } from './varz.js';
 

@@ -24,6 +24,24 @@ export interface MqttBridgeState {
   readonly outMsgs: number;
 }
 
+/** A leaf node link, as the leaf module reports it. */
+export interface LeafLinkState {
+  /** The other server's name. */
+  readonly name: string;
+  /** This side is the link's spoke. */
+  readonly isSpoke: boolean;
+  readonly account: string;
+  readonly ip: string;
+  readonly port: number;
+  readonly rttMs: number;
+  readonly inMsgs: number;
+  readonly outMsgs: number;
+  readonly inBytes: number;
+  readonly outBytes: number;
+  /** The subjects (and `subject queue` pairs) the other side is interested in. */
+  readonly subjects: readonly string[];
+}
+
 export interface MonitorSource {
   readonly id: string;
   readonly startTime: Date;
@@ -36,6 +54,8 @@ export interface MonitorSource {
   readonly websocketPort: number;
   readonly mqttPort: number;
   readonly mqttBridges: readonly MqttBridgeState[];
+  /** The leaf node links that finished their handshake. */
+  readonly leafLinks: readonly LeafLinkState[];
   readonly lameDuck: boolean;
   readonly log: MonitorLog;
   /** The running JetStream service; null while JetStream is off or could not start. */

@@ -16,6 +16,7 @@ import { healthz } from './healthz.js';
 import { accountDetail, accountz } from './accountz.js';
 import { accountStatz } from './accstatz.js';
 import { jsz, jszAccount } from './jsz.js';
+import { leafz, leafzBody } from './leafz.js';
 import { ProcessUsage, coreCount } from './process-usage.js';
 import { Query } from './query.js';
 import type { MonitorSource } from './source.js';
@@ -38,6 +39,7 @@ const ENDPOINTS: Readonly<Record<string, { readonly handler: EndpointHandler; re
     options: { account: 'acc', accounts: 'accounts', streams: 'streams', consumer: 'consumers', config: 'config', leader_only: 'leader-only', offset: 'offset', limit: 'limit' },
   },
   ACCOUNTZ: { handler: accountz, options: { account: 'acc' } },
+  LEAFZ: { handler: leafz, options: { subscriptions: 'subs', account: 'acc' } },
 };
 
 /** ConnState as the JSON carries it. */
@@ -119,7 +121,7 @@ export class SystemRequests {
         return this.wrap('data', detail);
       }
       case 'LEAFZ':
-        return this.wrap('data', JSON.stringify({ server_id: s.id, now: rfc3339Nano(this.clock.nowMs()), leafnodes: 0, leafs: null }));
+        return this.wrap('data', JSON.stringify(leafzBody(s, this.clock.nowMs(), options['subscriptions'] === true, name)));
       case 'CONNS': {
         if (account === null) return null;
         const stat = accountStat(account);

@@ -49,7 +49,7 @@ export function varz(ctx: EndpointContext): EndpointReply {
     max_pending: opts.maxPending,
     cluster: {},
     gateway: {},
-    leaf: {},
+    leaf: leafVarz(opts),
     mqtt: mqttVarz(opts, source.mqttPort, source.mqttBridges),
     websocket: websocketVarz(opts, source.websocketPort),
     jetstream: jetStreamVarz(source.jetStreamSource, opts.jetstream),
@@ -66,7 +66,7 @@ export function varz(ctx: EndpointContext): EndpointReply {
     total_connections: stats.totalConnections,
     routes: 0,
     remotes: 0,
-    leafnodes: 0,
+    leafnodes: source.leafLinks.length,
     in_msgs: stats.inMsgs,
     out_msgs: stats.outMsgs,
     in_bytes: stats.inBytes,
@@ -92,6 +92,23 @@ function sortedCounts(counts: ReadonlyMap<string, number>): Record<string, numbe
   const out: Record<string, number> = {};
   for (const key of [...counts.keys()].sort()) out[key] = counts.get(key) as number;
   return out;
+}
+
+/** nats-server's LeafNodeOptsVarz: the listener and the remotes, empty fields left out. */
+function leafVarz(opts: Options): Record<string, unknown> {
+  const l = opts.leafnodes;
+  if (l === undefined) return {};
+  return {
+    ...(l.port !== 0 && { host: l.host !== '' ? l.host : opts.host, port: l.port }),
+    ...(l.auth?.timeoutMs !== undefined && { auth_timeout: l.auth.timeoutMs / 1000 }),
+    ...(l.remotes.length > 0 && { remotes: l.remotes.map((r) => ({ local_account: r.account ?? '$G', urls: r.urls.map(hostPortOf) })) }),
+  };
+}
+
+/** What nats-server shows of a remote's URL: its host and port, without credentials. */
+function hostPortOf(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port === '' ? 7422 : u.port}`;
 }
 
 /** nats-server's MQTTOptsVarz: the listener's settings, empty fields left out; the bound port; leafgate's bridges. */

@@ -6,3 +6,4 @@ export { authOptionsOf, listenerAuthenticatorOf, openAccountDir, operatorModeOf,
 export { MqttFront } from './mqtt-front.js';
 export { openWebsocketListener } from './websocket-listener.js';
 export { portsFilePath, writePortsFile } from './ports-file.js';
+export { openLeafNodes } from './leaf-setup.js';

@@ -16,6 +16,7 @@ import { runImportsBench } from './imports.js';
 import { runJwtConnectBench } from './jwt-connect.js';
 import { runWebsocketBench } from './websocket.js';
 import { runMqttBench } from './mqtt.js';
+import { runLeafBench } from './leaf.js';
 import { runBridgeDrainBench } from './mqtt-bridge.js';
 import { REPO_ROOT, killAllServers } from './servers.js';
 import { benchSides, type SideSetup } from './sides.js';
@@ -175,6 +176,11 @@ async function main(argv: string[]): Promise<number> {
   if (websocketWanted) {
     console.log('NATS over WebSocket (TCP and WebSocket, alternating)');
     await runWebsocketBench(natsBinary, options.quick, (line) => extraLines.push(line));
+  }
+  const leafWanted = !options.startupOnly && !options.jsOnly && natsBinary !== null && setupError === null && (options.scenario === null || 'leaf'.startsWith(options.scenario));
+  if (leafWanted) {
+    console.log('Leaf link (a leafgate edge and a nats-server edge on one nats-server hub, alternating)');
+    await runLeafBench(natsBinary, options.quick, (line) => extraLines.push(line));
   }
   const mqttWanted = !options.startupOnly && !options.jsOnly && natsBinary !== null && setupError === null && (options.scenario === null || 'mqtt'.startsWith(options.scenario));
   if (mqttWanted) {

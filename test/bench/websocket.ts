@@ -21,13 +21,13 @@ const PAYLOAD = Buffer.alloc(16, 'x');
 const PER_BATCH = 4096;
 
 /** A client's byte pipe: TCP or WebSocket. */
-interface Pipe {
+export interface Pipe {
   write(data: Buffer): Promise<void>;
   close(): void;
 }
 
 /** Connects, sends CONNECT (+ `then`), resolves after the PONG; later bytes go to `onData`. */
-function tcpClient(port: number, then: string, onData: (chunk: Buffer) => void): Promise<Pipe> {
+export function tcpClient(port: number, then: string, onData: (chunk: Buffer) => void): Promise<Pipe> {
   return new Promise((resolve, reject) => {
     const socket: Socket = connect({ host: '127.0.0.1', port });
     socket.setNoDelay(true);

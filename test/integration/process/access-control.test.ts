@@ -13,6 +13,8 @@ const cases: { name: string; body: string; at: string; key: string }[] = [
   { name: 'a URL resolver', body: 'resolver: URL("http://127.0.0.1:9090/jwt/v1/accounts/")\n', at: '3:1', key: 'resolver URL(...)' },
   { name: 'trusted_keys', body: `trusted_keys: ["O${NKEY.slice(1)}"]\n`, at: '3:1', key: 'trusted_keys' },
   { name: 'resolver_pinned_accounts', body: 'resolver_pinned_accounts: [A]\n', at: '3:1', key: 'resolver_pinned_accounts' },
+  { name: 'TLS on the leafnodes listener', body: 'leafnodes {\n  port: -1\n  tls { cert_file: c.pem, key_file: k.pem }\n}\n', at: '5:3', key: 'leafnodes.tls' },
+  { name: "a leaf remote's deny_imports", body: 'leafnodes {\n  remotes: [ { url: "nats-leaf://127.0.0.1:1", deny_imports: ["x"] } ]\n}\n', at: '4:48', key: 'leafnodes remote deny_imports' },
 ];
 
 for (const c of cases) {
@@ -35,13 +37,13 @@ for (const c of cases) {
   });
 }
 
-test('blocks that open no access (cluster, leafnodes) still only warn', async (t) => {
+test('blocks that open no access (cluster) still only warn', async (t) => {
   const tmp = tempDir(t);
   const conf = tmp.write('server.conf', 'port: 4333\ncluster { name: c }\nleafnodes { port: 7422 }\nwebsocket { port: 8080, no_tls: true }\n');
   const check = await runLeafgate(['-t', '-c', conf]);
   // -t fails on warnings too, as nats-server's does; the point is that they are warnings, not refusals.
   assert.match(check.stderr, /cluster is not supported yet, ignored/);
-  assert.match(check.stderr, /leafnodes is not supported yet, ignored/);
+  assert.doesNotMatch(check.stderr, /leafnodes/);
   assert.doesNotMatch(check.stderr, /refusing to start/);
 });
 

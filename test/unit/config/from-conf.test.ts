@@ -350,8 +350,6 @@ test('warnings: keys of later subsystems load with a warning each', () => {
   const keys = [
     'cluster { name: c }',
     'gateway { name: g }',
-    'leafnodes { port: 7422 }',
-    'leaf { port: 7422 }',
     'server_tags: ["a:b"]',
     'default_js_domain { A: d }',
     'ocsp: false',

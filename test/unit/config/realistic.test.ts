@@ -74,7 +74,10 @@ test('realistic nats-server config (cluster, leafnodes, websocket, mqtt, jetstre
   assert.deepEqual(ignored, [
     'jetstream.domain is not supported yet, ignored',
     'cluster is not supported yet, ignored',
-    'leafnodes is not supported yet, ignored',
+  ]);
+  assert.deepEqual(opts.leafnodes?.remotes, [
+    { urls: ['nats-leaf://hub.example.com:7422'], account: 'APP', hub: false, noRandomize: false },
+    { urls: ['nats-leaf://hub.example.com:7422'], account: 'SYS', hub: false, noRandomize: false },
   ]);
   assert.deepEqual(opts.accounts[1]?.streamExports, [{ subject: 'telemetry.>' }], 'exports inside an included file are read');
 });

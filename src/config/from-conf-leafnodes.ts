@@ -1,0 +1,266 @@
+// The `leafnodes {}` block, read as nats-server's parseLeafNodes reads it: the accepting listener
+// (`port`, `authorization`) and the `remotes` this server dials. Settings leafgate cannot honour yet
+// stop the start: TLS, credentials and deny lists change who may connect or what crosses the link,
+// and running without them would be more open than configured.
+
+import type { Issues } from './conf-reader.js';
+import { fieldOf, itemsOf, lowerCased, readBoolean, readHostPort, readInteger, readString } from './conf-reader.js';
+import type { ConfEntry, ConfNode } from './conf-tree.js';
+import { DurationError, parseGoDurationMs } from './durations.js';
+import type { LeafAuthConfig, LeafRemoteConfig, LeafnodesConfig } from './options.js';
+
+/** nats-server's default delay between attempts to reach a remote. */
+const DEFAULT_RECONNECT_MS = 1000;
+const URL_SCHEMES = new Set(['nats-leaf:', 'nats:', 'tcp:']);
+
+export function readLeafnodes(issues: Issues, entry: ConfEntry): LeafnodesConfig | undefined {
+  if (entry.value.kind !== 'map') {
+    issues.error(entry.pos, `Expected map to define a leafnode, got ${goType(entry.value)}`);
+    return undefined;
+  }
+  let host = '';
+  let port = 0;
+  let advertise = '';
+  let noAdvertise = false;
+  let auth: LeafAuthConfig | undefined;
+  let reconnectDelayMs = DEFAULT_RECONNECT_MS;
+  let remotes: LeafRemoteConfig[] = [];
+  for (const [key, child] of lowerCased(entry.value)) {
+    const field = fieldOf(child);
+    switch (key) {
+      case 'listen': {
+        const hp = readHostPort(issues, field);
+        if (hp !== undefined) [host, port] = [hp.host, hp.port];
+        break;
+      }
+      case 'port':
+        port = readInteger(issues, field) ?? port;
+        break;
+      case 'host':
+      case 'net':
+        host = readString(issues, field) ?? host;
+        break;
+      case 'authorization':
+        auth = readLeafAuth(issues, child);
+        break;
+      case 'remotes':
+        remotes = readRemotes(issues, child);
+        break;
+      case 'reconnect':
+      case 'reconnect_delay':
+      case 'reconnect_interval':
+        reconnectDelayMs = readDelay(issues, child) ?? reconnectDelayMs;
+        break;
+      case 'advertise':
+      case 'leafnode_advertise':
+        advertise = readString(issues, field) ?? advertise;
+        break;
+      case 'no_advertise':
+        noAdvertise = readBoolean(issues, field) ?? noAdvertise;
+        break;
+      case 'tls':
+      case 'min_version':
+      case 'minimum_version':
+        issues.unsupportedAccessControl(child.pos, `leafnodes.${child.key} is`);
+        break;
+      default:
+        issues.unknownField(child);
+    }
+  }
+  return { host, port, advertise, noAdvertise, ...(auth !== undefined && { auth }), reconnectDelayMs, remotes };
+}
+
+/** `authorization { user, password, account, timeout, users: [{ user, password, account }] }`. */
+function readLeafAuth(issues: Issues, entry: ConfEntry): LeafAuthConfig | undefined {
+  if (entry.value.kind !== 'map') {
+    issues.error(entry.pos, `expected a map, got ${entry.value.kind}`);
+    return undefined;
+  }
+  let user: string | undefined;
+  let password: string | undefined;
+  let account: string | undefined;
+  let timeoutMs: number | undefined;
+  let users: { user: string; password: string; account?: string }[] = [];
+  for (const [key, child] of lowerCased(entry.value)) {
+    const field = fieldOf(child);
+    switch (key) {
+      case 'user':
+      case 'username':
+        user = readString(issues, field);
+        break;
+      case 'pass':
+      case 'password':
+        password = readString(issues, field);
+        break;
+      case 'account':
+        account = readString(issues, field);
+        break;
+      case 'timeout': {
+        const v = child.value;
+        timeoutMs = v.kind === 'integer' || v.kind === 'float' ? Number(v.value) * 1000 : 1000;
+        break;
+      }
+      case 'users':
+        users = readLeafUsers(issues, child);
+        break;
+      default:
+        issues.unknownField(child);
+    }
+  }
+  if (users.length > 0 && user !== undefined) {
+    issues.error(entry.pos, 'can not have a single user/pass and a users array');
+    return undefined;
+  }
+  for (const u of users) {
+    if (users.filter((x) => x.user === u.user).length > 1) {
+      issues.error(entry.pos, `duplicate user ${JSON.stringify(u.user)} detected in leafnode authorization`);
+      return undefined;
+    }
+  }
+  return {
+    ...(user !== undefined && { user }),
+    ...(password !== undefined && { password }),
+    ...(account !== undefined && { account }),
+    ...(timeoutMs !== undefined && { timeoutMs }),
+    users,
+  };
+}
+
+function readLeafUsers(issues: Issues, entry: ConfEntry): { user: string; password: string; account?: string }[] {
+  if (entry.value.kind !== 'array') {
+    issues.error(entry.pos, `Expected users field to be an array, got ${goType(entry.value)}`);
+    return [];
+  }
+  const users: { user: string; password: string; account?: string }[] = [];
+  for (const item of itemsOf(fieldOf(entry), entry.value.items)) {
+    if (item.node.kind !== 'map') {
+      issues.error(item.pos, `Expected user entry to be a map/struct, got ${goType(item.node)}`);
+      continue;
+    }
+    let user = '';
+    let password = '';
+    let account: string | undefined;
+    for (const [key, child] of lowerCased(item.node)) {
+      const field = fieldOf(child);
+      if (key === 'user' || key === 'username') user = readString(issues, field) ?? user;
+      else if (key === 'pass' || key === 'password') password = readString(issues, field) ?? password;
+      else if (key === 'account') account = readString(issues, field);
+      else issues.unknownField(child);
+    }
+    users.push({ user, password, ...(account !== undefined && { account }) });
+  }
+  return users;
+}
+
+function readRemotes(issues: Issues, entry: ConfEntry): LeafRemoteConfig[] {
+  if (entry.value.kind !== 'array') {
+    issues.error(entry.pos, `Expected remotes field to be an array, got ${goType(entry.value)}`);
+    return [];
+  }
+  const remotes: LeafRemoteConfig[] = [];
+  for (const item of itemsOf(fieldOf(entry), entry.value.items)) {
+    if (item.node.kind !== 'map') {
+      issues.error(item.pos, `Expected remote leafnode entry to be a map/struct, got ${goType(item.node)}`);
+      continue;
+    }
+    let urls: string[] = [];
+    let account: string | undefined;
+    let hub = false;
+    let noRandomize = false;
+    let urlGiven = false;
+    for (const [key, child] of lowerCased(item.node)) {
+      const field = fieldOf(child);
+      switch (key) {
+        case 'url':
+        case 'urls':
+          urlGiven = true;
+          urls = readUrls(issues, child);
+          break;
+        case 'account':
+        case 'local':
+          account = readString(issues, field);
+          break;
+        case 'hub':
+          hub = readBoolean(issues, field) ?? hub;
+          break;
+        case 'no_randomize':
+        case 'dont_randomize':
+          noRandomize = readBoolean(issues, field) ?? noRandomize;
+          break;
+        case 'creds':
+        case 'credentials':
+        case 'nkey':
+        case 'tls':
+        case 'deny_imports':
+        case 'deny_import':
+        case 'deny_exports':
+        case 'deny_export':
+        case 'ws_compress':
+        case 'ws_compression':
+        case 'websocket_compress':
+        case 'websocket_compression':
+        case 'ws_no_masking':
+        case 'websocket_no_masking':
+        case 'proxy':
+          issues.unsupportedAccessControl(child.pos, `leafnodes remote ${child.key} is`);
+          break;
+        default:
+          issues.unknownField(child);
+      }
+    }
+    if (urls.length === 0) {
+      // A url that was given but refused has its own error already.
+      if (!urlGiven) issues.error(item.pos, 'remote leafnode needs a url');
+      continue;
+    }
+    remotes.push({ urls, ...(account !== undefined && { account }), hub, noRandomize });
+  }
+  return remotes;
+}
+
+/** `url` or `urls`: a string or a list; `nats-leaf://[user:pass@]host[:port]` (port 7422 by default). */
+function readUrls(issues: Issues, entry: ConfEntry): string[] {
+  const nodes: readonly ConfNode[] = entry.value.kind === 'array' ? entry.value.items : [entry.value];
+  const urls: string[] = [];
+  for (const node of nodes) {
+    if (node.kind !== 'string') {
+      issues.error(node.pos, `Expected remote leafnode url to be an array or string, got ${goType(node)}`);
+      continue;
+    }
+    const text = node.value.includes('://') ? node.value : `nats-leaf://${node.value}`;
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      issues.error(node.pos, `error parsing leafnode url ${JSON.stringify(node.value)}`);
+      continue;
+    }
+    if (!URL_SCHEMES.has(url.protocol)) {
+      issues.unsupportedAccessControl(node.pos, `leafnode url scheme ${JSON.stringify(url.protocol.slice(0, -1))} is`);
+      continue;
+    }
+    urls.push(text);
+  }
+  return urls;
+}
+
+/** nats-server 2.9.10 reads whole seconds; 2.12 a Go duration. Both are taken. */
+function readDelay(issues: Issues, entry: ConfEntry): number | undefined {
+  const v = entry.value;
+  if (v.kind === 'integer') return Number(v.value) * 1000;
+  if (v.kind === 'string') {
+    try {
+      return parseGoDurationMs(v.value);
+    } catch (err) {
+      if (!(err instanceof DurationError)) throw err;
+      issues.error(entry.pos, err.message);
+      return undefined;
+    }
+  }
+  issues.error(entry.pos, `leafnodes ${entry.key}: expected an integer number of seconds or a duration, got ${v.kind}`);
+  return undefined;
+}
+
+function goType(node: ConfNode): string {
+  return node.kind === 'array' ? '[]interface {}' : node.kind === 'map' ? 'map[string]interface {}' : node.kind;
+}

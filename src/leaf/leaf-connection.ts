@@ -1,0 +1,478 @@
+// One leaf node link, either side: the INFO/CONNECT handshake, then interest (LS+/LS-) and messages
+// (LMSG/HMSG) both ways, PING/PONG liveness and loop detection. The soliciting side dialed it (a
+// remote of ours); the accepting side took it on the leafnodes port. Core's LinkConnection gives the
+// router's view: one copy per link, queue groups listed, never cut as a slow consumer.
+
+import { NatsParser, ParseErrorKind, WireError, errFrame, leafLoopDetected } from '../protocol/nats/index.js';
+import type { LeafConnect, LeafInfo, LeafOpHandler, PubFrame } from '../protocol/nats/index.js';
+import { ConnectionKind, Keepalive, LinkConnection, Subscription, isValidSubscribeSubject, scheduleFlush } from '../core/index.js';
+import type { Account, AuthOutcome, InterestFeed, InterestTally, KeepaliveOwner, Limits, Router, TransportSocket } from '../core/index.js';
+import { subjectIsSubsetOf, subjectToText } from '../util/index.js';
+
+/** After a loop or a same-cluster refusal the soliciting side waits this long (nats-server's). */
+const LOOP_DELAY_MS = 30_000;
+/** The soliciting side waits this long for the first INFO, then for the INFO that confirms CONNECT. */
+const FIRST_INFO_MS = 2_000;
+const CONNECT_INFO_MS = 2_000;
+const LDS_PREFIX = '$LDS.';
+const JS_ACK_PREFIX = '$JS.ACK.';
+/** A leaf link has no max_control_line (long queue lists); this bounds a line that never ends. */
+const LINK_CONTROL_LINE = 1024 * 1024;
+/**
+ * Never across a leaf link, either way (nats-server's addLeafNodeConnection): each side's JetStream
+ * answers its own API, and a domain's API crosses under its `$JS.<domain>.API` prefix instead.
+ */
+const LEAF_DENY = ['$JS.API.>', '$KV.>', '$OBJ.>'];
+const SYSTEM_LEAF_DENY = ['$JSC.>', '$NRG.>', ...LEAF_DENY];
+const PING = Buffer.from('PING\r\n');
+const PONG = Buffer.from('PONG\r\n');
+
+/** What a leaf connection needs from the leaf node service that made it. */
+export interface LeafHost {
+  readonly router: Router;
+  /** The accepting side's INFO (without client_id and nonce). */
+  listenerInfo(): Omit<LeafInfo, 'client_id'>;
+  /** Our CONNECT to a remote, answering its first INFO. */
+  connectFor(conn: LeafConnection, info: LeafInfo): LeafConnect;
+  /** The accepting side's login check; resolves with the account to bind. */
+  authenticate(conn: LeafConnection, connect: LeafConnect): Promise<AuthOutcome>;
+  /** A fresh nonce for an accepting side's INFO ('' when logins need none). */
+  newNonce(): string;
+  readonly authTimeoutMs: number;
+  /** The account's loop-detection subject (`$LDS.<id>`), one per account and server. */
+  loopSubject(account: Account): string;
+  /** This server's cluster name as the other side compares it. */
+  readonly clusterName: string;
+  /** The handshake finished: the link carries traffic. */
+  registered(conn: LeafConnection): void;
+  /** A later INFO from the accepting side (new leafnode_urls). */
+  infoUpdated(conn: LeafConnection, info: LeafInfo): void;
+  closed(conn: LeafConnection): void;
+}
+
+export class LeafConnection extends LinkConnection implements LeafOpHandler, InterestFeed, KeepaliveOwner {
+  /** True when we dialed it (a configured remote). */
+  readonly solicited: boolean;
+  /** We are the spoke: only our own interest goes over, never what the hub told us. */
+  isSpoke: boolean;
+  /** Set once the handshake finished. */
+  isRegistered = false;
+  /** The other side's first INFO (soliciting side) or CONNECT (accepting side), for monitoring. */
+  remoteInfo: LeafInfo | null = null;
+  remoteConnect: LeafConnect | null = null;
+  /** The account the other side bound this link to (its INFO's remote_account); ''  until known. */
+  remoteAccount = '';
+  /** The address dialed or accepted from. */
+  readonly ip: string;
+  readonly port: number;
+  /** Set when the close should delay the next attempt (a loop, the same cluster name). */
+  retryDelayMs = 0;
+  private readonly host: LeafHost;
+  private readonly socket: TransportSocket;
+  private readonly parser: NatsParser;
+  private readonly keepalive: Keepalive;
+  private tally: InterestTally | null = null;
+  private nonce = '';
+  private deadline: NodeJS.Timeout | null = null;
+  private authPending = false;
+  private readonly held: Buffer[] = [];
+  private writeDeadline: NodeJS.Timeout | null = null;
+  private loopSubjectOwn = '';
+
+  constructor(host: LeafHost, cid: number, socket: TransportSocket, solicited: boolean, account: Account | null, ip: string, port: number) {
+    super(cid, ConnectionKind.Leaf);
+    this.host = host;
+    this.socket = socket;
+    this.solicited = solicited;
+    this.isSpoke = solicited;
+    this.ip = ip;
+    this.port = port;
+    this.parser = new NatsParser(this, LINK_CONTROL_LINE, host.router.limits.maxPayload, true);
+    this.keepalive = new Keepalive(this);
+    this.stallAtBytes = Math.max(host.router.limits.maxPending >> 1, 1);
+    if (account !== null) this.bindTo(account, '');
+  }
+
+  /** Binds the link to `account` with the subjects that never cross a leaf link denied both ways. */
+  private bindTo(account: Account, user: string): void {
+    const deny = account.isSystem ? SYSTEM_LEAF_DENY : LEAF_DENY;
+    this.bindAccount(account, user, { publish: { deny }, subscribe: { deny } });
+  }
+
+  get limits(): Limits {
+    return this.host.router.limits;
+  }
+
+  get rttMs(): number {
+    return this.keepalive.rttMs;
+  }
+
+  /** The other server's name ('' until the handshake tells it). */
+  get remoteName(): string {
+    return this.remoteConnect?.name ?? this.remoteInfo?.server_name ?? '';
+  }
+
+  label(): string {
+    const name = this.remoteName;
+    return `${this.ip}:${this.port} - lid:${this.cid}${name !== '' ? ` - "${name}"` : ''}`;
+  }
+
+  /** Starts the handshake: the accepting side sends INFO, the soliciting side waits for it. */
+  begin(): void {
+    this.socket.on('data', (chunk) => this.onData(chunk));
+    this.socket.on('drain', () => this.onDrain());
+    this.socket.on('error', (err) => this.onSocketError(err));
+    this.socket.on('close', () => this.close('Client Closed'));
+    if (this.solicited) {
+      this.deadline = setTimeout(() => this.close('Read Error'), FIRST_INFO_MS);
+      return;
+    }
+    this.nonce = this.host.newNonce();
+    const info: LeafInfo = { ...this.host.listenerInfo(), client_id: this.cid, ...(this.nonce !== '' && { nonce: this.nonce }) };
+    this.sendNow(Buffer.from(`INFO ${JSON.stringify(info)}\r\n`, 'utf8'));
+    this.deadline = setTimeout(() => this.closeWithError(WireError.AuthTimeout, 'Authentication Timeout'), this.host.authTimeoutMs);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    if (this.authPending) {
+      this.held.push(Buffer.from(chunk));
+      return;
+    }
+    this.feed(chunk);
+  }
+
+  private feed(chunk: Buffer): void {
+    try {
+      const used = this.parser.parse(chunk);
+      if (this.authPending && used < chunk.length) this.held.push(Buffer.from(chunk.subarray(used)));
+    } catch (err) {
+      this.host.router.log.error(`${this.label()} - internal error processing input: ${(err as Error).stack ?? String(err)}`);
+      this.close('Internal Error');
+    }
+  }
+
+  private onSocketError(err: Error): void {
+    const log = this.host.router.log;
+    if (log.debugEnabled) log.debug(`${this.label()} - Leafnode connection error: ${err.message}`);
+    this.close('Read Error');
+  }
+
+  // ---- handshake -------------------------------------------------------------------------------
+
+  onInfo(json: string): void {
+    let info: LeafInfo;
+    try {
+      info = JSON.parse(json) as LeafInfo;
+    } catch {
+      return this.close('Protocol Error');
+    }
+    if (!this.solicited) return;
+    if (this.remoteInfo === null) return this.firstInfo(info);
+    if (info.connect_info === true && !this.isRegistered) {
+      this.remoteAccount = info.remote_account ?? '';
+      return this.register();
+    }
+    this.host.infoUpdated(this, info);
+  }
+
+  /** The soliciting side's first INFO: check it is a leaf port, then CONNECT. */
+  private firstInfo(info: LeafInfo): void {
+    this.clearDeadline();
+    if (!info.client_id || info.leafnode_urls === undefined) {
+      this.host.router.log.error(`${this.label()} - Leafnode connection: attempted to connect to wrong port`);
+      return this.close('Wrong Port');
+    }
+    this.remoteInfo = info;
+    this.remoteCluster = info.cluster ?? '';
+    this.headers = info.headers === true && !this.host.router.noHeaderSupport;
+    this.nonce = info.nonce ?? '';
+    const connect = this.host.connectFor(this, info);
+    this.sendNow(Buffer.from(`CONNECT ${JSON.stringify(connect)}\r\n`, 'utf8'));
+    this.host.infoUpdated(this, info);
+    if (info.info_on_connect !== true) return this.register();
+    this.deadline = setTimeout(() => this.closeWithError(WireError.StaleLeafConnection, 'Stale Leaf Node Connection'), CONNECT_INFO_MS);
+  }
+
+  /** The nonce our INFO gave (accepting side) or the remote's INFO gave us (soliciting side). */
+  get infoNonce(): string {
+    return this.nonce;
+  }
+
+  onConnect(json: string): void {
+    if (this.solicited || this.remoteConnect !== null) return;
+    let connect: LeafConnect;
+    try {
+      connect = JSON.parse(json) as LeafConnect;
+    } catch {
+      return this.close('Protocol Error');
+    }
+    if (typeof connect !== 'object' || connect === null) return this.close('Protocol Error');
+    if (connect.lang !== undefined) return this.closeWithError(WireError.ClientOnLeafPort, 'Protocol Error');
+    this.remoteConnect = connect;
+    this.remoteCluster = connect.cluster ?? '';
+    if (this.remoteCluster !== '' && this.remoteCluster === this.host.clusterName) {
+      return this.closeWithError(WireError.LeafSameCluster, 'Cluster Name Conflict');
+    }
+    this.headers = connect.headers === true && !this.host.router.noHeaderSupport;
+    this.isSpoke = connect.is_hub === true;
+    this.authPending = true;
+    this.parser.stop();
+    this.host.authenticate(this, connect).then(
+      (outcome) => this.loginDone(outcome),
+      (err: unknown) => {
+        this.host.router.log.error(`${this.label()} - leafnode authentication error: ${(err as Error).message}`);
+        this.loginDone({ ok: false });
+      },
+    );
+  }
+
+  private loginDone(outcome: AuthOutcome): void {
+    if (this.closed) return;
+    this.authPending = false;
+    this.clearDeadline();
+    const account = outcome.ok ? this.host.router.findAccount(outcome.account) : null;
+    if (!outcome.ok || account === null) {
+      this.host.router.log.error(`${this.label()} - ${WireError.AuthViolation}`);
+      return this.closeWithError(WireError.AuthViolation, 'Authentication Failure');
+    }
+    if (outcome.permissions !== undefined) {
+      // Leaf permissions (import/export) are not enforced yet: refusing is safer than serving more.
+      this.host.router.log.error(`${this.label()} - leafnode user ${JSON.stringify(outcome.user ?? '')} has permissions, which leaf links do not enforce yet; refused`);
+      return this.closeWithError(WireError.AuthViolation, 'Authentication Failure');
+    }
+    this.bindTo(account, outcome.user ?? '');
+    const info: LeafInfo = { ...this.host.listenerInfo(), client_id: this.cid, connect_info: true, remote_account: account.name };
+    this.sendNow(Buffer.from(`INFO ${JSON.stringify(info)}\r\n`, 'utf8'));
+    this.register();
+    this.parser.resume();
+    const held = this.held.splice(0);
+    for (const chunk of held) {
+      if (this.closed || this.authPending) break;
+      this.feed(chunk);
+    }
+  }
+
+  /** The handshake is over: our interest goes over and messages flow. */
+  private register(): void {
+    this.clearDeadline();
+    this.isRegistered = true;
+    const account = this.account as Account;
+    this.loopSubjectOwn = this.host.loopSubject(account);
+    this.tally = account.feedInterest(this, [this.loopSubjectOwn]);
+    scheduleFlush(this);
+    this.keepalive.connected();
+    this.host.registered(this);
+  }
+
+  // ---- interest --------------------------------------------------------------------------------
+
+  /**
+   * Which subscriptions count as interest to send over: never this link's own, never those of a link
+   * into the same cluster, and on a spoke only local ones (clients, code inside the server, and links
+   * for which we are the hub), never what the hub told us.
+   */
+  counts(sub: Subscription): boolean {
+    const c = sub.conn;
+    if (c === this || this.neverCrosses(sub.subject)) return false;
+    if (c.kind !== ConnectionKind.Leaf) return true;
+    const link = c as LeafConnection;
+    if (this.isSpoke && link.isSpoke) return false;
+    return link.remoteCluster === '' || link.remoteCluster !== this.remoteCluster;
+  }
+
+  /** Whether every subject `subject` covers is denied on leaf links. */
+  private neverCrosses(subject: string): boolean {
+    const deny = (this.account as Account).isSystem ? SYSTEM_LEAF_DENY : LEAF_DENY;
+    for (const d of deny) if (subjectIsSubsetOf(subject, d)) return true;
+    return false;
+  }
+
+  changed(subject: string, queue: string | null, total: number): void {
+    if (this.closed) return;
+    const key = queue === null ? subject : `${subject} ${queue}`;
+    if (total > 0) this.outbound.appendText(queue === null ? `LS+ ${key}\r\n` : `LS+ ${key} ${total}\r\n`);
+    else this.outbound.appendText(`LS- ${key}\r\n`);
+    scheduleFlush(this);
+  }
+
+  onLeafSub(subject: string, queue: string | null, weight: number): void {
+    if (!this.isRegistered) return;
+    const account = this.account as Account;
+    if (subject.startsWith(LDS_PREFIX) && subject === this.loopSubjectOwn) return this.loopDetected(account);
+    const key = queue === null ? subject : `${subject} ${queue}`;
+    const existing = this.subs.get(key);
+    if (existing !== undefined) {
+      if (queue !== null) account.reweigh(existing, weight);
+      return;
+    }
+    if (!isValidSubscribeSubject(subject)) {
+      this.host.router.log.error(`${this.label()} - Invalid leafnode subscription ${JSON.stringify(subjectToText(subject))}, ignored`);
+      return;
+    }
+    const sub = new Subscription(this, subject, queue, key);
+    sub.weight = weight;
+    this.addSub(sub);
+  }
+
+  onLeafUnsub(subject: string, queue: string | null): void {
+    const sub = this.subs.get(queue === null ? subject : `${subject} ${queue}`);
+    if (sub !== undefined) this.removeSub(sub);
+  }
+
+  /** Our own loop-detection subject came back over this link: tell the other side and close. */
+  private loopDetected(account: Account): void {
+    const text = leafLoopDetected(account.name, LOOP_DELAY_MS / 1000);
+    this.host.router.log.error(`${this.label()} - ${text}`);
+    if (this.solicited) this.retryDelayMs = LOOP_DELAY_MS;
+    this.sendNow(errFrame(text));
+    this.close('Protocol Violation');
+  }
+
+  // ---- messages --------------------------------------------------------------------------------
+
+  onPub(frame: PubFrame): void {
+    if (!this.isRegistered) return;
+    const size = frame.end - frame.start;
+    this.inMsgs++;
+    this.inBytes += size;
+    this.keepalive.active = true;
+    const account = this.account as Account;
+    const mappings = account.mappings;
+    if (mappings !== null) {
+      const mapped = mappings.map(frame.subject);
+      if (mapped !== null) frame.mapTo(mapped);
+    }
+    if (this.perms !== null && !this.perms.canPublish(frame.subject)) return;
+    frame.deliverAs = '';
+    const reply = frame.reply;
+    // A JetStream delivery carries its message's own subject after `@` in the reply (see writeLinkMsg).
+    if (reply.startsWith(JS_ACK_PREFIX)) {
+      const at = reply.lastIndexOf('@');
+      if (at > 0 && at < reply.length - 1) {
+        frame.deliverAs = reply.slice(at + 1);
+        frame.reply = reply.slice(0, at);
+        frame.replyEnd = frame.replyStart + at;
+        const told = frame.deliverAs;
+        if (told.length > frame.subjectBytes.length) frame.subjectBytes = Buffer.allocUnsafe(told.length);
+        frame.subjectLen = frame.subjectBytes.write(told, 0, 'latin1');
+      }
+    }
+    this.host.router.route(this, frame);
+  }
+
+  onPing(): void {
+    this.send(PONG);
+  }
+
+  onPong(): void {
+    this.keepalive.pong();
+  }
+
+  onErr(text: string): void {
+    this.host.router.log.error(`${this.label()} - Leafnode Error '${text}'`);
+    if (this.solicited && (text.includes('Loop detected') || text.includes(WireError.LeafSameCluster))) this.retryDelayMs = LOOP_DELAY_MS;
+    this.close('Parse Error');
+  }
+
+  onParseError(kind: ParseErrorKind): void {
+    if (kind === ParseErrorKind.MaxPayload) {
+      this.host.router.log.error(`${this.label()} - maximum payload exceeded: ${this.parser.refusedSize} vs ${this.parser.maxPayload}`);
+      return this.closeWithError(WireError.MaxPayload, 'Maximum Payload Exceeded');
+    }
+    this.host.router.log.error(`${this.label()} - Leafnode parser error`);
+    this.close('Protocol Error');
+  }
+
+  // ---- output ----------------------------------------------------------------------------------
+
+  private send(frame: Buffer): void {
+    if (this.closed) return;
+    this.outbound.append(frame);
+    scheduleFlush(this);
+  }
+
+  private sendNow(frame: Buffer): void {
+    this.outbound.append(frame);
+    this.flushOutbound();
+  }
+
+  sendPing(): void {
+    this.send(PING);
+  }
+
+  closeStale(): void {
+    this.closeWithError(WireError.StaleConnection, 'Stale Connection');
+  }
+
+  get pendingBytes(): number {
+    return this.outbound.pendingBytes + this.socket.writableLength;
+  }
+
+  flushOutbound(): void {
+    if (this.socket.destroyed || this.outbound.pendingBytes === 0) return;
+    const ok = this.outbound.flushTo(this.socket);
+    if (!ok && this.writeDeadline === null && !this.closed) {
+      this.writeDeadline = setTimeout(() => {
+        this.writeDeadline = null;
+        const router = this.host.router;
+        router.log.warn(`${this.label()} - Slow Consumer Detected: WriteDeadline of ${router.limits.writeDeadlineMs}ms exceeded`);
+        router.stats.slowConsumers++;
+        this.close('Slow Consumer (Write Deadline)', true);
+      }, this.host.router.limits.writeDeadlineMs);
+    }
+  }
+
+  private onDrain(): void {
+    this.stall.drained();
+    if (this.writeDeadline !== null) clearTimeout(this.writeDeadline);
+    this.writeDeadline = null;
+  }
+
+  pauseInput(): void {
+    this.socket.pause();
+  }
+
+  resumeInput(): void {
+    if (!this.authPending) this.socket.resume();
+  }
+
+  // ---- closing ---------------------------------------------------------------------------------
+
+  closeWithError(text: string, reason: string): void {
+    if (this.closed) return;
+    this.host.router.log.error(`${this.label()} - ${text}`);
+    this.sendNow(errFrame(text));
+    this.close(reason);
+  }
+
+  close(reason: string, dropPending = false): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeReason = reason;
+    this.stop = new Date();
+    this.clearDeadline();
+    this.parser.stop();
+    this.keepalive.stop();
+    if (this.writeDeadline !== null) clearTimeout(this.writeDeadline);
+    this.writeDeadline = null;
+    this.stall.stop();
+    this.tally?.stop();
+    this.tally = null;
+    if (dropPending) this.socket.destroy();
+    else {
+      if (this.outbound.pendingBytes > 0 && !this.socket.destroyed) this.outbound.flushTo(this.socket);
+      this.socket.end();
+      setTimeout(() => this.socket.destroy(), 1000).unref();
+    }
+    this.outbound.discard();
+    this.parser.release();
+    if (this.account !== null) this.removeAllSubs();
+    this.host.closed(this);
+  }
+
+  private clearDeadline(): void {
+    if (this.deadline !== null) clearTimeout(this.deadline);
+    this.deadline = null;
+  }
+}

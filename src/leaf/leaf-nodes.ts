@@ -1,0 +1,259 @@
+// The leaf node service: the accepting listener (`leafnodes { port }`) and the remotes this server
+// dials, with every link they make. It answers for the links what the server decides (INFO, CONNECT,
+// logins, the loop-detection subject per account) and lists them for monitoring.
+
+import os from 'node:os';
+import type net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { boundPort, listenTcp } from '../transports/index.js';
+import type { Account, ClientAuthenticator, Router, TransportSocket } from '../core/index.js';
+import type { LeafConnect, LeafInfo } from '../protocol/nats/index.js';
+import { randomBase62 } from '../util/index.js';
+import { LeafAuth } from './leaf-auth.js';
+import type { LeafListenerLogin } from './leaf-auth.js';
+import { LeafConnection } from './leaf-connection.js';
+import type { LeafHost } from './leaf-connection.js';
+import { LeafRemote } from './leaf-remote.js';
+import type { LeafDialer, LeafRemoteOptions, LeafTarget } from './leaf-remote.js';
+
+/** What the server configures. */
+export interface LeafNodesOptions {
+  /** The accepting listener: '' for all interfaces; port 0 for none, -1 for a free one. */
+  readonly host: string;
+  readonly port: number;
+  /** `host:port` told to leafs in place of the listener's address. */
+  readonly advertise: string;
+  readonly noAdvertise: boolean;
+  readonly login?: LeafListenerLogin;
+  readonly reconnectDelayMs: number;
+  readonly remotes: readonly LeafRemoteOptions[];
+  /** This server's JetStream domain ('' for none) and whether JetStream runs. */
+  readonly domain: string;
+  readonly jetstream: boolean;
+}
+
+/** A link as monitoring shows it (the monitor declares its own copy of this shape). */
+export interface LeafLinkState {
+  readonly name: string;
+  readonly isSpoke: boolean;
+  readonly account: string;
+  readonly ip: string;
+  readonly port: number;
+  readonly rttMs: number;
+  readonly inMsgs: number;
+  readonly outMsgs: number;
+  readonly inBytes: number;
+  readonly outBytes: number;
+  readonly subjects: readonly string[];
+}
+
+/** What a link's end hands back to the remote that dialed it. */
+interface LinkEnd {
+  readonly registered: boolean;
+  readonly retryDelayMs: number;
+}
+
+export class LeafNodes implements LeafHost, LeafDialer {
+  readonly router: Router;
+  readonly reconnectDelayMs: number;
+  /** Every link, from the first byte to its close. */
+  readonly links = new Set<LeafConnection>();
+  readonly remotes: LeafRemote[];
+  private readonly options: LeafNodesOptions;
+  private readonly auth: LeafAuth;
+  private listener: net.Server | null = null;
+  private readonly loopSubjects = new Map<Account, string>();
+  /** Soliciting links: their remote, the address dialed, and who waits for their end. */
+  private readonly dialed = new Map<LeafConnection, { remote: LeafRemote; target: LeafTarget; done: (end: LinkEnd) => void }>();
+
+  constructor(router: Router, options: LeafNodesOptions, clients: ClientAuthenticator) {
+    this.router = router;
+    this.options = options;
+    this.reconnectDelayMs = options.reconnectDelayMs;
+    this.auth = new LeafAuth(options.login, clients);
+    this.remotes = options.remotes.map((r) => new LeafRemote(r, this));
+  }
+
+  get authTimeoutMs(): number {
+    return this.auth.timeoutMs;
+  }
+
+  /** The listener's bound port; 0 without one. */
+  get port(): number {
+    return this.listener === null ? 0 : boundPort(this.listener);
+  }
+
+  /** This server's cluster name as leafs compare it: without a cluster, its server name (as nats-server 2.9.10 sends). */
+  get clusterName(): string {
+    return this.router.serverName;
+  }
+
+  async start(): Promise<void> {
+    const { host, port } = this.options;
+    if (port !== 0) {
+      this.listener = await listenTcp({ host: host === '' ? '0.0.0.0' : host, port: port < 0 ? 0 : port }, (socket) => this.accept(socket));
+      this.router.log.info(`Listening for leafnode connections on ${host === '' ? '0.0.0.0' : host}:${this.port}`);
+    }
+    for (const remote of this.remotes) remote.start();
+  }
+
+  /** Stops listening and dialing and closes every link. */
+  stop(): void {
+    for (const remote of this.remotes) remote.stop();
+    this.listener?.close();
+    this.listener = null;
+    for (const link of [...this.links]) link.close('Server Shutdown');
+  }
+
+  private accept(socket: net.Socket): void {
+    const ip = unmapped(socket.remoteAddress ?? '');
+    const link = new LeafConnection(this, this.router.newLinkCid(), socket, false, null, ip, socket.remotePort ?? 0);
+    this.links.add(link);
+    link.begin();
+  }
+
+  /** The registered links, as monitoring shows them. */
+  states(): LeafLinkState[] {
+    const out: LeafLinkState[] = [];
+    for (const l of this.links) {
+      if (!l.isRegistered || l.closed) continue;
+      out.push({
+        name: l.remoteName,
+        isSpoke: l.isSpoke,
+        account: (l.account as Account).name,
+        ip: l.ip,
+        port: l.port,
+        rttMs: l.rttMs,
+        inMsgs: l.inMsgs,
+        outMsgs: l.outMsgs,
+        inBytes: l.inBytes,
+        outBytes: l.outBytes,
+        subjects: [...l.subs.keys()],
+      });
+    }
+    return out;
+  }
+
+  linkUp(remote: LeafRemote, stream: Duplex, target: LeafTarget): Promise<LinkEnd> {
+    const account = this.router.findAccount(remote.options.account) ?? this.router.globalAccount();
+    const link = new LeafConnection(this, this.router.newLinkCid(), stream as unknown as TransportSocket, true, account, target.host, target.port);
+    link.isSpoke = !remote.options.hub;
+    this.links.add(link);
+    return new Promise((done) => {
+      this.dialed.set(link, { remote, target, done });
+      link.begin();
+    });
+  }
+
+  listenerInfo(): Omit<LeafInfo, 'client_id'> {
+    const info = this.router.serverInfo;
+    const self = this.advertised();
+    return {
+      server_id: info.server_id,
+      server_name: info.server_name,
+      version: info.version,
+      proto: 1,
+      go: info.go,
+      host: this.options.host === '' ? '0.0.0.0' : this.options.host,
+      port: this.port,
+      headers: !this.router.noHeaderSupport,
+      auth_required: true,
+      max_payload: this.router.limits.maxPayload,
+      ...(this.options.jetstream && { jetstream: true }),
+      ip: self,
+      ...(this.options.domain !== '' && { domain: this.options.domain }),
+      info_on_connect: true,
+      leafnode_urls: [self],
+    };
+  }
+
+  /** The listener's address as leafs should dial it: the advertise setting, or a real address for 0.0.0.0. */
+  private advertised(): string {
+    if (this.options.advertise !== '') return this.options.advertise;
+    const host = this.options.host;
+    return `${host === '' || host === '0.0.0.0' || host === '::' ? firstAddress() : host}:${this.port}`;
+  }
+
+  connectFor(link: LeafConnection): LeafConnect {
+    const via = this.dialed.get(link);
+    const url = via?.target.url;
+    const info = this.router.serverInfo;
+    return {
+      version: info.version,
+      tls_required: false,
+      server_id: info.server_id,
+      name: info.server_name,
+      ...(this.options.domain !== '' && { domain: this.options.domain }),
+      cluster: this.clusterName,
+      headers: !this.router.noHeaderSupport,
+      jetstream: this.options.jetstream,
+      ...(via?.remote.options.hub === true && { is_hub: true }),
+      ...(url !== undefined && url.username !== '' && { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }),
+    };
+  }
+
+  authenticate(link: LeafConnection, connect: LeafConnect): ReturnType<LeafAuth['authenticate']> {
+    return this.auth.authenticate(connect, link.infoNonce, link.ip);
+  }
+
+  newNonce(): string {
+    return this.auth.newNonce();
+  }
+
+  loopSubject(account: Account): string {
+    let subject = this.loopSubjects.get(account);
+    if (subject === undefined) {
+      subject = `$LDS.${randomBase62(22)}`;
+      this.loopSubjects.set(account, subject);
+    }
+    return subject;
+  }
+
+  registered(link: LeafConnection): void {
+    const account = (link.account as Account).name;
+    if (!link.solicited) {
+      // A leaf that comes back before its old link timed out replaces it (same name, cluster and account).
+      for (const other of this.links) {
+        if (other === link || other.solicited || !other.isRegistered || other.account !== link.account) continue;
+        if (other.remoteConnect?.name === link.remoteConnect?.name && other.remoteCluster === link.remoteCluster) other.close('Duplicate Leafnode Connection');
+      }
+    }
+    this.router.log.info(`${link.label()} - Leafnode connection created${link.solicited ? ` for account: ${account}` : ''}`);
+  }
+
+  infoUpdated(link: LeafConnection, info: LeafInfo): void {
+    const via = this.dialed.get(link);
+    if (via !== undefined && info.leafnode_urls !== undefined) via.remote.learn(info.leafnode_urls, via.target);
+  }
+
+  closed(link: LeafConnection): void {
+    this.links.delete(link);
+    if (link.isRegistered) this.router.log.info(`${link.label()} - Leafnode connection closed: ${link.closeReason}${link.account !== null ? ` - Account: ${link.account.name}` : ''}`);
+    const via = this.dialed.get(link);
+    if (via === undefined) return;
+    this.dialed.delete(link);
+    via.remote.lastError = link.isRegistered ? '' : link.closeReason;
+    via.done({ registered: link.isRegistered, retryDelayMs: link.retryDelayMs });
+  }
+
+  logError(message: string): void {
+    this.router.log.error(message);
+  }
+
+  logDebug(message: string): void {
+    if (this.router.log.debugEnabled) this.router.log.debug(message);
+  }
+}
+
+/** A dual-stack listener sees IPv4 peers as ::ffff:a.b.c.d. */
+function unmapped(ip: string): string {
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
+/** The first non-internal IPv4 address, else loopback: what a 0.0.0.0 listener tells leafs to dial. */
+function firstAddress(): string {
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}

@@ -1,0 +1,70 @@
+// The leafnodes block as nats-server's parseLeafNodes reads it, and what leafgate refuses until it
+// can honour it.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { ConfigError, mergeOptions } from '../../../src/config/index.js';
+import { parseConfigText } from '../../../src/config/reader.js';
+
+const REFUSED = 'not supported yet; refusing to start rather than run without the access control it sets';
+
+function leafnodesOf(text: string): ReturnType<typeof mergeOptions>['leafnodes'] {
+  return mergeOptions(parseConfigText(text, 'c.conf', { env: {} }).layer).leafnodes;
+}
+
+function problemsOf(text: string): readonly string[] {
+  try {
+    parseConfigText(text, 'c.conf', { env: {} });
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+test('leafnodes: listener, authorization, reconnect and remotes', () => {
+  const l = leafnodesOf(`leafnodes {
+  listen: "127.0.0.1:7422"
+  advertise: "edge.example.com:7422"
+  authorization { user: leaf, password: s3cret, account: APP, timeout: 1.5 }
+  reconnect: 3
+  remotes: [
+    { url: "nats-leaf://u:p@hub:7422", account: APP, hub: true }
+    { urls: ["nats-leaf://a:7422", "b:7000"], no_randomize: true }
+  ]
+}
+accounts { APP {} }`);
+  assert.deepEqual(l, {
+    host: '127.0.0.1',
+    port: 7422,
+    advertise: 'edge.example.com:7422',
+    noAdvertise: false,
+    auth: { user: 'leaf', password: 's3cret', account: 'APP', timeoutMs: 1500, users: [] },
+    reconnectDelayMs: 3000,
+    remotes: [
+      { urls: ['nats-leaf://u:p@hub:7422'], account: 'APP', hub: true, noRandomize: false },
+      { urls: ['nats-leaf://a:7422', 'nats-leaf://b:7000'], hub: false, noRandomize: true },
+    ],
+  });
+  assert.equal(leafnodesOf('leaf { reconnect_delay: "250ms", remotes: [ { url: "nats-leaf://h" } ] }')?.reconnectDelayMs, 250);
+  assert.equal(leafnodesOf('leafnodes { port: 0 }'), undefined, 'no listener and no remotes: off');
+});
+
+test('leafnodes: a users list, and the mistakes nats-server refuses', () => {
+  const l = leafnodesOf('leafnodes { port: -1, authorization { users: [ { user: a, password: x, account: A }, { user: b, password: y } ] } }\naccounts { A {} }');
+  assert.deepEqual(l?.auth?.users, [
+    { user: 'a', password: 'x', account: 'A' },
+    { user: 'b', password: 'y' },
+  ]);
+  assert.deepEqual(problemsOf('leafnodes { port: -1, authorization { user: a, users: [ { user: b, password: y } ] } }'), ['c.conf:1:23: can not have a single user/pass and a users array']);
+  assert.deepEqual(problemsOf('leafnodes { remotes: [ { account: A } ] }'), ['c.conf:1:24: remote leafnode needs a url']);
+  assert.deepEqual(problemsOf('leafnodes { bogus: 1 }'), ['c.conf:1:13: unknown field "bogus"']);
+  assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "nats-leaf://h", account: NOPE } ] }'), ['c.conf:1:1: leafnode account "NOPE" not found']);
+});
+
+test('leafnodes: TLS, credentials, deny lists and WebSocket URLs are refused until leaf links honour them', () => {
+  assert.deepEqual(problemsOf('leafnodes {\n  port: -1\n  tls { cert_file: c, key_file: k }\n}'), [`c.conf:3:3: leafnodes.tls is ${REFUSED}`]);
+  assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "nats-leaf://h", credentials: "x.creds" } ] }'), [`c.conf:1:48: leafnodes remote credentials is ${REFUSED}`]);
+  assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "wss://h" } ] }'), [`c.conf:1:31: leafnode url scheme "wss" is ${REFUSED}`]);
+});

@@ -1,17 +1,19 @@
 // The `leafnodes {}` block, read as nats-server's parseLeafNodes reads it: the accepting listener
-// (`port`, `authorization`) and the `remotes` this server dials. Settings leafgate cannot honour yet
-// stop the start: TLS, credentials and deny lists change who may connect or what crosses the link,
-// and running without them would be more open than configured.
+// (`port`, `authorization`, `tls`) and the `remotes` this server dials. Settings leafgate cannot
+// honour yet stop the start: deny lists, nkey seeds and certificate mapping change who may connect
+// or what crosses the link, and running without them would be more open than configured.
 
 import type { Issues } from './conf-reader.js';
 import { fieldOf, itemsOf, lowerCased, readBoolean, readHostPort, readInteger, readString } from './conf-reader.js';
 import type { ConfEntry, ConfNode } from './conf-tree.js';
 import { DurationError, parseGoDurationMs } from './durations.js';
-import type { LeafAuthConfig, LeafRemoteConfig, LeafnodesConfig } from './options.js';
+import { readClientTls } from './from-conf-client-tls.js';
+import { readTls } from './from-conf-tls.js';
+import type { ClientTlsConfig, LeafAuthConfig, LeafRemoteConfig, LeafnodesConfig, TlsConfig } from './options.js';
 
 /** nats-server's default delay between attempts to reach a remote. */
 const DEFAULT_RECONNECT_MS = 1000;
-const URL_SCHEMES = new Set(['nats-leaf:', 'nats:', 'tcp:']);
+const URL_SCHEMES = new Set(['nats-leaf:', 'nats:', 'tcp:', 'tls:']);
 
 export function readLeafnodes(issues: Issues, entry: ConfEntry): LeafnodesConfig | undefined {
   if (entry.value.kind !== 'map') {
@@ -25,6 +27,7 @@ export function readLeafnodes(issues: Issues, entry: ConfEntry): LeafnodesConfig
   let auth: LeafAuthConfig | undefined;
   let reconnectDelayMs = DEFAULT_RECONNECT_MS;
   let remotes: LeafRemoteConfig[] = [];
+  let tls: TlsConfig | undefined;
   for (const [key, child] of lowerCased(entry.value)) {
     const field = fieldOf(child);
     switch (key) {
@@ -59,6 +62,9 @@ export function readLeafnodes(issues: Issues, entry: ConfEntry): LeafnodesConfig
         noAdvertise = readBoolean(issues, field) ?? noAdvertise;
         break;
       case 'tls':
+        tls = readTls(issues, child, 'leafnodes.tls');
+        if (tls?.verifyAndMap === true || tls?.pinnedCerts !== undefined) issues.unsupportedAccessControl(child.pos, 'leafnodes.tls verify_and_map and pinned_certs are');
+        break;
       case 'min_version':
       case 'minimum_version':
         issues.unsupportedAccessControl(child.pos, `leafnodes.${child.key} is`);
@@ -67,7 +73,7 @@ export function readLeafnodes(issues: Issues, entry: ConfEntry): LeafnodesConfig
         issues.unknownField(child);
     }
   }
-  return { host, port, advertise, noAdvertise, ...(auth !== undefined && { auth }), reconnectDelayMs, remotes };
+  return { host, port, advertise, noAdvertise, ...(auth !== undefined && { auth }), ...(tls !== undefined && { tls }), reconnectDelayMs, remotes };
 }
 
 /** `authorization { user, password, account, timeout, users: [{ user, password, account }] }`. */
@@ -168,6 +174,8 @@ function readRemotes(issues: Issues, entry: ConfEntry): LeafRemoteConfig[] {
     let hub = false;
     let noRandomize = false;
     let urlGiven = false;
+    let tls: ClientTlsConfig | undefined;
+    let credentials: string | undefined;
     for (const [key, child] of lowerCased(item.node)) {
       const field = fieldOf(child);
       switch (key) {
@@ -189,8 +197,12 @@ function readRemotes(issues: Issues, entry: ConfEntry): LeafRemoteConfig[] {
           break;
         case 'creds':
         case 'credentials':
-        case 'nkey':
+          credentials = readString(issues, field);
+          break;
         case 'tls':
+          tls = readClientTls(issues, child, (pos, message) => issues.error(pos, `leafnodes remote: ${message}`));
+          break;
+        case 'nkey':
         case 'deny_imports':
         case 'deny_import':
         case 'deny_exports':
@@ -213,7 +225,7 @@ function readRemotes(issues: Issues, entry: ConfEntry): LeafRemoteConfig[] {
       if (!urlGiven) issues.error(item.pos, 'remote leafnode needs a url');
       continue;
     }
-    remotes.push({ urls, ...(account !== undefined && { account }), hub, noRandomize });
+    remotes.push({ urls, ...(account !== undefined && { account }), hub, noRandomize, ...(tls !== undefined && { tls }), ...(credentials !== undefined && { credentials }) });
   }
   return remotes;
 }

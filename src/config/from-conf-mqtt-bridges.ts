@@ -5,13 +5,12 @@
 import type { Field, Issues } from './conf-reader.js';
 import { describeNode, fieldOf, itemsOf, lowerCased, readBoolean, readInteger, readString, typeError } from './conf-reader.js';
 import type { ConfEntry, ConfMap, ConfNode } from './conf-tree.js';
-import { DurationError, parseGoDurationMs } from './durations.js';
+import { readClientTls, readDuration, readSecondsOrDuration } from './from-conf-client-tls.js';
 import type { ClientTlsConfig, MqttBridgeConfig, MqttBridgeInRule, MqttBridgeOutRule } from './options.js';
 
 const SCHEMES: Readonly<Record<string, string>> = { 'mqtt:': 'mqtt:', 'tcp:': 'mqtt:', 'mqtts:': 'mqtts:', 'ssl:': 'mqtts:', 'tls:': 'mqtts:', 'ws:': 'ws:', 'wss:': 'wss:' };
 const NAME = /^[A-Za-z0-9_-]+$/;
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
-const DEFAULT_TLS_TIMEOUT_MS = 2000;
 
 /** Reads `bridges: [ {...}, ... ]`; problems are reported, and a bridge with any is left out. */
 export function readMqttBridges(issues: Issues, entry: ConfEntry): MqttBridgeConfig[] {
@@ -249,57 +248,6 @@ function readRule(issues: Issues, rule: Field & { node: ConfMap }, keys: readonl
   return r;
 }
 
-function readClientTls(issues: Issues, entry: ConfEntry, fail: (pos: Field['pos'], message: string) => void): ClientTlsConfig | undefined {
-  if (entry.value.kind !== 'map') return typeError(issues, fieldOf(entry), 'a map');
-  let certFile: string | undefined;
-  let keyFile: string | undefined;
-  let caFile: string | undefined;
-  let serverName: string | undefined;
-  let insecure = false;
-  let timeoutMs = DEFAULT_TLS_TIMEOUT_MS;
-  for (const [key, child] of lowerCased(entry.value)) {
-    const f = fieldOf(child);
-    switch (key) {
-      case 'cert_file':
-        certFile = readString(issues, f);
-        break;
-      case 'key_file':
-        keyFile = readString(issues, f);
-        break;
-      case 'ca_file':
-        caFile = readString(issues, f);
-        break;
-      case 'server_name':
-        serverName = readString(issues, f);
-        break;
-      case 'insecure':
-        insecure = readBoolean(issues, f) ?? insecure;
-        break;
-      case 'timeout': {
-        const ms = readSecondsOrDuration(issues, f, fail);
-        // 0 keeps the default, as in the listener's tls block.
-        if (ms !== undefined && ms < 0) fail(child.pos, 'tls timeout must not be negative');
-        else if (ms !== undefined && ms > 0) timeoutMs = ms;
-        break;
-      }
-      default:
-        issues.unknownField(child);
-    }
-  }
-  if ((certFile === undefined) !== (keyFile === undefined)) {
-    fail(entry.pos, 'tls needs cert_file and key_file together, or neither');
-    return undefined;
-  }
-  return {
-    ...(certFile !== undefined && { certFile }),
-    ...(keyFile !== undefined && { keyFile }),
-    ...(caFile !== undefined && { caFile }),
-    ...(serverName !== undefined && { serverName }),
-    insecure,
-    timeoutMs,
-  };
-}
-
 /**
  * Bytes: an integer (the lexer has applied unquoted suffixes: 64MB = 2^26, 64M = 64 * 10^6), or a
  * string such as "64MB", "64M", "64MiB" or "512K", whose suffixes are all powers of 1024 (as quoted
@@ -316,28 +264,6 @@ function readSize(issues: Issues, field: Field, fail: (pos: Field['pos'], messag
     return undefined;
   }
   return bytes;
-}
-
-/** A Go duration string ("90s", "1h30m"). */
-function readDuration(issues: Issues, field: Field, fail: (pos: Field['pos'], message: string) => void): number | undefined {
-  if (field.node.kind !== 'string') return typeError(issues, field, 'a duration string such as "30s"');
-  try {
-    return parseGoDurationMs(field.node.value);
-  } catch (err) {
-    if (!(err instanceof DurationError)) throw err;
-    fail(field.pos, `${field.name}: ${err.message}`);
-    return undefined;
-  }
-}
-
-/** Whole seconds as a number, or a duration string. */
-function readSecondsOrDuration(issues: Issues, field: Field, fail: (pos: Field['pos'], message: string) => void): number | undefined {
-  if (field.node.kind === 'integer') {
-    const seconds = readInteger(issues, field);
-    return seconds === undefined ? undefined : seconds * 1000;
-  }
-  if (field.node.kind === 'float') return field.node.value * 1000;
-  return readDuration(issues, field, fail);
 }
 
 function describeValue(node: ConfNode): string {

@@ -218,6 +218,8 @@ export interface LeafnodesConfig {
   readonly noAdvertise: boolean;
   /** The listener's own login; absent: leafs log in as clients do. */
   readonly auth?: LeafAuthConfig;
+  /** TLS on the listener, started right after INFO (nats-server 2.9.10's order). */
+  readonly tls?: TlsConfig;
   /** The wait between attempts to reach a remote, and after losing one. */
   readonly reconnectDelayMs: number;
   readonly remotes: readonly LeafRemoteConfig[];
@@ -243,6 +245,10 @@ export interface LeafRemoteConfig {
   readonly hub: boolean;
   /** Try the URLs in the order written rather than shuffled. */
   readonly noRandomize: boolean;
+  /** TLS toward the hub; a hub whose INFO asks for TLS gets it even without this block. */
+  readonly tls?: ClientTlsConfig;
+  /** A `.creds` file: the user JWT sent in CONNECT, the seed that signs the hub's nonce. */
+  readonly credentials?: string;
 }
 
 /** The `mqtt {}` listener for MQTT 3.1.1 and 5 clients. */

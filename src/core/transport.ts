@@ -11,7 +11,8 @@ export interface TransportSocket extends ByteSink {
   on(event: 'drain' | 'close' | 'end', listener: () => void): unknown;
   on(event: 'error', listener: (err: Error) => void): unknown;
   once(event: 'data', listener: (chunk: Buffer) => void): unknown;
-  off(event: 'close', listener: () => void): unknown;
+  off(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  off(event: 'drain' | 'close', listener: () => void): unknown;
   off(event: 'error', listener: (err: Error) => void): unknown;
   pause(): unknown;
   resume(): unknown;

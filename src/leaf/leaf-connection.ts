@@ -34,6 +34,12 @@ export interface LeafHost {
   listenerInfo(): Omit<LeafInfo, 'client_id'>;
   /** Our CONNECT to a remote, answering its first INFO. */
   connectFor(conn: LeafConnection, info: LeafInfo): LeafConnect;
+  /**
+   * Starts TLS on the link when it needs it: the accepting side right after its INFO (the listener
+   * has `tls`), the soliciting side after the hub's INFO asks for it or the remote has `tls`. Null
+   * when the link stays plain.
+   */
+  secure(conn: LeafConnection, socket: TransportSocket, info: LeafInfo | null): Promise<{ socket: TransportSocket; version: string }> | null;
   /** The accepting side's login check; resolves with the account to bind. */
   authenticate(conn: LeafConnection, connect: LeafConnect): Promise<AuthOutcome>;
   /** A fresh nonce for an accepting side's INFO ('' when logins need none). */
@@ -68,7 +74,9 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
   /** Set when the close should delay the next attempt (a loop, the same cluster name). */
   retryDelayMs = 0;
   private readonly host: LeafHost;
-  private readonly socket: TransportSocket;
+  private socket: TransportSocket;
+  /** The TLS protocol version in use ('' for none), for monitoring. */
+  tlsVersion = '';
   private readonly parser: NatsParser;
   private readonly keepalive: Keepalive;
   private tally: InterestTally | null = null;
@@ -117,12 +125,9 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
     return `${this.ip}:${this.port} - lid:${this.cid}${name !== '' ? ` - "${name}"` : ''}`;
   }
 
-  /** Starts the handshake: the accepting side sends INFO, the soliciting side waits for it. */
+  /** Starts the handshake: the accepting side sends INFO (then TLS when its listener has it), the soliciting side waits for INFO. */
   begin(): void {
-    this.socket.on('data', (chunk) => this.onData(chunk));
-    this.socket.on('drain', () => this.onDrain());
-    this.socket.on('error', (err) => this.onSocketError(err));
-    this.socket.on('close', () => this.close('Client Closed'));
+    this.listen();
     if (this.solicited) {
       this.deadline = setTimeout(() => this.close('Read Error'), FIRST_INFO_MS);
       return;
@@ -131,6 +136,49 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
     const info: LeafInfo = { ...this.host.listenerInfo(), client_id: this.cid, ...(this.nonce !== '' && { nonce: this.nonce }) };
     this.sendNow(Buffer.from(`INFO ${JSON.stringify(info)}\r\n`, 'utf8'));
     this.deadline = setTimeout(() => this.closeWithError(WireError.AuthTimeout, 'Authentication Timeout'), this.host.authTimeoutMs);
+    this.startTls(null, () => undefined);
+  }
+
+  private readonly onDataBound = (chunk: Buffer): void => this.onData(chunk);
+  private readonly onDrainBound = (): void => this.onDrain();
+  private readonly onErrorBound = (err: Error): void => this.onSocketError(err);
+  private readonly onCloseBound = (): void => this.close('Client Closed');
+
+  private listen(): void {
+    this.socket.on('data', this.onDataBound);
+    this.socket.on('drain', this.onDrainBound);
+    this.socket.on('error', this.onErrorBound);
+    this.socket.on('close', this.onCloseBound);
+  }
+
+  /**
+   * Moves the link onto TLS when the host says it needs it, then runs `then`. Nothing is read while
+   * the handshake runs; a failed one closes the link.
+   */
+  private startTls(info: LeafInfo | null, then: () => void): void {
+    const raw = this.socket;
+    const pending = this.host.secure(this, raw, info);
+    if (pending === null) return then();
+    raw.off('data', this.onDataBound);
+    raw.off('drain', this.onDrainBound);
+    raw.off('error', this.onErrorBound);
+    raw.off('close', this.onCloseBound);
+    // Errors until the handshake settles are the handshake's: it reports them.
+    raw.on('error', () => undefined);
+    pending.then(
+      (up) => {
+        if (this.closed) return void up.socket.destroy();
+        this.socket = up.socket;
+        this.tlsVersion = up.version;
+        this.listen();
+        then();
+      },
+      (err: Error) => {
+        this.host.router.log.error(`${this.label()} - TLS handshake error: ${err.message}`);
+        this.socket = raw;
+        this.close('TLS Handshake Error');
+      },
+    );
   }
 
   private onData(chunk: Buffer): void {
@@ -187,11 +235,13 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
     this.remoteCluster = info.cluster ?? '';
     this.headers = info.headers === true && !this.host.router.noHeaderSupport;
     this.nonce = info.nonce ?? '';
-    const connect = this.host.connectFor(this, info);
-    this.sendNow(Buffer.from(`CONNECT ${JSON.stringify(connect)}\r\n`, 'utf8'));
     this.host.infoUpdated(this, info);
-    if (info.info_on_connect !== true) return this.register();
-    this.deadline = setTimeout(() => this.closeWithError(WireError.StaleLeafConnection, 'Stale Leaf Node Connection'), CONNECT_INFO_MS);
+    this.startTls(info, () => {
+      const connect = { ...this.host.connectFor(this, info), tls_required: this.tlsVersion !== '' };
+      this.sendNow(Buffer.from(`CONNECT ${JSON.stringify(connect)}\r\n`, 'utf8'));
+      if (info.info_on_connect !== true) return this.register();
+      this.deadline = setTimeout(() => this.closeWithError(WireError.StaleLeafConnection, 'Stale Leaf Node Connection'), CONNECT_INFO_MS);
+    });
   }
 
   /** The nonce our INFO gave (accepting side) or the remote's INFO gave us (soliciting side). */

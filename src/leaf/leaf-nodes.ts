@@ -5,7 +5,8 @@
 import os from 'node:os';
 import type net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { boundPort, listenTcp } from '../transports/index.js';
+import { boundPort, listenTcp, secureSocket } from '../transports/index.js';
+import type { TlsUpgrader } from '../transports/index.js';
 import type { Account, ClientAuthenticator, Router, TransportSocket } from '../core/index.js';
 import type { LeafConnect, LeafInfo } from '../protocol/nats/index.js';
 import { randomBase62 } from '../util/index.js';
@@ -15,6 +16,9 @@ import { LeafConnection } from './leaf-connection.js';
 import type { LeafHost } from './leaf-connection.js';
 import { LeafRemote } from './leaf-remote.js';
 import type { LeafDialer, LeafRemoteOptions, LeafTarget } from './leaf-remote.js';
+
+/** nats-server's default TLS handshake deadline for leaf links. */
+const DEFAULT_TLS_TIMEOUT_MS = 2000;
 
 /** What the server configures. */
 export interface LeafNodesOptions {
@@ -27,6 +31,8 @@ export interface LeafNodesOptions {
   readonly login?: LeafListenerLogin;
   readonly reconnectDelayMs: number;
   readonly remotes: readonly LeafRemoteOptions[];
+  /** TLS on the listener: leafs must start it right after our INFO. */
+  readonly tls?: { readonly upgrade: TlsUpgrader; readonly timeoutMs: number; readonly verify: boolean };
   /** This server's JetStream domain ('' for none) and whether JetStream runs. */
   readonly domain: string;
   readonly jetstream: boolean;
@@ -159,6 +165,7 @@ export class LeafNodes implements LeafHost, LeafDialer {
       headers: !this.router.noHeaderSupport,
       auth_required: true,
       max_payload: this.router.limits.maxPayload,
+      ...(this.options.tls !== undefined && { tls_required: true, ...(this.options.tls.verify && { tls_verify: true }) }),
       ...(this.options.jetstream && { jetstream: true }),
       ip: self,
       ...(this.options.domain !== '' && { domain: this.options.domain }),
@@ -177,6 +184,7 @@ export class LeafNodes implements LeafHost, LeafDialer {
   connectFor(link: LeafConnection): LeafConnect {
     const via = this.dialed.get(link);
     const url = via?.target.url;
+    const creds = via?.remote.options.credentials;
     const info = this.router.serverInfo;
     return {
       version: info.version,
@@ -189,7 +197,26 @@ export class LeafNodes implements LeafHost, LeafDialer {
       jetstream: this.options.jetstream,
       ...(via?.remote.options.hub === true && { is_hub: true }),
       ...(url !== undefined && url.username !== '' && { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }),
+      ...(creds !== undefined && { jwt: creds.jwt, sig: creds.sign(link.infoNonce) }),
     };
+  }
+
+  secure(link: LeafConnection, socket: TransportSocket, info: LeafInfo | null): Promise<{ socket: TransportSocket; version: string }> | null {
+    if (!link.solicited) {
+      const tls = this.options.tls;
+      if (tls === undefined) return null;
+      return deadline(
+        tls.upgrade(socket as unknown as net.Socket).then((up) => ({ socket: up.socket, version: up.version })),
+        tls.timeoutMs,
+        socket,
+      );
+    }
+    const via = this.dialed.get(link);
+    if (via === undefined) return null;
+    const remoteTls = via.remote.options.tls;
+    if (remoteTls === undefined && info?.tls_required !== true) return null;
+    const { timeoutMs, ...dialTls } = remoteTls ?? { insecure: false, timeoutMs: DEFAULT_TLS_TIMEOUT_MS };
+    return secureSocket(socket as unknown as Duplex, via.target.host, dialTls, timeoutMs).then((up) => ({ socket: up.stream as unknown as TransportSocket, version: up.tls?.version ?? '' }));
   }
 
   authenticate(link: LeafConnection, connect: LeafConnect): ReturnType<LeafAuth['authenticate']> {
@@ -243,6 +270,26 @@ export class LeafNodes implements LeafHost, LeafDialer {
   logDebug(message: string): void {
     if (this.router.log.debugEnabled) this.router.log.debug(message);
   }
+}
+
+/** Rejects when `work` is not done within `ms`, closing the socket it runs on. */
+function deadline<T>(work: Promise<T>, ms: number, socket: TransportSocket): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no handshake within ${ms} ms`));
+    }, ms);
+    work.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (err: Error) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
 }
 
 /** A dual-stack listener sees IPv4 peers as ::ffff:a.b.c.d. */

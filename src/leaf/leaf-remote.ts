@@ -4,6 +4,8 @@
 // once do not hit the hub together. A loop or a same-cluster refusal waits 30 s, as nats-server does.
 
 import { dial } from '../transports/index.js';
+import type { DialTls } from '../transports/index.js';
+import type { UserCredentials } from '../auth/index.js';
 import type { Duplex } from 'node:stream';
 
 /** The longest wait between attempts. */
@@ -18,6 +20,10 @@ export interface LeafRemoteOptions {
   readonly account: string;
   readonly hub: boolean;
   readonly noRandomize: boolean;
+  /** TLS toward the hub (its CA, our certificate); absent: plain, unless the hub's INFO asks for TLS. */
+  readonly tls?: DialTls & { readonly timeoutMs: number };
+  /** A user JWT and the seed that signs the hub's nonce (a `.creds` file). */
+  readonly credentials?: UserCredentials;
 }
 
 /** Where one attempt goes. */

@@ -1,11 +1,17 @@
 // Leaf node links as the options configure them: the leaf module is loaded only when the leafnodes
 // block is set, and its listener failing to open stops the start like any other.
 
-import type { LeafnodesConfig, Options } from '../config/index.js';
+import fs from 'node:fs';
+import { CredentialsError, parseCredentials } from '../auth/index.js';
+import type { LeafRemoteConfig, LeafnodesConfig, Options } from '../config/index.js';
 import type { ClientAuthenticator, Router } from '../core/index.js';
-import type { LeafNodes } from '../leaf/index.js';
+import type { LeafNodes, LeafRemoteOptions } from '../leaf/index.js';
 import { GLOBAL_ACCOUNT, ListenError } from '../util/index.js';
 import { StartError } from './start-error.js';
+import { dialTlsOf, loadTls } from './tls-setup.js';
+
+/** nats-server's default TLS handshake deadline for leaf links. */
+const LEAF_TLS_TIMEOUT_MS = 2000;
 
 export async function openLeafNodes(config: LeafnodesConfig, opts: Options, router: Router, clients: ClientAuthenticator): Promise<LeafNodes> {
   const { LeafNodes } = await import('../leaf/index.js');
@@ -17,8 +23,9 @@ export async function openLeafNodes(config: LeafnodesConfig, opts: Options, rout
       advertise: config.advertise,
       noAdvertise: config.noAdvertise,
       ...(config.auth !== undefined && { login: config.auth }),
+      ...(config.tls !== undefined && { tls: { upgrade: loadTls(config.tls), timeoutMs: config.tls.timeoutMs, verify: config.tls.verify } }),
       reconnectDelayMs: config.reconnectDelayMs,
-      remotes: config.remotes.map((r) => ({ urls: r.urls, account: r.account ?? GLOBAL_ACCOUNT, hub: r.hub, noRandomize: r.noRandomize })),
+      remotes: config.remotes.map(remoteOptionsOf),
       domain: opts.jetstream?.domain ?? '',
       jetstream: opts.jetstream !== undefined,
     },
@@ -29,4 +36,26 @@ export async function openLeafNodes(config: LeafnodesConfig, opts: Options, rout
     throw new StartError(err instanceof ListenError ? `Error listening on port: ${err.hostPort}, "${err.message}"` : err.message, err);
   });
   return leafs;
+}
+
+/** A remote as the leaf module takes it: certificate and credentials files read here. A `tls://` URL asks for TLS without a block. */
+function remoteOptionsOf(r: LeafRemoteConfig): LeafRemoteOptions {
+  const secure = r.tls !== undefined || r.urls.some((u) => u.startsWith('tls://'));
+  let credentials;
+  if (r.credentials !== undefined) {
+    try {
+      credentials = parseCredentials(fs.readFileSync(r.credentials, 'utf8'), r.credentials);
+    } catch (err) {
+      const message = err instanceof CredentialsError ? err.message : `error reading leafnode credentials: ${(err as Error).message}`;
+      throw new StartError(message, err);
+    }
+  }
+  return {
+    urls: r.urls,
+    account: r.account ?? GLOBAL_ACCOUNT,
+    hub: r.hub,
+    noRandomize: r.noRandomize,
+    ...(secure && { tls: { ...dialTlsOf(r.tls), timeoutMs: r.tls?.timeoutMs ?? LEAF_TLS_TIMEOUT_MS } }),
+    ...(credentials !== undefined && { credentials }),
+  };
 }

@@ -17,7 +17,7 @@ import { formatHostPort, ListenError } from '../util/index.js';
 import type { Logger } from '../util/index.js';
 import { diskAvailable } from './disk.js';
 import { StartError } from './start-error.js';
-import { loadTls } from './tls-setup.js';
+import { dialTlsOf, loadTls } from './tls-setup.js';
 
 export class MqttFront {
   private listener: net.Server | null = null;
@@ -148,15 +148,7 @@ function bridgeSpecOf(b: MqttBridgeConfig): BridgeSpec {
       host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: url.port !== '' ? Number(url.port) : port,
       ...((kind === 'ws' || kind === 'wss') && { path: `${url.pathname === '/' ? '/mqtt' : url.pathname}${url.search}`, subprotocol: 'mqtt' }),
-      ...(secure && {
-        tls: {
-          insecure: t?.insecure ?? false,
-          ...(t?.caFile !== undefined && { ca: fs.readFileSync(t.caFile) }),
-          ...(t?.certFile !== undefined && { cert: fs.readFileSync(t.certFile) }),
-          ...(t?.keyFile !== undefined && { key: fs.readFileSync(t.keyFile) }),
-          ...(t?.serverName !== undefined && { serverName: t.serverName }),
-        },
-      }),
+      ...(secure && { tls: dialTlsOf(t) }),
       timeoutMs: Math.max(t?.timeoutMs ?? 0, 5000),
     },
     ...(b.account !== undefined && { account: b.account }),

@@ -2,9 +2,9 @@
 
 import fs from 'node:fs';
 
-import type { TlsConfig } from '../config/index.js';
+import type { ClientTlsConfig, TlsConfig } from '../config/index.js';
 import { createTlsUpgrader } from '../transports/index.js';
-import type { TlsCredentials, TlsUpgrader } from '../transports/index.js';
+import type { DialTls, TlsCredentials, TlsUpgrader } from '../transports/index.js';
 
 /** A listener's `tls` block as credentials; `verify_and_map` needs a verified client certificate too. */
 export function tlsCredentialsOf(tls: TlsConfig): TlsCredentials {
@@ -20,4 +20,15 @@ export function tlsCredentialsOf(tls: TlsConfig): TlsCredentials {
 /** The TLS upgrade of a listener's accepted sockets. */
 export function loadTls(tls: TlsConfig): TlsUpgrader {
   return createTlsUpgrader(tlsCredentialsOf(tls));
+}
+
+/** TLS toward a remote broker (a bridge's, a leaf remote's) with its files read. */
+export function dialTlsOf(t: ClientTlsConfig | undefined): DialTls {
+  return {
+    insecure: t?.insecure ?? false,
+    ...(t?.caFile !== undefined && { ca: fs.readFileSync(t.caFile) }),
+    ...(t?.certFile !== undefined && { cert: fs.readFileSync(t.certFile) }),
+    ...(t?.keyFile !== undefined && { key: fs.readFileSync(t.keyFile) }),
+    ...(t?.serverName !== undefined && { serverName: t.serverName }),
+  };
 }

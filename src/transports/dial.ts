@@ -55,7 +55,8 @@ function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-function tlsConnect(opts: DialOptions): tls.TLSSocket {
+/** A TLS client to `host`: over a new connection to `port`, or on `socket`, already connected. */
+function tlsConnect(opts: { readonly host: string; readonly port?: number; readonly socket?: Duplex; readonly tls?: DialTls }): tls.TLSSocket {
   const tlsModule = requireBuiltin('node:tls') as typeof tls;
   const t = opts.tls;
   const name = t?.serverName ?? opts.host;
@@ -63,7 +64,7 @@ function tlsConnect(opts: DialOptions): tls.TLSSocket {
   const ip = net.isIP(name) !== 0;
   return tlsModule.connect({
     host: opts.host,
-    port: opts.port,
+    ...(opts.socket !== undefined ? { socket: opts.socket } : { port: opts.port }),
     rejectUnauthorized: t?.insecure !== true,
     ...(t?.ca !== undefined && { ca: t.ca }),
     ...(t?.cert !== undefined && { cert: t.cert }),
@@ -123,6 +124,28 @@ export async function dial(opts: DialOptions): Promise<DialedSocket> {
       // ws only ends the readable side when the remote closes; a socket's caller expects 'close' then.
       stream.once('end', () => stream.destroy());
       done(stream);
+    });
+  });
+}
+
+/**
+ * Starts TLS on a connection that is already open (a leaf link upgrades after the hub's INFO), with
+ * the same verification as a TLS dial; rejects on a failed handshake or after `timeoutMs`.
+ */
+export function secureSocket(socket: Duplex, host: string, tlsOptions: DialTls | undefined, timeoutMs: number): Promise<DialedSocket> {
+  return new Promise((resolve, reject) => {
+    const secured = tlsConnect({ host, socket, ...(tlsOptions !== undefined && { tls: tlsOptions }) });
+    const fail = (err: Error): void => {
+      clearTimeout(timer);
+      secured.destroy();
+      reject(new Error(`TLS handshake with ${host} failed: ${err.message}`));
+    };
+    const timer = setTimeout(() => fail(new Error(`no handshake within ${timeoutMs} ms`)), timeoutMs);
+    secured.once('error', fail);
+    secured.once('secureConnect', () => {
+      clearTimeout(timer);
+      secured.removeListener('error', fail);
+      resolve({ stream: secured, remoteAddress: secured.remoteAddress ?? host, tls: { version: secured.getProtocol() ?? '', cipher: secured.getCipher().standardName } });
     });
   });
 }

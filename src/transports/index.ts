@@ -8,5 +8,5 @@ export async function listenWebsocket(...args: Parameters<typeof import('./webso
   const { listenWebsocket: listen } = await import('./websocket.js');
   return listen(...args);
 }
-export { dial } from './dial.js';
+export { dial, secureSocket } from './dial.js';
 export type { DialedSocket, DialKind, DialOptions, DialTls } from './dial.js';

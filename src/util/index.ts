@@ -1,7 +1,7 @@
 export { Logger, LoggerError } from './logger.js';
 export type { LoggerOptions, LogStream } from './logger.js';
 export { generateServerId } from './server-id.js';
-export { decodePublicKey, encodePublicKey, NkeyRole } from './nkey.js';
+export { decodePublicKey, decodeSeed, encodePublicKey, NkeyRole } from './nkey.js';
 export { GLOBAL_ACCOUNT } from './accounts.js';
 export { goDuration, formatGoDuration } from './go-duration.js';
 export { listen, ListenError, formatHostPort, reachableUrls } from './listen.js';

@@ -81,3 +81,18 @@ export function decodePublicKey(role: NkeyRole, key: string): Buffer | null {
   if (crc !== crc16(bytes.subarray(0, ENCODED_BYTES - 2))) return null;
   return bytes.subarray(1, 1 + RAW_KEY_BYTES);
 }
+
+/** The first byte of every seed carries this, with the role's top bits. */
+const SEED_PREFIX = 18 << 3;
+/** Two prefix bytes, the raw seed, and the CRC. */
+const SEED_BYTES = 2 + RAW_KEY_BYTES + 2;
+
+/** The 32-byte ed25519 seed of an NKEY seed (`SU…` for a user) and its role, or null when `seed` is not one. */
+export function decodeSeed(seed: string): { readonly role: number; readonly raw: Buffer } | null {
+  const bytes = fromBase32(seed.trim());
+  if (bytes === null || bytes.length !== SEED_BYTES || (bytes[0]! & 0xf8) !== SEED_PREFIX) return null;
+  const crc = bytes[SEED_BYTES - 2]! | (bytes[SEED_BYTES - 1]! << 8);
+  if (crc !== crc16(bytes.subarray(0, SEED_BYTES - 2))) return null;
+  const role = ((bytes[0]! & 7) << 5) | (bytes[1]! >> 3);
+  return { role, raw: bytes.subarray(2, 2 + RAW_KEY_BYTES) };
+}

@@ -63,8 +63,14 @@ test('leafnodes: a users list, and the mistakes nats-server refuses', () => {
   assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "nats-leaf://h", account: NOPE } ] }'), ['c.conf:1:1: leafnode account "NOPE" not found']);
 });
 
-test('leafnodes: TLS, credentials, deny lists and WebSocket URLs are refused until leaf links honour them', () => {
-  assert.deepEqual(problemsOf('leafnodes {\n  port: -1\n  tls { cert_file: c, key_file: k }\n}'), [`c.conf:3:3: leafnodes.tls is ${REFUSED}`]);
-  assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "nats-leaf://h", credentials: "x.creds" } ] }'), [`c.conf:1:48: leafnodes remote credentials is ${REFUSED}`]);
+test('leafnodes: TLS on the listener and toward a remote, credentials', () => {
+  const l = leafnodesOf('leafnodes {\n  port: -1\n  tls { cert_file: c, key_file: k, verify: true }\n  remotes: [ { url: "tls://h", tls: { ca_file: ca, timeout: 3 }, credentials: "x.creds" } ]\n}');
+  assert.deepEqual(l?.tls, { certFile: 'c', keyFile: 'k', verify: true, timeoutMs: 2000 });
+  assert.deepEqual(l?.remotes[0], { urls: ['tls://h'], hub: false, noRandomize: false, tls: { caFile: 'ca', insecure: false, timeoutMs: 3000 }, credentials: 'x.creds' });
+});
+
+test('leafnodes: certificate mapping, nkey seeds, deny lists and WebSocket URLs are refused until leaf links honour them', () => {
+  assert.deepEqual(problemsOf('leafnodes {\n  port: -1\n  tls { cert_file: c, key_file: k, verify_and_map: true }\n}'), [`c.conf:3:3: leafnodes.tls verify_and_map and pinned_certs are ${REFUSED}`]);
+  assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "nats-leaf://h", deny_exports: ["x"] } ] }'), [`c.conf:1:48: leafnodes remote deny_exports is ${REFUSED}`]);
   assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "wss://h" } ] }'), [`c.conf:1:31: leafnode url scheme "wss" is ${REFUSED}`]);
 });

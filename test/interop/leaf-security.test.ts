@@ -1,0 +1,123 @@
+// Security on the leaf link, against Debian's nats-server 2.9.10 in both roles: TLS with the hub
+// verified against a CA and the edge's client certificate verified by the hub, a certificate from
+// the wrong CA refused (logged, retried, local service unaffected), and `.creds` logins to an
+// operator-mode hub binding the link to the user's account.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { createAccount, createOperator, createUser, encodeAccount, encodeOperator, encodeUser, fmtCreds } from '@nats-io/jwt';
+import type { Account } from '@nats-io/jwt';
+import { credsAuthenticator } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
+
+import { closeAll, connectTo } from '../helpers/nats-client.js';
+import { createTestPki } from '../helpers/tls-certs.js';
+import { linkReady, startLeafPair } from './leaf-pair.js';
+import type { ServerKind } from './leaf-pair.js';
+
+const PAIRS: readonly (readonly [ServerKind, ServerKind])[] = [
+  ['nats-server', 'leafgate'],
+  ['leafgate', 'nats-server'],
+  ['leafgate', 'leafgate'],
+];
+
+const pki = createTestPki();
+const otherPki = createTestPki();
+after(() => {
+  pki.remove();
+  otherPki.remove();
+});
+
+async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`${what} did not happen within ${timeoutMs}ms`);
+    await sleep(50);
+  }
+}
+
+const HUB_TLS = `tls { cert_file: "${pki.serverCert}", key_file: "${pki.serverKey}", ca_file: "${pki.caFile}", verify: true, timeout: 3 }`;
+const EDGE_TLS = `tls { ca_file: "${pki.caFile}", cert_file: "${pki.clientCert}", key_file: "${pki.clientKey}" }`;
+
+describe('leaf link over TLS', { timeout: 90_000 }, () => {
+  for (const [hubKind, edgeKind] of PAIRS) {
+    test(`${edgeKind} edge -> ${hubKind} hub: the hub verified by its CA, the edge by its client certificate`, async (t) => {
+      const pair = await startLeafPair(t, hubKind, edgeKind, { hubLeaf: HUB_TLS, edgeRemote: EDGE_TLS });
+      const hub = await pair.hub.connect();
+      const edge = await pair.edge.connect();
+      t.after(() => closeAll([hub, edge]));
+      await linkReady(hub, edge);
+    });
+  }
+
+  test('a hub whose certificate another CA signed is refused: logged, retried, and the edge keeps serving its clients', async (t) => {
+    const pair = await startLeafPair(t, 'nats-server', 'leafgate', {
+      hubLeaf: `tls { cert_file: "${otherPki.serverCert}", key_file: "${otherPki.serverKey}" }`,
+      edgeRemote: `tls { ca_file: "${pki.caFile}" }`,
+    });
+    await eventually('a TLS error in the edge log', () => /TLS handshake error/.test(pair.edge.proc.output()));
+    const nc = await pair.edge.connect();
+    t.after(() => closeAll([nc]));
+    const sub = nc.subscribe('local.only', { max: 1 });
+    nc.publish('local.only', 'served');
+    for await (const m of sub) assert.equal(m.string(), 'served');
+    await eventually('a second attempt', () => (pair.edge.proc.output().match(/TLS handshake error/g) ?? []).length >= 2);
+  });
+
+  test('an edge without a tls block starts TLS when the hub asks for it, and refuses a hub its CAs do not know', async (t) => {
+    const pair = await startLeafPair(t, 'leafgate', 'leafgate', { hubLeaf: `tls { cert_file: "${pki.serverCert}", key_file: "${pki.serverKey}" }` });
+    await eventually('the edge starting TLS and refusing the unknown CA', () => /TLS handshake error/.test(pair.edge.proc.output()));
+    assert.doesNotMatch(pair.hub.proc.output(), /Leafnode connection created/);
+  });
+});
+
+describe('leaf link with .creds to an operator-mode hub', { timeout: 90_000 }, async () => {
+  const UNLIMITED = { conn: -1, subs: -1, payload: -1, data: -1, leaf: -1, imports: -1, exports: -1, wildcards: true };
+  const operator = createOperator();
+  const sys = createAccount();
+  const app = createAccount();
+  const leafUser = createUser();
+  const clientUser = createUser();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leafgate-leaf-creds-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const leafCreds = path.join(dir, 'leaf.creds');
+  fs.writeFileSync(leafCreds, fmtCreds(await encodeUser('leaf', leafUser, app), leafUser));
+  const clientCreds = fmtCreds(await encodeUser('client', clientUser, app), clientUser);
+  const hubConf = `
+operator: ${await encodeOperator('op', operator, { system_account: sys.getPublicKey() })}
+resolver: MEMORY
+resolver_preload: {
+  ${sys.getPublicKey()}: ${await encodeAccount('SYS', sys, { limits: UNLIMITED } as Partial<Account>, { signer: operator })}
+  ${app.getPublicKey()}: ${await encodeAccount('APP', app, { limits: UNLIMITED } as Partial<Account>, { signer: operator })}
+}`;
+
+  for (const [hubKind, edgeKind] of PAIRS) {
+    test(`${edgeKind} edge -> ${hubKind} hub: the hub's nonce signed with the seed, the link bound to the user's account`, async (t) => {
+      const pair = await startLeafPair(t, hubKind, edgeKind, { hubConf, edgeRemote: `credentials: "${leafCreds}"` });
+      const hub = await connectTo(pair.hub.proc.port, { authenticator: credsAuthenticator(clientCreds) });
+      const edge: NatsConnection = await pair.edge.connect();
+      t.after(() => closeAll([hub, edge]));
+      await linkReady(hub, edge);
+      const res = await fetch(`http://127.0.0.1:${pair.hub.proc.httpPort}/leafz`);
+      const body = (await res.json()) as { leafs: { account: string }[] };
+      assert.deepEqual(
+        body.leafs.map((l) => l.account),
+        [app.getPublicKey()],
+      );
+    });
+  }
+
+  test('wrong credentials are refused: logged and retried by the leafgate edge', async (t) => {
+    const stranger = createUser();
+    const other = createAccount();
+    const bad = path.join(dir, 'bad.creds');
+    fs.writeFileSync(bad, fmtCreds(await encodeUser('stranger', stranger, other), stranger));
+    const pair = await startLeafPair(t, 'nats-server', 'leafgate', { hubConf, edgeRemote: `credentials: "${bad}"` });
+    await eventually('two refusals in the edge log', () => (pair.edge.proc.output().match(/Authorization Violation/g) ?? []).length >= 2);
+  });
+});

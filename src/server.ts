@@ -28,6 +28,7 @@ import {
   operatorModeOf,
   portsFilePath,
   StartError,
+  withDomainMappings,
   withOperatorAccounts,
   writePortsFile,
 } from './server/index.js';
@@ -181,7 +182,11 @@ export class Server {
         ...(opts.clientAdvertise !== undefined ? { connect_urls: [opts.clientAdvertise] } : {}),
       },
       accountNames: authenticator.accountNames(),
-      mappings: new Map([[GLOBAL_ACCOUNT, opts.mappings], ...opts.accounts.map((a) => [a.name, a.mappings ?? []] as const)]),
+      mappings: withDomainMappings(
+        new Map([[GLOBAL_ACCOUNT, opts.mappings], ...opts.accounts.map((a) => [a.name, a.mappings ?? []] as const)]),
+        opts.jetstream?.domain ?? '',
+        jetStreamAccountNames(opts),
+      ),
       links: this.linkedAccounts(opts, authenticator.accountNames()),
       ...(this.websocketAuthenticator !== null && { websocketAuth: { authenticator: this.websocketAuthenticator, authRequired: true } }),
       ...(this.mqttAuthenticator !== null && { mqttAuth: this.mqttAuthenticator }),
@@ -559,4 +564,10 @@ export class Server {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The accounts JetStream serves (none when the configuration refuses it: the start stops then). */
+function jetStreamAccountNames(opts: Options): string[] {
+  const accounts = jetStreamAccounts(opts);
+  return accounts.ok ? [...accounts.limits.keys()] : [];
 }

@@ -148,8 +148,6 @@ export function readJetStream(issues: Issues, entry: ConfEntry): JetStreamSettin
         break;
       case 'domain':
         layer.domain = readString(issues, field);
-        // Kept for the API replies; domains only route once leaf nodes exist.
-        issues.unsupported(child, `jetstream.${child.key}`);
         break;
       case 'max_outstanding_catchup':
         readStorageSize(issues, field, key);

@@ -49,6 +49,8 @@ export interface LeafHost {
   loopSubject(account: Account): string;
   /** This server's cluster name as the other side compares it. */
   readonly clusterName: string;
+  /** This server's JetStream domain ('' for none). */
+  readonly domain: string;
   /** The handshake finished: the link carries traffic. */
   registered(conn: LeafConnection): void;
   /** A later INFO from the accepting side (new leafnode_urls). */
@@ -101,10 +103,17 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
     if (account !== null) this.bindTo(account, '');
   }
 
-  /** Binds the link to `account` with the subjects that never cross a leaf link denied both ways. */
+  /**
+   * Binds the link to `account` with the subjects that never cross a leaf link denied both ways, and,
+   * when the other side's JetStream domain differs from ours, our own domain's API denied outward: a
+   * request for this domain is answered here, never passed on (rebound once the handshake tells it).
+   */
   private bindTo(account: Account, user: string): void {
     const deny = account.isSystem ? SYSTEM_LEAF_DENY : LEAF_DENY;
-    this.bindAccount(account, user, { publish: { deny }, subscribe: { deny } });
+    const own = this.host.domain;
+    const theirs = (this.solicited ? this.remoteInfo?.domain : this.remoteConnect?.domain) ?? '';
+    const outward = own !== '' && theirs !== own ? [...deny, `$JS.${own}.API.>`] : deny;
+    this.bindAccount(account, user, { publish: { deny }, subscribe: { deny: outward } });
   }
 
   get limits(): Limits {
@@ -308,8 +317,11 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
     this.clearDeadline();
     this.isRegistered = true;
     const account = this.account as Account;
+    this.bindTo(account, this.user);
     this.loopSubjectOwn = this.host.loopSubject(account);
-    this.tally = account.feedInterest(this, [this.loopSubjectOwn]);
+    // The account's mapping sources go over whoever subscribes: a JetStream domain's API
+    // (`$JS.<domain>.API.…`) is reached through them from the other side.
+    this.tally = account.feedInterest(this, [this.loopSubjectOwn, ...(account.mappings?.sources() ?? [])]);
     scheduleFlush(this);
     this.keepalive.connected();
     this.host.registered(this);
@@ -387,13 +399,15 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
     this.inMsgs++;
     this.inBytes += size;
     this.keepalive.active = true;
+    // Checked as sent, before the account's mappings: `$JS.<our domain>.API.…` crosses and becomes
+    // our `$JS.API.…`, while `$JS.API.…` itself never crosses.
+    if (this.perms !== null && !this.perms.canPublish(frame.subject)) return;
     const account = this.account as Account;
     const mappings = account.mappings;
     if (mappings !== null) {
       const mapped = mappings.map(frame.subject);
       if (mapped !== null) frame.mapTo(mapped);
     }
-    if (this.perms !== null && !this.perms.canPublish(frame.subject)) return;
     frame.deliverAs = '';
     const reply = frame.reply;
     // A JetStream delivery carries its message's own subject after `@` in the reply (see writeLinkMsg).

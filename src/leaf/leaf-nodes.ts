@@ -89,6 +89,10 @@ export class LeafNodes implements LeafHost, LeafDialer {
     return this.listener === null ? 0 : boundPort(this.listener);
   }
 
+  get domain(): string {
+    return this.options.domain;
+  }
+
   /** This server's cluster name as leafs compare it: without a cluster, its server name (as nats-server 2.9.10 sends). */
   get clusterName(): string {
     return this.router.serverName;

@@ -7,3 +7,4 @@ export { MqttFront } from './mqtt-front.js';
 export { openWebsocketListener } from './websocket-listener.js';
 export { portsFilePath, writePortsFile } from './ports-file.js';
 export { openLeafNodes } from './leaf-setup.js';
+export { withDomainMappings } from './jetstream-domain.js';

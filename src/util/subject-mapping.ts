@@ -86,6 +86,11 @@ export class SubjectMappings {
     return this.mappings.length;
   }
 
+  /** Every mapping's source subject (a leaf link announces them, so the other side's publishes reach the mapping). */
+  sources(): string[] {
+    return this.mappings.map((m) => m.source);
+  }
+
   /**
    * Each source's destinations as /accountz lists them (nats-server's ExtMap): in the order they
    * are drawn, each with its cumulative weight, sources sorted.

@@ -94,7 +94,7 @@ test('jetstream: an integer sync_interval is seconds, with the deprecation warni
   assert.deepEqual(warnings, ['c.conf:2:3: invalid use of field "sync_interval": sync_interval should be converted to a duration']);
 });
 
-test('jetstream: settings of features to come load with a warning; domain is kept', () => {
+test('jetstream: settings of features to come load with a warning; domain is read without one', () => {
   const text = `jetstream {
   domain: edge
   max_outstanding_catchup: 64MB
@@ -107,7 +107,6 @@ test('jetstream: settings of features to come load with a warning; domain is kep
   const { layer, warnings } = load(text);
   assert.deepEqual(layer.jetstream, { enabled: true, domain: 'edge' });
   assert.deepEqual(warnings, [
-    'c.conf:2:3: jetstream.domain is not supported yet, ignored',
     'c.conf:3:3: jetstream.max_outstanding_catchup is not supported yet, ignored',
     'c.conf:4:3: jetstream.cipher is not supported yet, ignored',
     'c.conf:5:3: jetstream.key is not supported yet, ignored',

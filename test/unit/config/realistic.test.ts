@@ -72,7 +72,6 @@ test('realistic nats-server config (cluster, leafnodes, websocket, mqtt, jetstre
 
   const ignored = warnings.map((w) => w.replace(/^.*?:\d+:\d+: /, ''));
   assert.deepEqual(ignored, [
-    'jetstream.domain is not supported yet, ignored',
     'cluster is not supported yet, ignored',
   ]);
   assert.deepEqual(opts.leafnodes?.remotes, [

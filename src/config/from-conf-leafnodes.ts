@@ -1,10 +1,10 @@
 // The `leafnodes {}` block, read as nats-server's parseLeafNodes reads it: the accepting listener
 // (`port`, `authorization`, `tls`) and the `remotes` this server dials. Settings leafgate cannot
-// honour yet stop the start: deny lists, nkey seeds and certificate mapping change who may connect
-// or what crosses the link, and running without them would be more open than configured.
+// honour yet stop the start: nkey seeds and certificate mapping change who may connect, and running
+// without them would be more open than configured.
 
 import type { Issues } from './conf-reader.js';
-import { fieldOf, itemsOf, lowerCased, readBoolean, readHostPort, readInteger, readString } from './conf-reader.js';
+import { fieldOf, itemsOf, lowerCased, readBoolean, readHostPort, readInteger, readString, readStringList } from './conf-reader.js';
 import type { ConfEntry, ConfNode } from './conf-tree.js';
 import { DurationError, parseGoDurationMs } from './durations.js';
 import { readClientTls } from './from-conf-client-tls.js';
@@ -176,6 +176,8 @@ function readRemotes(issues: Issues, entry: ConfEntry): LeafRemoteConfig[] {
     let urlGiven = false;
     let tls: ClientTlsConfig | undefined;
     let credentials: string | undefined;
+    let denyImports: string[] = [];
+    let denyExports: string[] = [];
     for (const [key, child] of lowerCased(item.node)) {
       const field = fieldOf(child);
       switch (key) {
@@ -202,11 +204,15 @@ function readRemotes(issues: Issues, entry: ConfEntry): LeafRemoteConfig[] {
         case 'tls':
           tls = readClientTls(issues, child, (pos, message) => issues.error(pos, `leafnodes remote: ${message}`));
           break;
-        case 'nkey':
         case 'deny_imports':
         case 'deny_import':
+          denyImports = readStringList(issues, field) ?? denyImports;
+          break;
         case 'deny_exports':
         case 'deny_export':
+          denyExports = readStringList(issues, field) ?? denyExports;
+          break;
+        case 'nkey':
         case 'ws_compress':
         case 'ws_compression':
         case 'websocket_compress':
@@ -225,7 +231,7 @@ function readRemotes(issues: Issues, entry: ConfEntry): LeafRemoteConfig[] {
       if (!urlGiven) issues.error(item.pos, 'remote leafnode needs a url');
       continue;
     }
-    remotes.push({ urls, ...(account !== undefined && { account }), hub, noRandomize, ...(tls !== undefined && { tls }), ...(credentials !== undefined && { credentials }) });
+    remotes.push({ urls, ...(account !== undefined && { account }), hub, noRandomize, denyImports, denyExports, ...(tls !== undefined && { tls }), ...(credentials !== undefined && { credentials }) });
   }
   return remotes;
 }

@@ -245,6 +245,9 @@ export interface LeafRemoteConfig {
   readonly hub: boolean;
   /** Try the URLs in the order written rather than shuffled. */
   readonly noRandomize: boolean;
+  /** Messages on these subjects are never taken from the hub (no interest announced) or sent to it. */
+  readonly denyImports: readonly string[];
+  readonly denyExports: readonly string[];
   /** TLS toward the hub; a hub whose INFO asks for TLS gets it even without this block. */
   readonly tls?: ClientTlsConfig;
   /** A `.creds` file: the user JWT sent in CONNECT, the seed that signs the hub's nonce. */

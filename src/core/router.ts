@@ -411,7 +411,8 @@ export class Router {
   private mayLinkTo(link: LinkConnection, pub: Connection, fromLink: boolean, subject: string): boolean {
     if (link === pub || link.closed) return false;
     if (fromLink && !(pub as LinkConnection).mayRelayTo(link)) return false;
-    return link.perms === null || !link.perms.filtersDelivery || !link.perms.deniesDelivery(subject);
+    // A link's publish rules say what may be sent over it (nats-server checks a leaf's pub permission at delivery).
+    return link.perms === null || link.perms.canPublish(subject);
   }
 
   private takeTargets(): LinkTargets {

@@ -3,11 +3,12 @@
 // remote of ours); the accepting side took it on the leafnodes port. Core's LinkConnection gives the
 // router's view: one copy per link, queue groups listed, never cut as a slow consumer.
 
-import { NatsParser, ParseErrorKind, WireError, errFrame, leafLoopDetected } from '../protocol/nats/index.js';
+import { NatsParser, ParseErrorKind, WireError, errFrame, leafLoopDetected, subViolation } from '../protocol/nats/index.js';
 import type { LeafConnect, LeafInfo, LeafOpHandler, PubFrame } from '../protocol/nats/index.js';
-import { ConnectionKind, Keepalive, LinkConnection, Subscription, isValidSubscribeSubject, scheduleFlush } from '../core/index.js';
-import type { Account, AuthOutcome, InterestFeed, InterestTally, KeepaliveOwner, Limits, Router, TransportSocket } from '../core/index.js';
-import { subjectIsSubsetOf, subjectToText } from '../util/index.js';
+import { ConnectionKind, Keepalive, LinkConnection, Subscription, isValidLiteralSubject, isValidSubscribeSubject, scheduleFlush } from '../core/index.js';
+import type { Account, AuthOutcome, InterestFeed, InterestTally, KeepaliveOwner, Limits, PermissionRules, Permissions, Router, TransportSocket } from '../core/index.js';
+import { subjectToText } from '../util/index.js';
+import { exemptFromPermissions, linkRules, neverCrossesIn, withDeny } from './leaf-permissions.js';
 
 /** After a loop or a same-cluster refusal the soliciting side waits this long (nats-server's). */
 const LOOP_DELAY_MS = 30_000;
@@ -18,12 +19,6 @@ const LDS_PREFIX = '$LDS.';
 const JS_ACK_PREFIX = '$JS.ACK.';
 /** A leaf link has no max_control_line (long queue lists); this bounds a line that never ends. */
 const LINK_CONTROL_LINE = 1024 * 1024;
-/**
- * Never across a leaf link, either way (nats-server's addLeafNodeConnection): each side's JetStream
- * answers its own API, and a domain's API crosses under its `$JS.<domain>.API` prefix instead.
- */
-const LEAF_DENY = ['$JS.API.>', '$KV.>', '$OBJ.>'];
-const SYSTEM_LEAF_DENY = ['$JSC.>', '$NRG.>', ...LEAF_DENY];
 const PING = Buffer.from('PING\r\n');
 const PONG = Buffer.from('PONG\r\n');
 
@@ -40,6 +35,8 @@ export interface LeafHost {
    * when the link stays plain.
    */
   secure(conn: LeafConnection, socket: TransportSocket, info: LeafInfo | null): Promise<{ socket: TransportSocket; version: string }> | null;
+  /** A soliciting link's remote's own deny lists (`deny_imports`, `deny_exports`). */
+  remoteDenies(conn: LeafConnection): { readonly imports: readonly string[]; readonly exports: readonly string[] };
   /** The accepting side's login check; resolves with the account to bind. */
   authenticate(conn: LeafConnection, connect: LeafConnect): Promise<AuthOutcome>;
   /** A fresh nonce for an accepting side's INFO ('' when logins need none). */
@@ -88,6 +85,8 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
   private readonly held: Buffer[] = [];
   private writeDeadline: NodeJS.Timeout | null = null;
   private loopSubjectOwn = '';
+  /** The accepting side's leaf user's permissions (as configured, from the user's point of view). */
+  private userRules: PermissionRules | undefined = undefined;
 
   constructor(host: LeafHost, cid: number, socket: TransportSocket, solicited: boolean, account: Account | null, ip: string, port: number) {
     super(cid, ConnectionKind.Leaf);
@@ -104,16 +103,22 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
   }
 
   /**
-   * Binds the link to `account` with the subjects that never cross a leaf link denied both ways, and,
-   * when the other side's JetStream domain differs from ours, our own domain's API denied outward: a
-   * request for this domain is answered here, never passed on (rebound once the handshake tells it).
+   * Binds the link to `account` with what may cross it (leaf-permissions.ts); rebound once the
+   * handshake tells the other side's domain and permissions.
    */
   private bindTo(account: Account, user: string): void {
-    const deny = account.isSystem ? SYSTEM_LEAF_DENY : LEAF_DENY;
-    const own = this.host.domain;
-    const theirs = (this.solicited ? this.remoteInfo?.domain : this.remoteConnect?.domain) ?? '';
-    const outward = own !== '' && theirs !== own ? [...deny, `$JS.${own}.API.>`] : deny;
-    this.bindAccount(account, user, { publish: { deny }, subscribe: { deny: outward } });
+    const input = this.solicited
+      ? {
+          remoteDomain: this.remoteInfo?.domain ?? '',
+          send: withDeny(this.remoteInfo?.export, this.host.remoteDenies(this).exports),
+          announce: withDeny(this.remoteInfo?.import, this.host.remoteDenies(this).imports),
+        }
+      : {
+          remoteDomain: this.remoteConnect?.domain ?? '',
+          send: withDeny(this.userRules?.subscribe, this.remoteConnect?.deny_pub ?? []),
+          announce: this.userRules?.publish,
+        };
+    this.bindAccount(account, user, linkRules({ system: account.isSystem, domain: this.host.domain, ...input }));
   }
 
   get limits(): Limits {
@@ -228,6 +233,9 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
     if (this.remoteInfo === null) return this.firstInfo(info);
     if (info.connect_info === true && !this.isRegistered) {
       this.remoteAccount = info.remote_account ?? '';
+      if (this.remoteInfo !== null && (info.import !== undefined || info.export !== undefined)) {
+        this.remoteInfo = { ...this.remoteInfo, ...(info.import !== undefined && { import: info.import }), ...(info.export !== undefined && { export: info.export }) };
+      }
       return this.register();
     }
     this.host.infoUpdated(this, info);
@@ -295,13 +303,18 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
       this.host.router.log.error(`${this.label()} - ${WireError.AuthViolation}`);
       return this.closeWithError(WireError.AuthViolation, 'Authentication Failure');
     }
-    if (outcome.permissions !== undefined) {
-      // Leaf permissions (import/export) are not enforced yet: refusing is safer than serving more.
-      this.host.router.log.error(`${this.label()} - leafnode user ${JSON.stringify(outcome.user ?? '')} has permissions, which leaf links do not enforce yet; refused`);
-      return this.closeWithError(WireError.AuthViolation, 'Authentication Failure');
-    }
+    this.userRules = outcome.permissions;
     this.bindTo(account, outcome.user ?? '');
-    const info: LeafInfo = { ...this.host.listenerInfo(), client_id: this.cid, connect_info: true, remote_account: account.name };
+    // The leaf enforces its user's permissions on its side too: what it may subscribe to (import) and publish (export).
+    const perms = outcome.permissions;
+    const info: LeafInfo = {
+      ...this.host.listenerInfo(),
+      client_id: this.cid,
+      connect_info: true,
+      remote_account: account.name,
+      ...(perms?.subscribe !== undefined && { import: perms.subscribe }),
+      ...(perms?.publish !== undefined && { export: perms.publish }),
+    };
     this.sendNow(Buffer.from(`INFO ${JSON.stringify(info)}\r\n`, 'utf8'));
     this.register();
     this.parser.resume();
@@ -321,7 +334,8 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
     this.loopSubjectOwn = this.host.loopSubject(account);
     // The account's mapping sources go over whoever subscribes: a JetStream domain's API
     // (`$JS.<domain>.API.…`) is reached through them from the other side.
-    this.tally = account.feedInterest(this, [this.loopSubjectOwn, ...(account.mappings?.sources() ?? [])]);
+    const sources = (account.mappings?.sources() ?? []).filter((subject) => !this.isSpoke || (this.perms as Permissions).canSubscribe(subject, null));
+    this.tally = account.feedInterest(this, [this.loopSubjectOwn, ...sources]);
     scheduleFlush(this);
     this.keepalive.connected();
     this.host.registered(this);
@@ -336,18 +350,16 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
    */
   counts(sub: Subscription): boolean {
     const c = sub.conn;
-    if (c === this || this.neverCrosses(sub.subject)) return false;
+    if (c === this || !this.mayAnnounce(sub.subject, sub.queue)) return false;
     if (c.kind !== ConnectionKind.Leaf) return true;
     const link = c as LeafConnection;
     if (this.isSpoke && link.isSpoke) return false;
     return link.remoteCluster === '' || link.remoteCluster !== this.remoteCluster;
   }
 
-  /** Whether every subject `subject` covers is denied on leaf links. */
-  private neverCrosses(subject: string): boolean {
-    const deny = (this.account as Account).isSystem ? SYSTEM_LEAF_DENY : LEAF_DENY;
-    for (const d of deny) if (subjectIsSubsetOf(subject, d)) return true;
-    return false;
+  /** Whether interest in `subject` may be announced over this link (loop detection always is). */
+  private mayAnnounce(subject: string, queue: string | null): boolean {
+    return exemptFromPermissions(subject) || this.perms === null || this.perms.canSubscribe(subject, queue);
   }
 
   changed(subject: string, queue: string | null, total: number): void {
@@ -362,6 +374,10 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
     if (!this.isRegistered) return;
     const account = this.account as Account;
     if (subject.startsWith(LDS_PREFIX) && subject === this.loopSubjectOwn) return this.loopDetected(account);
+    // The hub holds a leaf to what its user may receive: asking for more closes the link (nats-server).
+    if (!this.solicited && isValidLiteralSubject(subject) && !exemptFromPermissions(subject) && !(this.perms as Permissions).canPublish(subject)) {
+      return this.closeWithError(subViolation(subject, null), 'Permissions Violation');
+    }
     const key = queue === null ? subject : `${subject} ${queue}`;
     const existing = this.subs.get(key);
     if (existing !== undefined) {
@@ -401,8 +417,8 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
     this.keepalive.active = true;
     // Checked as sent, before the account's mappings: `$JS.<our domain>.API.…` crosses and becomes
     // our `$JS.API.…`, while `$JS.API.…` itself never crosses.
-    if (this.perms !== null && !this.perms.canPublish(frame.subject)) return;
     const account = this.account as Account;
+    if (neverCrossesIn(frame.subject, account.isSystem)) return;
     const mappings = account.mappings;
     if (mappings !== null) {
       const mapped = mappings.map(frame.subject);

@@ -189,6 +189,8 @@ export class LeafNodes implements LeafHost, LeafDialer {
     const via = this.dialed.get(link);
     const url = via?.target.url;
     const creds = via?.remote.options.credentials;
+    // The hub need not send what we would drop: our deny_imports become its publish deny for this link.
+    const denyImports = via?.remote.options.denyImports ?? [];
     const info = this.router.serverInfo;
     return {
       version: info.version,
@@ -202,6 +204,7 @@ export class LeafNodes implements LeafHost, LeafDialer {
       ...(via?.remote.options.hub === true && { is_hub: true }),
       ...(url !== undefined && url.username !== '' && { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }),
       ...(creds !== undefined && { jwt: creds.jwt, sig: creds.sign(link.infoNonce) }),
+      ...(denyImports.length > 0 && { deny_pub: [...denyImports] }),
     };
   }
 
@@ -221,6 +224,11 @@ export class LeafNodes implements LeafHost, LeafDialer {
     if (remoteTls === undefined && info?.tls_required !== true) return null;
     const { timeoutMs, ...dialTls } = remoteTls ?? { insecure: false, timeoutMs: DEFAULT_TLS_TIMEOUT_MS };
     return secureSocket(socket as unknown as Duplex, via.target.host, dialTls, timeoutMs).then((up) => ({ socket: up.stream as unknown as TransportSocket, version: up.tls?.version ?? '' }));
+  }
+
+  remoteDenies(link: LeafConnection): { readonly imports: readonly string[]; readonly exports: readonly string[] } {
+    const options = this.dialed.get(link)?.remote.options;
+    return { imports: options?.denyImports ?? [], exports: options?.denyExports ?? [] };
   }
 
   authenticate(link: LeafConnection, connect: LeafConnect): ReturnType<LeafAuth['authenticate']> {

@@ -22,6 +22,9 @@ export interface LeafRemoteOptions {
   readonly noRandomize: boolean;
   /** TLS toward the hub (its CA, our certificate); absent: plain, unless the hub's INFO asks for TLS. */
   readonly tls?: DialTls & { readonly timeoutMs: number };
+  /** Subjects whose messages this side never takes from the hub (no LS+ for them) and never sends it. */
+  readonly denyImports: readonly string[];
+  readonly denyExports: readonly string[];
   /** A user JWT and the seed that signs the hub's nonce (a `.creds` file). */
   readonly credentials?: UserCredentials;
 }

@@ -55,6 +55,8 @@ function remoteOptionsOf(r: LeafRemoteConfig): LeafRemoteOptions {
     account: r.account ?? GLOBAL_ACCOUNT,
     hub: r.hub,
     noRandomize: r.noRandomize,
+    denyImports: r.denyImports,
+    denyExports: r.denyExports,
     ...(secure && { tls: { ...dialTlsOf(r.tls), timeoutMs: r.tls?.timeoutMs ?? LEAF_TLS_TIMEOUT_MS } }),
     ...(credentials !== undefined && { credentials }),
   };

@@ -121,3 +121,84 @@ resolver_preload: {
     await eventually('two refusals in the edge log', () => (pair.edge.proc.output().match(/Authorization Violation/g) ?? []).length >= 2);
   });
 });
+
+/** Counts the messages a subscription of `nc` got. */
+function counted(nc: NatsConnection, subject: string): { n: number } {
+  const c = { n: 0 };
+  nc.subscribe(subject, {
+    callback: () => {
+      c.n++;
+    },
+  });
+  return c;
+}
+
+/** Publishes on `from` until `probe` has a message (the interest crossed), then `subject` once more, and settles. */
+async function crossed(from: NatsConnection, to: NatsConnection, subject: string): Promise<void> {
+  await from.flush();
+  await to.flush();
+  await sleep(300);
+  from.publish(subject, 'x');
+  await from.flush();
+  await sleep(200);
+  await to.flush();
+}
+
+describe('what crosses a leaf link: deny lists and the leaf user permissions', { timeout: 90_000 }, () => {
+  for (const [hubKind, edgeKind] of PAIRS) {
+    test(`${edgeKind} edge -> ${hubKind} hub: deny_exports and deny_imports hold both ways`, async (t) => {
+      const pair = await startLeafPair(t, hubKind, edgeKind, { edgeRemote: 'deny_exports: ["secret.>"]\ndeny_imports: ["private.>"]' });
+      const hub = await pair.hub.connect();
+      const edge = await pair.edge.connect();
+      t.after(() => closeAll([hub, edge]));
+      await linkReady(hub, edge);
+      const secretAtHub = counted(hub, 'secret.x');
+      const publicAtHub = counted(hub, 'public.x');
+      const privateAtEdge = counted(edge, 'private.y');
+      const openAtEdge = counted(edge, 'open.y');
+      await eventually('public interest across', async () => {
+        await crossed(edge, hub, 'public.x');
+        return publicAtHub.n > 0;
+      });
+      await eventually('open interest across', async () => {
+        await crossed(hub, edge, 'open.y');
+        return openAtEdge.n > 0;
+      });
+      await crossed(edge, hub, 'secret.x');
+      await crossed(hub, edge, 'private.y');
+      assert.equal(secretAtHub.n, 0, 'deny_exports: not sent to the hub');
+      assert.equal(privateAtEdge.n, 0, 'deny_imports: not taken from the hub');
+    });
+
+    test(`${edgeKind} edge -> ${hubKind} hub: the leaf user's permissions limit both directions, and the link stays up`, async (t) => {
+      const perms = 'permissions: { publish: ["up.>", "_INBOX.>"], subscribe: ["down.>", "_INBOX.>"] }';
+      const pair = await startLeafPair(t, hubKind, edgeKind, {
+        hubConf: `authorization { users: [ { user: leafy, password: pw, ${perms} }, { user: app, password: pw } ] }`,
+        edgeUrlAuth: 'leafy:pw',
+      });
+      const hub = await connectTo(pair.hub.proc.port, { user: 'app', pass: 'pw' });
+      const edge = await pair.edge.connect();
+      t.after(() => closeAll([hub, edge]));
+      // A literal subscription the leaf user may not receive: a spoke must not announce it (a hub would cut the link).
+      const forbiddenAtEdge = counted(edge, 'side.y');
+      const upAtHub = counted(hub, 'up.x');
+      const sideAtHub = counted(hub, 'side.x');
+      const downAtEdge = counted(edge, 'down.y');
+      await eventually('up crossing', async () => {
+        await crossed(edge, hub, 'up.x');
+        return upAtHub.n > 0;
+      });
+      await eventually('down crossing', async () => {
+        await crossed(hub, edge, 'down.y');
+        return downAtEdge.n > 0;
+      });
+      await crossed(edge, hub, 'side.x');
+      await crossed(hub, edge, 'side.y');
+      assert.equal(sideAtHub.n, 0, 'the leaf user may not publish side.x');
+      assert.equal(forbiddenAtEdge.n, 0, 'the leaf user may not subscribe to side.y');
+      const before = upAtHub.n;
+      await crossed(edge, hub, 'up.x');
+      assert.equal(upAtHub.n, before + 1, 'the link is still up');
+    });
+  }
+});

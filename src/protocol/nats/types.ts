@@ -68,6 +68,9 @@ export interface LeafInfo {
   info_on_connect?: boolean;
   connect_info?: boolean;
   remote_account?: string;
+  /** The leaf user's subscribe and publish permissions, for the soliciting side to enforce too. */
+  import?: { readonly allow?: readonly string[]; readonly deny?: readonly string[] };
+  export?: { readonly allow?: readonly string[]; readonly deny?: readonly string[] };
   leafnode_urls?: string[];
 }
 

@@ -30,7 +30,7 @@ test('leafnodes: listener, authorization, reconnect and remotes', () => {
   authorization { user: leaf, password: s3cret, account: APP, timeout: 1.5 }
   reconnect: 3
   remotes: [
-    { url: "nats-leaf://u:p@hub:7422", account: APP, hub: true }
+    { url: "nats-leaf://u:p@hub:7422", account: APP, hub: true, deny_imports: "a.>", deny_exports: ["b.>", "c"] }
     { urls: ["nats-leaf://a:7422", "b:7000"], no_randomize: true }
   ]
 }
@@ -43,8 +43,8 @@ accounts { APP {} }`);
     auth: { user: 'leaf', password: 's3cret', account: 'APP', timeoutMs: 1500, users: [] },
     reconnectDelayMs: 3000,
     remotes: [
-      { urls: ['nats-leaf://u:p@hub:7422'], account: 'APP', hub: true, noRandomize: false },
-      { urls: ['nats-leaf://a:7422', 'nats-leaf://b:7000'], hub: false, noRandomize: true },
+      { urls: ['nats-leaf://u:p@hub:7422'], account: 'APP', hub: true, noRandomize: false, denyImports: ['a.>'], denyExports: ['b.>', 'c'] },
+      { urls: ['nats-leaf://a:7422', 'nats-leaf://b:7000'], hub: false, noRandomize: true, denyImports: [], denyExports: [] },
     ],
   });
   assert.equal(leafnodesOf('leaf { reconnect_delay: "250ms", remotes: [ { url: "nats-leaf://h" } ] }')?.reconnectDelayMs, 250);
@@ -66,11 +66,11 @@ test('leafnodes: a users list, and the mistakes nats-server refuses', () => {
 test('leafnodes: TLS on the listener and toward a remote, credentials', () => {
   const l = leafnodesOf('leafnodes {\n  port: -1\n  tls { cert_file: c, key_file: k, verify: true }\n  remotes: [ { url: "tls://h", tls: { ca_file: ca, timeout: 3 }, credentials: "x.creds" } ]\n}');
   assert.deepEqual(l?.tls, { certFile: 'c', keyFile: 'k', verify: true, timeoutMs: 2000 });
-  assert.deepEqual(l?.remotes[0], { urls: ['tls://h'], hub: false, noRandomize: false, tls: { caFile: 'ca', insecure: false, timeoutMs: 3000 }, credentials: 'x.creds' });
+  assert.deepEqual(l?.remotes[0], { urls: ['tls://h'], hub: false, noRandomize: false, denyImports: [], denyExports: [], tls: { caFile: 'ca', insecure: false, timeoutMs: 3000 }, credentials: 'x.creds' });
 });
 
-test('leafnodes: certificate mapping, nkey seeds, deny lists and WebSocket URLs are refused until leaf links honour them', () => {
+test('leafnodes: certificate mapping, nkey seeds and WebSocket URLs are refused until leaf links honour them', () => {
   assert.deepEqual(problemsOf('leafnodes {\n  port: -1\n  tls { cert_file: c, key_file: k, verify_and_map: true }\n}'), [`c.conf:3:3: leafnodes.tls verify_and_map and pinned_certs are ${REFUSED}`]);
-  assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "nats-leaf://h", deny_exports: ["x"] } ] }'), [`c.conf:1:48: leafnodes remote deny_exports is ${REFUSED}`]);
+  assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "nats-leaf://h", nkey: "SU..." } ] }'), [`c.conf:1:48: leafnodes remote nkey is ${REFUSED}`]);
   assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "wss://h" } ] }'), [`c.conf:1:31: leafnode url scheme "wss" is ${REFUSED}`]);
 });

@@ -75,8 +75,8 @@ test('realistic nats-server config (cluster, leafnodes, websocket, mqtt, jetstre
     'cluster is not supported yet, ignored',
   ]);
   assert.deepEqual(opts.leafnodes?.remotes, [
-    { urls: ['nats-leaf://hub.example.com:7422'], account: 'APP', hub: false, noRandomize: false },
-    { urls: ['nats-leaf://hub.example.com:7422'], account: 'SYS', hub: false, noRandomize: false },
+    { urls: ['nats-leaf://hub.example.com:7422'], account: 'APP', hub: false, noRandomize: false, denyImports: [], denyExports: [] },
+    { urls: ['nats-leaf://hub.example.com:7422'], account: 'SYS', hub: false, noRandomize: false, denyImports: [], denyExports: [] },
   ]);
   assert.deepEqual(opts.accounts[1]?.streamExports, [{ subject: 'telemetry.>' }], 'exports inside an included file are read');
 });

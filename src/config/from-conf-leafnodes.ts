@@ -1,7 +1,7 @@
 // The `leafnodes {}` block, read as nats-server's parseLeafNodes reads it: the accepting listener
 // (`port`, `authorization`, `tls`) and the `remotes` this server dials. Settings leafgate cannot
 // honour yet stop the start: nkey seeds and certificate mapping change who may connect, and running
-// without them would be more open than configured.
+// without them would be more open than configured. `min_version` refuses older leafs.
 
 import type { Issues } from './conf-reader.js';
 import { fieldOf, itemsOf, lowerCased, readBoolean, readHostPort, readInteger, readString, readStringList } from './conf-reader.js';
@@ -28,6 +28,7 @@ export function readLeafnodes(issues: Issues, entry: ConfEntry): LeafnodesConfig
   let reconnectDelayMs = DEFAULT_RECONNECT_MS;
   let remotes: LeafRemoteConfig[] = [];
   let tls: TlsConfig | undefined;
+  let minVersion: string | undefined;
   for (const [key, child] of lowerCased(entry.value)) {
     const field = fieldOf(child);
     switch (key) {
@@ -66,14 +67,18 @@ export function readLeafnodes(issues: Issues, entry: ConfEntry): LeafnodesConfig
         if (tls?.verifyAndMap === true || tls?.pinnedCerts !== undefined) issues.unsupportedAccessControl(child.pos, 'leafnodes.tls verify_and_map and pinned_certs are');
         break;
       case 'min_version':
-      case 'minimum_version':
-        issues.unsupportedAccessControl(child.pos, `leafnodes.${child.key} is`);
+      case 'minimum_version': {
+        const v = readString(issues, field);
+        const problem = v === undefined ? undefined : minVersionProblem(v);
+        if (problem !== undefined) issues.error(child.pos, problem);
+        else if (v !== undefined) minVersion = v;
         break;
+      }
       default:
         issues.unknownField(child);
     }
   }
-  return { host, port, advertise, noAdvertise, ...(auth !== undefined && { auth }), ...(tls !== undefined && { tls }), reconnectDelayMs, remotes };
+  return { host, port, advertise, noAdvertise, ...(auth !== undefined && { auth }), ...(tls !== undefined && { tls }), ...(minVersion !== undefined && { minVersion }), reconnectDelayMs, remotes };
 }
 
 /** `authorization { user, password, account, timeout, users: [{ user, password, account }] }`. */
@@ -277,6 +282,14 @@ function readDelay(issues: Issues, entry: ConfEntry): number | undefined {
   }
   issues.error(entry.pos, `leafnodes ${entry.key}: expected an integer number of seconds or a duration, got ${v.kind}`);
   return undefined;
+}
+
+/** nats-server's checkLeafMinVersionConfig: a version, and at least 2.8.0. */
+function minVersionProblem(v: string): string | undefined {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(v);
+  if (m === null) return `invalid leafnode's minimum version: invalid semver`;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major > 2 || (major === 2 && minor >= 8) ? undefined : 'the minimum version should be at least 2.8.0';
 }
 
 function goType(node: ConfNode): string {

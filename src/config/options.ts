@@ -220,6 +220,8 @@ export interface LeafnodesConfig {
   readonly auth?: LeafAuthConfig;
   /** TLS on the listener, started right after INFO (nats-server 2.9.10's order). */
   readonly tls?: TlsConfig;
+  /** Leafs whose CONNECT names an older version are refused. */
+  readonly minVersion?: string;
   /** The wait between attempts to reach a remote, and after losing one. */
   readonly reconnectDelayMs: number;
   readonly remotes: readonly LeafRemoteConfig[];

@@ -3,7 +3,7 @@
 // remote of ours); the accepting side took it on the leafnodes port. Core's LinkConnection gives the
 // router's view: one copy per link, queue groups listed, never cut as a slow consumer.
 
-import { NatsParser, ParseErrorKind, WireError, errFrame, leafLoopDetected, subViolation } from '../protocol/nats/index.js';
+import { NatsParser, ParseErrorKind, WireError, errFrame, leafLoopDetected, leafMinVersion, subViolation } from '../protocol/nats/index.js';
 import type { LeafConnect, LeafInfo, LeafOpHandler, PubFrame } from '../protocol/nats/index.js';
 import { ConnectionKind, Keepalive, LinkConnection, Subscription, isValidLiteralSubject, isValidSubscribeSubject, scheduleFlush } from '../core/index.js';
 import type { Account, AuthOutcome, InterestFeed, InterestTally, KeepaliveOwner, Limits, PermissionRules, Permissions, Router, TransportSocket } from '../core/index.js';
@@ -15,6 +15,8 @@ const LOOP_DELAY_MS = 30_000;
 /** The soliciting side waits this long for the first INFO, then for the INFO that confirms CONNECT. */
 const FIRST_INFO_MS = 2_000;
 const CONNECT_INFO_MS = 2_000;
+/** How long a leaf refused for its version is held before the close (nats-server's leafNodeWaitBeforeClose). */
+const MIN_VERSION_HOLD_MS = 5_000;
 const LDS_PREFIX = '$LDS.';
 const JS_ACK_PREFIX = '$JS.ACK.';
 /** A leaf link has no max_control_line (long queue lists); this bounds a line that never ends. */
@@ -48,6 +50,8 @@ export interface LeafHost {
   readonly clusterName: string;
   /** This server's JetStream domain ('' for none). */
   readonly domain: string;
+  /** The oldest version an accepted leaf may run ('' for any). */
+  readonly minVersion: string;
   /** The handshake finished: the link carries traffic. */
   registered(conn: LeafConnection): void;
   /** A later INFO from the accepting side (new leafnode_urls). */
@@ -316,6 +320,7 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
       ...(perms?.publish !== undefined && { export: perms.publish }),
     };
     this.sendNow(Buffer.from(`INFO ${JSON.stringify(info)}\r\n`, 'utf8'));
+    if (this.host.minVersion !== '' && !versionAtLeast(this.remoteConnect?.version ?? '', this.host.minVersion)) return this.refuseVersion();
     this.register();
     this.parser.resume();
     const held = this.held.splice(0);
@@ -323,6 +328,17 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
       if (this.closed || this.authPending) break;
       this.feed(chunk);
     }
+  }
+
+  /**
+   * A leaf older than min_version: it gets the INFO it waits for (so it does not give up and retry at
+   * once), then the error, and the link closes after MIN_VERSION_HOLD_MS, as nats-server does.
+   */
+  private refuseVersion(): void {
+    const text = leafMinVersion(this.host.minVersion);
+    this.host.router.log.error(`${this.label()} - ${text}`);
+    this.sendNow(errFrame(text));
+    this.deadline = setTimeout(() => this.close('Minimum Version Required'), MIN_VERSION_HOLD_MS);
   }
 
   /** The handshake is over: our interest goes over and messages flow. */
@@ -555,4 +571,17 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
     if (this.deadline !== null) clearTimeout(this.deadline);
     this.deadline = null;
   }
+}
+
+/** Whether `version` (`2.9.10`, `v2.10.0-beta`) is at least `min`; an unreadable one is not. */
+function versionAtLeast(version: string, min: string): boolean {
+  const parse = (v: string): number[] | null => {
+    const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(v);
+    return m === null ? null : [Number(m[1]), Number(m[2]), Number(m[3])];
+  };
+  const have = parse(version);
+  const need = parse(min);
+  if (have === null || need === null) return false;
+  for (let i = 0; i < 3; i++) if (have[i] !== need[i]) return (have[i] as number) > (need[i] as number);
+  return true;
 }

@@ -31,6 +31,8 @@ export interface LeafNodesOptions {
   readonly login?: LeafListenerLogin;
   readonly reconnectDelayMs: number;
   readonly remotes: readonly LeafRemoteOptions[];
+  /** Leafs whose CONNECT names an older version are refused (`min_version`). */
+  readonly minVersion?: string;
   /** TLS on the listener: leafs must start it right after our INFO. */
   readonly tls?: { readonly upgrade: TlsUpgrader; readonly timeoutMs: number; readonly verify: boolean };
   /** This server's JetStream domain ('' for none) and whether JetStream runs. */
@@ -87,6 +89,10 @@ export class LeafNodes implements LeafHost, LeafDialer {
   /** The listener's bound port; 0 without one. */
   get port(): number {
     return this.listener === null ? 0 : boundPort(this.listener);
+  }
+
+  get minVersion(): string {
+    return this.options.minVersion ?? '';
   }
 
   get domain(): string {

@@ -23,6 +23,7 @@ export async function openLeafNodes(config: LeafnodesConfig, opts: Options, rout
       advertise: config.advertise,
       noAdvertise: config.noAdvertise,
       ...(config.auth !== undefined && { login: config.auth }),
+      ...(config.minVersion !== undefined && { minVersion: config.minVersion }),
       ...(config.tls !== undefined && { tls: { upgrade: loadTls(config.tls), timeoutMs: config.tls.timeoutMs, verify: config.tls.verify } }),
       reconnectDelayMs: config.reconnectDelayMs,
       remotes: config.remotes.map(remoteOptionsOf),

@@ -207,6 +207,12 @@ describe('leaf link: logins and loops', { timeout: 90_000 }, () => {
     await eventually('a second attempt', async () => (pair.edge.proc.output().match(/Authorization Violation/g) ?? []).length >= 2);
   });
 
+  test('a leafgate hub with min_version refuses an older nats-server leaf with nats-server\'s error', async (t) => {
+    const pair = await startLeafPair(t, 'leafgate', 'nats-server', { hubLeaf: 'min_version: "2.10.0"' });
+    await eventually('the refusal told to the edge', async () => /connection rejected since minimum version required is "2\.10\.0"/.test(pair.edge.proc.output()));
+    assert.doesNotMatch(pair.hub.proc.output(), /Leafnode connection created/);
+  });
+
   test('two leafgates that are each other\'s remote detect the loop and say so', async (t) => {
     const edgeLeafPort = await freePort();
     const pair = await startLeafPair(t, 'leafgate', 'leafgate', {

@@ -59,6 +59,11 @@ export function leafLoopDetected(account: string, delaySeconds: number): string 
   return `Loop detected for leafnode account=${quote(account)}. Delaying attempt to reconnect for ${delaySeconds}s`;
 }
 
+/** A leaf refused for running a version older than the listener's min_version. */
+export function leafMinVersion(min: string): string {
+  return `connection rejected since minimum version required is ${quote(min)}`;
+}
+
 export function errFrame(text: string): Buffer {
   return Buffer.from(`-ERR '${text}'\r\n`, 'latin1');
 }

@@ -63,6 +63,12 @@ test('leafnodes: a users list, and the mistakes nats-server refuses', () => {
   assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "nats-leaf://h", account: NOPE } ] }'), ['c.conf:1:1: leafnode account "NOPE" not found']);
 });
 
+test('leafnodes: min_version is a version of at least 2.8.0', () => {
+  assert.equal(leafnodesOf('leafnodes { port: -1, min_version: "2.9.0" }')?.minVersion, '2.9.0');
+  assert.deepEqual(problemsOf('leafnodes { port: -1, min_version: "2.7.9" }'), ['c.conf:1:23: the minimum version should be at least 2.8.0']);
+  assert.deepEqual(problemsOf('leafnodes { port: -1, min_version: "x" }'), ["c.conf:1:23: invalid leafnode's minimum version: invalid semver"]);
+});
+
 test('leafnodes: TLS on the listener and toward a remote, credentials', () => {
   const l = leafnodesOf('leafnodes {\n  port: -1\n  tls { cert_file: c, key_file: k, verify: true }\n  remotes: [ { url: "tls://h", tls: { ca_file: ca, timeout: 3 }, credentials: "x.creds" } ]\n}');
   assert.deepEqual(l?.tls, { certFile: 'c', keyFile: 'k', verify: true, timeoutMs: 2000 });

@@ -258,6 +258,10 @@ export class Server {
       (this.mqtt as MqttFront).acceptWebsocket(client);
       return;
     }
+    if (client.leaf) {
+      if (this.leafNodes?.acceptWebsocket(client.socket, client.remoteAddress, client.socket.remotePort ?? 0) !== true) client.socket.destroy();
+      return;
+    }
     this.router.accept({
       socket: client.socket,
       type: 'WEBSOCKET',

@@ -1,7 +1,8 @@
 // The `leafnodes {}` block, read as nats-server's parseLeafNodes reads it: the accepting listener
 // (`port`, `authorization`, `tls`) and the `remotes` this server dials. Settings leafgate cannot
 // honour yet stop the start: nkey seeds and certificate mapping change who may connect, and running
-// without them would be more open than configured. `min_version` refuses older leafs.
+// without them would be more open than configured. `min_version` refuses older leafs. A remote's
+// `proxy` is leafgate's own: an HTTP CONNECT proxy, for plain and WebSocket links alike.
 
 import type { Issues } from './conf-reader.js';
 import { fieldOf, itemsOf, lowerCased, readBoolean, readHostPort, readInteger, readString, readStringList } from './conf-reader.js';
@@ -9,11 +10,12 @@ import type { ConfEntry, ConfNode } from './conf-tree.js';
 import { DurationError, parseGoDurationMs } from './durations.js';
 import { readClientTls } from './from-conf-client-tls.js';
 import { readTls } from './from-conf-tls.js';
-import type { ClientTlsConfig, LeafAuthConfig, LeafRemoteConfig, LeafnodesConfig, TlsConfig } from './options.js';
+import type { ClientTlsConfig, LeafAuthConfig, LeafProxyConfig, LeafRemoteConfig, LeafnodesConfig, TlsConfig } from './options.js';
 
 /** nats-server's default delay between attempts to reach a remote. */
 const DEFAULT_RECONNECT_MS = 1000;
-const URL_SCHEMES = new Set(['nats-leaf:', 'nats:', 'tcp:', 'tls:']);
+const URL_SCHEMES = new Set(['nats-leaf:', 'nats:', 'tcp:', 'tls:', 'ws:', 'wss:']);
+const WEBSOCKET_SCHEMES = new Set(['ws:', 'wss:']);
 
 export function readLeafnodes(issues: Issues, entry: ConfEntry): LeafnodesConfig | undefined {
   if (entry.value.kind !== 'map') {
@@ -183,6 +185,7 @@ function readRemotes(issues: Issues, entry: ConfEntry): LeafRemoteConfig[] {
     let credentials: string | undefined;
     let denyImports: string[] = [];
     let denyExports: string[] = [];
+    let proxy: LeafProxyConfig | undefined;
     for (const [key, child] of lowerCased(item.node)) {
       const field = fieldOf(child);
       switch (key) {
@@ -217,14 +220,18 @@ function readRemotes(issues: Issues, entry: ConfEntry): LeafRemoteConfig[] {
         case 'deny_export':
           denyExports = readStringList(issues, field) ?? denyExports;
           break;
-        case 'nkey':
+        case 'proxy':
+          proxy = readProxy(issues, child);
+          break;
         case 'ws_compress':
         case 'ws_compression':
         case 'websocket_compress':
         case 'websocket_compression':
         case 'ws_no_masking':
         case 'websocket_no_masking':
-        case 'proxy':
+          if (readBoolean(issues, field) === true) issues.unsupported(child, `leafnodes remote ${child.key}`);
+          break;
+        case 'nkey':
           issues.unsupportedAccessControl(child.pos, `leafnodes remote ${child.key} is`);
           break;
         default:
@@ -236,12 +243,17 @@ function readRemotes(issues: Issues, entry: ConfEntry): LeafRemoteConfig[] {
       if (!urlGiven) issues.error(item.pos, 'remote leafnode needs a url');
       continue;
     }
-    remotes.push({ urls, ...(account !== undefined && { account }), hub, noRandomize, denyImports, denyExports, ...(tls !== undefined && { tls }), ...(credentials !== undefined && { credentials }) });
+    const websockets = urls.filter((u) => WEBSOCKET_SCHEMES.has(new URL(u).protocol)).length;
+    if (websockets > 0 && websockets < urls.length) {
+      issues.error(item.pos, 'remote leafnode URLs must all be websocket (ws://, wss://) or none');
+      continue;
+    }
+    remotes.push({ urls, ...(account !== undefined && { account }), hub, noRandomize, denyImports, denyExports, ...(tls !== undefined && { tls }), ...(proxy !== undefined && { proxy }), ...(credentials !== undefined && { credentials }) });
   }
   return remotes;
 }
 
-/** `url` or `urls`: a string or a list; `nats-leaf://[user:pass@]host[:port]` (port 7422 by default). */
+/** `url` or `urls`: a string or a list; `nats-leaf://[user:pass@]host[:port]` (port 7422 by default), or `ws://`/`wss://`. */
 function readUrls(issues: Issues, entry: ConfEntry): string[] {
   const nodes: readonly ConfNode[] = entry.value.kind === 'array' ? entry.value.items : [entry.value];
   const urls: string[] = [];
@@ -265,6 +277,29 @@ function readUrls(issues: Issues, entry: ConfEntry): string[] {
     urls.push(text);
   }
   return urls;
+}
+
+/** leafgate's `proxy { url, username, password }`: an HTTP proxy that opens CONNECT tunnels. */
+function readProxy(issues: Issues, entry: ConfEntry): LeafProxyConfig | undefined {
+  if (entry.value.kind !== 'map') {
+    issues.error(entry.pos, `leafnodes remote proxy: expected a map, got ${entry.value.kind}`);
+    return undefined;
+  }
+  let url: string | undefined;
+  let username: string | undefined;
+  let password: string | undefined;
+  for (const [key, child] of lowerCased(entry.value)) {
+    const field = fieldOf(child);
+    if (key === 'url') url = readString(issues, field);
+    else if (key === 'username' || key === 'user') username = readString(issues, field);
+    else if (key === 'password' || key === 'pass') password = readString(issues, field);
+    else issues.unknownField(child);
+  }
+  if (url === undefined || !/^https?:\/\/[^/]+/.test(url) || !URL.canParse(url)) {
+    issues.error(entry.pos, `leafnodes remote proxy needs a url such as "http://proxy:3128"`);
+    return undefined;
+  }
+  return { url, ...(username !== undefined && { username }), ...(password !== undefined && { password }) };
 }
 
 /** nats-server 2.9.10 reads whole seconds; 2.12 a Go duration. Both are taken. */

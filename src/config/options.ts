@@ -254,6 +254,16 @@ export interface LeafRemoteConfig {
   readonly tls?: ClientTlsConfig;
   /** A `.creds` file: the user JWT sent in CONNECT, the seed that signs the hub's nonce. */
   readonly credentials?: string;
+  /** Reach the hub through this HTTP proxy's CONNECT tunnel (leafgate's own). */
+  readonly proxy?: LeafProxyConfig;
+}
+
+/** An HTTP proxy that opens tunnels with CONNECT. */
+export interface LeafProxyConfig {
+  /** `http://host:port`. */
+  readonly url: string;
+  readonly username?: string;
+  readonly password?: string;
 }
 
 /** The `mqtt {}` listener for MQTT 3.1.1 and 5 clients. */

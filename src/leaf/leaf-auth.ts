@@ -35,7 +35,7 @@ export class LeafAuth {
     return this.own === null ? this.clients.newNonce() : '';
   }
 
-  async authenticate(connect: LeafConnect, nonce: string, host: string): Promise<AuthOutcome> {
+  async authenticate(connect: LeafConnect, nonce: string, host: string, connectionType: 'LEAFNODE' | 'LEAFNODE_WS'): Promise<AuthOutcome> {
     const own = this.own;
     if (own !== null) {
       if (own.user !== undefined) {
@@ -54,6 +54,6 @@ export class LeafAuth {
       ...(connect.jwt !== undefined && { jwt: connect.jwt }),
       ...(connect.sig !== undefined && { sig: connect.sig }),
     };
-    return this.clients.authenticate(asClient, { connectionType: 'LEAFNODE', nonce, tlsIdentity: null, host });
+    return this.clients.authenticate(asClient, { connectionType, nonce, tlsIdentity: null, host });
   }
 }

@@ -27,8 +27,8 @@ const PONG = Buffer.from('PONG\r\n');
 /** What a leaf connection needs from the leaf node service that made it. */
 export interface LeafHost {
   readonly router: Router;
-  /** The accepting side's INFO (without client_id and nonce). */
-  listenerInfo(): Omit<LeafInfo, 'client_id'>;
+  /** The accepting side's INFO for `conn` (without client_id and nonce). */
+  listenerInfo(conn: LeafConnection): Omit<LeafInfo, 'client_id'>;
   /** Our CONNECT to a remote, answering its first INFO. */
   connectFor(conn: LeafConnection, info: LeafInfo): LeafConnect;
   /**
@@ -71,6 +71,8 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
   remoteConnect: LeafConnect | null = null;
   /** The account the other side bound this link to (its INFO's remote_account); ''  until known. */
   remoteAccount = '';
+  /** The link runs over a WebSocket (its TLS, if any, is the WebSocket's: no TLS after INFO). */
+  readonly websocket: boolean;
   /** The address dialed or accepted from. */
   readonly ip: string;
   readonly port: number;
@@ -92,8 +94,9 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
   /** The accepting side's leaf user's permissions (as configured, from the user's point of view). */
   private userRules: PermissionRules | undefined = undefined;
 
-  constructor(host: LeafHost, cid: number, socket: TransportSocket, solicited: boolean, account: Account | null, ip: string, port: number) {
+  constructor(host: LeafHost, cid: number, socket: TransportSocket, solicited: boolean, account: Account | null, ip: string, port: number, websocket = false) {
     super(cid, ConnectionKind.Leaf);
+    this.websocket = websocket;
     this.host = host;
     this.socket = socket;
     this.solicited = solicited;
@@ -151,7 +154,7 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
       return;
     }
     this.nonce = this.host.newNonce();
-    const info: LeafInfo = { ...this.host.listenerInfo(), client_id: this.cid, ...(this.nonce !== '' && { nonce: this.nonce }) };
+    const info: LeafInfo = { ...this.host.listenerInfo(this), client_id: this.cid, ...(this.nonce !== '' && { nonce: this.nonce }) };
     this.sendNow(Buffer.from(`INFO ${JSON.stringify(info)}\r\n`, 'utf8'));
     this.deadline = setTimeout(() => this.closeWithError(WireError.AuthTimeout, 'Authentication Timeout'), this.host.authTimeoutMs);
     this.startTls(null, () => undefined);
@@ -167,6 +170,8 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
     this.socket.on('drain', this.onDrainBound);
     this.socket.on('error', this.onErrorBound);
     this.socket.on('close', this.onCloseBound);
+    // A socket from a proxy tunnel comes paused, with what the hub sent already waiting in it.
+    this.socket.resume();
   }
 
   /**
@@ -312,7 +317,7 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
     // The leaf enforces its user's permissions on its side too: what it may subscribe to (import) and publish (export).
     const perms = outcome.permissions;
     const info: LeafInfo = {
-      ...this.host.listenerInfo(),
+      ...this.host.listenerInfo(this),
       client_id: this.cid,
       connect_info: true,
       remote_account: account.name,

@@ -150,9 +150,21 @@ export class LeafNodes implements LeafHost, LeafDialer {
     return out;
   }
 
+  /**
+   * A leaf came in on the websocket listener (a path with `/leafnode`). Taken only when leafs are
+   * accepted at all (a leafnodes port), as in nats-server.
+   */
+  acceptWebsocket(socket: TransportSocket, ip: string, port: number): boolean {
+    if (this.listener === null) return false;
+    const link = new LeafConnection(this, this.router.newLinkCid(), socket, false, null, unmapped(ip), port, true);
+    this.links.add(link);
+    link.begin();
+    return true;
+  }
+
   linkUp(remote: LeafRemote, stream: Duplex, target: LeafTarget): Promise<LinkEnd> {
     const account = this.router.findAccount(remote.options.account) ?? this.router.globalAccount();
-    const link = new LeafConnection(this, this.router.newLinkCid(), stream as unknown as TransportSocket, true, account, target.host, target.port);
+    const link = new LeafConnection(this, this.router.newLinkCid(), stream as unknown as TransportSocket, true, account, target.host, target.port, target.kind !== 'tcp');
     link.isSpoke = !remote.options.hub;
     this.links.add(link);
     return new Promise((done) => {
@@ -161,7 +173,7 @@ export class LeafNodes implements LeafHost, LeafDialer {
     });
   }
 
-  listenerInfo(): Omit<LeafInfo, 'client_id'> {
+  listenerInfo(link: LeafConnection): Omit<LeafInfo, 'client_id'> {
     const info = this.router.serverInfo;
     const self = this.advertised();
     return {
@@ -175,7 +187,7 @@ export class LeafNodes implements LeafHost, LeafDialer {
       headers: !this.router.noHeaderSupport,
       auth_required: true,
       max_payload: this.router.limits.maxPayload,
-      ...(this.options.tls !== undefined && { tls_required: true, ...(this.options.tls.verify && { tls_verify: true }) }),
+      ...(this.options.tls !== undefined && !link.websocket && { tls_required: true, ...(this.options.tls.verify && { tls_verify: true }) }),
       ...(this.options.jetstream && { jetstream: true }),
       ip: self,
       ...(this.options.domain !== '' && { domain: this.options.domain }),
@@ -217,7 +229,7 @@ export class LeafNodes implements LeafHost, LeafDialer {
   secure(link: LeafConnection, socket: TransportSocket, info: LeafInfo | null): Promise<{ socket: TransportSocket; version: string }> | null {
     if (!link.solicited) {
       const tls = this.options.tls;
-      if (tls === undefined) return null;
+      if (tls === undefined || link.websocket) return null;
       return deadline(
         tls.upgrade(socket as unknown as net.Socket).then((up) => ({ socket: up.socket, version: up.version })),
         tls.timeoutMs,
@@ -225,7 +237,7 @@ export class LeafNodes implements LeafHost, LeafDialer {
       );
     }
     const via = this.dialed.get(link);
-    if (via === undefined) return null;
+    if (via === undefined || via.target.kind !== 'tcp') return null;
     const remoteTls = via.remote.options.tls;
     if (remoteTls === undefined && info?.tls_required !== true) return null;
     const { timeoutMs, ...dialTls } = remoteTls ?? { insecure: false, timeoutMs: DEFAULT_TLS_TIMEOUT_MS };
@@ -238,7 +250,7 @@ export class LeafNodes implements LeafHost, LeafDialer {
   }
 
   authenticate(link: LeafConnection, connect: LeafConnect): ReturnType<LeafAuth['authenticate']> {
-    return this.auth.authenticate(connect, link.infoNonce, link.ip);
+    return this.auth.authenticate(connect, link.infoNonce, link.ip, link.websocket ? 'LEAFNODE_WS' : 'LEAFNODE');
   }
 
   newNonce(): string {
@@ -274,6 +286,7 @@ export class LeafNodes implements LeafHost, LeafDialer {
   closed(link: LeafConnection): void {
     this.links.delete(link);
     if (link.isRegistered) this.router.log.info(`${link.label()} - Leafnode connection closed: ${link.closeReason}${link.account !== null ? ` - Account: ${link.account.name}` : ''}`);
+    else if (link.solicited) this.router.log.warn(`${link.label()} - Leafnode connection closed before the handshake finished: ${link.closeReason}`);
     const via = this.dialed.get(link);
     if (via === undefined) return;
     this.dialed.delete(link);

@@ -4,7 +4,7 @@
 // once do not hit the hub together. A loop or a same-cluster refusal waits 30 s, as nats-server does.
 
 import { dial } from '../transports/index.js';
-import type { DialTls } from '../transports/index.js';
+import type { DialKind, DialProxy, DialTls } from '../transports/index.js';
 import type { UserCredentials } from '../auth/index.js';
 import type { Duplex } from 'node:stream';
 
@@ -27,6 +27,8 @@ export interface LeafRemoteOptions {
   readonly denyExports: readonly string[];
   /** A user JWT and the seed that signs the hub's nonce (a `.creds` file). */
   readonly credentials?: UserCredentials;
+  /** Reach the hub through this HTTP proxy's CONNECT tunnel. */
+  readonly proxy?: DialProxy;
 }
 
 /** Where one attempt goes. */
@@ -34,6 +36,8 @@ export interface LeafTarget {
   readonly url: URL;
   readonly host: string;
   readonly port: number;
+  /** tcp for nats-leaf:// and tls:// (TLS starts after INFO), ws or wss for a WebSocket leaf link. */
+  readonly kind: DialKind;
 }
 
 export interface LeafDialer {
@@ -78,6 +82,8 @@ export class LeafRemote {
    * address once). Credentials in the configured URL go with the learned ones.
    */
   learn(hostPorts: readonly string[], via: LeafTarget): void {
+    // The hub gossips its leafnode ports: no use to a WebSocket remote.
+    if (via.kind !== 'tcp') return;
     const learned: LeafTarget[] = [];
     for (const hp of hostPorts) {
       const url = new URL(via.url.href);
@@ -103,8 +109,19 @@ export class LeafRemote {
     if (this.stopped) return;
     const target = this.targets[this.next++ % this.targets.length];
     let stream: Duplex;
+    const o = this.options;
+    const websocket = target.kind !== 'tcp';
     try {
-      stream = (await dial({ kind: 'tcp', host: target.host, port: target.port, timeoutMs: DIAL_TIMEOUT_MS })).stream;
+      const dialed = await dial({
+        kind: target.kind,
+        host: target.host,
+        port: target.port,
+        timeoutMs: websocket ? Math.max(DIAL_TIMEOUT_MS, o.tls?.timeoutMs ?? 0) : DIAL_TIMEOUT_MS,
+        ...(websocket && { path: leafnodePath(target.url) }),
+        ...(target.kind === 'wss' && o.tls !== undefined && { tls: o.tls }),
+        ...(o.proxy !== undefined && { proxy: o.proxy }),
+      });
+      stream = dialed.stream;
     } catch (err) {
       this.failures++;
       this.lastError = (err as Error).message;
@@ -131,10 +148,23 @@ export class LeafRemote {
   }
 }
 
+const WEBSOCKET_PORTS: Readonly<Record<string, number>> = { 'ws:': 80, 'wss:': 443 };
+
 function targetOf(text: string): LeafTarget {
   const url = new URL(text);
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  return { url, host, port: url.port === '' ? DEFAULT_PORT : Number(url.port) };
+  const ws = WEBSOCKET_PORTS[url.protocol];
+  const kind: DialKind = ws === undefined ? 'tcp' : url.protocol === 'wss:' ? 'wss' : 'ws';
+  return { url, host, port: url.port !== '' ? Number(url.port) : (ws ?? DEFAULT_PORT), kind };
+}
+
+/**
+ * The request path of a WebSocket leaf link: `/leafnode`, which both nats-server 2.9.10 (a path
+ * starting with it) and 2.10.5+ (ending with it) take; after a path of the URL's own, 2.10.5+'s form.
+ */
+function leafnodePath(url: URL): string {
+  const own = url.pathname.replace(/\/+$/, '');
+  return `${own}/leafnode`;
 }
 
 function shuffle<T>(items: T[]): T[] {

@@ -6,6 +6,7 @@ import { CredentialsError, parseCredentials } from '../auth/index.js';
 import type { LeafRemoteConfig, LeafnodesConfig, Options } from '../config/index.js';
 import type { ClientAuthenticator, Router } from '../core/index.js';
 import type { LeafNodes, LeafRemoteOptions } from '../leaf/index.js';
+import type { DialProxy } from '../transports/index.js';
 import { GLOBAL_ACCOUNT, ListenError } from '../util/index.js';
 import { StartError } from './start-error.js';
 import { dialTlsOf, loadTls } from './tls-setup.js';
@@ -41,7 +42,7 @@ export async function openLeafNodes(config: LeafnodesConfig, opts: Options, rout
 
 /** A remote as the leaf module takes it: certificate and credentials files read here. A `tls://` URL asks for TLS without a block. */
 function remoteOptionsOf(r: LeafRemoteConfig): LeafRemoteOptions {
-  const secure = r.tls !== undefined || r.urls.some((u) => u.startsWith('tls://'));
+  const secure = r.tls !== undefined || r.urls.some((u) => u.startsWith('tls://') || u.startsWith('wss://'));
   let credentials;
   if (r.credentials !== undefined) {
     try {
@@ -60,5 +61,16 @@ function remoteOptionsOf(r: LeafRemoteConfig): LeafRemoteOptions {
     denyExports: r.denyExports,
     ...(secure && { tls: { ...dialTlsOf(r.tls), timeoutMs: r.tls?.timeoutMs ?? LEAF_TLS_TIMEOUT_MS } }),
     ...(credentials !== undefined && { credentials }),
+    ...(r.proxy !== undefined && { proxy: proxyOf(r.proxy) }),
+  };
+}
+
+function proxyOf(p: NonNullable<LeafRemoteConfig['proxy']>): DialProxy {
+  const url = new URL(p.url);
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
+    ...(p.username !== undefined && { username: p.username }),
+    ...(p.password !== undefined && { password: p.password }),
   };
 }

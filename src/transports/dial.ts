@@ -36,11 +36,23 @@ export interface DialOptions {
   readonly tls?: DialTls;
   /** The WebSocket subprotocol the remote must accept. */
   readonly subprotocol?: string;
-  /** For connecting, the TLS handshake and the WebSocket upgrade together. */
+  /** For connecting, the TLS handshake and the WebSocket upgrade together (the proxy's tunnel has as long again). */
   readonly timeoutMs: number;
+  /** Reach the host through this HTTP proxy's CONNECT tunnel. */
+  readonly proxy?: DialProxy;
+}
+
+/** An HTTP proxy that opens tunnels with CONNECT (networks that only let HTTPS out through one). */
+export interface DialProxy {
+  readonly host: string;
+  readonly port: number;
+  /** Basic authentication; both or neither. */
+  readonly username?: string;
+  readonly password?: string;
 }
 
 export interface DialedSocket {
+  /** Paused when it came through a plain proxy tunnel: resume it once listening. */
   readonly stream: Duplex;
   readonly remoteAddress: string;
   readonly tls: { readonly version: string; readonly cipher: string } | null;
@@ -79,9 +91,12 @@ export async function dial(opts: DialOptions): Promise<DialedSocket> {
   const secure = opts.kind === 'tls' || opts.kind === 'wss';
   const where = hostPort(opts.host, opts.port);
   const url = `${opts.kind}://${where}${opts.path ?? '/'}`;
+  const tunnel = opts.proxy === undefined ? null : await proxyTunnel(opts.proxy, where, opts.timeoutMs);
   return new Promise((resolve, reject) => {
-    const socket: net.Socket = secure ? tlsConnect(opts) : net.connect({ host: opts.host, port: opts.port });
-    let step: Step = 'connect';
+    const socket: net.Socket = secure ? tlsConnect({ ...opts, ...(tunnel !== null && { socket: tunnel }) }) : (tunnel ?? net.connect({ host: opts.host, port: opts.port }));
+    // TLS and WebSocket speak first, so nothing waits in a tunnel for them: it may flow now.
+    if (tunnel !== null && (secure || websocket !== null)) tunnel.resume();
+    let step: Step = tunnel === null ? 'connect' : secure ? 'tls' : 'upgrade';
     let settled = false;
     let ws: WebSocket | null = null;
     const fail = (message: string): void => {
@@ -106,10 +121,12 @@ export async function dial(opts: DialOptions): Promise<DialedSocket> {
       resolve({ stream, remoteAddress: socket.remoteAddress ?? opts.host, tls: t === null ? null : { version: t.getProtocol() ?? '', cipher: t.getCipher().standardName } });
     };
     socket.on('error', failed);
-    socket.once('connect', () => (step = secure ? 'tls' : 'upgrade'));
+    if (tunnel === null) socket.once('connect', () => (step = secure ? 'tls' : 'upgrade'));
     if (secure) socket.once('secureConnect', () => (step = 'upgrade'));
     if (websocket === null) {
-      socket.once(secure ? 'secureConnect' : 'connect', () => done(socket));
+      // A plain tunnel is connected already.
+      if (!secure && tunnel !== null) process.nextTick(() => done(socket));
+      else socket.once(secure ? 'secureConnect' : 'connect', () => done(socket));
       return;
     }
     // ws itself fails the upgrade when the remote does not answer with the requested subprotocol.
@@ -147,5 +164,49 @@ export function secureSocket(socket: Duplex, host: string, tlsOptions: DialTls |
       secured.removeListener('error', fail);
       resolve({ stream: secured, remoteAddress: secured.remoteAddress ?? host, tls: { version: secured.getProtocol() ?? '', cipher: secured.getCipher().standardName } });
     });
+  });
+}
+
+/**
+ * A connection to `target` (`host:port`) through an HTTP proxy: `CONNECT` and a 2xx answer make the
+ * socket a tunnel. Bytes after the answer's headers belong to the tunnel and are put back; the socket
+ * is left paused, so a plain stream's caller resumes it once it listens (a server that speaks first,
+ * as a NATS server does, may have sent them with the answer).
+ */
+function proxyTunnel(proxy: DialProxy, target: string, timeoutMs: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const via = hostPort(proxy.host, proxy.port);
+    const socket = net.connect({ host: proxy.host, port: proxy.port });
+    let head = Buffer.alloc(0);
+    const fail = (message: string): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(new Error(message));
+    };
+    const timer = setTimeout(() => fail(`timed out after ${timeoutMs} ms opening a tunnel to ${target} through proxy ${via}`), timeoutMs);
+    const onError = (err: Error): void => fail(`proxy ${via}: ${err.message}`);
+    socket.on('error', onError);
+    socket.once('connect', () => {
+      const auth = proxy.username !== undefined ? `Proxy-Authorization: Basic ${Buffer.from(`${proxy.username}:${proxy.password ?? ''}`).toString('base64')}\r\n` : '';
+      socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${auth}\r\n`);
+    });
+    const onData = (chunk: Buffer): void => {
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) {
+        if (head.length > 16 * 1024) fail(`proxy ${via} sent no answer to CONNECT`);
+        return;
+      }
+      socket.off('data', onData);
+      socket.pause();
+      const status = /^HTTP\/1\.[01] (\d{3})([^\r]*)/.exec(head.toString('latin1', 0, end));
+      if (status === null || status[1]![0] !== '2') return fail(`proxy ${via} refused the tunnel to ${target}: ${status === null ? 'not HTTP' : `HTTP ${status[1]}${status[2]}`}`);
+      const rest = head.subarray(end + 4);
+      if (rest.length > 0) socket.unshift(rest);
+      clearTimeout(timer);
+      socket.off('error', onError);
+      resolve(socket);
+    };
+    socket.on('data', onData);
   });
 }

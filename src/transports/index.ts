@@ -9,4 +9,4 @@ export async function listenWebsocket(...args: Parameters<typeof import('./webso
   return listen(...args);
 }
 export { dial, secureSocket } from './dial.js';
-export type { DialedSocket, DialKind, DialOptions, DialTls } from './dial.js';
+export type { DialedSocket, DialKind, DialOptions, DialProxy, DialTls } from './dial.js';

@@ -43,6 +43,8 @@ export interface WebsocketClient {
   readonly jwtCookie?: string;
   /** MQTT over WebSocket: the request's path ends in `/mqtt` (nats-server 2.10.5+). */
   readonly mqtt: boolean;
+  /** A leaf node link: the path starts (nats-server 2.9.10) or ends (2.10.5+) with `/leafnode`. */
+  readonly leaf: boolean;
   /** wss: the handshake's details (client certificate included). */
   readonly tls?: ReturnType<typeof tlsDetails>;
 }
@@ -91,6 +93,7 @@ export async function listenWebsocket(opts: WebsocketListenOptions, onClient: (c
         ...(forwarded !== null && { forwardedFor: forwarded }),
         ...(jwt !== null && { jwtCookie: jwt }),
         mqtt: isMqttPath(req),
+        leaf: isLeafPath(req),
         ...(tls !== undefined && { tls }),
       });
     });
@@ -112,6 +115,11 @@ export async function listenWebsocket(opts: WebsocketListenOptions, onClient: (c
 function isMqttPath(req: http.IncomingMessage): boolean {
   const path = (req.url ?? '/').split('?')[0];
   return path.endsWith('/mqtt');
+}
+
+function isLeafPath(req: http.IncomingMessage): boolean {
+  const path = (req.url ?? '/').split('?')[0];
+  return path.startsWith('/leafnode') || path.endsWith('/leafnode');
 }
 
 /** nats-server's wsUpgrade checks, in its order: [HTTP status, reason] for the first that fails. */

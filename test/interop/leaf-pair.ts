@@ -84,20 +84,20 @@ async function node(t: TestContext, kind: ServerKind, dir: string, name: string,
 /**
  * A hub listening for leafs and an edge with it as its remote. `hubConf`/`edgeConf` add config text
  * (`leafnodes` blocks excluded: `hubLeaf` and `edgeLeaf` go inside them, `edgeRemote` inside the
- * remote, and `edgeUrlAuth` is the `user:password` of its URL).
+ * remote, `edgeUrlAuth` is the `user:password` of its URL, and `edgeUrl` replaces that URL).
  */
 export async function startLeafPair(
   t: TestContext,
   hubKind: ServerKind,
   edgeKind: ServerKind,
-  opts: { hubConf?: string; edgeConf?: string; hubLeaf?: string; edgeRemote?: string; edgeLeaf?: string; edgeUrlAuth?: string } = {},
+  opts: { hubConf?: string; edgeConf?: string; hubLeaf?: string; edgeRemote?: string; edgeLeaf?: string; edgeUrlAuth?: string; edgeUrl?: string } = {},
 ): Promise<LeafPair> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leafgate-leaf-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const leafPort = await freePort();
   const hub = await node(t, hubKind, dir, 'hub', `${opts.hubConf ?? ''}\nleafnodes { listen: 127.0.0.1:${leafPort}\n${opts.hubLeaf ?? ''} }`);
   const auth = opts.edgeUrlAuth !== undefined ? `${opts.edgeUrlAuth}@` : '';
-  const remote = `{ url: "nats-leaf://${auth}127.0.0.1:${leafPort}"\n${opts.edgeRemote ?? ''} }`;
+  const remote = `{ url: "${opts.edgeUrl ?? `nats-leaf://${auth}127.0.0.1:${leafPort}`}"\n${opts.edgeRemote ?? ''} }`;
   const edge = await node(t, edgeKind, dir, 'edge', `${opts.edgeConf ?? ''}\nleafnodes { reconnect: 1\n${opts.edgeLeaf ?? ''}\nremotes: [ ${remote} ] }`);
   return { hub, edge, leafPort };
 }

@@ -75,8 +75,16 @@ test('leafnodes: TLS on the listener and toward a remote, credentials', () => {
   assert.deepEqual(l?.remotes[0], { urls: ['tls://h'], hub: false, noRandomize: false, denyImports: [], denyExports: [], tls: { caFile: 'ca', insecure: false, timeoutMs: 3000 }, credentials: 'x.creds' });
 });
 
-test('leafnodes: certificate mapping, nkey seeds and WebSocket URLs are refused until leaf links honour them', () => {
+test('leafnodes: WebSocket URLs, all or none of a remote, and a proxy', () => {
+  const l = leafnodesOf('leafnodes { remotes: [ { urls: ["ws://a:8080", "wss://b"], proxy { url: "http://p:3128", username: u, password: s } } ] }');
+  assert.deepEqual(l?.remotes[0]?.urls, ['ws://a:8080', 'wss://b']);
+  assert.deepEqual(l?.remotes[0]?.proxy, { url: 'http://p:3128', username: 'u', password: 's' });
+  assert.deepEqual(problemsOf('leafnodes { remotes: [ { urls: ["ws://a", "nats-leaf://b"] } ] }'), ['c.conf:1:24: remote leafnode URLs must all be websocket (ws://, wss://) or none']);
+  assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "ws://a", proxy { url: "p:1" } } ] }'), ['c.conf:1:41: leafnodes remote proxy needs a url such as "http://proxy:3128"']);
+});
+
+test('leafnodes: certificate mapping, nkey seeds and unknown URL schemes are refused until leaf links honour them', () => {
   assert.deepEqual(problemsOf('leafnodes {\n  port: -1\n  tls { cert_file: c, key_file: k, verify_and_map: true }\n}'), [`c.conf:3:3: leafnodes.tls verify_and_map and pinned_certs are ${REFUSED}`]);
   assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "nats-leaf://h", nkey: "SU..." } ] }'), [`c.conf:1:48: leafnodes remote nkey is ${REFUSED}`]);
-  assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "wss://h" } ] }'), [`c.conf:1:31: leafnode url scheme "wss" is ${REFUSED}`]);
+  assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "http://h" } ] }'), [`c.conf:1:31: leafnode url scheme "http" is ${REFUSED}`]);
 });

@@ -4,7 +4,7 @@
 import type { KeyObject } from 'node:crypto';
 import { createRequire } from 'node:module';
 
-import { decodeSeed } from '../util/index.js';
+import { NkeyRole, decodeSeed, encodePublicKey } from '../util/index.js';
 
 // node:crypto is loaded with the first credentials, as for nonces (nonce.ts): most gateways have none.
 const requireBuiltin = createRequire(import.meta.url);
@@ -31,10 +31,23 @@ export function parseCredentials(text: string, file: string): UserCredentials {
 }
 
 /** Signs with an NKEY seed (`SU…`); throws a CredentialsError for one that is not a seed. */
-export function signerOf(seed: string, what: string): (nonce: string) => string {
+function signerOf(seed: string, what: string): (nonce: string) => string {
+  return keyOf(seed, what).sign;
+}
+
+/** An NKEY user seed's public key (`U…`, what CONNECT's `nkey` names) and its signer. */
+export function nkeyOf(seed: string, what: string): { readonly publicKey: string; sign(nonce: string): string } {
+  return keyOf(seed, what);
+}
+
+function keyOf(seed: string, what: string): { readonly publicKey: string; sign(nonce: string): string } {
   const decoded = decodeSeed(seed);
-  if (decoded === null) throw new CredentialsError(`${what}: not a valid nkey seed`);
+  if (decoded === null || decoded.role !== NkeyRole.User) throw new CredentialsError(`${what}: not a valid user nkey seed`);
   const crypto = requireBuiltin('node:crypto') as typeof import('node:crypto');
   const key: KeyObject = crypto.createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, decoded.raw]), format: 'der', type: 'pkcs8' });
-  return (nonce) => crypto.sign(null, Buffer.from(nonce, 'utf8'), key).toString('base64url');
+  const spki = crypto.createPublicKey(key).export({ format: 'der', type: 'spki' });
+  return {
+    publicKey: encodePublicKey(NkeyRole.User, spki.subarray(spki.length - 32)),
+    sign: (nonce) => crypto.sign(null, Buffer.from(nonce, 'utf8'), key).toString('base64url'),
+  };
 }

@@ -21,5 +21,5 @@ export {
   type AuthorizationSpec,
   type UserSpec,
 } from './types.js';
-export { CredentialsError, parseCredentials } from './credentials.js';
+export { CredentialsError, nkeyOf, parseCredentials } from './credentials.js';
 export type { UserCredentials } from './credentials.js';

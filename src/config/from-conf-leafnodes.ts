@@ -1,13 +1,14 @@
 // The `leafnodes {}` block, read as nats-server's parseLeafNodes reads it: the accepting listener
 // (`port`, `authorization`, `tls`) and the `remotes` this server dials. Settings leafgate cannot
-// honour yet stop the start: nkey seeds and certificate mapping change who may connect, and running
-// without them would be more open than configured. `min_version` refuses older leafs. A remote's
+// honour yet stop the start: certificate mapping changes who may connect, and running without it
+// would be more open than configured. `min_version` refuses older leafs. A remote's
 // `proxy` is leafgate's own: an HTTP CONNECT proxy, for plain and WebSocket links alike.
 
 import type { Issues } from './conf-reader.js';
 import { fieldOf, itemsOf, lowerCased, readBoolean, readHostPort, readInteger, readString, readStringList } from './conf-reader.js';
 import type { ConfEntry, ConfNode } from './conf-tree.js';
 import { DurationError, parseGoDurationMs } from './durations.js';
+import { NkeyRole, decodeSeed } from '../util/index.js';
 import { readClientTls } from './from-conf-client-tls.js';
 import { readTls } from './from-conf-tls.js';
 import type { ClientTlsConfig, LeafAuthConfig, LeafProxyConfig, LeafRemoteConfig, LeafnodesConfig, TlsConfig } from './options.js';
@@ -186,6 +187,7 @@ function readRemotes(issues: Issues, entry: ConfEntry): LeafRemoteConfig[] {
     let denyImports: string[] = [];
     let denyExports: string[] = [];
     let proxy: LeafProxyConfig | undefined;
+    let nkey: string | undefined;
     for (const [key, child] of lowerCased(item.node)) {
       const field = fieldOf(child);
       switch (key) {
@@ -232,8 +234,13 @@ function readRemotes(issues: Issues, entry: ConfEntry): LeafRemoteConfig[] {
           if (readBoolean(issues, field) === true) issues.unsupported(child, `leafnodes remote ${child.key}`);
           break;
         case 'nkey':
-          issues.unsupportedAccessControl(child.pos, `leafnodes remote ${child.key} is`);
+        case 'seed': {
+          const seed = readString(issues, field);
+          const decoded = seed === undefined ? null : decodeSeed(seed);
+          if (seed !== undefined && (decoded === null || decoded.role !== NkeyRole.User)) issues.error(child.pos, `Remote leafnode nkey is not a valid seed: ${JSON.stringify(seed)}`);
+          else nkey = seed;
           break;
+        }
         default:
           issues.unknownField(child);
       }
@@ -243,12 +250,16 @@ function readRemotes(issues: Issues, entry: ConfEntry): LeafRemoteConfig[] {
       if (!urlGiven) issues.error(item.pos, 'remote leafnode needs a url');
       continue;
     }
+    if (nkey !== undefined && credentials !== undefined) {
+      issues.error(item.pos, 'Remote leafnode can not have both creds and nkey defined');
+      continue;
+    }
     const websockets = urls.filter((u) => WEBSOCKET_SCHEMES.has(new URL(u).protocol)).length;
     if (websockets > 0 && websockets < urls.length) {
       issues.error(item.pos, 'remote leafnode URLs must all be websocket (ws://, wss://) or none');
       continue;
     }
-    remotes.push({ urls, ...(account !== undefined && { account }), hub, noRandomize, denyImports, denyExports, ...(tls !== undefined && { tls }), ...(proxy !== undefined && { proxy }), ...(credentials !== undefined && { credentials }) });
+    remotes.push({ urls, ...(account !== undefined && { account }), hub, noRandomize, denyImports, denyExports, ...(tls !== undefined && { tls }), ...(proxy !== undefined && { proxy }), ...(nkey !== undefined && { nkey }), ...(credentials !== undefined && { credentials }) });
   }
   return remotes;
 }

@@ -256,6 +256,8 @@ export interface LeafRemoteConfig {
   readonly credentials?: string;
   /** Reach the hub through this HTTP proxy's CONNECT tunnel (leafgate's own). */
   readonly proxy?: LeafProxyConfig;
+  /** A user NKEY seed (`SU…`): its public key in CONNECT, the hub's nonce signed (nats-server 2.10.8+). */
+  readonly nkey?: string;
 }
 
 /** An HTTP proxy that opens tunnels with CONNECT. */

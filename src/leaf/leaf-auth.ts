@@ -53,6 +53,7 @@ export class LeafAuth {
       ...(connect.pass !== undefined && { pass: connect.pass }),
       ...(connect.jwt !== undefined && { jwt: connect.jwt }),
       ...(connect.sig !== undefined && { sig: connect.sig }),
+      ...(connect.nkey !== undefined && { nkey: connect.nkey }),
     };
     return this.clients.authenticate(asClient, { connectionType, nonce, tlsIdentity: null, host });
   }

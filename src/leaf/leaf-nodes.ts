@@ -207,6 +207,7 @@ export class LeafNodes implements LeafHost, LeafDialer {
     const via = this.dialed.get(link);
     const url = via?.target.url;
     const creds = via?.remote.options.credentials;
+    const nkey = via?.remote.options.nkey;
     // The hub need not send what we would drop: our deny_imports become its publish deny for this link.
     const denyImports = via?.remote.options.denyImports ?? [];
     const info = this.router.serverInfo;
@@ -220,8 +221,10 @@ export class LeafNodes implements LeafHost, LeafDialer {
       headers: !this.router.noHeaderSupport,
       jetstream: this.options.jetstream,
       ...(via?.remote.options.hub === true && { is_hub: true }),
-      ...(url !== undefined && url.username !== '' && { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }),
+      // One login, in nats-server's order: credentials, an nkey, the URL's user and password.
+      ...(creds === undefined && nkey === undefined && url !== undefined && url.username !== '' && { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }),
       ...(creds !== undefined && { jwt: creds.jwt, sig: creds.sign(link.infoNonce) }),
+      ...(creds === undefined && nkey !== undefined && { nkey: nkey.publicKey, sig: nkey.sign(link.infoNonce) }),
       ...(denyImports.length > 0 && { deny_pub: [...denyImports] }),
     };
   }

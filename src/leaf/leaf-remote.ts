@@ -29,6 +29,8 @@ export interface LeafRemoteOptions {
   readonly credentials?: UserCredentials;
   /** Reach the hub through this HTTP proxy's CONNECT tunnel. */
   readonly proxy?: DialProxy;
+  /** A user NKEY: its public key goes in CONNECT with the hub's nonce signed. */
+  readonly nkey?: { readonly publicKey: string; sign(nonce: string): string };
 }
 
 /** Where one attempt goes. */

@@ -2,7 +2,7 @@
 // block is set, and its listener failing to open stops the start like any other.
 
 import fs from 'node:fs';
-import { CredentialsError, parseCredentials } from '../auth/index.js';
+import { CredentialsError, nkeyOf, parseCredentials } from '../auth/index.js';
 import type { LeafRemoteConfig, LeafnodesConfig, Options } from '../config/index.js';
 import type { ClientAuthenticator, Router } from '../core/index.js';
 import type { LeafNodes, LeafRemoteOptions } from '../leaf/index.js';
@@ -62,6 +62,7 @@ function remoteOptionsOf(r: LeafRemoteConfig): LeafRemoteOptions {
     ...(secure && { tls: { ...dialTlsOf(r.tls), timeoutMs: r.tls?.timeoutMs ?? LEAF_TLS_TIMEOUT_MS } }),
     ...(credentials !== undefined && { credentials }),
     ...(r.proxy !== undefined && { proxy: proxyOf(r.proxy) }),
+    ...(r.nkey !== undefined && { nkey: nkeyOf(r.nkey, 'leafnode remote nkey') }),
   };
 }
 

@@ -202,3 +202,24 @@ describe('what crosses a leaf link: deny lists and the leaf user permissions', {
     });
   }
 });
+
+describe('leaf link with an nkey seed (nats-server 2.10.8+; 2.9.10 has none)', { timeout: 60_000 }, () => {
+  test('leafgate edge -> leafgate hub: the nkey user logs in with the hub nonce signed', async (t) => {
+    const user = createUser();
+    const seed = new TextDecoder().decode(user.getSeed());
+    const pair = await startLeafPair(t, 'leafgate', 'leafgate', {
+      hubConf: `authorization { users: [ { nkey: ${user.getPublicKey()} }, { user: app, password: pw } ] }`,
+      edgeRemote: `nkey: "${seed}"`,
+    });
+    const hub = await connectTo(pair.hub.proc.port, { user: 'app', pass: 'pw' });
+    const edge = await pair.edge.connect();
+    t.after(() => closeAll([hub, edge]));
+    await linkReady(hub, edge);
+  });
+
+  test('a seed that is not a user seed stops the start', async (t) => {
+    const account = createAccount();
+    const pair = startLeafPair(t, 'leafgate', 'leafgate', { edgeRemote: `nkey: "${new TextDecoder().decode(account.getSeed())}"` });
+    await assert.rejects(pair, /Remote leafnode nkey is not a valid seed/);
+  });
+});

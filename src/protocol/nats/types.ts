@@ -79,6 +79,8 @@ export interface LeafConnect {
   version?: string;
   jwt?: string;
   sig?: string;
+  /** A user NKEY's public key (nats-server 2.10.8+), with `sig`. */
+  nkey?: string;
   user?: string;
   pass?: string;
   tls_required?: boolean;

@@ -14,7 +14,6 @@ const cases: { name: string; body: string; at: string; key: string }[] = [
   { name: 'trusted_keys', body: `trusted_keys: ["O${NKEY.slice(1)}"]\n`, at: '3:1', key: 'trusted_keys' },
   { name: 'resolver_pinned_accounts', body: 'resolver_pinned_accounts: [A]\n', at: '3:1', key: 'resolver_pinned_accounts' },
   { name: 'certificate mapping on the leafnodes listener', body: 'leafnodes {\n  port: -1\n  tls { cert_file: c.pem, key_file: k.pem, verify_and_map: true }\n}\n', at: '5:3', key: 'leafnodes.tls verify_and_map and pinned_certs' },
-  { name: "a leaf remote's nkey seed", body: 'leafnodes {\n  remotes: [ { url: "nats-leaf://127.0.0.1:1", nkey: "SU" } ]\n}\n', at: '4:48', key: 'leafnodes remote nkey' },
 ];
 
 for (const c of cases) {

@@ -76,3 +76,39 @@ describe('JetStream domains across a leaf link', { timeout: 90_000 }, () => {
     });
   }
 });
+
+describe('stream sources across a leaf link (external)', { timeout: 90_000 }, () => {
+  test('a nats-server hub stream sources a leafgate edge stream through $JS.edge.API and catches up after the link drops', async (t) => {
+    const pair = await startLeafPair(t, 'nats-server', 'leafgate', { hubConf: jetstreamConf('hub'), edgeConf: jetstreamConf('edge') });
+    const hub = await pair.hub.connect();
+    let edge = await pair.edge.connect();
+    t.after(() => closeAll([hub, edge]));
+    await linkReady(hub, edge);
+    await (await jetstreamManager(edge)).streams.add({ name: 'EDGE_S', subjects: ['e.>'] });
+    for (let i = 0; i < 50; i++) await jetstream(edge).publish(`e.${i % 5}`, `m${i}`);
+    const hubJsm = await jetstreamManager(hub);
+    await hubJsm.streams.add({ name: 'AGG', sources: [{ name: 'EDGE_S', external: { api: '$JS.edge.API', deliver: 'deliver.edge' } }] });
+    const held = async (n: number): Promise<void> => {
+      const deadline = Date.now() + 20_000;
+      while ((await hubJsm.streams.info('AGG')).state.messages < n) {
+        assert.ok(Date.now() < deadline, `the hub stream never held ${n} messages`);
+        await sleep(200);
+      }
+    };
+    await held(50);
+    // The edge restarts (the link drops); what it stores meanwhile arrives once it is back, once.
+    await closeAll([edge]);
+    await pair.edge.restart();
+    edge = await pair.edge.connect();
+    for (let i = 50; i < 80; i++) await jetstream(edge).publish(`e.${i % 5}`, `m${i}`);
+    await held(80);
+    await sleep(1500);
+    const info = await hubJsm.streams.info('AGG');
+    assert.equal(info.state.messages, 80, 'no duplicates');
+    const sub = await jetstream(hub).consumers.get('AGG');
+    const seen: string[] = [];
+    const batch = await sub.fetch({ max_messages: 80, expires: 5000 });
+    for await (const m of batch) seen.push(m.string());
+    assert.deepEqual(seen, Array.from({ length: 80 }, (_, i) => `m${i}`), 'in order, no gap');
+  });
+});

@@ -1,6 +1,6 @@
-// TLS toward a remote broker (an MQTT bridge's, a leaf remote's): the CA that verifies it, our
-// certificate, the name it must carry; with the duration readers those blocks share. Problems go
-// through `fail`, which lets the caller name the bridge or remote.
+// What the blocks of links to other brokers share (MQTT bridges, leaf remotes, the uplink): TLS
+// toward the remote (the CA that verifies it, our certificate, the name it must carry), durations
+// and sizes. Problems go through `fail`, which lets the caller name the bridge or remote.
 
 import type { Field, Issues } from './conf-reader.js';
 import { fieldOf, lowerCased, readBoolean, readInteger, readString, typeError } from './conf-reader.js';
@@ -83,4 +83,22 @@ function readSecondsOrDuration(issues: Issues, field: Field, fail: Fail): number
   }
   if (field.node.kind === 'float') return field.node.value * 1000;
   return readDuration(issues, field, fail);
+}
+
+/**
+ * Bytes: an integer (the lexer has applied unquoted suffixes: 64MB = 2^26, 64M = 64 * 10^6), or a
+ * string such as "64MB", "64M", "64MiB" or "512K", whose suffixes are all powers of 1024 (as quoted
+ * sizes are in nats-server's JetStream block).
+ */
+export function readSize(issues: Issues, field: Field, fail: Fail): number | undefined {
+  if (field.node.kind === 'integer') return readInteger(issues, field);
+  if (field.node.kind !== 'string') return typeError(issues, field, 'a size such as "64MB"');
+  const m = /^(\d+)\s*(?:([KMGT])(?:i?B)?|B)?$/i.exec(field.node.value.trim());
+  const power = m?.[2] === undefined ? 0 : 'KMGT'.indexOf(m[2].toUpperCase()) + 1;
+  const bytes = m === null ? NaN : Number(m[1]) * 1024 ** power;
+  if (!Number.isSafeInteger(bytes)) {
+    fail(field.pos, `${field.name} ${JSON.stringify(field.node.value)} is not a size such as "64MB"`);
+    return undefined;
+  }
+  return bytes;
 }

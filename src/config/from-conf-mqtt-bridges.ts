@@ -5,7 +5,7 @@
 import type { Field, Issues } from './conf-reader.js';
 import { describeNode, fieldOf, itemsOf, lowerCased, readBoolean, readInteger, readString, typeError } from './conf-reader.js';
 import type { ConfEntry, ConfMap, ConfNode } from './conf-tree.js';
-import { readClientTls, readDuration, readSecondsOrDuration } from './from-conf-client-tls.js';
+import { readClientTls, readDuration, readSecondsOrDuration, readSize } from './from-conf-client-tls.js';
 import type { ClientTlsConfig, MqttBridgeConfig, MqttBridgeInRule, MqttBridgeOutRule } from './options.js';
 
 const SCHEMES: Readonly<Record<string, string>> = { 'mqtt:': 'mqtt:', 'tcp:': 'mqtt:', 'mqtts:': 'mqtts:', 'ssl:': 'mqtts:', 'tls:': 'mqtts:', 'ws:': 'ws:', 'wss:': 'wss:' };
@@ -248,23 +248,6 @@ function readRule(issues: Issues, rule: Field & { node: ConfMap }, keys: readonl
   return r;
 }
 
-/**
- * Bytes: an integer (the lexer has applied unquoted suffixes: 64MB = 2^26, 64M = 64 * 10^6), or a
- * string such as "64MB", "64M", "64MiB" or "512K", whose suffixes are all powers of 1024 (as quoted
- * sizes are in nats-server's JetStream block).
- */
-function readSize(issues: Issues, field: Field, fail: (pos: Field['pos'], message: string) => void): number | undefined {
-  if (field.node.kind === 'integer') return readInteger(issues, field);
-  if (field.node.kind !== 'string') return typeError(issues, field, 'a size such as "64MB"');
-  const m = /^(\d+)\s*(?:([KMGT])(?:i?B)?|B)?$/i.exec(field.node.value.trim());
-  const power = m?.[2] === undefined ? 0 : 'KMGT'.indexOf(m[2].toUpperCase()) + 1;
-  const bytes = m === null ? NaN : Number(m[1]) * 1024 ** power;
-  if (!Number.isSafeInteger(bytes)) {
-    fail(field.pos, `${field.name} ${JSON.stringify(field.node.value)} is not a size such as "64MB"`);
-    return undefined;
-  }
-  return bytes;
-}
 
 function describeValue(node: ConfNode): string {
   return node.kind === 'string' ? JSON.stringify(node.value) : node.kind === 'integer' ? String(node.value) : describeNode(node);

@@ -15,6 +15,7 @@ import type { AuthorizationBlock } from './from-conf-auth.js';
 import { readAuthorization, splitUsers } from './from-conf-auth.js';
 import { readJetStream } from './from-conf-jetstream.js';
 import { readLeafnodes } from './from-conf-leafnodes.js';
+import { readUplink } from './from-conf-uplink.js';
 import { readTls } from './from-conf-tls.js';
 import type { AuthConfig, OptionLayer, ResolverConfig } from './options.js';
 import { DEFAULTS, mergeOptions } from './options.js';
@@ -275,6 +276,9 @@ class TopLevelMapping {
         if (key === 'websocket' || key === 'ws') {
           const websocket = readWebsocket(issues, entry);
           if (websocket !== undefined) layer.websocket = websocket;
+        } else if (key === 'uplink') {
+          const uplink = readUplink(issues, entry);
+          if (uplink !== undefined) layer.uplink = uplink;
         } else if (key === 'leafnodes' || key === 'leaf') {
           const leafnodes = readLeafnodes(issues, entry);
           if (leafnodes !== undefined && (leafnodes.port !== 0 || leafnodes.remotes.length > 0)) layer.leafnodes = leafnodes;

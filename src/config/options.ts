@@ -174,6 +174,8 @@ export interface Options {
   readonly mqtt?: MqttConfig;
   /** Leaf node links: the accepting listener and the remotes dialed; absent when neither is set. */
   readonly leafnodes?: LeafnodesConfig;
+  /** The store-and-forward uplink into a hub stream (leafgate's own); absent when off. */
+  readonly uplink?: UplinkConfig;
 
   /** Absent when JetStream is off. */
   readonly jetstream?: JetStreamConfig;
@@ -225,6 +227,27 @@ export interface LeafnodesConfig {
   /** The wait between attempts to reach a remote, and after losing one. */
   readonly reconnectDelayMs: number;
   readonly remotes: readonly LeafRemoteConfig[];
+}
+
+/** The `uplink {}` block: local subjects kept in a local stream and forwarded into a hub stream. */
+export interface UplinkConfig {
+  /** This edge's name in message ids and the default prefix; '' for the server name. */
+  readonly name: string;
+  /** The local account; absent for the global account. */
+  readonly account?: string;
+  /** The local subjects captured. */
+  readonly subjects: readonly string[];
+  /** The hub's stream, and its JetStream domain. */
+  readonly stream: string;
+  readonly domain: string;
+  /** Put before each subject on the hub; absent: `<name>.`. */
+  readonly prefix?: string;
+  /** The local backlog's bounds (-1: none; max_age 0: none); the oldest messages go first. */
+  readonly maxBytes: number;
+  readonly maxAgeMs: number;
+  readonly maxMsgs: number;
+  /** Messages sent to the hub and not yet acknowledged, at most. */
+  readonly maxInflight: number;
 }
 
 /** `leafnodes { authorization {} }`: one user/password, or a list of users, each bound to an account. */

@@ -51,6 +51,12 @@ export function validateOptions(opts: Options, positionOf: PositionOf = NOWHERE)
     if (hasUsers && mqtt.auth?.user) report('mqtt', 'mqtt authentication username not compatible with presence of users/nkeys');
     if (hasUsers && mqtt.auth?.token) report('mqtt', 'mqtt authentication token not compatible with presence of users/nkeys');
   }
+  const uplink = opts.uplink;
+  if (uplink !== undefined) {
+    if (opts.jetstream === undefined) report('uplink', 'uplink keeps its backlog in a local stream: it needs JetStream (-js or a jetstream block)');
+    const account = uplink.account ?? '$G';
+    if (!opts.leafnodes?.remotes.some((r) => (r.account ?? '$G') === account)) report('uplink', `uplink forwards over a leafnode remote of account ${JSON.stringify(account)}, and none is configured`);
+  }
   const leaf = opts.leafnodes;
   if (leaf !== undefined && opts.operatorMode === undefined) {
     const known = new Set(['$G', ...opts.accounts.map((a) => a.name)]);

@@ -15,6 +15,8 @@ import type { LeafListenerLogin } from './leaf-auth.js';
 import { LeafConnection } from './leaf-connection.js';
 import type { LeafHost } from './leaf-connection.js';
 import { LeafRemote } from './leaf-remote.js';
+import { Uplink } from './uplink.js';
+import type { UplinkOptions, UplinkState } from './uplink.js';
 import type { LeafDialer, LeafRemoteOptions, LeafTarget } from './leaf-remote.js';
 
 /** nats-server's default TLS handshake deadline for leaf links. */
@@ -67,6 +69,8 @@ export class LeafNodes implements LeafHost, LeafDialer {
   /** Every link, from the first byte to its close. */
   readonly links = new Set<LeafConnection>();
   readonly remotes: LeafRemote[];
+  /** The store-and-forward uplink, when configured. */
+  private uplink: Uplink | null = null;
   private readonly options: LeafNodesOptions;
   private readonly auth: LeafAuth;
   private listener: net.Server | null = null;
@@ -113,8 +117,27 @@ export class LeafNodes implements LeafHost, LeafDialer {
     for (const remote of this.remotes) remote.start();
   }
 
+  /** Starts the uplink over the remotes of its account (after JetStream, which keeps its backlog, is up). */
+  async startUplink(options: UplinkOptions): Promise<void> {
+    const uplink = new Uplink(this.router, options, this.router.log);
+    await uplink.start();
+    this.uplink = uplink;
+    for (const link of this.links) if (this.carriesUplink(link)) uplink.connected();
+  }
+
+  /** The uplink as monitoring shows it; null without one. */
+  uplinkState(): UplinkState | null {
+    return this.uplink?.state() ?? null;
+  }
+
+  /** Whether the uplink forwards over `link`: a registered link we dialed, bound to the uplink's account. */
+  private carriesUplink(link: LeafConnection): boolean {
+    return this.uplink !== null && link.solicited && link.isRegistered && !link.closed && link.account?.name === this.uplink.options.account;
+  }
+
   /** Stops listening and dialing and closes every link. */
   stop(): void {
+    this.uplink?.stop();
     for (const remote of this.remotes) remote.stop();
     this.listener?.close();
     this.listener = null;
@@ -279,6 +302,7 @@ export class LeafNodes implements LeafHost, LeafDialer {
       }
     }
     this.router.log.info(`${link.label()} - Leafnode connection created${link.solicited ? ` for account: ${account}` : ''}`);
+    if (this.carriesUplink(link)) this.uplink?.connected();
   }
 
   infoUpdated(link: LeafConnection, info: LeafInfo): void {
@@ -290,6 +314,7 @@ export class LeafNodes implements LeafHost, LeafDialer {
     this.links.delete(link);
     if (link.isRegistered) this.router.log.info(`${link.label()} - Leafnode connection closed: ${link.closeReason}${link.account !== null ? ` - Account: ${link.account.name}` : ''}`);
     else if (link.solicited) this.router.log.warn(`${link.label()} - Leafnode connection closed before the handshake finished: ${link.closeReason}`);
+    if (this.uplink !== null && link.solicited && link.isRegistered && link.account?.name === this.uplink.options.account) this.uplink.disconnected();
     const via = this.dialed.get(link);
     if (via === undefined) return;
     this.dialed.delete(link);

@@ -37,6 +37,17 @@ export async function openLeafNodes(config: LeafnodesConfig, opts: Options, rout
     leafs.stop();
     throw new StartError(err instanceof ListenError ? `Error listening on port: ${err.hostPort}, "${err.message}"` : err.message, err);
   });
+  const u = opts.uplink;
+  if (u !== undefined) {
+    // The name is part of the local stream's name: only the characters a stream name may hold.
+    const name = (u.name !== '' ? u.name : opts.serverName !== '' ? opts.serverName : router.serverName).replace(/[^A-Za-z0-9_-]/g, '_');
+    await leafs
+      .startUplink({ name, account: u.account ?? GLOBAL_ACCOUNT, subjects: u.subjects, stream: u.stream, domain: u.domain, prefix: u.prefix ?? `${name}.`, maxBytes: u.maxBytes, maxAgeMs: u.maxAgeMs, maxMsgs: u.maxMsgs, maxInflight: u.maxInflight })
+      .catch((err: Error) => {
+        leafs.stop();
+        throw new StartError(err.message, err);
+      });
+  }
   return leafs;
 }
 

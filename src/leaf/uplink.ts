@@ -1,0 +1,415 @@
+// The store-and-forward uplink (leafgate's own): messages on local subjects are kept in a local
+// stream (JetStream's SQLite store, a work queue) and forwarded into a stream of the hub over the
+// leaf link, in order, exactly once into the hub stream however long the link was down.
+//
+// It speaks JetStream only as subjects, as any client would (leaf never imports jetstream): the
+// local stream and its pull consumer through `$JS.API`, the hub stream through the hub's domain API
+// and the stream's own subjects.
+//
+// - Each forwarded message carries `Nats-Msg-Id: <name>:<local seq>`: within the hub's duplicate
+//   window a resend is dropped there.
+// - Whenever the link comes up, before anything is sent, the hub is asked for the last message
+//   under this uplink's prefix (`last_by_subj`); its id tells the last local sequence the hub holds,
+//   and everything up to it is removed here without being sent again. Messages cross one link in
+//   order and the hub stores them in order, so what it holds is always a prefix of what was sent:
+//   an outage longer than the duplicate window resends nothing the hub has.
+// - A local message leaves the local stream (is acked) only once the hub's stream acknowledged it.
+// - At most `maxInflight` messages wait for the hub's acknowledgement; more are pulled as they come
+//   back, so a backlog drains at the link's pace without holding other traffic behind it.
+
+import { ConnectionKind } from '../core/index.js';
+import type { Account, InternalClient, Router, Subscription } from '../core/index.js';
+import type { PubFrame } from '../protocol/nats/index.js';
+import { appendHeaders, headerValue, removeHeader } from '../protocol/nats/index.js';
+import { randomBase62, subjectToText } from '../util/index.js';
+
+/** What the server configures. */
+export interface UplinkOptions {
+  readonly name: string;
+  readonly account: string;
+  readonly subjects: readonly string[];
+  readonly stream: string;
+  readonly domain: string;
+  readonly prefix: string;
+  readonly maxBytes: number;
+  readonly maxAgeMs: number;
+  readonly maxMsgs: number;
+  readonly maxInflight: number;
+}
+
+/** The uplink as monitoring shows it. */
+export interface UplinkState {
+  readonly name: string;
+  readonly stream: string;
+  readonly connected: boolean;
+  readonly backlogMsgs: number;
+  readonly backlogBytes: number;
+  /** Age of the oldest message waiting, ms (0 when none waits). */
+  readonly oldestMs: number;
+  readonly forwarded: number;
+  readonly acked: number;
+  readonly lastError: string;
+}
+
+const MSG_ID = 'Nats-Msg-Id';
+const CONSUMER = 'UPLINK';
+/** A pull waits this long for messages before it is asked again. */
+const PULL_EXPIRES_MS = 1000;
+const API_TIMEOUT_MS = 5000;
+/** No acknowledgement from the hub for this long: the link is taken as stalled and the uplink resyncs. */
+const ACK_TIMEOUT_MS = 15_000;
+/** Waits between failed attempts to resync with the hub. */
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 10_000;
+/** How often the backlog is measured, and how often a draining backlog is logged. */
+const STATE_EVERY_MS = 1000;
+const PROGRESS_EVERY_MS = 10_000;
+const NS_PER_MS = 1_000_000;
+
+interface Reply {
+  readonly hdr: Buffer | null;
+  readonly body: Buffer;
+}
+
+export interface UplinkLog {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+export class Uplink {
+  readonly options: UplinkOptions;
+  readonly localStream: string;
+  private readonly router: Router;
+  private readonly log: UplinkLog;
+  private client: InternalClient | null = null;
+  private readonly inbox: string;
+  private nextToken = 1;
+  private readonly waiting = new Map<string, { resolve(r: Reply): void; timer: NodeJS.Timeout }>();
+  /** The link is up and the uplink forwarding on it (after a resync). */
+  private linkUp = false;
+  private pumping = false;
+  /** Bumped at every resync: replies of an earlier round are ignored. */
+  private round = 0;
+  /** The last local sequence the hub holds. */
+  private heldSeq = 0;
+  /** Sent and not yet acknowledged by the hub: local sequence -> the local message's ack subject. */
+  private readonly inflight = new Map<number, string>();
+  private pullOpen = false;
+  /** Messages the open pull may still deliver. */
+  private pullLeft = 0;
+  private retryMs = RETRY_MIN_MS;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private ackTimer: NodeJS.Timeout | null = null;
+  private stateTimer: NodeJS.Timeout | null = null;
+  private lastProgressMs = 0;
+  private lastProgressAcked = 0;
+  private forwarded = 0;
+  private acked = 0;
+  private lastError = '';
+  private backlogMsgs = 0;
+  private backlogBytes = 0;
+  private oldestMs = 0;
+
+  constructor(router: Router, options: UplinkOptions, log: UplinkLog) {
+    this.router = router;
+    this.options = options;
+    this.log = log;
+    this.localStream = `UPLINK_${options.name}`;
+    this.inbox = `_UPL.${randomBase62(12)}.`;
+  }
+
+  /** Creates the local stream and its consumer; throws when the local JetStream refuses them. */
+  async start(): Promise<void> {
+    const account = this.router.findAccount(this.options.account) as Account;
+    const client = this.router.createInternalClient(ConnectionKind.Account, account, `Uplink ${this.options.name}`);
+    this.client = client;
+    client.subscribe(`${this.inbox}>`, null, (msg, sub) => this.onReply(msg, sub));
+    const o = this.options;
+    const config = {
+      name: this.localStream,
+      subjects: o.subjects,
+      retention: 'workqueue',
+      storage: 'file',
+      discard: 'old',
+      max_bytes: o.maxBytes,
+      max_msgs: o.maxMsgs,
+      max_age: o.maxAgeMs * NS_PER_MS,
+      num_replicas: 1,
+    };
+    let created = await this.api(`$JS.API.STREAM.CREATE.${this.localStream}`, config);
+    if (created.error?.err_code === 10058) created = await this.api(`$JS.API.STREAM.UPDATE.${this.localStream}`, config);
+    if (created.error !== undefined) throw new Error(`uplink ${o.name}: the local stream ${this.localStream} could not be made: ${created.error.description}`);
+    this.stateTimer = setInterval(() => void this.measure(), STATE_EVERY_MS);
+    this.stateTimer.unref();
+    void this.measure();
+    this.log.info(`Uplink ${o.name}: ${o.subjects.join(', ')} kept in ${this.localStream}, forwarded into stream ${o.stream} of domain ${o.domain} as ${o.prefix}<subject>`);
+  }
+
+  stop(): void {
+    this.linkUp = false;
+    this.round++;
+    for (const timer of [this.retryTimer, this.ackTimer]) if (timer !== null) clearTimeout(timer);
+    if (this.stateTimer !== null) clearInterval(this.stateTimer);
+    for (const w of this.waiting.values()) clearTimeout(w.timer);
+    this.waiting.clear();
+    this.client?.close('Server Shutdown');
+  }
+
+  /** A leaf link of the uplink's account came up: learn what the hub holds, then forward. */
+  connected(): void {
+    this.linkUp = true;
+    this.retryMs = RETRY_MIN_MS;
+    void this.resync();
+  }
+
+  /** The link went down: forwarding stops; what was in flight is sent again after the next resync. */
+  disconnected(): void {
+    this.linkUp = false;
+    this.round++;
+    this.pumping = false;
+    this.inflight.clear();
+    this.pullOpen = false;
+  }
+
+  state(): UplinkState {
+    return {
+      name: this.options.name,
+      stream: this.options.stream,
+      connected: this.linkUp && this.pumping,
+      backlogMsgs: this.backlogMsgs,
+      backlogBytes: this.backlogBytes,
+      oldestMs: this.oldestMs,
+      forwarded: this.forwarded,
+      acked: this.acked,
+      lastError: this.lastError,
+    };
+  }
+
+  // ---- resync --------------------------------------------------------------------------------
+
+  private async resync(): Promise<void> {
+    const round = ++this.round;
+    this.pumping = false;
+    this.inflight.clear();
+    this.pullOpen = false;
+    try {
+      const held = await this.hubHolds();
+      if (round !== this.round) return;
+      if (held < 0) return this.retry(round);
+      this.heldSeq = Math.max(this.heldSeq, held);
+      // A fresh consumer starts again at the oldest message still here: what was in flight comes first.
+      await this.api(`$JS.API.CONSUMER.DELETE.${this.localStream}.${CONSUMER}`, null);
+      const created = await this.api(`$JS.API.CONSUMER.DURABLE.CREATE.${this.localStream}.${CONSUMER}`, {
+        stream_name: this.localStream,
+        config: { durable_name: CONSUMER, ack_policy: 'explicit', deliver_policy: 'all', ack_wait: 3_600_000 * NS_PER_MS, max_ack_pending: -1, max_waiting: 8 },
+      });
+      if (round !== this.round) return;
+      if (created.error !== undefined) {
+        this.fail(`the local consumer could not be made: ${created.error.description}`);
+        return this.retry(round);
+      }
+    } catch (err) {
+      if (round !== this.round) return;
+      this.fail((err as Error).message);
+      return this.retry(round);
+    }
+    this.pumping = true;
+    this.lastError = '';
+    this.log.info(`Uplink ${this.options.name}: the hub holds up to local sequence ${this.heldSeq}; forwarding`);
+    this.pull();
+  }
+
+  /**
+   * The last local sequence the hub's stream holds from this uplink (0: none), or -1 when the hub
+   * cannot tell now (no such stream, not reachable): the uplink then waits and asks again.
+   */
+  private async hubHolds(): Promise<number> {
+    const o = this.options;
+    const res = await this.api(`$JS.${o.domain}.API.STREAM.MSG.GET.${o.stream}`, { last_by_subj: `${o.prefix}>` });
+    if (res.error !== undefined) {
+      if (res.error.err_code === 10037) return 0;
+      this.fail(`the hub's stream ${o.stream}: ${res.error.description}`);
+      return -1;
+    }
+    const hdrs = res.message?.hdrs;
+    if (hdrs === undefined) return 0;
+    const block = Buffer.from(hdrs, 'base64');
+    const id = headerValue(block, 0, block.length, MSG_ID);
+    const m = id === null ? null : new RegExp(`^${escape(o.name)}:(\\d+)$`).exec(id);
+    return m === null ? 0 : Number(m[1]);
+  }
+
+  private retry(round: number): void {
+    if (!this.linkUp || round !== this.round || this.retryTimer !== null) return;
+    const wait = this.retryMs * (0.5 + Math.random() / 2);
+    this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.linkUp && round === this.round) void this.resync();
+    }, wait);
+  }
+
+  private fail(message: string): void {
+    if (message !== this.lastError) this.log.error(`Uplink ${this.options.name}: ${message}`);
+    this.lastError = message;
+  }
+
+  // ---- forwarding ------------------------------------------------------------------------------
+
+  /** Asks the local consumer for as many messages as the window has room for. */
+  private pull(): void {
+    if (!this.pumping || this.pullOpen) return;
+    const room = this.options.maxInflight - this.inflight.size;
+    if (room <= 0) return;
+    this.pullOpen = true;
+    this.pullLeft = room;
+    const body = Buffer.from(JSON.stringify({ batch: room, expires: PULL_EXPIRES_MS * NS_PER_MS }));
+    (this.client as InternalClient).publish(`$JS.API.CONSUMER.MSG.NEXT.${this.localStream}.${CONSUMER}`, `${this.inbox}m.${this.round}`, null, body);
+  }
+
+  private onReply(msg: PubFrame, _sub: Subscription): void {
+    const tail = msg.subject.slice(this.inbox.length);
+    const hdr = msg.hdrLen > 0 ? msg.data.subarray(msg.start, msg.start + msg.hdrLen) : null;
+    if (tail.startsWith('m.')) return this.onLocalMsg(Number(tail.slice(2)), msg, hdr);
+    if (tail.startsWith('a.')) return this.onHubAck(tail.slice(2), hdr, msg.data.subarray(msg.start + msg.hdrLen, msg.end));
+    const w = this.waiting.get(tail);
+    if (w === undefined) return;
+    this.waiting.delete(tail);
+    clearTimeout(w.timer);
+    w.resolve({ hdr: hdr === null ? null : Buffer.from(hdr), body: Buffer.from(msg.data.subarray(msg.start + msg.hdrLen, msg.end)) });
+  }
+
+  /** A message of the local stream (or the status that ends a pull). */
+  private onLocalMsg(round: number, msg: PubFrame, hdr: Buffer | null): void {
+    if (round !== this.round || !this.pumping) return;
+    const reply = msg.reply;
+    if (!reply.startsWith('$JS.ACK.')) {
+      // 404/408 status: the pull is over; ask again.
+      this.pullOpen = false;
+      return this.pull();
+    }
+    // A full batch ends the pull without a status.
+    if (--this.pullLeft === 0) this.pullOpen = false;
+    const seq = Number(reply.split('.')[5]);
+    const client = this.client as InternalClient;
+    if (seq <= this.heldSeq) {
+      client.publish(reply, '', null, null);
+      this.acked++;
+      return this.pull();
+    }
+    const body = Buffer.from(msg.data.subarray(msg.start + msg.hdrLen, msg.end));
+    const own = hdr === null ? null : removeHeader(Buffer.from(hdr), MSG_ID);
+    const headers = appendHeaders(own, [[MSG_ID, `${this.options.name}:${seq}`]]);
+    this.inflight.set(seq, reply);
+    this.forwarded++;
+    client.publish(`${this.options.prefix}${msg.receivedSubject}`, `${this.inbox}a.${this.round}.${seq}`, headers, body);
+    this.armAckTimer();
+  }
+
+  /** The hub stream's answer to one forwarded message. */
+  private onHubAck(tail: string, hdr: Buffer | null, body: Buffer): void {
+    const [roundText, seqText] = tail.split('.');
+    if (Number(roundText) !== this.round || !this.pumping) return;
+    const seq = Number(seqText);
+    const localAck = this.inflight.get(seq);
+    if (localAck === undefined) return;
+    const problem = pubAckProblem(hdr, body);
+    if (problem !== null) {
+      this.fail(`the hub's stream ${this.options.stream} refused local sequence ${seq}: ${problem}`);
+      return this.pauseAndResync();
+    }
+    this.inflight.delete(seq);
+    (this.client as InternalClient).publish(localAck, '', null, null);
+    this.acked++;
+    if (seq > this.heldSeq) this.heldSeq = seq;
+    // The hub is answering: the stall deadline starts again from this answer.
+    if (this.ackTimer !== null) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
+    if (this.inflight.size > 0) this.armAckTimer();
+    this.pull();
+  }
+
+  /** Stops forwarding (what is in flight will be sent again) and resyncs after a backoff. */
+  private pauseAndResync(): void {
+    this.round++;
+    this.pumping = false;
+    this.inflight.clear();
+    this.pullOpen = false;
+    this.retry(this.round);
+  }
+
+  private armAckTimer(): void {
+    if (this.ackTimer !== null) return;
+    const round = this.round;
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = null;
+      if (round !== this.round || this.inflight.size === 0) return;
+      this.fail(`no acknowledgement from the hub's stream ${this.options.stream} in ${ACK_TIMEOUT_MS / 1000}s; resyncing`);
+      this.pauseAndResync();
+    }, ACK_TIMEOUT_MS);
+  }
+
+  // ---- local state -----------------------------------------------------------------------------
+
+  private async measure(): Promise<void> {
+    const res = await this.api(`$JS.API.STREAM.INFO.${this.localStream}`, null).catch(() => null);
+    const state = res?.state;
+    if (state === undefined) return;
+    this.backlogMsgs = state.messages;
+    this.backlogBytes = state.bytes;
+    this.oldestMs = state.messages === 0 ? 0 : Math.max(Date.now() - Date.parse(state.first_ts), 0);
+    const now = Date.now();
+    if (this.backlogMsgs > 0 && this.pumping && now - this.lastProgressMs >= PROGRESS_EVERY_MS) {
+      const rate = this.lastProgressMs === 0 ? 0 : ((this.acked - this.lastProgressAcked) * 1000) / (now - this.lastProgressMs);
+      const eta = rate > 0 ? `, about ${Math.ceil(this.backlogMsgs / rate)}s left` : '';
+      this.log.info(`Uplink ${this.options.name}: ${this.backlogMsgs} messages (${this.backlogBytes} bytes) to forward, ${Math.round(rate)} msgs/s${eta}`);
+      this.lastProgressMs = now;
+      this.lastProgressAcked = this.acked;
+    }
+  }
+
+  /** A JetStream API request through the account, as a client makes it; rejects after API_TIMEOUT_MS. */
+  private api(subject: string, body: unknown): Promise<ApiReply> {
+    const token = `r.${this.nextToken++}`;
+    return new Promise<Reply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(token);
+        reject(new Error(`no answer from ${subjectToText(subject)} within ${API_TIMEOUT_MS / 1000}s`));
+      }, API_TIMEOUT_MS);
+      this.waiting.set(token, { resolve, timer });
+      const delivered = (this.client as InternalClient).publish(subject, `${this.inbox}${token}`, null, body === null ? null : Buffer.from(JSON.stringify(body)));
+      if (delivered === 0) {
+        clearTimeout(timer);
+        this.waiting.delete(token);
+        reject(new Error(`no responders for ${subjectToText(subject)}`));
+      }
+    }).then((r) => {
+      if (r.hdr !== null && /^NATS\/1\.0 503/.test(r.hdr.toString('latin1'))) throw new Error(`no responders for ${subjectToText(subject)}`);
+      return r.body.length === 0 ? {} : (JSON.parse(r.body.toString('utf8')) as ApiReply);
+    });
+  }
+}
+
+/** The parts of JetStream API answers the uplink reads. */
+interface ApiReply {
+  readonly error?: { readonly code: number; readonly err_code?: number; readonly description: string };
+  readonly message?: { readonly hdrs?: string };
+  readonly state?: { readonly messages: number; readonly bytes: number; readonly first_ts: string };
+}
+
+/** Why a publish acknowledgement is a refusal, or null for a good one (a duplicate is good: the hub has it). */
+function pubAckProblem(hdr: Buffer | null, body: Buffer): string | null {
+  if (hdr !== null && /^NATS\/1\.0 503/.test(hdr.toString('latin1'))) return 'no responders (no stream takes the subject)';
+  try {
+    const ack = JSON.parse(body.toString('utf8')) as { error?: { description?: string }; seq?: number };
+    if (ack.error !== undefined) return ack.error.description ?? 'error';
+    return typeof ack.seq === 'number' ? null : 'not a publish acknowledgement';
+  } catch {
+    return 'not a publish acknowledgement';
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

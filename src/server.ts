@@ -11,7 +11,7 @@ import type { JetStreamConfig, Options } from './config/index.js';
 import { ConnectionKind, Router } from './core/index.js';
 import type { InternalClient, MsgHandler, RouterConfig } from './core/index.js';
 import type { JetStream } from './jetstream/index.js';
-import type { LeafLinkState, LeafNodes } from './leaf/index.js';
+import type { LeafLinkState, LeafNodes, UplinkState } from './leaf/index.js';
 import type { BridgeStatus } from './mqtt/index.js';
 import type { JetStreamMonitorSource, MonitorServer, SystemRequests } from './monitor/index.js';
 import { ServerStamp, SystemEvents } from './monitor/system/index.js';
@@ -111,6 +111,11 @@ export class Server {
   /** The leaf node links that finished their handshake, for /leafz and /varz. */
   get leafLinks(): readonly LeafLinkState[] {
     return this.leafNodes?.states() ?? [];
+  }
+
+  /** The uplink's state, for /varz and /healthz; null without one. */
+  get uplink(): UplinkState | null {
+    return this.leafNodes?.uplinkState() ?? null;
   }
 
   /** The MQTT listener's bound port; 0 without one. */

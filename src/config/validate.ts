@@ -3,7 +3,7 @@
 
 import type { SourcePos } from './conf-tree.js';
 import { formatPos } from './conf-tree.js';
-import { formatGoDuration } from '../util/index.js';
+import { formatGoDuration, subjectsCollide } from '../util/index.js';
 import type { Options } from './options.js';
 
 /** Where a config key (lower-case nats-server name, e.g. "max_payload") was set, if it came from a file. */
@@ -56,6 +56,11 @@ export function validateOptions(opts: Options, positionOf: PositionOf = NOWHERE)
     if (opts.jetstream === undefined) report('uplink', 'uplink keeps its backlog in a local stream: it needs JetStream (-js or a jetstream block)');
     const account = uplink.account ?? '$G';
     if (!opts.leafnodes?.remotes.some((r) => (r.account ?? '$G') === account)) report('uplink', `uplink forwards over a leafnode remote of account ${JSON.stringify(account)}, and none is configured`);
+    // A forwarded message is published under the prefix: were that captured again, it would loop.
+    const prefix = uplink.prefix ?? `${uplink.name !== '' ? uplink.name : opts.serverName}.`;
+    for (const s of uplink.subjects) {
+      if (prefix !== '.' && uplink.subjects.some((c) => subjectsCollide(`${prefix}${s}`, c))) report('uplink', `uplink prefix ${JSON.stringify(prefix)} puts ${JSON.stringify(s)} back under the captured subjects`);
+    }
   }
   const leaf = opts.leafnodes;
   if (leaf !== undefined && opts.operatorMode === undefined) {

@@ -127,7 +127,10 @@ export class LeafNodes implements LeafHost, LeafDialer {
 
   /** The uplink as monitoring shows it; null without one. */
   uplinkState(): UplinkState | null {
-    return this.uplink?.state() ?? null;
+    if (this.uplink === null) return null;
+    let rtt = 0;
+    for (const link of this.links) if (this.carriesUplink(link)) rtt = link.rttMs;
+    return this.uplink.state(rtt);
   }
 
   /** Whether the uplink forwards over `link`: a registered link we dialed, bound to the uplink's account. */

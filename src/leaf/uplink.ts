@@ -42,6 +42,8 @@ export interface UplinkState {
   readonly name: string;
   readonly stream: string;
   readonly connected: boolean;
+  /** The carrying link's round trip, ms (0 while down). */
+  readonly rttMs: number;
   readonly backlogMsgs: number;
   readonly backlogBytes: number;
   /** Age of the oldest message waiting, ms (0 when none waits). */
@@ -172,11 +174,13 @@ export class Uplink {
     this.pullOpen = false;
   }
 
-  state(): UplinkState {
+  /** Its state; `rttMs` is the carrying link's. */
+  state(rttMs: number): UplinkState {
     return {
       name: this.options.name,
       stream: this.options.stream,
       connected: this.linkUp && this.pumping,
+      rttMs: this.linkUp ? rttMs : 0,
       backlogMsgs: this.backlogMsgs,
       backlogBytes: this.backlogBytes,
       oldestMs: this.oldestMs,

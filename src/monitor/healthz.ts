@@ -4,7 +4,7 @@
 
 import type { EndpointContext, EndpointReply } from './context.js';
 import { compactJson } from './json.js';
-import { bridgeJson } from './varz.js';
+import { bridgeJson, uplinkJson } from './varz.js';
 
 /** nats-server's JSNotEnabledErr as its ApiError.Error() prints it. */
 const JETSTREAM_NOT_ENABLED = 'JetStream not enabled (10076)';
@@ -21,9 +21,14 @@ export function healthz(ctx: EndpointContext): EndpointReply {
   if (source.opts.jetstream !== undefined && source.jetStreamSource?.ready !== true) {
     return unhealthy({ status: 'unavailable', error: JETSTREAM_NOT_ENABLED });
   }
-  // A bridge down is not the gateway down (its outbox keeps what is to go): it is shown, the status stays ok.
+  // A bridge or uplink down is not the gateway down (each keeps what is to go): shown, the status stays ok.
   const bridges = source.mqttBridges;
-  return { kind: 'json', status: 200, body: compactJson(bridges.length === 0 ? { status: 'ok' } : { status: 'ok', mqtt_bridges: bridges.map(bridgeJson) }) };
+  const body = {
+    status: 'ok',
+    ...(bridges.length > 0 && { mqtt_bridges: bridges.map(bridgeJson) }),
+    ...(source.uplink !== null && { uplink: uplinkJson(source.uplink) }),
+  };
+  return { kind: 'json', status: 200, body: compactJson(body) };
 }
 
 function unhealthy(body: { status: string; error: string }): EndpointReply {

@@ -42,6 +42,21 @@ export interface LeafLinkState {
   readonly subjects: readonly string[];
 }
 
+/** The store-and-forward uplink, as the leaf module reports it. */
+export interface UplinkMonitorState {
+  readonly name: string;
+  readonly stream: string;
+  readonly connected: boolean;
+  /** The carrying link's round trip, ms (0 while down). */
+  readonly rttMs: number;
+  readonly backlogMsgs: number;
+  readonly backlogBytes: number;
+  readonly oldestMs: number;
+  readonly forwarded: number;
+  readonly acked: number;
+  readonly lastError: string;
+}
+
 export interface MonitorSource {
   readonly id: string;
   readonly startTime: Date;
@@ -56,6 +71,8 @@ export interface MonitorSource {
   readonly mqttBridges: readonly MqttBridgeState[];
   /** The leaf node links that finished their handshake. */
   readonly leafLinks: readonly LeafLinkState[];
+  /** The uplink; null without one. */
+  readonly uplink: UplinkMonitorState | null;
   readonly lameDuck: boolean;
   readonly log: MonitorLog;
   /** The running JetStream service; null while JetStream is off or could not start. */

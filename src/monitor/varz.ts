@@ -3,12 +3,12 @@
 
 import type { JetStreamConfig, Options } from '../config/index.js';
 import type { EndpointContext, EndpointReply } from './context.js';
-import { rfc3339Nano, uptime } from './format.js';
+import { rfc3339Nano, rtt, uptime } from './format.js';
 import { jetStreamConfigJson, jetStreamStatsJson } from './jetstream-format.js';
 import type { JetStreamMonitorSource } from './jetstream-source.js';
 import { jsonReply } from './json.js';
 import { coreCount } from './process-usage.js';
-import type { MqttBridgeState } from './source.js';
+import type { MqttBridgeState, UplinkMonitorState } from './source.js';
 
 const NS_PER_MS = 1_000_000;
 const DEFAULT_TLS_TIMEOUT_MS = 2000;
@@ -50,6 +50,7 @@ export function varz(ctx: EndpointContext): EndpointReply {
     cluster: {},
     gateway: {},
     leaf: leafVarz(opts),
+    ...(source.uplink !== null && { uplink: uplinkJson(source.uplink) }),
     mqtt: mqttVarz(opts, source.mqttPort, source.mqttBridges),
     websocket: websocketVarz(opts, source.websocketPort),
     jetstream: jetStreamVarz(source.jetStreamSource, opts.jetstream),
@@ -92,6 +93,22 @@ function sortedCounts(counts: ReadonlyMap<string, number>): Record<string, numbe
   const out: Record<string, number> = {};
   for (const key of [...counts.keys()].sort()) out[key] = counts.get(key) as number;
   return out;
+}
+
+/** leafgate's uplink in /varz and /healthz (nats-server has none). */
+export function uplinkJson(u: UplinkMonitorState): Record<string, unknown> {
+  return {
+    name: u.name,
+    stream: u.stream,
+    connected: u.connected,
+    rtt: rtt(u.rttMs),
+    backlog_msgs: u.backlogMsgs,
+    backlog_bytes: u.backlogBytes,
+    oldest_msg_age: u.oldestMs * NS_PER_MS,
+    forwarded_msgs: u.forwarded,
+    acked_msgs: u.acked,
+    last_error: u.lastError,
+  };
 }
 
 /** nats-server's LeafNodeOptsVarz: the listener and the remotes, empty fields left out. */

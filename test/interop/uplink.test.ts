@@ -81,6 +81,16 @@ for (const hubKind of ['nats-server', 'leafgate'] as const) {
       await holdsExactly(hub, 300);
       const backlog = (await (await jetstreamManager(edge)).streams.info('UPLINK_edge1')).state.messages;
       assert.equal(backlog, 0, 'nothing left in the local backlog');
+      // Monitoring: /varz and /healthz show the uplink (the backlog is measured every second).
+      await sleep(1500);
+      const varz = (await (await fetch(`http://127.0.0.1:${pair.edge.proc.httpPort}/varz`)).json()) as { uplink: Record<string, unknown> };
+      assert.equal(varz.uplink.name, 'edge1');
+      assert.equal(varz.uplink.connected, true);
+      assert.equal(varz.uplink.backlog_msgs, 0);
+      assert.equal(varz.uplink.acked_msgs, 300);
+      assert.equal(varz.uplink.forwarded_msgs, 300);
+      const health = (await (await fetch(`http://127.0.0.1:${pair.edge.proc.httpPort}/healthz`)).json()) as { status: string; uplink: { stream: string } };
+      assert.deepEqual([health.status, health.uplink.stream], ['ok', 'EDGE_DATA']);
     });
 
     test('an outage longer than the duplicate window: the backlog is kept and sent once when the hub is back', async (t) => {
@@ -129,11 +139,17 @@ for (const hubKind of ['nats-server', 'leafgate'] as const) {
       t.after(() => closeAll([hub, edge]));
       await publish(edge, 0, 50);
       const deadline = Date.now() + 10_000;
+      const varzOf = async (): Promise<Record<string, unknown>> => ((await (await fetch(`http://127.0.0.1:${pair.edge.proc.httpPort}/varz`)).json()) as { uplink: Record<string, unknown> }).uplink;
       while (!/Uplink edge1: .*(stream not found|no responders)/.test(pair.edge.proc.output())) {
         assert.ok(Date.now() < deadline, 'no log line about the missing stream');
         await sleep(100);
       }
       assert.equal((await (await jetstreamManager(edge)).streams.info('UPLINK_edge1')).state.messages, 50);
+      await sleep(1200);
+      const waiting = await varzOf();
+      assert.equal(waiting.backlog_msgs, 50, 'the backlog shows in /varz');
+      assert.match(String(waiting.last_error), /stream not found|no responders/);
+      assert.ok(Number(waiting.oldest_msg_age) > 0);
       await hubStream(hub);
       await holdsExactly(hub, 50);
     });

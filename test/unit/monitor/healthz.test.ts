@@ -14,7 +14,7 @@ interface State {
   jetstream?: { ready: boolean } | null;
 }
 
-// healthz reads only the readiness of the server and of JetStream, and the MQTT bridges, so a partial source is enough.
+// healthz reads only the readiness of the server and of JetStream, the MQTT bridges and the uplink, so a partial source is enough.
 function ask(state: State, query = ''): ReturnType<typeof healthz> {
   const source = {
     port: state.port,
@@ -22,6 +22,7 @@ function ask(state: State, query = ''): ReturnType<typeof healthz> {
     opts: state.jetstream === undefined ? {} : { jetstream: {} },
     jetStreamSource: (state.jetstream ?? null) as JetStreamMonitorSource | null,
     mqttBridges: [],
+    uplink: null,
   };
   const ctx: EndpointContext = {
     source: source as unknown as MonitorSource,

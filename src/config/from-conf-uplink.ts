@@ -8,7 +8,7 @@
 //     prefix: "edge1."              # prepended to each subject on the hub (default: <name>.)
 //     name: edge1                   # this edge's name in message ids (default: the server name)
 //     account: APP                  # the local account (default the global account)
-//     max_bytes: "1GB", max_age: "168h", max_msgs: -1, max_inflight: 256
+//     max_bytes: "1GB", max_age: "168h", max_msgs: -1, max_inflight: 1024
 //   }
 
 import type { Field, Issues } from './conf-reader.js';
@@ -18,7 +18,7 @@ import { readDuration, readSize } from './from-conf-client-tls.js';
 import type { UplinkConfig } from './options.js';
 
 const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
-const DEFAULT_MAX_INFLIGHT = 256;
+const DEFAULT_MAX_INFLIGHT = 1024;
 const NAME = /^[A-Za-z0-9_-]+$/;
 
 export function readUplink(issues: Issues, entry: ConfEntry): UplinkConfig | undefined {

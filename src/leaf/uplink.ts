@@ -1,5 +1,5 @@
 // The store-and-forward uplink (leafgate's own): messages on local subjects are kept in a local
-// stream (JetStream's SQLite store, a work queue) and forwarded into a stream of the hub over the
+// stream (JetStream's SQLite store) and forwarded into a stream of the hub over the
 // leaf link, in order, exactly once into the hub stream however long the link was down.
 //
 // It speaks JetStream only as subjects, as any client would (leaf never imports jetstream): the
@@ -13,7 +13,9 @@
 //   and everything up to it is removed here without being sent again. Messages cross one link in
 //   order and the hub stores them in order, so what it holds is always a prefix of what was sent:
 //   an outage longer than the duplicate window resends nothing the hub has.
-// - A local message leaves the local stream (is acked) only once the hub's stream acknowledged it.
+// - A local message leaves the local stream only once the hub's stream acknowledged it: the stream is
+//   purged up to the last acknowledged sequence, in runs. A run not yet purged when the link drops is
+//   dropped by the next resync without being sent (the hub holds it).
 // - At most `maxInflight` messages wait for the hub's acknowledgement; more are pulled as they come
 //   back, so a backlog drains at the link's pace without holding other traffic behind it.
 
@@ -67,6 +69,8 @@ const RETRY_MAX_MS = 10_000;
 const STATE_EVERY_MS = 1000;
 const PROGRESS_EVERY_MS = 10_000;
 const NS_PER_MS = 1_000_000;
+/** The local stream is purged of what the hub holds once per this many acknowledgements from it. */
+const PURGE_EVERY = 64;
 
 interface Reply {
   readonly hdr: Buffer | null;
@@ -95,9 +99,11 @@ export class Uplink {
   private round = 0;
   /** The last local sequence the hub holds. */
   private heldSeq = 0;
-  /** Sent and not yet acknowledged by the hub: local sequence -> the local message's ack subject. */
-  private readonly inflight = new Map<number, string>();
+  /** Local sequences sent and not yet acknowledged by the hub. */
+  private readonly inflight = new Set<number>();
   private pullOpen = false;
+  /** Hub acknowledgements since the local stream was last purged. */
+  private sinceLocalAck = 0;
   /** Messages the open pull may still deliver. */
   private pullLeft = 0;
   private retryMs = RETRY_MIN_MS;
@@ -131,7 +137,7 @@ export class Uplink {
     const config = {
       name: this.localStream,
       subjects: o.subjects,
-      retention: 'workqueue',
+      retention: 'limits',
       storage: 'file',
       discard: 'old',
       max_bytes: o.maxBytes,
@@ -197,6 +203,7 @@ export class Uplink {
     this.pumping = false;
     this.inflight.clear();
     this.pullOpen = false;
+    this.sinceLocalAck = 0;
     try {
       const held = await this.hubHolds();
       if (round !== this.round) return;
@@ -206,7 +213,7 @@ export class Uplink {
       await this.api(`$JS.API.CONSUMER.DELETE.${this.localStream}.${CONSUMER}`, null);
       const created = await this.api(`$JS.API.CONSUMER.DURABLE.CREATE.${this.localStream}.${CONSUMER}`, {
         stream_name: this.localStream,
-        config: { durable_name: CONSUMER, ack_policy: 'explicit', deliver_policy: 'all', ack_wait: 3_600_000 * NS_PER_MS, max_ack_pending: -1, max_waiting: 8 },
+        config: { durable_name: CONSUMER, ack_policy: 'none', deliver_policy: 'all', max_waiting: 8 },
       });
       if (round !== this.round) return;
       if (created.error !== undefined) {
@@ -261,11 +268,12 @@ export class Uplink {
 
   // ---- forwarding ------------------------------------------------------------------------------
 
-  /** Asks the local consumer for as many messages as the window has room for. */
+  /** Asks the local consumer for as many messages as the window has room for, once half of it is free. */
   private pull(): void {
     if (!this.pumping || this.pullOpen) return;
     const room = this.options.maxInflight - this.inflight.size;
-    if (room <= 0) return;
+    // Pulled in halves of the window, not one message per acknowledgement.
+    if (room <= 0 || (this.inflight.size > 0 && room < this.options.maxInflight >> 1)) return;
     this.pullOpen = true;
     this.pullLeft = room;
     const body = Buffer.from(JSON.stringify({ batch: room, expires: PULL_EXPIRES_MS * NS_PER_MS }));
@@ -298,14 +306,15 @@ export class Uplink {
     const seq = Number(reply.split('.')[5]);
     const client = this.client as InternalClient;
     if (seq <= this.heldSeq) {
-      client.publish(reply, '', null, null);
+      // The hub has it already: not sent again, purged with the next run.
       this.acked++;
+      if (++this.sinceLocalAck >= PURGE_EVERY) this.purgeUpTo(this.heldSeq);
       return this.pull();
     }
     const body = Buffer.from(msg.data.subarray(msg.start + msg.hdrLen, msg.end));
     const own = hdr === null ? null : removeHeader(Buffer.from(hdr), MSG_ID);
     const headers = appendHeaders(own, [[MSG_ID, `${this.options.name}:${seq}`]]);
-    this.inflight.set(seq, reply);
+    this.inflight.add(seq);
     this.forwarded++;
     client.publish(`${this.options.prefix}${msg.receivedSubject}`, `${this.inbox}a.${this.round}.${seq}`, headers, body);
     this.armAckTimer();
@@ -316,22 +325,34 @@ export class Uplink {
     const [roundText, seqText] = tail.split('.');
     if (Number(roundText) !== this.round || !this.pumping) return;
     const seq = Number(seqText);
-    const localAck = this.inflight.get(seq);
-    if (localAck === undefined) return;
+    if (!this.inflight.has(seq)) return;
     const problem = pubAckProblem(hdr, body);
     if (problem !== null) {
       this.fail(`the hub's stream ${this.options.stream} refused local sequence ${seq}: ${problem}`);
       return this.pauseAndResync();
     }
     this.inflight.delete(seq);
-    (this.client as InternalClient).publish(localAck, '', null, null);
     this.acked++;
     if (seq > this.heldSeq) this.heldSeq = seq;
+    // The hub answers in order: everything up to `seq` is there. The local stream is purged up to it
+    // once per PURGE_EVERY answers, and when nothing is left in flight.
+    if (++this.sinceLocalAck >= PURGE_EVERY || this.inflight.size === 0) this.purgeUpTo(this.heldSeq);
     // The hub is answering: the stall deadline starts again from this answer.
     if (this.ackTimer !== null) clearTimeout(this.ackTimer);
     this.ackTimer = null;
     if (this.inflight.size > 0) this.armAckTimer();
     this.pull();
+  }
+
+  /** Removes what the hub holds (local sequences up to `seq`) from the local stream, in one range. */
+  private purgeUpTo(seq: number): void {
+    this.sinceLocalAck = 0;
+    this.api(`$JS.API.STREAM.PURGE.${this.localStream}`, { seq: seq + 1 }).then(
+      (r) => {
+        if (r.error !== undefined) this.fail(`the local stream could not be purged: ${r.error.description}`);
+      },
+      (err: Error) => this.fail(`the local stream could not be purged: ${err.message}`),
+    );
   }
 
   /** Stops forwarding (what is in flight will be sent again) and resyncs after a backoff. */

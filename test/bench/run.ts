@@ -17,6 +17,7 @@ import { runJwtConnectBench } from './jwt-connect.js';
 import { runWebsocketBench } from './websocket.js';
 import { runMqttBench } from './mqtt.js';
 import { runLeafBench } from './leaf.js';
+import { runLeafDrainBench } from './leaf-drain.js';
 import { runBridgeDrainBench } from './mqtt-bridge.js';
 import { REPO_ROOT, killAllServers } from './servers.js';
 import { benchSides, type SideSetup } from './sides.js';
@@ -181,6 +182,11 @@ async function main(argv: string[]): Promise<number> {
   if (leafWanted) {
     console.log('Leaf link (a leafgate edge and a nats-server edge on one nats-server hub, alternating)');
     await runLeafBench(natsBinary, options.quick, (line) => extraLines.push(line));
+  }
+  const drainWanted = !options.startupOnly && !options.jsOnly && natsBinary !== null && setupError === null && (options.scenario === null || 'leaf-drain'.startsWith(options.scenario));
+  if (drainWanted) {
+    console.log('Uplink backlog drain (leafgate uplink and nats-server stream sourcing into one nats-server hub)');
+    await runLeafDrainBench(options.quick, (line) => extraLines.push(line));
   }
   const mqttWanted = !options.startupOnly && !options.jsOnly && natsBinary !== null && setupError === null && (options.scenario === null || 'mqtt'.startsWith(options.scenario));
   if (mqttWanted) {

@@ -1,23 +1,28 @@
 /**
  * `npm run fault`: kill -9 cycles against leafgate -js (default 100), then the count of acked
- * messages lost or duplicated over all of them. Exit status 1 when any acked message was lost,
- * duplicated or stored out of order.
- *   node dist/test/fault/run.js [--cycles N] [--sync always|2m] [--window N] [--store-dir DIR]
+ * messages lost or duplicated over all of them; then the uplink through a link broken at random
+ * (default 100k messages, into a nats-server hub and a leafgate hub). Exit status 1 when any acked
+ * message was lost, duplicated or stored out of order.
+ *   node dist/test/fault/run.js [--cycles N] [--sync always|2m] [--window N] [--store-dir DIR] [--uplink-messages N] [--only kill|uplink]
  */
 import { tmpdir } from 'node:os';
 import { killAllServers, type SyncSetting } from '../bench/servers.js';
 import { runKillCycle, type CycleReport, type KillCycleOptions } from './kill-cycle.js';
+import { runUplinkChaos } from './uplink-chaos.js';
 
-const USAGE = 'usage: npm run fault -- [--cycles N (100)] [--sync always|2m (leafgate default)] [--window N (256)] [--store-dir DIR (OS temp dir)]';
+const USAGE =
+  'usage: npm run fault -- [--cycles N (100)] [--sync always|2m (leafgate default)] [--window N (256)] [--store-dir DIR (OS temp dir)] [--uplink-messages N (100000)] [--only kill|uplink]';
 const KILL_AFTER_MS = [20, 1000] as const;
 
 interface FaultOptions {
   cycles: number;
   cycle: KillCycleOptions;
+  uplinkMessages: number;
+  only: 'kill' | 'uplink' | null;
 }
 
 function parseArgs(argv: readonly string[]): FaultOptions {
-  const options: FaultOptions = { cycles: 100, cycle: { storeRoot: tmpdir(), window: 256, payloadSize: 64, killAfterMs: KILL_AFTER_MS, sync: null } };
+  const options: FaultOptions = { cycles: 100, cycle: { storeRoot: tmpdir(), window: 256, payloadSize: 64, killAfterMs: KILL_AFTER_MS, sync: null }, uplinkMessages: 100_000, only: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[++i];
@@ -25,6 +30,8 @@ function parseArgs(argv: readonly string[]): FaultOptions {
     if (arg === '--cycles') options.cycles = positive(arg, value);
     else if (arg === '--window') options.cycle.window = positive(arg, value);
     else if (arg === '--store-dir') options.cycle.storeRoot = value;
+    else if (arg === '--uplink-messages') options.uplinkMessages = positive(arg, value);
+    else if (arg === '--only' && (value === 'kill' || value === 'uplink')) options.only = value;
     else if (arg === '--sync' && (value === 'always' || value === '2m')) options.cycle.sync = value satisfies SyncSetting;
     else throw new Error(`bad argument ${arg} ${value}\n${USAGE}`);
   }
@@ -48,6 +55,30 @@ function cycleLine(index: number, cycles: number, report: CycleReport): string {
 
 async function main(argv: string[]): Promise<number> {
   const options = parseArgs(argv);
+  const killed = options.only === 'uplink' ? 0 : await killCycles(options);
+  const broken = options.only === 'kill' ? 0 : await uplinkChaos(options.uplinkMessages);
+  return killed + broken === 0 ? 0 : 1;
+}
+
+/** The uplink through a link broken at random, into each kind of hub; the count of problems. */
+async function uplinkChaos(messages: number): Promise<number> {
+  let problems = 0;
+  for (const hubKind of ['nats-server', 'leafgate'] as const) {
+    const cleanups: (() => unknown)[] = [];
+    console.log(`\nuplink: ${messages} messages from a leafgate edge into a ${hubKind} hub stream through a link cut, stalled, slowed and half-closed at random`);
+    try {
+      const r = await runUplinkChaos({ after: (fn) => cleanups.push(fn) }, { messages, hubKind, faultEveryMs: 1000, publishOverMs: 30_000, drainTimeoutMs: 300_000 });
+      const faults = Object.entries(r.faults).map(([k, v]) => `${k} ${v}`).join(', ');
+      console.log(`  ${r.seconds.toFixed(0)} s, seed ${r.seed}; faults: ${faults}; held ${r.held} of ${r.messages}: missing ${r.missing}, duplicated ${r.duplicates}, out of order ${r.outOfOrder}`);
+      problems += r.missing + r.duplicates + r.outOfOrder + (r.held === r.messages ? 0 : 1);
+    } finally {
+      for (const fn of cleanups.reverse()) await fn();
+    }
+  }
+  return problems;
+}
+
+async function killCycles(options: FaultOptions): Promise<number> {
   const { cycle } = options;
   console.log(
     `leafgate fault: ${options.cycles} kill -9 cycles; windowed publish (${cycle.window} in flight, ${cycle.payloadSize} B, Nats-Msg-Id) to a file stream, ` +
@@ -66,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
       `(${totals.storedUnacked} stored without a PubAck), out of order ${totals.outOfOrder}`,
   );
   console.log(`lost acked: ${totals.lostAcked}, duplicated acked: ${totals.duplicatedAcked}`);
-  return totals.lostAcked + totals.duplicatedAcked + totals.outOfOrder === 0 ? 0 : 1;
+  return totals.lostAcked + totals.duplicatedAcked + totals.outOfOrder;
 }
 
 /** Node's test runner loads every .js under a test folder; this script is not a test and stays inert there. */

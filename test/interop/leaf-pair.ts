@@ -5,7 +5,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TestContext } from 'node:test';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { startLeafgate, startNatsServer } from '../helpers/processes.js';
 import type { ServerProcess } from '../helpers/processes.js';
@@ -13,6 +12,11 @@ import { freePort } from '../helpers/ports.js';
 import { connectTo } from '../helpers/nats-client.js';
 
 export type ServerKind = 'leafgate' | 'nats-server';
+
+/** What the pair needs of a test: somewhere to register its cleanup (node:test's context, or the fault runner's). */
+export interface Cleanups {
+  after(fn: () => unknown): void;
+}
 
 export interface LeafNode {
   readonly kind: ServerKind;
@@ -63,7 +67,7 @@ function start(kind: ServerKind, conf: string, port: number): Promise<ServerProc
   return kind === 'leafgate' ? startLeafgate(opts) : startNatsServer(opts);
 }
 
-async function node(t: TestContext, kind: ServerKind, dir: string, name: string, body: string): Promise<LeafNode> {
+async function node(t: Cleanups, kind: ServerKind, dir: string, name: string, body: string): Promise<LeafNode> {
   const port = await freePort();
   const conf = path.join(dir, `${name}.conf`);
   fs.writeFileSync(conf, `server_name: ${name}\nlisten: 127.0.0.1:${port}\n${body}\n`);
@@ -87,7 +91,7 @@ async function node(t: TestContext, kind: ServerKind, dir: string, name: string,
  * remote, `edgeUrlAuth` is the `user:password` of its URL, and `edgeUrl` replaces that URL).
  */
 export async function startLeafPair(
-  t: TestContext,
+  t: Cleanups,
   hubKind: ServerKind,
   edgeKind: ServerKind,
   opts: { hubConf?: string; edgeConf?: string; hubLeaf?: string; edgeRemote?: string; edgeLeaf?: string; edgeUrlAuth?: string; edgeUrl?: string } = {},

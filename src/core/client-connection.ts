@@ -5,6 +5,7 @@
 import { NatsParser, ParseErrorKind, decodeConnect, WireError, errFrame, pubViolation, replyViolation, subTokensViolation, subViolation } from '../protocol/nats/index.js';
 import type { ClientOpHandler, ConnectOptions, PubFrame } from '../protocol/nats/index.js';
 import { ClientLogin } from './client-login.js';
+import { closeSocket } from './close-socket.js';
 import { Connection, ConnectionKind } from './connection.js';
 import { Keepalive } from './keepalive.js';
 import type { KeepaliveOwner } from './keepalive.js';
@@ -574,16 +575,7 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
     if (this.writeDeadline !== null) clearTimeout(this.writeDeadline);
     this.writeDeadline = null;
     this.stall.stop();
-    if (dropPending) {
-      this.socket.destroy();
-    } else {
-      if (this.outbound.pendingBytes > 0 && !this.socket.destroyed) this.outbound.flushTo(this.socket);
-      this.socket.end();
-      // A peer that never reads would keep a half-closed socket open forever.
-      setTimeout(() => this.socket.destroy(), 1000).unref();
-    }
-    // Closed connections stay listed for /connz; keep them small.
-    this.outbound.discard();
+    closeSocket(this.socket, this.outbound, dropPending);
     this.parser.release();
     this.retireSubs();
     this.account?.conns.delete(this);

@@ -11,6 +11,7 @@ export type { StreamImport } from './stream-import.js';
 export { InterestWatch } from './interest.js';
 export type { InterestFeed, InterestTally } from './interest-feed.js';
 export { LinkConnection } from './link-connection.js';
+export { closeSocket } from './close-socket.js';
 export { Keepalive } from './keepalive.js';
 export type { KeepaliveOwner } from './keepalive.js';
 export type { InterestListener, InterestRule } from './interest.js';

@@ -5,6 +5,7 @@ import { KEEP_BY_REFERENCE, writeDecimal } from '../util/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
 import type { ClientConnection } from './client-connection.js';
 import type { LinkConnection } from './link-connection.js';
+import type { Outbound } from './outbound.js';
 import type { Subscription } from './subscription.js';
 
 /** Byte runs up to this long are copied in a loop; a native copy costs more than it saves below it. */
@@ -54,19 +55,7 @@ export function writeMsg(conn: ClientConnection, sub: Subscription, f: PubFrame)
     b[o++] = 0x20;
   }
   o = sizeText.length > 0 ? writeAscii(b, o, sizeText) : writeDecimal(b, o, size);
-  b[o++] = 0x0d;
-  b[o++] = 0x0a;
-  if (inline) {
-    o = copyBytes(data, start, end, b, o);
-    b[o++] = 0x0d;
-    b[o++] = 0x0a;
-    out.len = o;
-  } else {
-    out.len = o;
-    out.append(data.subarray(start, end));
-    out.appendText('\r\n');
-  }
-  return size;
+  return endFrame(out, o, data, start, end, inline);
 }
 
 /**
@@ -124,6 +113,20 @@ export function writeLinkMsg(conn: LinkConnection, f: PubFrame, queues: readonly
     b[o++] = 0x20;
   }
   o = writeDecimal(b, o, size);
+  return endFrame(out, o, data, start, end, inline);
+}
+
+/** The no-responders status a requester gets when nobody was subscribed (exact nats-server 2.9 bytes). */
+export function noRespondersFrame(reply: string, sid: string): Buffer {
+  return Buffer.from(`HMSG ${reply} ${sid} 16 16\r\nNATS/1.0 503\r\n\r\n\r\n`, 'latin1');
+}
+
+/**
+ * Ends the control line written up to `o` and adds the payload data[start, end) with its CRLF: copied
+ * into the buffer when `inline` (small), else queued by reference. Returns the payload size.
+ */
+function endFrame(out: Outbound, o: number, data: Buffer, start: number, end: number, inline: boolean): number {
+  const b = out.buf;
   b[o++] = 0x0d;
   b[o++] = 0x0a;
   if (inline) {
@@ -136,12 +139,7 @@ export function writeLinkMsg(conn: LinkConnection, f: PubFrame, queues: readonly
     out.append(data.subarray(start, end));
     out.appendText('\r\n');
   }
-  return size;
-}
-
-/** The no-responders status a requester gets when nobody was subscribed (exact nats-server 2.9 bytes). */
-export function noRespondersFrame(reply: string, sid: string): Buffer {
-  return Buffer.from(`HMSG ${reply} ${sid} 16 16\r\nNATS/1.0 503\r\n\r\n\r\n`, 'latin1');
+  return end - start;
 }
 
 function copyBytes(src: Buffer, start: number, end: number, b: Buffer, o: number): number {

@@ -5,7 +5,7 @@
 
 import { NatsParser, ParseErrorKind, WireError, errFrame, leafLoopDetected, leafMinVersion, subViolation } from '../protocol/nats/index.js';
 import type { LeafConnect, LeafInfo, LeafOpHandler, PubFrame } from '../protocol/nats/index.js';
-import { ConnectionKind, Keepalive, LinkConnection, Subscription, isValidLiteralSubject, isValidSubscribeSubject, scheduleFlush } from '../core/index.js';
+import { ConnectionKind, Keepalive, LinkConnection, Subscription, closeSocket, isValidLiteralSubject, isValidSubscribeSubject, scheduleFlush } from '../core/index.js';
 import type { Account, AuthOutcome, InterestFeed, InterestTally, KeepaliveOwner, Limits, PermissionRules, Permissions, Router, TransportSocket } from '../core/index.js';
 import { subjectToText } from '../util/index.js';
 import { exemptFromPermissions, linkRules, neverCrossesIn, withDeny } from './leaf-permissions.js';
@@ -560,13 +560,7 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
     this.stall.stop();
     this.tally?.stop();
     this.tally = null;
-    if (dropPending) this.socket.destroy();
-    else {
-      if (this.outbound.pendingBytes > 0 && !this.socket.destroyed) this.outbound.flushTo(this.socket);
-      this.socket.end();
-      setTimeout(() => this.socket.destroy(), 1000).unref();
-    }
-    this.outbound.discard();
+    closeSocket(this.socket, this.outbound, dropPending);
     this.parser.release();
     if (this.account !== null) this.removeAllSubs();
     this.host.closed(this);

@@ -5,6 +5,8 @@
 
 import net from 'node:net';
 
+import { prng } from '../unit/core/prng.js';
+
 export type FaultKind = 'cut' | 'stall' | 'slow' | 'half-close';
 
 export interface FaultProxy {
@@ -19,18 +21,6 @@ export interface FaultProxy {
   startChaos(everyMs: number): void;
   stopChaos(): void;
   close(): void;
-}
-
-/** A small seeded PRNG (mulberry32): the same seed, the same faults. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Pair {

@@ -46,25 +46,10 @@ export interface ConnectOptions {
   new_account?: boolean;
 }
 
-/** A leaf node listener's INFO (leafnode-and-route-protocol.md A2). */
-export interface LeafInfo {
-  server_id: string;
-  server_name: string;
-  version: string;
-  proto: number;
-  go: string;
-  host: string;
-  port: number;
-  headers: boolean;
-  auth_required?: boolean;
-  tls_required?: boolean;
-  max_payload: number;
-  jetstream?: boolean;
+/** A leaf node listener's INFO (leafnode-and-route-protocol.md A2): the client INFO's common fields and its own. */
+export interface LeafInfo
+  extends Pick<ServerInfo, 'server_id' | 'server_name' | 'version' | 'proto' | 'go' | 'host' | 'port' | 'headers' | 'auth_required' | 'tls_required' | 'tls_verify' | 'max_payload' | 'jetstream' | 'client_id' | 'nonce' | 'domain' | 'cluster'> {
   ip?: string;
-  client_id: number;
-  nonce?: string;
-  domain?: string;
-  cluster?: string;
   info_on_connect?: boolean;
   connect_info?: boolean;
   remote_account?: string;

@@ -4,23 +4,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { ConfigError, mergeOptions } from '../../../src/config/index.js';
+import { mergeOptions } from '../../../src/config/index.js';
 import { parseConfigText } from '../../../src/config/reader.js';
+import { problemsOf } from './problems.js';
 
 const REFUSED = 'not supported yet; refusing to start rather than run without the access control it sets';
 
 function leafnodesOf(text: string): ReturnType<typeof mergeOptions>['leafnodes'] {
   return mergeOptions(parseConfigText(text, 'c.conf', { env: {} }).layer).leafnodes;
-}
-
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfigText(text, 'c.conf', { env: {} });
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
 }
 
 test('leafnodes: listener, authorization, reconnect and remotes', () => {

@@ -3,20 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { ConfigError, mergeOptions } from '../../../src/config/index.js';
+import { mergeOptions } from '../../../src/config/index.js';
 import { parseConfigText } from '../../../src/config/reader.js';
+import { problemsOf } from './problems.js';
 
 const REMOTE = 'jetstream {}\nleafnodes { remotes: [ { url: "nats-leaf://hub" } ] }\n';
-
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfigText(text, 'c.conf', { env: {} });
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
 
 test('uplink: read with its defaults', () => {
   const opts = mergeOptions(parseConfigText(`${REMOTE}uplink { subjects: ["telemetry.>", "events.*"], stream: EDGE, domain: hub, max_bytes: "2GB", max_age: "24h", max_inflight: 64 }`, 'c.conf', { env: {} }).layer);

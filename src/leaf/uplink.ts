@@ -52,6 +52,9 @@ export interface UplinkState {
   readonly oldestMs: number;
   readonly forwarded: number;
   readonly acked: number;
+  /** Messages the hub acknowledges per second now, and the seconds the backlog needs at that rate (0: unknown or none). */
+  readonly rateMsgs: number;
+  readonly etaSeconds: number;
   readonly lastError: string;
 }
 
@@ -111,7 +114,10 @@ export class Uplink {
   private ackTimer: NodeJS.Timeout | null = null;
   private stateTimer: NodeJS.Timeout | null = null;
   private lastProgressMs = 0;
-  private lastProgressAcked = 0;
+  private lastMeasureMs = 0;
+  private lastMeasureAcked = 0;
+  /** Messages the hub acknowledged per second, smoothed. */
+  private rate = 0;
   private forwarded = 0;
   private acked = 0;
   private lastError = '';
@@ -192,6 +198,8 @@ export class Uplink {
       oldestMs: this.oldestMs,
       forwarded: this.forwarded,
       acked: this.acked,
+      rateMsgs: Math.round(this.rate),
+      etaSeconds: this.etaSeconds(),
       lastError: this.lastError,
     };
   }
@@ -385,13 +393,23 @@ export class Uplink {
     this.backlogBytes = state.bytes;
     this.oldestMs = state.messages === 0 ? 0 : Math.max(Date.now() - Date.parse(state.first_ts), 0);
     const now = Date.now();
-    if (this.backlogMsgs > 0 && this.pumping && now - this.lastProgressMs >= PROGRESS_EVERY_MS) {
-      const rate = this.lastProgressMs === 0 ? 0 : ((this.acked - this.lastProgressAcked) * 1000) / (now - this.lastProgressMs);
-      const eta = rate > 0 ? `, about ${Math.ceil(this.backlogMsgs / rate)}s left` : '';
-      this.log.info(`Uplink ${this.options.name}: ${this.backlogMsgs} messages (${this.backlogBytes} bytes) to forward, ${Math.round(rate)} msgs/s${eta}`);
-      this.lastProgressMs = now;
-      this.lastProgressAcked = this.acked;
+    // The rate of the last interval, smoothed over a few (an EMA), so the ETA does not jump about.
+    if (this.lastMeasureMs > 0) {
+      const instant = ((this.acked - this.lastMeasureAcked) * 1000) / Math.max(now - this.lastMeasureMs, 1);
+      this.rate = this.rate === 0 ? instant : this.rate * 0.7 + instant * 0.3;
     }
+    this.lastMeasureMs = now;
+    this.lastMeasureAcked = this.acked;
+    if (this.backlogMsgs > 0 && this.pumping && now - this.lastProgressMs >= PROGRESS_EVERY_MS) {
+      const eta = this.etaSeconds();
+      this.log.info(`Uplink ${this.options.name}: ${this.backlogMsgs} messages (${this.backlogBytes} bytes) to forward, ${Math.round(this.rate)} msgs/s${eta > 0 ? `, about ${eta}s left` : ''}`);
+      this.lastProgressMs = now;
+    }
+  }
+
+  /** Seconds until the backlog is drained at the current rate; 0 when nothing drains (or nothing waits). */
+  private etaSeconds(): number {
+    return this.rate >= 1 && this.backlogMsgs > 0 ? Math.ceil(this.backlogMsgs / this.rate) : 0;
   }
 
   /** A JetStream API request through the account, as a client makes it; rejects after API_TIMEOUT_MS. */

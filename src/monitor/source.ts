@@ -54,6 +54,8 @@ export interface UplinkMonitorState {
   readonly oldestMs: number;
   readonly forwarded: number;
   readonly acked: number;
+  readonly rateMsgs: number;
+  readonly etaSeconds: number;
   readonly lastError: string;
 }
 

@@ -107,6 +107,8 @@ export function uplinkJson(u: UplinkMonitorState): Record<string, unknown> {
     oldest_msg_age: u.oldestMs * NS_PER_MS,
     forwarded_msgs: u.forwarded,
     acked_msgs: u.acked,
+    drain_rate: u.rateMsgs,
+    drain_eta_seconds: u.etaSeconds,
     last_error: u.lastError,
   };
 }

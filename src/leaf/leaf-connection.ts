@@ -69,8 +69,6 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
   /** The other side's first INFO (soliciting side) or CONNECT (accepting side), for monitoring. */
   remoteInfo: LeafInfo | null = null;
   remoteConnect: LeafConnect | null = null;
-  /** The account the other side bound this link to (its INFO's remote_account); ''  until known. */
-  remoteAccount = '';
   /** The link runs over a WebSocket (its TLS, if any, is the WebSocket's: no TLS after INFO). */
   readonly websocket: boolean;
   /** The address dialed or accepted from. */
@@ -241,7 +239,6 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
     if (!this.solicited) return;
     if (this.remoteInfo === null) return this.firstInfo(info);
     if (info.connect_info === true && !this.isRegistered) {
-      this.remoteAccount = info.remote_account ?? '';
       if (this.remoteInfo !== null && (info.import !== undefined || info.export !== undefined)) {
         this.remoteInfo = { ...this.remoteInfo, ...(info.import !== undefined && { import: info.import }), ...(info.export !== undefined && { export: info.export }) };
       }

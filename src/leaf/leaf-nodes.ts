@@ -29,7 +29,6 @@ export interface LeafNodesOptions {
   readonly port: number;
   /** `host:port` told to leafs in place of the listener's address. */
   readonly advertise: string;
-  readonly noAdvertise: boolean;
   readonly login?: LeafListenerLogin;
   readonly reconnectDelayMs: number;
   readonly remotes: readonly LeafRemoteOptions[];
@@ -321,7 +320,6 @@ export class LeafNodes implements LeafHost, LeafDialer {
     const via = this.dialed.get(link);
     if (via === undefined) return;
     this.dialed.delete(link);
-    via.remote.lastError = link.isRegistered ? '' : link.closeReason;
     via.done({ registered: link.isRegistered, retryDelayMs: link.retryDelayMs });
   }
 

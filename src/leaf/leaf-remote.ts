@@ -54,8 +54,6 @@ export class LeafRemote {
   readonly options: LeafRemoteOptions;
   /** Connect attempts that failed in a row (0 after a link registered). */
   failures = 0;
-  /** The last failure, for monitoring ('' when none). */
-  lastError = '';
   private readonly dialer: LeafDialer;
   private targets: LeafTarget[];
   private next = 0;
@@ -126,8 +124,7 @@ export class LeafRemote {
       stream = dialed.stream;
     } catch (err) {
       this.failures++;
-      this.lastError = (err as Error).message;
-      this.dialer.logError(`Error trying to connect as leafnode to remote server "${target.host}:${target.port}" (attempt ${this.failures}): ${this.lastError}`);
+      this.dialer.logError(`Error trying to connect as leafnode to remote server "${target.host}:${target.port}" (attempt ${this.failures}): ${(err as Error).message}`);
       return this.retry(0);
     }
     if (this.stopped) {

@@ -22,7 +22,6 @@ export async function openLeafNodes(config: LeafnodesConfig, opts: Options, rout
       host: config.host !== '' ? config.host : opts.host,
       port: config.port,
       advertise: config.advertise,
-      noAdvertise: config.noAdvertise,
       ...(config.auth !== undefined && { login: config.auth }),
       ...(config.minVersion !== undefined && { minVersion: config.minVersion }),
       ...(config.tls !== undefined && { tls: { upgrade: loadTls(config.tls), timeoutMs: config.tls.timeoutMs, verify: config.tls.verify } }),

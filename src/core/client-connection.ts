@@ -19,6 +19,8 @@ import { isValidLiteralSubject, isValidSubscribeSubject, rfc3339Nano, subjectMat
 import type { CertIdentity } from '../util/index.js';
 import { Subscription } from './subscription.js';
 import { startTransport } from './tls-start.js';
+import { WriteDeadline } from './write-deadline.js';
+import type { WriteDeadlineOwner } from './write-deadline.js';
 import type { TransportStartOwner } from './tls-start.js';
 import type { Account } from './account.js';
 import type { AcceptedSocket, ConnectionLimits, ConnectionType, TlsUpgrade, TransportSocket } from './transport.js';
@@ -31,7 +33,7 @@ const OK = Buffer.from('+OK\r\n');
 /** Reserved reply prefixes a client may not use (nats-server isReservedReply). */
 const RESERVED_REPLY = ['_R_.', '$JS.ACK.', '_GR_.'];
 
-export class ClientConnection extends Connection implements ClientOpHandler, Flushable, KeepaliveOwner, StallOwner, TransportStartOwner {
+export class ClientConnection extends Connection implements ClientOpHandler, Flushable, KeepaliveOwner, StallOwner, TransportStartOwner, WriteDeadlineOwner {
   readonly type: ConnectionType;
   readonly outbound = new Outbound();
   readonly ip: string;
@@ -71,7 +73,7 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
   private readonly baseLabel: string;
   /** A user JWT from the transport (a WebSocket cookie), for a CONNECT without one; '' for none. */
   private readonly jwtCookie: string;
-  private writeDeadline: NodeJS.Timeout | null = null;
+  private readonly writeDeadline: WriteDeadline;
   private connectSeen = false;
   /** A PING after CONNECT was answered: from then on the client may get async INFO. */
   private pingAnswered = false;
@@ -101,6 +103,7 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
     this.maxSubs = limits.maxSubscriptions > 0 ? limits.maxSubscriptions : -1;
     this.keepalive = new Keepalive(this);
     this.stall = new ProducerStall(this);
+    this.writeDeadline = new WriteDeadline(this, router);
     this.login = new ClientLogin(this, router);
     const auth = router.authenticatorFor(this.type);
     // With a no_auth_user any first operation is let in (loginWithoutConnect); otherwise it must be CONNECT.
@@ -517,23 +520,17 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
     if (this.outbound.pendingBytes === 0) return;
     const ok = this.outbound.flushTo(this.socket);
     if (this.socket.writableLength > this.router.limits.maxPending) return this.slowConsumer();
-    if (!ok && this.writeDeadline === null && !this.closed) {
-      this.writeDeadline = setTimeout(() => {
-        this.writeDeadline = null;
-        this.router.log.warn(`${this.label()} - Slow Consumer Detected: WriteDeadline of ${this.router.limits.writeDeadlineMs}ms exceeded`);
-        this.router.stats.slowConsumers++;
-        if (this.account !== null) this.account.slowConsumers++;
-        this.close('Slow Consumer (Write Deadline)', true);
-      }, this.router.limits.writeDeadlineMs);
-    }
+    if (!ok) this.writeDeadline.backedUp();
+  }
+
+  writeDeadlineExceeded(): void {
+    if (this.account !== null) this.account.slowConsumers++;
+    this.close('Slow Consumer (Write Deadline)', true);
   }
 
   private onDrain(): void {
     this.stall.drained();
-    if (this.writeDeadline !== null) {
-      clearTimeout(this.writeDeadline);
-      this.writeDeadline = null;
-    }
+    this.writeDeadline.clear();
   }
 
   /** Bytes queued for this client, in our buffer and the socket's. */
@@ -572,8 +569,7 @@ export class ClientConnection extends Connection implements ClientOpHandler, Flu
     this.parser.stop();
     this.keepalive.stop();
     this.login.release();
-    if (this.writeDeadline !== null) clearTimeout(this.writeDeadline);
-    this.writeDeadline = null;
+    this.writeDeadline.clear();
     this.stall.stop();
     closeSocket(this.socket, this.outbound, dropPending);
     this.parser.release();

@@ -12,6 +12,8 @@ export { InterestWatch } from './interest.js';
 export type { InterestFeed, InterestTally } from './interest-feed.js';
 export { LinkConnection } from './link-connection.js';
 export { closeSocket } from './close-socket.js';
+export { WriteDeadline } from './write-deadline.js';
+export type { WriteDeadlineOwner } from './write-deadline.js';
 export { Keepalive } from './keepalive.js';
 export type { KeepaliveOwner } from './keepalive.js';
 export type { InterestListener, InterestRule } from './interest.js';

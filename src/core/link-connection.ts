@@ -8,6 +8,8 @@ import type { ConnectionKind } from './connection.js';
 import { Outbound, scheduleFlush } from './outbound.js';
 import type { Flushable } from './outbound.js';
 import { ProducerStall } from './producer-stall.js';
+import { Subscription } from './subscription.js';
+import type { Account } from './account.js';
 import type { StallOwner } from './producer-stall.js';
 
 export abstract class LinkConnection extends Connection implements Flushable, StallOwner {
@@ -41,6 +43,28 @@ export abstract class LinkConnection extends Connection implements Flushable, St
 
   stallFor(consumer: ProducerStall): void {
     this.stall.waitFor(consumer);
+  }
+
+  /**
+   * The other side is interested in `subject` (by `weight` members of `queue`): one subscription per
+   * (subject, queue), kept under that key; a repeat only changes a queue's weight. The subject is valid.
+   */
+  protected remoteSub(subject: string, queue: string | null, weight: number): void {
+    const key = queue === null ? subject : `${subject} ${queue}`;
+    const existing = this.subs.get(key);
+    if (existing !== undefined) {
+      if (queue !== null) (this.account as Account).reweigh(existing, weight);
+      return;
+    }
+    const sub = new Subscription(this, subject, queue, key);
+    sub.weight = weight;
+    this.addSub(sub);
+  }
+
+  /** The other side lost its interest in `subject` (with `queue`). */
+  protected remoteUnsub(subject: string, queue: string | null): void {
+    const sub = this.subs.get(queue === null ? subject : `${subject} ${queue}`);
+    if (sub !== undefined) this.removeSub(sub);
   }
 
   /** Whether a message that came over this link may go on over `other`. */

@@ -5,8 +5,8 @@
 
 import { NatsParser, ParseErrorKind, WireError, errFrame, leafLoopDetected, leafMinVersion, subViolation } from '../protocol/nats/index.js';
 import type { LeafConnect, LeafInfo, LeafOpHandler, PubFrame } from '../protocol/nats/index.js';
-import { ConnectionKind, Keepalive, LinkConnection, Subscription, closeSocket, isValidLiteralSubject, isValidSubscribeSubject, scheduleFlush } from '../core/index.js';
-import type { Account, AuthOutcome, InterestFeed, InterestTally, KeepaliveOwner, Limits, PermissionRules, Permissions, Router, TransportSocket } from '../core/index.js';
+import { ConnectionKind, Keepalive, LinkConnection, WriteDeadline, closeSocket, isValidLiteralSubject, isValidSubscribeSubject, scheduleFlush } from '../core/index.js';
+import type { Account, AuthOutcome, InterestFeed, InterestTally, KeepaliveOwner, WriteDeadlineOwner, Limits, PermissionRules, Permissions, Router, Subscription, TransportSocket } from '../core/index.js';
 import { subjectToText } from '../util/index.js';
 import { exemptFromPermissions, linkRules, neverCrossesIn, withDeny } from './leaf-permissions.js';
 
@@ -59,7 +59,7 @@ export interface LeafHost {
   closed(conn: LeafConnection): void;
 }
 
-export class LeafConnection extends LinkConnection implements LeafOpHandler, InterestFeed, KeepaliveOwner {
+export class LeafConnection extends LinkConnection implements LeafOpHandler, InterestFeed, KeepaliveOwner, WriteDeadlineOwner {
   /** True when we dialed it (a configured remote). */
   readonly solicited: boolean;
   /** We are the spoke: only our own interest goes over, never what the hub told us. */
@@ -87,7 +87,7 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
   private deadline: NodeJS.Timeout | null = null;
   private authPending = false;
   private readonly held: Buffer[] = [];
-  private writeDeadline: NodeJS.Timeout | null = null;
+  private readonly writeDeadline: WriteDeadline;
   private loopSubjectOwn = '';
   /** The accepting side's leaf user's permissions (as configured, from the user's point of view). */
   private userRules: PermissionRules | undefined = undefined;
@@ -103,6 +103,7 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
     this.port = port;
     this.parser = new NatsParser(this, LINK_CONTROL_LINE, host.router.limits.maxPayload, true);
     this.keepalive = new Keepalive(this);
+    this.writeDeadline = new WriteDeadline(this, host.router);
     this.stallAtBytes = Math.max(host.router.limits.maxPending >> 1, 1);
     if (account !== null) this.bindTo(account, '');
   }
@@ -396,24 +397,15 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
     if (!this.solicited && isValidLiteralSubject(subject) && !exemptFromPermissions(subject) && !(this.perms as Permissions).canPublish(subject)) {
       return this.closeWithError(subViolation(subject, null), 'Permissions Violation');
     }
-    const key = queue === null ? subject : `${subject} ${queue}`;
-    const existing = this.subs.get(key);
-    if (existing !== undefined) {
-      if (queue !== null) account.reweigh(existing, weight);
-      return;
-    }
     if (!isValidSubscribeSubject(subject)) {
       this.host.router.log.error(`${this.label()} - Invalid leafnode subscription ${JSON.stringify(subjectToText(subject))}, ignored`);
       return;
     }
-    const sub = new Subscription(this, subject, queue, key);
-    sub.weight = weight;
-    this.addSub(sub);
+    this.remoteSub(subject, queue, weight);
   }
 
   onLeafUnsub(subject: string, queue: string | null): void {
-    const sub = this.subs.get(queue === null ? subject : `${subject} ${queue}`);
-    if (sub !== undefined) this.removeSub(sub);
+    this.remoteUnsub(subject, queue);
   }
 
   /** Our own loop-detection subject came back over this link: tell the other side and close. */
@@ -509,22 +501,16 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
 
   flushOutbound(): void {
     if (this.socket.destroyed || this.outbound.pendingBytes === 0) return;
-    const ok = this.outbound.flushTo(this.socket);
-    if (!ok && this.writeDeadline === null && !this.closed) {
-      this.writeDeadline = setTimeout(() => {
-        this.writeDeadline = null;
-        const router = this.host.router;
-        router.log.warn(`${this.label()} - Slow Consumer Detected: WriteDeadline of ${router.limits.writeDeadlineMs}ms exceeded`);
-        router.stats.slowConsumers++;
-        this.close('Slow Consumer (Write Deadline)', true);
-      }, this.host.router.limits.writeDeadlineMs);
-    }
+    if (!this.outbound.flushTo(this.socket)) this.writeDeadline.backedUp();
+  }
+
+  writeDeadlineExceeded(): void {
+    this.close('Slow Consumer (Write Deadline)', true);
   }
 
   private onDrain(): void {
     this.stall.drained();
-    if (this.writeDeadline !== null) clearTimeout(this.writeDeadline);
-    this.writeDeadline = null;
+    this.writeDeadline.clear();
   }
 
   pauseInput(): void {
@@ -552,8 +538,7 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
     this.clearDeadline();
     this.parser.stop();
     this.keepalive.stop();
-    if (this.writeDeadline !== null) clearTimeout(this.writeDeadline);
-    this.writeDeadline = null;
+    this.writeDeadline.clear();
     this.stall.stop();
     this.tally?.stop();
     this.tally = null;

@@ -70,17 +70,11 @@ class TestLink extends LinkConnection implements InterestFeed, LeafOpHandler {
   }
 
   onLeafSub(subject: string, queue: string | null, weight: number): void {
-    const key = queue === null ? subject : `${subject} ${queue}`;
-    const existing = this.subs.get(key);
-    if (existing !== undefined) return (this.account as Account).reweigh(existing, weight);
-    const sub = new Subscription(this, subject, queue, key);
-    sub.weight = weight;
-    this.addSub(sub);
+    this.remoteSub(subject, queue, weight);
   }
 
   onLeafUnsub(subject: string, queue: string | null): void {
-    const sub = this.subs.get(queue === null ? subject : `${subject} ${queue}`);
-    if (sub !== undefined) this.removeSub(sub);
+    this.remoteUnsub(subject, queue);
   }
 
   onPub(frame: PubFrame): void {

@@ -113,11 +113,12 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
    * handshake tells the other side's domain and permissions.
    */
   private bindTo(account: Account, user: string): void {
-    const input = this.solicited
+    const denies = this.solicited ? this.host.remoteDenies(this) : null;
+    const input = denies !== null
       ? {
           remoteDomain: this.remoteInfo?.domain ?? '',
-          send: withDeny(this.remoteInfo?.export, this.host.remoteDenies(this).exports),
-          announce: withDeny(this.remoteInfo?.import, this.host.remoteDenies(this).imports),
+          send: withDeny(this.remoteInfo?.export, denies.exports),
+          announce: withDeny(this.remoteInfo?.import, denies.imports),
         }
       : {
           remoteDomain: this.remoteConnect?.domain ?? '',

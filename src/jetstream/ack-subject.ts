@@ -28,3 +28,30 @@ export function parseAckSubject(subject: string): AckSubject | null {
     consumerSeq: Number(subject.slice(d5 + 1, d6)),
   };
 }
+
+/** What a reader of a push consumer learns from a delivery's reply subject. */
+export interface DeliveryReply extends AckSubject {
+  /** The message's time in the origin stream (ns since the epoch). */
+  timeNs: bigint;
+  /** The consumer's count of messages pending, as it sent it with this one. */
+  pending: number;
+}
+
+const DIGITS = /^\d+$/;
+
+/**
+ * A delivery's reply subject read whole: the nine tokens above, or the twelve of newer servers
+ * (`$JS.ACK.<domain>.<account hash>.<stream>...<pending>.<random>`). Null for anything else.
+ */
+export function parseDeliveryReply(reply: string): DeliveryReply | null {
+  const t = reply.split('.');
+  if (t[0] !== '$JS' || t[1] !== 'ACK') return null;
+  const at = t.length === 9 ? 3 : t.length === 12 ? 5 : -1;
+  if (at < 0) return null;
+  for (let i = at + 1; i <= at + 5; i++) if (!DIGITS.test(t[i])) return null;
+  const delivered = Number(t[at + 1]);
+  const streamSeq = Number(t[at + 2]);
+  const consumerSeq = Number(t[at + 3]);
+  if (delivered === 0 || streamSeq === 0 || consumerSeq === 0) return null;
+  return { consumer: t[at], delivered, streamSeq, consumerSeq, timeNs: BigInt(t[at + 4]), pending: Number(t[at + 5]) };
+}

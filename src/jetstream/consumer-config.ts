@@ -64,7 +64,8 @@ export const DEFAULT_MAX_WAITING = 512;
 /** The inactive_threshold an ephemeral gets when it sets none (nats-server adds up to 1 s of jitter to the timer). */
 export const DEFAULT_EPHEMERAL_INACTIVE_THRESHOLD = 5_000n * MS;
 
-function emptyConsumerConfig(): ConsumerConfig {
+/** Every field at its zero value, as Go decodes an empty config. */
+export function emptyConsumerConfig(): ConsumerConfig {
   return {
     durableName: '',
     name: '',

@@ -187,9 +187,15 @@ export const PULL_HEARTBEAT_TOO_LARGE = 'heartbeat value too large';
  * and while stalled on flow control the subject the client must answer.
  */
 export function idleHeartbeat(lastConsumerSeq: number, lastStreamSeq: number, stalledOn: string | null): string {
-  const stalled = stalledOn === null ? '' : `Nats-Consumer-Stalled: ${stalledOn}\r\n`;
-  return `NATS/1.0 100 Idle Heartbeat\r\nNats-Last-Consumer: ${lastConsumerSeq}\r\nNats-Last-Stream: ${lastStreamSeq}\r\n${stalled}\r\n`;
+  const stalled = stalledOn === null ? '' : `${CONSUMER_STALLED}: ${stalledOn}\r\n`;
+  return `NATS/1.0 100 Idle Heartbeat\r\n${LAST_CONSUMER_SEQ}: ${lastConsumerSeq}\r\nNats-Last-Stream: ${lastStreamSeq}\r\n${stalled}\r\n`;
 }
+
+/** The idle heartbeat's headers a reader of a push consumer checks (a source reading another domain). */
+export const LAST_CONSUMER_SEQ = 'Nats-Last-Consumer';
+export const CONSUMER_STALLED = 'Nats-Consumer-Stalled';
+/** Control messages (idle heartbeats, flow control requests) start so and carry no body. */
+export const CONTROL_STATUS = 'NATS/1.0 100 ';
 
 export const FLOW_CONTROL_REQUEST = status('100 FlowControl Request');
 

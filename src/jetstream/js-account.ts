@@ -72,18 +72,15 @@ export class JsAccount {
   /**
    * Links each mirror and source to its origin stream once the account has it: after the recovery,
    * and whenever a stream is created or updated (an origin created after its mirror, or deleted and
-   * created again, is picked up, as nats-server's retries would).
+   * created again, is picked up, as nats-server's retries would). An external origin's reader starts
+   * asking the other domain for a consumer, and retries on its own.
    */
   linkSources(): void {
     for (const stream of this.streams.values()) {
       for (const r of stream.readers) {
-        if (r.origin !== null || !r.isLocal) continue;
-        const origin = this.streams.get(r.config.name);
-        if (origin === undefined || origin === stream) continue;
-        r.link(origin);
         // nats-server links a mirror or source by creating a consumer through its own API, which the
-        // account's API counters show; /jsz and INFO count the link the same way here.
-        this.apiTotal++;
+        // account's API counters show; /jsz and INFO count a local link the same way here.
+        if (r.connect(this.streams)) this.apiTotal++;
       }
     }
   }

@@ -6,13 +6,15 @@
 // `Nats-Stream-Source: <origin> <origin seq>`, from which a restart finds where each source stopped.
 // An origin that does not exist yet (or was deleted) is linked as soon as the account has it again.
 
+import { createHash } from 'node:crypto';
+
 import { appendHeaders, headerValue, removeHeader } from '../protocol/nats/index.js';
 import { apiError } from './errors.js';
 import type { ApiError } from './errors.js';
 import { seqFromTime } from './store/index.js';
 import { subjectFilter } from './store/filter.js';
 import type { SubjectFilter } from './store/filter.js';
-import type { StoredMsg, StreamStore } from './store/types.js';
+import type { StreamStore } from './store/types.js';
 import type { StreamSource } from './stream-config.js';
 import { subjectIsSubsetOf } from './subjects.js';
 import { subjectToText } from '../util/index.js';
@@ -22,14 +24,56 @@ export const STREAM_SOURCE_HEADER = 'Nats-Stream-Source';
 /** Messages copied per event-loop turn before the reader yields to other work. */
 const COPY_CHUNK = 1024;
 /** After a refused copy (a limit, a full disk), the wait before trying again (nats-server's retry threshold). */
-const RETRY_MS = 2000;
+export const COPY_RETRY_MS = 2000;
 /** A mirror answers its origin's direct gets once fewer than this many messages are left to copy (nats-server's dgetCaughtUpThresh). */
-const CAUGHT_UP = 10;
+export const MIRROR_CAUGHT_UP = 10;
 /** nats-server's internal consumer sends a heartbeat every second: `active` never grows past that while linked. */
 const HEARTBEAT_NS = 1_000_000_000;
 const NS_PER_MS = 1_000_000;
 
-export class SourceReader {
+/**
+ * A stream's mirror or one of its sources, reading its origin: SourceReader for a stream of this
+ * account, ExternalSourceReader (stream-source-external.ts) for one behind another API prefix.
+ */
+export interface OriginReader {
+  config: StreamSource;
+  readonly isMirror: boolean;
+  /** The name its Nats-Stream-Source headers carry (indexNameOf). */
+  readonly iname: string;
+  /** Starts reading when it can (a local origin once the account has it); true when that linked a local origin. */
+  connect(streams: ReadonlyMap<string, Stream>): boolean;
+  /** After a restart: the last origin sequence copied, and the target's last message time to fall back on. */
+  recovered(sseq: number, startNs: bigint): void;
+  /** A new filter (STREAM.UPDATE): reading goes on from where it is. */
+  refilter(config: StreamSource): void;
+  /** The target committed what was copied so far. */
+  committed(): void;
+  /** The target's commit failed and was rolled back: read again after the last good commit. */
+  commitFailed(): void;
+  /** StreamSourceInfo as nats-server writes it. */
+  info(): Record<string, unknown>;
+  stop(): void;
+}
+
+/**
+ * nats-server's index name of a source: the origin's name, and for an external one also a hash of its
+ * API prefix, since two domains may both have a stream of that name.
+ */
+export function indexNameOf(config: StreamSource): string {
+  return config.external === null ? config.name : `${config.name}:${prefixHash(config.external.api)}`;
+}
+
+/** nats-server's getHash: the first 8 bytes of the SHA-256, each as one of 62 letters and digits. */
+function prefixHash(text: string): string {
+  const sum = createHash('sha256').update(text, 'latin1').digest();
+  let out = '';
+  for (let i = 0; i < 8; i++) out += HASH_DIGITS[sum[i] % HASH_DIGITS.length];
+  return out;
+}
+
+const HASH_DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+export class SourceReader implements OriginReader {
   config: StreamSource;
   private filter: SubjectFilter;
   readonly isMirror: boolean;
@@ -69,9 +113,13 @@ export class SourceReader {
     this.iname = config.name;
   }
 
-  /** Whether this reads a stream of this account (an external one lives behind another API prefix). */
-  get isLocal(): boolean {
-    return this.config.external === null;
+  /** Links the origin once the account has it (an origin created after its reader, or deleted and created again). */
+  connect(streams: ReadonlyMap<string, Stream>): boolean {
+    if (this.origin !== null) return false;
+    const origin = streams.get(this.config.name);
+    if (origin === undefined || origin === this.target) return false;
+    this.link(origin);
+    return true;
   }
 
   /** After a restart: where the source stopped, as nats-server's startingSequenceForSources finds it. */
@@ -80,7 +128,7 @@ export class SourceReader {
     this.startNs = startNs;
   }
 
-  link(origin: Stream): void {
+  private link(origin: Stream): void {
     this.origin = origin;
     origin.followers.push(this);
     this.linkedAtMs = 0;
@@ -108,9 +156,8 @@ export class SourceReader {
     const now = config.filterSubject;
     this.config = config;
     this.filter = subjectFilter(now);
-    const overlap = old === '' || now === '' || subjectIsSubsetOf(old, now) || subjectIsSubsetOf(now, old);
     // A filter with nothing in common with the old one starts with what arrives from now on.
-    if (!overlap && this.sseq > 0) this.resumeAtNs = BigInt(Date.now()) * BigInt(NS_PER_MS);
+    if (!filtersOverlap(old, now) && this.sseq > 0) this.resumeAtNs = BigInt(Date.now()) * BigInt(NS_PER_MS);
     if (this.origin !== null) {
       this.next = 0;
       this.pump();
@@ -166,7 +213,7 @@ export class SourceReader {
           if (!this.target.storeCopy(m.subject, m.hdr, m.data, m.timeNs, false)) return this.retryLater();
           last = m.seq;
         }
-      } else if (!this.target.storeCopy(m.subject, this.sourcedHeader(m), m.data, 0n, true)) {
+      } else if (!this.target.storeCopy(m.subject, withSourceHeader(m.hdr, this.iname, m.seq), m.data, 0n, true)) {
         return this.retryLater();
       } else this.sseq = m.seq;
       this.next = m.seq + 1;
@@ -191,7 +238,7 @@ export class SourceReader {
     if (origin === null) {
       info.lag = 0;
       info.active = -1;
-      if (this.isLocal) info.error = NOT_FOUND;
+      info.error = NOT_FOUND;
       return info;
     }
     info.lag = this.next === 0 ? 0 : origin.store.numPending(this.config.filterSubject, this.next, false);
@@ -240,26 +287,32 @@ export class SourceReader {
     return true;
   }
 
-  private sourcedHeader(m: StoredMsg): Buffer {
-    // A message sourced twice (daisy-chained) keeps only the header of its last hop.
-    const hdr = m.hdr === null ? null : removeHeader(m.hdr, STREAM_SOURCE_HEADER);
-    return appendHeaders(hdr, [[STREAM_SOURCE_HEADER, `${this.iname} ${m.seq}`]]);
-  }
-
   private caughtUp(): void {
     const origin = this.origin;
     if (!this.isMirror || origin === null || !this.target.config.mirrorDirect) return;
-    if (origin.store.numPending(this.config.filterSubject, this.next, false) < CAUGHT_UP) this.target.mirrorDirect(origin.name);
+    if (origin.store.numPending(this.config.filterSubject, this.next, false) < MIRROR_CAUGHT_UP) this.target.mirrorDirect(origin.name);
   }
 
   private retryLater(): void {
     if (this.retryTimer !== null) return;
-    this.retryTimer = setTimeout(this.onRetry, RETRY_MS);
+    this.retryTimer = setTimeout(this.onRetry, COPY_RETRY_MS);
     this.retryTimer.unref();
   }
 }
 
 const NOT_FOUND: ApiError = apiError('StreamNotFound');
+
+/** Whether a source's new filter has anything in common with its old one (else it starts from now). */
+export function filtersOverlap(old: string, now: string): boolean {
+  return old === '' || now === '' || subjectIsSubsetOf(old, now) || subjectIsSubsetOf(now, old);
+}
+
+/** A sourced message's headers: `Nats-Stream-Source: <index name> <origin seq>`, from which a restart resumes. */
+export function withSourceHeader(hdr: Buffer | null, iname: string, seq: number): Buffer {
+  // A message sourced twice (daisy-chained) keeps only the header of its last hop.
+  const kept = hdr === null ? null : removeHeader(hdr, STREAM_SOURCE_HEADER);
+  return appendHeaders(kept, [[STREAM_SOURCE_HEADER, `${iname} ${seq}`]]);
+}
 
 /**
  * Where nats-server's internal consumer starts on `store`: at `seq`, or the first message at or after

@@ -24,11 +24,13 @@ import { Republisher } from './republish.js';
 import type { Advisories } from './advisories.js';
 import { AppendRefusal } from './store/types.js';
 import type { PurgeRequest, StoreLimits, StreamStore } from './store/types.js';
-import type { StreamConfig } from './stream-config.js';
+import type { StreamConfig, StreamSource } from './stream-config.js';
 import type { ConsumerConfig } from './consumer-config.js';
 import { subjectToText } from '../util/index.js';
 import { subjectIsSubsetOf } from './subjects.js';
-import { recoverSourceSeqs, SourceReader } from './stream-source.js';
+import { indexNameOf, recoverSourceSeqs, SourceReader } from './stream-source.js';
+import type { OriginReader } from './stream-source.js';
+import { ExternalSourceReader } from './stream-source-external.js';
 import { NS_PER_MS } from './time.js';
 
 /** nats-server refuses header blocks larger than this (10097). */
@@ -46,7 +48,7 @@ export interface StreamHost {
   readonly advisories: Advisories;
   /** The account's storage, whose budgets this stream's bytes count against. */
   readonly stores: { budgetOf(storage: StreamConfig['storage']): AccountBudget };
-  readonly log: { error(msg: string): void };
+  readonly log: { error(msg: string): void; warn(msg: string): void };
 }
 
 /** Who may still need a message of an interest or workqueue stream: its consumers and the readers copying it. */
@@ -73,7 +75,7 @@ export class Stream implements ConsumerHost {
   readonly advisories: Advisories;
   readonly consumers = new Map<string, Consumer>();
   /** This stream's mirror or sources, reading their origins. */
-  readers: SourceReader[] = [];
+  readers: OriginReader[] = [];
   /** The mirrors and sources reading this stream. */
   readonly followers: SourceReader[] = [];
   /** A mirror's subscriptions answering its origin's direct gets, and that origin's name. */
@@ -84,7 +86,7 @@ export class Stream implements ConsumerHost {
   /** Sequences and subjects appended this turn, counted into the consumers' pending at the commit. */
   private appendedSeqs: number[] = [];
   private appendedSubjects: string[] = [];
-  private readonly log: StreamHost['log'];
+  readonly log: StreamHost['log'];
   /** ackAck answers waiting for the commit that holds their acks. */
   private ackReplies: string[] = [];
   private subs: Subscription[] = [];
@@ -125,9 +127,13 @@ export class Stream implements ConsumerHost {
     this.readers = this.newReaders(config);
   }
 
-  private newReaders(config: StreamConfig): SourceReader[] {
-    if (config.mirror !== null) return [new SourceReader(this, config.mirror, true)];
-    return config.sources.map((src) => new SourceReader(this, src, false));
+  private newReaders(config: StreamConfig): OriginReader[] {
+    if (config.mirror !== null) return [this.readerOf(config.mirror, true)];
+    return config.sources.map((src) => this.readerOf(src, false));
+  }
+
+  private readerOf(src: StreamSource, isMirror: boolean): OriginReader {
+    return src.external === null ? new SourceReader(this, src, isMirror) : new ExternalSourceReader(this, src, isMirror);
   }
 
   /** After a restart: where each source stopped, from the stored Nats-Stream-Source headers. */
@@ -278,11 +284,12 @@ export class Stream implements ConsumerHost {
    */
   private updateSources(config: StreamConfig): void {
     if (config.mirror !== null) return;
-    const kept: SourceReader[] = [];
-    const added: SourceReader[] = [];
+    const kept: OriginReader[] = [];
+    const added: OriginReader[] = [];
     for (const src of config.sources) {
-      const r = this.readers.find((x) => x.iname === src.name);
-      if (r === undefined) added.push(new SourceReader(this, src, false));
+      const iname = indexNameOf(src);
+      const r = this.readers.find((x) => x.iname === iname);
+      if (r === undefined) added.push(this.readerOf(src, false));
       else {
         if (r.config.filterSubject !== src.filterSubject) r.refilter(src);
         else r.config = src;

@@ -10,7 +10,7 @@ import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { JetStreamManager } from '@nats-io/jetstream';
+import type { JetStreamManager, StreamSourceInfo } from '@nats-io/jetstream';
 
 import { closeAll } from '../helpers/nats-client.js';
 import { linkReady, startLeafPair } from './leaf-pair.js';
@@ -77,38 +77,88 @@ describe('JetStream domains across a leaf link', { timeout: 90_000 }, () => {
   }
 });
 
-describe('stream sources across a leaf link (external)', { timeout: 90_000 }, () => {
-  test('a nats-server hub stream sources a leafgate edge stream through $JS.edge.API and catches up after the link drops', async (t) => {
-    const pair = await startLeafPair(t, 'nats-server', 'leafgate', { hubConf: jetstreamConf('hub'), edgeConf: jetstreamConf('edge') });
-    const hub = await pair.hub.connect();
-    let edge = await pair.edge.connect();
-    t.after(() => closeAll([hub, edge]));
-    await linkReady(hub, edge);
-    await (await jetstreamManager(edge)).streams.add({ name: 'EDGE_S', subjects: ['e.>'] });
-    for (let i = 0; i < 50; i++) await jetstream(edge).publish(`e.${i % 5}`, `m${i}`);
-    const hubJsm = await jetstreamManager(hub);
-    await hubJsm.streams.add({ name: 'AGG', sources: [{ name: 'EDGE_S', external: { api: '$JS.edge.API', deliver: 'deliver.edge' } }] });
-    const held = async (n: number): Promise<void> => {
-      const deadline = Date.now() + 20_000;
-      while ((await hubJsm.streams.info('AGG')).state.messages < n) {
-        assert.ok(Date.now() < deadline, `the hub stream never held ${n} messages`);
-        await sleep(200);
+/** One case of a stream reading another domain's stream over the link. */
+interface ExternalCase {
+  readonly hubKind: ServerKind;
+  readonly edgeKind: ServerKind;
+  /** The side whose stream reads the other side's (the origin is on the other side). */
+  readonly reader: 'hub' | 'edge';
+  readonly mirror: boolean;
+  /** The side restarted midway, which drops the link. */
+  readonly restart: 'hub' | 'edge';
+}
+
+const EXTERNAL_CASES: readonly ExternalCase[] = [
+  { hubKind: 'nats-server', edgeKind: 'leafgate', reader: 'hub', mirror: false, restart: 'edge' },
+  { hubKind: 'nats-server', edgeKind: 'leafgate', reader: 'edge', mirror: false, restart: 'hub' },
+  { hubKind: 'nats-server', edgeKind: 'leafgate', reader: 'edge', mirror: false, restart: 'edge' },
+  { hubKind: 'nats-server', edgeKind: 'leafgate', reader: 'edge', mirror: true, restart: 'hub' },
+  { hubKind: 'leafgate', edgeKind: 'nats-server', reader: 'hub', mirror: false, restart: 'edge' },
+  { hubKind: 'leafgate', edgeKind: 'nats-server', reader: 'hub', mirror: true, restart: 'hub' },
+  { hubKind: 'leafgate', edgeKind: 'leafgate', reader: 'hub', mirror: false, restart: 'edge' },
+  { hubKind: 'leafgate', edgeKind: 'leafgate', reader: 'edge', mirror: true, restart: 'edge' },
+];
+
+function caseName(c: ExternalCase): string {
+  const kind = (side: 'hub' | 'edge'): ServerKind => (side === 'hub' ? c.hubKind : c.edgeKind);
+  const origin = c.reader === 'hub' ? 'edge' : 'hub';
+  return `a ${kind(c.reader)} ${c.reader} stream ${c.mirror ? 'mirrors' : 'sources'} a ${kind(origin)} ${origin} stream through $JS.${origin}.API and catches up after the ${c.restart} restarts`;
+}
+
+describe('streams reading another domain across a leaf link (external)', { timeout: 120_000 }, () => {
+  for (const c of EXTERNAL_CASES) {
+    test(caseName(c), async (t) => {
+      const pair = await startLeafPair(t, c.hubKind, c.edgeKind, { hubConf: jetstreamConf('hub'), edgeConf: jetstreamConf('edge') });
+      const originSide = c.reader === 'hub' ? 'edge' : 'hub';
+      const conns = { hub: await pair.hub.connect(), edge: await pair.edge.connect() };
+      t.after(() => closeAll([conns.hub, conns.edge]));
+      await linkReady(conns.hub, conns.edge);
+      const publish = async (from: number, to: number): Promise<void> => {
+        const js = jetstream(conns[originSide]);
+        for (let i = from; i < to; i++) await js.publish(`o.${i % 5}`, `m${i}`);
+      };
+      await (await jetstreamManager(conns[originSide])).streams.add({ name: 'ORIGIN', subjects: ['o.>'] });
+      await publish(0, 50);
+      const origin = { name: 'ORIGIN', external: { api: `$JS.${originSide}.API`, deliver: `deliver.${originSide}` } };
+      await (await jetstreamManager(conns[c.reader])).streams.add(c.mirror ? { name: 'READER', mirror: origin } : { name: 'READER', sources: [origin] });
+      const held = async (n: number): Promise<void> => {
+        const deadline = Date.now() + 30_000;
+        for (;;) {
+          const info = await (await jetstreamManager(conns[c.reader])).streams.info('READER');
+          if (info.state.messages >= n) return;
+          assert.ok(Date.now() < deadline, `the reading stream held ${info.state.messages} of ${n} messages`);
+          await sleep(200);
+        }
+      };
+      await held(50);
+
+      // The link drops with the restart; what the origin stores meanwhile arrives once it is back, once.
+      await closeAll([conns[c.restart]]);
+      await pair[c.restart].restart();
+      conns[c.restart] = await pair[c.restart].connect();
+      await publish(50, 80);
+      await held(80);
+      // Long enough for a stalled consumer to be replaced: anything it sent twice would show now.
+      await sleep(3500);
+      const jsm = await jetstreamManager(conns[c.reader]);
+      const info = await jsm.streams.info('READER');
+      assert.equal(info.state.messages, 80, 'no duplicates');
+      if (c.mirror) assert.deepEqual([info.state.first_seq, info.state.last_seq], [1, 80], "a mirror keeps its origin's sequences");
+      // The client's StreamSourceInfo type leaves out `external`, which the servers send.
+      const read = (c.mirror ? info.mirror : info.sources?.[0]) as (StreamSourceInfo & { external?: { api: string } }) | undefined;
+      assert.equal(read?.external?.api, `$JS.${originSide}.API`);
+      assert.equal(read?.lag, 0);
+      assert.ok(read !== undefined && read.active >= 0, 'the origin was heard from');
+      const consumer = await jetstream(conns[c.reader]).consumers.get('READER');
+      const seen: string[] = [];
+      const subjects: string[] = [];
+      for await (const m of await consumer.fetch({ max_messages: 80, expires: 5000 })) {
+        seen.push(m.string());
+        subjects.push(m.subject);
+        if (!c.mirror) assert.match(m.headers?.get('Nats-Stream-Source') ?? '', /^ORIGIN:\w{8} \d+$/);
       }
-    };
-    await held(50);
-    // The edge restarts (the link drops); what it stores meanwhile arrives once it is back, once.
-    await closeAll([edge]);
-    await pair.edge.restart();
-    edge = await pair.edge.connect();
-    for (let i = 50; i < 80; i++) await jetstream(edge).publish(`e.${i % 5}`, `m${i}`);
-    await held(80);
-    await sleep(1500);
-    const info = await hubJsm.streams.info('AGG');
-    assert.equal(info.state.messages, 80, 'no duplicates');
-    const sub = await jetstream(hub).consumers.get('AGG');
-    const seen: string[] = [];
-    const batch = await sub.fetch({ max_messages: 80, expires: 5000 });
-    for await (const m of batch) seen.push(m.string());
-    assert.deepEqual(seen, Array.from({ length: 80 }, (_, i) => `m${i}`), 'in order, no gap');
-  });
+      assert.deepEqual(seen, Array.from({ length: 80 }, (_, i) => `m${i}`), 'in order, no gap');
+      assert.deepEqual(subjects, Array.from({ length: 80 }, (_, i) => `o.${i % 5}`), "each message keeps its origin's subject");
+    });
+  }
 });

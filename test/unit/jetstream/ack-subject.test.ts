@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { parseAckSubject } from '../../../src/jetstream/ack-subject.js';
+import { parseAckSubject, parseDeliveryReply } from '../../../src/jetstream/ack-subject.js';
 
 test('ack subjects: consumer, delivery count and sequences read as split() would', () => {
   const subjects = ['$JS.ACK.ORDERS.worker.1.42.7.1700000000000000000.3', '$JS.ACK.S.c.12.9007199254740991.1.0.0', '$JS.ACK.wörter.dürable.2.5.4.1.0.extra'];
@@ -16,4 +16,24 @@ test('ack subjects: fewer than nine tokens are not acks; bad numbers read as NaN
   assert.equal(parseAckSubject('$JS.ACK.S.c.1.2.3.4.')?.consumer, 'c');
   const bad = parseAckSubject('$JS.ACK.S.c.x.2.y.4.5');
   assert.ok(bad !== null && Number.isNaN(bad.delivered) && bad.streamSeq === 2 && Number.isNaN(bad.consumerSeq));
+});
+
+test('delivery replies: the nine tokens of 2.9 and the twelve of newer servers read alike', () => {
+  const want = { consumer: 'src-AbC', delivered: 1, streamSeq: 42, consumerSeq: 7, timeNs: 1700000000123456789n, pending: 3 };
+  assert.deepEqual(parseDeliveryReply('$JS.ACK.ORIGIN.src-AbC.1.42.7.1700000000123456789.3'), want);
+  assert.deepEqual(parseDeliveryReply('$JS.ACK.hub.ACCHASH.ORIGIN.src-AbC.1.42.7.1700000000123456789.3.r4nd0m'), want);
+});
+
+test('delivery replies: anything else is not one', () => {
+  const bad = [
+    '',
+    '_INBOX.x.y.z.1.2.3.4.5',
+    '$JS.ACK.S.c.1.2.3.4',
+    '$JS.ACK.S.c.1.2.3.4.5.6',
+    '$JS.ACK.S.c.0.2.3.4.5',
+    '$JS.ACK.S.c.1.x.3.4.5',
+    '$JS.ACK.S.c.1.2.3.-4.5',
+    '$JS.ACK.S.c.1.2.3.4.',
+  ];
+  for (const reply of bad) assert.equal(parseDeliveryReply(reply), null, reply);
 });

@@ -14,8 +14,8 @@ const DESCRIPTION =
 const NOT_SUPPORTED_BLOCKS = [
   '',
   'Not supported yet: the flags marked so above, the configuration file blocks',
-  'cluster, gateway and leafnodes, and these jetstream settings:',
-  'domain, key, cipher, unique_tag, extension_hint, max_outstanding_catchup, limits.',
+  'cluster and gateway, and these jetstream settings:',
+  'key, cipher, unique_tag, extension_hint, max_outstanding_catchup, limits.',
   'They are accepted so that a nats-server configuration loads, and each one is',
   'logged as ignored.',
   '',

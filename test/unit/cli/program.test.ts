@@ -209,5 +209,5 @@ test('help marks every flag accepted but not implemented yet, and names the unsu
   }
   assert.ok(lines.includes('      --routes <url1,url2>          Routes to solicit and connect'));
   assert.ok(lines.includes('                                    (not supported yet)'));
-  assert.ok(lines.includes('cluster, gateway and leafnodes, and these jetstream settings:'));
+  assert.ok(lines.includes('cluster and gateway, and these jetstream settings:'));
 });

@@ -31,27 +31,57 @@ export function parseAckSubject(subject: string): AckSubject | null {
 
 /** What a reader of a push consumer learns from a delivery's reply subject. */
 export interface DeliveryReply extends AckSubject {
-  /** The message's time in the origin stream (ns since the epoch). */
-  timeNs: bigint;
+  /** The message's time in the origin stream (ns since the epoch), as its digits. */
+  timeText: string;
   /** The consumer's count of messages pending, as it sent it with this one. */
   pending: number;
 }
 
-const DIGITS = /^\d+$/;
+const ACK_PREFIX = '$JS.ACK.';
+/** Dots after `$JS.ACK.` in the nine-token form, and in the twelve-token form of newer servers. */
+const DOTS_V1 = 6;
+const DOTS_V2 = 9;
+const dots = new Int32Array(DOTS_V2);
+const reading: DeliveryReply = { consumer: '', delivered: 0, streamSeq: 0, consumerSeq: 0, timeText: '', pending: 0 };
 
 /**
  * A delivery's reply subject read whole: the nine tokens above, or the twelve of newer servers
- * (`$JS.ACK.<domain>.<account hash>.<stream>...<pending>.<random>`). Null for anything else.
+ * (`$JS.ACK.<domain>.<account hash>.<stream>...<pending>.<random>`); null for anything else. Read in
+ * one pass without splitting (every sourced message has one), into an object reused by the next call.
  */
 export function parseDeliveryReply(reply: string): DeliveryReply | null {
-  const t = reply.split('.');
-  if (t[0] !== '$JS' || t[1] !== 'ACK') return null;
-  const at = t.length === 9 ? 3 : t.length === 12 ? 5 : -1;
-  if (at < 0) return null;
-  for (let i = at + 1; i <= at + 5; i++) if (!DIGITS.test(t[i])) return null;
-  const delivered = Number(t[at + 1]);
-  const streamSeq = Number(t[at + 2]);
-  const consumerSeq = Number(t[at + 3]);
-  if (delivered === 0 || streamSeq === 0 || consumerSeq === 0) return null;
-  return { consumer: t[at], delivered, streamSeq, consumerSeq, timeNs: BigInt(t[at + 4]), pending: Number(t[at + 5]) };
+  if (!reply.startsWith(ACK_PREFIX)) return null;
+  let n = 0;
+  for (let i = ACK_PREFIX.length; i < reply.length; i++) {
+    if (reply.charCodeAt(i) !== 0x2e) continue;
+    if (n === DOTS_V2) return null;
+    dots[n++] = i;
+  }
+  if (n !== DOTS_V1 && n !== DOTS_V2) return null;
+  // The consumer's token starts after dots[k]; five numbers follow it, the last up to the end or the random token.
+  const k = n === DOTS_V1 ? 0 : 2;
+  const delivered = digits(reply, dots[k + 1] + 1, dots[k + 2]);
+  const streamSeq = digits(reply, dots[k + 2] + 1, dots[k + 3]);
+  const consumerSeq = digits(reply, dots[k + 3] + 1, dots[k + 4]);
+  const pending = digits(reply, dots[k + 5] + 1, n === DOTS_V1 ? reply.length : dots[k + 6]);
+  if (delivered <= 0 || streamSeq <= 0 || consumerSeq <= 0 || pending < 0 || digits(reply, dots[k + 4] + 1, dots[k + 5]) < 0) return null;
+  reading.consumer = reply.slice(dots[k] + 1, dots[k + 1]);
+  reading.delivered = delivered;
+  reading.streamSeq = streamSeq;
+  reading.consumerSeq = consumerSeq;
+  reading.timeText = reply.slice(dots[k + 4] + 1, dots[k + 5]);
+  reading.pending = pending;
+  return reading;
+}
+
+/** The number written in s[from, to), or -1 when that is empty or not all digits (nanosecond times lose precision, and only their digits are checked). */
+function digits(s: string, from: number, to: number): number {
+  if (from >= to) return -1;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
 }

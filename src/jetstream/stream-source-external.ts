@@ -287,7 +287,7 @@ export class ExternalSourceReader implements OriginReader {
       }
       if (!next) return this.restart();
       while (last < r.streamSeq - 1) last = this.target.skipSeq();
-      if (!this.target.storeCopy(subject, hdr, data, r.timeNs, false)) return this.restart(COPY_RETRY_MS);
+      if (!this.target.storeCopy(subject, hdr, data, BigInt(r.timeText), false)) return this.restart(COPY_RETRY_MS);
       if (this.target.config.mirrorDirect && r.pending < MIRROR_CAUGHT_UP) this.target.mirrorDirect(this.config.name);
     } else {
       if (!next) return this.restart();

@@ -11,7 +11,6 @@
 //   send it; what it may publish is the interest we announce), plus the `deny_pub` of its CONNECT.
 
 import type { PermissionRules, SubjectRules } from '../core/index.js';
-import { subjectMatches } from '../util/index.js';
 
 const LEAF_DENY: readonly string[] = ['$JS.API.>', '$KV.>', '$OBJ.>'];
 const SYSTEM_LEAF_DENY: readonly string[] = ['$JSC.>', '$NRG.>', ...LEAF_DENY];
@@ -51,8 +50,16 @@ export function exemptFromPermissions(subject: string): boolean {
   return false;
 }
 
-/** Whether a message on `subject` arriving over a link is one that never crosses (checked before the account's mappings). */
+/** The fixed denies are all `<prefix>.>`: a valid subject matches one when it starts with `<prefix>.`. */
+const LEAF_DENY_PREFIXES = LEAF_DENY.map((p) => p.slice(0, -1));
+const SYSTEM_LEAF_DENY_PREFIXES = SYSTEM_LEAF_DENY.map((p) => p.slice(0, -1));
+
+/**
+ * Whether a message on `subject` arriving over a link is one that never crosses (checked before the
+ * account's mappings). Every message over a link asks, and almost none starts with `$`.
+ */
 export function neverCrossesIn(subject: string, system: boolean): boolean {
-  for (const p of system ? SYSTEM_LEAF_DENY : LEAF_DENY) if (subjectMatches(subject, p)) return true;
+  if (subject.charCodeAt(0) !== 0x24) return false;
+  for (const p of system ? SYSTEM_LEAF_DENY_PREFIXES : LEAF_DENY_PREFIXES) if (subject.startsWith(p)) return true;
   return false;
 }

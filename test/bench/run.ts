@@ -18,6 +18,7 @@ import { runWebsocketBench } from './websocket.js';
 import { runMqttBench } from './mqtt.js';
 import { runLeafBench } from './leaf.js';
 import { runLeafDrainBench } from './leaf-drain.js';
+import { runLeafSourceBench } from './leaf-source.js';
 import { runBridgeDrainBench } from './mqtt-bridge.js';
 import { REPO_ROOT, killAllServers } from './servers.js';
 import { benchSides, type SideSetup } from './sides.js';
@@ -187,6 +188,11 @@ async function main(argv: string[]): Promise<number> {
   if (drainWanted) {
     console.log('Uplink backlog drain (leafgate uplink and nats-server stream sourcing into one nats-server hub)');
     await runLeafDrainBench(options.quick, (line) => extraLines.push(line));
+  }
+  const sourceWanted = !options.startupOnly && !options.jsOnly && natsBinary !== null && setupError === null && (options.scenario === null || 'leaf-source'.startsWith(options.scenario));
+  if (sourceWanted) {
+    console.log('Stream sourcing across a leaf link (a leafgate edge and a nats-server edge reading one nats-server hub stream, in turns)');
+    await runLeafSourceBench(options.quick, (line) => extraLines.push(line));
   }
   const mqttWanted = !options.startupOnly && !options.jsOnly && natsBinary !== null && setupError === null && (options.scenario === null || 'mqtt'.startsWith(options.scenario));
   if (mqttWanted) {

@@ -19,9 +19,10 @@ test('ack subjects: fewer than nine tokens are not acks; bad numbers read as NaN
 });
 
 test('delivery replies: the nine tokens of 2.9 and the twelve of newer servers read alike', () => {
-  const want = { consumer: 'src-AbC', delivered: 1, streamSeq: 42, consumerSeq: 7, timeNs: 1700000000123456789n, pending: 3 };
-  assert.deepEqual(parseDeliveryReply('$JS.ACK.ORIGIN.src-AbC.1.42.7.1700000000123456789.3'), want);
-  assert.deepEqual(parseDeliveryReply('$JS.ACK.hub.ACCHASH.ORIGIN.src-AbC.1.42.7.1700000000123456789.3.r4nd0m'), want);
+  const want = { consumer: 'src-AbC', delivered: 1, streamSeq: 42, consumerSeq: 7, timeText: '1700000000123456789', pending: 3 };
+  assert.deepEqual({ ...parseDeliveryReply('$JS.ACK.ORIGIN.src-AbC.1.42.7.1700000000123456789.3') }, want);
+  assert.deepEqual({ ...parseDeliveryReply('$JS.ACK.hub.ACCHASH.ORIGIN.src-AbC.1.42.7.1700000000123456789.3.r4nd0m') }, want);
+  assert.equal(parseDeliveryReply('$JS.ACK.S.c.2.9007199254740991.1.0.0')?.streamSeq, 9007199254740991);
 });
 
 test('delivery replies: anything else is not one', () => {
@@ -34,6 +35,8 @@ test('delivery replies: anything else is not one', () => {
     '$JS.ACK.S.c.1.x.3.4.5',
     '$JS.ACK.S.c.1.2.3.-4.5',
     '$JS.ACK.S.c.1.2.3.4.',
+    '$JS.ACK.S.c.1.2.3.4.5.6.7.8.9.10',
+    '$JS.ACK.S.c.1..3.4.5',
   ];
   for (const reply of bad) assert.equal(parseDeliveryReply(reply), null, reply);
 });

@@ -1,24 +1,28 @@
 /**
  * `npm run fault`: kill -9 cycles against leafgate -js (default 100), then the count of acked
- * messages lost or duplicated over all of them; then the uplink through a link broken at random
- * (default 100k messages, into a nats-server hub and a leafgate hub). Exit status 1 when any acked
+ * messages lost or duplicated over all of them; then, through a link broken at random (default 100k
+ * messages each), the uplink into a nats-server hub and a leafgate hub, and a leafgate edge stream
+ * sourcing a nats-server hub stream and mirroring a leafgate one. Exit status 1 when any acked
  * message was lost, duplicated or stored out of order.
- *   node dist/test/fault/run.js [--cycles N] [--sync always|2m] [--window N] [--store-dir DIR] [--uplink-messages N] [--only kill|uplink]
+ *   node dist/test/fault/run.js [--cycles N] [--sync always|2m] [--window N] [--store-dir DIR] [--uplink-messages N] [--only kill|uplink|source]
  */
 import { tmpdir } from 'node:os';
 import { killAllServers, type SyncSetting } from '../bench/servers.js';
 import { runKillCycle, type CycleReport, type KillCycleOptions } from './kill-cycle.js';
+import type { ChaosOptions, ChaosReport } from './chaos-flow.js';
+import type { Cleanups } from '../interop/leaf-pair.js';
+import { runSourceChaos } from './source-chaos.js';
 import { runUplinkChaos } from './uplink-chaos.js';
 
 const USAGE =
-  'usage: npm run fault -- [--cycles N (100)] [--sync always|2m (leafgate default)] [--window N (256)] [--store-dir DIR (OS temp dir)] [--uplink-messages N (100000)] [--only kill|uplink]';
+  'usage: npm run fault -- [--cycles N (100)] [--sync always|2m (leafgate default)] [--window N (256)] [--store-dir DIR (OS temp dir)] [--uplink-messages N (100000)] [--only kill|uplink|source]';
 const KILL_AFTER_MS = [20, 1000] as const;
 
 interface FaultOptions {
   cycles: number;
   cycle: KillCycleOptions;
   uplinkMessages: number;
-  only: 'kill' | 'uplink' | null;
+  only: 'kill' | 'uplink' | 'source' | null;
 }
 
 function parseArgs(argv: readonly string[]): FaultOptions {
@@ -31,7 +35,7 @@ function parseArgs(argv: readonly string[]): FaultOptions {
     else if (arg === '--window') options.cycle.window = positive(arg, value);
     else if (arg === '--store-dir') options.cycle.storeRoot = value;
     else if (arg === '--uplink-messages') options.uplinkMessages = positive(arg, value);
-    else if (arg === '--only' && (value === 'kill' || value === 'uplink')) options.only = value;
+    else if (arg === '--only' && (value === 'kill' || value === 'uplink' || value === 'source')) options.only = value;
     else if (arg === '--sync' && (value === 'always' || value === '2m')) options.cycle.sync = value satisfies SyncSetting;
     else throw new Error(`bad argument ${arg} ${value}\n${USAGE}`);
   }
@@ -55,27 +59,35 @@ function cycleLine(index: number, cycles: number, report: CycleReport): string {
 
 async function main(argv: string[]): Promise<number> {
   const options = parseArgs(argv);
-  const killed = options.only === 'uplink' ? 0 : await killCycles(options);
-  const broken = options.only === 'kill' ? 0 : await uplinkChaos(options.uplinkMessages);
+  const killed = options.only === null || options.only === 'kill' ? await killCycles(options) : 0;
+  const messages = options.uplinkMessages;
+  let broken = 0;
+  if (options.only === null || options.only === 'uplink') {
+    for (const hubKind of ['nats-server', 'leafgate'] as const) {
+      broken += await chaos(`uplink: ${messages} messages from a leafgate edge into a ${hubKind} hub stream`, (t, o) => runUplinkChaos(t, o), { ...CHAOS, messages, hubKind });
+    }
+  }
+  if (options.only === null || options.only === 'source') {
+    broken += await chaos(`source: a leafgate edge stream sourcing ${messages} messages of a nats-server hub stream`, (t, o) => runSourceChaos(t, { ...o, mirror: false }), { ...CHAOS, messages, hubKind: 'nats-server' });
+    broken += await chaos(`mirror: a leafgate edge stream mirroring ${messages} messages of a leafgate hub stream`, (t, o) => runSourceChaos(t, { ...o, mirror: true }), { ...CHAOS, messages, hubKind: 'leafgate' });
+  }
   return killed + broken === 0 ? 0 : 1;
 }
 
-/** The uplink through a link broken at random, into each kind of hub; the count of problems. */
-async function uplinkChaos(messages: number): Promise<number> {
-  let problems = 0;
-  for (const hubKind of ['nats-server', 'leafgate'] as const) {
-    const cleanups: (() => unknown)[] = [];
-    console.log(`\nuplink: ${messages} messages from a leafgate edge into a ${hubKind} hub stream through a link cut, stalled, slowed and half-closed at random`);
-    try {
-      const r = await runUplinkChaos({ after: (fn) => cleanups.push(fn) }, { messages, hubKind, faultEveryMs: 1000, publishOverMs: 30_000, drainTimeoutMs: 300_000 });
-      const faults = Object.entries(r.faults).map(([k, v]) => `${k} ${v}`).join(', ');
-      console.log(`  ${r.seconds.toFixed(0)} s, seed ${r.seed}; faults: ${faults}; held ${r.held} of ${r.messages}: missing ${r.missing}, duplicated ${r.duplicates}, out of order ${r.outOfOrder}`);
-      problems += r.missing + r.duplicates + r.outOfOrder + (r.held === r.messages ? 0 : 1);
-    } finally {
-      for (const fn of cleanups.reverse()) await fn();
-    }
+const CHAOS = { faultEveryMs: 1000, publishOverMs: 30_000, drainTimeoutMs: 300_000 } as const;
+
+/** One run through a link broken at random; the count of problems. */
+async function chaos(title: string, run: (t: Cleanups, o: ChaosOptions) => Promise<ChaosReport>, o: ChaosOptions): Promise<number> {
+  const cleanups: (() => unknown)[] = [];
+  console.log(`\n${title}, through a link cut, stalled, slowed and half-closed at random`);
+  try {
+    const r = await run({ after: (fn) => cleanups.push(fn) }, o);
+    const faults = Object.entries(r.faults).map(([k, v]) => `${k} ${v}`).join(', ');
+    console.log(`  ${r.seconds.toFixed(0)} s, seed ${r.seed}; faults: ${faults}; held ${r.held} of ${r.messages}: missing ${r.missing}, duplicated ${r.duplicates}, out of order ${r.outOfOrder}`);
+    return r.missing + r.duplicates + r.outOfOrder + (r.held === r.messages ? 0 : 1);
+  } finally {
+    for (const fn of cleanups.reverse()) await fn();
   }
-  return problems;
 }
 
 async function killCycles(options: FaultOptions): Promise<number> {

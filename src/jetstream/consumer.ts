@@ -11,9 +11,9 @@
 
 import type { Account, InterestWatch, InternalClient } from '../core/index.js';
 import { appendHeaders } from '../protocol/nats/index.js';
+import type { AckSubject } from '../protocol/nats/index.js';
 import { goDuration } from '../util/index.js';
 import { AckKind, ackKind, nakDelayMs, nextRequestBody } from './ack-body.js';
-import type { AckSubject } from './ack-subject.js';
 import { HeldDelivery, RatePacing, ReplayPacing } from './delivery-pacing.js';
 import type { Advisories } from './advisories.js';
 import type { ConsumerConfig } from './consumer-config.js';

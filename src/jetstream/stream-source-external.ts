@@ -10,10 +10,9 @@
 // its Nats-Stream-Source headers, a mirror from its own last sequence.
 
 import type { Subscription } from '../core/index.js';
-import { headerValue } from '../protocol/nats/index.js';
+import { headerValue, parseDeliveryReply } from '../protocol/nats/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
 import { subjectToText } from '../util/index.js';
-import { parseDeliveryReply } from './ack-subject.js';
 import { consumerConfigToJson, emptyConsumerConfig } from './consumer-config.js';
 import type { ConsumerConfig } from './consumer-config.js';
 import { CONSUMER_STALLED, CONTROL_STATUS, LAST_CONSUMER_SEQ } from './errors.js';

@@ -2,14 +2,13 @@
 // on a stream subject is checked (the Nats-Expected-* headers, the duplicate window, sizes), appended,
 // and acknowledged once the store's group commit made it durable, never before.
 
-import { headerValue } from '../protocol/nats/index.js';
+import { headerValue, parseAckSubject } from '../protocol/nats/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
 import { flushQueued } from '../core/index.js';
 import type { InternalClient, Subscription } from '../core/index.js';
 import { directGet, directGetSubjects } from './api/direct-get.js';
 import { storageFullError } from './account-limits.js';
 import type { AccountBudget } from './account-limits.js';
-import { parseAckSubject } from './ack-subject.js';
 import { Consumer } from './consumer.js';
 import { consumerInfo } from './consumer-info.js';
 import type { ConsumerHost } from './consumer.js';

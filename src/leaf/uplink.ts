@@ -22,7 +22,7 @@
 import { ConnectionKind } from '../core/index.js';
 import type { Account, InternalClient, Router, Subscription } from '../core/index.js';
 import type { PubFrame } from '../protocol/nats/index.js';
-import { appendHeaders, headerValue, removeHeader } from '../protocol/nats/index.js';
+import { appendHeaders, headerValue, parseAckSubject, removeHeader } from '../protocol/nats/index.js';
 import { randomBase62, subjectToText } from '../util/index.js';
 
 /** What the server configures. */
@@ -102,8 +102,10 @@ export class Uplink {
   private round = 0;
   /** The last local sequence the hub holds. */
   private heldSeq = 0;
-  /** Local sequences sent and not yet acknowledged by the hub. */
-  private readonly inflight = new Set<number>();
+  /** Local sequences sent and not yet acknowledged by the hub, oldest first: the hub answers in that order. */
+  private readonly inflight = new SeqQueue();
+  /** This round's reply subject for the hub's acknowledgements (one subject, so routing them hits the match cache). */
+  private ackSubject = '';
   private pullOpen = false;
   /** Hub acknowledgements since the local stream was last purged. */
   private sinceLocalAck = 0;
@@ -112,6 +114,8 @@ export class Uplink {
   private retryMs = RETRY_MIN_MS;
   private retryTimer: NodeJS.Timeout | null = null;
   private ackTimer: NodeJS.Timeout | null = null;
+  /** When the hub last answered (or the first message of a flight went out): the stall deadline counts from it. */
+  private lastAckMs = 0;
   private stateTimer: NodeJS.Timeout | null = null;
   private lastProgressMs = 0;
   private lastMeasureMs = 0;
@@ -234,6 +238,7 @@ export class Uplink {
       return this.retry(round);
     }
     this.pumping = true;
+    this.ackSubject = `${this.inbox}a.${round}`;
     this.lastError = '';
     this.log.info(`Uplink ${this.options.name}: the hub holds up to local sequence ${this.heldSeq}; forwarding`);
     this.pull();
@@ -303,15 +308,15 @@ export class Uplink {
   /** A message of the local stream (or the status that ends a pull). */
   private onLocalMsg(round: number, msg: PubFrame, hdr: Buffer | null): void {
     if (round !== this.round || !this.pumping) return;
-    const reply = msg.reply;
-    if (!reply.startsWith('$JS.ACK.')) {
+    const ack = parseAckSubject(msg.reply);
+    if (ack === null) {
       // 404/408 status: the pull is over; ask again.
       this.pullOpen = false;
       return this.pull();
     }
     // A full batch ends the pull without a status.
     if (--this.pullLeft === 0) this.pullOpen = false;
-    const seq = Number(reply.split('.')[5]);
+    const seq = ack.streamSeq;
     const client = this.client as InternalClient;
     if (seq <= this.heldSeq) {
       // The hub has it already: not sent again, purged with the next run.
@@ -319,36 +324,36 @@ export class Uplink {
       if (++this.sinceLocalAck >= PURGE_EVERY) this.purgeUpTo(this.heldSeq);
       return this.pull();
     }
-    const body = Buffer.from(msg.data.subarray(msg.start + msg.hdrLen, msg.end));
-    const own = hdr === null ? null : removeHeader(Buffer.from(hdr), MSG_ID);
+    // Published within this call, which copies what it keeps: the pulled message's bytes need no copy.
+    const body = msg.data.subarray(msg.start + msg.hdrLen, msg.end);
+    const own = hdr === null ? null : removeHeader(hdr, MSG_ID);
     const headers = appendHeaders(own, [[MSG_ID, `${this.options.name}:${seq}`]]);
-    this.inflight.add(seq);
+    if (this.inflight.size === 0) this.lastAckMs = Date.now();
+    this.inflight.push(seq);
     this.forwarded++;
-    client.publish(`${this.options.prefix}${msg.receivedSubject}`, `${this.inbox}a.${this.round}.${seq}`, headers, body);
+    client.publish(`${this.options.prefix}${msg.receivedSubject}`, this.ackSubject, headers, body);
     this.armAckTimer();
   }
 
-  /** The hub stream's answer to one forwarded message. */
+  /**
+   * The hub stream's answer to the oldest message in flight: one link carries them in order and the
+   * stream answers in the order it stores. Anything out of step (a refusal, an answer with nothing in
+   * flight) stops the round, and the resync learns from the hub what it holds.
+   */
   private onHubAck(tail: string, hdr: Buffer | null, body: Buffer): void {
-    const [roundText, seqText] = tail.split('.');
-    if (Number(roundText) !== this.round || !this.pumping) return;
-    const seq = Number(seqText);
-    if (!this.inflight.has(seq)) return;
-    const problem = pubAckProblem(hdr, body);
+    if (Number(tail) !== this.round || !this.pumping) return;
+    const seq = this.inflight.shift();
+    const problem = seq === undefined ? 'an acknowledgement with nothing in flight' : pubAckProblem(hdr, body);
     if (problem !== null) {
-      this.fail(`the hub's stream ${this.options.stream} refused local sequence ${seq}: ${problem}`);
+      this.fail(`the hub's stream ${this.options.stream} refused local sequence ${seq ?? this.heldSeq + 1}: ${problem}`);
       return this.pauseAndResync();
     }
-    this.inflight.delete(seq);
     this.acked++;
-    if (seq > this.heldSeq) this.heldSeq = seq;
-    // The hub answers in order: everything up to `seq` is there. The local stream is purged up to it
-    // once per PURGE_EVERY answers, and when nothing is left in flight.
+    this.lastAckMs = Date.now();
+    if ((seq as number) > this.heldSeq) this.heldSeq = seq as number;
+    // Everything up to `seq` is there. The local stream is purged up to it once per PURGE_EVERY
+    // answers, and when nothing is left in flight.
     if (++this.sinceLocalAck >= PURGE_EVERY || this.inflight.size === 0) this.purgeUpTo(this.heldSeq);
-    // The hub is answering: the stall deadline starts again from this answer.
-    if (this.ackTimer !== null) clearTimeout(this.ackTimer);
-    this.ackTimer = null;
-    if (this.inflight.size > 0) this.armAckTimer();
     this.pull();
   }
 
@@ -372,15 +377,18 @@ export class Uplink {
     this.retry(this.round);
   }
 
-  private armAckTimer(): void {
+  /** One timer watches the deadline, set again from the last answer when it fires early (not once per answer). */
+  private armAckTimer(waitMs = ACK_TIMEOUT_MS): void {
     if (this.ackTimer !== null) return;
     const round = this.round;
     this.ackTimer = setTimeout(() => {
       this.ackTimer = null;
       if (round !== this.round || this.inflight.size === 0) return;
+      const quietMs = Date.now() - this.lastAckMs;
+      if (quietMs < ACK_TIMEOUT_MS) return this.armAckTimer(ACK_TIMEOUT_MS - quietMs);
       this.fail(`no acknowledgement from the hub's stream ${this.options.stream} in ${ACK_TIMEOUT_MS / 1000}s; resyncing`);
       this.pauseAndResync();
-    }, ACK_TIMEOUT_MS);
+    }, waitMs);
   }
 
   // ---- local state -----------------------------------------------------------------------------
@@ -444,12 +452,49 @@ interface ApiReply {
 /** Why a publish acknowledgement is a refusal, or null for a good one (a duplicate is good: the hub has it). */
 function pubAckProblem(hdr: Buffer | null, body: Buffer): string | null {
   if (hdr !== null && /^NATS\/1\.0 503/.test(hdr.toString('latin1'))) return 'no responders (no stream takes the subject)';
+  // Every answer is one of these: the usual ones are known without parsing them.
+  if (body.indexOf(PUB_ACK_START) === 0 && body.indexOf(ERROR_MEMBER) < 0 && body.indexOf(SEQ_MEMBER) > 0) return null;
   try {
     const ack = JSON.parse(body.toString('utf8')) as { error?: { description?: string }; seq?: number };
     if (ack.error !== undefined) return ack.error.description ?? 'error';
     return typeof ack.seq === 'number' ? null : 'not a publish acknowledgement';
   } catch {
     return 'not a publish acknowledgement';
+  }
+}
+
+const PUB_ACK_START = Buffer.from('{"stream":');
+const ERROR_MEMBER = Buffer.from('"error"');
+const SEQ_MEMBER = Buffer.from('"seq":');
+
+/** Local sequences in flight, oldest first. */
+class SeqQueue {
+  private items: number[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(seq: number): void {
+    this.items.push(seq);
+  }
+
+  shift(): number | undefined {
+    if (this.head === this.items.length) return undefined;
+    const seq = this.items[this.head++];
+    // Compacted now and then, not at every shift.
+    if (this.head === this.items.length) this.clear();
+    else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return seq;
+  }
+
+  clear(): void {
+    this.items = [];
+    this.head = 0;
   }
 }
 

@@ -6,3 +6,5 @@ export { WireError, leafLoopDetected, leafMinVersion, pubViolation, replyViolati
 export type { WireErrorText } from './errors.js';
 export { decodeConnect, CONNECT_DEFAULTS } from './connect.js';
 export { headerValue, encodeHeaders, appendHeaders, removeHeader } from './headers.js';
+export { parseAckSubject, parseDeliveryReply } from './ack-subject.js';
+export type { AckSubject, DeliveryReply } from './ack-subject.js';

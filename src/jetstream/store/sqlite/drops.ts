@@ -52,6 +52,31 @@ export class Drops {
     c.firstTimeNs = 0n;
   }
 
+  /**
+   * Every message below `bound` (a purge by sequence without a filter): counted per subject and
+   * deleted in one statement each, not row by row, then settle(). A reader purging what it has read
+   * (the uplink, every few acknowledgements) pays for two statements, not a round trip a message.
+   */
+  below(bound: number): void {
+    const h = this.host;
+    const c = h.counters;
+    const groups = h.sql().subjectCountsBelow.all(bound) as { sid: number; msgs: number; bytes: number }[];
+    if (groups.length === 0) return;
+    h.sql().deleteBelow.run(bound);
+    h.readAhead.removedRange(c.firstSeq, bound - 1);
+    let bytes = 0;
+    for (const g of groups) {
+      const e = h.subjects.byIdOf(g.sid);
+      h.subjects.removed(e, g.msgs);
+      c.count -= g.msgs;
+      bytes += g.bytes;
+      if (e.msgs > 0 && e.lastSeq < bound) this.lastGone.add(e);
+    }
+    c.bytes -= bytes;
+    h.budget?.release(bytes);
+    this.settle(c.firstSeq);
+  }
+
   /** The messages below `bound` on the subjects of filter slot `slot` (a filtered purge), then settle(). */
   subjectsBelow(slot: number, bound: number): void {
     let first = this.host.counters.lastSeq + 1;

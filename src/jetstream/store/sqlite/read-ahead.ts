@@ -82,10 +82,22 @@ export class ReadAhead {
     ws.unshift({ rows, next: 1, coveredTo });
   }
 
-  /** `seq` was removed: a window that holds it, or might, goes. */
+  /**
+   * `seq` was removed: a window that may still serve it goes. One already served past it stays: its
+   * rows are never served again (a read at or before its last served row queries), so a purge of
+   * what a reader has read (an uplink's acknowledged messages) keeps the reader's window.
+   */
   removed(seq: number): void {
+    this.removedRange(seq, seq);
+  }
+
+  /** Sequences `lo` to `hi` were removed (removed() for each). */
+  removedRange(lo: number, hi: number): void {
     const ws = this.windows;
-    for (let i = ws.length - 1; i >= 0; i--) if (seq >= ws[i].rows[0].seq && seq <= ws[i].coveredTo) ws.splice(i, 1);
+    for (let i = ws.length - 1; i >= 0; i--) {
+      const w = ws[i];
+      if (Math.max(lo, w.rows[w.next - 1].seq + 1) <= Math.min(hi, w.coveredTo)) ws.splice(i, 1);
+    }
   }
 
   /** Everything may have changed (a purge of all, a rollback). */

@@ -268,7 +268,7 @@ export class SqliteStore implements StreamStore {
         // Without a filter, keep purges below last - keep + 1, as nats-server's compaction does.
         const bound = keep > 0 ? this.c.lastSeq - keep + 1 : below;
         this.beginChange();
-        this.drops.front((r) => r.seq < bound);
+        this.drops.below(bound);
         return before - this.c.count;
       }
       const slot = this.reads.filterSlot(f);

@@ -51,6 +51,8 @@ export class Statements {
   readonly newestOfSubjectsAt: Statement;
   readonly lastSeqOfSubject: Statement;
   readonly deleteMsg: Statement;
+  readonly deleteBelow: Statement;
+  readonly subjectCountsBelow: Statement;
   /** One statement for a KV key's update: a lookup then a delete cost ~3 µs more. */
   readonly deleteOldestOfSubject: Statement;
   readonly deleteAllMsgs: Statement;
@@ -122,6 +124,9 @@ export class Statements {
     this.newestOfSubjectsAt = db.prepare(`SELECT seq FROM msgs WHERE +${IN_SUBJECTS} ORDER BY seq DESC LIMIT 1 OFFSET ?`).pluck();
     this.lastSeqOfSubject = db.prepare('SELECT max(seq) FROM msgs WHERE sid = ?').pluck();
     this.deleteMsg = db.prepare('DELETE FROM msgs WHERE seq = ?');
+    this.deleteBelow = db.prepare('DELETE FROM msgs WHERE seq < ?');
+    // NOT INDEXED: grouping by sid would otherwise walk the whole subject index, not the sequence range.
+    this.subjectCountsBelow = db.prepare('SELECT sid, count(*) AS msgs, sum(size) AS bytes FROM msgs NOT INDEXED WHERE seq < ? GROUP BY sid');
     this.deleteOldestOfSubject = db.prepare(
       'DELETE FROM msgs WHERE seq = (SELECT seq FROM msgs WHERE sid = ? ORDER BY seq LIMIT 1) RETURNING seq, sid, size, stored_ms',
     );

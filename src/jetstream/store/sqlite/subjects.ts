@@ -76,8 +76,10 @@ export class SubjectTable {
     this.markDirty(e);
   }
 
-  removed(e: SubjectEntry): void {
-    if (--e.msgs === 0) this.live--;
+  /** `n` of the subject's messages went. */
+  removed(e: SubjectEntry, n = 1): void {
+    e.msgs -= n;
+    if (e.msgs === 0) this.live--;
     this.markDirty(e);
   }
 

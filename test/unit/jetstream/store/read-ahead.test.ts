@@ -7,6 +7,7 @@ import { test } from 'node:test';
 
 import { MemoryStore } from '../../../../src/jetstream/store/index.js';
 import { READ_AHEAD_ROWS } from '../../../../src/jetstream/store/sqlite/read-ahead.js';
+import { fileStoreMsgSize } from '../../../../src/jetstream/store/sqlite/store-file.js';
 import { prng, randomBytes } from '../../core/prng.js';
 import { limits, put, STORE_KINDS } from './stores.js';
 
@@ -41,6 +42,17 @@ for (const seed of [1, 2, 3]) {
       } else if (r < 0.405) {
         const keep = Math.floor(rnd() * 50);
         assert.equal(file.purge({ keep }), memory.purge({ keep }));
+      } else if (r < 0.42) {
+        // What a reader has read, purged behind it (as the uplink does): its reading goes on.
+        const seq = readers[Math.floor(rnd() * readers.length)];
+        assert.equal(file.purge({ seq }), memory.purge({ seq }), `purge below ${seq} at step ${step}`);
+        const [fs, ms] = [file.state(), memory.state()];
+        assert.deepEqual([fs.msgs, fs.firstSeq, fs.lastSeq], [ms.msgs, ms.firstSeq, ms.lastSeq], `state after the purge at step ${step}`);
+        assert.deepEqual([...file.subjectsState('>')].sort(), [...memory.subjectsState('>')].sort());
+        // The two kinds count bytes as nats-server's two stores do: the file store's, summed anew.
+        let bytes = 0;
+        for (let m = memory.loadNext('', 0); m !== null; m = memory.loadNext('', m.seq + 1)) bytes += fileStoreMsgSize(m.subject, m.hdr, m.data);
+        assert.equal(fs.bytes, bytes, `bytes after the purge at step ${step}`);
       } else {
         const i = Math.floor(rnd() * readers.length);
         if (rnd() < 0.02) readers[i] = Math.floor(rnd() * (memory.state().lastSeq + 2));

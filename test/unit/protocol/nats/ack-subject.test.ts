@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { parseAckSubject, parseDeliveryReply } from '../../../src/jetstream/ack-subject.js';
+import { parseAckSubject, parseDeliveryReply } from '../../../../src/protocol/nats/index.js';
 
 test('ack subjects: consumer, delivery count and sequences read as split() would', () => {
   const subjects = ['$JS.ACK.ORDERS.worker.1.42.7.1700000000000000000.3', '$JS.ACK.S.c.12.9007199254740991.1.0.0', '$JS.ACK.wörter.dürable.2.5.4.1.0.extra'];

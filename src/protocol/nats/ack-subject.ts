@@ -1,6 +1,7 @@
-// The reply subject a consumer gives each delivery, as acks bring it back:
-// `$JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<time>.<pending>`.
-// Read without splitting: an ack arrives for every message a consumer delivers.
+// The reply subject a JetStream consumer gives each delivery:
+// `$JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<time>.<pending>`. The server
+// reads it back from acks; whoever reads a consumer (a stream sourcing another domain, the uplink)
+// reads where each message stands from it. Read without splitting: one comes with every delivery.
 
 export interface AckSubject {
   consumer: string;

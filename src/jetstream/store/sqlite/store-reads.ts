@@ -12,6 +12,9 @@ import type { SubjectTable } from './subjects.js';
 
 /** Average stored message size (bytes) above which loadNext reads no rows ahead. */
 const READ_AHEAD_MAX_AVERAGE = 8 * 1024;
+/** A window reads ahead at most this many rows, and of larger messages at most this many bytes' worth. */
+const READ_AHEAD_MAX_ROWS = 256;
+const READ_AHEAD_MAX_BYTES = 256 * 1024;
 
 /** What the reads see of the store. */
 export interface StoreView {
@@ -140,11 +143,15 @@ export class StoreReads {
     const kept = this.readAhead.next(from);
     if (kept !== undefined) return kept;
     // Windows of large messages would hold megabytes: those are read one at a time.
-    if (this.readAhead.continues(from) && this.view.counters.bytes <= this.view.counters.count * READ_AHEAD_MAX_AVERAGE) {
-      const [numbers, bytes] = this.view.sql().packedMsgs.get(from, READ_AHEAD_ROWS) as [string, Buffer | null];
+    const c = this.view.counters;
+    const average = c.count === 0 ? 0 : c.bytes / c.count;
+    const most = Math.min(READ_AHEAD_MAX_ROWS, Math.floor(READ_AHEAD_MAX_BYTES / Math.max(average, 1)));
+    const ahead = average > READ_AHEAD_MAX_AVERAGE ? 0 : this.readAhead.aheadFor(from, Math.max(READ_AHEAD_ROWS, most));
+    if (ahead > 0) {
+      const [numbers, bytes] = this.view.sql().packedMsgs.get(from, ahead) as [string, Buffer | null];
       const msgs = unpackRows(numbers, bytes, this.subjectOf);
       if (msgs.length === 0) return null;
-      this.readAhead.keep(msgs, READ_AHEAD_ROWS, this.view.counters.lastSeq);
+      this.readAhead.keep(msgs, ahead, c.lastSeq);
       return msgs[0];
     }
     const msg = this.toMsg(this.view.sql().nextMsg.get(from) as MsgRow | undefined);

@@ -161,8 +161,10 @@ export class ExternalSourceReader implements OriginReader {
   }
 
   private checkHealth(): void {
-    if (this.retry !== null) return;
-    if (this.attempt === null || Date.now() - this.quietSinceMs > STALLED_MS) this.restart();
+    const a = this.attempt;
+    // Until the create request is answered, its own timeout decides (a slow link may take a while).
+    if (this.retry !== null || (a !== null && a.reply !== null)) return;
+    if (a === null || Date.now() - this.quietSinceMs > STALLED_MS) this.restart();
   }
 
   /** Subscribes a new deliver subject, then asks the origin's API for a consumer delivering there. */

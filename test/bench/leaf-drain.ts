@@ -10,33 +10,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { jetstreamManager } from '@nats-io/jetstream';
-import type { JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
 
-import { closeAll, connectTo } from '../helpers/nats-client.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
-import { startLeafgate, startNatsServer } from '../helpers/processes.js';
-import { freePort } from '../helpers/ports.js';
-
-const PAYLOAD = Buffer.alloc(128, 'x');
-
-async function held(jsm: JetStreamManager, stream: string, n: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await jsm.streams.info(stream)).state.messages < n) {
-    if (Date.now() > deadline) throw new Error(`${stream} never held ${n} messages`);
-    await sleep(50);
-  }
-}
-
-/** Publishes n 128 B messages on `subject` (core NATS, flushed every 10k), then waits until `stream` holds them. */
-async function fill(nc: NatsConnection, subject: string, stream: string, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) {
-    nc.publish(subject, PAYLOAD);
-    if (i % 10_000 === 9_999) await nc.flush();
-  }
-  await nc.flush();
-  await held(await jetstreamManager(nc), stream, n, 600_000);
-}
+import { fill, held, startLeafTrio } from './leaf-trio.js';
 
 export async function runLeafDrainBench(quick: boolean, log: (line: string) => void): Promise<void> {
   const n = quick ? 100_000 : 1_000_000;
@@ -45,23 +21,8 @@ export async function runLeafDrainBench(quick: boolean, log: (line: string) => v
   try {
     const proxy = await startFaultProxy();
     cleanups.push(() => proxy.close());
-    const leafPort = await freePort();
-    const conf = (name: string, body: string): string => {
-      const file = path.join(dir, `${name}.conf`);
-      fs.writeFileSync(file, `server_name: ${name}\njetstream { store_dir: "${path.join(dir, name)}", domain: ${name} }\n${body}\n`);
-      return file;
-    };
-    const hub = await startNatsServer({ args: ['-c', conf('hub', `leafnodes { listen: "127.0.0.1:${leafPort}" }`)] });
-    cleanups.push(() => hub.stop());
-    const remote = `leafnodes { remotes: [ { url: "nats-leaf://127.0.0.1:${proxy.port}" } ] }`;
-    const edge = await startLeafgate({ args: ['-c', conf('edge', `${remote}\nuplink { subjects: ["telemetry.>"], stream: DRAIN, domain: hub, name: edge }`)] });
-    cleanups.push(() => edge.stop());
-    const nedge = await startNatsServer({ args: ['-c', conf('nedge', remote)] });
-    cleanups.push(() => nedge.stop());
-    const hubNc = await connectTo(hub.port);
-    const edgeNc = await connectTo(edge.port);
-    const nedgeNc = await connectTo(nedge.port);
-    cleanups.push(() => closeAll([hubNc, edgeNc, nedgeNc]));
+    const edgeConf = 'uplink { subjects: ["telemetry.>"], stream: DRAIN, domain: hub, name: edge }';
+    const { leafPort, hub: hubNc, edge: edgeNc, nedge: nedgeNc } = await startLeafTrio(dir, cleanups, { remotePort: proxy.port, edgeConf });
     const hubJsm = await jetstreamManager(hubNc);
     await hubJsm.streams.add({ name: 'DRAIN', subjects: ['edge.>'] });
     await (await jetstreamManager(nedgeNc)).streams.add({ name: 'SRC', subjects: ['telemetry.>'] });

@@ -11,20 +11,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { JetStreamManager } from '@nats-io/jetstream';
 
-import { closeAll, connectTo } from '../helpers/nats-client.js';
-import { startLeafgate, startNatsServer } from '../helpers/processes.js';
-import { freePort } from '../helpers/ports.js';
+import { fill, held, startLeafTrio } from './leaf-trio.js';
 
-const PAYLOAD = Buffer.alloc(128, 'x');
 const ROUNDS = 2;
-
-async function held(jsm: JetStreamManager, stream: string, n: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await jsm.streams.info(stream)).state.messages < n) {
-    if (Date.now() > deadline) throw new Error(`${stream} never held ${n} messages`);
-    await sleep(20);
-  }
-}
 
 /** Seconds from the first sourced message to the n-th, on a stream created fresh. */
 async function sourceOnce(jsm: JetStreamManager, n: number): Promise<number> {
@@ -45,31 +34,10 @@ export async function runLeafSourceBench(quick: boolean, log: (line: string) => 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leafgate-bench-source-'));
   const cleanups: (() => unknown)[] = [];
   try {
-    const leafPort = await freePort();
-    const conf = (name: string, body: string): string => {
-      const file = path.join(dir, `${name}.conf`);
-      fs.writeFileSync(file, `server_name: ${name}\njetstream { store_dir: "${path.join(dir, name)}", domain: ${name} }\n${body}\n`);
-      return file;
-    };
-    const hub = await startNatsServer({ args: ['-c', conf('hub', `leafnodes { listen: "127.0.0.1:${leafPort}" }`)] });
-    cleanups.push(() => hub.stop());
-    const remote = `leafnodes { remotes: [ { url: "nats-leaf://127.0.0.1:${leafPort}" } ] }`;
-    const edge = await startLeafgate({ args: ['-c', conf('edge', remote)] });
-    cleanups.push(() => edge.stop());
-    const nedge = await startNatsServer({ args: ['-c', conf('nedge', remote)] });
-    cleanups.push(() => nedge.stop());
-    const hubNc = await connectTo(hub.port);
-    const edgeNc = await connectTo(edge.port);
-    const nedgeNc = await connectTo(nedge.port);
-    cleanups.push(() => closeAll([hubNc, edgeNc, nedgeNc]));
+    const { hub: hubNc, edge: edgeNc, nedge: nedgeNc } = await startLeafTrio(dir, cleanups);
     const hubJsm = await jetstreamManager(hubNc);
     await hubJsm.streams.add({ name: 'ORIGIN', subjects: ['origin.>'] });
-    for (let i = 0; i < n; i++) {
-      hubNc.publish('origin.x', PAYLOAD);
-      if (i % 10_000 === 9_999) await hubNc.flush();
-    }
-    await hubNc.flush();
-    await held(hubJsm, 'ORIGIN', n, 600_000);
+    await fill(hubNc, 'origin.x', 'ORIGIN', n);
 
     const readers = [
       { name: 'leafgate edge   ', jsm: await jetstreamManager(edgeNc), best: Infinity },

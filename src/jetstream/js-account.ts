@@ -45,9 +45,12 @@ export class JsAccount {
   private readonly onApi = (msg: PubFrame, _sub: unknown, from: Connection): void => this.api(msg, from);
 
   readonly limits: AccountLimits;
+  /** The server's JetStream domain ('' = none): PubAcks, stream and account infos name it. */
+  readonly domain: string;
 
   constructor(router: Router, account: Account, stores: StreamStores, limits: AccountLimits, log: JsAccountLog, origin: AdvisoryOrigin) {
     this.account = account;
+    this.domain = origin.domain;
     this.stores = stores;
     this.limits = limits;
     this.log = log;

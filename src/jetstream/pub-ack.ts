@@ -18,9 +18,10 @@ export class PubAckWriter {
   private readonly buf: Buffer;
   private readonly seqAt: number;
 
-  /** `streamJson` is the JSON-quoted stream name. */
-  constructor(streamJson: string) {
-    const prefix = Buffer.from(`{"stream":${streamJson}, "seq":`, 'utf8');
+  /** `streamJson` is the JSON-quoted stream name; a JetStream domain ('' = none) is named after it. */
+  constructor(streamJson: string, domain = '') {
+    const named = domain === '' ? '' : ` "domain":${JSON.stringify(domain)},`;
+    const prefix = Buffer.from(`{"stream":${streamJson},${named} "seq":`, 'utf8');
     this.buf = Buffer.allocUnsafe(prefix.length + SEQ_DIGITS + DUPLICATE_END.length);
     this.seqAt = prefix.copy(this.buf, 0);
   }

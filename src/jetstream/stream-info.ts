@@ -51,11 +51,12 @@ export function streamInfo(stream: Stream, opts: StreamInfoOptions): Record<stri
 }
 
 /**
- * A StreamInfo with its `mirror` or `sources` (lag, activity, the origin's error), as STREAM.INFO,
- * STREAM.UPDATE and STREAM.LIST write it; nats-server's STREAM.CREATE reply has neither.
+ * A StreamInfo with the JetStream domain and its `mirror` or `sources` (lag, activity, the origin's
+ * error), as STREAM.INFO, STREAM.UPDATE and STREAM.LIST write it; nats-server's STREAM.CREATE reply
+ * has none of them.
  */
 export function streamInfoWithSources(stream: Stream, opts: StreamInfoOptions): Record<string, unknown> {
-  return { ...streamInfo(stream, opts), ...sourceInfos(stream) };
+  return { ...streamInfo(stream, opts), ...(stream.domain !== '' && { domain: stream.domain }), ...sourceInfos(stream) };
 }
 
 /** `mirror` for a mirror, `sources` for a sourcing stream, nothing for others (StreamInfo and /jsz alike). */

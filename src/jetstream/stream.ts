@@ -48,6 +48,8 @@ export interface StreamHost {
   /** The account's storage, whose budgets this stream's bytes count against. */
   readonly stores: { budgetOf(storage: StreamConfig['storage']): AccountBudget };
   readonly log: { error(msg: string): void; warn(msg: string): void };
+  /** The JetStream domain ('' = none). */
+  readonly domain: string;
 }
 
 /** Who may still need a message of an interest or workqueue stream: its consumers and the readers copying it. */
@@ -67,6 +69,8 @@ export class Stream implements ConsumerHost {
   config: StreamConfig;
   readonly store: StreamStore;
   readonly createdNs: bigint;
+  /** The server's JetStream domain ('' = none), which its infos and PubAcks name. */
+  readonly domain: string;
   /** The name as JSON text, for the PubAcks. */
   private readonly nameJson: string;
   private readonly acks: PubAckWriter;
@@ -117,7 +121,8 @@ export class Stream implements ConsumerHost {
     this.log = host.log;
     this.committedSeq = store.state().lastSeq;
     this.nameJson = JSON.stringify(subjectToText(config.name));
-    this.acks = new PubAckWriter(this.nameJson);
+    this.domain = host.domain;
+    this.acks = new PubAckWriter(this.nameJson, host.domain);
     this.dedupe = new Dedupe(Number(config.duplicateWindow / NS_PER_MS));
     this.republisher = Republisher.of(config, this.client);
     store.setLimits(limitsOf(config));

@@ -73,3 +73,24 @@ describe('JetStream limits from account JWTs, leafgate against nats-server -js',
     });
   }
 });
+
+describe('a JetStream domain in operator mode: accounts of JWTs answer on $JS.<domain>.API too, leafgate against nats-server', () => {
+  const servers = jetStreamPair({ conf: `${CONF}\njetstream { domain: d }`, connect: { authenticator: JS_USER } });
+  const domainSteps: Array<[name: string, subject: string, body?: string]> = [
+    ['account info through the domain', '$JS.d.API.INFO'],
+    ['a stream created through the domain', '$JS.d.API.STREAM.CREATE.s1', '{"name":"s1","subjects":["s1"]}'],
+    ['and listed through the plain API', '$JS.API.STREAM.NAMES'],
+    ['its info names the domain', '$JS.API.STREAM.INFO.s1'],
+    ['so does a PubAck', 's1', 'hello'],
+    ['and the stream list', '$JS.API.STREAM.LIST'],
+    ['and an update', '$JS.API.STREAM.UPDATE.s1', '{"name":"s1","subjects":["s1"],"max_msgs":5}'],
+  ];
+  for (const [name, subject, body] of domainSteps) {
+    test(name, async () => {
+      const { natsServer, leafgate } = servers();
+      const [fromNats, fromLeafgate] = await Promise.all([natsServer.nc, leafgate.nc].map(async (nc) => masked((await apiRequest(nc, subject, body ?? '')) ?? 'no reply')));
+      assert.notEqual(fromNats, 'no reply');
+      assert.equal(fromLeafgate, fromNats);
+    });
+  }
+});

@@ -11,6 +11,7 @@ export const accountInfo: ApiHandler = (acc, req) => {
     streams: usage.streams,
     consumers: usage.consumers,
     limits: acc.limitsJson(),
+    domain: acc.domain === '' ? undefined : acc.domain,
     api: { total: acc.apiTotal, errors: acc.apiErrors },
   });
 };

@@ -14,3 +14,10 @@ test('a PubAck is nats-server 2.9 text for any sequence, duplicate or not', () =
   const first = writer.ack(12, false);
   assert.deepEqual(JSON.parse(first.toString('utf8')), { stream: 'wörter', seq: 12 });
 });
+
+test('with a JetStream domain the PubAck names it, as nats-server 2.9.10 writes it', () => {
+  const writer = new PubAckWriter(JSON.stringify('s1'), 'd');
+  // Seen from nats-server 2.9.10 with jetstream { domain: d }.
+  assert.equal(writer.ack(1, false).toString('utf8'), '{"stream":"s1", "domain":"d", "seq":1}');
+  assert.equal(writer.ack(2, true).toString('utf8'), '{"stream":"s1", "domain":"d", "seq":2,"duplicate": true}');
+});

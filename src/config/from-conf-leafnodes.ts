@@ -67,7 +67,7 @@ export function readLeafnodes(issues: Issues, entry: ConfEntry): LeafnodesConfig
         break;
       case 'tls':
         tls = readTls(issues, child, 'leafnodes.tls');
-        if (tls?.verifyAndMap === true || tls?.pinnedCerts !== undefined) issues.unsupportedAccessControl(child.pos, 'leafnodes.tls verify_and_map and pinned_certs are');
+        if (tls?.verifyAndMap === true) issues.unsupportedAccessControl(child.pos, 'leafnodes.tls verify_and_map is');
         break;
       case 'min_version':
       case 'minimum_version': {

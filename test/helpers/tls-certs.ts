@@ -3,6 +3,7 @@
 // client certificate, written into a fresh temporary directory.
 
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -67,4 +68,10 @@ export function issueClientCert(pki: TestPki, name: string, subject: string, sub
   const san = subjectAltName === undefined ? '' : `subjectAltName=${subjectAltName}\n`;
   issue(pki.dir, name, subject, `${san}extendedKeyUsage=clientAuth\n`);
   return { cert: path.join(pki.dir, `${name}.pem`), key: path.join(pki.dir, `${name}-key.pem`) };
+}
+
+/** What `pinned_certs` lists for a certificate: the SHA-256 of its SubjectPublicKeyInfo, hex. */
+export function keyId(certFile: string): string {
+  const spki = new crypto.X509Certificate(fs.readFileSync(certFile)).publicKey.export({ type: 'spki', format: 'der' });
+  return crypto.createHash('sha256').update(spki).digest('hex');
 }

@@ -16,7 +16,7 @@ import { credsAuthenticator } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 import { closeAll, connectTo } from '../helpers/nats-client.js';
-import { createTestPki } from '../helpers/tls-certs.js';
+import { createTestPki, keyId } from '../helpers/tls-certs.js';
 import { linkReady, startLeafPair } from './leaf-pair.js';
 import type { ServerKind } from './leaf-pair.js';
 
@@ -68,6 +68,27 @@ describe('leaf link over TLS', { timeout: 90_000 }, () => {
     for await (const m of sub) assert.equal(m.string(), 'served');
     await eventually('a second attempt', () => (pair.edge.proc.output().match(/TLS handshake error/g) ?? []).length >= 2);
   });
+
+  for (const edgeKind of ['nats-server', 'leafgate'] as const) {
+    test(`a leafgate hub's pinned_certs: a ${edgeKind} edge whose key is pinned links, one whose key is not is refused while the hub serves its clients`, async (t) => {
+      const pinned = (pin: string): string => HUB_TLS.replace('timeout: 3', `timeout: 3, pinned_certs: ["${pin}"]`);
+      const pair = await startLeafPair(t, 'leafgate', edgeKind, { hubLeaf: pinned(keyId(pki.clientCert)), edgeRemote: EDGE_TLS });
+      const hub = await pair.hub.connect();
+      const edge = await pair.edge.connect();
+      t.after(() => closeAll([hub, edge]));
+      await linkReady(hub, edge);
+
+      // The same edge certificate (signed by the CA the hub trusts) against another pin: refused.
+      const other = await startLeafPair(t, 'leafgate', edgeKind, { hubLeaf: pinned('0'.repeat(64)), edgeRemote: EDGE_TLS });
+      await eventually('two refusals in the hub log', () => (other.hub.proc.output().match(/TLS handshake error: certificate not pinned/g) ?? []).length >= 2, 20_000);
+      assert.doesNotMatch(other.hub.proc.output(), /Leafnode connection created/);
+      const nc = await other.hub.connect();
+      t.after(() => closeAll([nc]));
+      const sub = nc.subscribe('local.only', { max: 1 });
+      nc.publish('local.only', 'served');
+      for await (const m of sub) assert.equal(m.string(), 'served');
+    });
+  }
 
   test('an edge without a tls block starts TLS when the hub asks for it, and refuses a hub its CAs do not know', async (t) => {
     const pair = await startLeafPair(t, 'leafgate', 'leafgate', { hubLeaf: `tls { cert_file: "${pki.serverCert}", key_file: "${pki.serverKey}" }` });

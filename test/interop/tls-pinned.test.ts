@@ -3,22 +3,15 @@
 // the same file, must agree on which client certificates pass.
 
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import { after, describe, test } from 'node:test';
 
 import { connect } from '@nats-io/transport-node';
 
-import { createTestPki } from '../helpers/tls-certs.js';
+import { createTestPki, keyId } from '../helpers/tls-certs.js';
 import { serverPair } from './differential.js';
 
 const pki = createTestPki();
 after(() => pki.remove());
-
-function keyId(certFile: string): string {
-  const spki = new crypto.X509Certificate(fs.readFileSync(certFile)).publicKey.export({ type: 'spki', format: 'der' });
-  return crypto.createHash('sha256').update(spki).digest('hex');
-}
 
 const CONF = `
 tls {

@@ -3,13 +3,12 @@
 // leafgate alike. The client is a `ws` WebSocket with a certificate, speaking the NATS protocol.
 
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { after, describe, test } from 'node:test';
 
 import { WebSocket } from 'ws';
 
-import { createTestPki, issueClientCert } from '../helpers/tls-certs.js';
+import { createTestPki, issueClientCert, keyId } from '../helpers/tls-certs.js';
 import { serverPair } from './differential.js';
 import type { ServerPair } from './differential.js';
 
@@ -17,11 +16,6 @@ const pki = createTestPki();
 after(() => pki.remove());
 const alice = issueClientCert(pki, 'ws-alice', '/CN=ignored', 'email:alice@example.com');
 const stranger = issueClientCert(pki, 'ws-stranger', '/CN=nobody');
-
-function keyId(certFile: string): string {
-  const spki = new crypto.X509Certificate(fs.readFileSync(certFile)).publicKey.export({ type: 'spki', format: 'der' });
-  return crypto.createHash('sha256').update(spki).digest('hex');
-}
 
 function wsPortOf(output: string): number {
   const m = /Listening for websocket clients on wss:\/\/[^\s]*:(\d+)/.exec(output);

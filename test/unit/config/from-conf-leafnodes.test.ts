@@ -75,7 +75,7 @@ test('leafnodes: WebSocket URLs, all or none of a remote, and a proxy', () => {
 });
 
 test('leafnodes: certificate mapping and unknown URL schemes are refused, a bad nkey seed is an error', () => {
-  assert.deepEqual(problemsOf('leafnodes {\n  port: -1\n  tls { cert_file: c, key_file: k, verify_and_map: true }\n}'), [`c.conf:3:3: leafnodes.tls verify_and_map and pinned_certs are ${REFUSED}`]);
+  assert.deepEqual(problemsOf('leafnodes {\n  port: -1\n  tls { cert_file: c, key_file: k, verify_and_map: true }\n}'), [`c.conf:3:3: leafnodes.tls verify_and_map is ${REFUSED}`]);
   assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "nats-leaf://h", nkey: "SU..." } ] }'), ['c.conf:1:48: Remote leafnode nkey is not a valid seed: "SU..."']);
   assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "http://h" } ] }'), [`c.conf:1:31: leafnode url scheme "http" is ${REFUSED}`]);
 });

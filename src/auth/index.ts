@@ -22,4 +22,5 @@ export {
   type UserSpec,
 } from './types.js';
 export { CredentialsError, nkeyOf, parseCredentials } from './credentials.js';
+export { certUser } from './cert-user.js';
 export type { UserCredentials } from './credentials.js';

@@ -6,7 +6,7 @@
 
 import type { Issues } from './conf-reader.js';
 import { fieldOf, itemsOf, lowerCased, readBoolean, readHostPort, readInteger, readString, readStringList } from './conf-reader.js';
-import type { ConfEntry, ConfNode } from './conf-tree.js';
+import type { ConfEntry, ConfNode, SourcePos } from './conf-tree.js';
 import { DurationError, parseGoDurationMs } from './durations.js';
 import { NkeyRole, decodeSeed } from '../util/index.js';
 import { readClientTls } from './from-conf-client-tls.js';
@@ -31,6 +31,7 @@ export function readLeafnodes(issues: Issues, entry: ConfEntry): LeafnodesConfig
   let reconnectDelayMs = DEFAULT_RECONNECT_MS;
   let remotes: LeafRemoteConfig[] = [];
   let tls: TlsConfig | undefined;
+  let tlsPos: SourcePos | undefined;
   let minVersion: string | undefined;
   for (const [key, child] of lowerCased(entry.value)) {
     const field = fieldOf(child);
@@ -67,7 +68,7 @@ export function readLeafnodes(issues: Issues, entry: ConfEntry): LeafnodesConfig
         break;
       case 'tls':
         tls = readTls(issues, child, 'leafnodes.tls');
-        if (tls?.verifyAndMap === true) issues.unsupportedAccessControl(child.pos, 'leafnodes.tls verify_and_map is');
+        tlsPos = child.pos;
         break;
       case 'min_version':
       case 'minimum_version': {
@@ -80,6 +81,10 @@ export function readLeafnodes(issues: Issues, entry: ConfEntry): LeafnodesConfig
       default:
         issues.unknownField(child);
     }
+  }
+  // A certificate maps onto the block's own users; mapping onto the clients' logins is not built.
+  if (tls?.verifyAndMap === true && tlsPos !== undefined && auth?.user === undefined && (auth?.users.length ?? 0) === 0) {
+    issues.unsupportedAccessControl(tlsPos, 'leafnodes.tls verify_and_map without leafnodes authorization users is');
   }
   return { host, port, advertise, noAdvertise, ...(auth !== undefined && { auth }), ...(tls !== undefined && { tls }), ...(minVersion !== undefined && { minVersion }), reconnectDelayMs, remotes };
 }

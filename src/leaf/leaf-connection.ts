@@ -8,6 +8,7 @@ import type { LeafConnect, LeafInfo, LeafOpHandler, PubFrame } from '../protocol
 import { ConnectionKind, Keepalive, LinkConnection, WriteDeadline, closeSocket, isValidLiteralSubject, isValidSubscribeSubject, scheduleFlush } from '../core/index.js';
 import type { Account, AuthOutcome, InterestFeed, InterestTally, KeepaliveOwner, WriteDeadlineOwner, Limits, PermissionRules, Permissions, Router, Subscription, TransportSocket } from '../core/index.js';
 import { subjectToText } from '../util/index.js';
+import type { CertIdentity } from '../util/index.js';
 import { exemptFromPermissions, linkRules, neverCrossesIn, withDeny } from './leaf-permissions.js';
 
 /** After a loop or a same-cluster refusal the soliciting side waits this long (nats-server's). */
@@ -24,6 +25,13 @@ const LINK_CONTROL_LINE = 1024 * 1024;
 const PING = Buffer.from('PING\r\n');
 const PONG = Buffer.from('PONG\r\n');
 
+/** A link moved onto TLS: its socket, the protocol version, and the peer's certificate (null: none). */
+export interface SecuredLink {
+  readonly socket: TransportSocket;
+  readonly version: string;
+  readonly identity: CertIdentity | null;
+}
+
 /** What a leaf connection needs from the leaf node service that made it. */
 export interface LeafHost {
   readonly router: Router;
@@ -36,7 +44,7 @@ export interface LeafHost {
    * has `tls`), the soliciting side after the hub's INFO asks for it or the remote has `tls`. Null
    * when the link stays plain.
    */
-  secure(conn: LeafConnection, socket: TransportSocket, info: LeafInfo | null): Promise<{ socket: TransportSocket; version: string }> | null;
+  secure(conn: LeafConnection, socket: TransportSocket, info: LeafInfo | null): Promise<SecuredLink> | null;
   /** A soliciting link's remote's own deny lists (`deny_imports`, `deny_exports`). */
   remoteDenies(conn: LeafConnection): { readonly imports: readonly string[]; readonly exports: readonly string[] };
   /** The accepting side's login check; resolves with the account to bind. */
@@ -80,6 +88,8 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
   private socket: TransportSocket;
   /** The TLS protocol version in use ('' for none), for monitoring. */
   tlsVersion = '';
+  /** The other side's TLS certificate, for `verify_and_map` (null: none, or no TLS). */
+  tlsIdentity: CertIdentity | null = null;
   private readonly parser: NatsParser;
   private readonly keepalive: Keepalive;
   private tally: InterestTally | null = null;
@@ -193,6 +203,7 @@ export class LeafConnection extends LinkConnection implements LeafOpHandler, Int
         if (this.closed) return void up.socket.destroy();
         this.socket = up.socket;
         this.tlsVersion = up.version;
+        this.tlsIdentity = up.identity;
         this.listen();
         then();
       },

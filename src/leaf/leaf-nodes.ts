@@ -13,7 +13,7 @@ import { randomBase62 } from '../util/index.js';
 import { LeafAuth } from './leaf-auth.js';
 import type { LeafListenerLogin } from './leaf-auth.js';
 import { LeafConnection } from './leaf-connection.js';
-import type { LeafHost } from './leaf-connection.js';
+import type { LeafHost, SecuredLink } from './leaf-connection.js';
 import { LeafRemote } from './leaf-remote.js';
 import { Uplink } from './uplink.js';
 import type { UplinkOptions, UplinkState } from './uplink.js';
@@ -254,12 +254,12 @@ export class LeafNodes implements LeafHost, LeafDialer {
     };
   }
 
-  secure(link: LeafConnection, socket: TransportSocket, info: LeafInfo | null): Promise<{ socket: TransportSocket; version: string }> | null {
+  secure(link: LeafConnection, socket: TransportSocket, info: LeafInfo | null): Promise<SecuredLink> | null {
     if (!link.solicited) {
       const tls = this.options.tls;
       if (tls === undefined || link.websocket) return null;
       return deadline(
-        tls.upgrade(socket as unknown as net.Socket).then((up) => ({ socket: up.socket, version: up.version })),
+        tls.upgrade(socket as unknown as net.Socket).then((up) => ({ socket: up.socket, version: up.version, identity: up.peerIdentity })),
         tls.timeoutMs,
         socket,
       );
@@ -269,7 +269,7 @@ export class LeafNodes implements LeafHost, LeafDialer {
     const remoteTls = via.remote.options.tls;
     if (remoteTls === undefined && info?.tls_required !== true) return null;
     const { timeoutMs, ...dialTls } = remoteTls ?? { insecure: false, timeoutMs: DEFAULT_TLS_TIMEOUT_MS };
-    return secureSocket(socket as unknown as Duplex, via.target.host, dialTls, timeoutMs).then((up) => ({ socket: up.stream as unknown as TransportSocket, version: up.tls?.version ?? '' }));
+    return secureSocket(socket as unknown as Duplex, via.target.host, dialTls, timeoutMs).then((up) => ({ socket: up.stream as unknown as TransportSocket, version: up.tls?.version ?? '', identity: null }));
   }
 
   remoteDenies(link: LeafConnection): { readonly imports: readonly string[]; readonly exports: readonly string[] } {
@@ -278,7 +278,7 @@ export class LeafNodes implements LeafHost, LeafDialer {
   }
 
   authenticate(link: LeafConnection, connect: LeafConnect): ReturnType<LeafAuth['authenticate']> {
-    return this.auth.authenticate(connect, link.infoNonce, link.ip, link.websocket ? 'LEAFNODE_WS' : 'LEAFNODE');
+    return this.auth.authenticate(connect, link.infoNonce, link.ip, link.websocket ? 'LEAFNODE_WS' : 'LEAFNODE', link.tlsIdentity);
   }
 
   newNonce(): string {

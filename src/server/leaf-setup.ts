@@ -22,7 +22,7 @@ export async function openLeafNodes(config: LeafnodesConfig, opts: Options, rout
       host: config.host !== '' ? config.host : opts.host,
       port: config.port,
       advertise: config.advertise,
-      ...(config.auth !== undefined && { login: config.auth }),
+      ...(config.auth !== undefined && { login: { ...config.auth, verifyAndMap: config.tls?.verifyAndMap === true } }),
       ...(config.minVersion !== undefined && { minVersion: config.minVersion }),
       ...(config.tls !== undefined && { tls: { upgrade: loadTls(config.tls), timeoutMs: config.tls.timeoutMs, verify: config.tls.verify } }),
       reconnectDelayMs: config.reconnectDelayMs,

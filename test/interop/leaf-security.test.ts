@@ -16,7 +16,7 @@ import { credsAuthenticator } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 import { closeAll, connectTo } from '../helpers/nats-client.js';
-import { createTestPki, keyId } from '../helpers/tls-certs.js';
+import { createTestPki, issueClientCert, keyId } from '../helpers/tls-certs.js';
 import { linkReady, startLeafPair } from './leaf-pair.js';
 import type { ServerKind } from './leaf-pair.js';
 
@@ -89,6 +89,34 @@ describe('leaf link over TLS', { timeout: 90_000 }, () => {
       for await (const m of sub) assert.equal(m.string(), 'served');
     });
   }
+
+  // The hub's leafnodes users named by certificate: the edge's e-mail address is its user, bound to APP.
+  const mapped = issueClientCert(pki, 'leaf-mapped', '/CN=ignored', 'email:edge@example.com');
+  const MAPPED_HUB = {
+    hubConf: 'accounts { APP: { users: [ { user: app, password: secret } ] } }\nno_auth_user: app',
+    hubLeaf: `${HUB_TLS.replace('timeout: 3', 'timeout: 3, verify_and_map: true')}\nauthorization { users: [ { user: "edge@example.com", account: APP } ] }`,
+  };
+  for (const [hubKind, edgeKind] of PAIRS) {
+    test(`${edgeKind} edge -> ${hubKind} hub with verify_and_map: the certificate names the leaf user and its account`, async (t) => {
+      const pair = await startLeafPair(t, hubKind, edgeKind, { ...MAPPED_HUB, edgeRemote: `tls { ca_file: "${pki.caFile}", cert_file: "${mapped.cert}", key_file: "${mapped.key}" }` });
+      const hub = await pair.hub.connect();
+      const edge = await pair.edge.connect();
+      t.after(() => closeAll([hub, edge]));
+      // The hub's anonymous clients are in APP: messages cross only if the link is bound there.
+      await linkReady(hub, edge);
+    });
+  }
+
+  test('a leafgate hub with verify_and_map refuses an edge whose certificate names no leaf user, and keeps serving its clients', async (t) => {
+    const pair = await startLeafPair(t, 'leafgate', 'leafgate', { ...MAPPED_HUB, edgeRemote: EDGE_TLS });
+    await eventually('two refusals told to the edge', () => (pair.edge.proc.output().match(/Authorization Violation/g) ?? []).length >= 2, 20_000);
+    assert.doesNotMatch(pair.hub.proc.output(), /Leafnode connection created/);
+    const nc = await pair.hub.connect();
+    t.after(() => closeAll([nc]));
+    const sub = nc.subscribe('local.only', { max: 1 });
+    nc.publish('local.only', 'served');
+    for await (const m of sub) assert.equal(m.string(), 'served');
+  });
 
   test('an edge without a tls block starts TLS when the hub asks for it, and refuses a hub its CAs do not know', async (t) => {
     const pair = await startLeafPair(t, 'leafgate', 'leafgate', { hubLeaf: `tls { cert_file: "${pki.serverCert}", key_file: "${pki.serverKey}" }` });

@@ -13,7 +13,7 @@ const cases: { name: string; body: string; at: string; key: string }[] = [
   { name: 'a URL resolver', body: 'resolver: URL("http://127.0.0.1:9090/jwt/v1/accounts/")\n', at: '3:1', key: 'resolver URL(...)' },
   { name: 'trusted_keys', body: `trusted_keys: ["O${NKEY.slice(1)}"]\n`, at: '3:1', key: 'trusted_keys' },
   { name: 'resolver_pinned_accounts', body: 'resolver_pinned_accounts: [A]\n', at: '3:1', key: 'resolver_pinned_accounts' },
-  { name: 'certificate mapping on the leafnodes listener', body: 'leafnodes {\n  port: -1\n  tls { cert_file: c.pem, key_file: k.pem, verify_and_map: true }\n}\n', at: '5:3', key: 'leafnodes.tls verify_and_map' },
+  { name: 'certificate mapping on the leafnodes listener', body: 'leafnodes {\n  port: -1\n  tls { cert_file: c.pem, key_file: k.pem, verify_and_map: true }\n}\n', at: '5:3', key: 'leafnodes.tls verify_and_map without leafnodes authorization users' },
 ];
 
 for (const c of cases) {

@@ -74,8 +74,11 @@ test('leafnodes: WebSocket URLs, all or none of a remote, and a proxy', () => {
   assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "ws://a", proxy { url: "p:1" } } ] }'), ['c.conf:1:41: leafnodes remote proxy needs a url such as "http://proxy:3128"']);
 });
 
-test('leafnodes: certificate mapping and unknown URL schemes are refused, a bad nkey seed is an error', () => {
-  assert.deepEqual(problemsOf('leafnodes {\n  port: -1\n  tls { cert_file: c, key_file: k, verify_and_map: true }\n}'), [`c.conf:3:3: leafnodes.tls verify_and_map is ${REFUSED}`]);
+test('leafnodes: certificate mapping without leaf users and unknown URL schemes are refused, a bad nkey seed is an error', () => {
+  assert.deepEqual(problemsOf('leafnodes {\n  port: -1\n  tls { cert_file: c, key_file: k, verify_and_map: true }\n}'), [`c.conf:3:3: leafnodes.tls verify_and_map without leafnodes authorization users is ${REFUSED}`]);
+  // Onto the block's own users it maps (in either order of the two blocks).
+  assert.deepEqual(problemsOf('leafnodes {\n  port: -1\n  tls { cert_file: c, key_file: k, verify_and_map: true }\n  authorization { users: [ { user: "CN=edge" } ] }\n}'), []);
+  assert.deepEqual(problemsOf('leafnodes {\n  authorization { users: [ { user: "CN=edge" } ] }\n  tls { cert_file: c, key_file: k, verify_and_map: true }\n}'), []);
   assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "nats-leaf://h", nkey: "SU..." } ] }'), ['c.conf:1:48: Remote leafnode nkey is not a valid seed: "SU..."']);
   assert.deepEqual(problemsOf('leafnodes { remotes: [ { url: "http://h" } ] }'), [`c.conf:1:31: leafnode url scheme "http" is ${REFUSED}`]);
 });

@@ -224,10 +224,9 @@ export class ExternalSourceReader implements OriginReader {
       return c;
     }
     const seq = this.sseq + 1;
-    if (this.resumeAtNs > 0n && seq > 1) {
-      byTime(this.resumeAtNs);
-      this.resumeAtNs = 0n;
-    } else if (seq > 1) bySeq(seq);
+    // The time an update asked for holds until a consumer from it is made.
+    if (this.resumeAtNs > 0n && seq > 1) byTime(this.resumeAtNs);
+    else if (seq > 1) bySeq(seq);
     else if (src.optStartSeq > 0) bySeq(src.optStartSeq);
     else if (src.optStartTime !== null) byTime(src.optStartTime.ns < this.startNs ? this.startNs : src.optStartTime.ns);
     else if (this.startNs > 0n) byTime(this.startNs);
@@ -257,6 +256,7 @@ export class ExternalSourceReader implements OriginReader {
     }
     this.error = null;
     this.loggedError = '';
+    this.resumeAtNs = 0n;
     this.heardMs = this.quietSinceMs = Date.now();
     if (a.cname === '') a.cname = res.name;
     // A mirror's origin no longer has what came before where its consumer starts: those sequences are skipped here.
@@ -278,8 +278,8 @@ export class ExternalSourceReader implements OriginReader {
     const hdr = msg.hdrLen > 0 ? msg.data.subarray(hs, he) : null;
     const data = msg.data.subarray(he, msg.end);
     const subject = msg.receivedSubject;
-    // The first delivery of a consumer may start anywhere its origin still has; after it, each comes next.
-    const next = a.dseq === 0 || r.consumerSeq === a.dseq + 1;
+    // A consumer's deliveries are numbered from 1 whatever the origin sequence they start at: any gap is a loss.
+    const next = r.consumerSeq === a.dseq + 1;
     if (this.isMirror) {
       let last = this.target.store.state().lastSeq;
       if (r.streamSeq <= last) {

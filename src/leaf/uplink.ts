@@ -62,6 +62,11 @@ const MSG_ID = 'Nats-Msg-Id';
 const CONSUMER = 'UPLINK';
 /** A pull waits this long for messages before it is asked again. */
 const PULL_EXPIRES_MS = 1000;
+/**
+ * A pull neither ended (its 408) nor filled this long after it expired is taken as over: a request
+ * that expires while a message is being handed out is dropped without a status, as in nats-server.
+ */
+const PULL_GRACE_MS = 1000;
 const API_TIMEOUT_MS = 5000;
 /** No acknowledgement from the hub for this long: the link is taken as stalled and the uplink resyncs. */
 const ACK_TIMEOUT_MS = 15_000;
@@ -106,7 +111,18 @@ export class Uplink {
   private readonly inflight = new SeqQueue();
   /** This round's reply subject for the hub's acknowledgements (one subject, so routing them hits the match cache). */
   private ackSubject = '';
+  /** How the hub stream's acknowledgements begin. */
+  private readonly ackStart: Buffer;
   private pullOpen = false;
+  /** The open pull's number (its reply subject's last token): only its own status ends it. */
+  private pullId = 0;
+  private pullTimer: NodeJS.Timeout | null = null;
+  private readonly onPullOverdue = (): void => {
+    this.pullTimer = null;
+    if (!this.pullOpen) return;
+    this.pullOpen = false;
+    this.pull();
+  };
   /** Hub acknowledgements since the local stream was last purged. */
   private sinceLocalAck = 0;
   /** Messages the open pull may still deliver. */
@@ -135,6 +151,7 @@ export class Uplink {
     this.log = log;
     this.localStream = `UPLINK_${options.name}`;
     this.inbox = `_UPL.${randomBase62(12)}.`;
+    this.ackStart = Buffer.from(`{"stream":${JSON.stringify(options.stream)}`, 'utf8');
   }
 
   /** Creates the local stream and its consumer; throws when the local JetStream refuses them. */
@@ -166,8 +183,8 @@ export class Uplink {
 
   stop(): void {
     this.linkUp = false;
-    this.round++;
-    for (const timer of [this.retryTimer, this.ackTimer]) if (timer !== null) clearTimeout(timer);
+    this.endRound();
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     if (this.stateTimer !== null) clearInterval(this.stateTimer);
     for (const w of this.waiting.values()) clearTimeout(w.timer);
     this.waiting.clear();
@@ -184,10 +201,20 @@ export class Uplink {
   /** The link went down: forwarding stops; what was in flight is sent again after the next resync. */
   disconnected(): void {
     this.linkUp = false;
-    this.round++;
+    this.endRound();
+  }
+
+  /**
+   * Forwarding stops: what is in flight will be sent again after the next resync, and the stall
+   * timer goes with the round it watched (a new round arms its own). Returns the new round.
+   */
+  private endRound(): number {
     this.pumping = false;
     this.inflight.clear();
-    this.pullOpen = false;
+    this.endPull();
+    if (this.ackTimer !== null) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
+    return ++this.round;
   }
 
   /** Its state; `rttMs` is the carrying link's. */
@@ -211,10 +238,7 @@ export class Uplink {
   // ---- resync --------------------------------------------------------------------------------
 
   private async resync(): Promise<void> {
-    const round = ++this.round;
-    this.pumping = false;
-    this.inflight.clear();
-    this.pullOpen = false;
+    const round = this.endRound();
     this.sinceLocalAck = 0;
     try {
       const held = await this.hubHolds();
@@ -289,14 +313,24 @@ export class Uplink {
     if (room <= 0 || (this.inflight.size > 0 && room < this.options.maxInflight >> 1)) return;
     this.pullOpen = true;
     this.pullLeft = room;
+    this.pullTimer = setTimeout(this.onPullOverdue, PULL_EXPIRES_MS + PULL_GRACE_MS);
     const body = Buffer.from(JSON.stringify({ batch: room, expires: PULL_EXPIRES_MS * NS_PER_MS }));
-    (this.client as InternalClient).publish(`$JS.API.CONSUMER.MSG.NEXT.${this.localStream}.${CONSUMER}`, `${this.inbox}m.${this.round}`, null, body);
+    (this.client as InternalClient).publish(`$JS.API.CONSUMER.MSG.NEXT.${this.localStream}.${CONSUMER}`, `${this.inbox}m.${this.round}.${++this.pullId}`, null, body);
+  }
+
+  private endPull(): void {
+    this.pullOpen = false;
+    if (this.pullTimer !== null) clearTimeout(this.pullTimer);
+    this.pullTimer = null;
   }
 
   private onReply(msg: PubFrame, _sub: Subscription): void {
     const tail = msg.subject.slice(this.inbox.length);
     const hdr = msg.hdrLen > 0 ? msg.data.subarray(msg.start, msg.start + msg.hdrLen) : null;
-    if (tail.startsWith('m.')) return this.onLocalMsg(Number(tail.slice(2)), msg, hdr);
+    if (tail.startsWith('m.')) {
+      const dot = tail.indexOf('.', 2);
+      return this.onLocalMsg(Number(tail.slice(2, dot)), Number(tail.slice(dot + 1)), msg, hdr);
+    }
     if (tail.startsWith('a.')) return this.onHubAck(tail.slice(2), hdr, msg.data.subarray(msg.start + msg.hdrLen, msg.end));
     const w = this.waiting.get(tail);
     if (w === undefined) return;
@@ -305,17 +339,21 @@ export class Uplink {
     w.resolve({ hdr: hdr === null ? null : Buffer.from(hdr), body: Buffer.from(msg.data.subarray(msg.start + msg.hdrLen, msg.end)) });
   }
 
-  /** A message of the local stream (or the status that ends a pull). */
-  private onLocalMsg(round: number, msg: PubFrame, hdr: Buffer | null): void {
+  /**
+   * A message of the local stream for pull `id` (or the status that ends it). A message of a pull
+   * given up as overdue is taken too: the consumer hands out messages in order, whichever pull asked.
+   */
+  private onLocalMsg(round: number, id: number, msg: PubFrame, hdr: Buffer | null): void {
     if (round !== this.round || !this.pumping) return;
     const ack = parseAckSubject(msg.reply);
     if (ack === null) {
       // 404/408 status: the pull is over; ask again.
-      this.pullOpen = false;
+      if (id !== this.pullId) return;
+      this.endPull();
       return this.pull();
     }
     // A full batch ends the pull without a status.
-    if (--this.pullLeft === 0) this.pullOpen = false;
+    if (id === this.pullId && --this.pullLeft === 0) this.endPull();
     const seq = ack.streamSeq;
     const client = this.client as InternalClient;
     if (seq <= this.heldSeq) {
@@ -328,10 +366,16 @@ export class Uplink {
     const body = msg.data.subarray(msg.start + msg.hdrLen, msg.end);
     const own = hdr === null ? null : removeHeader(hdr, MSG_ID);
     const headers = appendHeaders(own, [[MSG_ID, `${this.options.name}:${seq}`]]);
+    const subject = `${this.options.prefix}${msg.receivedSubject}`;
     if (this.inflight.size === 0) this.lastAckMs = Date.now();
     this.inflight.push(seq);
+    // Nobody took it (the hub's interest has not crossed the link yet, or no stream takes the
+    // subject): nothing more goes this round, so what the hub holds stays a prefix of what was sent.
+    if (client.publish(subject, this.ackSubject, headers, body) === 0) {
+      this.fail(`nothing on the hub takes ${subjectToText(subject)} (yet); resyncing`);
+      return this.pauseAndResync();
+    }
     this.forwarded++;
-    client.publish(`${this.options.prefix}${msg.receivedSubject}`, this.ackSubject, headers, body);
     this.armAckTimer();
   }
 
@@ -343,7 +387,7 @@ export class Uplink {
   private onHubAck(tail: string, hdr: Buffer | null, body: Buffer): void {
     if (Number(tail) !== this.round || !this.pumping) return;
     const seq = this.inflight.shift();
-    const problem = seq === undefined ? 'an acknowledgement with nothing in flight' : pubAckProblem(hdr, body);
+    const problem = seq === undefined ? 'an acknowledgement with nothing in flight' : pubAckProblem(hdr, body, this.ackStart);
     if (problem !== null) {
       this.fail(`the hub's stream ${this.options.stream} refused local sequence ${seq ?? this.heldSeq + 1}: ${problem}`);
       return this.pauseAndResync();
@@ -370,11 +414,7 @@ export class Uplink {
 
   /** Stops forwarding (what is in flight will be sent again) and resyncs after a backoff. */
   private pauseAndResync(): void {
-    this.round++;
-    this.pumping = false;
-    this.inflight.clear();
-    this.pullOpen = false;
-    this.retry(this.round);
+    this.retry(this.endRound());
   }
 
   /** One timer watches the deadline, set again from the last answer when it fires early (not once per answer). */
@@ -449,21 +489,25 @@ interface ApiReply {
   readonly state?: { readonly messages: number; readonly bytes: number; readonly first_ts: string };
 }
 
-/** Why a publish acknowledgement is a refusal, or null for a good one (a duplicate is good: the hub has it). */
-function pubAckProblem(hdr: Buffer | null, body: Buffer): string | null {
+/**
+ * Why a publish acknowledgement is a refusal, or null for a good one (a duplicate is good: the hub
+ * has it). `start` is how the hub stream's own begin (`{"stream":"<name>"`): an answer from anyone
+ * else would be matched to the wrong message.
+ */
+function pubAckProblem(hdr: Buffer | null, body: Buffer, start: Buffer): string | null {
   if (hdr !== null && /^NATS\/1\.0 503/.test(hdr.toString('latin1'))) return 'no responders (no stream takes the subject)';
   // Every answer is one of these: the usual ones are known without parsing them.
-  if (body.indexOf(PUB_ACK_START) === 0 && body.indexOf(ERROR_MEMBER) < 0 && body.indexOf(SEQ_MEMBER) > 0) return null;
+  if (body.length > start.length && body.subarray(0, start.length).equals(start) && body.indexOf(ERROR_MEMBER) < 0 && body.indexOf(SEQ_MEMBER) > 0) return null;
   try {
-    const ack = JSON.parse(body.toString('utf8')) as { error?: { description?: string }; seq?: number };
+    const ack = JSON.parse(body.toString('utf8')) as { error?: { description?: string }; seq?: number; stream?: string };
     if (ack.error !== undefined) return ack.error.description ?? 'error';
+    if (`{"stream":${JSON.stringify(ack.stream)}` !== start.toString('utf8')) return `an acknowledgement from stream ${JSON.stringify(ack.stream)}`;
     return typeof ack.seq === 'number' ? null : 'not a publish acknowledgement';
   } catch {
     return 'not a publish acknowledgement';
   }
 }
 
-const PUB_ACK_START = Buffer.from('{"stream":');
 const ERROR_MEMBER = Buffer.from('"error"');
 const SEQ_MEMBER = Buffer.from('"seq":');
 

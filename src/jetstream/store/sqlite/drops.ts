@@ -56,6 +56,7 @@ export class Drops {
    * Every message below `bound` (a purge by sequence without a filter): counted per subject and
    * deleted in one statement each, not row by row, then settle(). A reader purging what it has read
    * (the uplink, every few acknowledgements) pays for two statements, not a round trip a message.
+   * A subject keeps its last sequence: if that were below `bound`, none of its messages would be left.
    */
   below(bound: number): void {
     const h = this.host;
@@ -70,7 +71,6 @@ export class Drops {
       h.subjects.removed(e, g.msgs);
       c.count -= g.msgs;
       bytes += g.bytes;
-      if (e.msgs > 0 && e.lastSeq < bound) this.lastGone.add(e);
     }
     c.bytes -= bytes;
     h.budget?.release(bytes);

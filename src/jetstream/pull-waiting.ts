@@ -82,14 +82,20 @@ export class WaitQueue {
         // Exactly used up: this one goes out and the request is done.
         if (wr.b === 0) wr.n = 1;
       }
-      if ((wr.expiresAt === 0 || Date.now() < wr.expiresAt) && this.client.hasSubscribers(wr.reply)) {
+      const now = Date.now();
+      const expired = wr.expiresAt > 0 && now >= wr.expiresAt;
+      if (!expired && this.client.hasSubscribers(wr.reply)) {
         wr.d++;
         wr.n--;
         waiting.shift();
         if (wr.n > 0) waiting.push(wr);
-        if (wr.hbMs > 0) wr.hbNext = Date.now() + wr.hbMs;
+        if (wr.hbMs > 0) wr.hbNext = now + wr.hbMs;
         return wr;
       }
+      // Expired before its timer saw it: it ends with the 408 the timer would have sent, so a puller
+      // waiting for the end of its request (the uplink does) always hears it. nats-server's
+      // nextWaiting drops such a request without a word; its timer sends the 408 in the other order.
+      if (expired) this.status(wr.reply, PullStatus.requestTimeout(wr.n, wr.b));
       waiting.shift();
     }
     return null;

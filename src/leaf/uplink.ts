@@ -62,11 +62,6 @@ const MSG_ID = 'Nats-Msg-Id';
 const CONSUMER = 'UPLINK';
 /** A pull waits this long for messages before it is asked again. */
 const PULL_EXPIRES_MS = 1000;
-/**
- * A pull neither ended (its 408) nor filled this long after it expired is taken as over: a request
- * that expires while a message is being handed out is dropped without a status, as in nats-server.
- */
-const PULL_GRACE_MS = 1000;
 const API_TIMEOUT_MS = 5000;
 /** No acknowledgement from the hub for this long: the link is taken as stalled and the uplink resyncs. */
 const ACK_TIMEOUT_MS = 15_000;
@@ -114,15 +109,6 @@ export class Uplink {
   /** How the hub stream's acknowledgements begin. */
   private readonly ackStart: Buffer;
   private pullOpen = false;
-  /** The open pull's number (its reply subject's last token): only its own status ends it. */
-  private pullId = 0;
-  private pullTimer: NodeJS.Timeout | null = null;
-  private readonly onPullOverdue = (): void => {
-    this.pullTimer = null;
-    if (!this.pullOpen) return;
-    this.pullOpen = false;
-    this.pull();
-  };
   /** Hub acknowledgements since the local stream was last purged. */
   private sinceLocalAck = 0;
   /** Messages the open pull may still deliver. */
@@ -211,7 +197,7 @@ export class Uplink {
   private endRound(): number {
     this.pumping = false;
     this.inflight.clear();
-    this.endPull();
+    this.pullOpen = false;
     if (this.ackTimer !== null) clearTimeout(this.ackTimer);
     this.ackTimer = null;
     return ++this.round;
@@ -313,24 +299,14 @@ export class Uplink {
     if (room <= 0 || (this.inflight.size > 0 && room < this.options.maxInflight >> 1)) return;
     this.pullOpen = true;
     this.pullLeft = room;
-    this.pullTimer = setTimeout(this.onPullOverdue, PULL_EXPIRES_MS + PULL_GRACE_MS);
     const body = Buffer.from(JSON.stringify({ batch: room, expires: PULL_EXPIRES_MS * NS_PER_MS }));
-    (this.client as InternalClient).publish(`$JS.API.CONSUMER.MSG.NEXT.${this.localStream}.${CONSUMER}`, `${this.inbox}m.${this.round}.${++this.pullId}`, null, body);
-  }
-
-  private endPull(): void {
-    this.pullOpen = false;
-    if (this.pullTimer !== null) clearTimeout(this.pullTimer);
-    this.pullTimer = null;
+    (this.client as InternalClient).publish(`$JS.API.CONSUMER.MSG.NEXT.${this.localStream}.${CONSUMER}`, `${this.inbox}m.${this.round}`, null, body);
   }
 
   private onReply(msg: PubFrame, _sub: Subscription): void {
     const tail = msg.subject.slice(this.inbox.length);
     const hdr = msg.hdrLen > 0 ? msg.data.subarray(msg.start, msg.start + msg.hdrLen) : null;
-    if (tail.startsWith('m.')) {
-      const dot = tail.indexOf('.', 2);
-      return this.onLocalMsg(Number(tail.slice(2, dot)), Number(tail.slice(dot + 1)), msg, hdr);
-    }
+    if (tail.startsWith('m.')) return this.onLocalMsg(Number(tail.slice(2)), msg, hdr);
     if (tail.startsWith('a.')) return this.onHubAck(tail.slice(2), hdr, msg.data.subarray(msg.start + msg.hdrLen, msg.end));
     const w = this.waiting.get(tail);
     if (w === undefined) return;
@@ -340,20 +316,19 @@ export class Uplink {
   }
 
   /**
-   * A message of the local stream for pull `id` (or the status that ends it). A message of a pull
-   * given up as overdue is taken too: the consumer hands out messages in order, whichever pull asked.
+   * A message of the local stream (or the status that ends a pull: the consumer ends every request
+   * it drops, an expired one included, with one).
    */
-  private onLocalMsg(round: number, id: number, msg: PubFrame, hdr: Buffer | null): void {
+  private onLocalMsg(round: number, msg: PubFrame, hdr: Buffer | null): void {
     if (round !== this.round || !this.pumping) return;
     const ack = parseAckSubject(msg.reply);
     if (ack === null) {
       // 404/408 status: the pull is over; ask again.
-      if (id !== this.pullId) return;
-      this.endPull();
+      this.pullOpen = false;
       return this.pull();
     }
     // A full batch ends the pull without a status.
-    if (id === this.pullId && --this.pullLeft === 0) this.endPull();
+    if (--this.pullLeft === 0) this.pullOpen = false;
     const seq = ack.streamSeq;
     const client = this.client as InternalClient;
     if (seq <= this.heldSeq) {

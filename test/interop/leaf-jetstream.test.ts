@@ -162,3 +162,31 @@ describe('streams reading another domain across a leaf link (external)', { timeo
     });
   }
 });
+
+describe('a stream reading another domain before its origin exists', { timeout: 90_000 }, () => {
+  test("a leafgate edge stream sourcing a nats-server hub stream shows the hub's error, then catches up once the origin is made", async (t) => {
+    const pair = await startLeafPair(t, 'nats-server', 'leafgate', { hubConf: jetstreamConf('hub'), edgeConf: jetstreamConf('edge') });
+    const hub = await pair.hub.connect();
+    const edge = await pair.edge.connect();
+    t.after(() => closeAll([hub, edge]));
+    await linkReady(hub, edge);
+    const edgeJsm = await jetstreamManager(edge);
+    await edgeJsm.streams.add({ name: 'READER', sources: [{ name: 'LATER', external: { api: '$JS.hub.API', deliver: 'deliver.hub' } }] });
+    type WithError = StreamSourceInfo & { error?: { code: number; err_code: number } };
+    const sourceInfo = async (): Promise<WithError | undefined> => (await edgeJsm.streams.info('READER')).sources?.[0] as WithError | undefined;
+    const deadline = Date.now() + 15_000;
+    while ((await sourceInfo())?.error === undefined) {
+      assert.ok(Date.now() < deadline, 'the hub never said the origin is missing');
+      await sleep(200);
+    }
+    assert.deepEqual({ code: (await sourceInfo())?.error?.code, err_code: (await sourceInfo())?.error?.err_code }, { code: 404, err_code: 10059 });
+
+    await (await jetstreamManager(hub)).streams.add({ name: 'LATER', subjects: ['later.>'] });
+    for (let i = 0; i < 10; i++) await jetstream(hub).publish(`later.${i}`, `m${i}`);
+    while ((await edgeJsm.streams.info('READER')).state.messages < 10) {
+      assert.ok(Date.now() < deadline + 30_000, 'the edge stream never caught up');
+      await sleep(200);
+    }
+    assert.equal((await sourceInfo())?.error, undefined, 'the error is gone once the origin answers');
+  });
+});
